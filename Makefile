@@ -1,0 +1,50 @@
+# Octopus: `make run` serves the product, `make test` runs every test and lint.
+VENV     := .venv
+PY       := $(VENV)/bin/python
+MANAGE   := $(PY) manage.py
+STAMP    := $(VENV)/.installed
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
+
+.PHONY: run setup test lint bench lock vendor clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+# Migrate the embedded database, load reference and sample data, make sure an administrator can sign in.
+setup: $(STAMP)
+	@mkdir -p var
+	$(MANAGE) migrate --no-input --verbosity 0
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_sample_data
+	$(MANAGE) ensure_admin
+
+run: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run --verbosity 0
+
+# Every test against PostgreSQL when DATABASE_URL is set (CI), else against the embedded SQLite.
+test: lint
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m octopus.bench
+
+# Re-pin dependencies after editing requirements.in.
+lock: $(STAMP)
+	$(VENV)/bin/pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.in
+
+# Refresh the vendored front-end files (needs npm).
+vendor:
+	scripts/vendor_static.sh
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache

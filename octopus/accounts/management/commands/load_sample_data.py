@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from octopus.accounts.models import Membership, Role, User
+
+# One sample account per role, so each view of the product can be tried. All are flagged as sample data.
+SAMPLE_PASSWORD = "octopus-sample"
+SAMPLE_ACCOUNTS = [
+    ("staff@sample.octopus.test", "Sam", "Staff", Role.PROGRAMME_STAFF, {}),
+    ("finance@sample.octopus.test", "Fay", "Finance", Role.FINANCE_OFFICER, {}),
+    ("secretariat@sample.octopus.test", "Tess", "Secretariat", Role.TCY_SECRETARIAT, {}),
+    ("focalpoint.ge@sample.octopus.test", "Giorgi", "Focal", Role.FOCAL_POINT, {"country_code": "GE"}),
+    ("donor@sample.octopus.test", "Dana", "Donor", Role.DONOR, {"donor_code": "SAMPLE-DONOR"}),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the sample programme's accounts (flagged as sample data; never real people). Idempotent."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("Sample accounts have a published password: they are loaded only when DEBUG is on.")
+        for email, first, last, role, scope in SAMPLE_ACCOUNTS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, password=SAMPLE_PASSWORD, first_name=first, last_name=last, is_sample=True
+                )
+            Membership.objects.get_or_create(user=user, role=role, **scope)
+        self.stdout.write(
+            f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)
+        )

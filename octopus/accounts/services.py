@@ -1,0 +1,67 @@
+"""Account services and the audit helper every app's services call."""
+
+from django.db import models
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from octopus.accounts.models import APIToken, AuditEntry
+
+
+class DomainError(Exception):
+    """A refusal a user sees as it is: the message says what is wrong and what to do."""
+
+
+class ConflictError(DomainError):
+    """The record changed since the user read it; nothing was written."""
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The fields of a row as JSON-friendly values, for audit before/after."""
+    data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields])
+    return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in data.items()}
+
+
+def log_action(obj: models.Model, action: str, *, user=None, before=None, after=None, data=None) -> AuditEntry:
+    """Record one audited change. `action` is "<app>.<thing>.<verb>", e.g. "treaties.action.recorded"."""
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=before,
+        after=after,
+        data=data or {},
+    )
+
+
+def issue_api_token(user, *, name: str) -> tuple[APIToken, str]:
+    """Create a token for `user`; returns it and the clear key, which is never stored."""
+    key = APIToken.new_key()
+    token = APIToken.objects.create(user=user, name=name, prefix=key[4:12], digest=APIToken.digest_of(key))
+    log_action(token, "accounts.token.issued", user=user, data={"name": name})
+    return token, key
+
+
+def revoke_api_token(token: APIToken, *, user) -> APIToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log_action(token, "accounts.token.revoked", user=user)
+    return token
+
+
+def user_for_api_key(key: str):
+    """The active user a bearer key belongs to, or None."""
+    token = (
+        APIToken.objects.active()
+        .select_related("user")
+        .filter(digest=APIToken.digest_of(key), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

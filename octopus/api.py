@@ -1,0 +1,79 @@
+"""The JSON API at /api/v1/: each app contributes a router; every error is an RFC 9457 problem document."""
+
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from octopus.accounts.services import ConflictError, DomainError
+from octopus.countries.api import router as countries_router
+from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
+from octopus.treaties.api import router as treaties_router
+
+api = NinjaAPI(
+    title="Octopus API",
+    version="1",
+    description=(
+        "Countries, treaties, their articles and dated treaty actions, and the status of every State under a "
+        "treaty at any date. Reading is open to all; writing needs a bearer token of a user allowed to write "
+        "(create one in the workspace). Errors are RFC 9457 problem documents."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", countries_router)
+api.add_router("/", treaties_router)
+
+
+def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:
+    return HttpResponse(json.dumps(problem(status, detail, **kwargs)), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _field_of(loc) -> str:
+    # Ninja reports ("query", "at") or ("body", "payload", "date"): keep the parts a client names.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = [{"field": _field_of(e.get("loc", ())), "message": e.get("msg", "Invalid value.")} for e in exc.errors]
+    return problem_response(422, "Some parameters are not valid.", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    response = problem_response(401, "Send a valid API token: Authorization: Bearer <token>.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return problem_response(403, str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return problem_response(404, str(exc) or "No such resource.")
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request, exc):
+    return problem_response(409, str(exc))
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return problem_response(422, str(exc))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return problem_response(exc.status_code, str(exc))
+
+
+def not_found(request, *args, **kwargs):
+    """Any path under /api/ that no route matches."""
+    return problem_response(404, f"No API route at {request.path}.")

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from octopus.countries.models import Country
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso2", "iso3", "numeric", "region", "subregion", "coe_member"]
+    list_filter = ["region", "coe_member"]
+    search_fields = ["name", "official_name", "iso2", "iso3"]

@@ -1,0 +1,34 @@
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from octopus.countries.models import Country
+
+router = Router(tags=["countries"])
+
+
+class CountryOut(Schema):
+    iso2: str
+    iso3: str
+    numeric: str
+    name: str
+    official_name: str
+    region: str
+    subregion: str
+    coe_member: bool
+
+
+@router.get("/countries", response=list[CountryOut], auth=None, summary="List countries")
+@paginate(PageNumberPagination, page_size=100)
+def list_countries(request, region: str | None = None, coe_member: bool | None = None):
+    countries = Country.objects.all()
+    if region:
+        countries = countries.filter(region=region)
+    if coe_member is not None:
+        countries = countries.filter(coe_member=coe_member)
+    return countries
+
+
+@router.get("/countries/{iso2}", response=CountryOut, auth=None, summary="One country by ISO alpha-2 code")
+def get_country(request, iso2: str):
+    return get_object_or_404(Country, iso2=iso2.upper())

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from octopus.countries.services import load_countries
+from octopus.treaties import reference_data
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions."
+
+    def handle(self, *args, **options):
+        created, updated = load_countries()
+        self.stdout.write(f"Countries: {created} added, {updated} updated.")
+        treaties = reference_data.load_treaties()
+        articles = reference_data.load_articles(treaties)
+        counts = reference_data.load_official_counts(treaties)
+        self.stdout.write(f"Treaties: {len(treaties)}; articles: {articles}; official counts: {counts}.")
+        total = len(reference_data.reconcile(reference_data.read_observations(), set(), {}))
+        with tqdm(total=total, desc="Treaty actions", unit="action", file=self.stderr, leave=False) as bar:
+            outcome = reference_data.load_treaty_actions(treaties, progress=bar.update)
+        self.stdout.write("Treaty actions: {added} added, {changed} changed, {unchanged} unchanged.".format(**outcome))

@@ -1,0 +1,232 @@
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Path, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from octopus.accounts.api import token_auth
+from octopus.countries.models import Country
+from octopus.treaties import services
+from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm
+from octopus.treaties.models import ActionKind, Origin, Treaty, TreatyAction
+from octopus.treaties.queries import Status, counts_at, statuses_at
+
+router = Router(tags=["treaties"])
+
+ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
+TreatyNumber = Annotated[int, Field(ge=1, le=100000, description="CETS number, e.g. 185")]
+Text = Annotated[str, Field(max_length=5000, pattern=r"^[^\x00]*$")]
+
+
+class TreatyOut(Schema):
+    number: int
+    short_name: str
+    title: str
+    opened_on: datetime.date | None
+
+
+class ArticleOut(Schema):
+    number: int
+    title: str
+    chapter: str
+    section: str
+
+
+class TreatyActionOut(Schema):
+    id: int
+    treaty: int = Field(validation_alias="treaty.number")
+    country: str = Field(validation_alias="country.iso2")
+    kind: ActionKind
+    date: datetime.date | None
+    attested_on: datetime.date | None = Field(description="For an undated act: a date by which it had happened.")
+    effective_on: datetime.date | None
+    source: str
+    note: str
+    origin: Origin
+    version: int = Field(description="Send it back when correcting; a stale version is refused with 409.")
+
+
+class TreatyActionIn(Schema):
+    treaty: TreatyNumber
+    country: ISO2
+    kind: ActionKind
+    date: datetime.date | None = None
+    attested_on: datetime.date | None = None
+    effective_on: datetime.date | None = None
+    source: Text
+    note: Text = ""
+
+
+class TreatyActionCorrectionIn(Schema):
+    version: int = Field(ge=1)
+    kind: ActionKind
+    date: datetime.date | None = None
+    attested_on: datetime.date | None = None
+    effective_on: datetime.date | None = None
+    source: Text
+    note: Text = ""
+
+
+class StateStatusOut(Schema):
+    country: str
+    name: str
+    status: Status
+    since: datetime.date | None = Field(description="Day of the act that gives the status, if recorded.")
+    attested_on: datetime.date | None = Field(description="For an undated act: a date by which it had happened.")
+
+
+class TreatyStatusOut(Schema):
+    treaty: int
+    at: datetime.date
+    counts: dict[str, int]
+    states: list[StateStatusOut]
+
+
+def _treaty(number: int) -> Treaty:
+    return get_object_or_404(Treaty, number=number)
+
+
+def _check(request, perm: str) -> None:
+    if not request.auth.has_perm(perm):
+        raise PermissionDenied("Your role does not allow changing treaty actions.")
+
+
+def _form_errors(form) -> ValidationError:
+    return ValidationError(
+        [
+            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+    )
+
+
+@router.get("/treaties", response=list[TreatyOut], auth=None, summary="Treaties held")
+def list_treaties(request):
+    return Treaty.objects.all()
+
+
+@router.get("/treaties/{number}", response=TreatyOut, auth=None, summary="One treaty")
+def get_treaty(request, number: Path[TreatyNumber]):
+    return _treaty(number)
+
+
+@router.get("/treaties/{number}/articles", response=list[ArticleOut], auth=None, summary="Articles of a treaty")
+def list_articles(request, number: Path[TreatyNumber]):
+    return _treaty(number).articles.all()
+
+
+@router.get(
+    "/treaty-status",
+    response=TreatyStatusOut,
+    auth=None,
+    summary="Status of every State under a treaty at a date",
+    description="Derived from dated treaty actions. `at` defaults to today. States with no act are omitted.",
+)
+def treaty_status(request, treaty: Query[TreatyNumber], at: datetime.date | None = None):
+    found = Treaty.objects.filter(number=treaty).first()
+    if found is None:
+        raise ValidationError([{"loc": ("query", "treaty"), "msg": f"No treaty CETS {treaty} is held."}])
+    day = at or timezone.localdate()
+    statuses = statuses_at(found, day)
+    countries = Country.objects.filter(pk__in=statuses).values_list("pk", "iso2", "name")
+    states = [
+        StateStatusOut(
+            country=iso2,
+            name=name,
+            status=statuses[pk].status,
+            since=statuses[pk].since,
+            attested_on=statuses[pk].attested_on,
+        )
+        for pk, iso2, name in countries
+        if statuses[pk].status != Status.NONE
+    ]
+    counts = {str(status.value): n for status, n in counts_at(found, day).items()}
+    return {"treaty": found.number, "at": day, "counts": counts, "states": states}
+
+
+@router.get("/treaty-actions", response=list[TreatyActionOut], auth=None, summary="Recorded treaty actions")
+@paginate(PageNumberPagination, page_size=100)
+def list_actions(
+    request,
+    treaty: Query[TreatyNumber | None] = None,
+    country: Query[ISO2 | None] = None,
+    kind: ActionKind | None = None,
+):
+    actions = TreatyAction.objects.select_related("treaty", "country")
+    if treaty is not None:
+        actions = actions.filter(treaty__number=treaty)
+    if country:
+        actions = actions.filter(country__iso2=country.upper())
+    if kind:
+        actions = actions.filter(kind=kind)
+    return actions
+
+
+@router.get("/treaty-actions/{action_id}", response=TreatyActionOut, auth=None, summary="One treaty action")
+def get_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]]):
+    return get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=action_id)
+
+
+@router.post(
+    "/treaty-actions",
+    response={201: TreatyActionOut},
+    auth=token_auth,
+    summary="Record a treaty action",
+    openapi_extra={"responses": {401: {"description": "No valid token"}, 403: {"description": "Role refused"}}},
+)
+def record_action(request, payload: TreatyActionIn):
+    _check(request, "treaties.record_action")
+    data = payload.dict()
+    data["country"] = data["country"].upper()
+    form = TreatyActionForm(data=data)
+    if not form.is_valid():
+        raise _form_errors(form)
+    action = services.record_treaty_action(
+        form.cleaned_data["treaty"], country=form.cleaned_data["country"], user=request.auth, **form.service_kwargs()
+    )
+    return 201, action
+
+
+@router.put(
+    "/treaty-actions/{action_id}",
+    response=TreatyActionOut,
+    auth=token_auth,
+    summary="Correct a treaty action",
+    openapi_extra={"responses": {409: {"description": "Changed by someone else since `version`"}}},
+)
+def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]], payload: TreatyActionCorrectionIn):
+    _check(request, "treaties.correct_action")
+    action = get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=action_id)
+    form = TreatyActionCorrectionForm(data=payload.dict(), instance=TreatyAction.objects.get(pk=action.pk))
+    if not form.is_valid():
+        raise _form_errors(form)
+    return services.correct_treaty_action(
+        action, version=form.cleaned_data["version"], user=request.auth, **form.service_kwargs()
+    )
+
+
+@router.delete(
+    "/treaty-actions/{action_id}",
+    response={204: None},
+    auth=token_auth,
+    summary="Withdraw a treaty action recorded in error",
+)
+def withdraw_action(
+    request,
+    action_id: Path[Annotated[int, Field(ge=1, le=2**62)]],
+    version: Query[Annotated[int, Field(ge=1)]],
+    reason: Query[Annotated[str, Field(min_length=1, max_length=1000, pattern=r"^[^\x00]*$")]],
+):
+    _check(request, "treaties.withdraw_action")
+    action = TreatyAction.objects.filter(pk=action_id).first()
+    if action is None:
+        raise Http404("No such treaty action.")
+    services.withdraw_treaty_action(action, version=version, reason=reason, user=request.auth)
+    return 204, None

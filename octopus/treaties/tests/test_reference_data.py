@@ -1,0 +1,126 @@
+"""The reference data: reconciled into actions, sourced, and held against the official counts."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from octopus.treaties.models import ActionKind, Article, OfficialCount, Origin, Treaty, TreatyAction
+from octopus.treaties.queries import compare_with_official_counts
+from octopus.treaties.reference_data import Observation, reconcile
+
+D = datetime.date
+
+
+def obs(status, signed=None, ratified=None, in_force=None, source="https://www.coe.int/x", as_of=D(2015, 12, 3)):
+    return Observation("XX", 185, status, signed, ratified, in_force, source, as_of)
+
+
+def test_dates_come_from_the_most_reliable_row_and_disagreements_are_noted():
+    rows = [
+        obs("signatory", signed=D(2001, 11, 30), source="CoE chart", as_of=D(2004, 6, 18)),
+        obs("signatory", signed=D(2001, 11, 23), source="http://cyberpolice.over-blog.com/a", as_of=D(2004, 12, 2)),
+    ]
+
+    [signed] = reconcile(rows, set(), {})
+
+    assert (signed.kind, signed.date) == (ActionKind.SIGNED, D(2001, 11, 30))
+    assert signed.source == "CoE chart (as of 2004-06-18)"
+    assert "Another source gives 2001-11-23" in signed.note
+
+
+def test_party_without_dates_becomes_an_undated_entry_into_force_attested_by_the_earliest_source():
+    rows = [
+        obs("party", source="T-CY 17th plenary report", as_of=D(2017, 6, 9)),
+        obs("party", source="later news", as_of=D(2019, 1, 1)),
+    ]
+
+    [in_force] = reconcile(rows, set(), {})
+
+    assert (in_force.kind, in_force.date, in_force.attested_on) == (ActionKind.IN_FORCE, None, D(2017, 6, 9))
+    assert in_force.source.splitlines() == [
+        "T-CY 17th plenary report (as of 2017-06-09)",
+        "later news (as of 2019-01-01)",
+    ]
+
+
+def test_consent_is_an_accession_for_a_non_member_that_did_not_sign():
+    rows = [obs("party", ratified=D(2024, 6, 20), in_force=D(2024, 10, 1))]
+
+    kinds = {a.kind for a in reconcile(rows, set(), {})}
+    member_kinds = {a.kind for a in reconcile(rows, {"XX"}, {})}
+
+    assert kinds == {ActionKind.ACCEDED, ActionKind.IN_FORCE}
+    assert member_kinds == {ActionKind.RATIFIED, ActionKind.IN_FORCE}
+
+
+def test_ratified_without_entry_into_force_stays_ratified():
+    # CETS 224: Japan ratified, the Protocol is not in force: no entry into force may be invented.
+    rows = [obs("party", signed=D(2022, 5, 12), ratified=D(2023, 8, 10))]
+
+    kinds = [a.kind for a in reconcile(rows, set(), {})]
+
+    assert kinds == [ActionKind.SIGNED, ActionKind.RATIFIED]
+
+
+@pytest.mark.django_db
+def test_every_reference_action_keeps_a_source():
+    actions = TreatyAction.objects.filter(origin=Origin.REFERENCE)
+
+    assert actions.count() == 304
+    assert not actions.filter(source="").exists()
+    assert Article.objects.filter(treaty__number=185).count() == 48
+    assert Article.objects.filter(treaty__number=189).count() == 16
+    assert Article.objects.get(treaty__number=185, number=2).section == "1 – Substantive criminal law"
+
+
+@pytest.mark.django_db
+def test_loading_again_changes_nothing():
+    before = list(TreatyAction.objects.order_by("pk").values())
+    out = io.StringIO()
+
+    call_command("load_reference_data", stdout=out, stderr=io.StringIO())
+
+    assert "0 added, 0 changed, 304 unchanged" in out.getvalue()
+    assert list(TreatyAction.objects.order_by("pk").values()) == before
+
+
+def _comparisons(number):
+    treaty = Treaty.objects.get(number=number)
+    rows = [
+        {"as_of": c.as_of, "parties": c.parties, "signatories": c.signatories, "invited": c.invited, "source": c.source}
+        for c in OfficialCount.objects.filter(treaty=treaty, as_of__isnull=False)
+    ]
+    return compare_with_official_counts(treaty, rows)
+
+
+@pytest.mark.django_db
+def test_second_protocol_matches_every_official_count():
+    comparisons = _comparisons(224)
+
+    assert [(c.as_of, c.differences) for c in comparisons] == [(D(2024, 6, 20), {}), (D(2025, 1, 16), {})]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [185, 189])
+def test_recorded_parties_and_invited_never_exceed_the_official_counts(number):
+    # The record is incomplete (see the data README), so it may count fewer Parties than the Council of Europe,
+    # never more: more would mean an action recorded wrongly.
+    comparisons = _comparisons(number)
+
+    assert comparisons
+    for comparison in comparisons:
+        for key in ("parties", "invited"):
+            official = comparison.official[key]
+            if official is not None:
+                assert comparison.recorded[key] <= official, (comparison.as_of, key)
+
+
+@pytest.mark.django_db
+def test_latest_official_count_for_the_convention_is_shown_beside_the_recorded_one():
+    latest = _comparisons(185)[-1]
+
+    assert latest.as_of == D(2024, 10, 9)
+    assert latest.official == {"parties": 76, "signatories": 2, "invited": 18}
+    assert latest.recorded == {"parties": 69, "signatories": 6, "invited": 7}

@@ -1,0 +1,283 @@
+"""The public Convention status portal and the staff pages that keep treaty actions current."""
+
+import datetime
+import functools
+
+from django.contrib import messages
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rules.contrib.views import permission_required
+
+from octopus.accounts.models import AuditEntry
+from octopus.accounts.services import ConflictError, DomainError
+from octopus.countries.models import Country
+from octopus.lib.charts import status_map_spec, timeline_spec
+from octopus.lib.exports import to_csv
+from octopus.treaties import reference_data, services
+from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm, WithdrawForm
+from octopus.treaties.models import OfficialCount, Treaty, TreatyAction
+from octopus.treaties.queries import (
+    NO_STATUS,
+    Fact,
+    Status,
+    compare_with_official_counts,
+    count_statuses,
+    facts_by_country,
+    status_on,
+    statuses_at,
+    timeline,
+)
+
+MAP_TREATY = 185
+
+
+@functools.cache
+def reference_compiled_on() -> datetime.date:
+    """The latest day any source of the reference treaty data attests (the data set's "as of")."""
+    return max(o.as_of for o in reference_data.read_observations() if o.as_of)
+
+
+def chosen_date(request) -> tuple[datetime.date, str]:
+    """The `?at=YYYY-MM-DD` day (today by default) and an error message when it is not a usable date."""
+    today = timezone.localdate()
+    raw = request.GET.get("at", "").strip()
+    if not raw:
+        return today, ""
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        return today, _("“%(value)s” is not a date (use YYYY-MM-DD); showing today instead.") % {"value": raw[:40]}
+    if day > today:
+        return today, _("%(value)s is in the future; showing today instead.") % {"value": day}
+    if day < datetime.date(1990, 1, 1):
+        return today, _("There are no records before 1990; showing today instead.")
+    return day, ""
+
+
+def data_freshness() -> dict:
+    last = TreatyAction.objects.aggregate(last=Max("updated_at"))["last"]
+    return {"reference_as_of": reference_compiled_on(), "last_change": last}
+
+
+def render_with_date(request, template, context, date_error):
+    return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
+
+
+def home(request):
+    at, date_error = chosen_date(request)
+    treaties = list(Treaty.objects.all())
+    official = {}
+    for count in OfficialCount.objects.filter(as_of__lte=at).order_by("as_of"):
+        official[count.treaty_id] = count  # the latest official count on or before the day
+    countries = list(Country.objects.all())
+    summaries, map_spec, timeline_data = [], None, None
+    for treaty in treaties:
+        facts = facts_by_country(treaty)
+        statuses = statuses_at(treaty, at, facts)
+        counts = count_statuses(statuses.values())
+        summaries.append({"treaty": treaty, "counts": counts, "official": official.get(treaty.pk)})
+        if treaty.number == MAP_TREATY:
+            map_spec = status_map_spec(
+                [
+                    {
+                        "numeric": c.numeric,
+                        "name": c.name,
+                        "status": statuses.get(c.pk, NO_STATUS).status.value,
+                        "status_label": statuses.get(c.pk, NO_STATUS).label,
+                        "url": reverse("country", args=[c.iso2]) + (f"?at={at}" if request.GET.get("at") else ""),
+                    }
+                    for c in countries
+                ],
+                topojson_url=static("vendor/world-atlas/countries-110m.json"),
+                title=_("Status under the Budapest Convention on %(day)s") % {"day": at},
+            )
+            timeline_data = timeline_spec(
+                timeline(treaty, at, facts), title=_("Parties and States invited to accede, by month")
+            )
+    context = {
+        "at": at,
+        "summaries": summaries,
+        "map_spec": map_spec,
+        "timeline_spec": timeline_data,
+        "statuses": [s for s in Status if s != Status.NONE],
+        **data_freshness(),
+    }
+    return render_with_date(request, "treaties/home.html", context, date_error)
+
+
+SORTS = {
+    "name": lambda row: row["country"].name,
+    "region": lambda row: (row["country"].region, row["country"].name),
+    "status": lambda row: (list(Status).index(row["status"].status), row["country"].name),
+    "since": lambda row: (row["status"].since or datetime.date.max, row["country"].name),
+}
+
+
+def country_list(request):
+    at, date_error = chosen_date(request)
+    treaties = list(Treaty.objects.all())
+    treaty = next((t for t in treaties if str(t.number) == request.GET.get("treaty", str(MAP_TREATY))), None)
+    if treaty is None:
+        treaty = next(t for t in treaties if t.number == MAP_TREATY)
+        date_error = date_error or _("That treaty is not held; showing CETS %(number)s.") % {"number": MAP_TREATY}
+    statuses = statuses_at(treaty, at)
+    status_filter = request.GET.get("status", "")
+    region = request.GET.get("region", "")
+    query = request.GET.get("q", "").strip()
+    sort = request.GET.get("sort", "name") if request.GET.get("sort") in SORTS else "name"
+    countries = Country.objects.all()
+    if region:
+        countries = countries.filter(region=region)
+    if query:
+        countries = countries.filter(name__icontains=query[:100])
+    rows = [{"country": c, "status": statuses.get(c.pk, NO_STATUS)} for c in countries]
+    if status_filter in Status.values:
+        rows = [r for r in rows if r["status"].status == status_filter]
+    rows.sort(key=SORTS[sort])
+
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="octopus-cets{treaty.number}-status-{at}.csv"'
+        response.write(
+            to_csv(
+                ["country", "iso2", "region", "coe_member", "status", "since", "attested_by"],
+                (
+                    [
+                        r["country"].name,
+                        r["country"].iso2,
+                        r["country"].region,
+                        "yes" if r["country"].coe_member else "no",
+                        r["status"].label,
+                        r["status"].since or "",
+                        r["status"].attested_on or "",
+                    ]
+                    for r in rows
+                ),
+            )
+        )
+        return response
+    context = {
+        "at": at,
+        "treaties": treaties,
+        "treaty": treaty,
+        "rows": rows,
+        "regions": Country.objects.regions(),
+        "statuses": list(Status),
+        "filters": {"status": status_filter, "region": region, "q": query, "sort": sort},
+        "export_query": request.GET.copy(),
+        **data_freshness(),
+    }
+    context["export_query"]["format"] = "csv"
+    return render_with_date(request, "treaties/country_list.html", context, date_error)
+
+
+def country_detail(request, iso2):
+    at, date_error = chosen_date(request)
+    country = get_object_or_404(Country, iso2=iso2.upper())
+    actions = list(TreatyAction.objects.filter(country=country).select_related("treaty"))
+    sections = []
+    for treaty in Treaty.objects.all():
+        own = [a for a in actions if a.treaty_id == treaty.pk]
+        status = status_on([Fact(a.kind, a.date, a.attested_on, a.effective_on) for a in own], at)
+        sections.append({"treaty": treaty, "status": status, "actions": own})
+    context = {"at": at, "country": country, "sections": sections, **data_freshness()}
+    return render_with_date(request, "treaties/country_detail.html", context, date_error)
+
+
+def sources(request):
+    """Where the reference data comes from, and our counts beside the official ones."""
+    comparisons = []
+    for treaty in Treaty.objects.all():
+        rows = [
+            {
+                "as_of": c.as_of,
+                "parties": c.parties,
+                "signatories": c.signatories,
+                "invited": c.invited,
+                "source": c.source,
+            }
+            for c in treaty.official_counts.exclude(as_of__isnull=True)
+        ]
+        comparisons.append({"treaty": treaty, "rows": compare_with_official_counts(treaty, rows)})
+    return render(request, "treaties/sources.html", {"comparisons": comparisons, **data_freshness()})
+
+
+# Workspace: staff keep the record current.
+
+
+@permission_required("treaties.record_action")
+def action_create(request):
+    initial = {"treaty": request.GET.get("treaty", MAP_TREATY), "country": request.GET.get("country", "")}
+    form = TreatyActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = services.record_treaty_action(
+                form.cleaned_data["treaty"],
+                country=form.cleaned_data["country"],
+                user=request.user,
+                **form.service_kwargs(),
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Recorded: %(action)s.") % {"action": action})
+            return redirect("country", action.country.iso2)
+    return render(request, "treaties/action_form.html", {"form": form, "title": _("Record a treaty action")})
+
+
+@permission_required("treaties.correct_action")
+def action_edit(request, pk):
+    action = get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=pk)
+    form = TreatyActionCorrectionForm(request.POST or None, instance=TreatyAction.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_treaty_action(
+                action, version=form.cleaned_data["version"], user=request.user, **form.service_kwargs()
+            )
+        except ConflictError as error:
+            form.add_error(None, str(error))
+            action.refresh_from_db()
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Corrected: %(action)s.") % {"action": action})
+            return redirect("country", action.country.iso2)
+    history = AuditEntry.objects.filter(object_type="treaties.treatyaction", object_id=str(action.pk)).select_related(
+        "user"
+    )
+    return render(
+        request,
+        "treaties/action_form.html",
+        {
+            "form": form,
+            "action": action,
+            "history": history,
+            "title": _("Correct a treaty action"),
+            "withdraw_form": WithdrawForm(initial={"version": action.version}),
+        },
+    )
+
+
+@permission_required("treaties.withdraw_action")
+def action_withdraw(request, pk):
+    action = get_object_or_404(TreatyAction.objects.select_related("country"), pk=pk)
+    if request.method != "POST":
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_treaty_action(
+                action, version=form.cleaned_data["version"], reason=form.cleaned_data["reason"], user=request.user
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("action_edit", pk)
+        messages.success(request, _("Withdrawn: %(action)s.") % {"action": action})
+        return redirect("country", action.country.iso2)
+    messages.error(request, _("Say why this action is withdrawn."))
+    return redirect("action_edit", pk)
