@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "octopus.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        # Registers this app's rules (django-rules only autodiscovers modules named rules.py).
+        from octopus.accounts import permissions  # noqa: F401

@@ -54,3 +54,25 @@ def donor_codes(user) -> set[str]:
 rules.add_perm("accounts.use_workspace", is_member)
 rules.add_perm("accounts.view_audit", is_administrator | is_programme_staff | is_tcy_secretariat)
 rules.add_perm("accounts.manage_tokens", is_member)
+
+
+def permission_required(perm: str):
+    """View decorator: the anonymous are sent to sign in; a signed-in user without `perm` gets 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_permission = perm
+        return wrapped
+
+    return decorator

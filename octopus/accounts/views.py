@@ -3,10 +3,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rules.contrib.views import permission_required
 
 from octopus.accounts.forms import TokenForm
 from octopus.accounts.models import APIToken, AuditEntry
+from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import issue_api_token, revoke_api_token
 
 

@@ -11,9 +11,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rules.contrib.views import permission_required
 
 from octopus.accounts.models import AuditEntry
+from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
 from octopus.lib.charts import status_map_spec, timeline_spec

@@ -13,7 +13,10 @@ from octopus.treaties.reference_data import Observation, reconcile
 D = datetime.date
 
 
-def obs(status, signed=None, ratified=None, in_force=None, source="https://www.coe.int/x", as_of=D(2015, 12, 3)):
+CHART_DAY = D(2015, 12, 3)
+
+
+def obs(status, signed=None, ratified=None, in_force=None, source="https://www.coe.int/x", as_of=CHART_DAY):
     return Observation("XX", 185, status, signed, ratified, in_force, source, as_of)
 
 

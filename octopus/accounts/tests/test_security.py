@@ -1,0 +1,143 @@
+"""Security defaults: deploy checks, headers, login rate limiting, MFA for administrators, API tokens."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from octopus.accounts.models import APIToken, Membership, Role, User
+from octopus.accounts.services import issue_api_token, user_for_api_key
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_production_settings_pass_the_deploy_checks_with_no_warning():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "a-production-secret-that-is-long-enough-and-random-x7Qp2LmZ9vRt4Kw8Ys3Nb6",
+        "ALLOWED_HOSTS": "octopus.example.org",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "", "ALLOWED_HOSTS": "octopus.example.org"}
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+@pytest.mark.django_db
+def test_https_settings_send_hsts_and_mark_cookies_secure(client, settings, staff_user):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = True
+
+    response = client.get("/", secure=True)
+    client.force_login(staff_user)
+
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload" or response[
+        "Strict-Transport-Security"
+    ].startswith("max-age=31536000; includeSubDomains")
+    assert client.cookies["sessionid"]["secure"] is True
+
+
+@pytest.mark.django_db
+def test_login_is_rate_limited_after_repeated_failures(client):
+    cache.clear()
+    User.objects.create_user(email="target@example.org", password="the-right-password-123")
+    refused = []
+
+    for _attempt in range(6):
+        response = client.post(reverse("account_login"), {"login": "target@example.org", "password": "wrong"})
+        refused.append("Too many failed login attempts" in response.content.decode())
+    right_password = client.post(
+        reverse("account_login"), {"login": "target@example.org", "password": "the-right-password-123"}
+    )
+
+    assert refused == [False] * 5 + [True]
+    assert "Too many failed login attempts" in right_password.content.decode()
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_an_administrator_without_totp_is_sent_to_set_it_up(client):
+    admin = User.objects.create_user(email="admin@example.org", password="x-long-password-1")
+    Membership.objects.create(user=admin, role=Role.ADMINISTRATOR)
+    client.force_login(admin)
+
+    response = client.get(reverse("workspace"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.mark.django_db
+def test_staff_without_totp_may_work_but_can_set_it_up(staff_client):
+    assert staff_client.get(reverse("workspace")).status_code == 200
+    assert staff_client.get(reverse("mfa_index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_nobody_can_sign_themselves_up(client):
+    response = client.post(reverse("account_signup"), {"email": "new@example.org", "password1": "long-password-123"})
+
+    assert not User.objects.filter(email="new@example.org").exists()
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_an_api_token_is_stored_only_as_a_digest_and_can_be_revoked(staff_user, staff_client):
+    token, key = issue_api_token(staff_user, name="Import script")
+
+    assert key not in str(APIToken.objects.filter(pk=token.pk).values().get())
+    assert user_for_api_key(key) == staff_user
+
+    staff_client.post(reverse("token_revoke", args=[token.pk]))
+
+    assert user_for_api_key(key) is None
+
+
+@pytest.mark.django_db
+def test_sample_accounts_are_not_loaded_in_production(settings):
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only when DEBUG is on"):
+        call_command("load_sample_data")
+    assert not User.objects.filter(is_sample=True).exists()
