@@ -12,7 +12,56 @@ from octopus.countries.api import router as countries_router
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.treaties.api import router as treaties_router
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+PROBLEM_RESPONSES = {
+    "400": "The request body is not JSON",
+    "404": "No such resource",
+    "401": "No valid bearer token",
+    "403": "Your role does not allow this",
+    "409": "Changed by someone else since the version you send",
+    "422": "Invalid parameters or body",
+}
+
+
+class OctopusAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Document the problem responses every operation can give, in one place."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = ["422", "400"] if "requestBody" in operation else ["422"]
+                if "{" in path:
+                    codes.append("404")
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                if method in ("put", "delete"):
+                    codes.append("409")
+                for code in codes:
+                    operation["responses"][code] = {"description": PROBLEM_RESPONSES[code], "content": content}
+        return schema
+
+
+api = OctopusAPI(
     title="Octopus API",
     version="1",
     description=(
@@ -74,6 +123,23 @@ def on_http_error(request, exc: HttpError):
     return problem_response(exc.status_code, str(exc))
 
 
-def not_found(request, *args, **kwargs):
-    """Any path under /api/ that no route matches."""
-    return problem_response(404, f"No API route at {request.path}.")
+class ProblemJSONMiddleware:
+    """Errors that happen outside an API operation (no such route, method not allowed, a server error) are
+    problem documents too, for every path under /api/."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and response.get("Content-Type", "").split(";")[0] != PROBLEM_CONTENT_TYPE
+        ):
+            detail = {404: f"No API route at {request.path}.", 405: f"{request.method} is not allowed here."}
+            problem = problem_response(response.status_code, detail.get(response.status_code, ""))
+            if response.has_header("Allow"):
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response

@@ -1,3 +1,5 @@
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
 
 from octopus.accounts.services import user_for_api_key
@@ -14,3 +16,11 @@ class TokenAuth(HttpBearer):
 
 
 token_auth = TokenAuth()
+
+
+class Pagination(PageNumberPagination):
+    """Page-number pagination with bounded numbers (an absurd page is a 422, not a database overflow)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1000)

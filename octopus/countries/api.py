@@ -1,7 +1,8 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from octopus.accounts.api import Pagination
 from octopus.countries.models import Country
 
 router = Router(tags=["countries"])
@@ -19,7 +20,7 @@ class CountryOut(Schema):
 
 
 @router.get("/countries", response=list[CountryOut], auth=None, summary="List countries")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_countries(request, region: str | None = None, coe_member: bool | None = None):
     countries = Country.objects.all()
     if region:

@@ -70,7 +70,7 @@ def _js_string(text: str) -> str:
 
 
 def status_map_spec(
-    rows: list[dict[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     *,
     topojson_url: str,
     title: str,
@@ -127,6 +127,10 @@ def status_map_spec(
             {"calculate": "datum.name || datum.properties.name", "as": "country"},
             {"calculate": "datum.status || 'none'", "as": "map_status"},
             {"calculate": f"{label_map}[datum.map_status]", "as": "map_status_label"},
+            {
+                "calculate": "datum.country + ': ' + datum.map_status_label",
+                "as": "aria_label",
+            },
         ],
         "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.5},
         "encoding": {
@@ -149,6 +153,7 @@ def status_map_spec(
                 {"field": "map_status_label", "type": "nominal", "title": "Status"},
             ],
             "href": {"field": "url", "type": "nominal"},
+            "description": {"field": "aria_label", "type": "nominal"},
         },
         "config": {"view": {"stroke": None}},
     }

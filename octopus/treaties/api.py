@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
+from ninja import Status as Reply
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import token_auth
+from octopus.accounts.api import Pagination, token_auth
 from octopus.countries.models import Country
 from octopus.treaties import services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm
@@ -152,7 +153,7 @@ def treaty_status(request, treaty: Query[TreatyNumber], at: datetime.date | None
 
 
 @router.get("/treaty-actions", response=list[TreatyActionOut], auth=None, summary="Recorded treaty actions")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_actions(
     request,
     treaty: Query[TreatyNumber | None] = None,
@@ -179,7 +180,6 @@ def get_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]]):
     response={201: TreatyActionOut},
     auth=token_auth,
     summary="Record a treaty action",
-    openapi_extra={"responses": {401: {"description": "No valid token"}, 403: {"description": "Role refused"}}},
 )
 def record_action(request, payload: TreatyActionIn):
     _check(request, "treaties.record_action")
@@ -191,7 +191,7 @@ def record_action(request, payload: TreatyActionIn):
     action = services.record_treaty_action(
         form.cleaned_data["treaty"], country=form.cleaned_data["country"], user=request.auth, **form.service_kwargs()
     )
-    return 201, action
+    return Reply(201, action)
 
 
 @router.put(
@@ -199,7 +199,6 @@ def record_action(request, payload: TreatyActionIn):
     response=TreatyActionOut,
     auth=token_auth,
     summary="Correct a treaty action",
-    openapi_extra={"responses": {409: {"description": "Changed by someone else since `version`"}}},
 )
 def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]], payload: TreatyActionCorrectionIn):
     _check(request, "treaties.correct_action")
@@ -229,4 +228,4 @@ def withdraw_action(
     if action is None:
         raise Http404("No such treaty action.")
     services.withdraw_treaty_action(action, version=version, reason=reason, user=request.auth)
-    return 204, None
+    return Reply(204, None)

@@ -4,6 +4,7 @@ Every function here reads the actions it needs in one query and derives the rest
 queries does not grow with the number of States, actions or months.
 """
 
+import bisect
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -130,11 +131,25 @@ def timeline(treaty: Treaty, until: datetime.date, facts: dict[int, list[Fact]] 
     days = [d for d in month_starts(start, until) if d <= until]
     if not days or days[-1] != until:
         days.append(until)
+    # A State's status changes only on the days its acts become known: derive it there, then add the State to
+    # the count of every day from that change to the next (a difference array keeps this linear).
+    deltas = {status: [0] * (len(days) + 1) for status in TIMELINE_SERIES}
+    for group in facts.values():
+        changes = sorted({f.known_on for f in group if f.known_on})
+        for index, change in enumerate(changes):
+            status = status_on(group, change).status
+            if status not in deltas:
+                continue
+            first = bisect.bisect_left(days, change)
+            last = bisect.bisect_left(days, changes[index + 1]) if index + 1 < len(changes) else len(days)
+            deltas[status][first] += 1
+            deltas[status][last] -= 1
     rows = []
-    for day in days:
-        counts = count_statuses(status_on(group, day) for group in facts.values())
+    running = dict.fromkeys(TIMELINE_SERIES, 0)
+    for position, day in enumerate(days):
         for status, label in TIMELINE_SERIES.items():
-            rows.append({"month": day.isoformat(), "series": str(label), "count": counts[status]})
+            running[status] += deltas[status][position]
+            rows.append({"month": day.isoformat(), "series": str(label), "count": running[status]})
     return rows
 
 

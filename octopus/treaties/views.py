@@ -20,7 +20,7 @@ from octopus.lib.charts import status_map_spec, timeline_spec
 from octopus.lib.exports import to_csv
 from octopus.treaties import reference_data, services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm, WithdrawForm
-from octopus.treaties.models import OfficialCount, Treaty, TreatyAction
+from octopus.treaties.models import OfficialCount, Origin, Treaty, TreatyAction
 from octopus.treaties.queries import (
     NO_STATUS,
     Fact,
@@ -60,7 +60,8 @@ def chosen_date(request) -> tuple[datetime.date, str]:
 
 
 def data_freshness() -> dict:
-    last = TreatyAction.objects.aggregate(last=Max("updated_at"))["last"]
+    # Changes made here, by staff or an import; loading the reference data is not news.
+    last = TreatyAction.objects.exclude(origin=Origin.REFERENCE).aggregate(last=Max("updated_at"))["last"]
     return {"reference_as_of": reference_compiled_on(), "last_change": last}
 
 

@@ -23,6 +23,7 @@ def test_production_settings_pass_the_deploy_checks_with_no_warning():
         "ALLOWED_HOSTS": "octopus.example.org",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

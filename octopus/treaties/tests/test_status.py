@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from octopus.countries.models import Country
 from octopus.treaties.models import ActionKind, Treaty
@@ -153,3 +155,25 @@ def test_timeline_counts_parties_and_invited_on_the_first_of_each_month():
     # Albania, Croatia, Estonia, Hungary, Lithuania: in force 1 July 2004 (CoE chart, Dutch Verdragenbank).
     assert by_key[("2004-07-01", "Parties")] == 5
     assert rows[-1]["month"] == "2004-08-15"
+
+
+kinds = st.sampled_from([k for k in ActionKind if k not in (ActionKind.RESERVATION, ActionKind.DECLARATION)])
+days = st.dates(min_value=D(2001, 1, 1), max_value=D(2006, 12, 31))
+facts_strategy = st.lists(
+    st.builds(Fact, kinds, st.one_of(st.none(), days), days, st.one_of(st.none(), days)), max_size=5
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.integers(1, 30), facts_strategy, max_size=12))
+def test_timeline_equals_the_status_of_every_state_on_every_day_it_shows(facts):
+    treaty = Treaty(number=1, opened_on=D(2001, 11, 23))
+    until = D(2006, 6, 15)
+
+    rows = timeline(treaty, until, facts)
+
+    for row in rows:
+        day = D.fromisoformat(row["month"])
+        expected_status = Status.PARTY if row["series"] == "Parties" else Status.INVITED
+        expected = sum(1 for group in facts.values() if status_on(group, day).status == expected_status)
+        assert row["count"] == expected, (row, facts)

@@ -1,0 +1,102 @@
+"""The portal in a real browser: Debian's Chromium driven by Playwright, with no network beyond localhost."""
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from octopus.conftest import load_reference_data
+from octopus.treaties.models import Treaty
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not Treaty.objects.exists():  # a transactional test before this one emptied the database
+        load_reference_data()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        page = context.new_page()
+        page.outside_requests = []
+        page.problems = []
+
+        def only_localhost(route):
+            host = urlparse(route.request.url).hostname
+            if host in ("localhost", "127.0.0.1"):
+                route.continue_()
+            else:
+                page.outside_requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_localhost)
+        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        yield page
+        browser.close()
+
+
+def test_home_page_shows_counts_map_and_timeline_from_localhost_only(page):
+    page.goto("/")
+
+    page.wait_for_selector('[data-chart="map-spec"][data-chart-ready="true"]', timeout=20_000)
+    page.wait_for_selector('[data-chart="timeline-spec"][data-chart-ready="true"]', timeout=20_000)
+    countries_drawn = page.locator('[data-chart="map-spec"] svg path').count()
+    party_count = page.locator('[data-treaty="185"] [data-count="party"]').inner_text()
+    page.screenshot(path=os.environ.get("OCTOPUS_SCREENSHOT", "/tmp/octopus-home.png"), full_page=True)
+
+    assert countries_drawn > 150
+    assert int(party_count) >= 70
+    assert page.locator("[data-freshness]").inner_text().startswith("Reference data compiled from sources dated up")
+    assert page.outside_requests == []
+    assert page.problems == []  # no script error and no Content-Security-Policy violation
+
+
+def test_a_visitor_follows_a_country_link_and_sees_its_status_with_sources(page):
+    page.goto("/countries/?region=Europe")
+
+    page.get_by_role("link", name="France", exact=True).click()
+
+    page.wait_for_url("**/countries/FR/")
+    status = page.locator('[data-treaty="185"] [data-status]')
+    assert status.get_attribute("data-status") == "party"
+    assert "since 1 May 2006" in status.inner_text()
+    assert page.get_by_text("CoE Treaty Office chart").first.is_visible()
+    assert page.problems == []
+
+
+def test_the_at_view_shows_the_world_as_it_stood_on_that_date(page):
+    page.goto("/")
+    page.locator("#at").fill("2004-07-01")
+    page.get_by_role("button", name="Show").click()
+
+    page.wait_for_url("**/?at=2004-07-01")
+    page.wait_for_selector('[data-chart="map-spec"][data-chart-ready="true"]', timeout=20_000)
+    # Albania, Croatia, Estonia, Hungary and Lithuania: in force on 1 July 2004.
+    assert page.locator('[data-treaty="185"] [data-count="party"]').inner_text() == "5"
+
+    page.goto("/countries/FR/?at=2006-04-30")
+    assert page.locator('[data-treaty="185"] [data-status]').get_attribute("data-status") == "ratified"
+    assert page.problems == []
+
+
+def test_api_docs_page_works_under_the_content_security_policy(page):
+    page.goto("/api/v1/docs")
+
+    page.wait_for_selector("text=treaty-status", timeout=20_000)
+    assert page.outside_requests == []
+    assert page.problems == []
