@@ -24,11 +24,8 @@ class OctopusUserAdmin(UserAdmin):
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "object_repr"]
-    list_filter = ["action"]
-    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through services, so that every change is checked and audited."""
 
     def has_add_permission(self, request):
         return False
@@ -38,6 +35,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "object_repr"]
+    list_filter = ["action"]
 
 
 @admin.register(APIToken)

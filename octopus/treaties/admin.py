@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from octopus.accounts.admin import ReadOnlyAdmin
 from octopus.treaties.models import Article, OfficialCount, Treaty, TreatyAction
 
 
@@ -15,21 +16,10 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(TreatyAction)
-class TreatyActionAdmin(admin.ModelAdmin):
-    """Read-only: changes go through the workspace so that they are checked and audited."""
-
+class TreatyActionAdmin(ReadOnlyAdmin):
     list_display = ["country", "treaty", "kind", "date", "attested_on", "origin"]
     list_filter = ["treaty", "kind", "origin"]
     search_fields = ["country__name", "source"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OfficialCount)

@@ -53,25 +53,22 @@ class TreatyActionOut(Schema):
     version: int = Field(description="Send it back when correcting; a stale version is refused with 409.")
 
 
-class TreatyActionIn(Schema):
+class TreatyActionFacts(Schema):
+    kind: ActionKind
+    date: datetime.date | None = None
+    attested_on: datetime.date | None = None
+    effective_on: datetime.date | None = None
+    source: Text
+    note: Text = ""
+
+
+class TreatyActionIn(TreatyActionFacts):
     treaty: TreatyNumber
     country: ISO2
-    kind: ActionKind
-    date: datetime.date | None = None
-    attested_on: datetime.date | None = None
-    effective_on: datetime.date | None = None
-    source: Text
-    note: Text = ""
 
 
-class TreatyActionCorrectionIn(Schema):
+class TreatyActionCorrectionIn(TreatyActionFacts):
     version: int = Field(ge=1)
-    kind: ActionKind
-    date: datetime.date | None = None
-    attested_on: datetime.date | None = None
-    effective_on: datetime.date | None = None
-    source: Text
-    note: Text = ""
 
 
 class StateStatusOut(Schema):

@@ -214,21 +214,22 @@ def create_form(world):
     }
 
 
-def created(world, response):
-    assert response.status_code == 302
-    assert response.url == reverse("country", args=[world.free_country])
+def assert_invitation_recorded(world, source):
     action = TreatyAction.objects.get(treaty__number=185, country__iso2=world.free_country)
-    assert (action.kind, action.date.isoformat(), action.source) == (
-        "invited",
-        "2020-01-15",
-        "Letter of invitation (access test)",
-    )
+    assert (action.kind, action.date.isoformat(), action.source) == ("invited", "2020-01-15", source)
     entry = last_audit_entry()
     assert (entry.action, entry.object_id, entry.user) == (
         "treaties.action.invited.recorded",
         str(action.pk),
         world.user,
     )
+    return action
+
+
+def created(world, response):
+    assert response.status_code == 302
+    assert response.url == reverse("country", args=[world.free_country])
+    assert_invitation_recorded(world, "Letter of invitation (access test)")
 
 
 def edit_form(world):
@@ -382,19 +383,8 @@ def api_create(world):
 
 def api_created(world, response):
     assert response.status_code == 201
-    action = TreatyAction.objects.get(treaty__number=185, country__iso2=world.free_country)
+    action = assert_invitation_recorded(world, "Letter of invitation (API access test)")
     assert response.json()["id"] == action.pk
-    assert (action.kind, action.date.isoformat(), action.source) == (
-        "invited",
-        "2020-01-15",
-        "Letter of invitation (API access test)",
-    )
-    entry = last_audit_entry()
-    assert (entry.action, entry.object_id, entry.user) == (
-        "treaties.action.invited.recorded",
-        str(action.pk),
-        world.user,
-    )
 
 
 def api_correct(world):

@@ -66,8 +66,20 @@ def test_home_page_shows_counts_map_and_timeline_from_localhost_only(page):
     assert page.problems == []  # no script error and no Content-Security-Policy violation
 
 
+def test_a_country_on_the_map_opens_its_page(page):
+    page.goto("/")
+    page.wait_for_selector('[data-chart="map-spec"][data-chart-ready="true"]', timeout=20_000)
+
+    page.locator('[data-chart="map-spec"] path[aria-label^="Germany"]').click()
+
+    page.wait_for_url("**/countries/DE/", timeout=10_000)
+    assert page.locator("h1").inner_text() == "Germany"
+
+
 def test_a_visitor_follows_a_country_link_and_sees_its_status_with_sources(page):
-    page.goto("/countries/?region=Europe")
+    page.goto("/")
+    page.locator('[data-treaty="185"]').get_by_role("link", name="States and their status").click()
+    page.wait_for_url("**/countries/?treaty=185")
 
     page.get_by_role("link", name="France", exact=True).click()
 
