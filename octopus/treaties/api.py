@@ -200,7 +200,8 @@ def record_action(request, payload: TreatyActionIn):
 def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]], payload: TreatyActionCorrectionIn):
     _check(request, "treaties.correct_action")
     action = get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=action_id)
-    form = TreatyActionCorrectionForm(data=payload.dict(), instance=TreatyAction.objects.get(pk=action.pk))
+    # The form validates the input; the service re-reads the row under lock and checks `version`.
+    form = TreatyActionCorrectionForm(data=payload.dict(), instance=action)
     if not form.is_valid():
         raise _form_errors(form)
     return services.correct_treaty_action(

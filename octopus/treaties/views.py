@@ -234,15 +234,19 @@ def action_create(request):
 @permission_required("treaties.correct_action")
 def action_edit(request, pk):
     action = get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=pk)
-    form = TreatyActionCorrectionForm(request.POST or None, instance=TreatyAction.objects.get(pk=pk))
+    form = TreatyActionCorrectionForm(request.POST or None, instance=action)
     if request.method == "POST" and form.is_valid():
         try:
             services.correct_treaty_action(
                 action, version=form.cleaned_data["version"], user=request.user, **form.service_kwargs()
             )
         except ConflictError as error:
-            form.add_error(None, str(error))
+            # Keep what the user typed, now against the current version: the history beside the form shows the
+            # other change, and saving again is a deliberate choice, not a silent overwrite.
             action.refresh_from_db()
+            form.data = form.data.copy()
+            form.data["version"] = action.version
+            form.add_error(None, str(error))
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -132,3 +132,22 @@ def test_stale_correction_from_the_page_is_refused_and_nothing_changes(staff_cli
     assert "Someone else changed this action" in response.content.decode()
     assert action.date.isoformat() == "2001-11-24"
     assert AuditEntry.objects.count() == audits
+
+
+@pytest.mark.django_db
+def test_after_a_conflict_the_form_keeps_the_typing_and_saving_again_is_deliberate(staff_client):
+    action = TreatyAction.objects.get(country__iso2="AL", treaty__number=185, kind=ActionKind.SIGNED)
+    stale = {"kind": "signed", "date": "2001-11-24", "source": action.source, "note": "", "version": action.version}
+    staff_client.post(reverse("action_edit", args=[action.pk]), {**stale, "note": "first editor"})
+
+    refused = staff_client.post(reverse("action_edit", args=[action.pk]), {**stale, "note": "second editor"})
+    again = staff_client.post(
+        reverse("action_edit", args=[action.pk]),
+        {**stale, "note": "second editor", "version": refused.context["form"].data["version"]},
+    )
+
+    action.refresh_from_db()
+    assert "second editor" in refused.content.decode()
+    assert refused.context["form"].data["version"] == 2
+    assert again.status_code == 302
+    assert (action.note, action.version) == ("second editor", 3)
