@@ -32,7 +32,7 @@ PROBLEM_SCHEMA = {
     },
 }
 PROBLEM_RESPONSES = {
-    "400": "The request body is not JSON",
+    "400": "Malformed request: a body that is not JSON, or a NUL character in the URL",
     "404": "No such resource",
     "401": "No valid bearer token",
     "403": "Your role does not allow this",
@@ -49,7 +49,7 @@ class OctopusAPI(NinjaAPI):
         content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                codes = ["422", "400"] if "requestBody" in operation else ["422"]
+                codes = ["400", "422"]
                 if "{" in path:
                     codes.append("404")
                 if operation.get("security"):
@@ -121,6 +121,18 @@ def on_domain_error(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return problem_response(exc.status_code, str(exc))
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the path or query string is never meaningful, and PostgreSQL refuses it in text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET):
+            return HttpResponse("A NUL character is not allowed in a URL.", status=400, content_type="text/plain")
+        return self.get_response(request)
 
 
 class ProblemJSONMiddleware:

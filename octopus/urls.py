@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from octopus.api import api
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("workspace/", include("octopus.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # One way in: allauth's sign-in, with its rate limits and TOTP, also for the Django admin.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

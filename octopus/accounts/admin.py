@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from octopus.accounts.models import APIToken, AuditEntry, Membership, User
+from octopus.accounts.services import log_action, snapshot
 
 
 class MembershipInline(admin.TabularInline):
@@ -22,6 +23,18 @@ class OctopusUserAdmin(UserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "is_sample"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def save_formset(self, request, form, formset, change):
+        """Roles are granted here: each grant and withdrawal goes to the audit log."""
+        instances = formset.save()
+        if formset.model is not Membership:
+            return
+        for membership in instances:
+            log_action(membership, "accounts.membership.granted", user=request.user, after=snapshot(membership))
+        for membership in formset.deleted_objects:
+            log_action(
+                form.instance, "accounts.membership.withdrawn", user=request.user, data={"role": str(membership)}
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -44,6 +57,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(APIToken)
-class APITokenAdmin(admin.ModelAdmin):
+class APITokenAdmin(ReadOnlyAdmin):
+    """Tokens are issued and revoked in the workspace, where it is audited."""
+
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]

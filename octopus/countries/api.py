@@ -1,5 +1,7 @@
+from typing import Annotated
+
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
 from octopus.accounts.api import Pagination
@@ -21,7 +23,7 @@ class CountryOut(Schema):
 
 @router.get("/countries", response=list[CountryOut], auth=None, summary="List countries")
 @paginate(Pagination, page_size=100)
-def list_countries(request, region: str | None = None, coe_member: bool | None = None):
+def list_countries(request, region: Annotated[str | None, Field(max_length=50)] = None, coe_member: bool | None = None):
     countries = Country.objects.all()
     if region:
         countries = countries.filter(region=region)
@@ -31,5 +33,5 @@ def list_countries(request, region: str | None = None, coe_member: bool | None =
 
 
 @router.get("/countries/{iso2}", response=CountryOut, auth=None, summary="One country by ISO alpha-2 code")
-def get_country(request, iso2: str):
+def get_country(request, iso2: Path[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]]):
     return get_object_or_404(Country, iso2=iso2.upper())

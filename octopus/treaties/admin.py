@@ -4,13 +4,14 @@ from octopus.accounts.admin import ReadOnlyAdmin
 from octopus.treaties.models import Article, OfficialCount, Treaty, TreatyAction
 
 
+# Treaties, articles and official counts are reference data: they change through load_reference_data only.
 @admin.register(Treaty)
-class TreatyAdmin(admin.ModelAdmin):
+class TreatyAdmin(ReadOnlyAdmin):
     list_display = ["number", "short_name", "opened_on"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ReadOnlyAdmin):
     list_display = ["treaty", "number", "title", "chapter", "section"]
     list_filter = ["treaty"]
 
@@ -23,5 +24,5 @@ class TreatyActionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OfficialCount)
-class OfficialCountAdmin(admin.ModelAdmin):
+class OfficialCountAdmin(ReadOnlyAdmin):
     list_display = ["treaty", "as_of", "parties", "signatories", "invited"]

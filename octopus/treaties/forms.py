@@ -53,7 +53,3 @@ class TreatyActionCorrectionForm(TreatyActionForm):
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why is this action withdrawn?"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ChartUploadForm(forms.Form):
-    file = forms.FileField(label=_("Treaty Office chart (CSV)"))

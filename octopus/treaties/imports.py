@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from octopus.accounts.services import DomainError
 from octopus.countries.models import Country, normalise_name
-from octopus.treaties.models import ActionKind, Origin, Treaty
-from octopus.treaties.services import sync_treaty_action
+from octopus.treaties.models import CONSENT_KINDS, ActionKind, Origin, Treaty, TreatyAction
+from octopus.treaties.services import check_action, sync_treaty_action
 
 COLUMNS = {
     "state": ("state", "country"),
@@ -135,15 +135,17 @@ def import_chart(
     result = ImportResult()
     with transaction.atomic():
         for row in rows:
+            recorded = list(TreatyAction.objects.filter(treaty=treaty, country=row.country))
             acts = [
                 (ActionKind.SIGNED, row.signed),
-                (_consent_kind(row), row.consent),
+                (_consent_kind(row, recorded), row.consent),
                 (ActionKind.IN_FORCE, row.in_force),
             ]
-            for kind, day in acts:
-                if day is None:
-                    continue
-                try:
+            try:
+                for kind, day in acts:
+                    if day is None:
+                        continue
+                    # Checked together below: moving a ratification and its entry into force is one change.
                     action, outcome = sync_treaty_action(
                         treaty,
                         country=row.country,
@@ -153,19 +155,30 @@ def import_chart(
                         note=row.notes,
                         origin=Origin.IMPORT,
                         user=user,
+                        check=False,
                     )
-                except DomainError as error:
-                    raise ChartError(f"Line {row.line}: {error}") from error
-                if outcome == "unchanged":
-                    result.unchanged += 1
-                else:
-                    getattr(result, outcome).append(f"{row.country}: {action.get_kind_display()} {day}")
+                    if outcome == "unchanged":
+                        result.unchanged += 1
+                    else:
+                        getattr(result, outcome).append(f"{row.country}: {action.get_kind_display()} {day}")
+                for action in TreatyAction.objects.filter(treaty=treaty, country=row.country).select_related(
+                    "treaty", "country"
+                ):
+                    check_action(action)
+            except DomainError as error:
+                raise ChartError(f"Line {row.line}: {error}") from error
             if progress:
                 progress()
     return result
 
 
-def _consent_kind(row: ChartRow) -> str:
-    if row.accession or (row.signed is None and not row.country.coe_member):
+def _consent_kind(row: ChartRow, recorded: list[TreatyAction]) -> str:
+    """Accession when the chart marks it; else the kind already recorded; else ratification for a member State
+    or a State that signed, accession for the others (Art. 37)."""
+    if row.accession:
         return ActionKind.ACCEDED
-    return ActionKind.RATIFIED
+    existing = next((a.kind for a in recorded if a.kind in CONSENT_KINDS), None)
+    if existing:
+        return existing
+    signed = row.signed or any(a.kind == ActionKind.SIGNED for a in recorded)
+    return ActionKind.RATIFIED if signed or row.country.coe_member else ActionKind.ACCEDED

@@ -68,9 +68,11 @@ def status_on(facts: list[Fact], at: datetime.date) -> StatusAt:
         return max(matching, key=lambda f: f.known_on) if matching else None
 
     denounced = latest({ActionKind.DENOUNCED})
-    bound = latest(CONSENT_KINDS | {ActionKind.IN_FORCE})
-    if denounced and (bound is None or bound.known_on <= denounced.known_on):
-        return StatusAt(Status.DENOUNCED, denounced.effective_on or denounced.date, denounced.attested_on)
+    if denounced:
+        # A denunciation ends everything before it; a State that joins again starts afresh.
+        known = [f for f in known if f.known_on > denounced.known_on]
+        if not any(f.kind in CONSENT_KINDS | {ActionKind.IN_FORCE} for f in known):
+            return StatusAt(Status.DENOUNCED, denounced.effective_on or denounced.date, denounced.attested_on)
     for status, kinds in (
         (Status.PARTY, {ActionKind.IN_FORCE}),
         (Status.RATIFIED, CONSENT_KINDS),

@@ -46,11 +46,13 @@ def check_action(action: TreatyAction, *, today: datetime.date | None = None) ->
     if action.effective_on and action.date and action.effective_on < action.date:
         raise InvalidAction(_("A denunciation cannot take effect before it is notified."))
 
-    others = list(TreatyAction.objects.filter(treaty=action.treaty, country=action.country).exclude(pk=action.pk))
+    others = current_membership(
+        list(TreatyAction.objects.filter(treaty=action.treaty, country=action.country).exclude(pk=action.pk)), action
+    )
     if action.kind in ONCE_KINDS:
         group = CONSENT_KINDS if action.kind in CONSENT_KINDS else {action.kind}
         twin = next((o for o in others if o.kind in group), None)
-        if twin is not None and ActionKind.DENOUNCED not in {o.kind for o in others}:
+        if twin is not None:
             raise InvalidAction(
                 _(
                     "%(country)s already has a %(kind)s of CETS %(number)s recorded (%(date)s); "
@@ -90,6 +92,29 @@ def check_action(action: TreatyAction, *, today: datetime.date | None = None) ->
                     raise InvalidAction(message % {"later": later.date, "earlier": earlier.date})
 
 
+def _effect_day(action: TreatyAction):
+    if action.kind == ActionKind.DENOUNCED:
+        return action.effective_on or action.date or action.attested_on
+    return action.known_on
+
+
+def current_membership(acts: list[TreatyAction], action: TreatyAction) -> list[TreatyAction]:
+    """The acts of the same period of membership as `action`: a denunciation closes one, and a State that joins
+    again starts another. Acts that cannot be placed in time (no date, no attestation) are kept."""
+    day = _effect_day(action)
+    cuts = sorted(_effect_day(a) for a in acts if a.kind == ActionKind.DENOUNCED and _effect_day(a))
+    if day is None or not cuts:
+        return acts
+    after = max((cut for cut in cuts if cut < day), default=None)
+    until = min((cut for cut in cuts if cut >= day), default=None)
+    return [
+        a
+        for a in acts
+        if _effect_day(a) is None
+        or ((after is None or _effect_day(a) > after) and (until is None or _effect_day(a) <= until))
+    ]
+
+
 @transaction.atomic
 def record_treaty_action(
     treaty: Treaty,
@@ -103,8 +128,11 @@ def record_treaty_action(
     note: str = "",
     origin: str = Origin.STAFF,
     user=None,
+    check: bool = True,
 ) -> TreatyAction:
-    """Record an act of `country` under `treaty` (invitation, signature, ratification, …)."""
+    """Record an act of `country` under `treaty` (invitation, signature, ratification, …).
+
+    `check=False` is for a caller that changes several acts of one State and then checks them together."""
     # Lock the State's row so two concurrent writes for one State are checked one after the other.
     Country.objects.select_for_update().filter(pk=country.pk).first()
     action = TreatyAction(
@@ -118,14 +146,17 @@ def record_treaty_action(
         note=note.strip(),
         origin=origin,
     )
-    check_action(action)
+    if check:
+        check_action(action)
     action.save()
     log_action(action, f"treaties.action.{kind}.recorded", user=user, after=snapshot(action))
     return action
 
 
 @transaction.atomic
-def correct_treaty_action(action: TreatyAction, *, version: int, user=None, **changes) -> TreatyAction:
+def correct_treaty_action(
+    action: TreatyAction, *, version: int, user=None, check: bool = True, **changes
+) -> TreatyAction:
     """Correct a recorded act. `version` is the one the user read: if the record changed since, nothing is
     written and ConflictError says so."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -145,7 +176,8 @@ def correct_treaty_action(action: TreatyAction, *, version: int, user=None, **ch
         setattr(current, field, value.strip() if isinstance(value, str) else value)
     if snapshot(current) == before:
         return current
-    check_action(current)
+    if check:
+        check_action(current)
     current.version += 1
     current.updated_at = timezone.now()
     current.save()
@@ -177,6 +209,7 @@ def sync_treaty_action(
     note: str = "",
     origin: str,
     user=None,
+    check: bool = True,
 ) -> tuple[TreatyAction, str]:
     """Make the recorded act of `kind` match a chart or reference row; returns it and "added", "changed" or
     "unchanged". Used by imports, which must be idempotent."""
@@ -193,14 +226,15 @@ def sync_treaty_action(
             note=note,
             origin=origin,
             user=user,
+            check=check,
         )
         return action, "added"
     changes = {"kind": kind, "date": date, "attested_on": attested_on if date is None else None}
-    facts_differ = any(getattr(existing, field) != value for field, value in changes.items())
-    if facts_differ or existing.origin == origin:
-        # A new fact brings its own source; the same fact keeps the source staff wrote for it.
-        changes.update(source=source, note=note, origin=origin)
+    if any(getattr(existing, field) != value for field, value in changes.items()):
+        changes.update(source=source, note=note, origin=origin)  # a new fact brings its own source
+    elif origin == Origin.REFERENCE and existing.origin == Origin.REFERENCE:
+        changes.update(source=source, note=note)  # the loader owns the wording of what it loaded
     if all(getattr(existing, field) == value for field, value in changes.items()):
         return existing, "unchanged"
-    action = correct_treaty_action(existing, version=existing.version, user=user, **changes)
+    action = correct_treaty_action(existing, version=existing.version, user=user, check=check, **changes)
     return action, "changed"

@@ -142,3 +142,25 @@ def test_sample_accounts_are_not_loaded_in_production(settings):
     with pytest.raises(CommandError, match="only when DEBUG is on"):
         call_command("load_sample_data")
     assert not User.objects.filter(is_sample=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_the_sign_in_with_rate_limits_and_totp(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_login") + "?next=/admin/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/countries/?q=a%00b", "/countries/A%00/", "/workspace/audit/?action=%00"])
+def test_a_nul_character_in_the_url_is_a_bad_request(client, url):
+    assert client.get(url).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_an_api_url_is_a_problem(client):
+    response = client.get("/api/v1/countries?region=%00")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"

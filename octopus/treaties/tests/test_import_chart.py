@@ -116,3 +116,47 @@ def test_an_unknown_treaty_is_refused(tmp_path):
 
     with pytest.raises(CommandError, match="No treaty CETS 999 is held"):
         call_command("import_treaty_chart", str(chart), treaty=999, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_same_chart_under_another_source_changes_nothing(tmp_path):
+    chart = tmp_path / "chart.csv"
+    chart.write_text(HEADER + "Kenya,,2025-03-03 a,2025-07-01,\n", encoding="utf-8")
+    call_command("import_treaty_chart", str(chart), treaty=185, source="Chart of May", stdout=io.StringIO())
+    before = snapshot()
+    out = io.StringIO()
+
+    call_command("import_treaty_chart", str(chart), treaty=185, source="Chart of June", stdout=out)
+
+    assert "0 added, 0 changed, 2 unchanged." in out.getvalue()
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_moving_a_ratification_and_its_entry_into_force_together_is_accepted(tmp_path):
+    out = run_import(tmp_path, "Albania,23/11/2001,20/06/2005,01/10/2005,\n")
+
+    assert "2 changed, 1 unchanged." in out
+    dates = dict(TreatyAction.objects.filter(country__iso2="AL", treaty__number=185).values_list("kind", "date"))
+    assert dates[ActionKind.RATIFIED] == datetime.date(2005, 6, 20)
+    assert dates[ActionKind.IN_FORCE] == datetime.date(2005, 10, 1)
+
+
+@pytest.mark.django_db
+def test_an_empty_signature_cell_keeps_a_recorded_ratification_a_ratification(tmp_path):
+    japan = TreatyAction.objects.get(country__iso2="JP", treaty__number=185, kind=ActionKind.RATIFIED)
+
+    run_import(tmp_path, f"Japan,,{japan.date:%d/%m/%Y},,\n")
+
+    assert TreatyAction.objects.get(pk=japan.pk).kind == ActionKind.RATIFIED
+
+
+@pytest.mark.django_db
+def test_the_acting_user_must_be_allowed_to_import(tmp_path, user_for):
+    user_for("donor")
+    chart = tmp_path / "chart.csv"
+    chart.write_text(HEADER + "Kenya,,2025-03-03 a,,\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="may not import treaty charts"):
+        call_command("import_treaty_chart", str(chart), treaty=185, user="donor@example.org", stdout=io.StringIO())
+    assert not TreatyAction.objects.filter(country__iso2="KE", kind=ActionKind.ACCEDED).exists()

@@ -177,3 +177,32 @@ def test_timeline_equals_the_status_of_every_state_on_every_day_it_shows(facts):
         expected_status = Status.PARTY if row["series"] == "Parties" else Status.INVITED
         expected = sum(1 for group in facts.values() if status_on(group, day).status == expected_status)
         assert row["count"] == expected, (row, facts)
+
+
+def test_a_state_that_joins_again_after_denouncing_is_judged_on_its_new_acts_only():
+    facts = [
+        fact(ActionKind.RATIFIED, D(2004, 3, 1)),
+        fact(ActionKind.IN_FORCE, D(2004, 7, 1)),
+        fact(ActionKind.DENOUNCED, D(2010, 1, 1), effective_on=D(2010, 5, 1)),
+        fact(ActionKind.ACCEDED, attested_on=D(2015, 6, 1)),
+    ]
+
+    assert status_on(facts, D(2012, 1, 1)).status == Status.DENOUNCED
+    again = status_on(facts, D(2016, 1, 1))
+    assert (again.status, again.since, again.attested_on) == (Status.RATIFIED, None, D(2015, 6, 1))
+
+
+@pytest.mark.django_db
+def test_recording_a_new_accession_after_a_denunciation_is_allowed():
+    treaty = Treaty.objects.get(number=185)
+    albania = Country.objects.get(iso2="AL")
+    record_treaty_action(
+        treaty, country=albania, kind=ActionKind.DENOUNCED, date=D(2010, 1, 1), effective_on=D(2010, 5, 1), source="T"
+    )
+
+    record_treaty_action(treaty, country=albania, kind=ActionKind.ACCEDED, date=D(2015, 6, 1), source="T")
+    record_treaty_action(treaty, country=albania, kind=ActionKind.IN_FORCE, date=D(2015, 10, 1), source="T")
+
+    assert statuses_at(treaty, D(2012, 1, 1))[albania.pk].status == Status.DENOUNCED
+    assert statuses_at(treaty, D(2015, 10, 1))[albania.pk].status == Status.PARTY
+    assert statuses_at(treaty, D(2015, 10, 1))[albania.pk].since == D(2015, 10, 1)

@@ -31,11 +31,13 @@ class Command(BaseCommand):
             acting = User.objects.filter(email=user).first()
             if acting is None:
                 raise CommandError(f"No user with e-mail {user}.")
+            if not acting.has_perm("treaties.import_chart"):
+                raise CommandError(f"{user} may not import treaty charts (programme staff, T-CY secretariat, admins).")
         try:
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}")
-        source = source or f"Treaty Office chart of CETS {treaty}, imported from {file.name} on {timezone.localdate()}"
+        source = source or f"Treaty Office chart of CETS {treaty} ({file.name}, imported {timezone.localdate()})"
         try:
             total = len(read_chart(text))
             with tqdm(total=total, desc=f"CETS {treaty}", unit="State", file=self.stderr, leave=False) as bar:
