@@ -85,12 +85,13 @@ def status_on(facts: list[Fact], at: datetime.date) -> StatusAt:
     return NO_STATUS
 
 
+STATUS_KINDS = frozenset(ActionKind) - {ActionKind.RESERVATION, ActionKind.DECLARATION}
+
+
 def facts_by_country(treaty: Treaty) -> dict[int, list[Fact]]:
     """Every status-bearing act under `treaty`, grouped by country id. One query."""
-    rows = (
-        TreatyAction.objects.filter(treaty=treaty)
-        .exclude(kind__in=[ActionKind.RESERVATION, ActionKind.DECLARATION])
-        .values_list("country_id", "kind", "date", "attested_on", "effective_on")
+    rows = TreatyAction.objects.filter(treaty=treaty, kind__in=STATUS_KINDS).values_list(
+        "country_id", "kind", "date", "attested_on", "effective_on"
     )
     grouped: dict[int, list[Fact]] = defaultdict(list)
     for country_id, kind, date, attested_on, effective_on in rows:
@@ -102,6 +103,17 @@ def statuses_at(treaty: Treaty, at: datetime.date, facts: dict[int, list[Fact]] 
     """Status of every State with at least one act, by country id (States with none are absent)."""
     facts = facts_by_country(treaty) if facts is None else facts
     return {country_id: status_on(group, at) for country_id, group in facts.items()}
+
+
+def country_history(country, at: datetime.date) -> list[dict]:
+    """For one State: every treaty held, its status on `at` and all its recorded acts. Two queries."""
+    actions = list(TreatyAction.objects.filter(country=country).select_related("treaty"))
+    sections = []
+    for treaty in Treaty.objects.all():
+        own = [a for a in actions if a.treaty_id == treaty.pk]
+        facts = [Fact(a.kind, a.date, a.attested_on, a.effective_on) for a in own if a.kind in STATUS_KINDS]
+        sections.append({"treaty": treaty, "status": status_on(facts, at), "actions": own})
+    return sections
 
 
 def count_statuses(statuses) -> dict[Status, int]:

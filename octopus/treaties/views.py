@@ -23,12 +23,11 @@ from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm,
 from octopus.treaties.models import OfficialCount, Origin, Treaty, TreatyAction
 from octopus.treaties.queries import (
     NO_STATUS,
-    Fact,
     Status,
     compare_with_official_counts,
     count_statuses,
+    country_history,
     facts_by_country,
-    status_on,
     statuses_at,
     timeline,
 )
@@ -180,12 +179,7 @@ def country_list(request):
 def country_detail(request, iso2):
     at, date_error = chosen_date(request)
     country = get_object_or_404(Country, iso2=iso2.upper())
-    actions = list(TreatyAction.objects.filter(country=country).select_related("treaty"))
-    sections = []
-    for treaty in Treaty.objects.all():
-        own = [a for a in actions if a.treaty_id == treaty.pk]
-        status = status_on([Fact(a.kind, a.date, a.attested_on, a.effective_on) for a in own], at)
-        sections.append({"treaty": treaty, "status": status, "actions": own})
+    sections = country_history(country, at)
     context = {"at": at, "country": country, "sections": sections, **data_freshness()}
     return render_with_date(request, "treaties/country_detail.html", context, date_error)
 
