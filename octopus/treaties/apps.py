@@ -7,5 +7,5 @@ class TreatiesConfig(AppConfig):
     verbose_name = _("Treaties")
 
     def ready(self):
-        # Registers this app's rules (django-rules only autodiscovers modules named rules.py).
-        from octopus.treaties import permissions  # noqa: F401
+        # Registers this app's rules (django-rules only autodiscovers modules named rules.py) and metrics.
+        from octopus.treaties import metrics, permissions  # noqa: F401
