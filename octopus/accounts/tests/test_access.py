@@ -261,17 +261,21 @@ def withdraw_form(world):
     }
 
 
-def withdrawn(world, response):
-    assert response.status_code == 302
-    assert response.url == reverse("country", args=["AL"])
+def assert_withdrawal_audited(world, reason):
     assert not TreatyAction.objects.filter(pk=world.action.pk).exists()
     entry = last_audit_entry()
     assert (entry.action, entry.object_id, entry.user, entry.data) == (
         "treaties.action.withdrawn",
         str(world.action.pk),
         world.user,
-        {"reason": "Recorded in error (access test)"},
+        {"reason": reason},
     )
+
+
+def withdrawn(world, response):
+    assert response.status_code == 302
+    assert response.url == reverse("country", args=["AL"])
+    assert_withdrawal_audited(world, "Recorded in error (access test)")
 
 
 def revoke_form(world):
@@ -409,14 +413,7 @@ def api_corrected(world, response):
 
 def api_withdrawn(world, response):
     assert response.status_code == 204
-    assert not TreatyAction.objects.filter(pk=world.action.pk).exists()
-    entry = last_audit_entry()
-    assert (entry.action, entry.object_id, entry.user, entry.data) == (
-        "treaties.action.withdrawn",
-        str(world.action.pk),
-        world.user,
-        {"reason": "Recorded in error (API access test)"},
-    )
+    assert_withdrawal_audited(world, "Recorded in error (API access test)")
 
 
 def send_api_write(client, route, world):

@@ -216,28 +216,17 @@ def albania_at(client, day: str) -> dict:
     return next(state for state in body["states"] if state["country"] == "AL")
 
 
-def test_albania_is_a_party_from_the_day_the_convention_entered_into_force_for_it(client, db):
-    albania = albania_at(client, "2004-07-01")
+@pytest.mark.parametrize(
+    ("day", "status", "since"),
+    [
+        ("2004-06-30", "ratified", "2002-06-20"),  # ratified, not yet a Party the day before
+        ("2004-07-01", "party", "2004-07-01"),  # a Party from the day the Convention entered into force for it
+    ],
+)
+def test_albania_status_around_its_entry_into_force(client, db, day, status, since):
+    albania = albania_at(client, day)
 
-    assert albania == {
-        "country": "AL",
-        "name": "Albania",
-        "status": "party",
-        "since": "2004-07-01",
-        "attested_on": None,
-    }
-
-
-def test_albania_had_ratified_but_was_not_yet_a_party_the_day_before(client, db):
-    albania = albania_at(client, "2004-06-30")
-
-    assert albania == {
-        "country": "AL",
-        "name": "Albania",
-        "status": "ratified",
-        "since": "2002-06-20",
-        "attested_on": None,
-    }
+    assert albania == {"country": "AL", "name": "Albania", "status": status, "since": since, "attested_on": None}
 
 
 # Found by the property-based run above (SQLite: "datatype mismatch" from an OFFSET past 2**63).
