@@ -43,14 +43,6 @@ is_member = has_role(*Role)
 is_staff_member = is_administrator | is_programme_staff | is_tcy_secretariat
 
 
-def focal_point_countries(user) -> set[str]:
-    return {country for role, country, _donor in roles_of(user) if role == Role.FOCAL_POINT}
-
-
-def donor_codes(user) -> set[str]:
-    return {donor for role, _country, donor in roles_of(user) if role == Role.DONOR}
-
-
 rules.add_perm("accounts.use_workspace", is_member)
 rules.add_perm("accounts.view_audit", is_administrator | is_programme_staff | is_tcy_secretariat)
 rules.add_perm("accounts.manage_tokens", is_member)

@@ -64,14 +64,6 @@ class Origin(models.TextChoices):
     STAFF = "staff", _("Recorded by staff")
 
 
-class TreatyActionQuerySet(models.QuerySet):
-    def known_by(self, at: datetime.date):
-        """Actions known to have happened on or before `at`: dated by then, or undated but attested by then."""
-        return self.filter(
-            models.Q(date__lte=at) | models.Q(date__isnull=True, attested_on__lte=at),
-        )
-
-
 class TreatyAction(models.Model):
     """One dated act of a State under a treaty. Status is always derived from these, never stored.
 
@@ -96,8 +88,6 @@ class TreatyAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TreatyActionQuerySet.as_manager()
-
     class Meta:
         ordering = ["treaty__number", "country__name", models.F("date").asc(nulls_last=True), "id"]
         indexes = [models.Index(fields=["treaty", "country"]), models.Index(fields=["treaty", "date"])]
@@ -114,6 +104,9 @@ class TreatyAction(models.Model):
 
     @property
     def known_on(self) -> datetime.date | None:
+        """The day from which the act is known to have effect (a denunciation: the day it takes effect)."""
+        if self.kind == ActionKind.DENOUNCED:
+            return self.effective_on or self.date or self.attested_on
         return self.date or self.attested_on
 
     @property

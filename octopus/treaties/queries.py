@@ -183,21 +183,21 @@ class CountComparison:
         }
 
 
-def compare_with_official_counts(treaty: Treaty, official_rows: list[dict]) -> list[CountComparison]:
-    """Recorded counts beside each dated official count, so missing records show.
+def compare_with_official_counts(treaty: Treaty, official_counts) -> list[CountComparison]:
+    """Recorded counts beside each dated official count (OfficialCount rows), so missing records show.
 
     The Council of Europe counts a State among the Parties from the deposit of its instrument, so recorded
     "parties" here adds those ratified but not yet in force.
     """
     facts = facts_by_country(treaty)
     result = []
-    for row in official_rows:
-        counts = count_statuses(status_on(group, row["as_of"]) for group in facts.values())
+    for official in official_counts:
+        counts = count_statuses(status_on(group, official.as_of) for group in facts.values())
         recorded = {
             "parties": counts[Status.PARTY] + counts[Status.RATIFIED],
             "signatories": counts[Status.SIGNATORY],
             "invited": counts[Status.INVITED],
         }
-        official = {key: row.get(key) for key in recorded}
-        result.append(CountComparison(row["as_of"], official, recorded, row["source"]))
+        stated = {key: getattr(official, key) for key in recorded}
+        result.append(CountComparison(official.as_of, stated, recorded, official.source))
     return result

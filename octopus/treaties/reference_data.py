@@ -212,12 +212,16 @@ def load_official_counts(treaties: dict[int, Treaty]) -> int:
     return len(rows)
 
 
+def plan_treaty_actions() -> list[PlannedAction]:
+    """The reference actions, reconciled from the observations (needs the countries loaded)."""
+    coe_members = set(Country.objects.filter(coe_member=True).values_list("iso2", flat=True))
+    return reconcile(read_observations(), coe_members, read_invitations())
+
+
 @transaction.atomic
-def load_treaty_actions(treaties: dict[int, Treaty], *, progress=None) -> dict[str, int]:
-    """Bring recorded actions in line with the reconciled reference data; idempotent."""
+def load_treaty_actions(treaties: dict[int, Treaty], planned: list[PlannedAction], *, progress=None) -> dict[str, int]:
+    """Bring recorded actions in line with the planned reference actions; idempotent."""
     countries = {c.iso2: c for c in Country.objects.all()}
-    coe_members = {iso2 for iso2, c in countries.items() if c.coe_member}
-    planned = reconcile(read_observations(), coe_members, read_invitations())
     outcome = {"added": 0, "changed": 0, "unchanged": 0}
     for action in planned:
         _action, result = sync_treaty_action(

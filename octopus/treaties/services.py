@@ -92,17 +92,11 @@ def check_action(action: TreatyAction, *, today: datetime.date | None = None) ->
                     raise InvalidAction(message % {"later": later.date, "earlier": earlier.date})
 
 
-def _effect_day(action: TreatyAction):
-    if action.kind == ActionKind.DENOUNCED:
-        return action.effective_on or action.date or action.attested_on
-    return action.known_on
-
-
 def current_membership(acts: list[TreatyAction], action: TreatyAction) -> list[TreatyAction]:
     """The acts of the same period of membership as `action`: a denunciation closes one, and a State that joins
     again starts another. Acts that cannot be placed in time (no date, no attestation) are kept."""
-    day = _effect_day(action)
-    cuts = sorted(_effect_day(a) for a in acts if a.kind == ActionKind.DENOUNCED and _effect_day(a))
+    day = action.known_on
+    cuts = sorted(a.known_on for a in acts if a.kind == ActionKind.DENOUNCED and a.known_on)
     if day is None or not cuts:
         return acts
     after = max((cut for cut in cuts if cut < day), default=None)
@@ -110,8 +104,7 @@ def current_membership(acts: list[TreatyAction], action: TreatyAction) -> list[T
     return [
         a
         for a in acts
-        if _effect_day(a) is None
-        or ((after is None or _effect_day(a) > after) and (until is None or _effect_day(a) <= until))
+        if a.known_on is None or ((after is None or a.known_on > after) and (until is None or a.known_on <= until))
     ]
 
 

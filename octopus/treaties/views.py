@@ -186,19 +186,10 @@ def country_detail(request, iso2):
 
 def sources(request):
     """Where the reference data comes from, and our counts beside the official ones."""
-    comparisons = []
-    for treaty in Treaty.objects.all():
-        rows = [
-            {
-                "as_of": c.as_of,
-                "parties": c.parties,
-                "signatories": c.signatories,
-                "invited": c.invited,
-                "source": c.source,
-            }
-            for c in treaty.official_counts.exclude(as_of__isnull=True)
-        ]
-        comparisons.append({"treaty": treaty, "rows": compare_with_official_counts(treaty, rows)})
+    comparisons = [
+        {"treaty": t, "rows": compare_with_official_counts(t, t.official_counts.exclude(as_of__isnull=True))}
+        for t in Treaty.objects.all()
+    ]
     return render(request, "treaties/sources.html", {"comparisons": comparisons, **data_freshness()})
 
 

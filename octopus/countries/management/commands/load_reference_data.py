@@ -15,7 +15,7 @@ class Command(BaseCommand):
         articles = reference_data.load_articles(treaties)
         counts = reference_data.load_official_counts(treaties)
         self.stdout.write(f"Treaties: {len(treaties)}; articles: {articles}; official counts: {counts}.")
-        total = len(reference_data.reconcile(reference_data.read_observations(), set(), {}))
-        with tqdm(total=total, desc="Treaty actions", unit="action", file=self.stderr, leave=False) as bar:
-            outcome = reference_data.load_treaty_actions(treaties, progress=bar.update)
+        planned = reference_data.plan_treaty_actions()
+        with tqdm(total=len(planned), desc="Treaty actions", unit="action", file=self.stderr, leave=False) as bar:
+            outcome = reference_data.load_treaty_actions(treaties, planned, progress=bar.update)
         self.stdout.write("Treaty actions: {added} added, {changed} changed, {unchanged} unchanged.".format(**outcome))
