@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ninja",
     "octopus.accounts",
     "octopus.countries",
+    "octopus.results",
     "octopus.treaties",
 ]
 

@@ -1,6 +1,9 @@
 """Account services and the audit helper every app's services call."""
 
+from decimal import Decimal
+
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -18,7 +21,17 @@ class ConflictError(DomainError):
 def snapshot(obj: models.Model) -> dict:
     """The fields of a row as JSON-friendly values, for audit before/after."""
     data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields])
-    return {key: (value.isoformat() if hasattr(value, "isoformat") else value) for key, value in data.items()}
+    return {key: _jsonable(value) for key, value in data.items()}
+
+
+def _jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact, unlike a float
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
 
 
 def log_action(obj: models.Model, action: str, *, user=None, before=None, after=None, data=None) -> AuditEntry:

@@ -1,18 +1,24 @@
 """The metric registry: each domain app registers the measures its records support (`<app>/metrics.py`), so the
 results framework can evaluate any of them without importing a domain app (DESIGN.md §2 and §4).
 
-Django-free: a metric is a name, the parameters it accepts, a function giving its value over a period, and a
-function giving the records behind that value (the drill-down). Its value is the number of those records unless
-its `aggregate` says otherwise.
+Django-free: a metric is a name, the parameters it accepts (with their types), a function giving its value over a
+period, and a function giving the records behind that value (the drill-down). Its value is the number of those
+records unless its `aggregate` says otherwise. Optional parts:
+- `breakdown`: dimension name → function giving {category: value} (the disaggregation, e.g. by country);
+- `series`: the values over many periods at once, for charts (otherwise `value` is called per period);
+- `planned`: how many records are planned but not yet held in a period, for forecasts.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+
+Period = tuple[datetime.date, datetime.date]
 
 
 class MetricError(ValueError):
-    """An unknown metric key or parameters a metric does not accept; the message says which."""
+    """An unknown metric key, dimension or parameter, or a parameter of the wrong type; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -21,16 +27,27 @@ class Metric:
     title: str
     value: Callable[..., float]  # value(start, end, **params)
     drilldown: Callable[..., Iterable]  # drilldown(start, end, **params): the records behind the value
-    params: frozenset[str] = field(default_factory=frozenset)
+    params: Mapping[str, type] = field(default_factory=lambda: MappingProxyType({}))
     aggregate: str = "count"  # how the value follows from the drill-down: "count" of its records
+    breakdown: Mapping[str, Callable[..., dict[str, float]]] = field(default_factory=lambda: MappingProxyType({}))
+    series: Callable[..., list[float]] | None = None  # series(periods, **params)
+    planned: Callable[..., float] | None = None  # planned(start, end, **params)
+    description: str = ""
 
     def check_params(self, params: dict) -> None:
-        unknown = set(params) - self.params
+        unknown = set(params) - set(self.params)
         if unknown:
             accepted = ", ".join(sorted(self.params)) or "none"
             raise MetricError(
                 f"Metric {self.key} does not accept {', '.join(sorted(unknown))} (it accepts: {accepted})."
             )
+        for name, value in params.items():
+            wanted = self.params[name]
+            if not isinstance(value, wanted) or (wanted is int and isinstance(value, bool)):
+                raise MetricError(f"Parameter {name} of metric {self.key} must be {_TYPE_NAMES.get(wanted, wanted)}.")
+
+
+_TYPE_NAMES = {int: "a whole number", str: "text", list: "a list", bool: "true or false"}
 
 
 class MetricRegistry:
@@ -43,21 +60,45 @@ class MetricRegistry:
         self._metrics[metric.key] = metric
         return metric
 
+    def unregister(self, key: str) -> None:
+        self._metrics.pop(key, None)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._metrics
+
     def get(self, key: str) -> Metric:
         try:
             return self._metrics[key]
         except KeyError:
             raise MetricError(f"No metric {key!r} is registered.") from None
 
-    def evaluate(self, key: str, start: datetime.date, end: datetime.date, **params) -> float:
+    def checked(self, key: str, params: dict) -> Metric:
         metric = self.get(key)
         metric.check_params(params)
-        return metric.value(start, end, **params)
+        return metric
+
+    def evaluate(self, key: str, start: datetime.date, end: datetime.date, **params) -> float:
+        return self.checked(key, params).value(start, end, **params)
 
     def records(self, key: str, start: datetime.date, end: datetime.date, **params) -> Iterable:
-        metric = self.get(key)
-        metric.check_params(params)
-        return metric.drilldown(start, end, **params)
+        return self.checked(key, params).drilldown(start, end, **params)
+
+    def evaluate_series(self, key: str, periods: list[Period], **params) -> list[float]:
+        metric = self.checked(key, params)
+        if metric.series is not None:
+            return metric.series(periods, **params)
+        return [metric.value(start, end, **params) for start, end in periods]
+
+    def breakdown(self, key: str, dimension: str, start: datetime.date, end: datetime.date, **params) -> dict:
+        metric = self.checked(key, params)
+        if dimension not in metric.breakdown:
+            offered = ", ".join(sorted(metric.breakdown)) or "none"
+            raise MetricError(f"Metric {key} cannot be broken down by {dimension} (it can by: {offered}).")
+        return metric.breakdown[dimension](start, end, **params)
+
+    def planned(self, key: str, start: datetime.date, end: datetime.date, **params) -> float | None:
+        metric = self.checked(key, params)
+        return None if metric.planned is None else metric.planned(start, end, **params)
 
     def __iter__(self):
         return iter(sorted(self._metrics.values(), key=lambda m: m.key))

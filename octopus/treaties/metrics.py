@@ -1,29 +1,53 @@
 """Measures the treaty records support, for the results framework (registered at start-up)."""
 
+from collections import Counter
+
 from octopus.countries.models import Country
 from octopus.lib.metrics import Metric, registry
 from octopus.treaties.models import Treaty
-from octopus.treaties.queries import Status, statuses_at
+from octopus.treaties.queries import Status, facts_by_country, status_on
 
 # The programme's first objective indicator counts Parties and the States invited to accede ("observers").
 PARTIES_AND_INVITED = {Status.PARTY, Status.INVITED}
 
 
-def _states(end, treaty: int, statuses: set[Status]) -> list[int]:
+def _states_at(ends, treaty: int, statuses: set[Status]) -> list[list[int]]:
+    """For each end date, the ids of the States holding one of `statuses` under CETS `treaty`: one query."""
     found = Treaty.objects.filter(number=treaty).first()
     if found is None:
-        return []
-    return [pk for pk, status in statuses_at(found, end).items() if status.status in statuses]
+        return [[] for _ in ends]
+    facts = facts_by_country(found)
+    return [[pk for pk, group in facts.items() if status_on(group, end).status in statuses] for end in ends]
+
+
+def _states(end, treaty: int, statuses: set[Status]) -> list[int]:
+    return _states_at([end], treaty, statuses)[0]
 
 
 def _metric(key: str, title: str, statuses: set[Status]) -> Metric:
+    def by_region(start, end, treaty=185):
+        regions = Country.objects.filter(pk__in=_states(end, treaty, statuses)).values_list("region", flat=True)
+        return dict(Counter(region or "—" for region in regions))
+
+    def by_country(start, end, treaty=185):
+        return dict.fromkeys(
+            Country.objects.filter(pk__in=_states(end, treaty, statuses)).values_list("iso2", flat=True), 1
+        )
+
     return registry.register(
         Metric(
             key=key,
             title=title,
-            params=frozenset({"treaty"}),
+            description="A stock: the States in that status on the last day of the period, whatever the start.",
+            params={"treaty": int},
             value=lambda start, end, treaty=185: len(_states(end, treaty, statuses)),
-            drilldown=lambda start, end, treaty=185: Country.objects.filter(pk__in=_states(end, treaty, statuses)),
+            drilldown=lambda start, end, treaty=185: Country.objects.filter(
+                pk__in=_states(end, treaty, statuses)
+            ).order_by("name"),
+            series=lambda periods, treaty=185: [
+                len(ids) for ids in _states_at([end for _start, end in periods], treaty, statuses)
+            ],
+            breakdown={"country": by_country, "region": by_region},
         )
     )
 

@@ -2,11 +2,15 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from octopus.countries.services import load_countries
+from octopus.results.reference_data import load_logframes
 from octopus.treaties import reference_data
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions."
+    help = (
+        "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions and the "
+        "seed logframe."
+    )
 
     def handle(self, *args, **options):
         created, updated = load_countries()
@@ -19,3 +23,6 @@ class Command(BaseCommand):
         with tqdm(total=len(planned), desc="Treaty actions", unit="action", file=self.stderr, leave=False) as bar:
             outcome = reference_data.load_treaty_actions(treaties, planned, progress=bar.update)
         self.stdout.write("Treaty actions: {added} added, {changed} changed, {unchanged} unchanged.".format(**outcome))
+        added = load_logframes()
+        summary = "{programmes} programmes, {nodes} boxes, {indicators} indicators, {targets} targets".format(**added)
+        self.stdout.write(f"Logframes added: {summary}.")

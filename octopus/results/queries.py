@@ -1,0 +1,236 @@
+"""Reading a programme's results: the logframe in force on a date and every indicator's values, live.
+
+`programme_results` is what the dashboard, the IPTT, the API and snapshots read. It runs a fixed number of
+queries whatever the number of records: five for the logframe, targets and manual values, then each computed
+indicator's metric once over all its periods (`registry.evaluate_series`).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from octopus.lib.metrics import MetricError, registry
+from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
+from octopus.results.models import (
+    Accumulation,
+    Indicator,
+    Level,
+    LogframeVersion,
+    ManualValue,
+    Measure,
+    Programme,
+    ResultNode,
+    Target,
+    ValueStatus,
+)
+from octopus.results.periods import LIFE, Period, periods_of
+
+
+def version_in_force(versions: list[LogframeVersion], at: datetime.date) -> LogframeVersion:
+    """The version whose validity covers `at`; before the first one starts, the first one."""
+    ordered = sorted(versions, key=lambda v: v.valid_from)
+    current = ordered[0]
+    for version in ordered:
+        if version.valid_from <= at:
+            current = version
+    return current
+
+
+def in_version(item, version: LogframeVersion, numbers: dict[int, int]) -> bool:
+    """Whether a node or indicator belongs to the logframe of `version` (introduced by then, not yet retired)."""
+    if numbers[item.introduced_in_id] > version.number:
+        return False
+    return item.retired_in_id is None or numbers[item.retired_in_id] > version.number
+
+
+@dataclass
+class PeriodResult:
+    period: Period
+    goal: Goal | None
+    actual: Decimal | None
+    percent: Decimal | None
+    status: Status
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    source: str  # "metric", "manual" or "awaiting"
+    baseline: Decimal | None
+    periods: list[PeriodResult]
+    to_date: PeriodResult  # the value so far against the life-of-programme target
+    forecast: Forecast | None = None
+    cumulative: list[tuple[Period, Decimal | None]] = field(default_factory=list)  # for charts
+    latest_text: str = ""  # qualitative indicators: the latest approved finding
+    problem: str = ""
+
+    @property
+    def awaiting(self) -> bool:
+        return self.source == "awaiting"
+
+    def period(self, key: str) -> PeriodResult | None:
+        if key == LIFE:
+            return self.to_date
+        return next((p for p in self.periods if p.period.key == key), None)
+
+
+@dataclass
+class NodeResults:
+    node: ResultNode
+    indicators: list[IndicatorResult]
+
+
+@dataclass
+class ProgrammeResults:
+    programme: Programme
+    version: LogframeVersion
+    versions: list[LogframeVersion]
+    at: datetime.date
+    life: Period
+    nodes: list[NodeResults]
+
+    @property
+    def indicators(self) -> list[IndicatorResult]:
+        return [row for node in self.nodes for row in node.indicators]
+
+    def indicator(self, pk: int) -> IndicatorResult | None:
+        return next((row for row in self.indicators if row.indicator.pk == pk), None)
+
+    def status_counts(self) -> dict[Status, int]:
+        counts: dict[Status, int] = defaultdict(int)
+        for row in self.indicators:
+            counts[row.to_date.status] += 1
+        return dict(counts)
+
+
+def programme_results(
+    programme: Programme, at: datetime.date, *, version: LogframeVersion | None = None, only: set[int] | None = None
+) -> ProgrammeResults:
+    """Every indicator of the logframe in force on `at` (or of `version`), valued as things stood on `at`."""
+    versions = list(programme.versions.all())
+    version = version or version_in_force(versions, at)
+    numbers = {v.pk: v.number for v in versions}
+    life = Period(programme.starts_on, version.ends_on, LIFE)
+    nodes = [n for n in programme.nodes.all() if in_version(n, version, numbers)]
+    indicators = [
+        i
+        for i in Indicator.objects.filter(node__programme=programme).select_related("node")
+        if in_version(i, version, numbers) and (only is None or i.pk in only)
+    ]
+    targets = defaultdict(dict)
+    for target in Target.objects.filter(logframe_version=version, indicator__node__programme=programme):
+        goal = Goal(target.comparator, target.value, target.upper)
+        targets[target.indicator_id][(target.period_kind, target.period_start)] = goal
+    manual = defaultdict(dict)
+    texts = {}
+    approved = ManualValue.objects.filter(
+        indicator__node__programme=programme, status=ValueStatus.APPROVED, category="", period_start__lte=at
+    ).order_by("period_start")
+    for value in approved:
+        manual[value.indicator_id][(value.period_kind, value.period_start)] = value.value
+        if value.text:
+            texts[value.indicator_id] = value.text
+    by_node = defaultdict(list)
+    for indicator in indicators:
+        row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
+        row.latest_text = texts.get(indicator.pk, "")
+        by_node[indicator.node_id].append(row)
+    return ProgrammeResults(
+        programme=programme,
+        version=version,
+        versions=sorted(versions, key=lambda v: v.number),
+        at=at,
+        life=life,
+        nodes=[NodeResults(node, by_node[node.pk]) for node in tree_order(nodes)],
+    )
+
+
+def tree_order(nodes: list[ResultNode]) -> list[ResultNode]:
+    """Objective, then each output followed by its activities, each level by its order."""
+    children = defaultdict(list)
+    for node in nodes:
+        children[node.parent_id].append(node)
+    ordered = []
+
+    def walk(parent_id):
+        for node in sorted(children[parent_id], key=lambda n: (list(Level).index(n.level), n.order, n.code)):
+            ordered.append(node)
+            walk(node.pk)
+
+    walk(None)
+    return ordered
+
+
+def indicator_periods(indicator: Indicator, life: Period) -> list[Period]:
+    return periods_of(indicator.frequency, life.start, life.end)
+
+
+def indicator_result(
+    indicator: Indicator, life: Period, at: datetime.date, goals: dict, manual: dict
+) -> IndicatorResult:
+    periods = indicator_periods(indicator, life)
+    started = [p for p in periods if p.start <= at]
+    cumulative = indicator.accumulation in (Accumulation.SUM, Accumulation.DISTINCT)
+    values: list[Decimal | None]
+    wholes: list[Decimal | None]
+    problem, planned = "", None
+    if indicator.manual:
+        source = "manual"
+        values = [as_decimal(manual.get((p.kind, p.start))) for p in started]
+        wholes = [None] * len(started)
+    elif indicator.metric_key in registry:
+        source = "metric"
+        params = indicator.metric_params or {}
+        windows = [(p.start, min(p.end, at)) for p in started]
+        if indicator.accumulation == Accumulation.DISTINCT:
+            windows += [(life.start, min(p.end, at)) for p in started]
+        try:
+            computed = [as_decimal(v) for v in registry.evaluate_series(indicator.metric_key, windows, **params)]
+            if at < life.end:
+                planned = as_decimal(
+                    registry.planned(indicator.metric_key, at + datetime.timedelta(days=1), life.end, **params)
+                )
+        except MetricError as error:
+            computed, problem = [None] * len(windows), str(error)
+        values, wholes = computed[: len(started)], computed[len(started) :] or [None] * len(started)
+    else:
+        source = "awaiting"
+        values = wholes = [None] * len(started)
+
+    running = []
+    for index in range(len(started)):
+        running.append(accumulate(indicator.accumulation, values[: index + 1], wholes[index]))
+    to_date_value = running[-1] if running else None
+    baseline = indicator.baseline_value
+    rows = []
+    for index, period in enumerate(periods):
+        actual = values[index] if index < len(started) else None
+        goal = goals.get((period.kind, period.start))
+        status = assess(
+            goal, actual, start=period.start, end=period.end, at=at, cumulative=cumulative, baseline=baseline
+        )
+        rows.append(PeriodResult(period, goal, actual, percent_of(actual, goal), status))
+    if indicator.frequency == LIFE and rows:
+        to_date = rows[0]
+    else:
+        goal = goals.get((LIFE, life.start))
+        status = assess(
+            goal, to_date_value, start=life.start, end=life.end, at=at, cumulative=cumulative, baseline=baseline
+        )
+        to_date = PeriodResult(life, goal, to_date_value, percent_of(to_date_value, goal), status)
+    if indicator.measure == Measure.QUALITATIVE:
+        to_date.status = Status.AWAITING if source == "awaiting" else to_date.status
+    outlook = None
+    if cumulative:
+        outlook = forecast(to_date.goal, to_date_value, start=life.start, end=life.end, at=at, planned=planned)
+    return IndicatorResult(
+        indicator=indicator,
+        source=source,
+        baseline=baseline,
+        periods=rows,
+        to_date=to_date,
+        forecast=outlook,
+        cumulative=list(zip(started, running, strict=True)),
+        problem=problem,
+    )
