@@ -6,6 +6,7 @@ from octopus.api import api
 
 urlpatterns = [
     path("", include("octopus.treaties.urls")),
+    path("workspace/results/", include("octopus.results.urls")),
     path("workspace/", include("octopus.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

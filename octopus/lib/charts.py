@@ -17,6 +17,8 @@ __all__ = [
     "STATUS_COLOURS",
     "VEGA_LITE_SCHEMA",
     "status_map_spec",
+    "percent_of_target_spec",
+    "progress_spec",
     "timeline_spec",
 ]
 
@@ -213,4 +215,69 @@ def timeline_spec(
                 {"field": "count", "type": "quantitative", "title": "Count"},
             ],
         },
+    }
+
+
+def progress_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int = 240) -> dict[str, Any]:
+    """A line chart of an indicator's value to date against its target, one point per period end.
+
+    ``rows``: ``{"end": date, "series": "Actual (to date)" | "Target", "value": number}``.
+    """
+    values = [
+        {"end": _month_iso(row["end"]), "series": str(row["series"]), "value": float(row["value"])} for row in rows
+    ]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": height,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True, "strokeWidth": 2},
+        "encoding": {
+            "x": {"field": "end", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "End of period"},
+            "y": {"field": "value", "type": "quantitative", "title": None},
+            "color": {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+            "strokeDash": {"field": "series", "type": "nominal", "legend": None},
+            "tooltip": [
+                {"field": "end", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "End of period"},
+                {"field": "series", "type": "nominal", "title": "Series"},
+                {"field": "value", "type": "quantitative", "title": "Value"},
+            ],
+        },
+    }
+
+
+def percent_of_target_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int = 40) -> dict[str, Any]:
+    """Horizontal bars: each indicator's actual as a percentage of its target, with a rule at 100 %.
+
+    ``rows``: ``{"indicator": "3.1", "percent": 92.0, "status": "On track"}``; ``height`` is per bar.
+    """
+    values = [
+        {"indicator": str(row["indicator"]), "percent": float(row["percent"]), "status": str(row["status"])}
+        for row in rows
+    ]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": {"step": height // 2},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "layer": [
+            {
+                "mark": {"type": "bar"},
+                "encoding": {
+                    "y": {"field": "indicator", "type": "nominal", "title": None, "sort": None},
+                    "x": {"field": "percent", "type": "quantitative", "title": "% of target"},
+                    "color": {"field": "status", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+                    "tooltip": [
+                        {"field": "indicator", "type": "nominal", "title": "Indicator"},
+                        {"field": "percent", "type": "quantitative", "title": "% of target"},
+                        {"field": "status", "type": "nominal", "title": "Status"},
+                    ],
+                },
+            },
+            {"mark": {"type": "rule", "strokeDash": [4, 4]}, "encoding": {"x": {"datum": 100}}},
+        ],
     }

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from octopus.results.periods import Period
+
 
 class Programme(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short name used in addresses."))
@@ -221,6 +223,10 @@ class Target(models.Model):
         bound = f"{self.value}–{self.upper}" if self.comparator == Comparator.RANGE else f"{self.value}"
         return f"{self.get_comparator_display()} {bound}"
 
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end, self.period_kind)
+
 
 class ValueStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -270,7 +276,11 @@ class ManualValue(models.Model):
 
     def __str__(self):
         shown = self.value if self.value is not None else self.text[:40]
-        return f"{self.indicator.code} {self.period_start}–{self.period_end}: {shown}"
+        return f"{self.indicator.code} {self.period.label}: {shown}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end, self.period_kind)
 
 
 class LockedPeriod(models.Model):

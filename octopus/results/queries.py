@@ -51,6 +51,7 @@ class PeriodResult:
     actual: Decimal | None
     percent: Decimal | None
     status: Status
+    label: str = ""  # an ordinal value's step of the scale
 
 
 @dataclass
@@ -210,7 +211,9 @@ def indicator_result(
         status = assess(
             goal, actual, start=period.start, end=period.end, at=at, cumulative=cumulative, baseline=baseline
         )
-        rows.append(PeriodResult(period, goal, actual, percent_of(actual, goal), status))
+        rows.append(
+            PeriodResult(period, goal, actual, percent_of(actual, goal), status, ordinal_label(indicator, actual))
+        )
     if indicator.frequency == LIFE and rows:
         to_date = rows[0]
     else:
@@ -218,7 +221,9 @@ def indicator_result(
         status = assess(
             goal, to_date_value, start=life.start, end=life.end, at=at, cumulative=cumulative, baseline=baseline
         )
-        to_date = PeriodResult(life, goal, to_date_value, percent_of(to_date_value, goal), status)
+        to_date = PeriodResult(
+            life, goal, to_date_value, percent_of(to_date_value, goal), status, ordinal_label(indicator, to_date_value)
+        )
     if indicator.measure == Measure.QUALITATIVE:
         to_date.status = Status.AWAITING if source == "awaiting" else to_date.status
     outlook = None
@@ -234,3 +239,7 @@ def indicator_result(
         cumulative=list(zip(started, running, strict=True)),
         problem=problem,
     )
+
+
+def ordinal_label(indicator: Indicator, value: Decimal | None) -> str:
+    return indicator.label_for(value) if indicator.measure == Measure.ORDINAL and value is not None else ""

@@ -61,7 +61,7 @@ def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
         indicator__node__programme=programme, status=ValueStatus.APPROVED, period_start__lte=as_of
     )
     for value in approved:
-        key = LIFE if value.period_kind == LIFE else _period_key(value)
+        key = value.period.key
         manual_ids.setdefault(value.indicator_id, {}).setdefault(key, []).append(str(value.pk))
     indicators = {}
     for row in results.indicators:
@@ -79,12 +79,6 @@ def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
         "logframe_version": results.version.number,
         "indicators": indicators,
     }
-
-
-def _period_key(value: ManualValue) -> str:
-    from octopus.results.periods import Period
-
-    return Period(value.period_start, value.period_end, value.period_kind).key
 
 
 @dataclass(frozen=True)

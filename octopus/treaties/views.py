@@ -9,13 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
+from octopus.dates import chosen_date
 from octopus.lib.charts import status_map_spec, timeline_spec
 from octopus.lib.exports import to_csv
 from octopus.treaties import reference_data, services
@@ -39,23 +39,6 @@ MAP_TREATY = 185
 def reference_compiled_on() -> datetime.date:
     """The latest day any source of the reference treaty data attests (the data set's "as of")."""
     return max(o.as_of for o in reference_data.read_observations() if o.as_of)
-
-
-def chosen_date(request) -> tuple[datetime.date, str]:
-    """The `?at=YYYY-MM-DD` day (today by default) and an error message when it is not a usable date."""
-    today = timezone.localdate()
-    raw = request.GET.get("at", "").strip()
-    if not raw:
-        return today, ""
-    try:
-        day = datetime.date.fromisoformat(raw)
-    except ValueError:
-        return today, _("“%(value)s” is not a date (use YYYY-MM-DD); showing today instead.") % {"value": raw[:40]}
-    if day > today:
-        return today, _("%(value)s is in the future; showing today instead.") % {"value": day}
-    if day < datetime.date(1990, 1, 1):
-        return today, _("There are no records before 1990; showing today instead.")
-    return day, ""
 
 
 def data_freshness() -> dict:

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from octopus.accounts.models import Membership, Role, User
+from octopus.results.sample import load_sample_programme
 
 # One sample account per role, so each view of the product can be tried. All are flagged as sample data.
 SAMPLE_PASSWORD = "octopus-sample"
 SAMPLE_ACCOUNTS = [
     ("staff@sample.octopus.test", "Sam", "Staff", Role.PROGRAMME_STAFF, {}),
+    ("reviewer@sample.octopus.test", "Rita", "Reviewer", Role.PROGRAMME_STAFF, {}),
     ("finance@sample.octopus.test", "Fay", "Finance", Role.FINANCE_OFFICER, {}),
     ("secretariat@sample.octopus.test", "Tess", "Secretariat", Role.TCY_SECRETARIAT, {}),
     ("focalpoint.ge@sample.octopus.test", "Giorgi", "Focal", Role.FOCAL_POINT, {"country_code": "GE"}),
@@ -15,7 +17,7 @@ SAMPLE_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load the sample programme's accounts (flagged as sample data; never real people). Idempotent."
+    help = "Load sample accounts and the sample programme (flagged as sample data; never real people). Idempotent."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -27,6 +29,10 @@ class Command(BaseCommand):
                     email=email, password=SAMPLE_PASSWORD, first_name=first, last_name=last, is_sample=True
                 )
             Membership.objects.get_or_create(user=user, role=role, **scope)
+        staff = User.objects.get(email=SAMPLE_ACCOUNTS[0][0])
+        reviewer = User.objects.get(email=SAMPLE_ACCOUNTS[1][0])
+        if load_sample_programme(staff=staff, reviewer=reviewer, donor_code="SAMPLE-DONOR"):
+            self.stdout.write("Sample programme loaded (flagged as sample data).")
         self.stdout.write(
             f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)
         )

@@ -1,0 +1,241 @@
+"""Input for the results framework. Forms check the shape of what is typed; services check that it makes sense."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from octopus.lib.metrics import registry
+from octopus.results.models import Indicator, Level, ManualValue, Programme, ResultNode
+from octopus.results.periods import LIFE, SEMESTER, YEAR, periods_of
+
+DISAGGREGATIONS = [
+    ("sex", _("Sex")),
+    ("country", _("Country")),
+    ("region", _("Region")),
+    ("sector", _("Sector")),
+    ("role", _("Role")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def period_choices(programme: Programme, ends_on) -> list[tuple[str, str]]:
+    """Every period of the programme a person can pick: the life, each year, each semester."""
+    choices = [(LIFE, str(_("Life of programme")))]
+    for kind in (YEAR, SEMESTER):
+        choices += [(p.key, p.label) for p in periods_of(kind, programme.starts_on, ends_on)]
+    return choices
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "code",
+            "title",
+            "starts_on",
+            "ends_on",
+            "budget_ceiling",
+            "currency",
+            "implementing_office",
+            "funding",
+            "description",
+            "source",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "source": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", _("The programme must end after it starts."))
+        return data
+
+
+class RevisionForm(forms.Form):
+    valid_from = forms.DateField(label=_("In force from"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Programme end under this version"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty to keep the current end date."),
+    )
+    decision = forms.CharField(
+        label=_("Decision"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who decided the revision, when, and why (e.g. the steering committee of 12 May 2018)."),
+    )
+
+
+class NodeForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
+    parent = forms.ModelChoiceField(label=_("Under"), queryset=ResultNode.objects.none(), required=False)
+    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("e.g. 4 for an output, A4.1 for an activity"))
+    title = forms.CharField(label=_("Title"), max_length=500)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    assumptions = forms.CharField(label=_("Assumptions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    risks = forms.CharField(label=_("Risks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = programme.nodes.exclude(level=Level.ACTIVITY)
+
+
+class IndicatorForm(forms.ModelForm):
+    metric_key = forms.ChoiceField(label=_("Computed by"), required=False)
+    metric_params = forms.CharField(
+        label=_("Metric parameters"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('JSON, e.g. {"treaty": 185} or {"kinds": ["in_country_workshop"]}'),
+    )
+    scale = forms.CharField(
+        label=_("Ordinal scale"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For an ordinal measure: one label per line, lowest first."),
+    )
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Disaggregations"), choices=DISAGGREGATIONS, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "node",
+            "code",
+            "title",
+            "definition",
+            "means_of_verification",
+            "measure",
+            "unit",
+            "scale",
+            "direction",
+            "accumulation",
+            "frequency",
+            "disaggregations",
+            "metric_key",
+            "metric_params",
+            "baseline_value",
+            "baseline_on",
+            "baseline_note",
+        ]
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 2}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 2}),
+            "baseline_on": DateInput(),
+        }
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = programme.nodes.all()
+        self.fields["node"].label = _("Logframe box")
+        keys = [(m.key, f"{m.title} ({m.key})") for m in registry]
+        current = self.instance.metric_key if self.instance.pk else ""
+        if current and current not in registry:
+            keys.append((current, _("%(key)s — awaiting data source") % {"key": current}))
+        self.fields["metric_key"].choices = [("", _("Entered by hand (with evidence and approval)")), *keys]
+        if self.instance.pk:
+            del self.fields["code"], self.fields["node"]
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+                self.initial["scale"] = "\n".join(self.instance.scale)
+                self.initial["metric_params"] = (
+                    json.dumps(self.instance.metric_params) if self.instance.metric_params else ""
+                )
+
+    def clean_metric_params(self):
+        raw = self.cleaned_data.get("metric_params", "").strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": error.msg}) from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_('Parameters are a JSON object, e.g. {"treaty": 185}.'))
+        return value
+
+    def clean_scale(self):
+        return [line.strip() for line in self.cleaned_data.get("scale", "").splitlines() if line.strip()]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("node", "code", "version"):
+            data.pop(name, None)
+        data["manual"] = not data["metric_key"]
+        return data
+
+
+class TargetForm(forms.Form):
+    logframe_version = forms.ModelChoiceField(label=_("Logframe version"), queryset=None)
+    period = forms.ChoiceField(label=_("Period"))
+    comparator = forms.ChoiceField(label=_("Comparator"), choices=[])
+    value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2)
+    upper = forms.DecimalField(
+        label=_("Upper bound"), max_digits=14, decimal_places=2, required=False, help_text=_("For a range only.")
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        from octopus.results.models import Comparator
+
+        super().__init__(*args, **kwargs)
+        versions = programme.versions.order_by("-number")
+        self.fields["logframe_version"].queryset = versions
+        self.fields["logframe_version"].initial = versions.first()
+        latest = versions.first()
+        self.fields["period"].choices = period_choices(programme, latest.ends_on)
+        self.fields["comparator"].choices = Comparator.choices
+
+
+class ManualValueForm(forms.ModelForm):
+    period = forms.ChoiceField(label=_("Period"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ManualValue
+        fields = ["category", "value", "text", "note", "evidence_url", "evidence_file"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, programme: Programme, ends_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(programme, ends_on)
+        if self.instance.pk:
+            del self.fields["period"], self.fields["category"]
+            if not self.is_bound:
+                self.initial["version"] = self.instance.version
+
+
+class ReviewForm(forms.Form):
+    DECISIONS = [("submit", _("Submit for approval")), ("approve", _("Approve")), ("return", _("Return"))]
+    decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LockForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period to lock"))
+
+    def __init__(self, *args, programme: Programme, ends_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(programme, ends_on)
+
+
+class SnapshotForm(forms.Form):
+    title = forms.CharField(label=_("Report"), max_length=300, help_text=_("e.g. Progress report to donors, 2017"))
+    as_of = forms.DateField(label=_("Figures as of"), widget=DateInput())
+
+
+class RestatementForm(forms.Form):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    period = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for the restatement"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,216 @@
+"""The results pages as staff, donors and focal points use them."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from octopus.accounts.models import Membership, Role
+from octopus.conftest import make_user
+from octopus.countries.models import Country
+from octopus.results import services
+from octopus.results.models import Indicator, ManualValue, Programme, ValueStatus
+from octopus.results.tests.conftest import approved
+from octopus.treaties.models import Origin, Treaty, TreatyAction
+
+D = datetime.date
+AT = "?at=2019-12-31"
+
+# The dashboard's queries: session and user (2), memberships (1), the programme with its funders (2), versions,
+# boxes, indicators, targets and manual values (5), the treaty metric (2), the latest snapshot (1), the sample
+# banner (1). Whatever the number of records, this does not change.
+DASHBOARD_QUERIES = 14
+
+
+def dashboard_queries(client, programme) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("results_dashboard", args=[programme.code]) + AT)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(client, built):
+    client.force_login(built.staff)
+    approved(built, built.workshops, "2015", 3)
+    small = dashboard_queries(client, built.programme)
+
+    for year in ("2014", "2016", "2017", "2018"):
+        approved(built, built.workshops, year, 2)
+    for index, period in enumerate(["2014", "2015", "2016"]):
+        approved(built, built.stage, period, index % 3)
+    treaty = Treaty.objects.get(number=185)
+    TreatyAction.objects.bulk_create(
+        TreatyAction(treaty=treaty, country=c, kind="invited", date=D(2015, 3, 1), source="test", origin=Origin.STAFF)
+        for c in Country.objects.exclude(treaty_actions__treaty=treaty)
+    )
+    large = dashboard_queries(client, built.programme)
+
+    assert small == large == DASHBOARD_QUERIES
+
+
+def figures(html: str) -> dict[str, str]:
+    """Indicator code → the actual shown on the dashboard."""
+    rows = re.findall(r'data-indicator="([^"]+)">.*?data-actual>(.*?)</td>', html, re.S)
+    return {code: re.sub(r"<[^>]+>", "", cell).strip() for code, cell in rows}
+
+
+def test_the_dashboard_shows_each_indicator_with_target_actual_and_status(client, built):
+    approved(built, built.workshops, "2015", 23)
+    client.force_login(built.staff)
+
+    html = client.get(reverse("results_dashboard", args=["test-programme"]) + AT).content.decode()
+
+    assert figures(html)["1.1"] == "23"
+    row = re.search(r'data-indicator="1.1">(.*?)</tr>', html, re.S).group(1)
+    assert "≤ 25" in row and "92.0" in row and 'data-status="met"' in row
+    assert 'data-status="no_target"' in re.search(r'data-indicator="1.2">(.*?)</tr>', html, re.S).group(1)
+    assert figures(html)["1.2"] == "—"
+
+
+def test_every_number_drills_down_to_as_many_records(client, built):
+    client.force_login(built.staff)
+    html = client.get(reverse("results_dashboard", args=["test-programme"]) + AT).content.decode()
+    shown = int(figures(html)["O.1"])
+
+    records = client.get(
+        reverse("results_records", args=["test-programme", built.parties.pk]) + AT + "&period=2019"
+    ).content.decode()
+
+    assert records.count("<tr>") == shown
+    assert f"{shown} records" in records
+
+
+def test_the_seed_programme_shows_awaiting_data_source_rather_than_a_number(client, staff_user):
+    client.force_login(staff_user)
+
+    html = client.get(reverse("results_dashboard", args=["cybercrime-octopus"]) + AT).content.decode()
+
+    shown = figures(html)
+    assert shown["O.1"].isdigit()
+    assert shown["3.1"] == shown["1.1"] == "awaiting data source"
+
+
+def test_a_donor_sees_only_the_programmes_it_funds(client, built):
+    donor = make_user(Role.DONOR)  # donor code DONOR-1
+    client.force_login(donor)
+    url = reverse("results_dashboard", args=["test-programme"])
+
+    assert client.get(url).status_code == 404
+    assert "Test programme" not in client.get(reverse("results_programmes")).content.decode()
+
+    services.add_funder(built.programme, donor_code="DONOR-1", name="Donor one", user=built.staff)
+
+    assert client.get(url).status_code == 200
+    assert "Test programme" in client.get(reverse("results_programmes")).content.decode()
+
+
+def test_a_focal_point_sees_only_its_own_country_in_breakdowns(client, built):
+    focal = make_user(Role.FOCAL_POINT)  # Georgia
+    Membership.objects.filter(user=focal).update(country_code="AL")
+    client.force_login(focal)
+    url = reverse("results_indicator", args=["test-programme", built.parties.pk]) + AT
+
+    html = client.get(url).content.decode()
+
+    country_table = re.search(r'data-breakdown="country">(.*?)</table>', html, re.S).group(1)
+    assert re.findall(r"<td>([A-Z]{2})</td>", country_table) == ["AL"]
+    assert 'data-breakdown="region"' not in html
+    client.force_login(built.staff)
+    staff_view = client.get(url).content.decode()
+    assert len(re.findall(r"<td>([A-Z]{2})</td>", staff_view)) > 30
+
+
+def test_a_refused_indicator_keeps_what_was_typed_and_says_why(client, built):
+    client.force_login(built.staff)
+    before = Indicator.objects.count()
+
+    response = client.post(
+        reverse("results_indicator_create", args=["test-programme"]),
+        {
+            "node": built.workshops.node.pk,
+            "code": "1.7",
+            "title": "Countries trained",
+            "measure": "percent",
+            "direction": "increase",
+            "accumulation": "sum",
+            "frequency": "year",
+            "metric_key": "",
+            "metric_params": "",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A percentage cannot be added up across periods" in html
+    assert 'value="Countries trained"' in html
+    assert Indicator.objects.count() == before
+
+
+def test_bad_metric_parameters_get_a_field_error(client, built):
+    client.force_login(built.staff)
+    response = client.post(
+        reverse("results_indicator_create", args=["test-programme"]),
+        {
+            "node": built.parties.node.pk,
+            "code": "O.7",
+            "title": "Parties",
+            "measure": "count",
+            "direction": "increase",
+            "accumulation": "latest",
+            "frequency": "year",
+            "metric_key": "treaties.parties",
+            "metric_params": "{treaty: 185",
+        },
+    )
+    assert 'data-field-error="metric_params"' in response.content.decode()
+
+
+def test_manual_values_go_from_draft_to_approved_through_the_pages(client, built):
+    client.force_login(built.staff)
+    client.post(
+        reverse("results_value_create", args=["test-programme", built.workshops.pk]),
+        {"period": "2016", "value": "6", "evidence_url": "https://example.org/report", "note": ""},
+    )
+    entry = ManualValue.objects.get(indicator=built.workshops, period_start=D(2016, 1, 1))
+    review = reverse("results_value_review", args=["test-programme", entry.pk])
+    client.post(review, {"decision": "submit", "version": entry.version})
+    entry.refresh_from_db()
+
+    own = client.post(review, {"decision": "approve", "version": entry.version}, follow=True)
+    assert "Someone other than the person who entered a value approves it." in own.content.decode()
+
+    client.force_login(built.reviewer)
+    client.post(review, {"decision": "approve", "version": entry.version})
+    entry.refresh_from_db()
+    assert (entry.status, entry.reviewed_by) == (ValueStatus.APPROVED, built.reviewer)
+
+
+def test_the_dashboard_asks_for_a_restatement_when_a_reported_figure_changed(client, built):
+    services.freeze_snapshot(built.programme, title="Report 2016", as_of=D(2016, 12, 31), user=built.staff)
+    approved(built, built.workshops, "2016", 2)
+    client.force_login(built.staff)
+
+    html = client.get(reverse("results_dashboard", args=["test-programme"])).content.decode()
+
+    assert "data-restatement-needed" in html
+    assert "2 figures reported in “Report 2016”" in html
+
+
+@pytest.mark.django_db
+def test_the_sample_programme_is_flagged_as_sample(client, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_sample_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    programme = Programme.objects.get(code="sample-programme")
+    client.force_login(programme.snapshots.get().frozen_by)
+
+    html = client.get(reverse("results_dashboard", args=[programme.code])).content.decode()
+
+    assert programme.is_sample and "data-sample-programme" in html and "data-sample-banner" in html
+    assert all(v.is_sample for v in ManualValue.objects.filter(indicator__node__programme=programme))
+    assert not Programme.objects.get(code="cybercrime-octopus").is_sample

@@ -1,0 +1,667 @@
+"""Workspace pages of the results framework: programmes, dashboard, logframe, indicators with their records,
+manual values and their review, the IPTT and snapshots."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octopus.accounts.models import AuditEntry
+from octopus.accounts.permissions import permission_required
+from octopus.accounts.services import ConflictError, DomainError
+from octopus.dates import chosen_date
+from octopus.lib.charts import percent_of_target_spec, progress_spec
+from octopus.lib.exports import to_csv
+from octopus.lib.metrics import MetricError, registry
+from octopus.results import services
+from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
+from octopus.results.forms import (
+    IndicatorForm,
+    LockForm,
+    ManualValueForm,
+    NodeForm,
+    ProgrammeForm,
+    RestatementForm,
+    ReviewForm,
+    RevisionForm,
+    SnapshotForm,
+    TargetForm,
+)
+from octopus.results.models import (
+    Indicator,
+    Level,
+    ManualValue,
+    Programme,
+    ProgrammeFunder,
+    Snapshot,
+    Target,
+    ValueStatus,
+)
+from octopus.results.periods import LIFE, PeriodError, parse_period
+from octopus.results.permissions import visible_categories, visible_programmes
+from octopus.results.queries import programme_results, tree_order, version_in_force
+from octopus.results.snapshots import differences
+
+READ = "results.view_programmes"
+
+
+def get_programme_for_user(user, code: str) -> Programme:
+    """The programme `code` if the user may read it; 404 otherwise, so a donor cannot learn what others fund."""
+    queryset = Programme.objects.prefetch_related(Prefetch("funders", queryset=ProgrammeFunder.objects.all()))
+    programme = get_object_or_404(visible_programmes(user, queryset), code=code)
+    if not user.has_perm("results.view_programme", programme):
+        raise Http404
+    return programme
+
+
+def get_indicator(programme: Programme, pk: int) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("node"), pk=pk, node__programme=programme)
+
+
+def render_page(request, template, context, date_error=""):
+    return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
+
+
+def programme_date(request, programme: Programme) -> tuple[datetime.date, str]:
+    """`?at=` for a programme page: today by default; a day before the programme starts is refused."""
+    at, error = chosen_date(request)
+    if not error and at < programme.starts_on:
+        return timezone.localdate(), _("The programme starts on %(day)s; showing today instead.") % {
+            "day": programme.starts_on
+        }
+    return at, error
+
+
+# --- programmes ------------------------------------------------------------------------------------------------
+
+
+@permission_required(READ)
+def programme_list(request):
+    programmes = visible_programmes(request.user, Programme.objects.all())
+    return render(request, "results/programmes.html", {"programmes": programmes})
+
+
+@permission_required("results.manage")
+def programme_create(request):
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Programme created with its first logframe version. Add its boxes next."))
+            return redirect("results_logframe", programme.code)
+    return render(request, "results/form.html", {"form": form, "title": _("New programme")})
+
+
+@permission_required(READ)
+def dashboard(request, code):
+    programme = get_programme_for_user(request.user, code)
+    at, date_error = programme_date(request, programme)
+    results = programme_results(programme, at)
+    latest = programme.snapshots.first()
+    changed = differences(latest) if latest else []
+    chart = percent_of_target_spec(
+        [
+            {"indicator": row.indicator.code, "percent": float(row.to_date.percent), "status": row.to_date.status.label}
+            for row in results.indicators
+            if row.to_date.percent is not None
+        ],
+        title=_("Actual as %% of the life-of-programme target, %(day)s") % {"day": at},
+    )
+    context = {
+        "programme": programme,
+        "results": results,
+        "at": at,
+        "latest_snapshot": latest,
+        "differences": changed,
+        "unexplained": [d for d in changed if not d.reason],
+        "chart": chart,
+        "status_counts": sorted(results.status_counts().items(), key=lambda item: item[0].value),
+    }
+    return render_page(request, "results/dashboard.html", context, date_error)
+
+
+@permission_required(READ)
+def logframe(request, code):
+    programme = get_programme_for_user(request.user, code)
+    at, date_error = programme_date(request, programme)
+    versions = list(programme.versions.order_by("number"))
+    version = version_in_force(versions, at)
+    if request.GET.get("version", "").isdigit():
+        version = next((v for v in versions if v.number == int(request.GET["version"])), version)
+    results = programme_results(programme, at, version=version)
+    targets = {}
+    for target in Target.objects.filter(logframe_version=version).order_by("period_start"):
+        targets.setdefault(target.indicator_id, []).append(target)
+    rows = {section.node.pk: section.indicators for section in results.nodes}
+    boxes = [
+        {
+            "node": node,
+            "indicators": [{"row": row, "targets": targets.get(row.indicator.pk, [])} for row in rows.get(node.pk, [])],
+        }
+        for node in tree_order([section.node for section in results.nodes])
+    ]
+    context = {
+        "programme": programme,
+        "results": results,
+        "version": version,
+        "versions": versions,
+        "at": at,
+        "boxes": boxes,
+    }
+    return render_page(request, "results/logframe.html", context, date_error)
+
+
+@permission_required("results.manage")
+def version_create(request, code):
+    programme = get_programme_for_user(request.user, code)
+    form = RevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.revise_logframe(programme, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s created; its targets start as copies: revise them.") % {"number": version.number},
+            )
+            return redirect(reverse("results_logframe", args=[code]) + f"?version={version.number}")
+    return render(
+        request,
+        "results/form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": _("Revise the logframe"),
+            "intro": _(
+                "A revision is a new version in force from a date. Reports for earlier dates keep the version in force "
+                "then; nothing of it changes."
+            ),
+        },
+    )
+
+
+@permission_required("results.manage")
+def node_create(request, code):
+    programme = get_programme_for_user(request.user, code)
+    form = NodeForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_node(programme, user=request.user, order=programme.nodes.count(), **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Added to the logframe."))
+            return redirect("results_logframe", code)
+    return render(
+        request, "results/form.html", {"form": form, "programme": programme, "title": _("Add a logframe box")}
+    )
+
+
+# --- indicators ------------------------------------------------------------------------------------------------
+
+
+@permission_required("results.manage")
+def indicator_create(request, code):
+    programme = get_programme_for_user(request.user, code)
+    initial = {"node": request.GET.get("node")}
+    form = IndicatorForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            indicator = services.define_indicator(
+                form.cleaned_data["node"],
+                code=form.cleaned_data["code"],
+                user=request.user,
+                **{k: v for k, v in form.service_fields().items() if k != "title"},
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Indicator defined. Set its targets next."))
+            return redirect("results_indicator", code, indicator.pk)
+    return render(
+        request, "results/form.html", {"form": form, "programme": programme, "title": _("Define an indicator")}
+    )
+
+
+@permission_required("results.manage")
+def indicator_edit(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    indicator = get_indicator(programme, pk)
+    form = IndicatorForm(request.POST or None, programme=programme, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_indicator(
+                indicator, expected_version=form.cleaned_data["version"], user=request.user, **form.service_fields()
+            )
+        except ConflictError as error:
+            form.data = form.data.copy()
+            form.data["version"] = Indicator.objects.get(pk=pk).version
+            form.add_error(None, str(error))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect("results_indicator", code, pk)
+    return render(
+        request,
+        "results/form.html",
+        {"form": form, "programme": programme, "title": _("Edit indicator %(code)s") % {"code": indicator.code}},
+    )
+
+
+@permission_required(READ)
+def indicator_detail(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    at, date_error = programme_date(request, programme)
+    indicator = get_indicator(programme, pk)
+    results = programme_results(programme, at, only={indicator.pk})
+    row = results.indicator(indicator.pk)
+    if row is None:
+        raise Http404(_("This indicator is not part of the logframe in force on that day."))
+    breakdowns = indicator_breakdowns(request.user, row, results)
+    chart_rows = []
+    for period, value in row.cumulative:
+        if value is not None:
+            chart_rows.append({"end": period.end, "series": _("Actual (to date)"), "value": float(value)})
+        if row.to_date.goal is not None:
+            chart_rows.append({"end": period.end, "series": _("Target"), "value": float(row.to_date.goal.value)})
+    values = indicator.manual_values.select_related("entered_by", "reviewed_by").order_by("period_start", "category")
+    context = {
+        "programme": programme,
+        "results": results,
+        "row": row,
+        "indicator": indicator,
+        "metric": registry.get(indicator.metric_key) if indicator.metric_key in registry else None,
+        "at": at,
+        "breakdowns": breakdowns,
+        "chart": progress_spec(
+            chart_rows, title=_("%(code)s: actual to date against target") % {"code": indicator.code}
+        )
+        if chart_rows
+        else None,
+        "targets": indicator.targets.select_related("logframe_version").order_by(
+            "logframe_version__number", "period_start"
+        ),
+        "values": values,
+    }
+    return render_page(request, "results/indicator.html", context, date_error)
+
+
+def indicator_breakdowns(user, row, results) -> list[dict]:
+    """The to-date value by each disaggregation the metric offers, as far as the user may see it."""
+    indicator = row.indicator
+    if row.source != "metric":
+        return []
+    metric = registry.get(indicator.metric_key)
+    allowed = visible_categories(user)
+    found = []
+    end = min(results.at, results.life.end)
+    for dimension in indicator.disaggregations:
+        if dimension not in metric.breakdown:
+            continue
+        try:
+            values = registry.breakdown(
+                indicator.metric_key, dimension, results.life.start, end, **indicator.metric_params
+            )
+        except MetricError:
+            continue
+        if dimension == "country" and allowed is not None:
+            values = {k: v for k, v in values.items() if k in allowed}
+        elif allowed is not None:
+            continue  # a focal point sees only its own country's figure
+        found.append({"dimension": dimension, "values": sorted(values.items())})
+    return found
+
+
+@permission_required(READ)
+def indicator_records(request, code, pk):
+    """The records behind a number: the drill-down of the metric, or the approved manual values."""
+    programme = get_programme_for_user(request.user, code)
+    at, date_error = programme_date(request, programme)
+    indicator = get_indicator(programme, pk)
+    results = programme_results(programme, at, only={indicator.pk})
+    row = results.indicator(indicator.pk)
+    if row is None:
+        raise Http404
+    key = request.GET.get("period", LIFE)
+    try:
+        period = parse_period(key, programme.starts_on, results.life.end)
+    except PeriodError as error:
+        period, date_error = results.life, str(error)
+    end = min(period.end, at)
+    start = period.start
+    records, problem = [], ""
+    if row.source == "metric":
+        try:
+            records = list(registry.records(indicator.metric_key, start, end, **indicator.metric_params))
+        except MetricError as error:
+            problem = str(error)
+    elif row.source == "manual":
+        records = list(
+            indicator.manual_values.filter(status=ValueStatus.APPROVED, period_start__gte=start, period_start__lte=end)
+        )
+    figure = row.period(period.key)
+    if request.GET.get("format") == "csv":
+        rows = [
+            [str(r), request.build_absolute_uri(r.get_absolute_url()) if hasattr(r, "get_absolute_url") else ""]
+            for r in records
+        ]
+        response = HttpResponse(to_csv([_("Record"), _("Address")], rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{programme.code}-{indicator.code}-{period.key}.csv"'
+        return response
+    context = {
+        "programme": programme,
+        "indicator": indicator,
+        "row": row,
+        "period": period,
+        "start": start,
+        "end": end,
+        "records": records,
+        "figure": figure,
+        "problem": problem,
+        "at": at,
+    }
+    return render_page(request, "results/records.html", context, date_error)
+
+
+@permission_required("results.manage")
+def target_set(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    indicator = get_indicator(programme, pk)
+    form = TargetForm(request.POST or None, programme=programme, initial={"period": request.GET.get("period", LIFE)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_target(
+                indicator,
+                version=data["logframe_version"],
+                period=data["period"],
+                comparator=data["comparator"],
+                value=data["value"],
+                upper=data["upper"],
+                note=data["note"],
+                user=request.user,
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Target set."))
+            return redirect("results_indicator", code, pk)
+    return render(
+        request,
+        "results/form.html",
+        {"form": form, "programme": programme, "title": _("Set a target for %(code)s") % {"code": indicator.code}},
+    )
+
+
+# --- manual values ---------------------------------------------------------------------------------------------
+
+
+@permission_required(READ)
+def value_list(request, code):
+    programme = get_programme_for_user(request.user, code)
+    status = request.GET.get("status", "")
+    values = ManualValue.objects.filter(indicator__node__programme=programme).select_related("indicator", "entered_by")
+    if status in ValueStatus.values:
+        values = values.filter(status=status)
+    locks = programme.locked_periods.all()
+    latest = services.latest_version(programme)
+    context = {
+        "programme": programme,
+        "values": values.order_by("indicator__code", "period_start"),
+        "status": status,
+        "statuses": ValueStatus.choices,
+        "locks": locks,
+        "lock_form": LockForm(programme=programme, ends_on=latest.ends_on),
+    }
+    return render(request, "results/values.html", context)
+
+
+@permission_required("results.enter_values")
+def value_create(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    indicator = get_indicator(programme, pk)
+    latest = services.latest_version(programme)
+    form = ManualValueForm(request.POST or None, request.FILES or None, programme=programme, ends_on=latest.ends_on)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enter_manual_value(
+                indicator,
+                period=data["period"],
+                user=request.user,
+                value=data["value"],
+                text=data["text"],
+                category=data["category"],
+                note=data["note"],
+                evidence_url=data["evidence_url"],
+                evidence_file=data["evidence_file"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved as a draft. Submit it for approval when the evidence is attached."))
+            return redirect("results_indicator", code, pk)
+    return render(
+        request,
+        "results/form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "multipart": True,
+            "title": _("Enter a value for %(code)s") % {"code": indicator.code},
+        },
+    )
+
+
+@permission_required("results.enter_values")
+def value_edit(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    entry = get_object_or_404(
+        ManualValue.objects.select_related("indicator"), pk=pk, indicator__node__programme=programme
+    )
+    latest = services.latest_version(programme)
+    form = ManualValueForm(
+        request.POST or None, request.FILES or None, programme=programme, ends_on=latest.ends_on, instance=entry
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_manual_value(
+                entry,
+                expected_version=data["version"],
+                user=request.user,
+                value=data["value"],
+                text=data["text"],
+                note=data["note"],
+                evidence_url=data["evidence_url"],
+                evidence_file=data["evidence_file"],
+            )
+        except ConflictError as error:
+            form.data = form.data.copy()
+            form.data["version"] = ManualValue.objects.get(pk=pk).version
+            form.add_error(None, str(error))
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Value saved."))
+            return redirect("results_indicator", code, entry.indicator_id)
+    history = AuditEntry.objects.filter(object_type="results.manualvalue", object_id=str(entry.pk)).select_related(
+        "user"
+    )
+    return render(
+        request,
+        "results/value.html",
+        {
+            "form": form,
+            "entry": entry,
+            "programme": programme,
+            "history": history,
+            "review_form": ReviewForm(initial={"version": entry.version}),
+        },
+    )
+
+
+@permission_required("results.enter_values")
+def value_review(request, code, pk):
+    """Submit a value (its author or any staff), or approve or return it (programme staff, never their own)."""
+    programme = get_programme_for_user(request.user, code)
+    entry = get_object_or_404(ManualValue, pk=pk, indicator__node__programme=programme)
+    if request.method != "POST":
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing changed."))
+        return redirect("results_value", code, pk)
+    decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
+    if decision != "submit" and not request.user.has_perm("results.review_values"):
+        raise PermissionDenied
+    try:
+        if decision == "submit":
+            services.submit_manual_value(entry, user=request.user, expected_version=version)
+        elif decision == "approve":
+            services.approve_manual_value(entry, user=request.user, expected_version=version)
+        else:
+            services.return_manual_value(
+                entry, user=request.user, comment=form.cleaned_data["comment"], expected_version=version
+            )
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect("results_value", code, pk)
+    messages.success(request, dict(ReviewForm.DECISIONS)[decision] + " ✓")
+    return redirect("results_value", code, pk)
+
+
+@permission_required("results.manage")
+def period_lock(request, code):
+    programme = get_programme_for_user(request.user, code)
+    if request.method != "POST":
+        raise Http404
+    form = LockForm(request.POST, programme=programme, ends_on=services.latest_version(programme).ends_on)
+    if form.is_valid():
+        try:
+            lock = services.lock_period(programme, period=form.cleaned_data["period"], user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Locked: %(period)s.") % {"period": lock})
+    else:
+        messages.error(request, _("Choose a period to lock."))
+    return redirect("results_values", code)
+
+
+# --- IPTT ------------------------------------------------------------------------------------------------------
+
+FREQUENCIES = {"year": _("Years"), "semester": _("Semesters")}
+
+
+def iptt_context(request, code):
+    programme = get_programme_for_user(request.user, code)
+    at, date_error = programme_date(request, programme)
+    frequency = request.GET.get("frequency", "year")
+    frequency = frequency if frequency in FREQUENCIES else "year"
+    level = request.GET.get("level", "")
+    level = level if level in Level.values else ""
+    results = programme_results(programme, at)
+    table = iptt_table(results, frequency=frequency, level=level)
+    return programme, results, table, {"at": at, "frequency": frequency, "level": level}, date_error
+
+
+@permission_required(READ)
+def iptt(request, code):
+    programme, results, table, filters, date_error = iptt_context(request, code)
+    context = {
+        "programme": programme,
+        "results": results,
+        "table": table,
+        "row_span": 8 + 3 * len(table.columns),  # the fixed columns and target/actual/% per period
+        "filters": filters,
+        "at": filters["at"],
+        "frequencies": FREQUENCIES.items(),
+        "levels": Level.choices,
+        "query": request.GET.urlencode(),
+    }
+    return render_page(request, "results/iptt.html", context, date_error)
+
+
+@permission_required(READ)
+def iptt_export(request, code, fmt):
+    programme, results, table, filters, _error = iptt_context(request, code)
+    name = f"iptt-{programme.code}-{filters['at']}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            iptt_xlsx(table, results), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    elif fmt == "pdf":
+        response = HttpResponse(iptt_pdf(table, results), content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- snapshots -------------------------------------------------------------------------------------------------
+
+
+@permission_required(READ)
+def snapshot_list(request, code):
+    programme = get_programme_for_user(request.user, code)
+    form = SnapshotForm(request.POST or None, initial={"as_of": timezone.localdate()})
+    if request.method == "POST":
+        if not request.user.has_perm("results.manage"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                frozen = services.freeze_snapshot(programme, user=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Figures frozen. Fingerprint %(digest)s.") % {"digest": frozen.digest[:12]})
+                return redirect("results_snapshot", code, frozen.pk)
+    snapshots = programme.snapshots.select_related("frozen_by")
+    return render(request, "results/snapshots.html", {"programme": programme, "snapshots": snapshots, "form": form})
+
+
+@permission_required(READ)
+def snapshot_detail(request, code, pk):
+    programme = get_programme_for_user(request.user, code)
+    frozen = get_object_or_404(Snapshot.objects.select_related("frozen_by"), pk=pk, programme=programme)
+    form = RestatementForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("results.manage"):
+            raise PermissionDenied
+        if form.is_valid():
+            indicator = get_indicator(programme, form.cleaned_data["indicator"])
+            try:
+                services.restate(
+                    frozen,
+                    indicator=indicator,
+                    period=form.cleaned_data["period"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Restatement recorded."))
+                return redirect("results_snapshot", code, pk)
+    context = {
+        "programme": programme,
+        "snapshot": frozen,
+        "verifies": services.snapshot_verifies(frozen),
+        "differences": differences(frozen),
+        "restatements": frozen.restatements.select_related("indicator", "stated_by"),
+        "form": form,
+    }
+    return render(request, "results/snapshot.html", context, status=400 if form.errors else 200)
