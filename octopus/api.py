@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.api import router as countries_router
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
+from octopus.results.api import router as results_router
 from octopus.treaties.api import router as treaties_router
 
 PROBLEM_SCHEMA = {
@@ -66,13 +67,16 @@ api = OctopusAPI(
     version="1",
     description=(
         "Countries, treaties, their articles and dated treaty actions, and the status of every State under a "
-        "treaty at any date. Reading is open to all; writing needs a bearer token of a user allowed to write "
-        "(create one in the workspace). Errors are RFC 9457 problem documents."
+        "treaty at any date, open to all. Programmes, their logframes, indicators, targets, values and snapshots, "
+        "for signed-in users whose role reads them (a bearer token or the workspace session). Writing needs a "
+        "bearer token of a user allowed to write (create one in the workspace). Errors are RFC 9457 problem "
+        "documents."
     ),
     urls_namespace="api",
 )
 api.add_router("/", countries_router)
 api.add_router("/", treaties_router)
+api.add_router("/", results_router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:

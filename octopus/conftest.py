@@ -1,6 +1,7 @@
 """Shared test fixtures: the reference data loaded once per test database, and a user for every role."""
 
 import io
+from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
@@ -58,3 +59,66 @@ def staff_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+# Browser tests: Debian's Chromium driven by Playwright, with no network beyond localhost.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    """A Chromium page on the live server that may load nothing but localhost, collecting script errors."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from octopus.treaties.models import Treaty
+
+    if not Treaty.objects.exists():  # a transactional test before this one emptied the database
+        load_reference_data()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+        page = context.new_page()
+        page.outside_requests = []
+        page.problems = []
+
+        def only_localhost(route):
+            host = urlparse(route.request.url).hostname
+            if host in ("localhost", "127.0.0.1"):
+                route.continue_()
+            else:
+                page.outside_requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_localhost)
+        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        yield page
+        browser.close()
+
+
+def sign_in(page, live_server, user):
+    """Give the browser a signed-in session for `user`, as if they had signed in."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from octopus.lib.metrics import registry
 from octopus.results.models import Indicator, Level, ManualValue, Programme, ResultNode
 from octopus.results.periods import LIFE, SEMESTER, YEAR, periods_of
+from octopus.results.services import INDICATOR_FIELDS
 
 DISAGGREGATIONS = [
     ("sex", _("Sex")),
@@ -109,25 +110,7 @@ class IndicatorForm(forms.ModelForm):
 
     class Meta:
         model = Indicator
-        fields = [
-            "node",
-            "code",
-            "title",
-            "definition",
-            "means_of_verification",
-            "measure",
-            "unit",
-            "scale",
-            "direction",
-            "accumulation",
-            "frequency",
-            "disaggregations",
-            "metric_key",
-            "metric_params",
-            "baseline_value",
-            "baseline_on",
-            "baseline_note",
-        ]
+        fields = ["node", "code", *(name for name in INDICATOR_FIELDS if name not in ("manual", "order"))]
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 2}),
             "means_of_verification": forms.Textarea(attrs={"rows": 2}),
@@ -213,6 +196,10 @@ class ManualValueForm(forms.ModelForm):
             del self.fields["period"], self.fields["category"]
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
+
+    def value_fields(self) -> dict:
+        """What the entry and edit services take from this form."""
+        return {name: self.cleaned_data[name] for name in ("value", "text", "note", "evidence_url", "evidence_file")}
 
 
 class ReviewForm(forms.Form):

@@ -10,6 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from octopus.lib.metrics import MetricError, registry
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
@@ -25,6 +28,15 @@ from octopus.results.models import (
     ValueStatus,
 )
 from octopus.results.periods import LIFE, Period, periods_of
+
+
+def get_programme_for_user(user, code: str) -> Programme:
+    """The programme `code` if the user may read it; 404 otherwise, the same as for one that does not exist, so a
+    donor learns nothing of what it does not fund."""
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None or not user.has_perm("results.view_programme", programme):
+        raise Http404(_("No programme “%(code)s”.") % {"code": code})
+    return programme
 
 
 def version_in_force(versions: list[LogframeVersion], at: datetime.date) -> LogframeVersion:

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,26 +37,16 @@ from octopus.results.models import (
     Level,
     ManualValue,
     Programme,
-    ProgrammeFunder,
     Snapshot,
     Target,
     ValueStatus,
 )
 from octopus.results.periods import LIFE, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes
-from octopus.results.queries import programme_results, tree_order, version_in_force
+from octopus.results.queries import get_programme_for_user, programme_results, tree_order, version_in_force
 from octopus.results.snapshots import differences
 
 READ = "results.view_programmes"
-
-
-def get_programme_for_user(user, code: str) -> Programme:
-    """The programme `code` if the user may read it; 404 otherwise, so a donor cannot learn what others fund."""
-    queryset = Programme.objects.prefetch_related(Prefetch("funders", queryset=ProgrammeFunder.objects.all()))
-    programme = get_object_or_404(visible_programmes(user, queryset), code=code)
-    if not user.has_perm("results.view_programme", programme):
-        raise Http404
-    return programme
 
 
 def get_indicator(programme: Programme, pk: int) -> Indicator:
@@ -438,15 +427,7 @@ def value_create(request, code, pk):
         data = form.cleaned_data
         try:
             services.enter_manual_value(
-                indicator,
-                period=data["period"],
-                user=request.user,
-                value=data["value"],
-                text=data["text"],
-                category=data["category"],
-                note=data["note"],
-                evidence_url=data["evidence_url"],
-                evidence_file=data["evidence_file"],
+                indicator, period=data["period"], category=data["category"], user=request.user, **form.value_fields()
             )
         except DomainError as error:
             form.add_error(None, str(error))
@@ -476,17 +457,9 @@ def value_edit(request, code, pk):
         request.POST or None, request.FILES or None, programme=programme, ends_on=latest.ends_on, instance=entry
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.edit_manual_value(
-                entry,
-                expected_version=data["version"],
-                user=request.user,
-                value=data["value"],
-                text=data["text"],
-                note=data["note"],
-                evidence_url=data["evidence_url"],
-                evidence_file=data["evidence_file"],
+                entry, expected_version=form.cleaned_data["version"], user=request.user, **form.value_fields()
             )
         except ConflictError as error:
             form.data = form.data.copy()

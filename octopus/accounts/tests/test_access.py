@@ -14,15 +14,33 @@ from django.urls import URLResolver, get_resolver, reverse
 from octopus.accounts.models import APIToken, AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.api import api
-from octopus.conftest import VISITORS, make_user
+from octopus.conftest import ROLE_SCOPES, VISITORS, make_user
 from octopus.countries.models import Country
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE
+from octopus.results import services as results_services
+from octopus.results.models import (
+    Indicator,
+    LockedPeriod,
+    LogframeVersion,
+    ManualValue,
+    Programme,
+    ProgrammeFunder,
+    Restatement,
+    ResultNode,
+    Snapshot,
+    Target,
+)
+from octopus.results.services import digest_of
 from octopus.treaties.models import TreatyAction
 
 EVERYONE = frozenset(VISITORS)
 MEMBERS = frozenset(role.value for role in Role)  # anyone holding a role
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
 NOBODY = frozenset()
+# Programme results: staff, the finance officer, focal points and donors (the donor visitor's code funds the programme
+# the routes address, see `frozen_report`); programme staff and administrators freeze snapshots.
+RESULTS_READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value, Role.DONOR.value}
+RESULTS_MANAGERS = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value})
 
 API_PREFIX = "api/v1/"
 
@@ -55,6 +73,26 @@ PAGES = {
     "action_create": PageAccess(read=STAFF, write=STAFF),
     "action_edit": PageAccess(read=STAFF, write=STAFF),
     "action_withdraw": PageAccess(read=None, write=STAFF),  # POST only
+    "results_programmes": PageAccess(read=RESULTS_READERS, write=None),
+    "results_programme_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_dashboard": PageAccess(read=RESULTS_READERS, write=None),
+    "results_logframe": PageAccess(read=RESULTS_READERS, write=None),
+    "results_version_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_node_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_indicator_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_indicator": PageAccess(read=RESULTS_READERS, write=None),
+    "results_indicator_edit": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_records": PageAccess(read=RESULTS_READERS, write=None),
+    "results_target_set": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_value_create": PageAccess(read=STAFF, write=STAFF),
+    "results_values": PageAccess(read=RESULTS_READERS, write=None),
+    "results_value": PageAccess(read=STAFF, write=STAFF),
+    "results_value_review": PageAccess(read=None, write=STAFF),  # POST only; approving needs RESULTS_MANAGERS
+    "results_period_lock": PageAccess(read=None, write=RESULTS_MANAGERS),  # POST only
+    "results_iptt": PageAccess(read=RESULTS_READERS, write=None),
+    "results_iptt_export": PageAccess(read=RESULTS_READERS, write=None),
+    "results_snapshots": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST freezes the figures
+    "results_snapshot": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST records a restatement
 }
 
 # API routes, by method and OpenAPI path.
@@ -73,6 +111,16 @@ API_ROUTES = {
     "POST /api/v1/treaty-actions": STAFF,
     "PUT /api/v1/treaty-actions/{action_id}": STAFF,
     "DELETE /api/v1/treaty-actions/{action_id}": STAFF,
+    "GET /api/v1/programmes": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/logframe": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/indicators": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/indicators/{indicator_code}": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/targets": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/values": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/snapshots": RESULTS_READERS,
+    "GET /api/v1/programmes/{code}/snapshots/{snapshot_id}": RESULTS_READERS,
+    "POST /api/v1/programmes/{code}/snapshots": RESULTS_MANAGERS,
 }
 
 
@@ -113,6 +161,33 @@ class World:
     action: TreatyAction  # a recorded act to correct or withdraw
     token: APIToken  # the token the visitor would revoke: their own, or someone else's for the anonymous
     free_country: str  # ISO2 of a State with nothing recorded under CETS 185
+    snapshot: Snapshot | None = None  # a report frozen for the seed programme, which the donor visitor funds
+    manual: Indicator | None = None  # an indicator of the seed programme entered by hand
+    draft: ManualValue | None = None  # a draft value of it, with evidence, ready to submit
+
+
+RESULTS_PROGRAMME = "cybercrime-octopus"
+
+
+def frozen_report(by: User) -> Snapshot:
+    """The seed programme, funded by the donor visitor's donor code, with one report frozen for it."""
+    programme = Programme.objects.get(code=RESULTS_PROGRAMME)
+    ProgrammeFunder.objects.create(
+        programme=programme, donor_code=ROLE_SCOPES[Role.DONOR]["donor_code"], name="Access test donor"
+    )
+    parties = Indicator.objects.get(node__programme=programme, code="O.1")
+    reported = {"actual": "1", "target": None, "status": "no_target", "start": "2014-01-01", "end": "2019-12-31"}
+    # O.1 was "reported" as 1: it reads differently today, so a restatement can be recorded against it.
+    indicators = {"O.1": {"id": parties.pk, "title": parties.title, "to_date": reported, "periods": {}, "records": {}}}
+    data = {"programme": programme.code, "as_of": "2019-12-31", "logframe_version": 1, "indicators": indicators}
+    return Snapshot.objects.create(
+        programme=programme,
+        title="Access test report",
+        as_of=programme.ends_on,
+        data=data,
+        digest=digest_of(data),
+        frozen_by=by,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -135,7 +210,20 @@ def world(db, visitor) -> World:
         action=TreatyAction.objects.get(treaty__number=185, country__iso2="AL", kind="signed"),
         token=token,
         free_country=Country.objects.exclude(treaty_actions__treaty__number=185).order_by("iso2").first().iso2,
+        snapshot=frozen_report(token.user),
+        **manual_indicator(),
     )
+
+
+def manual_indicator() -> dict:
+    """A hand-entered indicator on the seed programme's Output 1 with a draft value, made by a colleague."""
+    colleague = User.objects.create_user(email="colleague@example.org", password="a-long-test-password")
+    node = ResultNode.objects.get(programme__code=RESULTS_PROGRAMME, code="1")
+    manual = results_services.define_indicator(node, code="1.9", title="Access test", manual=True, user=colleague)
+    draft = results_services.enter_manual_value(
+        manual, period="2015", value=2, evidence_url="https://example.org/e", user=colleague
+    )
+    return {"manual": manual, "draft": draft}
 
 
 @pytest.fixture
@@ -151,6 +239,12 @@ def database_state() -> dict:
         "treaty_actions": list(TreatyAction.objects.order_by("pk").values()),
         "audit_entries": AuditEntry.objects.count(),
         "tokens": list(APIToken.objects.order_by("pk").values("pk", "user_id", "name", "revoked_at")),
+        "snapshots": Snapshot.objects.count(),
+        "results": [
+            list(model.objects.order_by("pk").values())
+            for model in (Programme, LogframeVersion, ResultNode, Indicator, Target, ManualValue, LockedPeriod)
+        ],
+        "restatements": Restatement.objects.count(),
     }
 
 
@@ -174,14 +268,27 @@ def last_audit_entry() -> AuditEntry:
 
 # Pages: reading.
 
-PAGE_ARGS = {"country": ["AL"], "action_edit": "action"}
+PAGE_ARGS = {
+    "country": lambda world: ["AL"],
+    "action_edit": lambda world: [world.action.pk],
+    "results_indicator": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results_indicator_edit": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results_records": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results_target_set": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results_value_create": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results_value": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results_value_review": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results_iptt_export": lambda world: [RESULTS_PROGRAMME, "xlsx"],
+    "results_snapshot": lambda world: [RESULTS_PROGRAMME, world.snapshot.pk],
+}
 
 
 def page_path(name, world) -> str:
-    args = PAGE_ARGS.get(name, [])
-    if args == "action":
-        args = [world.action.pk]
-    return reverse(name, args=args)
+    if name in PAGE_ARGS:
+        return reverse(name, args=PAGE_ARGS[name](world))
+    if name.startswith("results_") and name not in ("results_programmes", "results_programme_create"):
+        return reverse(name, args=[RESULTS_PROGRAMME])
+    return reverse(name)
 
 
 @pytest.mark.parametrize(
@@ -304,7 +411,192 @@ def issued(world, response):
     assert (entry.action, entry.object_id, entry.user) == ("accounts.token.issued", str(token.pk), world.user)
 
 
+def audited(world, action: str, obj) -> None:
+    entry = last_audit_entry()
+    assert (entry.action, entry.object_id, entry.user) == (action, str(obj.pk), world.user)
+
+
+def seed_node(code: str) -> ResultNode:
+    return ResultNode.objects.get(programme__code=RESULTS_PROGRAMME, code=code)
+
+
+def redirected_to(response, name: str, *args) -> None:
+    assert response.status_code == 302
+    assert response.url.split("?")[0] == reverse(name, args=args)
+
+
+def programme_form(world):
+    return reverse("results_programme_create"), {
+        "code": "access-test",
+        "title": "Access test programme",
+        "starts_on": "2021-01-01",
+        "ends_on": "2022-12-31",
+        "budget_ceiling": "1000",
+        "currency": "EUR",
+        "implementing_office": "Test office",
+    }
+
+
+def programme_created(world, response):
+    programme = Programme.objects.get(code="access-test")
+    redirected_to(response, "results_logframe", "access-test")
+    assert programme.versions.get().valid_from.isoformat() == "2021-01-01"
+    assert AuditEntry.objects.filter(action="results.programme.created", user=world.user).count() == 1
+
+
+def revision_form(world):
+    path = reverse("results_version_create", args=[RESULTS_PROGRAMME])
+    return path, {"valid_from": "2017-01-01", "ends_on": "2020-12-31", "decision": "Access test revision"}
+
+
+def revised(world, response):
+    version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=2)
+    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    assert (version.valid_from.isoformat(), version.ends_on.isoformat()) == ("2017-01-01", "2020-12-31")
+    audited(world, "results.logframe.revised", version)
+
+
+def node_form(world):
+    path = reverse("results_node_create", args=[RESULTS_PROGRAMME])
+    return path, {"level": "activity", "parent": seed_node("3").pk, "code": "A3.9", "title": "Access test activity"}
+
+
+def node_added(world, response):
+    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    audited(world, "results.node.added", seed_node("A3.9"))
+
+
+INDICATOR_FORM = {
+    "title": "Workshops for judges",
+    "measure": "count",
+    "direction": "increase",
+    "accumulation": "sum",
+    "frequency": "year",
+    "metric_key": "",
+    "metric_params": "",
+}
+
+
+def indicator_form(world):
+    path = reverse("results_indicator_create", args=[RESULTS_PROGRAMME])
+    return path, {**INDICATOR_FORM, "node": seed_node("3").pk, "code": "3.9"}
+
+
+def indicator_defined(world, response):
+    indicator = Indicator.objects.get(node=seed_node("3"), code="3.9")
+    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, indicator.pk)
+    assert indicator.manual
+    audited(world, "results.indicator.defined", indicator)
+
+
+def indicator_edit_form(world):
+    path = reverse("results_indicator_edit", args=[RESULTS_PROGRAMME, world.manual.pk])
+    return path, {**INDICATOR_FORM, "version": world.manual.version}
+
+
+def indicator_updated(world, response):
+    indicator = Indicator.objects.get(pk=world.manual.pk)
+    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, indicator.pk)
+    assert (indicator.title, indicator.version) == ("Workshops for judges", world.manual.version + 1)
+    audited(world, "results.indicator.updated", indicator)
+
+
+def target_form(world):
+    path = reverse("results_target_set", args=[RESULTS_PROGRAMME, world.manual.pk])
+    version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=1)
+    return path, {"logframe_version": version.pk, "period": "2016", "comparator": "ge", "value": "3"}
+
+
+def target_set(world, response):
+    target = Target.objects.get(indicator=world.manual)
+    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    assert (target.period_start.isoformat(), target.comparator, target.value) == ("2016-01-01", "ge", 3)
+    audited(world, "results.target.set", target)
+
+
+def value_form(world):
+    path = reverse("results_value_create", args=[RESULTS_PROGRAMME, world.manual.pk])
+    return path, {"period": "2016", "value": "5", "evidence_url": "https://example.org/report"}
+
+
+def value_entered(world, response):
+    entry = ManualValue.objects.get(indicator=world.manual, period_start__year=2016)
+    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    assert (entry.value, entry.status, entry.entered_by) == (5, "draft", world.user)
+    audited(world, "results.value.entered", entry)
+
+
+def value_edit_form(world):
+    path = reverse("results_value", args=[RESULTS_PROGRAMME, world.draft.pk])
+    return path, {"value": "7", "evidence_url": "https://example.org/e", "version": world.draft.version}
+
+
+def value_edited(world, response):
+    entry = ManualValue.objects.get(pk=world.draft.pk)
+    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    assert (entry.value, entry.version) == (7, world.draft.version + 1)
+    audited(world, "results.value.edited", entry)
+
+
+def submit_form(world):
+    path = reverse("results_value_review", args=[RESULTS_PROGRAMME, world.draft.pk])
+    return path, {"decision": "submit", "version": world.draft.version}
+
+
+def submitted(world, response):
+    redirected_to(response, "results_value", RESULTS_PROGRAMME, world.draft.pk)
+    assert ManualValue.objects.get(pk=world.draft.pk).status == "submitted"
+    audited(world, "results.value.submitted", world.draft)
+
+
+def lock_form(world):
+    return reverse("results_period_lock", args=[RESULTS_PROGRAMME]), {"period": "2015"}
+
+
+def locked(world, response):
+    lock = LockedPeriod.objects.get(programme__code=RESULTS_PROGRAMME)
+    redirected_to(response, "results_values", RESULTS_PROGRAMME)
+    assert (lock.period_start.isoformat(), lock.period_end.isoformat()) == ("2015-01-01", "2015-12-31")
+    audited(world, "results.period.locked", lock)
+
+
+def freeze_form(world):
+    return reverse("results_snapshots", args=[RESULTS_PROGRAMME]), {"title": "Access test", "as_of": "2018-12-31"}
+
+
+def frozen(world, response):
+    snapshot = Snapshot.objects.get(title="Access test")
+    redirected_to(response, "results_snapshot", RESULTS_PROGRAMME, snapshot.pk)
+    assert snapshot.frozen_by == world.user
+    audited(world, "results.snapshot.frozen", snapshot)
+
+
+def restate_form(world):
+    path = reverse("results_snapshot", args=[RESULTS_PROGRAMME, world.snapshot.pk])
+    parties = Indicator.objects.get(node__programme__code=RESULTS_PROGRAMME, code="O.1")
+    return path, {"indicator": parties.pk, "period": "life", "reason": "The 2019 count was a typing error"}
+
+
+def restated(world, response):
+    restatement = Restatement.objects.get(snapshot=world.snapshot)
+    redirected_to(response, "results_snapshot", RESULTS_PROGRAMME, world.snapshot.pk)
+    assert (restatement.reported, restatement.reason) == ("1", "The 2019 count was a typing error")
+    audited(world, "results.snapshot.restated", restatement)
+
+
 PAGE_WRITES = {
+    "results_programme_create": (programme_form, programme_created),
+    "results_version_create": (revision_form, revised),
+    "results_node_create": (node_form, node_added),
+    "results_indicator_create": (indicator_form, indicator_defined),
+    "results_indicator_edit": (indicator_edit_form, indicator_updated),
+    "results_target_set": (target_form, target_set),
+    "results_value_create": (value_form, value_entered),
+    "results_value": (value_edit_form, value_edited),
+    "results_value_review": (submit_form, submitted),
+    "results_period_lock": (lock_form, locked),
+    "results_snapshots": (freeze_form, frozen),
+    "results_snapshot": (restate_form, restated),
     "action_create": (create_form, created),
     "action_edit": (edit_form, corrected),
     "action_withdraw": (withdraw_form, withdrawn),
@@ -348,8 +640,11 @@ def test_token_revoke_of_someone_elses_token_changes_nothing(client, db):
 
 # API.
 
-PATH_PARAMS = {"iso2": "AL", "number": 185}
-QUERIES = {"/api/v1/treaty-status": "?treaty=185"}
+PATH_PARAMS = {"iso2": "AL", "number": 185, "code": RESULTS_PROGRAMME, "indicator_code": "O.1"}
+QUERIES = {
+    "/api/v1/treaty-status": "?treaty=185",
+    "/api/v1/programmes/{code}/values": "?at=2019-12-31&period=life",
+}
 API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
 API_WRITES = [route for route in API_ROUTES if not route.startswith("GET ")]
 
@@ -360,7 +655,8 @@ def bearer(world) -> dict:
 
 def api_url(route, world) -> str:
     path = route.split(" ", 1)[1]
-    return path.format(action_id=world.action.pk, **PATH_PARAMS) + QUERIES.get(path, "")
+    snapshot_id = world.snapshot.pk if world.snapshot else None
+    return path.format(action_id=world.action.pk, snapshot_id=snapshot_id, **PATH_PARAMS) + QUERIES.get(path, "")
 
 
 @pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_READS for v in VISITORS])
@@ -416,9 +712,31 @@ def api_withdrawn(world, response):
     assert_withdrawal_audited(world, "Recorded in error (API access test)")
 
 
+SNAPSHOT_ROUTE = "POST /api/v1/programmes/{code}/snapshots"
+
+
+def api_freeze(world):
+    return {"title": "Progress report (API access test)", "as_of": "2019-12-31"}
+
+
+def api_frozen(world, response):
+    assert response.status_code == 201
+    frozen = Snapshot.objects.get(title="Progress report (API access test)")
+    assert (frozen.programme.code, frozen.as_of.isoformat(), frozen.frozen_by) == (
+        RESULTS_PROGRAMME,
+        "2019-12-31",
+        world.user,
+    )
+    assert (response.json()["id"], response.json()["verifies"]) == (frozen.pk, True)
+    entry = last_audit_entry()
+    assert (entry.action, entry.object_id, entry.user) == ("results.snapshot.frozen", str(frozen.pk), world.user)
+
+
 def send_api_write(client, route, world):
     url = api_url(route, world)
     method = route.split(" ", 1)[0]
+    if route == SNAPSHOT_ROUTE:
+        return client.post(url, api_freeze(world), content_type="application/json", **bearer(world))
     if method == "POST":
         return client.post(url, api_create(world), content_type="application/json", **bearer(world))
     if method == "PUT":
@@ -431,6 +749,7 @@ API_WRITE_EFFECTS = {
     "POST /api/v1/treaty-actions": api_created,
     "PUT /api/v1/treaty-actions/{action_id}": api_corrected,
     "DELETE /api/v1/treaty-actions/{action_id}": api_withdrawn,
+    SNAPSHOT_ROUTE: api_frozen,
 }
 
 

@@ -19,10 +19,10 @@ from octopus.treaties.models import Origin, Treaty, TreatyAction
 D = datetime.date
 AT = "?at=2019-12-31"
 
-# The dashboard's queries: session and user (2), memberships (1), the programme with its funders (2), versions,
-# boxes, indicators, targets and manual values (5), the treaty metric (2), the latest snapshot (1), the sample
-# banner (1). Whatever the number of records, this does not change.
-DASHBOARD_QUERIES = 14
+# The dashboard's queries: session and user (2), memberships (1), the programme (1), versions, boxes, indicators,
+# targets and manual values (5), the treaty metric (2), the latest snapshot (1), the sample banner (1). Whatever
+# the number of records, this does not change.
+DASHBOARD_QUERIES = 13
 
 
 def dashboard_queries(client, programme) -> int:

@@ -1,53 +1,10 @@
 """The portal in a real browser: Debian's Chromium driven by Playwright, with no network beyond localhost."""
 
 import os
-from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from octopus.conftest import load_reference_data
-from octopus.treaties.models import Treaty
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Treaty.objects.exists():  # a transactional test before this one emptied the database
-        load_reference_data()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-        page = context.new_page()
-        page.outside_requests = []
-        page.problems = []
-
-        def only_localhost(route):
-            host = urlparse(route.request.url).hostname
-            if host in ("localhost", "127.0.0.1"):
-                route.continue_()
-            else:
-                page.outside_requests.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", only_localhost)
-        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        yield page
-        browser.close()
 
 
 def test_home_page_shows_counts_map_and_timeline_from_localhost_only(page):
