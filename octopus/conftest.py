@@ -31,6 +31,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    # Uploaded files go to a folder of the test's own, never into var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def make_user(visitor: str) -> User | None:
     if visitor == "anonymous":
         return None

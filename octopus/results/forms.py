@@ -180,6 +180,10 @@ class TargetForm(forms.Form):
         self.fields["comparator"].choices = Comparator.choices
 
 
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+EVIDENCE_EXTENSIONS = {"pdf", "docx", "doc", "odt", "xlsx", "xls", "ods", "csv", "txt", "png", "jpg", "jpeg"}
+
+
 class ManualValueForm(forms.ModelForm):
     period = forms.ChoiceField(label=_("Period"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -196,6 +200,18 @@ class ManualValueForm(forms.ModelForm):
             del self.fields["period"], self.fields["category"]
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload and hasattr(upload, "size"):
+            if upload.size > EVIDENCE_MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 20 MB; link to it instead."))
+            if upload.name.rsplit(".", 1)[-1].lower() not in EVIDENCE_EXTENSIONS:
+                raise forms.ValidationError(
+                    _("Attach a document, spreadsheet, image or text file (%(types)s).")
+                    % {"types": ", ".join(sorted(EVIDENCE_EXTENSIONS))}
+                )
+        return upload
 
     def value_fields(self) -> dict:
         """What the entry and edit services take from this form."""

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:code>/values/", views.value_list, name="results_values"),
     path("<slug:code>/values/<int:pk>/", views.value_edit, name="results_value"),
     path("<slug:code>/values/<int:pk>/review/", views.value_review, name="results_value_review"),
+    path("<slug:code>/values/<int:pk>/evidence/", views.value_evidence, name="results_value_evidence"),
     path("<slug:code>/periods/lock/", views.period_lock, name="results_period_lock"),
     path("<slug:code>/iptt/", views.iptt, name="results_iptt"),
     path("<slug:code>/iptt.<str:fmt>", views.iptt_export, name="results_iptt_export"),

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.exports import to_csv
 from octopus.lib.metrics import MetricError, registry
 from octopus.results import services
+from octopus.results.calculations import accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
     IndicatorForm,
@@ -288,29 +289,40 @@ def indicator_detail(request, code, pk):
 
 
 def indicator_breakdowns(user, row, results) -> list[dict]:
-    """The to-date value by each disaggregation the metric offers, as far as the user may see it."""
+    """The to-date value by each disaggregation, as far as the user may see it: from the metric for a computed
+    indicator, from the approved values entered per category (country codes) for a manual one."""
     indicator = row.indicator
-    if row.source != "metric":
-        return []
-    metric = registry.get(indicator.metric_key)
     allowed = visible_categories(user)
-    found = []
     end = min(results.at, results.life.end)
+    found = []
     for dimension in indicator.disaggregations:
-        if dimension not in metric.breakdown:
-            continue
-        try:
-            values = registry.breakdown(
-                indicator.metric_key, dimension, results.life.start, end, **indicator.metric_params
-            )
-        except MetricError:
-            continue
-        if dimension == "country" and allowed is not None:
-            values = {k: v for k, v in values.items() if k in allowed}
-        elif allowed is not None:
+        if allowed is not None and dimension != "country":
             continue  # a focal point sees only its own country's figure
+        values = None
+        if row.source == "metric" and dimension in registry.get(indicator.metric_key).breakdown:
+            try:
+                values = registry.breakdown(
+                    indicator.metric_key, dimension, results.life.start, end, **indicator.metric_params
+                )
+            except MetricError:
+                values = None
+        elif row.source == "manual" and dimension == "country":
+            values = manual_by_category(indicator, end)
+        if values is None:
+            continue
+        if allowed is not None:
+            values = {k: v for k, v in values.items() if k in allowed}
         found.append({"dimension": dimension, "values": sorted(values.items())})
     return found
+
+
+def manual_by_category(indicator: Indicator, end) -> dict:
+    """Approved values entered per category, accumulated to `end` as the indicator accumulates its totals."""
+    by_category: dict[str, list] = {}
+    approved = indicator.manual_values.filter(status=ValueStatus.APPROVED, period_start__lte=end).exclude(category="")
+    for value in approved.order_by("period_start"):
+        by_category.setdefault(value.category, []).append(value.value)
+    return {k: accumulate(indicator.accumulation, v) for k, v in by_category.items()}
 
 
 @permission_required(READ)
@@ -514,6 +526,18 @@ def value_review(request, code, pk):
         return redirect("results_value", code, pk)
     messages.success(request, dict(ReviewForm.DECISIONS)[decision] + " ✓")
     return redirect("results_value", code, pk)
+
+
+@permission_required(READ)
+def value_evidence(request, code, pk):
+    """The evidence file of a value, to those who may read the programme (uploads are never public)."""
+    programme = get_programme_for_user(request.user, code)
+    entry = get_object_or_404(ManualValue, pk=pk, indicator__node__programme=programme)
+    if not entry.evidence_file:
+        raise Http404
+    return FileResponse(
+        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_file.name.rsplit("/", 1)[-1]
+    )
 
 
 @permission_required("results.manage")

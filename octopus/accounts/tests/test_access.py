@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from octopus.accounts.models import APIToken, AuditEntry, Role, User
@@ -88,6 +89,7 @@ PAGES = {
     "results_values": PageAccess(read=RESULTS_READERS, write=None),
     "results_value": PageAccess(read=STAFF, write=STAFF),
     "results_value_review": PageAccess(read=None, write=STAFF),  # POST only; approving needs RESULTS_MANAGERS
+    "results_value_evidence": PageAccess(read=RESULTS_READERS, write=None),
     "results_period_lock": PageAccess(read=None, write=RESULTS_MANAGERS),  # POST only
     "results_iptt": PageAccess(read=RESULTS_READERS, write=None),
     "results_iptt_export": PageAccess(read=RESULTS_READERS, write=None),
@@ -221,7 +223,12 @@ def manual_indicator() -> dict:
     node = ResultNode.objects.get(programme__code=RESULTS_PROGRAMME, code="1")
     manual = results_services.define_indicator(node, code="1.9", title="Access test", manual=True, user=colleague)
     draft = results_services.enter_manual_value(
-        manual, period="2015", value=2, evidence_url="https://example.org/e", user=colleague
+        manual,
+        period="2015",
+        value=2,
+        evidence_url="https://example.org/e",
+        evidence_file=SimpleUploadedFile("agenda.txt", b"Workshop agenda"),
+        user=colleague,
     )
     return {"manual": manual, "draft": draft}
 
@@ -278,6 +285,7 @@ PAGE_ARGS = {
     "results_value_create": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
     "results_value": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
     "results_value_review": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results_value_evidence": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
     "results_iptt_export": lambda world: [RESULTS_PROGRAMME, "xlsx"],
     "results_snapshot": lambda world: [RESULTS_PROGRAMME, world.snapshot.pk],
 }

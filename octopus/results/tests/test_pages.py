@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -123,6 +124,23 @@ def test_a_focal_point_sees_only_its_own_country_in_breakdowns(client, built):
     assert len(re.findall(r"<td>([A-Z]{2})</td>", staff_view)) > 30
 
 
+def test_values_entered_per_country_break_down_a_manual_indicator(client, built):
+    services.update_indicator(built.workshops, expected_version=1, disaggregations=["country"], user=built.staff)
+    for period, country, value in (("2015", "AL", 2), ("2016", "AL", 3), ("2016", "GE", 4)):
+        approved(built, built.workshops, period, value, category=country)
+    focal = make_user(Role.FOCAL_POINT)  # Georgia
+    url = reverse("results_indicator", args=["test-programme", built.workshops.pk]) + AT
+
+    client.force_login(built.staff)
+    staff_view = re.search(r'data-breakdown="country">(.*?)</table>', client.get(url).content.decode(), re.S)
+    client.force_login(focal)
+    focal_view = re.search(r'data-breakdown="country">(.*?)</table>', client.get(url).content.decode(), re.S)
+
+    cells = r'<td>([A-Z]{2})</td><td class="text-end">(\d+)</td>'
+    assert re.findall(cells, staff_view.group(1)) == [("AL", "5"), ("GE", "4")]
+    assert re.findall(cells, focal_view.group(1)) == [("GE", "4")]
+
+
 def test_a_refused_indicator_keeps_what_was_typed_and_says_why(client, built):
     client.force_login(built.staff)
     before = Indicator.objects.count()
@@ -166,6 +184,23 @@ def test_bad_metric_parameters_get_a_field_error(client, built):
         },
     )
     assert 'data-field-error="metric_params"' in response.content.decode()
+
+
+def test_an_evidence_file_is_kept_and_served_only_to_readers_of_the_programme(client, built):
+    client.force_login(built.staff)
+    client.post(
+        reverse("results_value_create", args=["test-programme", built.workshops.pk]),
+        {"period": "2017", "value": "2", "evidence_file": SimpleUploadedFile("agenda.txt", b"Agenda of the workshop")},
+    )
+    entry = ManualValue.objects.get(indicator=built.workshops, period_start=D(2017, 1, 1))
+    url = reverse("results_value_evidence", args=["test-programme", entry.pk])
+
+    download = client.get(url)
+
+    assert b"".join(download.streaming_content) == b"Agenda of the workshop"
+    assert download["Content-Disposition"] == 'attachment; filename="agenda.txt"'
+    client.force_login(make_user(Role.DONOR))  # funds nothing here
+    assert client.get(url).status_code == 404
 
 
 def test_manual_values_go_from_draft_to_approved_through_the_pages(client, built):
