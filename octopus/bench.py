@@ -5,6 +5,15 @@ fill). It loads the reference data, then gives every country a full history unde
 signature, ratification, entry into force, and for one in ten a denunciation), and times:
 - the status of every State at a date, the monthly timeline over 25 years, and the home and country-list pages;
 - for comparison, the same actions read with one raw SQL query and no derivation (the floor any method pays).
+
+Then, for each of two scales (`BENCH_SCALES`, default 10,000 and 100,000 manual values), it generates the sample
+programme `generated-<scale>` (`octopus.sample.generate`, seed `BENCH_SEED`, default 1) and times the results
+dashboard, all indicators of the programme (DESIGN.md §8: at most 2× the same aggregates as raw SQL, and a query
+count that does not depend on the data size):
+- `programme_results`, what the dashboard computes, and the dashboard page over HTTP for a programme staff member;
+- the same aggregates as raw SQL: the approved totals of the manual values per indicator and period with their
+  running sum (or latest value), and the read of the treaty actions the treaty metrics need, with no derivation;
+and prints the ratios, then the query counts at both scales side by side. It exits with 1 if they differ.
 """
 
 import datetime
@@ -27,7 +36,176 @@ def timed(function, repeat: int = 7) -> float:
     return statistics.median(samples)
 
 
-def main() -> None:
+def count_queries(function) -> int:
+    """How many queries one call of `function` runs."""
+    from django.db import connection
+
+    executed: list[str] = []
+
+    def count(execute, sql, *args):
+        executed.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        function()
+    return len(executed)
+
+
+# The approved totals of a programme's manual values per indicator and period, with the value to date: the running
+# sum for indicators summed over periods, the period's own value for those read as the latest.
+MANUAL_TOTALS_SQL = """
+    SELECT mv.indicator_id, mv.period_kind, mv.period_start, mv.value,
+           CASE WHEN i.accumulation = 'sum'
+                THEN SUM(mv.value) OVER (PARTITION BY mv.indicator_id ORDER BY mv.period_start)
+                ELSE mv.value END AS to_date
+    FROM results_manualvalue mv
+    JOIN results_indicator i ON i.id = mv.indicator_id
+    JOIN results_resultnode n ON n.id = i.node_id
+    WHERE n.programme_id = %s AND mv.status = 'approved' AND mv.category = '' AND mv.period_start <= %s
+    ORDER BY mv.indicator_id, mv.period_start
+"""
+# The actions a treaty metric reads (the status-bearing kinds), once per treaty the indicators name: the floor.
+TREATY_ACTIONS_SQL = """
+    SELECT a.country_id, a.kind, a.date, a.attested_on, a.effective_on
+    FROM treaties_treatyaction a JOIN treaties_treaty t ON t.id = a.treaty_id
+    WHERE t.number = %s AND a.kind IN ({kinds})
+"""
+# The treaty metrics' numbers derived in SQL: Parties, and Parties and invited States, on each of the period ends.
+# A Party holds an entry into force later than its last denunciation; an invited State has an invitation and no
+# signature, consent, entry into force or denunciation (treaties/queries.py, `status_on`).
+TREATY_COUNTS_SQL = """
+    WITH ends(day) AS (VALUES {ends}),
+    acts AS (
+        SELECT a.country_id, a.kind,
+               CASE WHEN a.kind = 'denounced' THEN COALESCE(a.effective_on, a.date, a.attested_on)
+                    ELSE COALESCE(a.date, a.attested_on) END AS known_on
+        FROM treaties_treatyaction a JOIN treaties_treaty t ON t.id = a.treaty_id
+        WHERE t.number = %s AND a.kind IN ({kinds})
+    ),
+    states AS (
+        SELECT e.day, a.country_id,
+               MAX(CASE WHEN a.kind = 'denounced' THEN a.known_on END) AS denounced,
+               MAX(CASE WHEN a.kind = 'in_force' THEN a.known_on END) AS in_force,
+               MAX(CASE WHEN a.kind IN ({consent}) THEN a.known_on END) AS consent,
+               MAX(CASE WHEN a.kind = 'signed' THEN a.known_on END) AS signed,
+               MAX(CASE WHEN a.kind = 'invited' THEN a.known_on END) AS invited
+        FROM ends e JOIN acts a ON a.known_on <= e.day
+        GROUP BY e.day, a.country_id
+    )
+    SELECT day,
+           SUM(CASE WHEN in_force IS NOT NULL AND (denounced IS NULL OR in_force > denounced) THEN 1 ELSE 0 END),
+           SUM(CASE WHEN (in_force IS NOT NULL AND (denounced IS NULL OR in_force > denounced))
+                      OR (denounced IS NULL AND in_force IS NULL AND consent IS NULL AND signed IS NULL
+                          AND invited IS NOT NULL)
+                    THEN 1 ELSE 0 END)
+    FROM states GROUP BY day ORDER BY day
+"""
+
+
+def bench_results(scales: list[int], seed: int) -> int:
+    """Time the results dashboard at each scale; return 1 when the query counts differ between scales."""
+    from django.db import connection
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+
+    from octopus.accounts.models import Membership, Role, User
+    from octopus.results.models import Programme
+    from octopus.results.queries import programme_results
+    from octopus.sample.generate import generate
+    from octopus.treaties.models import CONSENT_KINDS
+    from octopus.treaties.queries import STATUS_KINDS
+
+    staff = User.objects.filter(email="bench-staff@sample.octopus.test").first()
+    if staff is None:
+        staff = User.objects.create_user(email="bench-staff@sample.octopus.test", password=None, is_sample=True)
+        Membership.objects.create(user=staff, role=Role.PROGRAMME_STAFF)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(staff)
+    kinds, consent = (", ".join(f"'{kind}'" for kind in sorted(group)) for group in (STATUS_KINDS, CONSENT_KINDS))
+    counts: dict[str, list[int]] = {}
+    exit_code = 0
+    for scale in scales:
+        started = time.perf_counter()
+        made = generate(scale, seed)
+        took = time.perf_counter() - started
+        programme = Programme.objects.get(code=made["programme"])
+        at = programme.ends_on
+        results = programme_results(programme, at)
+        computed = [row for row in results.indicators if row.indicator.metric_key.startswith("treaties.")]
+        treaties = sorted({row.indicator.metric_params["treaty"] for row in computed})
+        ends = sorted({min(p.period.end, at) for row in computed for p in row.periods})
+
+        def floor_sql(programme=programme, at=at, treaties=treaties):
+            with connection.cursor() as cursor:
+                cursor.execute(MANUAL_TOTALS_SQL, [programme.pk, at])
+                rows = cursor.fetchall()
+                for number in treaties:
+                    cursor.execute(TREATY_ACTIONS_SQL.format(kinds=kinds), [number])
+                    rows += cursor.fetchall()
+            return rows
+
+        def derived_sql(programme=programme, at=at, treaties=treaties, ends=ends):
+            counted = {}
+            with connection.cursor() as cursor:
+                cursor.execute(MANUAL_TOTALS_SQL, [programme.pk, at])
+                rows = cursor.fetchall()
+                sql = TREATY_COUNTS_SQL.format(ends=", ".join(["(%s)"] * len(ends)), kinds=kinds, consent=consent)
+                for number in treaties:
+                    cursor.execute(sql, [*ends, number])
+                    for day, parties, parties_and_invited in cursor.fetchall():
+                        day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+                        counted[number, "treaties.parties", day] = parties
+                        counted[number, "treaties.parties_and_invited", day] = parties_and_invited
+            return rows, counted
+
+        # The SQL derivation must give the dashboard's numbers, or comparing their times means nothing.
+        _rows, counted = derived_sql()
+        for row in computed:
+            for period in row.periods:
+                key = (row.indicator.metric_params["treaty"], row.indicator.metric_key, min(period.period.end, at))
+                if counted.get(key, 0) != period.actual:
+                    print(f"SQL counts {counted.get(key, 0)} where the dashboard counts {period.actual}: {key}")
+                    exit_code = 1
+
+        timings = [
+            ("raw SQL: manual totals, treaty actions read", floor_sql),
+            ("raw SQL: manual totals, treaty counts derived", derived_sql),
+            ("programme_results (what the dashboard computes)", lambda p=programme, at=at: programme_results(p, at)),
+        ]
+        try:
+            url = reverse("results_dashboard", args=[programme.code]) + f"?at={at.isoformat()}"
+        except NoReverseMatch:
+            url = None  # the dashboard page is not routed yet: time what it computes only
+        if url is not None:
+            response = client.get(url)
+            if response.status_code != 200:
+                print(f"dashboard page answered {response.status_code}; not timed")
+            else:
+                timings.append(("dashboard page (HTTP, programme staff)", lambda url=url: client.get(url)))
+        print()
+        print(
+            f"results dashboard, {made['manual_values']:,} manual values, {made['treaty_actions']:,} treaty actions, "
+            f"{made['indicators']} indicators ({len(computed)} computed), {made['targets']} targets "
+            f"(generated in {took:.1f} s)"
+        )
+        print(f"{'what':50} {'median ms':>10} {'queries':>8} {'× read':>8} {'× derived':>10}")
+        medians = []
+        for label, function in timings:
+            queries = count_queries(function)
+            medians.append(timed(function))
+            counts.setdefault(label, []).append(queries)
+            derived = f"{medians[-1] / medians[1]:10.1f}" if len(medians) > 1 else f"{'':10}"
+            print(f"{label:50} {medians[-1]:10.1f} {queries:8d} {medians[-1] / medians[0]:8.1f} {derived}")
+    print()
+    print(f"{'queries at each scale':50} " + " ".join(f"{scale:>10,}" for scale in scales))
+    for label, found in counts.items():
+        same = len(set(found)) == 1
+        exit_code = exit_code if same else 1
+        print(f"{label:50} " + " ".join(f"{n:10d}" for n in found) + ("" if same else "  DIFFER"))
+    return exit_code
+
+
+def main() -> int:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "octopus.settings")
     import django
@@ -89,15 +267,10 @@ def main() -> None:
     print(f"{len(actions)} generated actions for {Country.objects.count()} countries; database {connection.vendor}")
     print(f"{'what':45} {'median ms':>10} {'queries':>8}")
     for label, function in rows:
-        executed: list[str] = []
-
-        def count(execute, sql, *args, executed=executed):
-            executed.append(sql)
-            return execute(sql, *args)
-
-        with connection.execute_wrapper(count):
-            function()
-        print(f"{label:45} {timed(function):10.1f} {len(executed):8d}")
+        queries = count_queries(function)
+        print(f"{label:45} {timed(function):10.1f} {queries:8d}")
+    scales = [int(n) for n in os.environ.get("BENCH_SCALES", "10000,100000").split(",")]
+    return bench_results(scales, seed=int(os.environ.get("BENCH_SEED", "1")))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "octopus.countries",
     "octopus.results",
     "octopus.treaties",
+    "octopus.sample",
 ]
 
 MIDDLEWARE = [

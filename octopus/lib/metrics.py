@@ -9,6 +9,8 @@ records unless its `aggregate` says otherwise. Optional parts:
 - `planned`: how many records are planned but not yet held in a period, for forecasts.
 """
 
+import contextlib
+import contextvars
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +50,30 @@ class Metric:
 
 
 _TYPE_NAMES = {int: "a whole number", str: "text", list: "a list", bool: "true or false"}
+
+
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("metric_memo", default=None)
+
+
+@contextlib.contextmanager
+def reading():
+    """One reading of many metrics (a dashboard, a report): within it, `memo` lets metrics share what they load,
+    such as a treaty's actions read once for every indicator that counts its Parties."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def memo(key, load: Callable):
+    """`load()` once per key within a `reading()`; outside one, every call loads afresh."""
+    cache = _memo.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
 
 
 class MetricRegistry:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from octopus.lib.metrics import MetricError, registry
+from octopus.lib.metrics import MetricError, reading, registry
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
     Accumulation,
@@ -145,10 +145,11 @@ def programme_results(
         if value.text:
             texts[value.indicator_id] = value.text
     by_node = defaultdict(list)
-    for indicator in indicators:
-        row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
-        row.latest_text = texts.get(indicator.pk, "")
-        by_node[indicator.node_id].append(row)
+    with reading():  # indicators reading the same records load them once
+        for indicator in indicators:
+            row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
+            row.latest_text = texts.get(indicator.pk, "")
+            by_node[indicator.node_id].append(row)
     return ProgrammeResults(
         programme=programme,
         version=version,

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from octopus.countries.models import Country
-from octopus.lib.metrics import Metric, registry
+from octopus.lib.metrics import Metric, memo, registry
 from octopus.treaties.models import Treaty
 from octopus.treaties.queries import Status, facts_by_country, status_on
 
@@ -11,13 +11,27 @@ from octopus.treaties.queries import Status, facts_by_country, status_on
 PARTIES_AND_INVITED = {Status.PARTY, Status.INVITED}
 
 
+def _statuses_at(ends: tuple, treaty: int) -> list[dict[int, Status]]:
+    """For each end date, every State's status under CETS `treaty`; the actions are read, and the statuses on a day
+    derived, once per reading (see lib.metrics.memo)."""
+
+    def load():
+        found = Treaty.objects.filter(number=treaty).first()
+        return {} if found is None else facts_by_country(found)
+
+    facts = memo(("treaties.facts", treaty), load)
+    return [
+        memo(
+            ("treaties.statuses", treaty, end),
+            lambda end=end: {pk: status_on(g, end).status for pk, g in facts.items()},
+        )
+        for end in ends
+    ]
+
+
 def _states_at(ends, treaty: int, statuses: set[Status]) -> list[list[int]]:
-    """For each end date, the ids of the States holding one of `statuses` under CETS `treaty`: one query."""
-    found = Treaty.objects.filter(number=treaty).first()
-    if found is None:
-        return [[] for _ in ends]
-    facts = facts_by_country(found)
-    return [[pk for pk, group in facts.items() if status_on(group, end).status in statuses] for end in ends]
+    """For each end date, the ids of the States holding one of `statuses` under CETS `treaty`."""
+    return [[pk for pk, status in at.items() if status in statuses] for at in _statuses_at(tuple(ends), treaty)]
 
 
 def _states(end, treaty: int, statuses: set[Status]) -> list[int]:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from octopus.accounts.models import Membership, Role, User
-from octopus.results.sample import load_sample_programme
+from octopus.sample.programme import load_sample_programme
 
 # One sample account per role, so each view of the product can be tried. All are flagged as sample data.
 SAMPLE_PASSWORD = "octopus-sample"

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from octopus.sample.generate import GenerationError, generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a sample programme (code generated-<scale>, flagged as sample data) with <scale> approved manual "
+        "values, its targets and a generated treaty's actions, reproducibly from a seed. Replaces an earlier "
+        "generation of the same scale; never touches real programmes."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=10_000, help="Number of manual values (default 10000).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same rows.")
+
+    def handle(self, *args, scale, seed, **options):
+        with tqdm(total=scale, desc="Manual values", unit="value", file=self.stderr, leave=False) as bar:
+            try:
+                made = generate(scale, seed, progress=bar.update)
+            except GenerationError as error:
+                raise CommandError(str(error)) from None
+        verb = "Replaced" if made.pop("replaced") else "Generated"
+        self.stdout.write(
+            "{verb} sample programme {programme}: {indicators} indicators, {targets} targets, {manual_values} "
+            "approved manual values, {treaty_actions} actions under generated treaty CETS {treaty}.".format(
+                verb=verb, **made
+            )
+        )
