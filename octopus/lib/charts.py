@@ -219,12 +219,12 @@ def timeline_spec(
 
 
 def progress_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int = 240) -> dict[str, Any]:
-    """A line chart of an indicator's value to date against its target, one point per period end.
+    """A line chart of an indicator's value to date against its target, one point per period, in period order.
 
-    ``rows``: ``{"end": date, "series": "Actual (to date)" | "Target", "value": number}``.
+    ``rows``: ``{"period": "2016", "series": "Actual (to date)" | "Target", "value": number}``.
     """
     values = [
-        {"end": _month_iso(row["end"]), "series": str(row["series"]), "value": float(row["value"])} for row in rows
+        {"period": str(row["period"]), "series": str(row["series"]), "value": float(row["value"])} for row in rows
     ]
     return {
         "$schema": VEGA_LITE_SCHEMA,
@@ -235,12 +235,12 @@ def progress_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int 
         "data": {"values": values},
         "mark": {"type": "line", "point": True, "strokeWidth": 2},
         "encoding": {
-            "x": {"field": "end", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "End of period"},
+            "x": {"field": "period", "type": "ordinal", "sort": None, "title": None},
             "y": {"field": "value", "type": "quantitative", "title": None},
             "color": {"field": "series", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
             "strokeDash": {"field": "series", "type": "nominal", "legend": None},
             "tooltip": [
-                {"field": "end", "type": "temporal", "timeUnit": "utcyearmonthdate", "title": "End of period"},
+                {"field": "period", "type": "ordinal", "title": "Period"},
                 {"field": "series", "type": "nominal", "title": "Series"},
                 {"field": "value", "type": "quantitative", "title": "Value"},
             ],
@@ -248,10 +248,13 @@ def progress_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int 
     }
 
 
-def percent_of_target_spec(rows: Iterable[Mapping[str, Any]], *, title: str, height: int = 40) -> dict[str, Any]:
+def percent_of_target_spec(
+    rows: Iterable[Mapping[str, Any]], *, title: str, colours: Mapping[str, str], height: int = 40
+) -> dict[str, Any]:
     """Horizontal bars: each indicator's actual as a percentage of its target, with a rule at 100 %.
 
-    ``rows``: ``{"indicator": "3.1", "percent": 92.0, "status": "On track"}``; ``height`` is per bar.
+    ``rows``: ``{"indicator": "3.1", "percent": 92.0, "status": "On track"}``; ``colours``: status → colour, so a
+    status has the same colour on every chart; ``height`` is per bar.
     """
     values = [
         {"indicator": str(row["indicator"]), "percent": float(row["percent"]), "status": str(row["status"])}
@@ -270,7 +273,13 @@ def percent_of_target_spec(rows: Iterable[Mapping[str, Any]], *, title: str, hei
                 "encoding": {
                     "y": {"field": "indicator", "type": "nominal", "title": None, "sort": None},
                     "x": {"field": "percent", "type": "quantitative", "title": "% of target"},
-                    "color": {"field": "status", "type": "nominal", "title": None, "legend": {"orient": "bottom"}},
+                    "color": {
+                        "field": "status",
+                        "type": "nominal",
+                        "title": None,
+                        "legend": {"orient": "bottom"},
+                        "scale": {"domain": list(colours), "range": list(colours.values())},
+                    },
                     "tooltip": [
                         {"field": "indicator", "type": "nominal", "title": "Indicator"},
                         {"field": "percent", "type": "quantitative", "title": "% of target"},

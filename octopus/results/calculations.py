@@ -42,6 +42,10 @@ class Status(enum.StrEnum):
         """Bootstrap colour name for badges."""
         return STATUS_TONES[self]
 
+    @property
+    def colour(self) -> str:
+        return TONE_COLOURS[STATUS_TONES[self]]
+
 
 STATUS_LABELS = {
     Status.MET: _("Met"),
@@ -52,6 +56,15 @@ STATUS_LABELS = {
     Status.NOT_STARTED: _("Not started"),
     Status.AWAITING: _("Awaiting data"),
     Status.NO_TARGET: _("No target"),
+}
+# The same colours as the Bootstrap badges of each tone, for charts.
+TONE_COLOURS = {
+    "success": "#198754",
+    "primary": "#0d6efd",
+    "warning": "#ffc107",
+    "danger": "#dc3545",
+    "secondary": "#6c757d",
+    "light": "#adb5bd",
 }
 STATUS_TONES = {
     Status.MET: "success",
@@ -73,8 +86,8 @@ class Goal:
 
     @property
     def reference(self) -> Decimal:
-        """The number % of target is taken against: the target, or the lower bound of a range."""
-        return self.value
+        """The number % of target is taken against: the target, or for a range its upper bound (the whole of it)."""
+        return self.upper if self.comparator == "range" and self.upper is not None else self.value
 
 
 def as_decimal(value) -> Decimal | None:

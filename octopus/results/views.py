@@ -19,7 +19,7 @@ from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.exports import to_csv
 from octopus.lib.metrics import MetricError, registry
 from octopus.results import services
-from octopus.results.calculations import accumulate
+from octopus.results.calculations import Status, accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
     IndicatorForm,
@@ -105,6 +105,7 @@ def dashboard(request, code):
             if row.to_date.percent is not None
         ],
         title=_("Actual as %% of the life-of-programme target, %(day)s") % {"day": at},
+        colours={status.label: status.colour for status in Status},
     )
     context = {
         "programme": programme,
@@ -263,9 +264,9 @@ def indicator_detail(request, code, pk):
     chart_rows = []
     for period, value in row.cumulative:
         if value is not None:
-            chart_rows.append({"end": period.end, "series": _("Actual (to date)"), "value": float(value)})
+            chart_rows.append({"period": period.label, "series": _("Actual (to date)"), "value": value})
         if row.to_date.goal is not None:
-            chart_rows.append({"end": period.end, "series": _("Target"), "value": float(row.to_date.goal.value)})
+            chart_rows.append({"period": period.label, "series": _("Target"), "value": row.to_date.goal.reference})
     values = indicator.manual_values.select_related("entered_by", "reviewed_by").order_by("period_start", "category")
     context = {
         "programme": programme,

@@ -205,7 +205,7 @@ def test_xlsx_has_the_header_and_each_number_in_its_cell(programme):
         None,
         None,
     ]
-    assert rows["1.2"][6:10] == ["10–20", 6, 60, "Behind"]
+    assert rows["1.2"][6:10] == ["10–20", 6, 30, "Behind"]  # a range: % of its upper bound
     assert rows["A.1"][5:] == ["none", "≥ adopted", "adopted", 100, "Met"] + [None] * 4 + ["adopted", None] + [None] * 3
     assert (
         rows["A.2"][5:]
