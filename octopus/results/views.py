@@ -54,6 +54,15 @@ def get_indicator(programme: Programme, pk: int) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("node"), pk=pk, node__programme=programme)
 
 
+def show_refusal(form, error: DomainError, *, current_version) -> None:
+    """Put a refusal on the form, keeping what was typed. After a conflict the form is set against the current
+    version: the other change shows in the history, and saving again is a deliberate choice, not an overwrite."""
+    if isinstance(error, ConflictError):
+        form.data = form.data.copy()
+        form.data["version"] = current_version()
+    form.add_error(None, str(error))
+
+
 def render_page(request, template, context, date_error=""):
     return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
 
@@ -235,12 +244,8 @@ def indicator_edit(request, code, pk):
             services.update_indicator(
                 indicator, expected_version=form.cleaned_data["version"], user=request.user, **form.service_fields()
             )
-        except ConflictError as error:
-            form.data = form.data.copy()
-            form.data["version"] = Indicator.objects.get(pk=pk).version
-            form.add_error(None, str(error))
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error, current_version=lambda: Indicator.objects.get(pk=pk).version)
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("results_indicator", code, pk)
@@ -474,12 +479,8 @@ def value_edit(request, code, pk):
             services.edit_manual_value(
                 entry, expected_version=form.cleaned_data["version"], user=request.user, **form.value_fields()
             )
-        except ConflictError as error:
-            form.data = form.data.copy()
-            form.data["version"] = ManualValue.objects.get(pk=pk).version
-            form.add_error(None, str(error))
         except DomainError as error:
-            form.add_error(None, str(error))
+            show_refusal(form, error, current_version=lambda: ManualValue.objects.get(pk=pk).version)
         else:
             messages.success(request, _("Value saved."))
             return redirect("results_indicator", code, entry.indicator_id)

@@ -203,6 +203,25 @@ def test_an_evidence_file_is_kept_and_served_only_to_readers_of_the_programme(cl
     assert client.get(url).status_code == 404
 
 
+def test_a_stale_edit_keeps_what_was_typed_and_saving_again_is_deliberate(client, built):
+    entry = services.enter_manual_value(built.workshops, period="2016", value=2, user=built.staff)
+    services.edit_manual_value(entry, expected_version=1, value=3, user=built.reviewer)  # someone else, meanwhile
+    client.force_login(built.staff)
+    url = reverse("results_value", args=["test-programme", entry.pk])
+
+    stale = client.post(url, {"value": "9", "note": "From the mission report", "version": "1"})
+
+    html = stale.content.decode()
+    assert "Someone changed this value while you were looking at it" in html
+    assert 'value="9"' in html and "From the mission report" in html
+    assert 'name="version" value="2"' in html
+    entry.refresh_from_db()
+    assert entry.value == 3
+    client.post(url, {"value": "9", "note": "From the mission report", "version": "2"})
+    entry.refresh_from_db()
+    assert (entry.value, entry.version) == (9, 3)
+
+
 def test_manual_values_go_from_draft_to_approved_through_the_pages(client, built):
     client.force_login(built.staff)
     client.post(
