@@ -4,6 +4,7 @@ An export is a class that yields a header and rows (`Export`); `to_csv` and `to_
 list of the workspace downloads the same way (DESIGN.md §7.12). PDFs are rendered from templates by their app.
 """
 
+import abc
 import csv
 import datetime
 import io
@@ -36,7 +37,7 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-class Export:
+class Export(abc.ABC):
     """A table to download: a title, a header and rows. Subclasses override `header` and `rows` (and `title`).
 
     Cells are plain values: text, int, Decimal, float, date, datetime (written with the wall time it carries;
@@ -46,11 +47,11 @@ class Export:
     title: str = ""
     frozen_columns: int = 0  # leftmost columns kept in view when scrolling sideways (XLSX)
 
-    def header(self) -> list[str]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def header(self) -> list[str]: ...
 
-    def rows(self) -> Iterable[list]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def rows(self) -> Iterable[list]: ...
 
     def number_format(self, column: int, value) -> str | None:
         """The spreadsheet number format of a numeric cell in `column` (0-based); None for the default

@@ -25,16 +25,17 @@ from octopus.lib.metrics import MetricError, registry
 from octopus.results import services
 from octopus.results.calculations import Goal, Status, as_decimal
 from octopus.results.forms import SnapshotForm
-from octopus.results.models import Indicator, LogframeVersion, Programme, ResultNode, Snapshot, Target
+from octopus.results.models import Indicator, Programme, ResultNode, Snapshot, Target
 from octopus.results.periods import LIFE, Period, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes
 from octopus.results.queries import (
     IndicatorResult,
     get_programme_for_user,
     in_version,
+    indicator_source,
     programme_results,
     tree_order,
-    version_in_force,
+    versions_at,
 )
 
 router = Router(tags=["results"])
@@ -215,17 +216,6 @@ def _day(at: datetime.date | None) -> datetime.date:
     return at or timezone.localdate()
 
 
-def _versions(programme: Programme, at: datetime.date) -> tuple[LogframeVersion, list[LogframeVersion], dict]:
-    versions = sorted(programme.versions.all(), key=lambda v: v.number)
-    return version_in_force(versions, at), versions, {v.pk: v.number for v in versions}
-
-
-def _source(indicator: Indicator) -> str:
-    if indicator.manual:
-        return "manual"
-    return "metric" if indicator.metric_key in registry else "awaiting"
-
-
 def _indicator_out(indicator: Indicator) -> dict:
     return {
         "code": indicator.code,
@@ -248,7 +238,7 @@ def _indicator_out(indicator: Indicator) -> dict:
             "on": indicator.baseline_on,
             "note": indicator.baseline_note,
         },
-        "source": _source(indicator),
+        "source": indicator_source(indicator),
     }
 
 
@@ -326,7 +316,7 @@ def get_logframe(
 ):
     programme = programme_for(request.auth, code)
     day = _day(at)
-    version, versions, numbers = _versions(programme, day)
+    version, versions, numbers = versions_at(programme, day)
     nodes = [n for n in tree_order(list(programme.nodes.all())) if in_version(n, version, numbers)]
     codes: dict[int, list[str]] = {n.pk: [] for n in nodes}
     for indicator in Indicator.objects.filter(node__programme=programme):
@@ -368,7 +358,7 @@ def list_indicators(
     request, code: Path[ProgrammeCode], at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None
 ):
     programme = programme_for(request.auth, code)
-    version, _versions_, numbers = _versions(programme, _day(at))
+    version, _versions_, numbers = versions_at(programme, _day(at))
     indicators = Indicator.objects.filter(node__programme=programme).select_related("node")
     return [_indicator_out(i) for i in indicators if in_version(i, version, numbers)]
 
@@ -397,7 +387,7 @@ def list_targets(
     request, code: Path[ProgrammeCode], at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None
 ):
     programme = programme_for(request.auth, code)
-    version, _versions_, _numbers = _versions(programme, _day(at))
+    version, _versions_, _numbers = versions_at(programme, _day(at))
     targets = (
         Target.objects.filter(logframe_version=version)
         .select_related("indicator__node")

@@ -49,6 +49,21 @@ def version_in_force(versions: list[LogframeVersion], at: datetime.date) -> Logf
     return current
 
 
+def versions_at(
+    programme: Programme, at: datetime.date, version: LogframeVersion | None = None
+) -> tuple[LogframeVersion, list[LogframeVersion], dict[int, int]]:
+    """The version to read (the one in force on `at` unless given), every version by number, and pk → number."""
+    versions = sorted(programme.versions.all(), key=lambda v: v.number)
+    return version or version_in_force(versions, at), versions, {v.pk: v.number for v in versions}
+
+
+def indicator_source(indicator: Indicator) -> str:
+    """Where an indicator's values come from: "manual", "metric", or "awaiting" while its metric is not registered."""
+    if indicator.manual:
+        return "manual"
+    return "metric" if indicator.metric_key in registry else "awaiting"
+
+
 def in_version(item, version: LogframeVersion, numbers: dict[int, int]) -> bool:
     """Whether a node or indicator belongs to the logframe of `version` (introduced by then, not yet retired)."""
     if numbers[item.introduced_in_id] > version.number:
@@ -121,9 +136,7 @@ def programme_results(
     programme: Programme, at: datetime.date, *, version: LogframeVersion | None = None, only: set[int] | None = None
 ) -> ProgrammeResults:
     """Every indicator of the logframe in force on `at` (or of `version`), valued as things stood on `at`."""
-    versions = list(programme.versions.all())
-    version = version or version_in_force(versions, at)
-    numbers = {v.pk: v.number for v in versions}
+    version, versions, numbers = versions_at(programme, at, version)
     life = Period(programme.starts_on, version.ends_on, LIFE)
     nodes = [n for n in programme.nodes.all() if in_version(n, version, numbers)]
     indicators = [
@@ -153,7 +166,7 @@ def programme_results(
     return ProgrammeResults(
         programme=programme,
         version=version,
-        versions=sorted(versions, key=lambda v: v.number),
+        versions=versions,
         at=at,
         life=life,
         nodes=[NodeResults(node, by_node[node.pk]) for node in tree_order(nodes)],
@@ -189,12 +202,11 @@ def indicator_result(
     values: list[Decimal | None]
     wholes: list[Decimal | None]
     problem, planned = "", None
-    if indicator.manual:
-        source = "manual"
+    source = indicator_source(indicator)
+    if source == "manual":
         values = [as_decimal(manual.get((p.kind, p.start))) for p in started]
         wholes = [None] * len(started)
-    elif indicator.metric_key in registry:
-        source = "metric"
+    elif source == "metric":
         params = indicator.metric_params or {}
         windows = [(p.start, min(p.end, at)) for p in started]
         if indicator.accumulation == Accumulation.DISTINCT:
@@ -209,7 +221,6 @@ def indicator_result(
             computed, problem = [None] * len(windows), str(error)
         values, wholes = computed[: len(started)], computed[len(started) :] or [None] * len(started)
     else:
-        source = "awaiting"
         values = wholes = [None] * len(started)
 
     running = []

@@ -44,7 +44,7 @@ from octopus.results.models import (
 )
 from octopus.results.periods import LIFE, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes
-from octopus.results.queries import get_programme_for_user, programme_results, tree_order, version_in_force
+from octopus.results.queries import get_programme_for_user, programme_results, version_in_force
 from octopus.results.snapshots import differences
 
 READ = "results.view_programmes"
@@ -141,13 +141,12 @@ def logframe(request, code):
     targets = {}
     for target in Target.objects.filter(logframe_version=version).order_by("period_start"):
         targets.setdefault(target.indicator_id, []).append(target)
-    rows = {section.node.pk: section.indicators for section in results.nodes}
-    boxes = [
+    boxes = [  # results.nodes come in tree order
         {
-            "node": node,
-            "indicators": [{"row": row, "targets": targets.get(row.indicator.pk, [])} for row in rows.get(node.pk, [])],
+            "node": section.node,
+            "indicators": [{"row": row, "targets": targets.get(row.indicator.pk, [])} for row in section.indicators],
         }
-        for node in tree_order([section.node for section in results.nodes])
+        for section in results.nodes
     ]
     context = {
         "programme": programme,
