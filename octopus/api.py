@@ -9,7 +9,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.api import router as countries_router
+from octopus.events.api import router as events_router
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
+from octopus.people.api import router as people_router
 from octopus.results.api import router as results_router
 from octopus.treaties.api import router as treaties_router
 
@@ -77,6 +79,8 @@ api = OctopusAPI(
 api.add_router("/", countries_router)
 api.add_router("/", treaties_router)
 api.add_router("/", results_router)
+api.add_router("/", people_router)
+api.add_router("/", events_router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:

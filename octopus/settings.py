@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "octopus.countries",
     "octopus.results",
     "octopus.treaties",
+    "octopus.people",
+    "octopus.events",
     "octopus.sample",
 ]
 

@@ -6,7 +6,9 @@ from octopus.api import api
 
 urlpatterns = [
     path("", include("octopus.treaties.urls")),
+    path("", include("octopus.events.urls")),
     path("workspace/results/", include("octopus.results.urls")),
+    path("workspace/people/", include("octopus.people.urls")),
     path("workspace/", include("octopus.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,1 @@
+"""What events count, for the results framework (DESIGN.md §4)."""

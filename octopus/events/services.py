@@ -1,0 +1,476 @@
+"""The write path for events (DESIGN.md §7.3): every change goes through one of these, which checks it, writes it
+in one transaction, audits it and tells the people concerned. Views, the API, imports and commands call them."""
+
+import datetime
+import hashlib
+import secrets
+from decimal import Decimal
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.events.models import (
+    HOLDS_SEAT,
+    TRANSITIONS,
+    Attendance,
+    Delegation,
+    Deployment,
+    Event,
+    Kind,
+    Mode,
+    Registration,
+    RegistrationForm,
+    RegistrationState,
+    Session,
+    SessionPerson,
+    Status,
+    Travel,
+    TravelStatus,
+)
+from octopus.people.models import Person
+from octopus.people.services import find_or_create_person
+
+EVENT_FIELDS = (
+    "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "format", "venue", "city", "country",
+    "organiser", "languages", "description", "activity", "is_public", "dsa_rate", "our_role", "audience_estimate",
+    "retention_months",
+)  # fmt: skip
+
+
+def _check_event(event: Event) -> None:
+    if event.ends_on < event.starts_on:
+        raise DomainError(_("The last day (%(end)s) is before the first day (%(start)s).") % {
+            "end": event.ends_on, "start": event.starts_on})  # fmt: skip
+    if event.kind != Kind.CONTRIBUTION and (event.our_role or event.audience_estimate is not None):
+        raise DomainError(
+            _("Our role and the estimated audience are recorded only for contributions to others' events.")
+        )
+    if event.pk and event.sessions.exclude(starts_at__date__range=(event.starts_on, event.ends_on)).exists():
+        raise DomainError(_("Some sessions fall outside the new dates; move them first."))
+
+
+def _locked(model, obj, version: int | None):
+    """The row locked for update; ConflictError if it changed since `version` was read."""
+    current = model.objects.select_for_update().get(pk=obj.pk)
+    if version is not None and current.version != version:
+        raise ConflictError(_("Someone changed this record while you were editing it; reload to see their change."))
+    return current
+
+
+@transaction.atomic
+def create_event(*, user, host_countries=(), countries_reached=(), is_sample: bool = False, **fields) -> Event:
+    event = Event(is_sample=is_sample, **{k: v for k, v in fields.items() if k in EVENT_FIELDS})
+    _check_event(event)
+    event.save()
+    event.host_countries.set(host_countries)
+    event.countries_reached.set(countries_reached)
+    log_action(event, "events.event.created", user=user, after=snapshot(event))
+    return event
+
+
+@transaction.atomic
+def update_event(event: Event, *, version: int | None, user, host_countries=None, countries_reached=None, **fields):
+    current = _locked(Event, event, version)
+    before = snapshot(current)
+    for name, value in fields.items():
+        if name in EVENT_FIELDS:
+            setattr(current, name, value)
+    _check_event(current)
+    current.version += 1
+    current.save()
+    if host_countries is not None:
+        current.host_countries.set(host_countries)
+    if countries_reached is not None:
+        current.countries_reached.set(countries_reached)
+    log_action(current, "events.event.updated", user=user, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def clone_event(event: Event, *, starts_on: datetime.date, title: str, slug: str, user) -> Event:
+    """A new event like `event` on other dates: same place, series, forms and timetable (shifted), no people."""
+    shift = starts_on - event.starts_on
+    fields = {name: getattr(event, name) for name in EVENT_FIELDS}
+    fields.update(title=title, slug=slug, starts_on=starts_on, ends_on=event.ends_on + shift, status=Status.PLANNED)
+    fields.update(audience_estimate=None)
+    clone = create_event(user=user, host_countries=event.host_countries.all(), **fields)
+    for session in event.sessions.prefetch_related("people"):
+        copy = Session.objects.create(
+            event=clone, title=session.title, kind=session.kind, room=session.room, description=session.description,
+            starts_at=session.starts_at + shift, ends_at=session.ends_at + shift,
+        )  # fmt: skip
+        SessionPerson.objects.bulk_create(
+            SessionPerson(session=copy, person_id=p.person_id, role=p.role) for p in session.people.all()
+        )
+    for form in event.forms.all():
+        RegistrationForm.objects.create(
+            event=clone, title=form.title, audience=form.audience, invitation_only=form.invitation_only,
+            requires_approval=form.requires_approval, capacity=form.capacity, waiting_list=form.waiting_list,
+            questions=form.questions,
+        )  # fmt: skip
+    log_action(clone, "events.event.cloned", user=user, data={"from": event.pk})
+    return clone
+
+
+# Timetable.
+
+
+def _check_session(session: Session) -> None:
+    event = session.event
+    if session.ends_at <= session.starts_at:
+        raise DomainError(_("A session must end after it starts."))
+    local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    if not (event.starts_on <= local_start.date() and local_end.date() <= event.ends_on):
+        raise DomainError(_("The session must take place between %(start)s and %(end)s, the days of the event.") % {
+            "start": event.starts_on, "end": event.ends_on})  # fmt: skip
+    if session.room:
+        clash = (
+            event.sessions.filter(
+                room__iexact=session.room, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at
+            )
+            .exclude(pk=session.pk)
+            .first()
+        )
+        if clash:
+            raise DomainError(_("%(room)s is taken by “%(other)s” at that time.") % {
+                "room": session.room, "other": clash.title})  # fmt: skip
+
+
+@transaction.atomic
+def save_session(session: Session, *, user, people=()) -> Session:
+    """Add or change a session; `people` is [(person, role)] and replaces its chairs, speakers and moderators."""
+    Event.objects.select_for_update().filter(pk=session.event_id).first()  # one timetable edit at a time
+    _check_session(session)
+    created = session.pk is None
+    session.save()
+    if people or not created:
+        session.people.all().delete()
+        SessionPerson.objects.bulk_create(SessionPerson(session=session, person=p, role=r) for p, r in people)
+    log_action(session, "events.session." + ("added" if created else "changed"), user=user, after=snapshot(session))
+    return session
+
+
+@transaction.atomic
+def remove_session(session: Session, *, user) -> None:
+    log_action(session, "events.session.removed", user=user, before=snapshot(session))
+    session.delete()
+
+
+# Registration.
+
+
+def _seats_taken(form: RegistrationForm) -> int:
+    return form.registrations.filter(state__in=HOLDS_SEAT).count()
+
+
+def _notify(registration: Registration, subject: str, body: str) -> None:
+    email = registration.person.email
+    if email:
+        # robust: a mail server down must not undo or fail the registration; the failure is logged.
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]), robust=True)
+
+
+def _state_message(registration: Registration) -> tuple[str, str]:
+    event = registration.event
+    subject = _("%(event)s: your registration is %(state)s") % {
+        "event": event.title, "state": registration.get_state_display().lower()}  # fmt: skip
+    lines = {
+        RegistrationState.PENDING: _("We have received your registration; you will hear from us once it is reviewed."),
+        RegistrationState.APPROVED: _("Your participation is confirmed. We look forward to seeing you."),
+        RegistrationState.WAITING: _(
+            "The event is full; you are on the waiting list and will be told if a seat frees."
+        ),
+        RegistrationState.DECLINED: _("We are sorry that we cannot confirm your participation this time."),
+        RegistrationState.CANCELLED: _("Your registration has been cancelled."),
+    }
+    body = f"{registration.person}\n\n{lines[registration.state]}\n\n{event.title}, {event.starts_on} – {event.ends_on}"
+    return subject, body + (f", {event.place}" if event.place else "") + "\n"
+
+
+@transaction.atomic
+def register_person(
+    form: RegistrationForm,
+    *,
+    person: Person | None = None,
+    person_fields: dict | None = None,
+    answers: dict | None = None,
+    role: str = "",
+    user=None,
+    by_staff: bool = False,
+    invitation_key: str = "",
+    is_sample: bool = False,
+) -> Registration:
+    """Register someone through `form`: pending for approval, approved at once if the form needs none, on the
+    waiting list when full (or refused if the form keeps none). The form row is locked, so concurrent
+    registrations can never take more seats than the capacity."""
+    form = RegistrationForm.objects.select_for_update().select_related("event").get(pk=form.pk)
+    event = form.event
+    if not by_staff:
+        if not form.is_open:
+            raise DomainError(_("Registration for %(event)s is not open.") % {"event": event.title})
+        if form.closes_on and timezone.localdate() > form.closes_on:
+            raise DomainError(_("Registration closed on %(date)s.") % {"date": form.closes_on})
+        if form.invitation_only and not secrets.compare_digest(invitation_key, form.invitation_key):
+            raise DomainError(_("This registration is by invitation only; use the link in your invitation."))
+    if event.status == Status.CANCELLED:
+        raise DomainError(_("%(event)s is cancelled.") % {"event": event.title})
+    if person is None:
+        person, _created = find_or_create_person(user=user, is_sample=is_sample, **(person_fields or {}))
+    if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
+        raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
+    full = form.capacity is not None and _seats_taken(form) >= form.capacity
+    if full and not form.waiting_list:
+        raise DomainError(_("This event is full (%(capacity)s places); no more registrations are taken.") % {
+            "capacity": form.capacity})  # fmt: skip
+    if full:
+        state = RegistrationState.WAITING
+    elif form.requires_approval and not by_staff:
+        state = RegistrationState.PENDING
+    else:
+        state = RegistrationState.APPROVED
+    registration = Registration.objects.create(
+        event=event, form=form, person=person, state=state, role=role or _default_role(form), answers=answers or {},
+        country=person.country, is_sample=is_sample,
+    )  # fmt: skip
+    log_action(registration, "events.registration.created", user=user, after=snapshot(registration))
+    _notify(registration, *_state_message(registration))
+    return registration
+
+
+def _default_role(form: RegistrationForm) -> str:
+    return {"speakers": "speaker", "media": "media"}.get(form.audience, "participant")
+
+
+@transaction.atomic
+def transition_registration(
+    registration: Registration, *, to: str, user, version: int | None = None, note: str = ""
+) -> Registration:
+    """Move a registration to another state. The row is locked and its version checked, so two staff deciding
+    at once cannot both act: the second is told it changed. Approving from the waiting list needs a free seat."""
+    current = _locked(Registration, registration, version)
+    if to not in TRANSITIONS[current.state]:
+        raise DomainError(_("A registration that is %(from)s cannot become %(to)s.") % {
+            "from": current.get_state_display().lower(), "to": RegistrationState(to).label.lower()})  # fmt: skip
+    if to in HOLDS_SEAT and current.state not in HOLDS_SEAT and current.form_id:
+        form = RegistrationForm.objects.select_for_update().get(pk=current.form_id)
+        if form.capacity is not None and _seats_taken(form) >= form.capacity:
+            raise DomainError(_("No seat is free (capacity %(capacity)s).") % {"capacity": form.capacity})
+    before = snapshot(current)
+    current.state, current.decided_by, current.decided_at = to, user, timezone.now()
+    if note:
+        current.note = note
+    current.version += 1
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError:
+        raise DomainError(_("%(person)s already has another registration for this event.") % {
+            "person": current.person}) from None  # fmt: skip
+    log_action(current, f"events.registration.{to}", user=user, before=before, after=snapshot(current))
+    _notify(current, *_state_message(current))
+    return current
+
+
+# Attendance.
+
+
+@transaction.atomic
+def check_in(
+    registration: Registration,
+    *,
+    day: datetime.date | None = None,
+    session: Session | None = None,
+    mode: str = Mode.IN_PERSON,
+    user,
+) -> tuple[Attendance, bool]:
+    """Record that a person is present on a day (or at a session). Checking in twice returns the first record:
+    the database refuses a second, so concurrent check-ins never count twice. Returns (attendance, created)."""
+    registration = Registration.objects.select_related("event", "person").get(pk=registration.pk)
+    event = registration.event
+    if session is not None:
+        if session.event_id != event.pk:
+            raise DomainError(_("That session is not part of %(event)s.") % {"event": event.title})
+        day = timezone.localtime(session.starts_at).date()
+    day = day or timezone.localdate()
+    if not event.starts_on <= day <= event.ends_on:
+        raise DomainError(_("%(day)s is not a day of %(event)s (%(start)s – %(end)s).") % {
+            "day": day, "event": event.title, "start": event.starts_on, "end": event.ends_on})  # fmt: skip
+    if registration.state != RegistrationState.APPROVED:
+        raise DomainError(_("%(person)s cannot be checked in: the registration is %(state)s.") % {
+            "person": registration.person, "state": registration.get_state_display().lower()})  # fmt: skip
+    lookup = {"registration": registration, "day": day, "session": session}
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(**lookup, mode=mode, checked_in_by=user)
+    except IntegrityError:
+        return Attendance.objects.get(**lookup), False
+    log_action(attendance, "events.attendance.checked_in", user=user, data={"day": day.isoformat(), "mode": mode})
+    return attendance, True
+
+
+def attended(registration: Registration) -> bool:
+    return registration.attendance.exists()
+
+
+@transaction.atomic
+def issue_certificate(registration: Registration, *, user) -> Registration:
+    """Give an attended registration its certificate code (once; later calls return the same code)."""
+    current = Registration.objects.select_for_update().get(pk=registration.pk)
+    if current.certificate_code:
+        return current
+    if not current.attendance.exists():
+        raise DomainError(_("A certificate of attendance is issued only to people checked in at the event."))
+    current.certificate_code = secrets.token_hex(6).upper()
+    current.save(update_fields=["certificate_code"])
+    log_action(current, "events.certificate.issued", user=user, data={"code": current.certificate_code})
+    return current
+
+
+# Delegations and nominations.
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_nomination_link(event: Event, *, country, user, category: str = "", nominating_authority: str = ""):
+    """A new secret link for the focal points of `country` to nominate its delegation to `event`; any earlier
+    link stops working. Returns (delegation, token): the token is shown once and only its digest is kept."""
+    delegation, _created = Delegation.objects.select_for_update().get_or_create(event=event, country=country)
+    if category:
+        delegation.category = category
+    if nominating_authority:
+        delegation.nominating_authority = nominating_authority
+    token = secrets.token_urlsafe(32)
+    delegation.token_digest, delegation.token_issued_at = _token_digest(token), timezone.now()
+    delegation.version += 1
+    delegation.save()
+    log_action(delegation, "events.delegation.link_issued", user=user)
+    return delegation, token
+
+
+def delegation_for_token(token: str) -> Delegation:
+    """The delegation a nomination link opens; DomainError for a link that is wrong, replaced or for a past event."""
+    delegation = (
+        Delegation.objects.select_related("event", "country").filter(token_digest=_token_digest(token or "")).first()
+    )
+    if delegation is None:
+        raise DomainError(_("This nomination link is not valid. Ask the secretariat for a new one."))
+    if delegation.event.ends_on < timezone.localdate() or delegation.event.status == Status.CANCELLED:
+        raise DomainError(_("Nominations for %(event)s are closed.") % {"event": delegation.event.title})
+    return delegation
+
+
+@transaction.atomic
+def nominate_delegate(
+    delegation: Delegation, *, person_fields: dict, head: bool = False, nominating_authority: str = "", user=None
+) -> Registration:
+    """A focal point names one member of the delegation. The registration is pending until staff approve it."""
+    delegation = Delegation.objects.select_for_update().select_related("event").get(pk=delegation.pk)
+    person_fields = {**person_fields, "country": delegation.country}
+    person, _created = find_or_create_person(user=user, **person_fields)
+    event = delegation.event
+    if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
+        raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
+    if head:
+        delegation.members.filter(is_head_of_delegation=True).update(is_head_of_delegation=False)
+    if nominating_authority:
+        delegation.nominating_authority = nominating_authority
+        delegation.save(update_fields=["nominating_authority"])
+    registration = Registration.objects.create(
+        event=event, person=person, delegation=delegation, is_head_of_delegation=head, country=delegation.country,
+        state=RegistrationState.PENDING, form=event.forms.filter(audience="participants").first(),
+    )  # fmt: skip
+    log_action(registration, "events.delegation.nominated", user=user, after=snapshot(registration))
+    _notify(registration, *_state_message(registration))
+    return registration
+
+
+@transaction.atomic
+def record_credentials(
+    delegation: Delegation, *, received_on: datetime.date | None, verified: bool, user, version: int | None = None
+) -> Delegation:
+    current = _locked(Delegation, delegation, version)
+    before = snapshot(current)
+    if verified and not received_on:
+        raise DomainError(_("Credentials can be verified only once they are received."))
+    current.credentials_received_on = received_on
+    if verified and not current.credentials_verified_at:
+        current.credentials_verified_at, current.credentials_verified_by = timezone.now(), user
+    elif not verified:
+        current.credentials_verified_at, current.credentials_verified_by = None, None
+    current.version += 1
+    current.save()
+    log_action(current, "events.delegation.credentials", user=user, before=before, after=snapshot(current))
+    return current
+
+
+# Funded travel.
+
+TRAVEL_FIELDS = (
+    "status", "eligible", "requested_on", "itinerary", "ticket_reference", "ticket_cost", "nights", "dsa_rate",
+    "advance_paid", "proof_received", "actual_cost", "reconciled_on",
+)  # fmt: skip
+
+
+@transaction.atomic
+def fund_travel(registration: Registration, *, user, **fields) -> Travel:
+    """Mark a registration as funded; the DSA rate defaults to the event's."""
+    if hasattr(registration, "travel"):
+        raise DomainError(_("%(person)s's travel is already recorded.") % {"person": registration.person})
+    rate = fields.pop("dsa_rate", None) or registration.event.dsa_rate
+    if rate is None:
+        raise DomainError(_("Set the event's DSA rate first, or give one for this person."))
+    travel = Travel.objects.create(registration=registration, dsa_rate=rate, **_travel_fields(fields))
+    log_action(travel, "events.travel.requested", user=user, after=snapshot(travel))
+    return travel
+
+
+def _travel_fields(fields: dict) -> dict:
+    unknown = set(fields) - set(TRAVEL_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown travel fields: %s.") % ", ".join(sorted(unknown)))
+    return fields
+
+
+@transaction.atomic
+def update_travel(travel: Travel, *, version: int | None, user, **fields) -> Travel:
+    current = _locked(Travel, travel, version)
+    before = snapshot(current)
+    for name, value in _travel_fields(fields).items():
+        setattr(current, name, value)
+    if current.status == TravelStatus.RECONCILED:
+        if current.actual_cost is None or not current.proof_received:
+            raise DomainError(_("Reconciliation needs the proof of travel and the actual cost."))
+        current.reconciled_on = current.reconciled_on or timezone.localdate()
+    if current.actual_cost is not None and current.actual_cost < Decimal(0):
+        raise DomainError(_("The actual cost cannot be negative."))
+    current.version += 1
+    current.save()
+    log_action(current, "events.travel.updated", user=user, before=before, after=snapshot(current))
+    return current
+
+
+# Contributions to other organisations' events.
+
+
+@transaction.atomic
+def record_contribution(
+    event: Event, *, user, version: int | None = None, our_role: str, audience_estimate: int | None,
+    countries_reached=(), deployed=(),
+) -> Event:  # fmt: skip
+    """What we did at another organisation's event: our role, who went [(person, role)], and the estimated
+    audience and countries reached (shown as estimates wherever they are counted)."""
+    if event.kind != Kind.CONTRIBUTION:
+        raise DomainError(_("Only contributions to others' events record an estimated audience."))
+    current = update_event(
+        event, version=version, user=user, our_role=our_role, audience_estimate=audience_estimate,
+        countries_reached=countries_reached,
+    )  # fmt: skip
+    current.deployments.all().delete()
+    Deployment.objects.bulk_create(Deployment(event=current, person=p, role=r) for p, r in deployed)
+    return current

@@ -1,0 +1,5 @@
+"""Event pages, by area: the public calendar and registration, the workspace, delegations and check-in, documents."""
+
+from octopus.events.views import delegations, documents, manage, public
+
+urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *delegations.urlpatterns, *documents.urlpatterns]

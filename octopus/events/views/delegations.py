@@ -1,0 +1,3 @@
+"""delegations pages."""
+
+urlpatterns = []
