@@ -129,6 +129,11 @@ class Event(models.Model):
         _("keep personal data for (months after the event)"), default=36
     )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Reference events (past Octopus conferences) carry their source and the figures it reports, shown beside the
+    # counts of our own records so that a gap is visible, never filled in.
+    source = models.TextField(_("source"), blank=True)
+    reported_participants = models.PositiveIntegerField(_("participants (as reported)"), null=True, blank=True)
+    reported_countries = models.PositiveIntegerField(_("countries (as reported)"), null=True, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -36,7 +36,7 @@ from octopus.people.services import find_or_create_person
 EVENT_FIELDS = (
     "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "format", "venue", "city", "country",
     "organiser", "languages", "description", "activity", "is_public", "dsa_rate", "our_role", "audience_estimate",
-    "retention_months",
+    "retention_months", "source", "reported_participants", "reported_countries",
 )  # fmt: skip
 
 
