@@ -17,6 +17,7 @@ from octopus.accounts.services import issue_api_token
 from octopus.api import api
 from octopus.conftest import ROLE_SCOPES, VISITORS, make_user
 from octopus.countries.models import Country
+from octopus.events.tests import access as events_access
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.results import services as results_services
 from octopus.results.models import (
@@ -166,6 +167,7 @@ class World:
     snapshot: Snapshot | None = None  # a report frozen for the seed programme, which the donor visitor funds
     manual: Indicator | None = None  # an indicator of the seed programme entered by hand
     draft: ManualValue | None = None  # a draft value of it, with evidence, ready to submit
+    events: events_access.EventWorld | None = None  # an event running today, with people at every stage
 
 
 RESULTS_PROGRAMME = "cybercrime-octopus"
@@ -214,6 +216,7 @@ def world(db, visitor) -> World:
         free_country=Country.objects.exclude(treaty_actions__treaty__number=185).order_by("iso2").first().iso2,
         snapshot=frozen_report(token.user),
         **manual_indicator(),
+        events=events_access.build(token.user),
     )
 
 
@@ -252,6 +255,7 @@ def database_state() -> dict:
             for model in (Programme, LogframeVersion, ResultNode, Indicator, Target, ManualValue, LockedPeriod)
         ],
         "restatements": Restatement.objects.count(),
+        "events": events_access.database_state(),
     }
 
 
