@@ -21,7 +21,9 @@ setup: $(STAMP)
 	$(MANAGE) load_sample_data
 	$(MANAGE) ensure_admin
 
+# The web server, and beside it the worker that runs background jobs (imports); stopping one stops both.
 run: setup
+	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: $(STAMP)

@@ -5,6 +5,7 @@ must give SECRET_KEY and ALLOWED_HOSTS; the security settings below follow from 
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -56,11 +57,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, behind the project's own (FORM_RENDERER below)
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "ninja",
+    "django_tasks_db",
     "octopus.accounts",
     "octopus.countries",
     "octopus.results",
@@ -116,6 +119,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Widgets render through the project's templates, so that octopus/templates/django/forms/ can replace one.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The cache carries login rate limits; share it between processes in production with REDIS_URL.
 if os.environ.get("REDIS_URL"):
@@ -127,6 +132,24 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How far a background job has got: written by the worker outside the job's own transaction (which other processes
+# cannot see into until it commits), read by the job's page. Files, so that the web and worker processes share it.
+CACHES["progress"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": os.environ.get("PROGRESS_DIR", str(VAR_DIR / "progress")),
+}
+
+# Background jobs (imports): stored in the database and run by `manage.py db_worker` (`make run` starts one).
+# Under pytest they run at once, in the request that enqueues them.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if "pytest" in sys.modules else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND]
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

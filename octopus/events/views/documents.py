@@ -1,3 +1,267 @@
-"""documents pages."""
+"""The files events produce and take: badges, lists of participants, delegation lists, certificates and their
+public check, iCal feeds, CSV/XLSX exports and the participant import."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from octopus.accounts.permissions import permission_required
+from octopus.accounts.services import DomainError
+from octopus.events import calendars, documents
+from octopus.events.exports import EXPORTS
+from octopus.events.forms.documents import CertificateCheckForm, ImportConfirmForm, ImportUploadForm
+from octopus.events.imports import ImportRefused, plan_import, read_rows
+from octopus.events.models import Event, Registration
+from octopus.events.services import issue_certificate
+from octopus.events.tasks import job_progress, start_import
+from octopus.lib.exports import to_csv, to_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_event(slug: str) -> Event:
+    return get_object_or_404(Event.objects.select_related("country"), slug=slug)
+
+
+def event_path(event: Event) -> str:
+    return documents.url_or("event", [event.slug], f"/workspace/events/{event.slug}/")
+
+
+def site_root(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def file_response(content, *, name: str, content_type: str, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{name}"'
+    return response
+
+
+# --- PDFs ------------------------------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("events.manage_events")
+def event_badges(request, slug):
+    event = get_event(slug)
+    registration = request.GET.get("registration")
+    if registration is not None and not registration.isdigit():
+        raise Http404
+    content = documents.badges_pdf(event, site=site_root(request), registration=registration and int(registration))
+    return file_response(content, name=f"{event.slug}-badges.pdf", content_type="application/pdf")
+
+
+@require_GET
+@permission_required("events.view_events")
+def event_participants_pdf(request, slug):
+    event = get_event(slug)
+    final = request.GET.get("final") == "1"
+    content = documents.participants_pdf(event, final=final)
+    name = f"{event.slug}-participants-{'final' if final else 'provisional'}.pdf"
+    return file_response(content, name=name, content_type="application/pdf")
+
+
+@require_GET
+@permission_required("events.view_events")
+def event_delegations_pdf(request, slug):
+    event = get_event(slug)
+    return file_response(
+        documents.delegations_pdf(event), name=f"{event.slug}-delegations.pdf", content_type="application/pdf"
+    )
+
+
+@require_GET
+@permission_required("events.manage_events")
+def registration_certificate(request, slug, pk):
+    # Issuing is idempotent (the code is given once and then returned), so a download link may issue it.
+    registration = get_object_or_404(Registration.objects.select_related("event"), pk=pk, event__slug=slug)
+    try:
+        registration = issue_certificate(registration, user=request.user)
+    except DomainError as error:
+        messages.error(request, str(error))
+        back = documents.url_or("registration", [slug, pk], event_path(registration.event))
+        return redirect(back)
+    registration = Registration.objects.select_related("event", "event__country", "person").get(pk=registration.pk)
+    content = documents.certificate_pdf(registration, site=site_root(request))
+    return file_response(
+        content, name=f"certificate-{registration.certificate_code}.pdf", content_type="application/pdf"
+    )
+
+
+# Public: anyone shown a certificate must be able to check it; the code is unguessable and the page shows only
+# what the certificate itself says.
+@require_GET
+def certificate_verify(request, code):
+    registration = (
+        Registration.objects.select_related("event", "event__country", "person")
+        .filter(certificate_code=code.strip().upper())
+        .first()
+    )
+    if registration is None:
+        return render(request, "events/documents/verify_unknown.html", {"code": code}, status=404)
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "person": registration.person,
+        "erased": registration.person.anonymised_at is not None,
+        "days": documents.days_attended(registration),
+    }
+    return render(request, "events/documents/verify.html", context)
+
+
+# Public: the form that leads to the check above.
+@require_GET
+def certificate_check(request):
+    form = CertificateCheckForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("certificate_verify", code=form.cleaned_data["code"])
+    return render(request, "events/documents/check.html", {"form": form})
+
+
+# --- iCal ------------------------------------------------------------------------------------------------------
+
+
+def ical_response(content: bytes, name: str) -> HttpResponse:
+    return file_response(content, name=name, content_type="text/calendar; charset=utf-8", attachment=False)
+
+
+# Public: the calendar of public events is public information (the public calendar page shows the same).
+@require_GET
+def events_ical(request):
+    content = calendars.calendar_bytes(
+        calendars.public_events(), name=_("Cybercrime@Octopus events"), site=site_root(request),
+        host=request.get_host().split(":")[0],
+    )  # fmt: skip
+    return ical_response(content, "octopus-events.ics")
+
+
+# Public: the signed token in the address, given to the person, is what grants access (calendar apps cannot sign
+# in); an altered token is a 404.
+@require_GET
+def person_ical(request, token):
+    person = calendars.person_for_token(token)
+    content = calendars.calendar_bytes(
+        calendars.person_events(person), name=_("My Cybercrime@Octopus events"), site=site_root(request),
+        host=request.get_host().split(":")[0],
+    )  # fmt: skip
+    return ical_response(content, "my-octopus-events.ics")
+
+
+# --- CSV / XLSX exports ----------------------------------------------------------------------------------------
+
+
+@require_GET
+@permission_required("events.view_events")
+def event_export(request, slug, what, fmt):
+    if what not in EXPORTS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if what == "travel" and not request.user.has_perm("events.manage_travel"):
+        raise PermissionDenied
+    event = get_event(slug)
+    export = EXPORTS[what](event)
+    name = f"{event.slug}-{what}.{fmt}"
+    if fmt == "csv":
+        return file_response(to_csv(export), name=name, content_type="text/csv; charset=utf-8")
+    return file_response(to_xlsx(export), name=name, content_type=XLSX)
+
+
+# --- import ----------------------------------------------------------------------------------------------------
+# The parsed rows (not the file) wait in the session between the preview and the confirmation: staff confirm
+# exactly what they saw without uploading again, no file with personal data is left on disk, and the rows are
+# planned again against the database at confirmation, so a change in between cannot slip through.
+
+
+def _session_key(event: Event) -> str:
+    return f"events.import.{event.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("events.manage_events")
+def event_import(request, slug):
+    event = get_event(slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_rows(upload, upload.name)
+        except ImportRefused as error:
+            form.add_error("file", str(error))
+        else:
+            if not rows:
+                form.add_error("file", _("The file has a header but no participant below it."))
+            else:
+                request.session[_session_key(event)] = {
+                    "rows": rows, "form": form.cleaned_data["registration_form"].pk, "name": upload.name}  # fmt: skip
+                return redirect("event_import_preview", slug=event.slug)
+    context = {"event": event, "form": form, "event_url": event_path(event), "has_forms": event.forms.exists()}
+    return render(request, "events/documents/import.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("events.manage_events")
+def event_import_preview(request, slug):
+    event = get_event(slug)
+    stored = request.session.get(_session_key(event))
+    if not stored:
+        messages.info(request, _("Upload a list of participants first."))
+        return redirect("event_import", slug=event.slug)
+    rows = [(number, values) for number, values in stored["rows"]]
+    registration_form = get_object_or_404(event.forms, pk=stored["form"])
+    confirm = ImportConfirmForm(request.POST or None)
+    plan = plan_import(event, rows)
+    if request.method == "POST" and confirm.is_valid():
+        if plan.errors:
+            confirm.add_error(None, _("Nothing was imported; correct these lines first:") + "\n" + plan.error_text())
+        else:
+            update = confirm.cleaned_data["mode"] == ImportConfirmForm.ADD_AND_UPDATE
+            job = start_import(
+                event, registration_form, stored["rows"], update=update, file_name=stored["name"], user=request.user
+            )
+            del request.session[_session_key(event)]
+            return redirect("event_import_job", slug=event.slug, pk=job.pk)
+    context = {
+        "event": event,
+        "plan": plan,
+        "confirm": confirm,
+        "file_name": stored["name"],
+        "registration_form": registration_form,
+        "event_url": event_path(event),
+        "adds": plan.count("add"),
+        "updates": plan.count("update"),
+    }
+    return render(request, "events/documents/import_preview.html", context)
+
+
+@require_http_methods(["GET"])
+@permission_required("events.manage_events")
+def event_import_job(request, slug, pk):
+    """How far an import has got; the page reloads itself until the job is finished."""
+    event = get_event(slug)
+    job = get_object_or_404(event.import_jobs, pk=pk)
+    done, total = job_progress(job)
+    context = {"event": event, "job": job, "done": done, "total": total, "event_url": event_path(event)}
+    return render(request, "events/documents/import_job.html", context)
+
+
+urlpatterns = [
+    path("workspace/events/<slug:slug>/badges.pdf", event_badges, name="event_badges"),
+    path("workspace/events/<slug:slug>/participants.pdf", event_participants_pdf, name="event_participants_pdf"),
+    path("workspace/events/<slug:slug>/delegations.pdf", event_delegations_pdf, name="event_delegations_pdf"),
+    path(
+        "workspace/events/<slug:slug>/registrations/<int:pk>/certificate.pdf",
+        registration_certificate,
+        name="registration_certificate",
+    ),
+    path("workspace/events/<slug:slug>/export/<str:what>.<str:fmt>", event_export, name="event_export"),
+    path("workspace/events/<slug:slug>/import/", event_import, name="event_import"),
+    path("workspace/events/<slug:slug>/import/preview/", event_import_preview, name="event_import_preview"),
+    path("workspace/events/<slug:slug>/import/<int:pk>/", event_import_job, name="event_import_job"),
+    path("verify/", certificate_check, name="certificate_check"),
+    path("verify/<str:code>/", certificate_verify, name="certificate_verify"),
+    path("events/calendar.ics", events_ical, name="events_ical"),
+    path("events/people/<str:token>.ics", person_ical, name="person_ical"),
+]

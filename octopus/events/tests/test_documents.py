@@ -1,0 +1,227 @@
+"""Badges, lists of participants, delegation lists and certificates as real PDFs, read back with pypdf; the public
+certificate check."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from octopus.accounts.models import Role
+from octopus.conftest import make_user
+from octopus.countries.models import Country
+from octopus.events import documents, services
+from octopus.events.models import DelegationCategory
+from octopus.events.tests.conftest import person
+from octopus.people.models import Organisation, Sector
+from octopus.people.services import create_person
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def pages(response) -> int:
+    return len(PdfReader(io.BytesIO(response.content)).pages)
+
+
+def delegate(event, staff, country, n, *, category=DelegationCategory.MEMBER, head=False, approve=True):
+    delegation = services.add_delegation(
+        event, country=Country.objects.get(iso2=country), category=category, user=staff
+    )
+    registration = services.nominate_delegate(
+        delegation, person_fields=person(n, country=country), head=head, user=staff, by_staff=True
+    )
+    if approve:
+        registration = services.transition_registration(registration, to="approved", user=staff)
+    return registration
+
+
+@pytest.fixture
+def people_at(event, form, staff):
+    """Registrations in every protocol category, given in an order that is not the protocol order."""
+    form.capacity = None
+    form.save()
+    unodc = Organisation.objects.create(name="UNODC", sector=Sector.INTERNATIONAL_ORGANISATION)
+    official = create_person(user=staff, first_name="Olga", last_name="Unodc", organisation=unodc)
+    regs = {
+        "other": services.register_person(form, person_fields=person(1, country="FR"), by_staff=True),
+        "observer": delegate(event, staff, "CA", 2, category=DelegationCategory.OBSERVER),
+        "ge_member": delegate(event, staff, "GE", 3),
+        "ge_head": delegate(event, staff, "GE", 9, head=True),
+        "am": delegate(event, staff, "AM", 5),
+        "organisation": services.register_person(form, person=official, by_staff=True),
+        "pending": services.register_person(form, person_fields=person(7, country="GE")),
+    }
+    assert regs["pending"].state == "pending"
+    return regs
+
+
+@pytest.fixture
+def office(client, staff):
+    """A client signed in as the programme staff member who built the event."""
+    client.force_login(staff)
+    return client
+
+
+def names_in_order(text: str, names: list[str]) -> list[int]:
+    return [text.index(name) for name in names]
+
+
+def test_provisional_list_is_in_protocol_order_and_marked(office, event, people_at):
+    text = pdf_text(office.get(f"/workspace/events/{event.slug}/participants.pdf"))
+
+    assert "PROVISIONAL" in text
+    # Members (Armenia, then Georgia with its head first), observers, international organisations, others.
+    order = ["Nino5 BERIDZE5", "Nino9 BERIDZE9", "Nino3 BERIDZE3", "Nino2 BERIDZE2", "Olga UNODC", "Nino1 BERIDZE1"]
+    positions = names_in_order(text, order)
+    assert positions == sorted(positions)
+    body = text[text.index("\nMember\n") :]
+    assert body.index("Armenia") < body.index("Georgia") < body.index("Observer") < body.index("Canada")
+    assert text.index("International organisation") < text.index("Olga UNODC")
+    assert "Head of delegation" in text
+    assert "Nino7 BERIDZE7" in text  # awaiting approval: on the provisional list
+
+
+def test_final_list_has_only_the_people_checked_in(office, staff, event, people_at):
+    services.check_in(people_at["ge_member"], day=event.starts_on, user=staff)
+    services.check_in(people_at["other"], day=event.ends_on, user=staff)
+
+    text = pdf_text(office.get(f"/workspace/events/{event.slug}/participants.pdf?final=1"))
+
+    assert "PROVISIONAL" not in text
+    assert "Nino3 BERIDZE3" in text and "Nino1 BERIDZE1" in text
+    assert text.index("Nino3 BERIDZE3") < text.index("Nino1 BERIDZE1")
+    for absent in ("Nino9 BERIDZE9", "Nino7 BERIDZE7", "Olga UNODC", "Nino5 BERIDZE5"):
+        assert absent not in text
+
+
+def test_delegation_list_in_protocol_order(office, event, people_at):
+    text = pdf_text(office.get(f"/workspace/events/{event.slug}/delegations.pdf"))
+
+    body = text[text.index("\nMember\n") :]
+    assert body.index("Armenia") < body.index("Georgia") < body.index("Observer") < body.index("Canada")
+    assert text.index("Nino9 BERIDZE9") < text.index("Nino3 BERIDZE3")
+    assert "Olga UNODC" not in text  # not part of a delegation
+    assert "awaited" in text  # credentials not received yet
+
+
+def test_badges_one_per_approved_registration_with_a_check_in_code(office, event, people_at):
+    response = office.get(f"/workspace/events/{event.slug}/badges.pdf")
+    text = pdf_text(response)
+
+    assert pages(response) == 6  # everyone approved; the pending registration has no badge
+    assert "Nino7 BERIDZE7" not in text
+    assert "Nino3 BERIDZE3" in text and "Georgia" in text
+    head = people_at["ge_head"]
+    one = office.get(f"/workspace/events/{event.slug}/badges.pdf?registration={head.pk}")
+    assert pages(one) == 1
+    assert "Nino9 BERIDZE9" in pdf_text(one)
+
+    badges = documents.badges(event, site="http://testserver", registration=head.pk)
+    assert badges[0].url == f"http://testserver/workspace/check-in/{head.badge_key}/"
+    assert badges[0].band == "category-member"
+    assert str(badges[0].qr).startswith("<svg")
+    observer = documents.badges(event, site="http://testserver", registration=people_at["observer"].pk)[0]
+    assert (observer.band, observer.label) == ("category-observer", "Observer")
+    other = documents.badges(event, site="http://testserver", registration=people_at["other"].pk)[0]
+    assert (other.band, other.label) == ("role-participant", "Participant")
+
+
+def test_certificate_only_for_people_checked_in(office, staff, event, people_at):
+    registration = people_at["ge_member"]
+    url = f"/workspace/events/{event.slug}/registrations/{registration.pk}/certificate.pdf"
+
+    refused = office.get(url, follow=False)
+    assert refused.status_code == 302
+    registration.refresh_from_db()
+    assert registration.certificate_code is None
+    messages = [str(m) for m in refused.wsgi_request._messages]
+    assert messages == ["A certificate of attendance is issued only to people checked in at the event."]
+
+    services.check_in(registration, day=event.ends_on, user=staff)
+    text = pdf_text(office.get(url))
+    registration.refresh_from_db()
+
+    assert registration.certificate_code
+    assert registration.certificate_code in text
+    assert "Nino3 BERIDZE3" in text
+    assert "11 May 2016" in text  # the one day attended
+    assert f"http://testserver/verify/{registration.certificate_code}/" in text
+    # Downloading again gives the same code.
+    assert registration.certificate_code in pdf_text(office.get(url))
+
+
+@pytest.fixture
+def certified(staff, event, people_at):
+    registration = people_at["ge_member"]
+    services.check_in(registration, day=event.starts_on, user=staff)
+    return services.issue_certificate(registration, user=staff)
+
+
+def test_anyone_can_verify_a_certificate(client, certified):
+    page = client.get(f"/verify/{certified.certificate_code}/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This certificate is valid." in html
+    assert "Nino3 BERIDZE3" in html
+    assert "Workshop Ge 2016" in html
+    assert "10 May 2016" in html
+
+
+def test_an_unknown_code_is_a_clear_404(client, db):
+    page = client.get("/verify/ABCDEF123456/")
+
+    assert page.status_code == 404
+    assert "No certificate has the code “ABCDEF123456”" in page.content.decode()
+
+
+def test_an_erased_holder_keeps_a_valid_certificate_without_a_name(client, certified):
+    holder = certified.person
+    holder.anonymised_at = timezone.now()
+    holder.save()
+
+    html = client.get(f"/verify/{certified.certificate_code}/").content.decode()
+
+    assert "Certificate valid, holder's name removed under the data retention policy." in html
+    assert "Nino3" not in html
+
+
+def test_the_check_form_leads_to_the_certificate(client, certified):
+    assert client.get("/verify/").status_code == 200
+    typed = certified.certificate_code.lower()[:6] + " " + certified.certificate_code.lower()[6:]
+
+    response = client.get("/verify/", {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == f"/verify/{certified.certificate_code}/"
+
+    wrong = client.get("/verify/", {"code": "not-a-code"})
+    assert wrong.status_code == 200
+    assert 'data-field-error="code"' in wrong.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("visitor", "status"),
+    [("anonymous", 302), ("no_role", 403), ("focal_point", 403), ("donor", 403), ("finance_officer", 403),
+     ("tcy_secretariat", 200), ("administrator", 200)],
+)  # fmt: skip
+def test_who_may_print_badges(client, event, visitor, status):
+    user = make_user(visitor)
+    if user:
+        client.force_login(user)
+    assert client.get(f"/workspace/events/{event.slug}/badges.pdf").status_code == status
+
+
+def test_finance_officer_may_read_the_lists(client, event):
+    client.force_login(make_user(Role.FINANCE_OFFICER))
+    assert client.get(f"/workspace/events/{event.slug}/participants.pdf").status_code == 200
+    assert client.get(f"/workspace/events/{event.slug}/delegations.pdf").status_code == 200
+    assert client.get(f"/workspace/events/{event.slug}/registrations/1/certificate.pdf").status_code == 403
+
+
+def test_a_badge_for_a_registration_that_is_not_a_number_is_404(office, event):
+    assert office.get(f"/workspace/events/{event.slug}/badges.pdf?registration=abc").status_code == 404
