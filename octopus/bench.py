@@ -14,6 +14,16 @@ count that does not depend on the data size):
 - the same aggregates as raw SQL: the approved totals of the manual values per indicator and period with their
   running sum (or latest value), and the read of the treaty actions the treaty metrics need, with no derivation;
 and prints the ratios, then the query counts at both scales side by side. It exits with 1 if they differ.
+
+The generated programme has event indicators too (conferences, experts, countries, organisations, workshops,
+participants trained, T-CY participants, contributions), read by the events metrics from generated events with a
+given number of attendance rows (`BENCH_ATTENDANCE`, one per scale, default 10,000 and 1,000,000). The raw SQL
+then also counts the events held and the attendance (participations, distinct people, countries and organisations
+of each set of kinds, over every period at once, with the SQL the events metrics run around a hand-written read of
+the participations), and is checked against the dashboard's numbers. At each scale
+it also times the participant list of the largest generated event (the page, URL name `event_registrations`, and
+the API's first page, `/api/v1/events/<slug>/registrations`) next to a bare Django view through the same
+middleware (DESIGN.md §8: a list's first page at most 5× a bare view).
 """
 
 import datetime
@@ -24,6 +34,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def bare_view(request):
+    """The floor for a page: a Django view that does nothing, behind the project's middleware."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok")
+
+
+def __getattr__(name):
+    # This module doubles as the bench's URLconf (the project's routes plus the bare view), built on first use so
+    # that importing it needs no settings.
+    if name == "urlpatterns":
+        from django.urls import include, path
+
+        return [path("bench/bare/", bare_view, name="bench_bare"), path("", include("octopus.urls"))]
+    raise AttributeError(name)
 
 
 def timed(function, repeat: int = 7) -> float:
@@ -101,12 +128,104 @@ TREATY_COUNTS_SQL = """
     FROM states GROUP BY day ORDER BY day
 """
 
+# The events metrics' numbers in SQL, every period of an indicator at once: events held, and the attendance
+# (approved registrations with at least one attendance row; a merged person counts as the one it was merged into).
+EVENTS_HELD_SQL = """
+    WITH w(idx, s, e) AS (VALUES {values})
+    SELECT w.idx, COUNT(ev.id) FROM w
+    LEFT JOIN events_event ev ON ev.starts_on BETWEEN w.s AND w.e AND ev.status = 'held' AND ev.kind IN ({kinds})
+    GROUP BY w.idx ORDER BY w.idx
+"""
+# The participations (approved registrations with at least one attendance row) as c0 registration, c1 person (the
+# one a merged duplicate was merged into), c2 country, c3 organisation, c4 the event's first day; counted per
+# period by the same SQL the events metrics run (`events.queries.window_counts_sql`).
+PARTICIPATIONS_SQL = """
+    SELECT r.id AS c0, COALESCE(p.merged_into_id, p.id) AS c1, r.country_id AS c2, p.organisation_id AS c3,
+           ev.starts_on AS c4
+    FROM events_registration r
+    JOIN events_event ev ON ev.id = r.event_id
+    JOIN people_person p ON p.id = r.person_id
+    WHERE ev.kind IN ({kinds}) AND ev.status <> 'cancelled' AND r.state = 'approved' {role}
+      AND EXISTS (SELECT 1 FROM events_attendance a WHERE a.registration_id = r.id)
+"""
+ATTENDANCE_MEASURES = {"events.participations": 0, "events.participants": 1, "events.trained": 1,
+                       "events.countries": 2, "events.organisations": 3}  # fmt: skip
 
-def bench_results(scales: list[int], seed: int) -> int:
+
+def event_aggregates(results, at):
+    """For the event indicators of `results`: a function running their aggregates as raw SQL (one query per
+    indicator counting events, one per set of kinds counting attendance) and returning {(code, window): value},
+    and the dashboard's own numbers under the same keys, to check that the two agree."""
+    from django.db import connection
+
+    from octopus.events.metrics import TRAINING_KINDS
+    from octopus.events.models import Kind, ParticipantRole
+    from octopus.events.queries import window_counts_sql
+    from octopus.results.models import Accumulation
+
+    life = results.life
+    plans, expected = [], {}
+    for row in results.indicators:
+        key = row.indicator.metric_key
+        if not key.startswith("events.") or row.source != "metric":
+            continue
+        kinds = (row.indicator.metric_params or {}).get("kinds") or []
+        role = ""
+        if key == "events.contributions":
+            kinds = [Kind.CONTRIBUTION]
+        elif key == "events.trained":
+            kinds, role = kinds or list(TRAINING_KINDS), ParticipantRole.PARTICIPANT
+        kinds = kinds or list(Kind.values)
+        started = [p for p in row.periods if p.period.start <= at]
+        windows = [(p.period.start, min(p.period.end, at)) for p in started]
+        for p, window in zip(started, windows, strict=True):
+            expected[row.indicator.code, window] = p.actual
+        if row.indicator.accumulation == Accumulation.DISTINCT and started:
+            whole = (life.start, min(started[-1].period.end, at))
+            windows.append(whole)
+            expected[row.indicator.code, whole] = row.to_date.actual
+        plans.append((row.indicator.code, key, tuple(sorted(kinds)), role, windows))
+
+    def params(windows):
+        found = []
+        for index, (start, end) in enumerate(windows):
+            found += [index, *((start.isoformat(), end.isoformat()) if connection.vendor == "sqlite" else (start, end))]
+        return found
+
+    def run():
+        values, attendance = {}, {}
+        with connection.cursor() as cursor:
+            for code, key, kinds, role, windows in plans:
+                listed = ", ".join(f"'{kind}'" for kind in kinds)
+                cte = ", ".join(["(%s, %s, %s)"] * len(windows))
+                if key in ATTENDANCE_MEASURES:
+                    cache = (kinds, role, tuple(windows))
+                    if cache not in attendance:
+                        inner = PARTICIPATIONS_SQL.format(kinds=listed, role=f"AND r.role = '{role}'" if role else "")
+                        sql, sql_params = window_counts_sql(inner, windows, connection.vendor)
+                        cursor.execute(sql, sql_params)
+                        found = {measure: counts for measure, *counts in cursor.fetchall()}
+                        attendance[cache] = {
+                            index: [int(found[m][index] or 0) for m in range(4)] for index in range(len(windows))
+                        }
+                    rows = attendance[cache]
+                    for index, window in enumerate(windows):
+                        values[code, window] = rows.get(index, [0, 0, 0, 0])[ATTENDANCE_MEASURES[key]]
+                else:
+                    cursor.execute(EVENTS_HELD_SQL.format(values=cte, kinds=listed), params(windows))
+                    for index, count in cursor.fetchall():
+                        values[code, windows[index]] = count
+        return values
+
+    return run, expected
+
+
+def bench_results(scales: list[int], seed: int, attendance: list[int] | None = None) -> int:
     """Time the results dashboard at each scale; return 1 when the query counts differ between scales."""
     from django.db import connection
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
+    from tqdm import tqdm
 
     from octopus.accounts.models import Membership, Role, User
     from octopus.results.models import Programme
@@ -124,10 +243,18 @@ def bench_results(scales: list[int], seed: int) -> int:
     kinds, consent = (", ".join(f"'{kind}'" for kind in sorted(group)) for group in (STATUS_KINDS, CONSENT_KINDS))
     counts: dict[str, list[int]] = {}
     exit_code = 0
-    for scale in scales:
+    for position, scale in enumerate(scales):
+        rows = attendance[position] if attendance and position < len(attendance) else scale
         started = time.perf_counter()
-        made = generate(scale, seed)
+        with tqdm(total=scale + rows, desc=f"Generating {scale:,} values, {rows:,} attendance rows", unit="row",
+                  leave=False) as bar:  # fmt: skip
+            made = generate(scale, seed, progress=bar.update, attendance=rows)
         took = time.perf_counter() - started
+        # Fresh planner statistics and no dead rows of the replaced generation after the bulk load, as autovacuum
+        # would leave a live database: without them PostgreSQL plans the attendance counts as if the tables were
+        # empty (3-4× slower) and scans the rows deleted with the previous generation.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         programme = Programme.objects.get(code=made["programme"])
         at = programme.ends_on
         results = programme_results(programme, at)
@@ -144,7 +271,9 @@ def bench_results(scales: list[int], seed: int) -> int:
                     rows += cursor.fetchall()
             return rows
 
-        def derived_sql(programme=programme, at=at, treaties=treaties, ends=ends):
+        events_sql, expected = event_aggregates(results, at)
+
+        def derived_sql(programme=programme, at=at, treaties=treaties, ends=ends, events_sql=events_sql):
             counted = {}
             with connection.cursor() as cursor:
                 cursor.execute(MANUAL_TOTALS_SQL, [programme.pk, at])
@@ -156,10 +285,14 @@ def bench_results(scales: list[int], seed: int) -> int:
                         day = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
                         counted[number, "treaties.parties", day] = parties
                         counted[number, "treaties.parties_and_invited", day] = parties_and_invited
-            return rows, counted
+            return rows, counted, events_sql()
 
         # The SQL derivation must give the dashboard's numbers, or comparing their times means nothing.
-        _rows, counted = derived_sql()
+        _rows, counted, event_counts = derived_sql()
+        for key, value in expected.items():
+            if value is not None and event_counts.get(key) != value:
+                print(f"SQL counts {event_counts.get(key)} where the dashboard counts {value}: {key}")
+                exit_code = 1
         for row in computed:
             for period in row.periods:
                 key = (row.indicator.metric_params["treaty"], row.indicator.metric_key, min(period.period.end, at))
@@ -169,7 +302,7 @@ def bench_results(scales: list[int], seed: int) -> int:
 
         timings = [
             ("raw SQL: manual totals, treaty actions read", floor_sql),
-            ("raw SQL: manual totals, treaty counts derived", derived_sql),
+            ("raw SQL: totals, treaty and event counts derived", derived_sql),
             ("programme_results (what the dashboard computes)", lambda p=programme, at=at: programme_results(p, at)),
         ]
         try:
@@ -185,8 +318,10 @@ def bench_results(scales: list[int], seed: int) -> int:
         print()
         print(
             f"results dashboard, {made['manual_values']:,} manual values, {made['treaty_actions']:,} treaty actions, "
-            f"{made['indicators']} indicators ({len(computed)} computed), {made['targets']} targets "
-            f"(generated in {took:.1f} s)"
+            f"{made['attendance']:,} attendance rows ({made['registrations']:,} registrations, {made['people']:,} "
+            f"people, {made['generated_events']:,} events), {made['indicators']} indicators "
+            f"({len(computed)} by the treaty metrics, {len(expected and {k[0] for k in expected})} by the events "
+            f"metrics), {made['targets']} targets (generated in {took:.1f} s)"
         )
         print(f"{'what':50} {'median ms':>10} {'queries':>8} {'× read':>8} {'× derived':>10}")
         medians = []
@@ -196,6 +331,7 @@ def bench_results(scales: list[int], seed: int) -> int:
             counts.setdefault(label, []).append(queries)
             derived = f"{medians[-1] / medians[1]:10.1f}" if len(medians) > 1 else f"{'':10}"
             print(f"{label:50} {medians[-1]:10.1f} {queries:8d} {medians[-1] / medians[0]:8.1f} {derived}")
+        exit_code |= bench_lists(client, counts)
     print()
     print(f"{'queries at each scale':50} " + " ".join(f"{scale:>10,}" for scale in scales))
     for label, found in counts.items():
@@ -203,6 +339,47 @@ def bench_results(scales: list[int], seed: int) -> int:
         exit_code = exit_code if same else 1
         print(f"{label:50} " + " ".join(f"{n:10d}" for n in found) + ("" if same else "  DIFFER"))
     return exit_code
+
+
+def bench_lists(client, counts: dict[str, list[int]]) -> int:
+    """Time the participant list of the largest generated event, as a page and as the API's first page, next to a
+    bare Django view; a route not there yet is skipped with a message."""
+    from django.db.models import Count
+    from django.test import override_settings
+    from django.urls import NoReverseMatch, reverse
+
+    from octopus.events.models import Event
+
+    event = (
+        Event.objects.filter(slug__startswith="generated-", is_sample=True)
+        .annotate(size=Count("registrations"))
+        .order_by("-size", "slug")
+        .first()
+    )
+    if event is None:
+        return 0
+    rows = [("bare Django view (same middleware)", "/bench/bare/")]
+    try:
+        rows.append(("participant list page (event_registrations)", reverse("event_registrations", args=[event.slug])))
+    except NoReverseMatch:
+        print("participant list page: URL name event_registrations does not resolve yet; skipped")
+    rows.append(("API first page of registrations", f"/api/v1/events/{event.slug}/registrations"))
+    print()
+    print(f"participant list of {event.slug} ({event.size:,} registrations)")
+    print(f"{'what':50} {'median ms':>10} {'queries':>8} {'× bare':>8}")
+    with override_settings(ROOT_URLCONF="octopus.bench"):
+        bare = None
+        for label, url in rows:
+            response = client.get(url)
+            if response.status_code != 200:
+                print(f"{label}: {url} answered {response.status_code}; skipped")
+                continue
+            queries = count_queries(lambda url=url: client.get(url))
+            median = timed(lambda url=url: client.get(url))
+            bare = bare or median
+            counts.setdefault(label, []).append(queries)
+            print(f"{label:50} {median:10.1f} {queries:8d} {median / bare:8.1f}")
+    return 0
 
 
 def main() -> int:
@@ -270,7 +447,8 @@ def main() -> int:
         queries = count_queries(function)
         print(f"{label:45} {timed(function):10.1f} {queries:8d}")
     scales = [int(n) for n in os.environ.get("BENCH_SCALES", "10000,100000").split(",")]
-    return bench_results(scales, seed=int(os.environ.get("BENCH_SEED", "1")))
+    attendance = [int(n) for n in os.environ.get("BENCH_ATTENDANCE", "10000,1000000").split(",")]
+    return bench_results(scales, seed=int(os.environ.get("BENCH_SEED", "1")), attendance=attendance)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Generated sample data at any scale, for `manage.py generate_data` and `make bench` (DESIGN.md §5 and §8).
 
 `generate(scale, seed)` builds one programme, coded `generated-<scale>`, flagged as sample and titled as generated,
-with a logframe of thirteen indicators: four computed by the treaty metrics over a generated treaty (CETS 99999,
-whose actions it also writes), nine entered by hand (counts and amounts summed over periods, percentages and an
-ordinal scale read as the latest value; yearly and by semester), targets of every comparator, and exactly `scale`
+with a logframe of twenty-one indicators: four computed by the treaty metrics over a generated treaty (CETS 99999,
+whose actions it also writes), eight by the events metrics over generated events (`octopus.sample.events`: by
+default `scale` attendance rows, or `attendance=` as many as asked, 1,000,000 for the benchmark), nine entered by
+hand (counts and amounts summed over periods, percentages and an ordinal scale read as the latest value; yearly
+and by semester), targets of every comparator, and exactly `scale`
 approved manual values: one total per indicator and period, the rest disaggregated by country (ISO2), then by
 country and sex, sector and role. The same scale and seed give the same rows.
 
@@ -49,6 +51,7 @@ from octopus.results.models import (
     ValueStatus,
 )
 from octopus.results.periods import LIFE, Period, periods_of
+from octopus.sample.events import make_events
 from octopus.treaties.models import ActionKind, Origin, Treaty, TreatyAction
 
 CODE_PREFIX = "generated-"
@@ -71,6 +74,13 @@ def computed(key: str, frequency: str, **fields) -> dict:
     """An indicator computed by a treaty metric over the generated treaty: a stock of States, read as latest."""
     fixed = {"metric_key": key, "metric_params": TREATY, "unit": "States", "accumulation": Accumulation.LATEST}
     return fixed | {"frequency": frequency, **fields}
+
+
+def from_events(key: str, kinds: list[str] | None, accumulation: str, **fields) -> dict:
+    """An indicator computed by an events metric over the generated events, yearly."""
+    params = {"kinds": kinds} if kinds else {}
+    return {"metric_key": key, "metric_params": params, "accumulation": accumulation, "frequency": Frequency.YEAR,
+            **fields}  # fmt: skip
 
 
 def by_hand(measure: str, frequency: str, **fields) -> dict:
@@ -121,6 +131,30 @@ LOGFRAME = [
         ("3.2", "Parties at the end of each year (generated treaty)", computed("treaties.parties", Frequency.YEAR)),
         ("3.3", "Quality of advice (generated ordinal scale)", by_hand(Measure.ORDINAL, Frequency.YEAR)),
     ]),
+    ("4", Level.OUTPUT, "O", "Generated output 4: events and their participants", [
+        ("4.1", "Conferences held (generated events)",
+         from_events("events.held", ["octopus_conference"], Accumulation.SUM, unit="conferences",
+                     disaggregations=["country"])),
+        ("4.2", "Experts at the conferences (generated events)",
+         from_events("events.participants", ["octopus_conference"], Accumulation.DISTINCT, unit="people",
+                     disaggregations=["sex", "country", "sector"])),
+        ("4.3", "Countries at the conferences (generated events)",
+         from_events("events.countries", ["octopus_conference"], Accumulation.DISTINCT, unit="countries",
+                     disaggregations=["region"])),
+        ("4.4", "Organisations at the conferences (generated events)",
+         from_events("events.organisations", ["octopus_conference"], Accumulation.DISTINCT, unit="organisations",
+                     disaggregations=["sector"])),
+        ("4.5", "Workshops held (generated events)",
+         from_events("events.held", ["in_country_workshop", "regional_workshop"], Accumulation.SUM,
+                     unit="workshops", disaggregations=["country"])),
+        ("4.6", "Participants trained (generated events)",
+         from_events("events.trained", None, Accumulation.DISTINCT, unit="people", disaggregations=["sex", "sector"])),
+        ("4.7", "Participants in T-CY meetings (generated events)",
+         from_events("events.participants", ["tcy_plenary", "tcy_bureau"], Accumulation.DISTINCT, unit="people",
+                     disaggregations=["country", "role"])),
+        ("4.8", "Contributions to others' events (generated events)",
+         from_events("events.contributions", None, Accumulation.SUM, unit="events")),
+    ]),
 ]  # fmt: skip
 
 
@@ -135,6 +169,7 @@ class Generation:
     scale: int
     seed: int
     progress: Callable[[int], object]
+    attendance: int = 0  # attendance rows to generate (octopus.sample.events)
     programme: Programme | None = None
     entry_user: User | None = None
     review_user: User | None = None
@@ -469,9 +504,11 @@ STEPS: list[Step] = [
     Step("logframe", make_logframe, remove_logframe),
     Step("treaty", make_treaty_actions),
     Step("manual values", make_manual_values, remove_manual_values),
+    # Events, participants and attendance (shared by every generated programme: the latest generation's stand),
+    # before the targets, which are set near the values the events metrics read.
+    Step("events", make_events),
     Step("targets", make_targets),
-    # Later issues add their records here, each step with the removal of what it made, e.g.
-    # Step("events", make_events, remove_events), Step("attendance", make_attendance, remove_attendance).
+    # Later issues add their records here, each step with the removal of what it made.
 ]
 
 
@@ -501,13 +538,20 @@ def remove_generated(code: str) -> bool:
 
 
 @transaction.atomic
-def generate(scale: int, seed: int, progress: Callable[[int], object] | None = None) -> dict:
-    """Generate the sample programme `generated-<scale>` from `seed`, replacing an earlier one of that code.
-    `progress(n)` is told of each batch of `n` manual values written (there are `scale` in all). Returns what it
-    made: the programme's code, counts of indicators, targets, manual values and treaty actions."""
+def generate(
+    scale: int, seed: int, progress: Callable[[int], object] | None = None, *, attendance: int | None = None
+) -> dict:
+    """Generate the sample programme `generated-<scale>` from `seed`, replacing an earlier one of that code, with
+    `attendance` attendance rows at generated events (default: `scale`). `progress(n)` is told of each batch of
+    `n` manual values or attendance rows written (`scale + attendance` in all). Returns what it made: the
+    programme's code, counts of indicators, targets, manual values, treaty actions, events, registrations,
+    attendance rows and people."""
     if scale < 1:
         raise GenerationError("The scale is the number of manual values: at least 1.")
-    generation = Generation(scale=scale, seed=seed, progress=progress or (lambda n: None))
+    attendance = scale if attendance is None else attendance
+    if attendance < 0:
+        raise GenerationError("The number of attendance rows cannot be negative.")
+    generation = Generation(scale=scale, seed=seed, progress=progress or (lambda n: None), attendance=attendance)
     replaced = remove_generated(programme_code(scale))
     generation.entry_user = _sample_user(ENTRY_EMAIL, "Generated", "Entry")
     generation.review_user = _sample_user(REVIEW_EMAIL, "Generated", "Review")

@@ -126,10 +126,12 @@ def test_the_dashboard_reads_a_generated_programme_in_the_same_number_of_queries
     with CaptureQueriesContext(connection) as many:
         large_results = programme_results(large, AT)
 
-    # Five for the logframe, targets and approved totals, then two for the generated treaty's actions, read once
-    # for all four treaty indicators.
-    assert len(few) == len(many) == 7
-    assert len(small_results.indicators) == len(large_results.indicators) == 13
+    # Five for the logframe, targets and approved totals, two for the generated treaty's actions, read once for
+    # all four treaty indicators, one for the events (all four events.held and contributions indicators), and one
+    # for the attendance per set of kinds: the conferences' people, countries and organisations together, the
+    # trained, the T-CY participants.
+    assert len(few) == len(many) == 11
+    assert len(small_results.indicators) == len(large_results.indicators) == 21
     assert all(row.to_date.actual is not None for row in large_results.indicators)
 
 
@@ -139,7 +141,7 @@ def test_each_indicator_has_a_total_per_period_and_targets_of_every_comparator()
     indicators = list(Indicator.objects.filter(node__programme__code="generated-2000"))
     manual = [i for i in indicators if i.manual]
     values = ManualValue.objects.filter(indicator__in=manual)
-    assert (len(indicators), len(manual)) == (13, 9)
+    assert (len(indicators), len(manual)) == (21, 9)
     assert values.filter(category="").count() == 78  # 5 yearly indicators × 6 years, 4 by semester × 12 semesters
     assert values.exclude(category="").count() == 2000 - 78
     for indicator in indicators:
@@ -152,5 +154,9 @@ def test_the_command_generates_and_says_what_it_made():
 
     call_command("generate_data", "--scale", "120", "--seed", "3", stdout=out, stderr=io.StringIO())
 
-    assert out.getvalue().startswith("Generated sample programme generated-120: 13 indicators, 115 targets, 120 ")
+    assert out.getvalue() == (
+        "Generated sample programme generated-120: 21 indicators, 171 targets, 120 approved manual values, 576 "
+        "actions under generated treaty CETS 99999, 20 generated events with 60 registrations, 120 attendance rows "
+        "and 15 people.\n"
+    )
     assert ManualValue.objects.filter(indicator__node__programme__code="generated-120").count() == 120

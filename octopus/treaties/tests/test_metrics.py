@@ -11,10 +11,10 @@ DAYS = [D(2004, 7, 1), D(2015, 12, 31), D(2019, 12, 31), D(2026, 1, 14)]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("metric", list(registry), ids=lambda m: m.key)
+# Metrics that count their records; the others (a longest interval, a sum of estimates) are tested by their app.
+@pytest.mark.parametrize("metric", [m for m in registry if m.aggregate == "count"], ids=lambda m: m.key)
 @pytest.mark.parametrize("day", DAYS, ids=str)
-def test_every_metric_equals_the_records_it_drills_down_to(metric, day):
-    assert metric.aggregate == "count"
+def test_every_counting_metric_equals_the_records_it_drills_down_to(metric, day):
     start = D(2014, 1, 1)
 
     value = registry.evaluate(metric.key, start, day)
@@ -35,8 +35,8 @@ def test_an_unknown_treaty_has_no_states():
 
 
 def test_an_unknown_metric_and_unknown_parameters_are_refused_with_a_reason():
-    with pytest.raises(MetricError, match="No metric 'events.held' is registered."):
-        registry.evaluate("events.held", D(2014, 1, 1), D(2019, 12, 31))
+    with pytest.raises(MetricError, match="No metric 'nothing.registered' is registered."):
+        registry.evaluate("nothing.registered", D(2014, 1, 1), D(2019, 12, 31))
     with pytest.raises(MetricError, match=r"does not accept kind \(it accepts: treaty\)"):
         registry.evaluate("treaties.parties", D(2014, 1, 1), D(2019, 12, 31), kind="workshop")
 

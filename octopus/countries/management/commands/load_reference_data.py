@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from octopus.countries.services import load_countries
+from octopus.events.reference_data import load_conferences
 from octopus.results.reference_data import load_logframes
 from octopus.treaties import reference_data
 
@@ -9,7 +10,7 @@ from octopus.treaties import reference_data
 class Command(BaseCommand):
     help = (
         "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions and the "
-        "seed logframe."
+        "seed logframe, and the Octopus conferences."
     )
 
     def handle(self, *args, **options):
@@ -26,3 +27,12 @@ class Command(BaseCommand):
         added = load_logframes()
         summary = "{programmes} programmes, {nodes} boxes, {indicators} indicators, {targets} targets".format(**added)
         self.stdout.write(f"Logframes added: {summary}.")
+        conferences = load_conferences()
+        self.stdout.write(
+            "Octopus conferences: {added} added, {updated} updated, {unchanged} unchanged.".format(**conferences)
+        )
+        for gap in conferences["gaps"]:
+            self.stdout.write(
+                f"  Gap: Octopus conference {gap.year} is named in a source but its dates are not; not loaded as an "
+                f"event ({gap.source})."
+            )

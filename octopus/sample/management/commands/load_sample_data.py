@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from octopus.accounts.models import Membership, Role, User
+from octopus.sample.events import load_sample_events
 from octopus.sample.programme import load_sample_programme
 
 # One sample account per role, so each view of the product can be tried. All are flagged as sample data.
@@ -17,7 +18,10 @@ SAMPLE_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load sample accounts and the sample programme (flagged as sample data; never real people). Idempotent."
+    help = (
+        "Load sample accounts, the sample programme and sample participants and events (flagged as sample data; "
+        "never real people). Idempotent."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -33,6 +37,13 @@ class Command(BaseCommand):
         reviewer = User.objects.get(email=SAMPLE_ACCOUNTS[1][0])
         if load_sample_programme(staff=staff, reviewer=reviewer, donor_code="SAMPLE-DONOR"):
             self.stdout.write("Sample programme loaded (flagged as sample data).")
+        events = load_sample_events(staff=staff)
+        if events:
+            self.stdout.write(
+                "Sample events loaded: generated participants at the Octopus conferences of 2016, 2018 and 2019 and "
+                "{events} sample events; {registrations} registrations, {attendance} attendance rows (all flagged "
+                "as sample data).".format(**events)
+            )
         self.stdout.write(
             f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)
         )
