@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from octopus.events.models import (
     TravelStatus,
 )
 from octopus.people.models import Person
-from octopus.people.services import find_or_create_person
+from octopus.people.services import anonymise_person, find_or_create_person, update_person
 
 EVENT_FIELDS = (
     "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "format", "venue", "city", "country",
@@ -162,6 +163,22 @@ def remove_session(session: Session, *, user) -> None:
 # Registration.
 
 
+@transaction.atomic
+def save_registration_form(form: RegistrationForm, *, user) -> RegistrationForm:
+    """Add or change a registration form (its capacity, approval step, questions, opening)."""
+    created = form.pk is None
+    before = None if created else snapshot(RegistrationForm.objects.select_for_update().get(pk=form.pk))
+    if form.capacity is not None and not created:
+        taken = _seats_taken(form)
+        if form.capacity < taken:
+            raise DomainError(
+                _("%(taken)s people already hold a seat; the capacity cannot be lower.") % {"taken": taken}
+            )
+    form.save()
+    log_action(form, "events.form.saved", user=user, before=before, after=snapshot(form))
+    return form
+
+
 def _seats_taken(form: RegistrationForm) -> int:
     return form.registrations.filter(state__in=HOLDS_SEAT).count()
 
@@ -201,11 +218,14 @@ def register_person(
     user=None,
     by_staff: bool = False,
     invitation_key: str = "",
+    state: str | None = None,
     is_sample: bool = False,
 ) -> Registration:
     """Register someone through `form`: pending for approval, approved at once if the form needs none, on the
-    waiting list when full (or refused if the form keeps none). The form row is locked, so concurrent
-    registrations can never take more seats than the capacity."""
+    waiting list when full (or refused if the form keeps none). Staff may set the state (an imported list).
+    The form row is locked, so concurrent registrations can never take more seats than the capacity."""
+    if state is not None and (not by_staff or state not in RegistrationState.values):
+        raise DomainError(_("Unknown registration state “%(state)s”.") % {"state": state})
     form = RegistrationForm.objects.select_for_update().select_related("event").get(pk=form.pk)
     event = form.event
     if not by_staff:
@@ -222,10 +242,12 @@ def register_person(
     if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
         raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
     full = form.capacity is not None and _seats_taken(form) >= form.capacity
-    if full and not form.waiting_list:
+    if full and (not form.waiting_list or state in HOLDS_SEAT):
         raise DomainError(_("This event is full (%(capacity)s places); no more registrations are taken.") % {
             "capacity": form.capacity})  # fmt: skip
-    if full:
+    if state is not None:
+        pass
+    elif full:
         state = RegistrationState.WAITING
     elif form.requires_approval and not by_staff:
         state = RegistrationState.PENDING
@@ -337,14 +359,30 @@ def _token_digest(token: str) -> str:
 
 
 @transaction.atomic
+def add_delegation(event: Event, *, country, user, category: str = "", nominating_authority: str = "") -> Delegation:
+    """The delegation of `country` to `event` (made if new); its category and authority updated when given."""
+    delegation, created = Delegation.objects.select_for_update().get_or_create(event=event, country=country)
+    before = None if created else snapshot(delegation)
+    changed = created
+    for name, value in (("category", category), ("nominating_authority", nominating_authority)):
+        if value and getattr(delegation, name) != value:
+            setattr(delegation, name, value)
+            changed = True
+    if changed:
+        delegation.version += 1
+        delegation.save()
+        log_action(delegation, "events.delegation.saved", user=user, before=before, after=snapshot(delegation))
+    return delegation
+
+
+@transaction.atomic
 def issue_nomination_link(event: Event, *, country, user, category: str = "", nominating_authority: str = ""):
     """A new secret link for the focal points of `country` to nominate its delegation to `event`; any earlier
     link stops working. Returns (delegation, token): the token is shown once and only its digest is kept."""
-    delegation, _created = Delegation.objects.select_for_update().get_or_create(event=event, country=country)
-    if category:
-        delegation.category = category
-    if nominating_authority:
-        delegation.nominating_authority = nominating_authority
+    _check_nominations_open(event)
+    delegation = add_delegation(
+        event, country=country, user=user, category=category, nominating_authority=nominating_authority
+    )
     token = secrets.token_urlsafe(32)
     delegation.token_digest, delegation.token_issued_at = _token_digest(token), timezone.now()
     delegation.version += 1
@@ -360,24 +398,47 @@ def delegation_for_token(token: str) -> Delegation:
     )
     if delegation is None:
         raise DomainError(_("This nomination link is not valid. Ask the secretariat for a new one."))
-    if delegation.event.ends_on < timezone.localdate() or delegation.event.status == Status.CANCELLED:
-        raise DomainError(_("Nominations for %(event)s are closed.") % {"event": delegation.event.title})
+    _check_nominations_open(delegation.event)
     return delegation
+
+
+class NominationsClosed(DomainError):
+    """The event is over or cancelled: its nomination links no longer work."""
+
+
+def _check_nominations_open(event: Event) -> None:
+    if event.ends_on < timezone.localdate() or event.status == Status.CANCELLED:
+        raise NominationsClosed(_("Nominations for %(event)s are closed.") % {"event": event.title})
 
 
 @transaction.atomic
 def nominate_delegate(
-    delegation: Delegation, *, person_fields: dict, head: bool = False, nominating_authority: str = "", user=None
+    delegation: Delegation,
+    *,
+    person_fields: dict,
+    head: bool = False,
+    nominating_authority: str = "",
+    user=None,
+    by_staff: bool = False,
 ) -> Registration:
-    """A focal point names one member of the delegation. The registration is pending until staff approve it."""
+    """A focal point names one member of the delegation (pending until staff approve it). Staff may also record
+    the members of a past meeting's delegation from its report (`by_staff`)."""
     delegation = Delegation.objects.select_for_update().select_related("event").get(pk=delegation.pk)
-    person_fields = {**person_fields, "country": delegation.country}
-    person, _created = find_or_create_person(user=user, **person_fields)
     event = delegation.event
+    if not by_staff:
+        _check_nominations_open(event)
+    person_fields = {**person_fields, "country": delegation.country}
+    person, created = find_or_create_person(user=user, **person_fields)
+    blanks = {name: value for name, value in person_fields.items() if value and not getattr(person, name)}
+    if not created and blanks:  # what the focal point knows (title, position) completes the record, never overwrites
+        person = update_person(person, version=None, user=user, **blanks)
     if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
         raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
     if head:
-        delegation.members.filter(is_head_of_delegation=True).update(is_head_of_delegation=False)
+        for former in delegation.members.filter(is_head_of_delegation=True):
+            former.is_head_of_delegation = False
+            former.save(update_fields=["is_head_of_delegation"])
+            log_action(former, "events.delegation.head_replaced", user=user)
     if nominating_authority:
         delegation.nominating_authority = nominating_authority
         delegation.save(update_fields=["nominating_authority"])
@@ -422,7 +483,12 @@ def fund_travel(registration: Registration, *, user, **fields) -> Travel:
     """Mark a registration as funded; the DSA rate defaults to the event's."""
     if hasattr(registration, "travel"):
         raise DomainError(_("%(person)s's travel is already recorded.") % {"person": registration.person})
-    rate = fields.pop("dsa_rate", None) or registration.event.dsa_rate
+    if registration.state in (RegistrationState.DECLINED, RegistrationState.CANCELLED):
+        raise DomainError(_("A %(state)s registration cannot be funded.") % {
+            "state": registration.get_state_display().lower()})  # fmt: skip
+    rate = fields.pop("dsa_rate", None)
+    if rate is None:
+        rate = registration.event.dsa_rate
     if rate is None:
         raise DomainError(_("Set the event's DSA rate first, or give one for this person."))
     travel = Travel.objects.create(registration=registration, dsa_rate=rate, **_travel_fields(fields))
@@ -473,4 +539,74 @@ def record_contribution(
     )  # fmt: skip
     current.deployments.all().delete()
     Deployment.objects.bulk_create(Deployment(event=current, person=p, role=r) for p, r in deployed)
+    log_action(current, "events.contribution.recorded", user=user, data={
+        "deployed": [[p.pk, r] for p, r in deployed]})  # fmt: skip
     return current
+
+
+# People merged or erased (hooks called by octopus.people.services, which cannot import events).
+
+
+def reconcile_merge(keep: Person, duplicate: Person, *, user) -> None:
+    """Before `duplicate` is merged into `keep`: where both are registered for the same event, the duplicate's
+    registration is cancelled with a note (kept, never deleted) and its attendance moves to the kept one unless
+    that day or session is already recorded; a role both hold (speaker of a session, sent to an event) is kept once."""
+    live = Registration.objects.exclude(state=RegistrationState.CANCELLED)
+    kept_by_event = {r.event_id: r for r in live.filter(person=keep)}
+    for twin in live.filter(person=duplicate, event_id__in=kept_by_event).select_for_update():
+        kept = kept_by_event[twin.event_id]
+        for row in twin.attendance.all():
+            clash = kept.attendance.filter(day=row.day, session_id=row.session_id).exists()
+            if not clash:
+                row.registration = kept
+                row.save(update_fields=["registration"])
+        before = snapshot(twin)
+        twin.state, twin.version = RegistrationState.CANCELLED, twin.version + 1
+        merged = _("Duplicate of registration #%(pk)s (people merged).") % {"pk": kept.pk}
+        twin.note = f"{twin.note}\n{merged}" if twin.note else merged
+        twin.save()
+        log_action(twin, "events.registration.merged", user=user, before=before, after=snapshot(twin))
+    SessionPerson.objects.filter(
+        person=duplicate, session__people__person=keep, role=F("session__people__role")
+    ).delete()
+    Deployment.objects.filter(person=duplicate, event__deployments__person=keep).delete()
+
+
+def forget_answers(people: list[Person]) -> None:
+    """Before people are anonymised: what they wrote in registration forms goes too, and travel details that
+    identify them; states, roles, countries and attendance stay, so every count is unchanged."""
+    registrations = Registration.objects.filter(person__in=people)
+    registrations.update(answers={}, note="")
+    Travel.objects.filter(registration__in=registrations).update(itinerary="", ticket_reference="")
+
+
+def events_past_retention(today: datetime.date | None = None) -> list[Event]:
+    """Events whose retention period has ended and whose personal data is still held."""
+    today = today or timezone.localdate()
+    return [e for e in Event.objects.filter(anonymised_at__isnull=True) if e.retention_ends_on < today]
+
+
+@transaction.atomic
+def anonymise_event(event: Event, *, user=None, today: datetime.date | None = None) -> int:
+    """End an event's retention: what its registrants wrote goes, and each of them is anonymised unless a later
+    event still within its retention holds them (their data is then erased when that one ends). Every count stays.
+    Returns how many people were anonymised."""
+    today = today or timezone.localdate()
+    current = Event.objects.select_for_update().get(pk=event.pk)
+    if current.anonymised_at:
+        return 0
+    registrations = Registration.objects.filter(event=current)
+    forget_answers(list(Person.objects.filter(registrations__event=current)))
+    kept = Registration.objects.filter(person__in=registrations.values("person")).exclude(event=current)
+    still_held = {r.person_id for r in kept.select_related("event") if r.event.retention_ends_on >= today}
+    reason = _("Retention of the data of %(event)s ended on %(date)s.") % {
+        "event": current.title, "date": current.retention_ends_on}  # fmt: skip
+    people = Person.objects.filter(registrations__event=current, anonymised_at__isnull=True, merged_into__isnull=True)
+    count = 0
+    for person in people.exclude(pk__in=still_held).distinct():
+        anonymise_person(person, user=user, reason=reason)
+        count += 1
+    current.anonymised_at = timezone.now()
+    current.save(update_fields=["anonymised_at"])
+    log_action(current, "events.event.anonymised", user=user, data={"people": count})
+    return count

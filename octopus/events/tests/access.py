@@ -6,17 +6,22 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from octopus.accounts.models import Role
+from octopus.accounts.models import AuditEntry, Role
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import (
     Attendance,
     Delegation,
+    Deployment,
     Event,
+    ImportJob,
+    JobStatus,
     Kind,
     Registration,
     RegistrationForm,
+    Series,
     Session,
+    SessionPerson,
     Status,
     Travel,
 )
@@ -34,6 +39,7 @@ class EventWorld:
     form: RegistrationForm
     session: Session
     attended: Registration  # approved and checked in: has a certificate
+    approved: Registration  # approved, not checked in and without travel: a check-in or funding creates a row
     pending: Registration  # awaiting a decision
     delegation: Delegation
     token: str  # the delegation's nomination link
@@ -41,13 +47,17 @@ class EventWorld:
     contribution: Event
     person: Person  # of the pending registration
     duplicate: Person  # the same person entered twice
+    series: Series  # the series the event belongs to
+    import_job: ImportJob  # a participant import of the event, finished
 
 
 def build(user) -> EventWorld:
     today = timezone.localdate()
     georgia = Country.objects.get(iso2="GE")
+    series = Series.objects.create(name="Access test workshops", kind=Kind.IN_COUNTRY_WORKSHOP)
     event = services.create_event(
         user=user,
+        series=series,
         title="Access test workshop",
         slug="access-workshop",
         kind=Kind.IN_COUNTRY_WORKSHOP,
@@ -71,6 +81,10 @@ def build(user) -> EventWorld:
     )  # fmt: skip
     services.check_in(attended, day=today, user=user)
     attended = services.issue_certificate(attended, user=user)
+    approved = services.register_person(
+        form, person_fields={"first_name": "Giorgi", "last_name": "Tsiklauri", "email": "giorgi@example.ge", **fields},
+        by_staff=True, user=user,
+    )  # fmt: skip
     pending = services.register_person(
         form, person_fields={"first_name": "Nino", "last_name": "Beridze", "email": "nino@example.ge", **fields}
     )
@@ -87,13 +101,25 @@ def build(user) -> EventWorld:
         ends_on=today - datetime.timedelta(days=29),
         organiser="OSCE",
     )
+    import_job = ImportJob.objects.create(
+        event=event, form=form, file_name="participants.csv", total=1, status=JobStatus.DONE, created_by=user,
+        finished_at=timezone.now(), outcome={"added": 1, "updated": 0, "skipped": 0},
+    )  # fmt: skip
     return EventWorld(
-        event=event, form=form, session=session, attended=attended, pending=pending, delegation=delegation,
-        token=token, travel=travel, contribution=contribution, person=pending.person, duplicate=duplicate,
+        event=event, form=form, session=session, attended=attended, approved=approved, pending=pending,
+        delegation=delegation, token=token, travel=travel, contribution=contribution, person=pending.person,
+        duplicate=duplicate, series=series, import_job=import_job,
     )  # fmt: skip
 
 
 def database_state() -> dict:
-    """What a refused write must leave as it was."""
-    models = (Event, Session, RegistrationForm, Registration, Delegation, Attendance, Travel, Person, Organisation)
-    return {model._meta.label: list(model.objects.order_by("pk").values()) for model in (*models, Consent)}
+    """What a refused write must leave as it was: every events and people row, and the audit log."""
+    models = (
+        Series, Event, Session, SessionPerson, RegistrationForm, Registration, Delegation, Attendance, Travel,
+        Deployment, ImportJob, Person, Organisation, Consent,
+    )  # fmt: skip
+    state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+    state["host_countries"] = list(Event.host_countries.through.objects.order_by("pk").values())
+    state["countries_reached"] = list(Event.countries_reached.through.objects.order_by("pk").values())
+    state["audit_entries"] = AuditEntry.objects.count()
+    return state
