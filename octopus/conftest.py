@@ -32,6 +32,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Tests make users by the hundred; the real hasher is slow on purpose. Nothing here tests hashing itself.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     # Uploaded files go to a folder of the test's own, never into var/.
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -49,6 +55,39 @@ def make_user(visitor: str) -> User | None:
         # Administrators must have TOTP; give them one so they reach the pages under test.
         Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "test"})
     return user
+
+
+def bearer_for(user) -> dict:
+    """Request headers carrying a new API token of `user` (none for the anonymous)."""
+    from octopus.accounts.services import issue_api_token
+
+    if user is None:
+        return {}
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user, name='test')[1]}"}
+
+
+def assert_problem(response, status: int) -> dict:
+    """The response is an RFC 9457 problem document with this status; returns its body."""
+    from octopus.lib.problems import PROBLEM_CONTENT_TYPE
+
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    body = response.json()
+    assert (body["type"], body["status"]) == ("about:blank", status)
+    return body
+
+
+def assert_page_refused(response, visitor: str, path: str) -> None:
+    """A refused page: the anonymous are sent to sign in and come back; anyone else gets 403."""
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    if visitor == "anonymous":
+        assert response.status_code == 302
+        assert response.url == reverse("account_login") + "?next=" + quote(path)
+    else:
+        assert response.status_code == 403
 
 
 @pytest.fixture

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",  # its widget templates, behind the project's own (FORM_RENDERER below)
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
@@ -119,8 +118,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Widgets render through the project's templates, so that octopus/templates/django/forms/ can replace one.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # The cache carries login rate limits; share it between processes in production with REDIS_URL.
 if os.environ.get("REDIS_URL"):

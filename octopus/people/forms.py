@@ -7,6 +7,7 @@ from octopus.countries.models import Country
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.queries import similar_people
 from octopus.people.services import PERSON_FIELDS, find_person
+from octopus.widgets import QuickSelect
 
 
 class CountryChoiceField(forms.ModelChoiceField):
@@ -24,7 +25,9 @@ class PersonForm(forms.ModelForm):
     organisation = OrganisationChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
-    country = CountryChoiceField(label=_("Country represented"), queryset=Country.objects.all(), required=False)
+    country = CountryChoiceField(
+        label=_("Country represented"), queryset=Country.objects.all(), required=False, widget=QuickSelect
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     different_person = forms.BooleanField(
         label=_("This is someone else: add a new record anyway."),
@@ -81,6 +84,7 @@ class OrganisationForm(forms.ModelForm):
         label=_("Country"),
         queryset=Country.objects.all(),
         required=False,
+        widget=QuickSelect,
         help_text=_("Empty for an international organisation."),
     )
 

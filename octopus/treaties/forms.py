@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.treaties.models import Treaty, TreatyAction
+from octopus.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -13,7 +14,9 @@ class TreatyActionForm(forms.ModelForm):
     """Input for recording or correcting one act; pages and the API both validate through it."""
 
     treaty = forms.ModelChoiceField(queryset=Treaty.objects.all(), to_field_name="number", label=_("Treaty"))
-    country = forms.ModelChoiceField(queryset=Country.objects.all(), to_field_name="iso2", label=_("State"))
+    country = forms.ModelChoiceField(
+        queryset=Country.objects.all(), to_field_name="iso2", label=_("State"), widget=QuickSelect
+    )
 
     class Meta:
         model = TreatyAction

@@ -15,9 +15,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from octopus.accounts.models import APIToken, AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.api import api
-from octopus.conftest import ROLE_SCOPES, VISITORS, make_user
+from octopus.conftest import ROLE_SCOPES, VISITORS, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.results import services as results_services
 from octopus.results.models import (
     Indicator,
@@ -203,12 +202,6 @@ def frozen_report(by: User) -> Snapshot:
     )
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are made for every test; the real hasher would make this file slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db, visitor) -> World:
     user = make_user(visitor)
@@ -264,20 +257,6 @@ def database_state() -> dict:
         ],
         "restatements": Restatement.objects.count(),
     }
-
-
-def assert_page_refused(response, visitor, path):
-    if visitor == "anonymous":
-        assert response.status_code == 302
-        assert response.url == reverse("account_login") + "?next=" + quote(path)
-    else:
-        assert response.status_code == 403
-
-
-def assert_problem(response, status):
-    assert response.status_code == status
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    assert response.json()["status"] == status
 
 
 def last_audit_entry() -> AuditEntry:

@@ -15,6 +15,7 @@ from octopus.events.models import (
     TravelStatus,
 )
 from octopus.people.models import Person, Sex
+from octopus.widgets import QuickSelect
 
 
 class DateInput(forms.DateInput):
@@ -34,7 +35,7 @@ class VersionField(forms.IntegerField):
 
 
 class InviteForm(forms.Form):
-    country = forms.ModelChoiceField(label=_("State"), queryset=Country.objects.order_by("name"))
+    country = forms.ModelChoiceField(label=_("State"), queryset=Country.objects.order_by("name"), widget=QuickSelect)
     category = forms.ChoiceField(label=_("Category"), choices=DelegationCategory.choices)
     nominating_authority = forms.CharField(
         label=_("Nominating authority"),

@@ -22,6 +22,7 @@ from octopus.events.models import (
 )
 from octopus.people.models import Person, Sector, Sex
 from octopus.results.models import Level, ResultNode
+from octopus.widgets import QuickSelect
 
 QUESTION_TYPES = ("text", "choice", "bool")
 
@@ -157,7 +158,7 @@ class EventFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="iso2",
-        empty_label=_("All countries"),
+        empty_label=_("All countries"), widget=QuickSelect,
     )  # fmt: skip
     series = forms.ModelChoiceField(
         label=_("Series"), queryset=Series.objects.all(), required=False, empty_label=_("All series")
@@ -352,7 +353,7 @@ class RegistrationFilterForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *ParticipantRole.choices], required=False)
     country = forms.ModelChoiceField(
         label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="iso2",
-        empty_label=_("All countries"),
+        empty_label=_("All countries"), widget=QuickSelect,
     )  # fmt: skip
     form = forms.ModelChoiceField(
         label=_("Form"), queryset=RegistrationForm.objects.none(), required=False, empty_label=_("All forms")
@@ -417,7 +418,11 @@ class PersonFieldsForm(forms.Form):
     )
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     country = forms.ModelChoiceField(
-        label=_("Country represented"), queryset=Country.objects.all(), required=False, to_field_name="iso2"
+        label=_("Country represented"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+        widget=QuickSelect,
     )
 
 

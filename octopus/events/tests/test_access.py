@@ -10,7 +10,6 @@ routes served under the prefixes that `octopus/accounts/tests/test_access.py` le
 import datetime
 import io
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, make_user
+from octopus.conftest import VISITORS, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.calendars import person_token
 from octopus.events.imports import read_rows
@@ -45,7 +44,6 @@ from octopus.events.tests.access import (
     build,
     database_state,
 )
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 
 READERS = EVENT_READERS  # staff and the finance officer
 
@@ -166,12 +164,6 @@ class World:
 IMPORT_CSV = b"first name,last name,e-mail,country\nLevan,Gelashvili,levan@example.ge,GE\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Users are made for every test; the real hasher would make this file slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db, visitor) -> World:
     builder = User.objects.create_user(email="event-builder@example.org", password="a-long-test-password")
@@ -230,14 +222,6 @@ def page_args(name: str, w: EventWorld) -> list:
 
 def page_path(name: str, world: World) -> str:
     return reverse(name, args=page_args(name, world.events))
-
-
-def assert_page_refused(response, visitor, path):
-    if visitor == "anonymous":
-        assert response.status_code == 302
-        assert response.url == reverse("account_login") + "?next=" + quote(path)
-    else:
-        assert response.status_code == 403
 
 
 # Pages: reading. A refused read changes nothing either (the certificate download issues one when allowed).
@@ -643,12 +627,6 @@ def bearer(world) -> dict:
 def api_url(route: str, world: World) -> str:
     path = route.split(" ", 1)[1]
     return path.format(slug=world.events.event.slug, registration_id=world.events.pending.pk)
-
-
-def assert_problem(response, status):
-    assert response.status_code == status
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    assert response.json()["status"] == status
 
 
 def api_event(w):

@@ -8,23 +8,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, make_user
+from octopus.conftest import VISITORS, assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import Attendance, Event, Kind, Registration, Series, Session, SessionPerson, Status
 from octopus.events.tests.conftest import make_event, open_form, person
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.people.services import create_person
 from octopus.results.models import Level, ResultNode
 
 STAFF_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT}
 READERS = STAFF_ROLES | {Role.FINANCE_OFFICER}  # events.view_events
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,23 +31,9 @@ def visiting(visitor, staff):
     return staff if visitor == Role.PROGRAMME_STAFF else make_user(visitor)
 
 
-def bearer_for(user) -> dict:
-    if user is None:
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user, name='events API test')[1]}"}
-
-
 @pytest.fixture
 def headers(staff) -> dict:
     return bearer_for(staff)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    return body
 
 
 def iso(value: datetime.datetime) -> str:

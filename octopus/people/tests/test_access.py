@@ -33,11 +33,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db, visitor):
     colleague = make_user(Role.PROGRAMME_STAFF) if visitor != Role.PROGRAMME_STAFF else None

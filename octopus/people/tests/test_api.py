@@ -5,19 +5,12 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, make_user
+from octopus.conftest import VISITORS, assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.people import services
 from octopus.people.models import Organisation, Person
 
 STAFF_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -29,23 +22,9 @@ def visiting(visitor, staff):
     return staff if visitor == Role.PROGRAMME_STAFF else make_user(visitor)
 
 
-def bearer_for(user) -> dict:
-    if user is None:
-        return {}
-    return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user, name='people API test')[1]}"}
-
-
 @pytest.fixture
 def headers(staff) -> dict:
     return bearer_for(staff)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    return body
 
 
 def country(iso2: str) -> Country:

@@ -6,10 +6,8 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import make_user
+from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.lib.metrics import registry
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.results import services
 from octopus.results.models import Programme, ProgrammeFunder, Snapshot
 
@@ -20,19 +18,10 @@ START, END = datetime.date(2014, 1, 1), datetime.date(2019, 12, 31)
 AWAITING_WITH_TARGET = {"3.3"}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def member(role: Role, *, email: str, country_code: str = "", donor_code: str = "") -> User:
     user = User.objects.create_user(email=email, password="a-long-test-password")
     Membership.objects.create(user=user, role=role, country_code=country_code, donor_code=donor_code)
     return user
-
-
-def bearer_for(user: User) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(user, name='results API test')[1]}"}
 
 
 @pytest.fixture
@@ -44,14 +33,6 @@ def values(client, headers, **query) -> dict:
     response = client.get(f"{BASE}/values", query, **headers)
     assert response.status_code == 200, response.content
     return {row["indicator"]: row for row in response.json()["indicators"]}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    body = response.json()
-    assert body["status"] == status
-    return body
 
 
 # Values.

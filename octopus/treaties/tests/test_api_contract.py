@@ -18,8 +18,7 @@ from schemathesis.checks import (
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import make_user
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
+from octopus.conftest import assert_problem, make_user
 from octopus.treaties import services
 from octopus.treaties.models import CONSENT_KINDS, TreatyAction
 from octopus.wsgi import application
@@ -34,14 +33,6 @@ def staff_key(db) -> str:
 
 def bearer(key: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
-    body = response.json()
-    assert (body["type"], body["status"]) == ("about:blank", status)
-    return body
 
 
 def test_openapi_document_is_valid_openapi_3_1(client):
