@@ -33,7 +33,9 @@ from octopus.events.models import (
     Kind,
     ParticipantRole,
     Registration,
+    RegistrationForm,
     RegistrationState,
+    Session,
     Status,
     Travel,
     TravelStatus,
@@ -250,7 +252,7 @@ def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made) -
     contribution = event("sample-contribution-2018", "Contribution to a regional cybercrime conference of another "
                          "organisation", Kind.CONTRIBUTION, D(2018, 10, 2), 2, "SG", city="Singapore",
                          organiser="Another organisation (sample)", status=Status.HELD)  # fmt: skip
-    created += [workshop, regional, training, plenary, planned, contribution]
+    created += [workshop, regional, training, plenary, planned, contribution, _upcoming(event, staff, by_iso)]
     for target, locals_, count in [
         (workshop, ("GE",), 25),
         (regional, ("AM", "AZ", "GE", "MD", "UA"), 40),
@@ -269,6 +271,31 @@ def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made) -
         deployed=[(person, "speaker") for person in trainers[2:3]],
     )  # fmt: skip
     return len(created)
+
+
+def _upcoming(event, staff, by_iso) -> Event:
+    """An event three weeks from the day the sample is loaded, open for registration, with a timetable: the one to
+    try registering, approving, nominating a delegation and (on its days) checking in."""
+    starts_on = timezone.localdate() + datetime.timedelta(days=21)
+    upcoming = event("sample-workshop-upcoming", "In-country workshop on electronic evidence, Georgia",
+                     Kind.IN_COUNTRY_WORKSHOP, starts_on, 2, "GE", city="Batumi", host_countries=[by_iso["GE"]],
+                     status=Status.CONFIRMED, dsa_rate=Decimal("120.00"), languages=["en", "ka"])  # fmt: skip
+    services.save_registration_form(
+        RegistrationForm(event=upcoming, title="Participants", is_open=True, capacity=40, requires_approval=True),
+        user=staff,
+    )
+    for day, (title, hour, kind) in itertools.product(
+        range(2), [("Plenary: the Budapest Convention and electronic evidence", 9, "plenary"),
+                   ("Working groups: requests for subscriber information", 14, "workshop")],
+    ):  # fmt: skip
+        on = starts_on + datetime.timedelta(days=day)
+        start = timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
+        services.save_session(
+            Session(event=upcoming, title=title, kind=kind, room="Main hall", starts_at=start,
+                    ends_at=start + datetime.timedelta(hours=3)),
+            user=staff,
+        )  # fmt: skip
+    return upcoming
 
 
 # --- the generator step ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
@@ -53,13 +54,22 @@ def test_every_record_it_makes_is_flagged_as_sample_and_the_conferences_stay_rea
     assert sorted(sample_events.values_list("kind", "status")) == [
         ("contribution", "held"),
         ("in_country_workshop", "confirmed"),
+        ("in_country_workshop", "confirmed"),
         ("in_country_workshop", "held"),
         ("regional_workshop", "held"),
         ("tcy_plenary", "held"),
         ("training", "held"),
     ]
     assert all(title.endswith("(sample)") for title in sample_events.values_list("title", flat=True))
-    assert sample == {"registrations": 1054, "attendance": 2778, "events": 6}
+    assert sample == {"registrations": 1054, "attendance": 2778, "events": 7}
+
+
+def test_an_upcoming_sample_event_is_open_for_registration_with_a_timetable(sample):
+    upcoming = Event.objects.get(slug="sample-workshop-upcoming")
+
+    assert upcoming.starts_on == timezone.localdate() + datetime.timedelta(days=21)
+    assert list(upcoming.forms.values_list("title", "is_open", "capacity")) == [("Participants", True, 40)]
+    assert upcoming.sessions.count() == 4
 
 
 def test_loading_again_adds_nothing(sample):
