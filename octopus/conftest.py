@@ -1,6 +1,7 @@
 """Shared test fixtures: the reference data loaded once per test database, and a user for every role."""
 
 import io
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
@@ -55,6 +56,14 @@ def make_user(visitor: str) -> User | None:
         # Administrators must have TOTP; give them one so they reach the pages under test.
         Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "test"})
     return user
+
+
+@dataclass(frozen=True)
+class PageAccess:
+    """Who may use a page, in the access matrices: the visitors allowed to GET it and to POST to it."""
+
+    read: frozenset | None  # None when the page serves no GET
+    write: frozenset | None  # None when the page takes no POST
 
 
 def bearer_for(user) -> dict:

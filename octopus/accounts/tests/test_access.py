@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from octopus.accounts.models import APIToken, AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.api import api
-from octopus.conftest import ROLE_SCOPES, VISITORS, assert_page_refused, assert_problem, make_user
+from octopus.conftest import ROLE_SCOPES, VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.results import services as results_services
 from octopus.results.models import (
@@ -63,12 +63,6 @@ EXCLUDED_PREFIXES = {
     "api/v1/registrations": "registrations API: octopus/events/tests/test_access.py",
 }
 EXCLUDED_PATTERNS = {}
-
-
-@dataclass(frozen=True)
-class PageAccess:
-    read: frozenset | None  # who may GET it; None when the page serves no GET
-    write: frozenset | None  # who may POST to it; None when the page takes no POST
 
 
 # Pages, by URL name.

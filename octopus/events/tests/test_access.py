@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, assert_page_refused, assert_problem, make_user
+from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.calendars import person_token
 from octopus.events.imports import read_rows
@@ -50,12 +50,6 @@ READERS = EVENT_READERS  # staff and the finance officer
 # The prefixes the central matrix leaves to this file (its EXCLUDED_PREFIXES).
 PREFIXES = ("events/", "workspace/events/", "workspace/check-in/", "nominate/", "verify/")
 API_PREFIXES = ("/api/v1/events", "/api/v1/registrations")
-
-
-@dataclass(frozen=True)
-class PageAccess:
-    read: frozenset | None  # who may GET it; None when the page serves no GET
-    write: frozenset | None  # who may POST to it; None when the page takes no POST
 
 
 PAGES = {

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.public import PublicRegistrationForm
-from octopus.events.models import Attendance, Event, Kind, RegistrationState, SessionPerson, Status
+from octopus.events.models import Attendance, Event, Kind, RegistrationForm, RegistrationState, SessionPerson, Status
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.services import create_organisation, record_consent
 
@@ -138,6 +138,9 @@ def register(form, data: dict, *, answers: dict, user, by_staff=False, invitatio
     """Register through `form` with what was typed: the organisation, the person, the registration and the
     consents are written together or not at all (a refusal leaves nothing behind)."""
     with transaction.atomic():
+        # One registration through a form at a time: the seats left, and an organisation new to the registry, are
+        # decided in turn (two people of a new organisation registering at once would otherwise both create it).
+        RegistrationForm.objects.select_for_update().filter(pk=form.pk).first()
         organisation, unmatched = resolve_organisation(data, user=user)
         if unmatched:
             answers = {**answers, "organisation": unmatched}
