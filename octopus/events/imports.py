@@ -284,7 +284,7 @@ def _organisation(line: Line, user, created: dict) -> Organisation | None:
     if key not in created:
         country = None if line.sector == Sector.INTERNATIONAL_ORGANISATION else line.country
         created[key] = create_organisation(
-            name=line.values["organisation"], sector=line.sector, country=country, user=user
+            name=line.values["organisation"], sector=line.sector, country=country, user=user, existing_ok=True
         )
     return created[key]
 

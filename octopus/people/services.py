@@ -53,14 +53,26 @@ def record_consent(person: Person, *, purpose: str, granted: bool, user, source:
 
 
 @transaction.atomic
-def create_organisation(*, name: str, sector: str, country=None, acronym: str = "", user, is_sample=False):
+def create_organisation(
+    *, name: str, sector: str, country=None, acronym: str = "", user, is_sample=False, existing_ok: bool = False
+):
+    """Record an organisation; one of the same name in the same country is refused, or returned with
+    `existing_ok` (a registration naming it), also when someone else records it at the same moment."""
     name = name.strip()
     found = Organisation.objects.filter(name__iexact=name, country=country).first()
+    if found is not None and existing_ok:
+        return found
     if found is not None:
         raise DomainError(_("%(name)s is already recorded for this country.") % {"name": found.name})
-    organisation = Organisation.objects.create(
-        name=name, sector=sector, country=country, acronym=acronym, is_sample=is_sample
-    )
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name=name, sector=sector, country=country, acronym=acronym, is_sample=is_sample
+            )
+    except IntegrityError:  # recorded by a concurrent request since the check above
+        if not existing_ok:
+            raise DomainError(_("%(name)s is already recorded for this country.") % {"name": name}) from None
+        return Organisation.objects.get(name__iexact=name, country=country)
     log_action(organisation, "people.organisation.created", user=user, after=snapshot(organisation))
     return organisation
 

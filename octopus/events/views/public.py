@@ -123,7 +123,7 @@ def resolve_organisation(data: dict, *, user) -> tuple[Organisation | None, str]
     if found:
         return found, ""
     if data.get("sector"):
-        return create_organisation(name=name, sector=data["sector"], country=country, user=user), ""
+        return create_organisation(name=name, sector=data["sector"], country=country, user=user, existing_ok=True), ""
     return None, name
 
 

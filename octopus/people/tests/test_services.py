@@ -178,3 +178,16 @@ def test_merging_organisations_moves_their_people_and_deletes_the_duplicate(staf
     assert not type(police).objects.filter(pk=twice.pk).exists()
     entry = AuditEntry.objects.get(action="people.organisation.merged")
     assert entry.data == {"merged": twice.pk, "moved": {"people.person": 1}}
+
+
+def test_an_organisation_named_again_is_refused_or_returned_when_a_registration_names_it(staff):
+    police = services.create_organisation(name="Cyber Police", sector="police", country=country("GE"), user=staff)
+
+    with pytest.raises(DomainError, match="Cyber Police is already recorded for this country."):
+        services.create_organisation(name="cyber police", sector="police", country=country("GE"), user=staff)
+    again = services.create_organisation(
+        name="cyber police ", sector="police", country=country("GE"), user=staff, existing_ok=True
+    )
+
+    assert again == police
+    assert AuditEntry.objects.filter(action="people.organisation.created").count() == 1
