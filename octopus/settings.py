@@ -68,7 +68,9 @@ INSTALLED_APPS = [
     "octopus.results",
     "octopus.treaties",
     "octopus.people",
+    "octopus.surveys",
     "octopus.events",
+    "octopus.committees",
     "octopus.sample",
 ]
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from octopus.committees.reference_data import load_guidance_notes
 from octopus.countries.services import load_countries
 from octopus.events.reference_data import load_conferences
 from octopus.results.reference_data import load_logframes
@@ -10,7 +11,7 @@ from octopus.treaties import reference_data
 class Command(BaseCommand):
     help = (
         "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions and the "
-        "seed logframe, and the Octopus conferences."
+        "seed logframe, the Octopus conferences and the T-CY Guidance Notes."
     )
 
     def handle(self, *args, **options):
@@ -36,3 +37,5 @@ class Command(BaseCommand):
                 f"  Gap: Octopus conference {gap.year} is named in a source but its dates are not; not loaded as an "
                 f"event ({gap.source})."
             )
+        notes = load_guidance_notes()
+        self.stdout.write("T-CY Guidance Notes: {added} added, {updated} updated.".format(**notes))

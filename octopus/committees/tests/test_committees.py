@@ -1,0 +1,129 @@
+"""The T-CY: membership derived from the treaty actions and admissions, the document register and its metric."""
+
+import datetime
+
+import pytest
+
+from octopus.accounts.models import AuditEntry, Role
+from octopus.accounts.services import DomainError
+from octopus.committees import services
+from octopus.committees.models import Committee, Document, DocumentStatus
+from octopus.committees.queries import membership_at
+from octopus.committees.reference_data import load_guidance_notes
+from octopus.conftest import make_user
+from octopus.countries.models import Country
+from octopus.lib.metrics import reading, registry
+from octopus.people.models import Organisation
+from octopus.treaties.models import Treaty, TreatyAction
+
+D = datetime.date
+
+
+@pytest.fixture
+def staff(db):
+    return make_user(Role.TCY_SECRETARIAT)
+
+
+@pytest.fixture
+def committee(db):
+    """A committee of a treaty of its own, so that every act under it is the test's."""
+    treaty = Treaty.objects.create(number=99901, short_name="Test treaty", title="Test treaty")
+    acts = [
+        ("FR", "signed", D(2015, 1, 10)),
+        ("FR", "ratified", D(2016, 3, 1)),  # ratifies in the middle of a round…
+        ("FR", "in_force", D(2016, 7, 1)),  # …and is a member from the entry into force
+        ("GE", "invited", D(2015, 6, 1)),
+        ("AM", "in_force", D(2014, 1, 1)),
+    ]
+    for iso2, kind, day in acts:
+        TreatyAction.objects.create(treaty=treaty, country=Country.objects.get(iso2=iso2), kind=kind, date=day,
+                                    source="test")  # fmt: skip
+    return Committee.objects.create(code="TEST", name="Test committee", treaty=treaty)
+
+
+def names(countries) -> list[str]:
+    return [c.iso2 for c in countries]
+
+
+def test_a_state_that_ratifies_mid_round_is_an_observer_until_the_treaty_is_in_force_for_it(committee):
+    before, after = membership_at(committee, D(2016, 6, 30)), membership_at(committee, D(2016, 7, 1))
+
+    assert (names(before.members), names(before.observer_states)) == (["AM"], ["FR", "GE"])
+    assert (names(after.members), names(after.observer_states)) == (["AM", "FR"], ["GE"])
+
+
+def test_an_admitted_observer_counts_from_its_admission_to_its_end(committee, staff, django_assert_num_queries):
+    unodc = Organisation.objects.create(name="UNODC", sector="international_organisation")
+    admission = services.admit_observer(committee, organisation=unodc, admitted_on=D(2016, 1, 1), user=staff)
+    services.admit_observer(committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff)
+    services.end_admission(admission, ended_on=D(2017, 12, 31), user=staff)
+
+    with django_assert_num_queries(4):
+        during = membership_at(committee, D(2017, 6, 1))
+
+    assert during.counts == {"members": 2, "observer_states": 2, "observer_organisations": 1}
+    assert names(during.observer_states) == ["GE", "JP"]
+    assert membership_at(committee, D(2018, 1, 1)).observer_organisations == []
+    assert membership_at(committee, D(2015, 12, 31)).counts["observer_organisations"] == 0
+    assert AuditEntry.objects.filter(action__startswith="committees.observer.").count() == 3
+
+
+def test_an_admission_is_of_a_state_or_an_organisation_and_ends_after_it_begins(committee, staff):
+    with pytest.raises(DomainError, match="either a State or an organisation"):
+        services.admit_observer(committee, admitted_on=D(2016, 1, 1), user=staff)
+    admission = services.admit_observer(
+        committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff
+    )
+    with pytest.raises(DomainError, match="cannot end before it began"):
+        services.end_admission(admission, ended_on=D(2015, 1, 1), user=staff)
+
+
+def test_the_guidance_notes_load_with_only_what_the_sources_say(db):
+    notes = {(n.number, n.title): n for n in Document.objects.filter(type="guidance_note")}
+
+    assert len(notes) == 12
+    first = notes[(1, 'Notion of "computer system"')]
+    assert (first.status, first.adopted_on, first.adopted_at_plenary) == ("adopted", None, 8)
+    production = notes[(10, "Production orders for subscriber information (Article 18 Budapest Convention)")]
+    assert (production.status, production.adopted_on, production.written_procedure) == ("adopted", D(2017, 2, 28), True)
+    assert notes[(2, "Botnets")].status == "draft"  # the source shows a draft; its adoption is not confirmed
+    assert notes[(None, "Ransomware")].status == "adopted" and notes[(None, "Ransomware")].adopted_on is None
+    assert load_guidance_notes() == {"added": 0, "updated": 0}
+
+
+def test_guidance_notes_adopted_count_only_when_the_day_is_known(db, django_assert_num_queries):
+    with reading(), django_assert_num_queries(1):
+        programme = registry.evaluate("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
+                                      type="guidance_note")  # fmt: skip
+        by_year = registry.evaluate_series(
+            "committees.documents_adopted", [(D(y, 1, 1), D(y, 12, 31)) for y in range(2014, 2020)],
+            type="guidance_note",
+        )  # fmt: skip
+
+    assert (programme, by_year) == (1, [0, 0, 0, 1, 0, 0])
+    assert [d.number for d in registry.records("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
+                                               type="guidance_note")] == [10]  # fmt: skip
+
+
+def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):
+    committee = Committee.objects.get(code="T-CY")
+    document = services.record_document(
+        committee, symbol="T-CY(2099)1", title="Assessment report on Article 99", type="assessment_report", user=staff
+    )
+    with pytest.raises(DomainError, match="at which meeting, or by written procedure"):
+        services.change_document_status(document, to="adopted", user=staff)
+    consulted = services.change_document_status(document, to="consultation", user=staff, version=1)
+    adopted = services.change_document_status(
+        consulted, to="adopted", user=staff, written_procedure=True, adopted_on=D(2019, 5, 2)
+    )
+    with pytest.raises(DomainError, match="cannot become under consultation"):
+        services.change_document_status(adopted, to="consultation", user=staff)
+
+    assert (adopted.status, adopted.adopted_on, adopted.version) == (DocumentStatus.ADOPTED, D(2019, 5, 2), 3)
+    assert registry.evaluate("committees.documents_adopted", D(2019, 1, 1), D(2019, 12, 31),
+                             type="assessment_report") == 1  # fmt: skip
+    actions = AuditEntry.objects.filter(object_type="committees.document").values_list("action", flat=True)
+    assert sorted(actions) == ["committees.document.adopted", "committees.document.consultation",
+                               "committees.document.recorded"]  # fmt: skip
+    with pytest.raises(DomainError, match="already in the register"):
+        services.record_document(committee, symbol="T-CY(2099)1", title="Again", type="opinion", user=staff)
