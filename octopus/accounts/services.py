@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from octopus.accounts.models import APIToken, AuditEntry
 
@@ -32,6 +33,20 @@ def _jsonable(value):
     if isinstance(value, FieldFile):
         return value.name or ""
     return value
+
+
+STALE = _("Someone changed this record while you were editing it; reload to see their change.")
+
+
+def locked_for_update(rows, pk, version: int | None, *, stale: str = STALE):
+    """Row `pk` of `rows` (a model or a queryset) locked until the transaction ends, so that concurrent writes go
+    one after the other; ConflictError when `version`, the one the user read, is no longer the row's (None: the
+    caller saw no version, e.g. a command)."""
+    queryset = rows._default_manager.all() if isinstance(rows, type) else rows
+    current = queryset.select_for_update().get(pk=pk)
+    if version is not None and current.version != version:
+        raise ConflictError(stale)
+    return current
 
 
 def log_action(obj: models.Model, action: str, *, user=None, before=None, after=None, data=None) -> AuditEntry:

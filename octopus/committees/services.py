@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.committees.models import (
     DOCUMENT_TRANSITIONS,
     Committee,
@@ -88,9 +88,7 @@ def change_document_status(
     written_procedure: bool = False,
 ) -> Document:
     """Move a document along draft → under consultation → adopted (or withdrawn); adoption says when and how."""
-    current = Document.objects.select_for_update().get(pk=document.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(_("Someone changed this document while you were editing it; reload to see their change."))
+    current = locked_for_update(Document, document.pk, version)
     if to not in DOCUMENT_TRANSITIONS[current.status]:
         raise DomainError(_("A document that is %(from)s cannot become %(to)s.") % {
             "from": current.get_status_display().lower(), "to": DocumentStatus(to).label.lower()})  # fmt: skip

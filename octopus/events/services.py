@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.events.models import (
     HOLDS_SEAT,
     TRANSITIONS,
@@ -53,14 +53,6 @@ def _check_event(event: Event) -> None:
         raise DomainError(_("Some sessions fall outside the new dates; move them first."))
 
 
-def _locked(model, obj, version: int | None):
-    """The row locked for update; ConflictError if it changed since `version` was read."""
-    current = model.objects.select_for_update().get(pk=obj.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(_("Someone changed this record while you were editing it; reload to see their change."))
-    return current
-
-
 @transaction.atomic
 def create_event(*, user, host_countries=(), countries_reached=(), is_sample: bool = False, **fields) -> Event:
     event = Event(is_sample=is_sample, **{k: v for k, v in fields.items() if k in EVENT_FIELDS})
@@ -74,7 +66,7 @@ def create_event(*, user, host_countries=(), countries_reached=(), is_sample: bo
 
 @transaction.atomic
 def update_event(event: Event, *, version: int | None, user, host_countries=None, countries_reached=None, **fields):
-    current = _locked(Event, event, version)
+    current = locked_for_update(Event, event.pk, version)
     before = snapshot(current)
     for name, value in fields.items():
         if name in EVENT_FIELDS:
@@ -272,7 +264,7 @@ def transition_registration(
 ) -> Registration:
     """Move a registration to another state. The row is locked and its version checked, so two staff deciding
     at once cannot both act: the second is told it changed. Approving from the waiting list needs a free seat."""
-    current = _locked(Registration, registration, version)
+    current = locked_for_update(Registration, registration.pk, version)
     if to not in TRANSITIONS[current.state]:
         raise DomainError(_("A registration that is %(from)s cannot become %(to)s.") % {
             "from": current.get_state_display().lower(), "to": RegistrationState(to).label.lower()})  # fmt: skip
@@ -455,7 +447,7 @@ def nominate_delegate(
 def record_credentials(
     delegation: Delegation, *, received_on: datetime.date | None, verified: bool, user, version: int | None = None
 ) -> Delegation:
-    current = _locked(Delegation, delegation, version)
+    current = locked_for_update(Delegation, delegation.pk, version)
     before = snapshot(current)
     if verified and not received_on:
         raise DomainError(_("Credentials can be verified only once they are received."))
@@ -505,7 +497,7 @@ def _travel_fields(fields: dict) -> dict:
 
 @transaction.atomic
 def update_travel(travel: Travel, *, version: int | None, user, **fields) -> Travel:
-    current = _locked(Travel, travel, version)
+    current = locked_for_update(Travel, travel.pk, version)
     before = snapshot(current)
     for name, value in _travel_fields(fields).items():
         setattr(current, name, value)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.people.models import Consent, Organisation, Person
 
 PERSON_FIELDS = ("title", "first_name", "last_name", "sex", "email", "phone", "position", "organisation", "country")
@@ -83,9 +83,12 @@ def update_person(person: Person, *, version: int | None, user, **fields) -> Per
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields for a person: %s.") % ", ".join(sorted(unknown)))
-    current = Person.objects.select_for_update().get(pk=person.pk)
-    if version is not None and current.version != version:
-        raise ConflictError(_("Someone changed this person while you were editing; reload to see their change."))
+    current = locked_for_update(
+        Person,
+        person.pk,
+        version,
+        stale=_("Someone changed this person while you were editing; reload to see their change."),
+    )
     if current.merged_into_id:
         raise DomainError(_("This record was merged into another one; edit that one instead."))
     if current.anonymised_at:

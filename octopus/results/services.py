@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.lib.metrics import MetricError, registry
 from octopus.results.calculations import as_decimal
 from octopus.results.models import (
@@ -267,9 +267,7 @@ def define_indicator(
 
 @transaction.atomic
 def update_indicator(indicator: Indicator, *, expected_version: int, user, **fields) -> Indicator:
-    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    if current.version != expected_version:
-        raise ConflictError(_("Someone changed this indicator while you were editing it; reload to see their change."))
+    current = locked_for_update(Indicator, indicator.pk, expected_version)
     merged = {name: getattr(current, name) for name in INDICATOR_FIELDS} | fields
     if merged["manual"] != current.manual and current.manual_values.exists():
         raise DomainError(_("Values have been entered by hand for this indicator; it cannot become computed."))
@@ -420,9 +418,10 @@ def enter_manual_value(
 
 
 def _locked_for_update(entry: ManualValue, expected_version: int | None) -> ManualValue:
-    current = ManualValue.objects.select_for_update().select_related("indicator__node__programme").get(pk=entry.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(_("Someone changed this value while you were looking at it; reload to see their change."))
+    current = locked_for_update(
+        ManualValue.objects.select_related("indicator__node__programme"), entry.pk, expected_version,
+        stale=_("Someone changed this value while you were looking at it; reload to see their change."),
+    )  # fmt: skip
     _check_not_locked(
         current.indicator.node.programme, Period(current.period_start, current.period_end, current.period_kind)
     )

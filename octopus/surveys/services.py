@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.permissions import is_staff_member
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.surveys.models import (
     Answer,
     FileType,
@@ -190,15 +190,13 @@ def start_response(questionnaire: Questionnaire, *, country=None, person=None, u
 
 
 def _locked(response: Response, version: int) -> Response:
-    """The response row locked for this transaction, after checking the caller saw its latest version."""
-    current = Response.objects.select_for_update().select_related("questionnaire").get(pk=response.pk)
-    if version != current.version:
-        raise ConflictError(
-            _(
-                "Someone else saved these answers since you opened them. Reload to see their changes; "
-                "nothing of yours was saved."
-            )
-        )
+    """The response row locked for this transaction, after checking the caller saw its latest version, and still
+    open to answers."""
+    current = locked_for_update(
+        Response.objects.select_related("questionnaire"), response.pk, version,
+        stale=_("Someone else saved these answers since you opened them. Reload to see their changes; nothing of "
+                "yours was saved."),
+    )  # fmt: skip
     if current.state == ResponseState.SUBMITTED:
         raise DomainError(_("This response has been submitted and is locked; ask the secretariat to reopen it."))
     if current.questionnaire.status != QuestionnaireStatus.OPEN:

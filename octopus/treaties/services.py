@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.countries.models import Country
 from octopus.treaties.models import CONSENT_KINDS, ONCE_KINDS, ActionKind, Origin, Treaty, TreatyAction
 
@@ -156,14 +156,11 @@ def correct_treaty_action(
     if unknown:
         raise InvalidAction(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     Country.objects.select_for_update().filter(pk=action.country_id).first()
-    current = TreatyAction.objects.select_for_update().select_related("treaty", "country").get(pk=action.pk)
-    if current.version != version:
-        raise ConflictError(
-            _(
-                "Someone else changed this action since you opened it. "
-                "Reload it to see their change, then correct it again."
-            )
-        )
+    current = locked_for_update(
+        TreatyAction.objects.select_related("treaty", "country"), action.pk, version,
+        stale=_("Someone else changed this action since you opened it. Reload it to see their change, then correct it "
+                "again."),
+    )  # fmt: skip
     before = snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value.strip() if isinstance(value, str) else value)
@@ -183,9 +180,10 @@ def withdraw_treaty_action(action: TreatyAction, *, version: int, reason: str, u
     """Delete an action recorded in error; the audit log keeps what it was and why it went."""
     if not reason.strip():
         raise InvalidAction(_("Say why this action is withdrawn."))
-    current = TreatyAction.objects.select_for_update().get(pk=action.pk)
-    if current.version != version:
-        raise ConflictError(_("Someone else changed this action since you opened it. Reload it and try again."))
+    current = locked_for_update(
+        TreatyAction, action.pk, version,
+        stale=_("Someone else changed this action since you opened it. Reload it and try again."),
+    )  # fmt: skip
     before = snapshot(current)
     log_action(current, "treaties.action.withdrawn", user=user, before=before, data={"reason": reason.strip()})
     current.delete()
