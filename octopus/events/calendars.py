@@ -14,7 +14,6 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from octopus.events.documents import url_or
 from octopus.events.models import Event, RegistrationState, Status
 from octopus.people.models import Person
 
@@ -24,7 +23,7 @@ FEED_STATES = (RegistrationState.APPROVED, RegistrationState.PENDING)
 
 
 def event_public_path(event: Event) -> str:
-    return url_or("event_public", [event.slug], f"/events/{event.slug}/")
+    return reverse("event_public", args=[event.slug])
 
 
 def event_uid(event: Event, host: str) -> str:

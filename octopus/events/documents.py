@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import segno
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -40,17 +40,8 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
 
 
-def url_or(name: str, args: list, fallback: str) -> str:
-    """The path of a URL another part of the site owns; `fallback` while that part is not mounted."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def checkin_path(registration: Registration) -> str:
-    key = registration.badge_key
-    return url_or("checkin_badge", [key], f"/workspace/check-in/{key}/")
+    return reverse("checkin_badge", args=[registration.badge_key])
 
 
 def verify_path(code: str) -> str:

@@ -172,7 +172,7 @@ def save_registration_form(form: RegistrationForm, *, user) -> RegistrationForm:
 
 
 def _seats_taken(form: RegistrationForm) -> int:
-    return form.registrations.filter(state__in=HOLDS_SEAT).count()
+    return form.registrations.seated().count()
 
 
 def _notify(registration: Registration, subject: str, body: str) -> None:
@@ -231,20 +231,18 @@ def register_person(
         raise DomainError(_("%(event)s is cancelled.") % {"event": event.title})
     if person is None:
         person, _created = find_or_create_person(user=user, is_sample=is_sample, **(person_fields or {}))
-    if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
-        raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
+    _check_not_registered(event, person)
     full = form.capacity is not None and _seats_taken(form) >= form.capacity
     if full and (not form.waiting_list or state in HOLDS_SEAT):
         raise DomainError(_("This event is full (%(capacity)s places); no more registrations are taken.") % {
             "capacity": form.capacity})  # fmt: skip
-    if state is not None:
-        pass
-    elif full:
-        state = RegistrationState.WAITING
-    elif form.requires_approval and not by_staff:
-        state = RegistrationState.PENDING
-    else:
-        state = RegistrationState.APPROVED
+    if state is None:
+        if full:
+            state = RegistrationState.WAITING
+        elif form.requires_approval and not by_staff:
+            state = RegistrationState.PENDING
+        else:
+            state = RegistrationState.APPROVED
     registration = Registration.objects.create(
         event=event, form=form, person=person, state=state, role=role or _default_role(form), answers=answers or {},
         country=person.country, is_sample=is_sample,
@@ -252,6 +250,11 @@ def register_person(
     log_action(registration, "events.registration.created", user=user, after=snapshot(registration))
     _notify(registration, *_state_message(registration))
     return registration
+
+
+def _check_not_registered(event: Event, person: Person) -> None:
+    if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
+        raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
 
 
 def _default_role(form: RegistrationForm) -> str:
@@ -323,10 +326,6 @@ def check_in(
         return Attendance.objects.get(**lookup), False
     log_action(attendance, "events.attendance.checked_in", user=user, data={"day": day.isoformat(), "mode": mode})
     return attendance, True
-
-
-def attended(registration: Registration) -> bool:
-    return registration.attendance.exists()
 
 
 @transaction.atomic
@@ -424,8 +423,7 @@ def nominate_delegate(
     blanks = {name: value for name, value in person_fields.items() if value and not getattr(person, name)}
     if not created and blanks:  # what the focal point knows (title, position) completes the record, never overwrites
         person = update_person(person, version=None, user=user, **blanks)
-    if event.registrations.filter(person=person).exclude(state=RegistrationState.CANCELLED).exists():
-        raise DomainError(_("%(person)s is already registered for this event.") % {"person": person})
+    _check_not_registered(event, person)
     if head:
         for former in delegation.members.filter(is_head_of_delegation=True):
             former.is_head_of_delegation = False

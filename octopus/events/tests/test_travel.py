@@ -148,12 +148,16 @@ def test_the_travel_list_downloads_as_csv(staff_client, staff, funded_event):
     first, *_others = registrations(funded_event)
     services.fund_travel(first, user=staff, ticket_cost=Decimal("412.37"), nights=3, itinerary="=HYPERLINK()")
 
-    response = staff_client.get(reverse("event_travel", args=[funded_event.slug]) + "?format=csv")
+    page = staff_client.get(reverse("event_travel", args=[funded_event.slug])).content.decode()
+    link = reverse("event_export", args=[funded_event.slug, "travel", "csv"])
+    assert f'href="{link}"' in page
+    response = staff_client.get(link)
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Last name", "First name", "Country"]
-    assert rows[1][0] == "Beridze1" and rows[1][5] == "'=HYPERLINK()"
-    assert rows[1][11] == "952.37"
+    assert (rows[0][6], rows[0][12]) == ("Itinerary", "Committed (EUR)")
+    assert rows[1][0] == "Beridze1" and rows[1][6] == "'=HYPERLINK()"
+    assert rows[1][12] == "952.37"
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

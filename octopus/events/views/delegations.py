@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -49,7 +49,6 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
-from octopus.lib.exports import Table, to_csv, to_xlsx
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
@@ -427,23 +426,6 @@ def travel_totals(travels: list[Travel]) -> dict:
     }
 
 
-TRAVEL_HEADER = [
-    "Last name", "First name", "Country", "Status", "Eligible", "Itinerary", "Booking reference", "Ticket (EUR)",
-    "Nights", "DSA rate (EUR)", "DSA (EUR)", "Committed (EUR)", "Advance (EUR)", "Proof received", "Actual (EUR)",
-    "Reconciled on",
-]  # fmt: skip
-
-
-def travel_rows(travels):
-    for t in travels:
-        person = t.registration.person
-        yield [
-            person.last_name, person.first_name, t.registration.country.name if t.registration.country else "",
-            t.get_status_display(), t.eligible, t.itinerary, t.ticket_reference, t.ticket_cost, t.nights, t.dsa_rate,
-            t.dsa_amount, t.committed_cost, t.advance_paid, t.proof_received, t.actual_cost, t.reconciled_on,
-        ]  # fmt: skip
-
-
 # Sorting the list (already loaded whole for the totals): by name is the default order.
 TRAVEL_SORTS = {
     "status": lambda t: (TravelStatus.values.index(t.status), t.registration.person.sort_name),
@@ -464,17 +446,6 @@ def event_travel(request, slug):
         .select_related("registration__person", "registration__country")
         .order_by("registration__person__last_name", "registration__person__first_name", "pk")
     )
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx"):
-        table = Table(_("Funded travel"), TRAVEL_HEADER, travel_rows(travels), frozen_columns=2)
-        if export == "csv":
-            response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                to_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        response["Content-Disposition"] = f'attachment; filename="{event.slug}-travel.{export}"'
-        return response
     form = FundTravelForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST":

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,7 +28,7 @@ def get_event(slug: str) -> Event:
 
 
 def event_path(event: Event) -> str:
-    return documents.url_or("event", [event.slug], f"/workspace/events/{event.slug}/")
+    return reverse("event", args=[event.slug])
 
 
 def site_root(request) -> str:
@@ -83,7 +83,7 @@ def registration_certificate(request, slug, pk):
         registration = issue_certificate(registration, user=request.user)
     except DomainError as error:
         messages.error(request, str(error))
-        back = documents.url_or("registration", [slug, pk], event_path(registration.event))
+        back = reverse("registration", args=[slug, pk])
         return redirect(back)
     registration = Registration.objects.select_related("event", "event__country", "person").get(pk=registration.pk)
     content = documents.certificate_pdf(registration, site=site_root(request))

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,6 @@ from octopus.events.forms.manage import (
 from octopus.events.models import (
     HOLDS_SEAT,
     TRANSITIONS,
-    Attendance,
     Event,
     Registration,
     RegistrationForm,
@@ -38,43 +37,12 @@ from octopus.events.models import (
     Session,
     SessionPerson,
 )
+from octopus.events.queries import attendance_totals
 from octopus.events.views.public import language_names, register, timetable
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
 PAGE_SIZE = 50
-
-# Pages of the other event areas linked from an event's overview, with the arguments each takes.
-RELATED_PAGES = [
-    ("event_delegations", _("Delegations"), "slug"),
-    ("event_checkin", _("Check-in"), "slug"),
-    ("event_travel", _("Funded travel"), "slug"),
-    ("event_contribution", _("Our contribution"), "slug"),
-    ("event_badges", _("Badges (PDF)"), "slug"),
-    ("event_participants_pdf", _("List of participants (PDF)"), "slug"),
-    ("event_import", _("Import participants"), "slug"),
-]
-
-
-def related_pages(event: Event) -> dict | None:
-    """The links to the delegation, check-in and document pages, once all of them exist; None until then."""
-    try:
-        links = {name: reverse(name, args=[event.slug]) for name, _label, _arg in RELATED_PAGES}
-        links["event_export_csv"] = reverse("event_export", args=[event.slug, "registrations", "csv"])
-        links["event_export_xlsx"] = reverse("event_export", args=[event.slug, "registrations", "xlsx"])
-        links["events_ical"] = reverse("events_ical")
-        reverse("registration_certificate", args=[event.slug, 1])
-    except NoReverseMatch:
-        return None
-    return links
-
-
-def export_links(event: Event) -> dict | None:
-    """CSV and XLSX of the registrations (the documents area's export), once that page exists."""
-    try:
-        return {fmt: reverse("event_export", args=[event.slug, "registrations", fmt]) for fmt in ("csv", "xlsx")}
-    except NoReverseMatch:
-        return None
 
 
 def registration_counts(prefix: str = "registrations") -> dict:
@@ -193,7 +161,6 @@ def event_detail(request, slug):
         "languages": language_names(event.languages),
         "host_countries": event.host_countries.all(),
         "sessions": event.sessions.count(),
-        "related_pages": related_pages(event),
     }
     if event.is_contribution:
         # Nobody registers for another organisation's event: its overview is our role and the estimates.
@@ -204,10 +171,7 @@ def event_detail(request, slug):
     context.update(
         states=[(state, label, by_state.get(state, 0)) for state, label in RegistrationState.choices],
         total=sum(by_state.values()),
-        checked_in=Attendance.objects.filter(registration__event=event)
-        .values("registration__person")
-        .distinct()
-        .count(),
+        checked_in=attendance_totals(Event.objects.filter(pk=event.pk))["participants"],
         delegations=event.delegations.count(),
         forms=event.forms.annotate(seats=Count("registrations", filter=Q(registrations__state__in=HOLDS_SEAT))),
     )
@@ -380,7 +344,6 @@ def event_registrations(request, slug):
         "registrations": page.object_list,
         "query": _query_without_page(request),
         "next": request.get_full_path(),
-        "exports": export_links(event),
         "has_forms": event.forms.exists(),
     }
     return render(request, "events/manage/registrations.html", context)

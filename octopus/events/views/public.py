@@ -6,7 +6,7 @@ import itertools
 from collections import OrderedDict
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.public import PublicRegistrationForm
-from octopus.events.models import Attendance, Event, Kind, RegistrationForm, RegistrationState, SessionPerson, Status
+from octopus.events.models import Event, Kind, RegistrationForm, RegistrationState, SessionPerson, Status
+from octopus.events.queries import attendance_totals
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.services import create_organisation, record_consent
 
@@ -87,21 +88,13 @@ def event_public(request, slug):
         "reference": is_reference(event),
     }
     if context["reference"]:
-        context["recorded"] = recorded_attendance(event)
+        context["recorded"] = attendance_totals(Event.objects.filter(pk=event.pk))
     return render(request, "events/public/event.html", context)
 
 
 def is_reference(event: Event) -> bool:
     """A past event known from a report: its source or its reported figures are shown beside what Octopus holds."""
     return bool(event.source) or event.reported_participants is not None or event.reported_countries is not None
-
-
-def recorded_attendance(event: Event) -> dict:
-    """How many people attended (at least one day or session) and from how many countries, as recorded here."""
-    return Attendance.objects.filter(registration__event=event).aggregate(
-        participants=Count("registration__person", distinct=True),
-        countries=Count("registration__country", distinct=True),
-    )
 
 
 def _still_open(form) -> bool:
