@@ -176,8 +176,9 @@ def duplicate_pairs(people: QuerySet | None = None, *, limit: int = 200) -> list
 
 
 def duplicates_of(person: Person) -> list[DuplicatePair]:
-    """Possible duplicates of one person (same e-mail, or same or close name in the same country)."""
-    candidates = Person.objects.filter(
-        Q(pk=person.pk) | (Q(email=person.email) & ~Q(email="")) | Q(country=person.country)
+    """Possible duplicates of one person (same e-mail, or same or close name in the same country), the person
+    first in each pair. The same test as before adding someone: no pairwise comparison of the whole country."""
+    found = similar_people(
+        first_name=person.first_name, last_name=person.last_name, country=person.country, email=person.email
     )
-    return [p for p in duplicate_pairs(candidates) if person in (p.first, p.second)]
+    return [DuplicatePair(person, other, reason) for other, reason in found if other.pk != person.pk]
