@@ -110,6 +110,12 @@ class APIToken(models.Model):
         return "oct_" + secrets.token_urlsafe(32)
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def about(self, obj: models.Model):
+        """The history of one record, under the key `log_action` writes it."""
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
 class AuditEntry(models.Model):
     """Who changed what, when, with the record before and after. Written only through services.log_action."""
 
@@ -124,6 +130,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -22,7 +22,6 @@ from octopus.accounts.api import Pagination, token_auth
 from octopus.accounts.services import DomainError, log_action
 from octopus.countries.models import Country
 from octopus.people import services
-from octopus.people.exports import with_consents
 from octopus.people.forms import ConsentForm, EraseForm, OrganisationForm, PersonForm
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.queries import duplicate_pairs, filter_people, organisations_with_counts
@@ -57,7 +56,7 @@ class PersonOut(Schema):
     created_at: datetime.datetime
     version: int = Field(description="Send it back with a change; a change by someone else in between is a 409.")
 
-    # Read from a person of `with_consents(...)` with organisation and country selected: no query per row.
+    # Read from a person of `.with_consents()` with organisation and country selected: no query per row.
     @staticmethod
     def resolve_organisation(person) -> int | None:
         return person.organisation_id
@@ -174,7 +173,7 @@ def _check(user, perm: str) -> None:
 
 
 def _person(person_id: int) -> Person:
-    person = with_consents(Person.objects.select_related("organisation", "country")).filter(pk=person_id).first()
+    person = Person.objects.select_related("organisation", "country").with_consents().filter(pk=person_id).first()
     if person is None:
         raise Http404(_("No such person."))
     return person
@@ -217,7 +216,7 @@ def _person_form(payload: PersonIn, instance: Person | None = None) -> PersonFor
 def list_people(request, filters: Query[PeopleFilters]):
     _check(request.auth, "people.view_people")
     people, _chosen = filter_people({k: v for k, v in filters.dict().items() if v not in (None, "")})
-    return with_consents(people)
+    return people.with_consents()
 
 
 @router.get(

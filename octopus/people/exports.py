@@ -1,28 +1,17 @@
 """People and organisations as tables for CSV and XLSX (the base in `octopus.lib.exports` renders them)."""
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.lib.exports import Export
-from octopus.people.models import Consent, Purpose
-
-
-def with_consents(people):
-    """People annotated with their consent per purpose, so a list or export reads them in the same query."""
-    return people.annotate(
-        **{
-            f"consents_{purpose}": Exists(Consent.objects.filter(person=OuterRef("pk"), purpose=purpose, granted=True))
-            for purpose in Purpose.values
-        }
-    )
+from octopus.people.models import Purpose
 
 
 class PeopleExport(Export):
     frozen_columns = 2
 
     def __init__(self, people):
-        self.people = with_consents(people)
+        self.people = people.with_consents()
         self.title = _("People")
 
     def header(self) -> list[str]:

@@ -7,7 +7,7 @@ past its retention is anonymised in place, so that every count (by country, sex,
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +91,17 @@ class PersonQuerySet(models.QuerySet):
 
     def consenting_to(self, purpose: str):
         return self.filter(consents__purpose=purpose, consents__granted=True)
+
+    def with_consents(self):
+        """Annotated with the consent per purpose (`consents_<purpose>`), so a list or export reads them at once."""
+        return self.annotate(
+            **{
+                f"consents_{purpose}": Exists(
+                    Consent.objects.filter(person=OuterRef("pk"), purpose=purpose, granted=True)
+                )
+                for purpose in Purpose.values
+            }
+        )
 
 
 class Person(models.Model):

@@ -243,7 +243,7 @@ def _redacted(data):
 def _scrub_audit(person: Person) -> None:
     """The audit trail keeps what happened, not who it was: the person's details in the before/after copies of
     their record, and their name in the labels of entries about their records (a registration "NAME – event")."""
-    for entry in AuditEntry.objects.filter(object_type=Person._meta.label_lower, object_id=str(person.pk)):
+    for entry in AuditEntry.objects.about(person):
         entry.before, entry.after = _redacted(entry.before), _redacted(entry.after)
         entry.object_repr = ERASED_NAME
         entry.save(update_fields=["before", "after", "object_repr"])

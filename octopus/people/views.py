@@ -24,7 +24,7 @@ from octopus.accounts.services import ConflictError, DomainError, log_action
 from octopus.countries.models import Country
 from octopus.lib.exports import to_csv, to_xlsx
 from octopus.people import services
-from octopus.people.exports import OrganisationsExport, PeopleExport, with_consents
+from octopus.people.exports import OrganisationsExport, PeopleExport
 from octopus.people.forms import (
     ConsentForm,
     EraseForm,
@@ -72,7 +72,7 @@ def query_without(request, *names) -> str:
 @permission_required(READ)
 def people_list(request):
     people, chosen = filter_people(request.GET)
-    page = Paginator(with_consents(people), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(people.with_consents(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "chosen": chosen,
@@ -121,11 +121,7 @@ def person_detail(request, pk):
     if not person.anonymised_at:
         log_action(person, "people.person.viewed", user=request.user)
     consents = {c.purpose: c for c in person.consents.select_related("recorded_by")}
-    history = list(
-        AuditEntry.objects.filter(object_type="people.person", object_id=str(person.pk))
-        .exclude(action="people.person.viewed")
-        .select_related("user")[:20]
-    )
+    history = list(AuditEntry.objects.about(person).exclude(action="people.person.viewed").select_related("user")[:20])
     for entry in history:
         entry.label = str(HISTORY_LABELS.get(entry.action, entry.action))
     context = {
@@ -275,7 +271,7 @@ def people_merge(request, first, second):
             return redirect("people_person", kept.pk)
     context = {
         "form": form,
-        "pair": [(p, linked_records(p), with_consents(Person.objects.filter(pk=p.pk)).get()) for p in (a, b)],
+        "pair": [(p, linked_records(p), Person.objects.filter(pk=p.pk).with_consents().get()) for p in (a, b)],
         "fields": [(Person._meta.get_field(name).verbose_name, name) for name in services.PERSON_FIELDS],
     }
     return render(request, "people/merge.html", context, status=400 if form.errors else 200)

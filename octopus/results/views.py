@@ -483,9 +483,7 @@ def value_edit(request, code, pk):
         else:
             messages.success(request, _("Value saved."))
             return redirect("results_indicator", code, entry.indicator_id)
-    history = AuditEntry.objects.filter(object_type="results.manualvalue", object_id=str(entry.pk)).select_related(
-        "user"
-    )
+    history = AuditEntry.objects.about(entry).select_related("user")
     return render(
         request,
         "results/value.html",

@@ -220,9 +220,7 @@ def action_edit(request, pk):
         else:
             messages.success(request, _("Corrected: %(action)s.") % {"action": action})
             return redirect("country", action.country.iso2)
-    history = AuditEntry.objects.filter(object_type="treaties.treatyaction", object_id=str(action.pk)).select_related(
-        "user"
-    )
+    history = AuditEntry.objects.about(action).select_related("user")
     return render(
         request,
         "treaties/action_form.html",

@@ -390,11 +390,7 @@ def registration_detail(request, slug, pk):
     registration = get_object_or_404(
         event.registrations.select_related("person__organisation", "country", "form", "delegation__country"), pk=pk
     )
-    history = list(
-        AuditEntry.objects.filter(object_type="events.registration", object_id=str(registration.pk)).select_related(
-            "user"
-        )
-    )
+    history = list(AuditEntry.objects.about(registration).select_related("user"))
     for entry in history:
         entry.label = history_label(entry.action)
     questions = {
