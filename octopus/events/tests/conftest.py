@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
+from octopus.conftest import bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events import services
-from octopus.events.models import Kind, RegistrationForm, Status
+from octopus.events.models import Event, Kind, Registration, RegistrationForm, Session, Status
+from octopus.people.services import create_person
 
 
 @pytest.fixture
@@ -44,3 +46,34 @@ def event(staff):
 @pytest.fixture
 def form(event):
     return open_form(event, capacity=2)
+
+
+# The API tests' fixtures (test_api.py, test_api_registrations.py).
+
+
+@pytest.fixture
+def no_reference_events(db):
+    # The reference data brings the past Octopus conferences; the API tests list exactly the events they make.
+    Event.objects.all().delete()
+
+
+@pytest.fixture
+def headers(staff) -> dict:
+    return bearer_for(staff)
+
+
+@pytest.fixture
+def session(staff, event) -> Session:
+    """A session of the conftest's event, chaired by someone."""
+    chair = create_person(user=staff, **person(9))
+    start = timezone.make_aware(datetime.datetime.combine(event.starts_on, datetime.time(9)))
+    return services.save_session(
+        Session(event=event, title="Opening", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+                room="Hall A"),
+        user=staff, people=[(chair, "chair")],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def approved(form) -> Registration:
+    return services.register_person(form, person_fields=person(1), by_staff=True)
