@@ -2,8 +2,6 @@
 
 import datetime
 
-from django.utils.translation import gettext_lazy as _
-
 from octopus.committees.models import Document, DocumentType
 from octopus.lib.metrics import Metric, MetricError, Period, memo, registry
 
@@ -40,7 +38,7 @@ def adopted_documents(start: datetime.date, end: datetime.date, *, type: str = "
 registry.register(
     Metric(
         key="committees.documents_adopted",
-        title=str(_("Committee documents adopted")),
+        title="Committee documents adopted",
         value=adopted_count,
         drilldown=adopted_documents,
         params={"type": str},

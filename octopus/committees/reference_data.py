@@ -5,7 +5,7 @@ Only what a row says is recorded. A note is adopted when the row gives a date or
 quotes the adoption ("adopted at the 8th Plenary", "just adopted"); otherwise it stays a draft, as the sources
 show it, with the source saying what is not confirmed. No day of adoption is inferred from a month or a plenary:
 a note without `adopted_on` is counted in no period. Loading is idempotent (a note is found by its number, else
-by its title).
+by its title) through the services, so every entry is audited.
 """
 
 import csv
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from octopus.committees import services
 from octopus.committees.models import Committee, Document, DocumentStatus, DocumentType
 from octopus.treaties.models import Treaty
 
@@ -71,9 +72,9 @@ def load_guidance_notes(path: Path = DATA) -> dict[str, int]:
                 else notes.filter(title=fields["title"]).first()
             )
             if found is None:
-                Document.objects.create(committee=committee, **fields)
+                services.record_document(committee, user=None, **fields)
                 counts["added"] += 1
             elif any(getattr(found, name) != value for name, value in fields.items()):
-                Document.objects.filter(pk=found.pk).update(**fields, version=found.version + 1)
+                services.correct_document(found, user=None, **fields)
                 counts["updated"] += 1
     return counts

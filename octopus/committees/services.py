@@ -77,6 +77,24 @@ def record_document(committee: Committee, *, user, is_sample: bool = False, **fi
 
 
 @transaction.atomic
+def correct_document(document: Document, *, user, version: int | None = None, **fields) -> Document:
+    """Correct what the register says of a document (its title, symbol, source, adoption facts)."""
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise DomainError(_("Unknown fields for a document: %s.") % ", ".join(sorted(unknown)))
+    current = locked_for_update(Document, document.pk, version)
+    before = snapshot(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    _check_document(current)
+    current.changed_by = user
+    current.version += 1
+    current.save()
+    log_action(current, "committees.document.corrected", user=user, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
 def change_document_status(
     document: Document,
     *,
