@@ -1,4 +1,5 @@
 from ninja import Field, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination
 from ninja.security import HttpBearer
 
@@ -24,3 +25,15 @@ class Pagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=1000)
+
+
+def form_errors(errors) -> ValidationError:
+    """A refused form (or its errors) as the 422 every API route answers: one entry per field and message."""
+    errors = getattr(errors, "errors", errors)
+    return ValidationError(
+        [
+            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
+            for field, messages in errors.items()
+            for message in messages
+        ]
+    )

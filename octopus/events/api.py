@@ -24,7 +24,7 @@ from ninja.pagination import paginate
 from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, token_auth
+from octopus.accounts.api import Pagination, form_errors, token_auth
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.forms.manage import EventForm, SessionForm, TransitionForm
@@ -397,16 +397,6 @@ def _check_manager(user) -> None:
     _check(user, "events.manage_events", _("Your role does not allow changing events."))
 
 
-def _form_errors(form) -> ValidationError:
-    return ValidationError(
-        [
-            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-    )
-
-
 def _country_pks(codes: list[str], field: str) -> list[int]:
     """The page's form takes countries by id; the API names them by ISO code."""
     found = dict(Country.objects.filter(iso2__in=[code.upper() for code in codes]).values_list("iso2", "pk"))
@@ -428,7 +418,7 @@ def _event_form(payload: EventIn, instance: Event | None = None) -> EventForm:
         data[name] = data[name].isoformat()
     form = EventForm(data={key: "" if value is None else value for key, value in data.items()}, instance=instance)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     return form
 
 
@@ -536,7 +526,7 @@ def add_session(request, slug: Path[Slug], payload: SessionIn):
     event = get_object_or_404(Event, slug=slug)
     form = SessionForm(data=payload.dict(), event=event)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     session = services.save_session(
         Session(event=event, **form.session_fields()), user=request.auth, people=form.people()
     )
@@ -590,7 +580,7 @@ def register(request, slug: Path[Slug], payload: RegistrationIn):
     data["answers"] = json.dumps(data["answers"])
     form = RegistrationCreateForm(data={k: "" if v is None else v for k, v in data.items()}, event=event)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     cleaned = form.cleaned_data
     registration = services.register_person(
         cleaned["form"],
@@ -618,7 +608,7 @@ def transition(request, registration_id: Path[Id], payload: TransitionIn):
     registration = get_object_or_404(Registration, pk=registration_id)
     form = TransitionForm(data=payload.dict())
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     services.transition_registration(registration, user=request.auth, **form.cleaned_data)
     return _registrations().get(pk=registration.pk)
 
@@ -660,7 +650,7 @@ def check_in(request, slug: Path[Slug], payload: AttendanceIn):
     data["day"] = data["day"].isoformat() if data["day"] else ""
     form = AttendanceForm(data={k: "" if v is None else v for k, v in data.items()}, event=event)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     attendance, created = services.check_in(user=request.auth, **form.cleaned_data)
     attendance = Attendance.objects.select_related("registration__person").get(pk=attendance.pk)
     return Reply(201 if created else 200, attendance)

@@ -13,12 +13,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
-from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, token_auth
+from octopus.accounts.api import Pagination, form_errors, token_auth
 from octopus.accounts.services import DomainError, log_action
 from octopus.countries.models import Country
 from octopus.people import services
@@ -179,22 +178,12 @@ def _person(person_id: int) -> Person:
     return person
 
 
-def _errors(errors: dict) -> ValidationError:
-    return ValidationError(
-        [
-            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
-            for field, messages in errors.items()
-            for message in messages
-        ]
-    )
-
-
 def _country_pk(iso2: str | None, field: str = "country") -> int | str:
     if not iso2:
         return ""
     country = Country.objects.filter(iso2=iso2.upper()).only("pk").first()
     if country is None:
-        raise _errors({field: [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
+        raise form_errors({field: [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
     return country.pk
 
 
@@ -204,7 +193,7 @@ def _person_form(payload: PersonIn, instance: Person | None = None) -> PersonFor
     data["organisation"] = payload.organisation or ""
     form = PersonForm(data=data, instance=instance)
     if not form.is_valid():
-        raise _errors(form.errors)
+        raise form_errors(form.errors)
     return form
 
 
@@ -263,7 +252,7 @@ def record_consent(request, person_id: Path[Id], payload: ConsentIn):
     person = _person(person_id)
     form = ConsentForm(data={**payload.dict(), "granted": "yes" if payload.granted else "no"})
     if not form.is_valid():
-        raise _errors(form.errors)
+        raise form_errors(form.errors)
     if person.merged_into_id or person.anonymised_at:
         raise DomainError(_("Consent is recorded on a person's current record, not an erased or merged one."))
     services.record_consent(person, user=request.auth, **form.cleaned_data)
@@ -283,7 +272,7 @@ def merge_person(request, person_id: Path[Id], payload: MergeIn):
     keep = _person(person_id)
     duplicate = Person.objects.filter(pk=payload.duplicate).first()
     if duplicate is None:
-        raise _errors({"duplicate": [_("No such person.")]})
+        raise form_errors({"duplicate": [_("No such person.")]})
     services.merge_people(keep, duplicate, user=request.auth)
     return _person(person_id)
 
@@ -310,7 +299,7 @@ def erase_person(request, person_id: Path[Id], payload: EraseIn):
     person = _person(person_id)
     form = EraseForm(data={"reason": payload.reason, "confirm": True})
     if not form.is_valid():
-        raise _errors(form.errors)
+        raise form_errors(form.errors)
     services.anonymise_person(person, user=request.auth, reason=form.cleaned_data["reason"])
     return _person(person_id)
 
@@ -343,7 +332,7 @@ def get_organisation(request, organisation_id: Path[Id]):
 def _organisation_form(payload: OrganisationIn) -> OrganisationForm:
     form = OrganisationForm(data={**payload.dict(), "country": _country_pk(payload.country)})
     if not form.is_valid():
-        raise _errors(form.errors)
+        raise form_errors(form.errors)
     return form
 
 
@@ -378,6 +367,6 @@ def merge_organisation(request, organisation_id: Path[Id], payload: MergeIn):
     keep = _organisation(organisation_id)
     duplicate = Organisation.objects.filter(pk=payload.duplicate).first()
     if duplicate is None:
-        raise _errors({"duplicate": [_("No such organisation.")]})
+        raise form_errors({"duplicate": [_("No such organisation.")]})
     services.merge_organisations(keep, duplicate, user=request.auth)
     return _organisation(organisation_id)

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, token_auth
+from octopus.accounts.api import Pagination, form_errors, token_auth
 from octopus.lib.metrics import MetricError, registry
 from octopus.results import services
 from octopus.results.calculations import Goal, Status, as_decimal
@@ -266,16 +266,6 @@ def _breakdown(row: IndicatorResult, period: Period, at: datetime.date, visible:
     }
 
 
-def _form_errors(form) -> ValidationError:
-    return ValidationError(
-        [
-            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-    )
-
-
 def _snapshot_out(frozen: Snapshot) -> dict:
     return {
         "id": frozen.pk,
@@ -499,7 +489,7 @@ def freeze_snapshot(request, code: Path[ProgrammeCode], payload: SnapshotIn):
     programme = programme_for(request.auth, code)
     form = SnapshotForm(data={"title": payload.title, "as_of": payload.as_of.isoformat()})
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     frozen = services.freeze_snapshot(
         programme, title=form.cleaned_data["title"], as_of=form.cleaned_data["as_of"], user=request.auth
     )

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, token_auth
+from octopus.accounts.api import Pagination, form_errors, token_auth
 from octopus.countries.models import Country
 from octopus.treaties import services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm
@@ -95,16 +95,6 @@ def _check(request, perm: str) -> None:
         raise PermissionDenied("Your role does not allow changing treaty actions.")
 
 
-def _form_errors(form) -> ValidationError:
-    return ValidationError(
-        [
-            {"loc": (field if field != "__all__" else "request",), "msg": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-    )
-
-
 @router.get("/treaties", response=list[TreatyOut], auth=None, summary="Treaties held")
 def list_treaties(request):
     return Treaty.objects.all()
@@ -184,7 +174,7 @@ def record_action(request, payload: TreatyActionIn):
     data["country"] = data["country"].upper()
     form = TreatyActionForm(data=data)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     action = services.record_treaty_action(
         form.cleaned_data["treaty"], country=form.cleaned_data["country"], user=request.auth, **form.service_kwargs()
     )
@@ -203,7 +193,7 @@ def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)
     # The form validates the input; the service re-reads the row under lock and checks `version`.
     form = TreatyActionCorrectionForm(data=payload.dict(), instance=action)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     return services.correct_treaty_action(
         action, version=form.cleaned_data["version"], user=request.auth, **form.service_kwargs()
     )
