@@ -8,11 +8,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from octopus.accounts.services import ConflictError, DomainError
+from octopus.committees.api import documents as committee_documents
+from octopus.committees.api import meetings as committee_meetings
+from octopus.committees.api import membership as committee_membership
+from octopus.committees.api import rounds as committee_rounds
 from octopus.countries.api import router as countries_router
 from octopus.events.api import router as events_router
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.people.api import router as people_router
 from octopus.results.api import router as results_router
+from octopus.surveys.api import router as surveys_router
 from octopus.treaties.api import router as treaties_router
 
 PROBLEM_SCHEMA = {
@@ -81,6 +86,11 @@ api.add_router("/", treaties_router)
 api.add_router("/", results_router)
 api.add_router("/", people_router)
 api.add_router("/", events_router)
+api.add_router("/", surveys_router)
+api.add_router("/", committee_membership.router)
+api.add_router("/", committee_meetings.router)
+api.add_router("/", committee_documents.router)
+api.add_router("/", committee_rounds.router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:

@@ -7,6 +7,8 @@ from octopus.api import api
 urlpatterns = [
     path("", include("octopus.treaties.urls")),
     path("", include("octopus.events.urls")),
+    path("", include("octopus.committees.urls")),
+    path("", include("octopus.surveys.urls")),
     path("workspace/results/", include("octopus.results.urls")),
     path("workspace/people/", include("octopus.people.urls")),
     path("workspace/", include("octopus.accounts.urls")),

@@ -7,5 +7,5 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Committees")
 
     def ready(self):
-        # Registers this app's metrics.
-        from octopus.committees import metrics  # noqa: F401
+        # Registers this app's rules (django-rules only autodiscovers modules named rules.py) and metrics.
+        from octopus.committees import metrics, permissions  # noqa: F401

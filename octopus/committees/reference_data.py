@@ -15,8 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from octopus.committees import services
 from octopus.committees.models import Committee, Document, DocumentStatus, DocumentType
+from octopus.committees.services import documents
 from octopus.treaties.models import Treaty
 
 DATA = Path(__file__).resolve().parent / "data" / "guidance_notes.csv"
@@ -72,9 +72,9 @@ def load_guidance_notes(path: Path = DATA) -> dict[str, int]:
                 else notes.filter(title=fields["title"]).first()
             )
             if found is None:
-                services.record_document(committee, user=None, **fields)
+                documents.record_document(committee, user=None, **fields)
                 counts["added"] += 1
             elif any(getattr(found, name) != value for name, value in fields.items()):
-                services.correct_document(found, user=None, **fields)
+                documents.correct_document(found, user=None, **fields)
                 counts["updated"] += 1
     return counts

@@ -61,6 +61,13 @@ EXCLUDED_PREFIXES = {
     "verify/": "certificate checks: octopus/events/tests/test_access.py",
     "api/v1/events": "events API: octopus/events/tests/test_access.py",
     "api/v1/registrations": "registrations API: octopus/events/tests/test_access.py",
+    "t-cy/": "public committee pages: octopus/committees/tests/test_access_*.py",
+    "workspace/t-cy/": "committee workspace: octopus/committees/tests/test_access_*.py",
+    "api/v1/committee": "committee API: octopus/committees/tests/test_access_*.py",
+    "workspace/questionnaires/": "questionnaires: octopus/surveys/tests/test_access.py",
+    "workspace/responses/": "answering questionnaires: octopus/surveys/tests/test_access.py",
+    "api/v1/questionnaires": "questionnaires API: octopus/surveys/tests/test_access.py",
+    "api/v1/responses": "responses API: octopus/surveys/tests/test_access.py",
 }
 EXCLUDED_PATTERNS = {}
 

@@ -6,10 +6,10 @@ import pytest
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import DomainError
-from octopus.committees import services
 from octopus.committees.models import Committee, Document, DocumentStatus
-from octopus.committees.queries import membership_at
+from octopus.committees.queries.membership import membership_at
 from octopus.committees.reference_data import load_guidance_notes
+from octopus.committees.services import documents, membership
 from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.lib.metrics import reading, registry
@@ -54,9 +54,9 @@ def test_a_state_that_ratifies_mid_round_is_an_observer_until_the_treaty_is_in_f
 
 def test_an_admitted_observer_counts_from_its_admission_to_its_end(committee, staff, django_assert_num_queries):
     unodc = Organisation.objects.create(name="UNODC", sector="international_organisation")
-    admission = services.admit_observer(committee, organisation=unodc, admitted_on=D(2016, 1, 1), user=staff)
-    services.admit_observer(committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff)
-    services.end_admission(admission, ended_on=D(2017, 12, 31), user=staff)
+    admission = membership.admit_observer(committee, organisation=unodc, admitted_on=D(2016, 1, 1), user=staff)
+    membership.admit_observer(committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff)
+    membership.end_admission(admission, ended_on=D(2017, 12, 31), user=staff)
 
     with django_assert_num_queries(4):
         during = membership_at(committee, D(2017, 6, 1))
@@ -70,12 +70,12 @@ def test_an_admitted_observer_counts_from_its_admission_to_its_end(committee, st
 
 def test_an_admission_is_of_a_state_or_an_organisation_and_ends_after_it_begins(committee, staff):
     with pytest.raises(DomainError, match="either a State or an organisation"):
-        services.admit_observer(committee, admitted_on=D(2016, 1, 1), user=staff)
-    admission = services.admit_observer(
+        membership.admit_observer(committee, admitted_on=D(2016, 1, 1), user=staff)
+    admission = membership.admit_observer(
         committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff
     )
     with pytest.raises(DomainError, match="cannot end before it began"):
-        services.end_admission(admission, ended_on=D(2015, 1, 1), user=staff)
+        membership.end_admission(admission, ended_on=D(2015, 1, 1), user=staff)
 
 
 def test_the_guidance_notes_load_with_only_what_the_sources_say(db):
@@ -107,17 +107,17 @@ def test_guidance_notes_adopted_count_only_when_the_day_is_known(db, django_asse
 
 def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):
     committee = Committee.objects.get(code="T-CY")
-    document = services.record_document(
+    document = documents.record_document(
         committee, symbol="T-CY(2099)1", title="Assessment report on Article 99", type="assessment_report", user=staff
     )
     with pytest.raises(DomainError, match="at which meeting, or by written procedure"):
-        services.change_document_status(document, to="adopted", user=staff)
-    consulted = services.change_document_status(document, to="consultation", user=staff, version=1)
-    adopted = services.change_document_status(
+        documents.change_document_status(document, to="adopted", user=staff)
+    consulted = documents.change_document_status(document, to="consultation", user=staff, version=1)
+    adopted = documents.change_document_status(
         consulted, to="adopted", user=staff, written_procedure=True, adopted_on=D(2019, 5, 2)
     )
     with pytest.raises(DomainError, match="cannot become under consultation"):
-        services.change_document_status(adopted, to="consultation", user=staff)
+        documents.change_document_status(adopted, to="consultation", user=staff)
 
     assert (adopted.status, adopted.adopted_on, adopted.version) == (DocumentStatus.ADOPTED, D(2019, 5, 2), 3)
     assert registry.evaluate("committees.documents_adopted", D(2019, 1, 1), D(2019, 12, 31),
@@ -126,4 +126,4 @@ def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):
     assert sorted(actions) == ["committees.document.adopted", "committees.document.consultation",
                                "committees.document.recorded"]  # fmt: skip
     with pytest.raises(DomainError, match="already in the register"):
-        services.record_document(committee, symbol="T-CY(2099)1", title="Again", type="opinion", user=staff)
+        documents.record_document(committee, symbol="T-CY(2099)1", title="Again", type="opinion", user=staff)

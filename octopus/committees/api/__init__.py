@@ -1,0 +1,1 @@
+"""The committee over the JSON API, by area; each module holds its `router`."""

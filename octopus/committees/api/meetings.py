@@ -1,0 +1,5 @@
+"""Committee API: meetings (to be built)."""
+
+from ninja import Router
+
+router = Router(tags=["committee"])

@@ -1,0 +1,1 @@
+"""The write path of committees, by area: `from octopus.committees.services import documents`."""

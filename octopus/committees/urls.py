@@ -1,0 +1,5 @@
+"""Committee pages, by area: membership and the Bureau, meetings, the document register, assessment rounds."""
+
+from octopus.committees.views import documents, meetings, membership, rounds
+
+urlpatterns = [*membership.urlpatterns, *meetings.urlpatterns, *documents.urlpatterns, *rounds.urlpatterns]

@@ -1,0 +1,1 @@
+"""Committee pages, by area; each module holds its views and its `urlpatterns`."""

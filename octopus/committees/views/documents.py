@@ -1,0 +1,3 @@
+"""Committee pages: documents (to be built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Committee pages: meetings (to be built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Committee pages: membership (to be built)."""
+
+urlpatterns = []

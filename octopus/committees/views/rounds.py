@@ -1,0 +1,3 @@
+"""Committee pages: rounds (to be built)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Who may build, answer and read questionnaires (to be written)."""

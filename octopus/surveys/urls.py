@@ -1,0 +1,3 @@
+"""Questionnaire pages: building, answering, following and compiling."""
+
+from octopus.surveys.views import urlpatterns  # noqa: F401

@@ -1,0 +1,3 @@
+"""Questionnaire pages (to be built)."""
+
+urlpatterns = []
