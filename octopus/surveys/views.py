@@ -1,3 +1,0 @@
-"""Questionnaire pages (to be built)."""
-
-urlpatterns = []
