@@ -249,6 +249,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "octopus@localhost")
+# Where the site is reached, for links in e-mails sent without a request (e.g. `send_round_reminders` from cron).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000" if DEBUG else "")
 
 LOGGING = {
     "version": 1,

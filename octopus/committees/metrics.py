@@ -1,9 +1,35 @@
-"""What the committees count, for the results framework (DESIGN.md §4)."""
+"""What the committees count, for the results framework (DESIGN.md §4).
+
+- `committees.documents_adopted`: documents of the register adopted in the period (Guidance Notes, assessment
+  reports, …).
+- `committees.meetings_held`: meetings of a committee (default the T-CY; its Bureau's too with `bureau`) whose event
+  was held and began in the period. An event of the T-CY kinds that is not numbered as a meeting is not counted here
+  (`events.held` with those kinds counts events).
+- `committees.meeting_participants`: attendance at those meetings (whether held or not yet marked so, unless
+  cancelled), counted as `events.queries` counts attendance — approved registrations with attendance, a merged
+  person once — as participations, distinct people, or distinct delegations (a State at one meeting: the pairs of
+  meeting and the country a participant represented; a participant who represented no State is in no delegation).
+- `committees.funded_states`: distinct States whose delegates' participation was funded at events that began in the
+  period, in T-CY meetings or, for member States, in other fora (`queries.meetings` defines it).
+
+Within one reading, each metric reads its rows once (`lib.metrics.memo`) and counts every period from them.
+"""
 
 import datetime
+from dataclasses import dataclass
 
-from octopus.committees.models import Document, DocumentType
+from octopus.committees.models import Committee, Document, DocumentType, Meeting
+from octopus.committees.queries.meetings import funded_participations
+from octopus.countries.models import Country
+from octopus.events.models import Event, Status
+from octopus.events.queries import PERSON_KEY, participations
 from octopus.lib.metrics import Metric, MetricError, Period, memo, registry
+from octopus.people.models import Person
+
+DEFAULT_COMMITTEE = "T-CY"
+MEASURES = ("participations", "people", "delegations")
+
+# --- documents adopted ------------------------------------------------------------------------------------------
 
 
 def _check(type: str) -> None:
@@ -45,5 +71,181 @@ registry.register(
         series=adopted_series,
         description="Documents of the register adopted in the period, of one type if given (guidance_note, "
         "assessment_report, …); a document whose day of adoption is not recorded is counted in no period.",
+    )
+)
+
+
+# --- meetings held ----------------------------------------------------------------------------------------------
+
+
+def _committee_ids(code: str, bureau: bool) -> tuple[int, ...]:
+    """The committee coded `code` and, with `bureau`, its bodies; read once per reading."""
+
+    def load():
+        found = list(Committee.objects.filter(code=code).values_list("pk", flat=True))
+        if not found:
+            known = ", ".join(Committee.objects.order_by("code").values_list("code", flat=True))
+            raise MetricError(f"No committee {code!r} (known: {known}).")
+        if bureau:
+            found += list(Committee.objects.filter(parent_id=found[0]).values_list("pk", flat=True))
+        return tuple(sorted(found))
+
+    return memo(("committees.committee_ids", code, bureau), load)
+
+
+def _meetings(code: str, bureau: bool):
+    return Meeting.objects.filter(committee__in=_committee_ids(code, bureau))
+
+
+def _held_days(code: str, bureau: bool) -> list[datetime.date]:
+    return memo(
+        ("committees.held_days", code, bureau),
+        lambda: list(
+            _meetings(code, bureau).filter(event__status=Status.HELD).values_list("event__starts_on", flat=True)
+        ),
+    )
+
+
+def meetings_held(start, end, *, committee: str = DEFAULT_COMMITTEE, bureau: bool = False) -> int:
+    return sum(1 for day in _held_days(committee, bureau) if start <= day <= end)
+
+
+def meetings_held_records(start, end, *, committee: str = DEFAULT_COMMITTEE, bureau: bool = False):
+    return (
+        _meetings(committee, bureau)
+        .filter(event__status=Status.HELD, event__starts_on__range=(start, end))
+        .select_related("committee", "event")
+        .order_by("event__starts_on", "pk")
+    )
+
+
+registry.register(
+    Metric(
+        key="committees.meetings_held",
+        title="Committee meetings held",
+        value=meetings_held,
+        drilldown=meetings_held_records,
+        params={"committee": str, "bureau": bool},
+        series=lambda periods, **params: [meetings_held(s, e, **params) for s, e in periods],
+        description="Meetings of the committee (code, default T-CY; with bureau=true its Bureau's too) whose event "
+        "was held and began in the period. Events not numbered as meetings are not counted.",
+    )
+)
+
+
+# --- participants in meetings -----------------------------------------------------------------------------------
+
+
+def _check_measure(measure: str) -> None:
+    if measure not in MEASURES:
+        raise MetricError(f"Unknown measure {measure!r} (known: {', '.join(MEASURES)}).")
+
+
+def _meeting_events(code: str, bureau: bool):
+    return Event.objects.filter(meeting__in=_meetings(code, bureau)).exclude(status=Status.CANCELLED)
+
+
+def _attendance_rows(code: str, bureau: bool) -> list[tuple]:
+    """(first day, event, person counted, country) of every participation in the meetings; one query a reading."""
+    return memo(
+        ("committees.attendance_rows", code, bureau),
+        lambda: list(
+            participations(_meeting_events(code, bureau))
+            .annotate(key=PERSON_KEY)
+            .values_list("event__starts_on", "event_id", "key", "country_id")
+            .order_by()
+        ),
+    )
+
+
+def meeting_participants(start, end, *, committee=DEFAULT_COMMITTEE, bureau=False, measure="participations") -> int:
+    _check_measure(measure)
+    rows = [row for row in _attendance_rows(committee, bureau) if start <= row[0] <= end]
+    if measure == "participations":
+        return len(rows)
+    if measure == "people":
+        return len({person for _day, _event, person, _country in rows})
+    return len({(event, country) for _day, event, _person, country in rows if country})
+
+
+@dataclass(frozen=True)
+class MeetingDelegation:
+    """The delegation of one State at one meeting, as the attendance shows it (a drill-down record)."""
+
+    pk: str  # "<meeting>-<country>"
+    meeting: Meeting
+    country: Country
+
+    def __str__(self):
+        return f"{self.country.name} – {self.meeting}"
+
+
+def meeting_participants_records(start, end, *, committee=DEFAULT_COMMITTEE, bureau=False, measure="participations"):
+    _check_measure(measure)
+    rows = participations(_meeting_events(committee, bureau).between(start, end))
+    if measure == "participations":
+        return rows.select_related("person", "event", "country").order_by("event__starts_on", "event_id", "pk")
+    if measure == "people":
+        keys = rows.annotate(key=PERSON_KEY).values("key")
+        return Person.objects.filter(pk__in=keys).order_by("last_name", "first_name", "pk")
+    pairs = set(rows.filter(country__isnull=False).values_list("event_id", "country_id"))
+    meetings = {m.event_id: m for m in Meeting.objects.filter(event_id__in={e for e, _c in pairs})
+                .select_related("committee", "event")}  # fmt: skip
+    countries = Country.objects.in_bulk({c for _e, c in pairs})
+    found = [MeetingDelegation(f"{meetings[e].pk}-{c}", meetings[e], countries[c]) for e, c in pairs if e in meetings]
+    return sorted(found, key=lambda d: (d.meeting.event.starts_on, d.meeting.pk, d.country.name))
+
+
+registry.register(
+    Metric(
+        key="committees.meeting_participants",
+        title="Participants in committee meetings",
+        value=meeting_participants,
+        drilldown=meeting_participants_records,
+        params={"committee": str, "bureau": bool, "measure": str},
+        series=lambda periods, **params: [meeting_participants(s, e, **params) for s, e in periods],
+        description="Attendance at the meetings of the committee (default T-CY; with bureau=true its Bureau's too) "
+        "that began in the period, as events count it (approved registrations with attendance): measure "
+        "participations (one per person and meeting), people (distinct), or delegations (distinct pairs of meeting "
+        "and State represented).",
+    )
+)
+
+
+# --- States funded --------------------------------------------------------------------------------------------
+
+
+def _funded(code: str) -> list[tuple[datetime.date, int]]:
+    """(first day of the event, country) of every funded participation; read once per reading."""
+
+    def load():
+        committee = Committee.objects.select_related("treaty").filter(code=code).first()
+        if committee is None:
+            raise MetricError(f"No committee {code!r}.")
+        return [(row.starts_on, row.country) for row in funded_participations(committee)]
+
+    return memo(("committees.funded", code), load)
+
+
+def funded_states(start, end, *, committee: str = DEFAULT_COMMITTEE) -> int:
+    return len({country for day, country in _funded(committee) if start <= day <= end})
+
+
+def funded_states_records(start, end, *, committee: str = DEFAULT_COMMITTEE):
+    ids = {country for day, country in _funded(committee) if start <= day <= end}
+    return Country.objects.filter(pk__in=ids).order_by("name")
+
+
+registry.register(
+    Metric(
+        key="committees.funded_states",
+        title="States whose delegates were funded",
+        value=funded_states,
+        drilldown=funded_states_records,
+        params={"committee": str},
+        series=lambda periods, **params: [funded_states(s, e, **params) for s, e in periods],
+        description="Distinct States whose delegates' participation the programme funded (travel eligible and not "
+        "refused, registration not declined or cancelled) at events that began in the period: T-CY meetings, and "
+        "other fora for States that were Parties on the event's first day.",
     )
 )

@@ -1,5 +1,162 @@
-"""Committee API: meetings (to be built)."""
+"""Committee API: the meetings of the T-CY and its Bureau, their agenda with decisions and documents.
 
-from ninja import Router
+Meetings whose event is public are open to everyone; readers of the committee's workspace (a bearer token or the
+workspace session) see every meeting. Documents of the register that are restricted are listed only to roles that
+read restricted documents. Adding an agenda item needs a bearer token of staff who keep the committee; the input is
+validated by the workspace's form and the service does the work."""
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import paginate
+from pydantic import Field
+
+from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.committees.forms.meetings import AgendaItemForm
+from octopus.committees.models import AgendaItem, Document, Meeting
+from octopus.committees.services import meetings as services
+from octopus.events.models import Kind, Status
 
 router = Router(tags=["committee"])
+
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
+Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
+MEETING_KINDS = (Kind.TCY_PLENARY, Kind.TCY_BUREAU)
+
+
+class MeetingOut(Schema):
+    id: int
+    committee: str = Field(validation_alias="committee.code", description="T-CY, or T-CY Bureau.")
+    number: int | None
+    name: str = Field(description="e.g. T-CY 16")
+    event: str = Field(validation_alias="event.slug", description="Slug of the event (events API).")
+    title: str = Field(validation_alias="event.title")
+    kind: Kind = Field(validation_alias="event.kind")
+    status: Status = Field(validation_alias="event.status")
+    starts_on: datetime.date = Field(validation_alias="event.starts_on")
+    ends_on: datetime.date = Field(validation_alias="event.ends_on")
+    place: str = Field(validation_alias="event.place")
+
+    @staticmethod
+    def resolve_name(meeting) -> str:
+        return str(meeting)
+
+
+class DocumentRefOut(Schema):
+    id: int
+    symbol: str
+    title: str
+    type: str
+    status: str
+
+
+class AgendaItemOut(Schema):
+    id: int
+    order: int
+    number: str
+    title: str
+    decision: str
+    report: str = Field(description="What the abridged meeting report says of the item.")
+    documents: list[DocumentRefOut]
+
+    @staticmethod
+    def resolve_documents(item) -> list:
+        # The meeting's reader gets only the documents they may see (`shown_documents`); a new item has none.
+        return item.shown_documents if hasattr(item, "shown_documents") else list(item.documents.all())
+
+
+class MeetingDetailOut(MeetingOut):
+    agenda: list[AgendaItemOut]
+
+    @staticmethod
+    def resolve_agenda(meeting) -> list:
+        return meeting.shown_agenda
+
+
+class AgendaItemIn(Schema):
+    order: int | None = Field(default=None, ge=1, le=999, description="Position; empty: at the end.")
+    number: Annotated[str, Field(max_length=10, pattern=r"^[^\x00]*$")]
+    title: Line
+    decision: Text = ""
+    report: Text = ""
+
+
+def _viewer(request):
+    """Whoever sends a valid bearer token or workspace session, else the anonymous public."""
+    return token_auth(request) or request.user
+
+
+def _meetings_for(user):
+    meetings = Meeting.objects.filter(event__kind__in=MEETING_KINDS).select_related("committee", "event__country")
+    if user.has_perm("committees.view_committee"):
+        return meetings
+    return meetings.filter(event__is_public=True).exclude(event__status=Status.CANCELLED)
+
+
+@router.get(
+    "/committee/meetings",
+    response=list[MeetingOut],
+    auth=None,
+    summary="Meetings of the T-CY and its Bureau",
+    description="In the order they were held. Meetings of public events for everyone; every meeting for readers of "
+    "the committee's workspace.",
+)
+@paginate(Pagination, page_size=100)
+def list_meetings(
+    request,
+    kind: Kind | None = None,
+    year: Annotated[int | None, Field(ge=1900, le=2200, description="Meetings that start in this year.")] = None,
+):
+    meetings = _meetings_for(_viewer(request)).order_by("event__starts_on", "pk")
+    if kind:
+        meetings = meetings.filter(event__kind=kind)
+    if year is not None:
+        meetings = meetings.filter(event__starts_on__year=year)
+    return meetings
+
+
+def _documents_for(user):
+    documents = Document.objects.order_by("symbol", "title")
+    return documents if user.has_perm("committees.view_restricted_documents") else documents.public()
+
+
+@router.get(
+    "/committee/meetings/{meeting_id}",
+    response=MeetingDetailOut,
+    auth=None,
+    summary="One meeting with its agenda",
+    description="Each agenda item with its decision, abridged report and the documents attached (restricted ones "
+    "only for roles that read them).",
+)
+def get_meeting(request, meeting_id: Path[Id]):
+    viewer = _viewer(request)
+    meeting = get_object_or_404(_meetings_for(viewer), pk=meeting_id)
+    shown = Prefetch("documents", queryset=_documents_for(viewer), to_attr="shown_documents")
+    meeting.shown_agenda = list(meeting.agenda.prefetch_related(shown).order_by("order"))
+    return meeting
+
+
+@router.post(
+    "/committee/meetings/{meeting_id}/agenda",
+    response={201: AgendaItemOut},
+    auth=token_auth,
+    summary="Add an agenda item",
+    description="At the end, or at `order` with the items from there moving down.",
+)
+def add_agenda_item(request, meeting_id: Path[Id], payload: AgendaItemIn):
+    if not request.auth.has_perm("committees.manage_committee"):
+        raise PermissionDenied(_("Your role does not allow changing the committee."))
+    meeting = get_object_or_404(Meeting, pk=meeting_id, event__kind__in=MEETING_KINDS)
+    form = AgendaItemForm(data={key: "" if value is None else value for key, value in payload.dict().items()})
+    if not form.is_valid():
+        raise form_errors(form)
+    item = services.add_agenda_item(meeting, order=form.cleaned_data["order"], user=request.auth,
+                                    **form.service_fields())  # fmt: skip
+    return Reply(201, AgendaItem.objects.prefetch_related("documents").get(pk=item.pk))

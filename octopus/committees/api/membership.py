@@ -1,5 +1,153 @@
-"""Committee API: membership (to be built)."""
+"""Committee API: membership of the T-CY at any date (public) and observer admissions (a bearer token of staff who
+keep the committee). Writes are validated by the workspace's form and done by the service, as on the pages."""
 
-from ninja import Router
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja import Status as Reply
+from pydantic import Field
+
+from octopus.accounts.api import form_errors, token_auth
+from octopus.committees.forms.membership import AdmissionForm
+from octopus.committees.models import Committee, ObserverAdmission
+from octopus.committees.queries.membership import membership_at
+from octopus.committees.services import membership as services
+from octopus.countries.models import Country
 
 router = Router(tags=["committee"])
+
+ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
+Id = Annotated[int, Field(ge=1, le=2**62)]
+TCY = "T-CY"
+
+
+class MemberOut(Schema):
+    iso2: str
+    name: str
+    since: datetime.date | None = Field(description="The day the Convention entered into force for the State.")
+
+
+class ObserverStateOut(Schema):
+    iso2: str
+    name: str
+    reasons: list[str] = Field(description="Why it observes: invited, signatory, ratified not yet in force, admitted.")
+    since: datetime.date | None
+    admission: int | None = Field(description="Id of the admission, when the committee admitted it.")
+
+
+class ObserverOrganisationOut(Schema):
+    id: int
+    name: str
+    since: datetime.date
+    decision: str
+    admission: int
+
+
+class MembershipOut(Schema):
+    committee: str
+    at: datetime.date
+    counts: dict[str, int]
+    members: list[MemberOut]
+    observer_states: list[ObserverStateOut]
+    observer_organisations: list[ObserverOrganisationOut]
+
+
+class AdmissionIn(Schema):
+    country: ISO2 | None = Field(default=None, description="A State (or give an organisation).")
+    organisation: Id | None = Field(default=None, description="Id of an international organisation.")
+    admitted_on: datetime.date
+    decision: Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")] = ""
+
+
+class AdmissionOut(Schema):
+    id: int
+    country: str | None
+    organisation: int | None = Field(validation_alias="organisation_id")
+    admitted_on: datetime.date
+    ended_on: datetime.date | None
+    decision: str
+
+    @staticmethod
+    def resolve_country(admission) -> str | None:
+        return admission.country.iso2 if admission.country_id else None
+
+
+def _committee() -> Committee:
+    return get_object_or_404(Committee.objects.select_related("treaty"), code=TCY)
+
+
+@router.get(
+    "/committee/members",
+    response=MembershipOut,
+    auth=None,
+    summary="Members and observers of the T-CY on a day",
+    description="Members are the Parties (from the entry into force); observer States are invited, signatories, "
+    "ratified not yet in force, or admitted; observer organisations are admitted. Public.",
+)
+def members(request, at: datetime.date | None = None):
+    committee = _committee()
+    membership = membership_at(committee, at or timezone.localdate())
+    return {
+        "committee": committee.code,
+        "at": membership.at,
+        "counts": membership.counts,
+        "members": [
+            {"iso2": r.country.iso2, "name": r.country.name, "since": r.since} for r in membership.member_rows()
+        ],
+        "observer_states": [
+            {
+                "iso2": r.country.iso2,
+                "name": r.country.name,
+                "reasons": r.reasons,
+                "since": r.since,
+                "admission": r.admission.pk if r.admission else None,
+            }
+            for r in membership.observer_state_rows()
+        ],  # fmt: skip
+        "observer_organisations": [
+            {
+                "id": r.organisation.pk,
+                "name": r.organisation.name,
+                "since": r.since,
+                "decision": r.admission.decision,
+                "admission": r.admission.pk,
+            }
+            for r in membership.organisation_rows()
+        ],  # fmt: skip
+    }
+
+
+@router.post(
+    "/committee/admissions",
+    response={201: AdmissionOut},
+    auth=token_auth,
+    summary="Admit an observer",
+    description="A State (by ISO code) or an international organisation (by id) from a day; a Party, or an "
+    "observer already admitted, is refused (422).",
+)
+def admit(request, payload: AdmissionIn):
+    if not request.auth.has_perm("committees.manage_committee"):
+        raise PermissionDenied(_("Your role does not allow changing the committee."))
+    data = payload.dict()
+    country = None
+    if data["country"]:
+        country = Country.objects.filter(iso2=data["country"].upper()).first()
+        if country is None:
+            raise form_errors({"country": [_("No country with the ISO code “%(code)s”.") % {"code": data["country"]}]})
+    form = AdmissionForm(data={
+        "country": country.pk if country else "", "organisation": data["organisation"] or "",
+        "admitted_on": data["admitted_on"].isoformat(), "decision": data["decision"],
+    })  # fmt: skip
+    if not form.is_valid():
+        raise form_errors(form)
+    cleaned = form.cleaned_data
+    admission = services.admit_observer(
+        _committee(), admitted_on=cleaned["admitted_on"], country=cleaned["country"],
+        organisation=cleaned["organisation"], decision=cleaned["decision"], user=request.auth,
+    )  # fmt: skip
+    return Reply(201, ObserverAdmission.objects.select_related("country").get(pk=admission.pk))

@@ -1,18 +1,28 @@
-"""The write path of the document register (DESIGN.md §7.3): entries, corrections and status changes, audited."""
+"""The write path of the document register (DESIGN.md §7.3): entries, corrections and status changes, the files of
+its language versions and the translations the programme pays for; all audited."""
 
 import datetime
+import os
+import re
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import STALE, ConflictError, DomainError, locked_for_update, log_action, snapshot
 from octopus.committees.models import (
     DOCUMENT_TRANSITIONS,
     Committee,
     Document,
     DocumentStatus,
+    Language,
+    LanguageVersion,
     Meeting,
+    TranslationStatus,
 )
+from octopus.surveys.models import FileType
+from octopus.surveys.services import detect_file_type
 
 DOCUMENT_FIELDS = (
     "symbol", "title", "type", "number", "status", "adopted_on", "adopted_at", "adopted_at_plenary",
@@ -27,6 +37,13 @@ def _check_document(document: Document) -> None:
         raise DomainError(_("Say how it was adopted: at which meeting, or by written procedure."))
     if document.adopted_on and document.adopted_at_id and document.adopted_at.event.starts_on > document.adopted_on:
         raise DomainError(_("The adoption date is before the meeting that adopted it."))
+    # The database refuses these too, but with an error nobody could read.
+    others = Document.objects.filter(committee=document.committee_id).exclude(pk=document.pk)
+    if document.symbol and others.filter(symbol=document.symbol).exists():
+        raise DomainError(_("%(symbol)s is already in the register.") % {"symbol": document.symbol})
+    if document.number is not None and others.filter(type=document.type, number=document.number).exists():
+        raise DomainError(_("%(type)s #%(number)s is already in the register.") % {
+            "type": document.get_type_display(), "number": document.number})  # fmt: skip
 
 
 @transaction.atomic
@@ -37,8 +54,6 @@ def record_document(committee: Committee, *, user, is_sample: bool = False, **fi
         raise DomainError(_("Unknown fields for a document: %s.") % ", ".join(sorted(unknown)))
     document = Document(committee=committee, changed_by=user, is_sample=is_sample, **fields)
     _check_document(document)
-    if document.symbol and Document.objects.filter(committee=committee, symbol=document.symbol).exists():
-        raise DomainError(_("%(symbol)s is already in the register.") % {"symbol": document.symbol})
     document.save()
     log_action(document, "committees.document.recorded", user=user, after=snapshot(document))
     return document
@@ -93,3 +108,176 @@ def change_document_status(
     current.save()
     log_action(current, f"committees.document.{to}", user=user, before=before, after=snapshot(current))
     return current
+
+
+# --- language versions and their files ---------------------------------------------------------------------------
+
+# A document is issued as PDF or Word; its type is judged by the content, never by the name the uploader gave.
+DOCUMENT_FILE_TYPES = (FileType.PDF, FileType.DOCX)
+MAX_DOCUMENT_FILE_SIZE = 20 * 1024 * 1024
+UNCHANGED = object()  # a keyword not given: the field keeps its value (None clears a deadline or a word count)
+
+TRANSLATION_TRANSITIONS = {
+    TranslationStatus.REQUESTED: {
+        TranslationStatus.IN_PROGRESS,
+        TranslationStatus.DELIVERED,
+        TranslationStatus.CANCELLED,
+    },
+    TranslationStatus.IN_PROGRESS: {TranslationStatus.DELIVERED, TranslationStatus.CANCELLED},
+    TranslationStatus.DELIVERED: set(),
+    TranslationStatus.CANCELLED: {TranslationStatus.REQUESTED},
+}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_document_file(upload) -> str:
+    """The FileType of an uploaded document file, judged by its content; DomainError saying why it is refused."""
+    if upload.size > MAX_DOCUMENT_FILE_SIZE:
+        raise DomainError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": _megabytes(upload.size), "limit": _megabytes(MAX_DOCUMENT_FILE_SIZE)}
+        )
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."))
+    upload.seek(0)
+    found = detect_file_type(upload.read(16), upload)
+    upload.seek(0)
+    if found not in DOCUMENT_FILE_TYPES:
+        raise DomainError(
+            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
+              "those.")
+        )  # fmt: skip
+    return found
+
+
+def _check_language(language: str) -> None:
+    if language not in Language.values:
+        raise DomainError(_("A document is issued in English or French; “%(code)s” is neither.") % {"code": language})
+
+
+def _clean_file_name(name: str) -> str:
+    """The name the uploader gave, for display only (the stored name is random): no folders, no control characters."""
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "document"
+
+
+@transaction.atomic
+def upload_language_version(
+    document: Document, *, language: str, upload, user, version: int | None = None
+) -> LanguageVersion:
+    """Store the document's file in `language` (the original when the language had no version yet, else the
+    file of the version there is, e.g. a delivered translation). Refused when the type, by content, is not PDF or
+    DOCX, when the file is over the size limit, or when `version` (of the language version read) is stale. A
+    replaced file is deleted once the change is committed."""
+    _check_language(language)
+    file_type = check_document_file(upload)
+    Document.objects.select_for_update().get(pk=document.pk)  # one upload at a time per document
+    row = LanguageVersion.objects.filter(document=document, language=language).first()
+    if row is None:
+        if version is not None:
+            raise ConflictError(STALE)  # the caller read a version that someone removed meanwhile
+        row = LanguageVersion(document=document, language=language, translation_status=TranslationStatus.ORIGINAL)
+        before = None
+    else:
+        row = locked_for_update(LanguageVersion, row.pk, version)
+        before = snapshot(row)
+        row.version += 1
+    old_name = row.file.name if row.file else ""
+    row.file_type = file_type  # document_file_path names the stored file by it
+    row.file.save("upload", upload, save=False)
+    row.file_name = _clean_file_name(getattr(upload, "name", ""))
+    row.file_size = upload.size
+    row.uploaded_at = timezone.now()
+    row.uploaded_by = user if getattr(user, "is_authenticated", False) else None
+    row.save()
+    if old_name:
+        storage = row.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    log_action(row, "committees.language_version.uploaded", user=user, before=before, after=snapshot(row))
+    return row
+
+
+def _check_translation_figures(word_count, cost) -> None:
+    if word_count is not None and word_count is not UNCHANGED and word_count < 1:
+        raise DomainError(_("The number of words is at least 1."))
+    if cost is not None and cost is not UNCHANGED and Decimal(cost) < 0:
+        raise DomainError(_("A cost cannot be negative."))
+
+
+@transaction.atomic
+def request_translation(
+    document: Document, *, language: str, word_count: int | None, deadline: datetime.date | None, cost, user
+) -> LanguageVersion:
+    """Ask for the document in `language`: its language version becomes a translation requested, with the words,
+    deadline and cost the programme pays for. Refused for a withdrawn document, for the language of an original,
+    for a translation already under way or delivered, and when there is no version in another language to
+    translate from."""
+    _check_language(language)
+    _check_translation_figures(word_count, cost)
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    if current.status == DocumentStatus.WITHDRAWN:
+        raise DomainError(_("This document is withdrawn; it is not translated any more."))
+    versions = {row.language: row for row in LanguageVersion.objects.filter(document=current)}
+    row = versions.get(language)
+    if row is None and not versions:
+        raise DomainError(_("Record the original first: a translation is made from a version in another language."))
+    if row is None:
+        row, before = LanguageVersion(document=current, language=language), None
+    else:
+        row = locked_for_update(LanguageVersion, row.pk, None)
+        if row.translation_status == TranslationStatus.ORIGINAL:
+            raise DomainError(_("The %(language)s version is the original; it is not translated.") % {
+                "language": row.get_language_display()})  # fmt: skip
+        if row.translation_status in (TranslationStatus.IN_PROGRESS, TranslationStatus.DELIVERED):
+            raise DomainError(_("The %(language)s translation is already %(status)s.") % {
+                "language": row.get_language_display(),
+                "status": row.get_translation_status_display().lower()})  # fmt: skip
+        before = snapshot(row)
+        row.version += 1
+    row.translation_status = TranslationStatus.REQUESTED
+    row.word_count, row.deadline, row.cost = word_count, deadline, Decimal(cost or 0)
+    row.save()
+    log_action(row, "committees.translation.requested", user=user, before=before, after=snapshot(row))
+    return row
+
+
+@transaction.atomic
+def update_translation(
+    version_row: LanguageVersion,
+    *,
+    user,
+    version: int | None,
+    status: str = UNCHANGED,
+    word_count=UNCHANGED,
+    deadline=UNCHANGED,
+    cost=UNCHANGED,
+) -> LanguageVersion:
+    """Move a translation request along requested → in progress → delivered (or cancelled; a cancelled one may be
+    requested again) and correct its words, deadline or cost. Refused for an original, for a move the request
+    cannot make, and when `version` is stale."""
+    _check_translation_figures(word_count, cost)
+    row = locked_for_update(LanguageVersion, version_row.pk, version)
+    if row.translation_status == TranslationStatus.ORIGINAL:
+        raise DomainError(_("This is the original, not a translation."))
+    changed_status = status is not UNCHANGED and status != row.translation_status
+    if changed_status and status not in TRANSLATION_TRANSITIONS.get(row.translation_status, set()):
+        to = TranslationStatus(status).label if status in TranslationStatus.values else status
+        raise DomainError(_("A translation that is %(from)s cannot become %(to)s.") % {
+            "from": row.get_translation_status_display().lower(), "to": str(to).lower()})  # fmt: skip
+    before = snapshot(row)
+    if status is not UNCHANGED:
+        row.translation_status = status
+    if word_count is not UNCHANGED:
+        row.word_count = word_count
+    if deadline is not UNCHANGED:
+        row.deadline = deadline
+    if cost is not UNCHANGED:
+        row.cost = Decimal(cost or 0)
+    row.version += 1
+    row.save()
+    verb = row.translation_status if changed_status else "updated"
+    log_action(row, f"committees.translation.{verb}", user=user, before=before, after=snapshot(row))
+    return row

@@ -50,6 +50,31 @@ def test_a_state_that_ratifies_mid_round_is_an_observer_until_the_treaty_is_in_f
 
     assert (names(before.members), names(before.observer_states)) == (["AM"], ["FR", "GE"])
     assert (names(after.members), names(after.observer_states)) == (["AM", "FR"], ["GE"])
+    # Why each observes, and since when; members since the entry into force.
+    assert [(r.country.iso2, r.reasons, r.since) for r in before.observer_state_rows()] == [
+        ("FR", ["Ratified or acceded, not yet in force"], D(2016, 3, 1)),
+        ("GE", ["Invited to accede"], D(2015, 6, 1)),
+    ]
+    assert [(r.country.iso2, r.since) for r in after.member_rows()] == [("AM", D(2014, 1, 1)), ("FR", D(2016, 7, 1))]
+    assert names(membership_at(committee, D(2015, 3, 1)).observer_states) == ["FR"]  # signatory only, then
+
+
+def test_a_party_needs_no_admission_and_an_observer_is_admitted_once(committee, staff):
+    with pytest.raises(DomainError, match="is a Party on 2016-07-01, hence a member"):
+        membership.admit_observer(committee, country=Country.objects.get(iso2="FR"), admitted_on=D(2016, 7, 1),
+                                  user=staff)  # fmt: skip
+    japan = Country.objects.get(iso2="JP")
+    membership.admit_observer(committee, country=japan, admitted_on=D(2016, 1, 1), user=staff, decision="TEST 3")
+    with pytest.raises(DomainError, match="Japan is already an observer"):
+        membership.admit_observer(committee, country=japan, admitted_on=D(2017, 1, 1), user=staff)
+
+    rows = membership_at(committee, D(2016, 2, 1)).observer_state_rows()
+    assert [(r.country.iso2, r.reasons, r.since, r.admission.decision if r.admission else "") for r in rows] == [
+        ("FR", ["Signatory"], D(2015, 1, 10), ""),
+        ("GE", ["Invited to accede"], D(2015, 6, 1), ""),
+        ("JP", ["Admitted"], D(2016, 1, 1), "TEST 3"),
+    ]
+    assert AuditEntry.objects.filter(action="committees.observer.admitted").count() == 1
 
 
 def test_an_admitted_observer_counts_from_its_admission_to_its_end(committee, staff, django_assert_num_queries):
@@ -58,7 +83,7 @@ def test_an_admitted_observer_counts_from_its_admission_to_its_end(committee, st
     membership.admit_observer(committee, country=Country.objects.get(iso2="JP"), admitted_on=D(2016, 1, 1), user=staff)
     membership.end_admission(admission, ended_on=D(2017, 12, 31), user=staff)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         during = membership_at(committee, D(2017, 6, 1))
 
     assert during.counts == {"members": 2, "observer_states": 2, "observer_organisations": 1}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from octopus.accounts.models import Membership, Role, User
+from octopus.sample.committees import load_sample_committee
 from octopus.sample.events import load_sample_events
 from octopus.sample.programme import load_sample_programme
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
                 "Sample events loaded: generated participants at the Octopus conferences of 2016, 2018 and 2019 and "
                 "{events} sample events; {registrations} registrations, {attendance} attendance rows (all flagged "
                 "as sample data).".format(**events)
+            )
+        committee = load_sample_committee(staff=User.objects.get(email=SAMPLE_ACCOUNTS[3][0]))
+        if committee:
+            self.stdout.write(
+                "Sample T-CY records loaded: plenary and assessment round {round} with {replies} replies (flagged as "
+                "sample data).".format(**committee)
             )
         self.stdout.write(
             f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)

@@ -1,0 +1,1 @@
+"""Committee forms, by area, like the views."""

@@ -1,0 +1,416 @@
+"""Every page of the document register (`octopus.committees.views.documents.urlpatterns`) and every API route under
+/api/v1/committee/documents × every kind of visitor (`octopus.conftest.VISITORS`).
+
+Everyone reads the public register, its public documents and their files. A restricted document, its page, its
+file and its API record exist only for those who read restricted documents (staff, the finance officer, focal
+points): a 404 for the public, donors and users without a role. The workspace is read by the same roles and kept by
+staff; a translation request's status and cost are kept by staff and the finance officer. A refused page sends the
+anonymous to sign in and is a 403 for everyone else; a refused API call is a problem 401 or 403. Whatever is refused
+changes nothing; every allowed write takes effect and is audited under the acting user.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import URLResolver, get_resolver, reverse
+
+from octopus.accounts.models import AuditEntry, Role, User
+from octopus.committees.models import Document, LanguageVersion
+from octopus.committees.services import documents
+from octopus.committees.tests.test_documents import pdf_bytes, upload, with_original
+from octopus.committees.views.documents import urlpatterns
+from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, bearer_for, make_user
+
+EVERYONE = frozenset(VISITORS)
+STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
+READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}  # committees.view_committee
+RESTRICTED_READERS = READERS  # committees.view_restricted_documents
+LANGUAGE_SERVICES = STAFF | {Role.FINANCE_OFFICER.value}
+
+PREFIXES = ("t-cy/documents/", "workspace/t-cy/documents/", "workspace/t-cy/translations/")
+API_PREFIX = "/api/v1/committee/documents"
+
+PAGES = {
+    # Public.
+    "tcy_documents": PageAccess(read=EVERYONE, write=None),
+    "tcy_documents_csv": PageAccess(read=EVERYONE, write=None),
+    "tcy_document": PageAccess(read=EVERYONE, write=None),  # a restricted one: RESTRICTED_READERS, else 404
+    "tcy_document_file": PageAccess(read=EVERYONE, write=None),  # idem
+    # The workspace.
+    "tcy_register": PageAccess(read=READERS, write=None),
+    "tcy_register_export": PageAccess(read=READERS, write=None),
+    "tcy_document_create": PageAccess(read=STAFF, write=STAFF),
+    "tcy_document_manage": PageAccess(read=READERS, write=None),
+    "tcy_document_edit": PageAccess(read=STAFF, write=STAFF),
+    "tcy_document_status": PageAccess(read=STAFF, write=STAFF),
+    "tcy_document_upload": PageAccess(read=STAFF, write=STAFF),
+    "tcy_translation_request": PageAccess(read=STAFF, write=STAFF),
+    "tcy_translations": PageAccess(read=READERS, write=None),
+    "tcy_translations_export": PageAccess(read=READERS, write=None),
+    "tcy_translation": PageAccess(read=LANGUAGE_SERVICES, write=LANGUAGE_SERVICES),
+}
+
+API_ROUTES = {
+    f"GET {API_PREFIX}": EVERYONE,
+    f"GET {API_PREFIX}/{{document_id}}": EVERYONE,  # a restricted one: RESTRICTED_READERS, else 404
+    f"POST {API_PREFIX}": STAFF,
+    f"PUT {API_PREFIX}/{{document_id}}": STAFF,
+    f"POST {API_PREFIX}/{{document_id}}/status": STAFF,
+}
+
+
+def served_pages() -> set[str]:
+    names = set()
+
+    def walk(resolver, prefix):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry, route)
+            elif route.startswith(PREFIXES):
+                names.add(entry.name or route)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_the_pages_tested_are_the_pages_served():
+    assert {pattern.name for pattern in urlpatterns} == set(PAGES)
+    assert served_pages() == set(PAGES)  # and no other module serves a page under the register's addresses
+
+
+def test_the_api_routes_tested_are_the_api_routes_served():
+    from octopus.api import api
+
+    served = {
+        f"{method.upper()} {path}"
+        for path, operations in api.get_openapi_schema()["paths"].items()
+        if path.startswith(API_PREFIX)
+        for method in operations
+    }
+    assert served == set(API_ROUTES)
+
+
+# Arrange: the register as the visitor finds it, kept by someone else.
+
+
+@dataclass
+class World:
+    user: User | None
+    public: Document  # a public draft report with its English PDF and a French translation requested
+    restricted: Document  # a restricted working document with its English PDF
+    translation: LanguageVersion  # the French translation of `public`, requested
+
+
+@pytest.fixture
+def world(db, visitor) -> World:
+    builder = User.objects.create_user(email="register-keeper@example.org", password="a-long-test-password")
+    public, _ = with_original(builder, symbol="T-CY(2099)1", title="Public report")
+    restricted, _ = with_original(builder, symbol="T-CY(2099)2", title="Restricted compilation", is_public=False)
+    translation = documents.request_translation(
+        public, language="fr", word_count=800, deadline=None, cost=Decimal("120"), user=builder
+    )
+    return World(user=make_user(visitor), public=public, restricted=restricted, translation=translation)
+
+
+@pytest.fixture
+def visitor_client(client, world):
+    if world.user:
+        client.force_login(world.user)
+    return client
+
+
+def database_state() -> dict:
+    """What a refused write must leave as it was: the register, its language versions, their files, the audit log."""
+    media = Path(settings.MEDIA_ROOT)
+    return {
+        "documents": list(Document.objects.order_by("pk").values()),
+        "versions": list(LanguageVersion.objects.order_by("pk").values()),
+        "files": sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else [],
+        "audit_entries": AuditEntry.objects.count(),
+    }
+
+
+def page_args(name: str, w: World) -> list:
+    return {
+        "tcy_documents": [],
+        "tcy_documents_csv": [],
+        "tcy_register": [],
+        "tcy_document_create": [],
+        "tcy_translations": [],
+        "tcy_document_file": [w.public.pk, "en"],
+        "tcy_document_upload": [w.public.pk, "en"],
+        "tcy_translation_request": [w.restricted.pk, "fr"],
+        "tcy_register_export": ["xlsx"],
+        "tcy_translations_export": ["csv"],
+        "tcy_translation": [w.translation.pk],
+    }.get(name, [w.public.pk])
+
+
+def page_path(name: str, world: World) -> str:
+    return reverse(name, args=page_args(name, world))
+
+
+# Pages: reading.
+
+
+@pytest.mark.parametrize(
+    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.read is not None for v in VISITORS]
+)
+def test_page_read(visitor_client, world, route, visitor):
+    path = page_path(route, world)
+    before = database_state()
+
+    response = visitor_client.get(path)
+
+    if visitor in PAGES[route].read:
+        assert response.status_code == 200
+    else:
+        assert_page_refused(response, visitor, path)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("route", ["tcy_document", "tcy_document_file"])
+def test_a_restricted_document_exists_only_for_those_who_read_restricted_documents(
+    visitor_client, world, route, visitor
+):
+    args = [world.restricted.pk] + (["en"] if route == "tcy_document_file" else [])
+
+    response = visitor_client.get(reverse(route, args=args))
+
+    assert response.status_code == (200 if visitor in RESTRICTED_READERS else 404)
+
+
+@pytest.mark.parametrize(
+    ("route", "visitor"),
+    [(n, v) for n, access in PAGES.items() if access.write is None for v in ("anonymous",)],
+)
+def test_read_only_pages_take_no_post(visitor_client, world, route, visitor):
+    before = database_state()
+
+    response = visitor_client.post(page_path(route, world), {})
+
+    assert response.status_code == 405
+    assert database_state() == before
+
+
+# Pages: writing. Each write: what it sends, and what it must have done when allowed.
+
+
+def audited(world: World, action: str, obj) -> None:
+    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
+    assert entry is not None, action
+    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
+
+
+def redirected_to(response, name: str, *args) -> None:
+    assert response.status_code == 302, response.content[:2000]
+    assert response.url == reverse(name, args=args)
+
+
+def create_form(w):
+    return {"symbol": "T-CY(2099)9", "title": "New opinion", "type": "opinion", "is_public": "on"}
+
+
+def created(world, response):
+    document = Document.objects.get(symbol="T-CY(2099)9")
+    redirected_to(response, "tcy_document_manage", document.pk)
+    assert (document.title, document.status) == ("New opinion", "draft")
+    audited(world, "committees.document.recorded", document)
+
+
+def edit_form(w):
+    return {"symbol": w.public.symbol, "title": "Corrected report", "type": w.public.type, "is_public": "on",
+            "source": "", "version": w.public.version}  # fmt: skip
+
+
+def edited(world, response):
+    redirected_to(response, "tcy_document_manage", world.public.pk)
+    document = Document.objects.get(pk=world.public.pk)
+    assert (document.title, document.version) == ("Corrected report", 2)
+    audited(world, "committees.document.corrected", document)
+
+
+def status_form(w):
+    return {"to": "consultation", "version": w.public.version}
+
+
+def status_changed(world, response):
+    redirected_to(response, "tcy_document_manage", world.public.pk)
+    assert Document.objects.get(pk=world.public.pk).status == "consultation"
+    audited(world, "committees.document.consultation", world.public)
+
+
+def upload_form(w):
+    return {"file": upload("second.pdf", pdf_bytes("second")), "version": 1}
+
+
+def uploaded(world, response):
+    redirected_to(response, "tcy_document_manage", world.public.pk)
+    row = LanguageVersion.objects.get(document=world.public, language="en")
+    assert (row.file_name, row.version, row.uploaded_by) == ("second.pdf", 2, world.user)
+    audited(world, "committees.language_version.uploaded", row)
+
+
+def translation_form(w):
+    return {"word_count": "400", "deadline": "2099-05-01", "cost": "60.00"}
+
+
+def translation_requested(world, response):
+    redirected_to(response, "tcy_document_manage", world.restricted.pk)
+    row = LanguageVersion.objects.get(document=world.restricted, language="fr")
+    assert (row.translation_status, row.word_count, row.cost) == ("requested", 400, Decimal("60.00"))
+    audited(world, "committees.translation.requested", row)
+
+
+def translation_edit_form(w):
+    return {"status": "in_progress", "word_count": "800", "cost": "125.00", "version": w.translation.version}
+
+
+def translation_kept(world, response):
+    redirected_to(response, "tcy_translations")
+    row = LanguageVersion.objects.get(pk=world.translation.pk)
+    assert (row.translation_status, row.cost) == ("in_progress", Decimal("125.00"))
+    audited(world, "committees.translation.in_progress", row)
+
+
+PAGE_WRITES = {
+    "tcy_document_create": (create_form, created),
+    "tcy_document_edit": (edit_form, edited),
+    "tcy_document_status": (status_form, status_changed),
+    "tcy_document_upload": (upload_form, uploaded),
+    "tcy_translation_request": (translation_form, translation_requested),
+    "tcy_translation": (translation_edit_form, translation_kept),
+}
+
+
+def test_every_page_write_has_a_scenario():
+    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+
+
+@pytest.mark.parametrize(
+    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.write is not None for v in VISITORS]
+)
+def test_page_write(visitor_client, world, route, visitor, django_capture_on_commit_callbacks):
+    form, took_effect = PAGE_WRITES[route]
+    path = page_path(route, world)
+    data = form(world)
+    before = database_state()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = visitor_client.post(path, data)
+
+    if visitor in PAGES[route].write:
+        took_effect(world, response)
+    else:
+        assert_page_refused(response, visitor, path)
+        assert database_state() == before
+
+
+# API.
+
+
+def api_url(route: str, world: World, document: Document | None = None) -> str:
+    return route.split(" ", 1)[1].format(document_id=(document or world.public).pk)
+
+
+def api_create(w):
+    return {"symbol": "T-CY(2099)9", "title": "API opinion", "type": "opinion"}
+
+
+def api_created(world, response):
+    assert response.status_code == 201
+    document = Document.objects.get(symbol="T-CY(2099)9")
+    assert (response.json()["id"], document.title) == (document.pk, "API opinion")
+    audited(world, "committees.document.recorded", document)
+
+
+def api_correct(w):
+    return {"symbol": w.public.symbol, "title": "Corrected over the API", "type": w.public.type,
+            "version": w.public.version}  # fmt: skip
+
+
+def api_corrected(world, response):
+    assert response.status_code == 200
+    document = Document.objects.get(pk=world.public.pk)
+    assert (document.title, response.json()["version"]) == ("Corrected over the API", 2)
+    audited(world, "committees.document.corrected", document)
+
+
+def api_status(w):
+    return {"to": "withdrawn", "version": w.public.version}
+
+
+def api_status_changed(world, response):
+    assert response.status_code == 200
+    assert Document.objects.get(pk=world.public.pk).status == "withdrawn"
+    audited(world, "committees.document.withdrawn", world.public)
+
+
+API_WRITES = {
+    f"POST {API_PREFIX}": (api_create, api_created),
+    f"PUT {API_PREFIX}/{{document_id}}": (api_correct, api_corrected),
+    f"POST {API_PREFIX}/{{document_id}}/status": (api_status, api_status_changed),
+}
+API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+
+
+def test_every_api_write_has_a_scenario():
+    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+
+
+@pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_READS for v in VISITORS])
+def test_api_read(client, world, route, visitor):
+    before = database_state()
+    headers = bearer_for(world.user)
+
+    public = client.get(api_url(route, world), **headers)
+    restricted = client.get(api_url(route, world, world.restricted), **headers)
+
+    assert public.status_code == 200
+    if route.endswith("}"):
+        if visitor in RESTRICTED_READERS:
+            assert restricted.json()["symbol"] == "T-CY(2099)2"
+        else:
+            assert_problem(restricted, 404)
+    else:
+        shown = {d["symbol"] for d in public.json()["items"]}
+        assert ("T-CY(2099)2" in shown) == (visitor in RESTRICTED_READERS) and "T-CY(2099)1" in shown
+    assert database_state()["documents"] == before["documents"]
+
+
+@pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_WRITES for v in VISITORS])
+def test_api_write(client, world, route, visitor):
+    body, took_effect = API_WRITES[route]
+    send = client.post if route.startswith("POST ") else client.put
+    headers = bearer_for(world.user)
+    before = database_state()
+
+    response = send(api_url(route, world), body(world), content_type="application/json", **headers)
+
+    if visitor in API_ROUTES[route]:
+        took_effect(world, response)
+    else:
+        assert_problem(response, 401 if visitor == "anonymous" else 403)
+        assert database_state() == before
+
+
+@pytest.mark.parametrize("route", API_WRITES)
+def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, route):
+    # A workspace session is no authority for API writes: a page elsewhere could otherwise forge them.
+    staff = make_user(Role.TCY_SECRETARIAT)
+    public, _ = with_original(staff, symbol="T-CY(2099)1", title="Public report")
+    world = World(user=staff, public=public, restricted=public, translation=None)
+    client.force_login(staff)
+    body, _took_effect = API_WRITES[route]
+    send = client.post if route.startswith("POST ") else client.put
+    before = database_state()
+
+    response = send(api_url(route, world), body(world), content_type="application/json")
+
+    assert_problem(response, 401)
+    assert database_state() == before

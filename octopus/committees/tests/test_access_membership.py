@@ -1,0 +1,434 @@
+"""Every membership and meeting page and API route of the committee × every kind of visitor
+(`octopus.conftest.VISITORS`).
+
+The public reads the membership and the series of plenaries, and the public meetings over the API; readers of the
+committee (staff, the finance officer, focal points) read its workspace; staff keep membership, meetings and agendas;
+staff and the finance officer keep interpretation and read funded participation (travel costs). A refused page sends
+the anonymous to sign in and is a 403 for everyone else; a refused API call is a problem 401 or 403. Whatever is
+refused changes nothing; every allowed write takes effect and is audited under the acting user. The tables cover
+exactly the routes of `views.membership`, `views.meetings` and the routers of `api.membership` and `api.meetings`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from octopus.accounts.models import AuditEntry, Role, User
+from octopus.accounts.services import issue_api_token
+from octopus.committees.api import meetings as meetings_api
+from octopus.committees.api import membership as membership_api
+from octopus.committees.models import (
+    AgendaItem,
+    BureauTerm,
+    Committee,
+    Document,
+    InterpretationRequest,
+    Meeting,
+    ObserverAdmission,
+    Representative,
+)
+from octopus.committees.services import meetings
+from octopus.committees.views import meetings as meetings_views
+from octopus.committees.views import membership as membership_views
+from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.countries.models import Country
+from octopus.events.models import Event, Kind, Status
+from octopus.people.models import Organisation, Person
+
+D = datetime.date
+EVERYONE = frozenset(VISITORS)
+STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
+READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}  # committees.view_committee
+COSTS = STAFF | {Role.FINANCE_OFFICER.value}  # manage_language_services; events.manage_travel
+
+PAGES = {
+    "tcy_public": PageAccess(read=EVERYONE, write=None),
+    "tcy_workspace": PageAccess(read=READERS, write=None),
+    "tcy_admit": PageAccess(read=STAFF, write=STAFF),
+    "tcy_admission_end": PageAccess(read=STAFF, write=STAFF),
+    "tcy_representative_add": PageAccess(read=STAFF, write=STAFF),
+    "tcy_representative_end": PageAccess(read=STAFF, write=STAFF),
+    "tcy_bureau_elect": PageAccess(read=STAFF, write=STAFF),
+    "tcy_bureau_end": PageAccess(read=STAFF, write=STAFF),
+    "tcy_meetings_public": PageAccess(read=EVERYONE, write=None),
+    "tcy_meetings": PageAccess(read=READERS, write=STAFF),  # POST numbers an event as a meeting
+    "tcy_meeting": PageAccess(read=READERS, write=STAFF),  # POST adds an agenda item
+    "tcy_agenda_item": PageAccess(read=STAFF, write=STAFF),
+    "tcy_meeting_decisions": PageAccess(read=READERS, write=None),
+    "tcy_interpretation_add": PageAccess(read=COSTS, write=COSTS),
+    "tcy_interpretation": PageAccess(read=COSTS, write=COSTS),
+    "tcy_participation": PageAccess(read=COSTS, write=None),
+}
+
+API_ROUTES = {
+    "GET /api/v1/committee/members": EVERYONE,
+    "POST /api/v1/committee/admissions": STAFF,
+    "GET /api/v1/committee/meetings": EVERYONE,
+    "GET /api/v1/committee/meetings/{meeting_id}": EVERYONE,  # the meeting's event is public
+    "POST /api/v1/committee/meetings/{meeting_id}/agenda": STAFF,
+}
+
+
+def test_the_pages_tested_are_the_pages_served():
+    served = {p.name for p in membership_views.urlpatterns + meetings_views.urlpatterns}
+    assert served == set(PAGES)
+
+
+def test_the_api_routes_tested_are_the_api_routes_served():
+    served = {
+        f"{method} /api/v1{path}"
+        for router in (membership_api.router, meetings_api.router)
+        for path, view in router.path_operations.items()
+        for operation in view.operations
+        for method in operation.methods
+    }
+    assert served == set(API_ROUTES)
+
+
+# Arrange: the committee as the visitor finds it, built by someone else.
+
+
+@dataclass
+class CommitteeWorld:
+    admission: ObserverAdmission
+    seat: Representative
+    term: BureauTerm
+    meeting: Meeting
+    item: AgendaItem
+    booked: InterpretationRequest
+    unlinked: Event
+
+
+def build(user) -> CommitteeWorld:
+    """Rows written directly (the services are tested elsewhere): this world is built for each of ~260 cases."""
+    tcy = Committee.objects.get(code="T-CY")
+    countries = {c.iso2: c for c in Country.objects.filter(iso2__in=["FR", "GE"])}
+    unodc = Organisation.objects.create(name="UNODC", sector="international_organisation")
+    admission = ObserverAdmission.objects.create(committee=tcy, organisation=unodc, admitted_on=D(2015, 1, 1))
+    giorgi = Person.objects.create(first_name="Giorgi", last_name="Tsiklauri", email="giorgi@example.org",
+                                   country=countries["GE"])  # fmt: skip
+    seat = Representative.objects.create(committee=tcy, country=countries["GE"], person=giorgi, role="head",
+                                         starts_on=D(2016, 1, 1))  # fmt: skip
+    paul = Person.objects.create(last_name="Martin", email="paul@example.org", country=countries["FR"])
+    term = BureauTerm.objects.create(committee=Committee.objects.get(code="T-CY Bureau"), person=paul,
+                                     country=countries["FR"], role="chair", starts_on=D(2016, 1, 1))  # fmt: skip
+    event = Event.objects.create(title="17th plenary", slug="access-plenary", kind=Kind.TCY_PLENARY,
+                                 status=Status.HELD, starts_on=D(2017, 7, 10), ends_on=D(2017, 7, 12))  # fmt: skip
+    unlinked = Event.objects.create(title="18th plenary", slug="access-unlinked", kind=Kind.TCY_PLENARY,
+                                    starts_on=D(2018, 7, 9), ends_on=D(2018, 7, 11))  # fmt: skip
+    meeting = Meeting.objects.create(committee=tcy, event=event, number=17)
+    item = AgendaItem.objects.create(meeting=meeting, order=1, number="1", title="Opening")
+    Document.objects.create(committee=tcy, symbol="T-CY(2099)1", title="Working paper", type="working_document")
+    booked = InterpretationRequest.objects.create(meeting=meeting, languages=["en", "fr"], booths=2, days=3)
+    return CommitteeWorld(admission=admission, seat=seat, term=term, meeting=meeting, item=item, booked=booked,
+                          unlinked=unlinked)  # fmt: skip
+
+
+def database_state() -> dict:
+    """What a refused request must leave as it was: the committee's rows, the people, and the audit log."""
+    models = (ObserverAdmission, Representative, BureauTerm, Meeting, AgendaItem, InterpretationRequest, Document,
+              Person, Organisation)  # fmt: skip
+    state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+    state["agenda_documents"] = list(AgendaItem.documents.through.objects.order_by("pk").values())
+    state["audit_entries"] = AuditEntry.objects.count()
+    return state
+
+
+@dataclass
+class World:
+    user: User | None
+    key: str | None
+    committee: CommitteeWorld
+
+
+@pytest.fixture
+def world(db, visitor) -> World:
+    builder = User.objects.create_user(email="committee-builder@example.org", password="a-long-test-password")
+    committee = build(builder)
+    user = make_user(visitor)
+    key = issue_api_token(user, name="access test")[1] if user else None
+    return World(user=user, key=key, committee=committee)
+
+
+@pytest.fixture
+def visitor_client(client, world):
+    if world.user:
+        client.force_login(world.user)
+    return client
+
+
+def page_path(name: str, w: CommitteeWorld) -> str:
+    args = {
+        "tcy_admission_end": [w.admission.pk],
+        "tcy_representative_end": [w.seat.pk],
+        "tcy_bureau_end": [w.term.pk],
+        "tcy_meeting": [w.meeting.pk],
+        "tcy_agenda_item": [w.meeting.pk, w.item.pk],
+        "tcy_meeting_decisions": [w.meeting.pk, "csv"],
+        "tcy_interpretation_add": [w.meeting.pk],
+        "tcy_interpretation": [w.meeting.pk, w.booked.pk],
+    }.get(name, [])
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(
+    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.read is not None for v in VISITORS]
+)
+def test_page_read(visitor_client, world, route, visitor):
+    path = page_path(route, world.committee)
+    before = database_state()
+
+    response = visitor_client.get(path)
+
+    if visitor in PAGES[route].read:
+        assert response.status_code == 200
+    else:
+        assert_page_refused(response, visitor, path)
+        assert database_state() == before
+
+
+# Writes: what each sends, and what it must have done when allowed.
+
+
+def audited(world: World, action: str, obj) -> None:
+    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
+    assert entry is not None, action
+    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
+
+
+def redirected_to(response, name: str, *args) -> None:
+    assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form").errors
+    assert response.url == reverse(name, args=args)
+
+
+def admitted(world, response):
+    redirected_to(response, "tcy_workspace")
+    admission = ObserverAdmission.objects.get(country__iso2="CN")
+    assert (admission.admitted_on, admission.decision) == (D(2020, 1, 1), "T-CY 22")
+    audited(world, "committees.observer.admitted", admission)
+
+
+def ended(model, field: str, action: str):
+    def check(world, response):
+        redirected_to(response, "tcy_workspace")
+        row = model.objects.get(pk={ObserverAdmission: world.committee.admission, Representative: world.committee.seat,
+                                    BureauTerm: world.committee.term}[model].pk)  # fmt: skip
+        assert getattr(row, field) == D(2020, 12, 31)
+        audited(world, action, row)
+
+    return check
+
+
+def appointed(world, response):
+    redirected_to(response, "tcy_workspace")
+    seat = Representative.objects.get(country__iso2="FR")
+    assert (seat.role, seat.person.email, seat.person.country.iso2) == ("head", "anne@example.org", "FR")
+    audited(world, "committees.representative.appointed", seat)
+
+
+def elected(world, response):
+    redirected_to(response, "tcy_workspace")
+    term = BureauTerm.objects.get(country__iso2="GE")
+    assert (term.role, term.person.last_name) == ("member", "Beridze")
+    audited(world, "committees.bureau.elected", term)
+
+
+def recorded(world, response):
+    meeting = Meeting.objects.get(event=world.committee.unlinked)
+    redirected_to(response, "tcy_meeting", meeting.pk)
+    assert str(meeting) == "T-CY 18"
+    audited(world, "committees.meeting.recorded", meeting)
+
+
+def item_added(world, response):
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    item = AgendaItem.objects.get(meeting=world.committee.meeting, number="2")
+    assert (item.order, item.title) == (2, "Adoption of the agenda")
+    audited(world, "committees.agenda_item.added", item)
+
+
+def item_changed(world, response):
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    item = AgendaItem.objects.get(pk=world.committee.item.pk)
+    assert (item.title, item.decision) == ("Opening remarks", "Opened by the Chair.")
+    audited(world, "committees.agenda_item.changed", item)
+
+
+def interpretation_requested(world, response):
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    booked = InterpretationRequest.objects.exclude(pk=world.committee.booked.pk).get()
+    assert (booked.languages, booked.booths, booked.cost) == (["en", "ru"], 2, 5000)
+    audited(world, "committees.interpretation.requested", booked)
+
+
+def interpretation_updated(world, response):
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    booked = InterpretationRequest.objects.get(pk=world.committee.booked.pk)
+    assert (booked.languages, booked.status, booked.version) == (["en", "fr", "ru"], "confirmed", 2)
+    audited(world, "committees.interpretation.updated", booked)
+
+
+def country_pk(iso2: str) -> int:
+    return Country.objects.get(iso2=iso2).pk
+
+
+END = {"ends_on": "2020-12-31"}
+PAGE_WRITES = {
+    "tcy_admit": (
+        lambda w: {"country": country_pk("CN"), "admitted_on": "2020-01-01", "decision": "T-CY 22"},
+        admitted,
+    ),
+    "tcy_admission_end": (lambda w: END, ended(ObserverAdmission, "ended_on", "committees.observer.ended")),
+    "tcy_representative_add": (
+        lambda w: {
+            "country": country_pk("FR"),
+            "role": "head",
+            "first_name": "Anne",
+            "last_name": "Dupont",
+            "email": "anne@example.org",
+            "starts_on": "2016-01-01",
+        },
+        appointed,
+    ),  # fmt: skip
+    "tcy_representative_end": (lambda w: END, ended(Representative, "ends_on", "committees.representative.ended")),
+    "tcy_bureau_elect": (
+        lambda w: {"country": country_pk("GE"), "role": "member", "last_name": "Beridze", "starts_on": "2016-01-01"},
+        elected,
+    ),  # fmt: skip
+    "tcy_bureau_end": (lambda w: END, ended(BureauTerm, "ends_on", "committees.bureau.ended")),
+    "tcy_meetings": (lambda w: {"event": w.unlinked.pk, "number": "18"}, recorded),
+    "tcy_meeting": (lambda w: {"number": "2", "title": "Adoption of the agenda"}, item_added),
+    "tcy_agenda_item": (
+        lambda w: {
+            "order": "1",
+            "number": "1",
+            "title": "Opening remarks",
+            "decision": "Opened by the Chair.",
+            "seen": meetings.agenda_fingerprint(w.item),
+        },
+        item_changed,
+    ),  # fmt: skip
+    "tcy_interpretation_add": (
+        lambda w: {"languages": "en, ru", "booths": "2", "days": "2", "cost": "5000"},
+        interpretation_requested,
+    ),  # fmt: skip
+    "tcy_interpretation": (
+        lambda w: {
+            "languages": "en, fr, ru",
+            "booths": "3",
+            "days": "3",
+            "cost": "7000",
+            "status": "confirmed",
+            "note": "",
+            "version": "1",
+        },
+        interpretation_updated,
+    ),  # fmt: skip
+}
+
+
+def test_every_page_write_has_a_scenario():
+    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+
+
+@pytest.mark.parametrize(
+    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.write is not None for v in VISITORS]
+)
+def test_page_write(visitor_client, world, route, visitor):
+    form, took_effect = PAGE_WRITES[route]
+    path = page_path(route, world.committee)
+    data = form(world.committee)
+    before = database_state()
+
+    response = visitor_client.post(path, data)
+
+    if visitor in PAGES[route].write:
+        took_effect(world, response)
+    else:
+        assert_page_refused(response, visitor, path)
+        assert database_state() == before
+
+
+# API.
+
+
+def bearer(world) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
+
+
+def api_url(route: str, w: CommitteeWorld) -> str:
+    return route.split(" ", 1)[1].format(meeting_id=w.meeting.pk)
+
+
+def api_admitted(world, response):
+    assert response.status_code == 201
+    admission = ObserverAdmission.objects.get(country__iso2="CN")
+    assert response.json()["id"] == admission.pk
+    audited(world, "committees.observer.admitted", admission)
+
+
+def api_item_added(world, response):
+    assert response.status_code == 201
+    item = AgendaItem.objects.get(meeting=world.committee.meeting, number="2")
+    assert (response.json()["id"], item.order) == (item.pk, 2)
+    audited(world, "committees.agenda_item.added", item)
+
+
+API_WRITES = {
+    "POST /api/v1/committee/admissions": (lambda w: {"country": "CN", "admitted_on": "2020-01-01"}, api_admitted),
+    "POST /api/v1/committee/meetings/{meeting_id}/agenda": (
+        lambda w: {"number": "2", "title": "Agenda"},
+        api_item_added,
+    ),  # fmt: skip
+}
+API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+
+
+def test_every_api_write_has_a_scenario():
+    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+
+
+@pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_READS for v in VISITORS])
+def test_api_read(client, world, route, visitor):
+    before = database_state()
+
+    response = client.get(api_url(route, world.committee), **bearer(world))
+
+    if visitor in API_ROUTES[route]:
+        assert response.status_code == 200
+    else:
+        assert_problem(response, 401 if visitor == "anonymous" else 403)
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_WRITES for v in VISITORS])
+def test_api_write(client, world, route, visitor):
+    body, took_effect = API_WRITES[route]
+    before = database_state()
+
+    response = client.post(api_url(route, world.committee), body(world.committee), content_type="application/json",
+                           **bearer(world))  # fmt: skip
+
+    if visitor in API_ROUTES[route]:
+        took_effect(world, response)
+    else:
+        assert_problem(response, 401 if visitor == "anonymous" else 403)
+        if visitor == "anonymous":
+            assert response["WWW-Authenticate"] == "Bearer"
+        assert database_state() == before
+
+
+@pytest.mark.parametrize("route", API_WRITES)
+def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, route):
+    staff = make_user(Role.TCY_SECRETARIAT)
+    committee = build(staff)
+    client.force_login(staff)
+    body, _took_effect = API_WRITES[route]
+    before = database_state()
+
+    response = client.post(api_url(route, committee), body(committee), content_type="application/json")
+
+    assert_problem(response, 401)
+    assert database_state() == before

@@ -1,0 +1,80 @@
+"""The committee metrics for the logframe, on the meetings world (`test_meetings_world`): exact values, series,
+drill-downs that hold as many records as the value counts, and the queries a reading costs."""
+
+import datetime
+
+import pytest
+
+from octopus.committees.tests.test_meetings_world import build_meetings_world
+from octopus.lib.metrics import MetricError, reading, registry
+
+D = datetime.date
+YEARS = [(D(y, 1, 1), D(y, 12, 31)) for y in (2016, 2017, 2018)]
+ALL = (D(2016, 1, 1), D(2018, 12, 31))
+
+
+@pytest.fixture
+def world(db):
+    return build_meetings_world()
+
+
+def test_meetings_held_counts_held_meetings_of_the_committee_and_optionally_its_bureau(world):
+    assert registry.evaluate("committees.meetings_held", *ALL) == 2  # T-CY 19 was cancelled
+    assert registry.evaluate("committees.meetings_held", *ALL, bureau=True) == 3
+    assert registry.evaluate_series("committees.meetings_held", YEARS) == [1, 1, 0]
+    assert registry.evaluate_series("committees.meetings_held", YEARS, bureau=True) == [1, 2, 0]
+    assert registry.evaluate("committees.meetings_held", *ALL, committee="T-CY Bureau") == 1
+    assert [str(m) for m in registry.records("committees.meetings_held", *ALL, bureau=True)] == [
+        "T-CY 15", "T-CY Bureau 12", "T-CY 17"]  # fmt: skip
+
+
+def test_meeting_participants_counts_participations_people_and_delegations(world):
+    values = {m: registry.evaluate("committees.meeting_participants", *ALL, measure=m)
+              for m in ("participations", "people", "delegations")}  # fmt: skip
+    with_bureau = {m: registry.evaluate("committees.meeting_participants", *ALL, measure=m, bureau=True)
+                   for m in ("participations", "people", "delegations")}  # fmt: skip
+
+    assert values == {"participations": 5, "people": 4, "delegations": 4}
+    assert with_bureau == {"participations": 6, "people": 4, "delegations": 5}
+    assert registry.evaluate("committees.meeting_participants", *ALL) == 5  # participations by default
+    assert registry.evaluate_series("committees.meeting_participants", YEARS, measure="people") == [2, 3, 0]
+
+
+def test_meeting_participants_drill_down_to_the_records_counted(world):
+    participations = registry.records("committees.meeting_participants", *ALL, measure="participations")
+    people = registry.records("committees.meeting_participants", *ALL, measure="people")
+    delegations = registry.records("committees.meeting_participants", *ALL, measure="delegations")
+
+    assert [(r.event.slug, r.person.last_name) for r in participations] == [
+        ("t-cy-15", "Silva"), ("t-cy-15", "Tsiklauri"), ("t-cy-17", "Silva"), ("t-cy-17", "Martin"),
+        ("t-cy-17", "Petrosyan")]  # fmt: skip
+    assert [p.last_name for p in people] == ["Martin", "Petrosyan", "Silva", "Tsiklauri"]
+    assert [str(d) for d in delegations] == ["France – T-CY 15", "Georgia – T-CY 15", "Armenia – T-CY 17",
+                                             "France – T-CY 17"]  # fmt: skip
+    assert len({d.pk for d in delegations}) == 4
+
+
+def test_funded_states_counts_distinct_states_funded_in_the_period(world):
+    assert registry.evaluate("committees.funded_states", *ALL) == 3
+    assert registry.evaluate_series("committees.funded_states", YEARS) == [1, 2, 0]
+    assert [c.iso2 for c in registry.records("committees.funded_states", D(2017, 1, 1), D(2017, 12, 31))] == [
+        "AM", "FR"]  # fmt: skip  # China's delegate at the workshop: not a Party, not counted
+
+
+def test_a_reading_loads_each_metric_once_whatever_the_periods(world, django_assert_num_queries):
+    with reading(), django_assert_num_queries(7):
+        registry.evaluate_series("committees.meetings_held", YEARS, bureau=True)
+        registry.evaluate("committees.meetings_held", *ALL, bureau=True)
+        for measure in ("participations", "people", "delegations"):
+            registry.evaluate_series("committees.meeting_participants", YEARS, measure=measure, bureau=True)
+        registry.evaluate_series("committees.funded_states", YEARS)
+        registry.evaluate("committees.funded_states", *ALL)
+
+
+def test_wrong_parameters_are_refused_with_a_message(world):
+    with pytest.raises(MetricError, match="Unknown measure 'seats'"):
+        registry.evaluate("committees.meeting_participants", *ALL, measure="seats")
+    with pytest.raises(MetricError, match="No committee 'X'"):
+        registry.evaluate("committees.meetings_held", *ALL, committee="X")
+    with pytest.raises(MetricError, match="must be true or false"):
+        registry.evaluate("committees.meetings_held", *ALL, bureau="yes")
