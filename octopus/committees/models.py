@@ -299,6 +299,11 @@ class LanguageVersion(models.Model):
     def __str__(self):
         return f"{self.document.symbol or self.document.title} ({self.get_language_display()})"
 
+    @property
+    def is_published(self) -> bool:
+        """The original, or a translation delivered: what the public may read of a public document."""
+        return self.translation_status in (TranslationStatus.ORIGINAL, TranslationStatus.DELIVERED)
+
 
 class InterpretationStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")

@@ -109,7 +109,7 @@ class DocumentIn(Schema):
     title: Line
     type: DocumentType
     number: int | None = Field(default=None, ge=1, le=32767, description="e.g. a Guidance Note's number.")
-    is_public: bool = True
+    is_public: bool = False  # restricted until someone decides to publish it
     source: Text = ""
 
 
@@ -147,7 +147,6 @@ def _check_manager(user) -> None:
 
 def _form_data(payload: Schema) -> dict:
     data = payload.dict()
-    data.pop("version", None)
     return {key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
             for key, value in data.items()}  # fmt: skip
 

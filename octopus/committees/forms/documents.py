@@ -151,6 +151,9 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.fields["version"].required = True  # a correction without the version read would overwrite blindly
+        else:
+            self.initial.setdefault("is_public", False)  # restricted until someone decides to publish it
         if not (self.instance.pk and self.instance.status == DocumentStatus.ADOPTED):
             for name in ADOPTION_FIELDS:
                 del self.fields[name]

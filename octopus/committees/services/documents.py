@@ -166,11 +166,12 @@ def _clean_file_name(name: str) -> str:
 
 @transaction.atomic
 def upload_language_version(
-    document: Document, *, language: str, upload, user, version: int | None = None
+    document: Document, *, language: str, upload, user, version: int | None = None, expect_new: bool = False
 ) -> LanguageVersion:
     """Store the document's file in `language` (the original when the language had no version yet, else the
     file of the version there is, e.g. a delivered translation). Refused when the type, by content, is not PDF or
-    DOCX, when the file is over the size limit, or when `version` (of the language version read) is stale. A
+    DOCX, when the file is over the size limit, or when `version` (of the language version read) is stale —
+    `expect_new` says the caller saw no file in that language, so one uploaded meanwhile is a conflict too. A
     replaced file is deleted once the change is committed."""
     _check_language(language)
     file_type = check_document_file(upload)
@@ -182,6 +183,8 @@ def upload_language_version(
         row = LanguageVersion(document=document, language=language, translation_status=TranslationStatus.ORIGINAL)
         before = None
     else:
+        if expect_new:
+            raise ConflictError(STALE)  # the caller saw no file in this language: someone uploaded one meanwhile
         row = locked_for_update(LanguageVersion, row.pk, version)
         before = snapshot(row)
         row.version += 1

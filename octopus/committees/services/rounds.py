@@ -200,8 +200,11 @@ def dispatch_round(
     questionnaire = current.questionnaire
     if questionnaire is None:
         raise DomainError(_("This round has no questionnaire."))
-    if questionnaire.status != QuestionnaireStatus.DRAFT:
+    # Opened already in the questionnaire builder but never sent: sending it now is what the secretariat meant.
+    if expected_codes(current):
         raise DomainError(_("The questionnaire of this round has already been sent."))
+    if questionnaire.status == QuestionnaireStatus.CLOSED:
+        raise DomainError(_("The questionnaire of this round is closed."))
     if deadline <= on:
         raise DomainError(_("The deadline must be after the day of dispatch (%(date)s).") % {"date": on})
     if not questionnaire.questions.exists():
@@ -212,7 +215,8 @@ def dispatch_round(
             "committee": current.committee, "date": on})  # fmt: skip
     questionnaire.opens_on, questionnaire.closes_on = on, deadline
     questionnaire.save(update_fields=["opens_on", "closes_on"])
-    surveys.open_questionnaire(questionnaire, user=user)
+    if questionnaire.status == QuestionnaireStatus.DRAFT:
+        surveys.open_questionnaire(questionnaire, user=user)
     responses = _start_responses(current, parties, user)
     codes = [country.iso2 for country in parties]
     log_action(current, "committees.round.dispatched", user=user, data={

@@ -154,6 +154,10 @@ def test_replacing_a_file_deletes_the_old_one_and_a_stale_version_is_refused(sta
         documents.upload_language_version(
             document, language="en", upload=upload("v3.pdf", pdf_bytes()), user=staff, version=1
         )
+    with pytest.raises(ConflictError):  # a page opened when there was no English file yet
+        documents.upload_language_version(
+            document, language="en", upload=upload("v4.pdf", pdf_bytes()), user=staff, expect_new=True
+        )
 
     assert (replaced.pk, replaced.version, replaced.file_type, replaced.file_name) == (
         original.pk,

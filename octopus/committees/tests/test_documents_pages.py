@@ -149,6 +149,27 @@ def test_a_restricted_or_withdrawn_document_and_its_file_exist_only_for_those_wh
         assert pypdf.PdfReader(io.BytesIO(b"".join(file.streaming_content))).metadata.title == "original"
 
 
+def test_a_translation_is_public_once_delivered_and_a_working_file_until_then(client, register, staff):
+    report = register["report"]
+    documents.request_translation(report, language="fr", word_count=5000, deadline=D(2099, 6, 1), cost=Decimal("900"),
+                                  user=staff)  # fmt: skip
+    french = documents.upload_language_version(report, language="fr", upload=upload("fr.pdf", pdf_bytes()), user=staff,
+                                               version=1)  # fmt: skip
+    file = reverse("tcy_document_file", args=[report.pk, "fr"])
+
+    working = client.get(file)
+    listed = client.get(reverse("tcy_document", args=[report.pk])).content.decode()
+    client.force_login(make_user(Role.FOCAL_POINT))
+    delegate = client.get(file)
+    client.logout()
+    french = documents.update_translation(french, status="in_progress", user=staff, version=french.version)
+    documents.update_translation(french, status="delivered", user=staff, version=french.version)
+    delivered = client.get(file)
+
+    assert (working.status_code, delegate.status_code, delivered.status_code) == (404, 200, 200)
+    assert 'data-version="fr"' not in listed and 'data-version="en"' in listed
+
+
 def test_a_public_file_is_an_attachment_of_the_type_found_at_upload(client, register, staff):
     report = register["report"]
     documents.upload_language_version(report, language="fr", upload=upload("rapport.pdf", docx_bytes("Rapport")),
@@ -192,6 +213,7 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
 
 def test_recording_a_document_through_the_page(client, staff):
     client.force_login(staff)
+    blank = client.get(reverse("tcy_document_create")).context["form"]
 
     response = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Agenda of T-CY 99",
                                                               "type": "agenda", "is_public": "on"})  # fmt: skip
@@ -200,6 +222,7 @@ def test_recording_a_document_through_the_page(client, staff):
 
     document = Document.objects.get(symbol="T-CY(2099)7")
     assert response.status_code == 302 and response.url == reverse("tcy_document_manage", args=[document.pk])
+    assert blank["is_public"].value() is False  # restricted until someone decides to publish it
     assert (document.title, document.status, document.is_public, document.changed_by) == (
         "Agenda of T-CY 99", "draft", True, staff)  # fmt: skip
     assert refused.status_code == 400
@@ -224,6 +247,8 @@ def test_a_stale_correction_shows_the_conflict_and_keeps_what_was_typed(client, 
                                        "change."]  # fmt: skip
     assert (form["title"].value(), form["version"].value()) == ("Mine", 2)
     assert Document.objects.get(pk=document.pk).title == "Changed by a colleague"
+    blind = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Blind"})
+    assert blind.status_code == 400 and blind.context["form"].errors == {"version": ["This field is required."]}
     saved = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 2})
     assert saved.status_code == 302 and Document.objects.get(pk=document.pk).title == "Mine"
 

@@ -19,7 +19,7 @@ from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_meetings_world import build_meetings_world
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.events import services as events
-from octopus.events.models import Kind, Status
+from octopus.events.models import Event, Kind, Status
 
 D = datetime.date
 
@@ -292,6 +292,8 @@ def test_the_public_series_lists_past_plenaries_linking_public_events(client, wo
 
     assert [str(m) for m in response.context["meetings"]] == ["T-CY 17", "T-CY 15"]
     assert reverse("event_public", args=["t-cy-17"]) in response.content.decode()
+    Event.objects.filter(slug="t-cy-17").update(is_public=False)
+    assert [str(m) for m in client.get(reverse("tcy_meetings_public")).context["meetings"]] == ["T-CY 15"]
 
 
 def test_the_participation_page_totals_per_state_and_year_in_a_fixed_number_of_queries(

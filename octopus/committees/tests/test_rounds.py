@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -210,6 +210,22 @@ def test_dispatch_refusals(committee, round, staff, django_capture_on_commit_cal
     assert AuditEntry.objects.filter(action="committees.round.dispatched").count() == 1
 
 
+def test_a_questionnaire_opened_in_the_builder_is_still_sent_to_the_parties(
+    round, staff, focal_points, django_capture_on_commit_callbacks
+):
+    surveys.open_questionnaire(round.questionnaire, user=staff)  # opened in the generic builder, asked of nobody
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dispatch_round(round, deadline=D(2016, 9, 30), user=staff, on=D(2016, 6, 1))
+
+    assert [c.iso2 for c in services.expected_countries(round)] == ["AM"]
+    assert round.questionnaire.responses.get().country.iso2 == "AM"
+    assert [m.to for m in mail.outbox] == [["am1@example.org", "am2@example.org"]]
+    surveys.close_questionnaire(round.questionnaire, user=staff)
+    with pytest.raises(DomainError, match=r"^The questionnaire of this round has already been sent\.$"):
+        services.dispatch_round(round, deadline=D(2016, 9, 30), user=staff, on=D(2016, 6, 1))
+
+
 def test_a_mail_server_that_is_down_does_not_undo_the_dispatch(
     round, staff, focal_points, settings, django_capture_on_commit_callbacks
 ):
@@ -295,6 +311,16 @@ def test_the_command_reminds_rounds_due_soon(staff, django_capture_on_commit_cal
     assert [(m.to, m.subject.split(",")[0]) for m in mail.outbox] == [
         ([focal.email], "Reminder: T-CY assessment round 91")]  # fmt: skip
     assert AuditEntry.objects.filter(action="committees.round.reminded", user=None).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # run again the same day: reminded already this week
+        call_command("send_round_reminders", stdout=io.StringIO(), stderr=io.StringIO())
+    assert len(mail.outbox) == 1
+
+
+def test_the_command_needs_the_site_address_for_its_links(settings):
+    settings.SITE_URL = ""
+
+    with pytest.raises(CommandError, match="^Set SITE_URL"):
+        call_command("send_round_reminders", stdout=io.StringIO())
 
 
 # --- recommendations, follow-up and the report -----------------------------------------------------------------------

@@ -42,6 +42,7 @@ from octopus.committees.models import (
     LanguageVersion,
 )
 from octopus.committees.queries.documents import (
+    RESTRICTED,
     get_document_for_user,
     translation_requests,
     translation_totals,
@@ -200,7 +201,8 @@ def document_list_csv(request):
 @require_GET
 def document_detail(request, pk):
     document = get_document_for_user(request.user, pk)
-    context = {"document": document, "adoption": adoption_of(document), "versions": list(document.versions.all())}
+    versions = [v for v in document.versions.all() if v.is_published or request.user.has_perm(RESTRICTED)]
+    context = {"document": document, "adoption": adoption_of(document), "versions": versions}
     return render(request, "committees/documents/public_document.html", context)
 
 
@@ -212,6 +214,8 @@ def document_file(request, pk, lang):
     row = get_object_or_404(LanguageVersion, document=document, language=get_language(lang))
     if not row.file or row.file_type not in FILE_CONTENT_TYPES:
         raise Http404
+    if not row.is_published and not request.user.has_perm(RESTRICTED):
+        raise Http404  # a translation still being made is a working file
     name = f"{slugify(document.symbol or document.title)[:80] or 'document'}-{row.language}.{row.file_type}"
     response = FileResponse(
         row.file.open("rb"), as_attachment=True, filename=name, content_type=FILE_CONTENT_TYPES[row.file_type]
@@ -234,9 +238,7 @@ def register(request):
 
 def get_documents_for_workspace(user):
     # Readers of the committee read restricted documents too (the same roles); keep the explicit rule all the same.
-    return (
-        Document.objects.all() if user.has_perm("committees.view_restricted_documents") else Document.objects.public()
-    )
+    return Document.objects.all() if user.has_perm(RESTRICTED) else Document.objects.public()
 
 
 @require_GET
@@ -367,7 +369,7 @@ def document_upload(request, pk, lang):
         try:
             services.upload_language_version(
                 document, language=language, upload=form.cleaned_data["file"], user=request.user,
-                version=form.cleaned_data["version"],
+                version=form.cleaned_data["version"], expect_new=form.cleaned_data["version"] is None,
             )  # fmt: skip
         except ConflictError as error:
             current = LanguageVersion.objects.filter(document=document, language=language)

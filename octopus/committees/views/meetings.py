@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from docx import Document as DocxDocument
 
 from octopus.accounts.permissions import permission_required
@@ -89,12 +90,13 @@ def show_refusal(form, error: DomainError, *, current_version=None) -> None:
 # --- the series --------------------------------------------------------------------------------------------------
 
 
+@require_GET
 def tcy_meetings_public(request):
-    """The past plenaries of the T-CY: number, dates and place, linking to the public page of each public event."""
+    """The past plenaries of the T-CY held as public events: number, dates and place, linking to each event's page."""
     committee = get_committee()
     today = timezone.localdate()
     meetings = (
-        Meeting.objects.filter(committee=committee, event__starts_on__lte=today)
+        Meeting.objects.filter(committee=committee, event__starts_on__lte=today, event__is_public=True)
         .exclude(event__status=Status.CANCELLED)
         .select_related("committee", "event__country")
         .order_by("-event__starts_on", "pk")
@@ -221,6 +223,7 @@ def tcy_agenda_item(request, pk, item_pk):
     posted = request.POST if request.method == "POST" else None
     action = posted.get("action", "") if posted else ""
     form = AgendaItemForm(posted if posted and not action else None, initial=initial)
+    form.fields["seen"].required = True  # an edit says what it was made over, so a stale one is refused
     documents = DocumentChoiceForm(posted if action in ("attach", "detach") else None, committee_ids=family)
     if action == "remove":
         services.remove_agenda_item(item, user=request.user)
@@ -240,7 +243,7 @@ def tcy_agenda_item(request, pk, item_pk):
     elif posted and not action and form.is_valid():
         try:
             services.update_agenda_item(
-                item, seen=form.cleaned_data["seen"] or None, order=form.cleaned_data["order"], user=request.user,
+                item, seen=form.cleaned_data["seen"], order=form.cleaned_data["order"], user=request.user,
                 **form.service_fields(),
             )  # fmt: skip
         except DomainError as error:

@@ -120,6 +120,10 @@ def round_detail(request, pk):
         "questionnaire": round.questionnaire,
         "is_draft": round.questionnaire_id and round.questionnaire.status == QuestionnaireStatus.DRAFT,
         "is_open": round.questionnaire_id and round.questionnaire.status == QuestionnaireStatus.OPEN,
+        # Sent means asked of the Parties; a questionnaire opened in the builder may still wait to be sent.
+        "can_send": round.questionnaire_id
+        and round.questionnaire.status != QuestionnaireStatus.CLOSED
+        and not progress.expected,
         "progress": progress,
         # Focal points see counts only, and the link to their own country's reply.
         "rows": progress.rows if manager else [],
@@ -135,7 +139,7 @@ def round_detail(request, pk):
 @permission_required(MANAGE)
 def round_dispatch(request, pk):
     round = get_round_for_user(request.user, pk)
-    if request.method == "GET" and round.questionnaire_id and round.questionnaire.status != QuestionnaireStatus.DRAFT:
+    if request.method == "GET" and services.expected_codes(round):
         messages.info(request, _("The questionnaire of this round has already been sent."))
         return redirect("round", round.pk)
     form = DispatchForm(request.POST or None)
