@@ -17,6 +17,7 @@ from octopus.committees.models import (
     TranslationStatus,
 )
 from octopus.committees.queries.documents import search_documents
+from octopus.forms import ServiceModelForm
 
 
 class DateInput(forms.DateInput):
@@ -134,7 +135,7 @@ class MeetingField(forms.ModelChoiceField):
 ADOPTION_FIELDS = ("adopted_on", "adopted_at", "adopted_at_plenary", "written_procedure")
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(ServiceModelForm):
     """A new entry of the register, or a correction of one (with `version`). Correcting an adopted document also
     corrects how and when it was adopted; a status changes only through `StatusForm`."""
 
@@ -173,15 +174,6 @@ class DocumentForm(forms.ModelForm):
             and Document.objects.filter(type=type, number=number).exclude(pk=self.instance.pk).exists()
         ):
             self.add_error("number", _("This number is already taken by another document of this type."))
-        return data
-
-    def _post_clean(self):
-        # The services check the register's rules and say so in words; the form checks only what was typed.
-        pass
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
         return data
 
 

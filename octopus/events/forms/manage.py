@@ -20,6 +20,7 @@ from octopus.events.models import (
     SessionKind,
     Status,
 )
+from octopus.forms import ServiceModelForm
 from octopus.people.models import Person, Sector, Sex
 from octopus.results.models import Level, ResultNode
 from octopus.widgets import QuickSelect
@@ -56,7 +57,7 @@ def parse_languages(text: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ServiceModelForm):
     languages = forms.CharField(
         label=_("Languages"), required=False, help_text=_("ISO 639-1 codes separated by commas, e.g. en, fr.")
     )
@@ -116,15 +117,6 @@ class EventForm(forms.ModelForm):
         if Event.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
             raise ValidationError(_("Another event already uses this short name."))
         return slug
-
-    def _post_clean(self):
-        # The services check the model's rules (and say so in words); the form checks only what was typed.
-        pass
-
-    def service_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data
 
 
 class CloneForm(forms.Form):
