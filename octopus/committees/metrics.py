@@ -11,14 +11,27 @@
   meeting and the country a participant represented; a participant who represented no State is in no delegation).
 - `committees.funded_states`: distinct States whose delegates' participation was funded at events that began in the
   period, in T-CY meetings or, for member States, in other fora (`queries.meetings` defines it).
+- `committees.language_services_cost`: what translation (by its deadline) and interpretation (by the meeting's first
+  day) cost in the period, in EUR; cancelled requests cost nothing, and a translation without a deadline is counted
+  in no period.
 
 Within one reading, each metric reads its rows once (`lib.metrics.memo`) and counts every period from them.
 """
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from octopus.committees.models import Committee, Document, DocumentType, Meeting
+from octopus.committees.models import (
+    Committee,
+    Document,
+    DocumentType,
+    InterpretationRequest,
+    InterpretationStatus,
+    LanguageVersion,
+    Meeting,
+    TranslationStatus,
+)
 from octopus.committees.queries.meetings import funded_participations
 from octopus.countries.models import Country
 from octopus.events.models import Event, Status
@@ -247,5 +260,81 @@ registry.register(
         description="Distinct States whose delegates' participation the programme funded (travel eligible and not "
         "refused, registration not declined or cancelled) at events that began in the period: T-CY meetings, and "
         "other fora for States that were Parties on the event's first day.",
+    )
+)
+
+
+LANGUAGE_SERVICES = ("translation", "interpretation")
+NOT_TRANSLATIONS = [TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]  # an original, or nothing to pay
+
+
+def _language_costs() -> list[tuple[str, datetime.date, Decimal]]:
+    """(service, day, cost) of every translation and interpretation that was not cancelled, read once per reading."""
+
+    def load():
+        translations = (
+            LanguageVersion.objects.exclude(
+                translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
+            )
+            .filter(deadline__isnull=False)
+            .values_list("deadline", "cost")
+        )
+        interpretation = InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED).values_list(
+            "meeting__event__starts_on", "cost"
+        )
+        return [("translation", day, cost) for day, cost in translations] + [
+            ("interpretation", day, cost) for day, cost in interpretation
+        ]
+
+    return memo("committees.language_costs", load)
+
+
+def _check_service(service: str) -> None:
+    if service and service not in LANGUAGE_SERVICES:
+        raise MetricError(f"Unknown language service {service!r} (known: {', '.join(LANGUAGE_SERVICES)}).")
+
+
+def language_services_cost(start: datetime.date, end: datetime.date, *, service: str = "") -> Decimal:
+    _check_service(service)
+    return sum(
+        (cost for kind, day, cost in _language_costs() if start <= day <= end and (not service or kind == service)),
+        Decimal(0),
+    )
+
+
+def language_services_records(start: datetime.date, end: datetime.date, *, service: str = "") -> list:
+    _check_service(service)
+    records: list = []
+    if service in ("", "translation"):
+        records += (
+            LanguageVersion.objects.exclude(
+                translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
+            )
+            .filter(deadline__range=(start, end))
+            .select_related("document")
+            .order_by("deadline", "pk")
+        )
+    if service in ("", "interpretation"):
+        records += (
+            InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED)
+            .filter(meeting__event__starts_on__range=(start, end))
+            .select_related("meeting__event")
+            .order_by("meeting__event__starts_on", "pk")
+        )
+    return records
+
+
+registry.register(
+    Metric(
+        key="committees.language_services_cost",
+        title="Cost of translation and interpretation (EUR)",
+        value=language_services_cost,
+        drilldown=language_services_records,
+        params={"service": str},
+        series=lambda periods, **params: [language_services_cost(s, e, **params) for s, e in periods],
+        description="What translations of the register's documents (counted by their deadline) and interpretation "
+        "at meetings (by the meeting's first day) cost in the period, in EUR; service=translation or "
+        "interpretation for one of them. Cancelled requests cost nothing; a translation without a deadline is "
+        "counted in no period.",
     )
 )

@@ -2,9 +2,13 @@
 drill-downs that hold as many records as the value counts, and the queries a reading costs."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
+from octopus.committees.models import Meeting
+from octopus.committees.services import documents, meetings
+from octopus.committees.tests.test_documents import pdf_bytes, tcy, upload
 from octopus.committees.tests.test_meetings_world import build_meetings_world
 from octopus.lib.metrics import MetricError, reading, registry
 
@@ -78,3 +82,26 @@ def test_wrong_parameters_are_refused_with_a_message(world):
         registry.evaluate("committees.meetings_held", *ALL, committee="X")
     with pytest.raises(MetricError, match="must be true or false"):
         registry.evaluate("committees.meetings_held", *ALL, bureau="yes")
+
+
+def test_language_services_cost_adds_translations_by_deadline_and_interpretation_by_meeting(world):
+    staff = world.user
+    report = documents.record_document(tcy(), symbol="T-CY(2017)99", title="Report", type="opinion", user=staff)
+    documents.upload_language_version(report, language="en", upload=upload("en.pdf", pdf_bytes()), user=staff)
+    documents.request_translation(report, language="fr", word_count=6000, deadline=D(2017, 3, 1),
+                                  cost=Decimal("900.50"), user=staff)  # fmt: skip
+    dropped = documents.record_document(tcy(), symbol="T-CY(2018)98", title="Dropped", type="opinion", user=staff)
+    documents.upload_language_version(dropped, language="en", upload=upload("en.pdf", pdf_bytes()), user=staff)
+    cancelled = documents.request_translation(dropped, language="fr", word_count=100, deadline=D(2018, 1, 1),
+                                              cost=Decimal("50"), user=staff)  # fmt: skip
+    documents.update_translation(cancelled, status="cancelled", user=staff, version=cancelled.version)
+    meetings.request_interpretation(Meeting.objects.get(number=15, committee__code="T-CY"), languages=["en", "fr"],
+                                    booths=2, days=2, cost=Decimal("4000"), user=staff)  # fmt: skip
+
+    assert registry.evaluate_series("committees.language_services_cost", YEARS) == [
+        Decimal("4000"), Decimal("900.50"), Decimal("0")]  # fmt: skip
+    assert registry.evaluate("committees.language_services_cost", *ALL, service="translation") == Decimal("900.50")
+    records = registry.records("committees.language_services_cost", *ALL)
+    assert [str(record) for record in records] == ["T-CY(2017)99 (French)", "T-CY 15: en, fr × 2 booths × 2 days"]
+    with pytest.raises(MetricError, match="Unknown language service 'catering'"):
+        registry.evaluate("committees.language_services_cost", *ALL, service="catering")
