@@ -159,6 +159,7 @@ class AgendaItem(models.Model):
     decision = models.TextField(_("decision"), blank=True, help_text=_("As in the list of decisions."))
     report = models.TextField(_("abridged report"), blank=True, help_text=_("What the meeting report says of it."))
     documents = models.ManyToManyField("Document", blank=True, related_name="agenda_items")
+    version = models.PositiveIntegerField(default=1, editable=False)  # also bumped when a move shifts the item
 
     class Meta:
         ordering = ["meeting", "order"]

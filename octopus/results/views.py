@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.accounts.services import DomainError
 from octopus.dates import chosen_date
+from octopus.forms import show_refusal
 from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.exports import to_csv
 from octopus.lib.metrics import MetricError, registry
@@ -52,15 +53,6 @@ READ = "results.view_programmes"
 
 def get_indicator(programme: Programme, pk: int) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("node"), pk=pk, node__programme=programme)
-
-
-def show_refusal(form, error: DomainError, *, current_version) -> None:
-    """Put a refusal on the form, keeping what was typed. After a conflict the form is set against the current
-    version: the other change shows in the history, and saving again is a deliberate choice, not an overwrite."""
-    if isinstance(error, ConflictError):
-        form.data = form.data.copy()
-        form.data["version"] = current_version()
-    form.add_error(None, str(error))
 
 
 def render_page(request, template, context, date_error=""):

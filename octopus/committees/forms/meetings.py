@@ -35,7 +35,7 @@ class AgendaItemForm(forms.Form):
                                help_text=_("As in the list of decisions."))  # fmt: skip
     report = forms.CharField(label=_("Abridged report"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("What the meeting report says of the item."))  # fmt: skip
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

@@ -2,8 +2,6 @@
 (items, decisions, the abridged report, documents attached) and the interpretation booked for them, audited."""
 
 import datetime
-import hashlib
-import json
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import ConflictError, DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.committees.models import (
     AgendaItem,
     Committee,
@@ -72,13 +70,6 @@ def record_meeting(committee: Committee, *, event: Event, number: int, user) -> 
 # --- the agenda --------------------------------------------------------------------------------------------------
 
 
-def agenda_fingerprint(item: AgendaItem) -> str:
-    """What the editor read of an item, as a short digest: the form carries it back, and a save over a changed item
-    is refused (the model keeps no version number)."""
-    data = {name: getattr(item, name) for name in ("order", *AGENDA_FIELDS)}
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
-
-
 def _check_agenda_fields(fields: dict) -> None:
     unknown = set(fields) - set(AGENDA_FIELDS)
     if unknown:
@@ -99,14 +90,15 @@ def _move(item: AgendaItem, to: int) -> None:
     item.order = 0  # out of the way while the others move
     if item.pk:
         item.save(update_fields=["order"])
+    # A shifted item changes version too: an edit of it made before the move would put it back in its old place.
     if to < was:
         for other in others.filter(order__gte=to, order__lt=was).order_by("-order"):
-            other.order += 1
-            other.save(update_fields=["order"])
+            other.order, other.version = other.order + 1, other.version + 1
+            other.save(update_fields=["order", "version"])
     else:
         for other in others.filter(order__gt=was, order__lte=to).order_by("order"):
-            other.order -= 1
-            other.save(update_fields=["order"])
+            other.order, other.version = other.order - 1, other.version + 1
+            other.save(update_fields=["order", "version"])
     item.order = to
 
 
@@ -127,20 +119,19 @@ def add_agenda_item(meeting: Meeting, *, user, order: int | None = None, **field
 
 @transaction.atomic
 def update_agenda_item(
-    item: AgendaItem, *, user, seen: str | None = None, order: int | None = None, **fields
+    item: AgendaItem, *, user, version: int | None, order: int | None = None, **fields
 ) -> AgendaItem:
-    """Change an item (its number, title, decision, abridged report) and move it to `order`. `seen` is the
-    fingerprint of the item the user edited: if it changed since, ConflictError and nothing is written."""
+    """Change an item (its number, title, decision, abridged report) and move it to `order`. `version` is the one
+    the user edited: if the item changed since (or was shifted by a move), ConflictError and nothing is written."""
     _check_agenda_fields(fields)
     Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    current = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    if seen is not None and seen != agenda_fingerprint(current):
-        raise ConflictError(STALE_ITEM)
+    current = locked_for_update(AgendaItem, item.pk, version, stale=STALE_ITEM)
     before = snapshot(current)
     for name, value in fields.items():
         setattr(current, name, value)
     if order is not None and order != current.order:
         _move(current, order)
+    current.version += 1
     current.save()
     log_action(current, "committees.agenda_item.changed", user=user, before=before, after=snapshot(current))
     return current

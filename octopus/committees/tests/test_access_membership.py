@@ -29,7 +29,6 @@ from octopus.committees.models import (
     ObserverAdmission,
     Representative,
 )
-from octopus.committees.services import meetings
 from octopus.committees.views import meetings as meetings_views
 from octopus.committees.views import membership as membership_views
 from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
@@ -306,7 +305,7 @@ PAGE_WRITES = {
             "number": "1",
             "title": "Opening remarks",
             "decision": "Opened by the Chair.",
-            "seen": meetings.agenda_fingerprint(w.item),
+            "version": str(w.item.version),
         },
         item_changed,
     ),  # fmt: skip

@@ -70,11 +70,11 @@ def test_agenda_items_are_added_moved_edited_and_removed_in_order(world, staff):
                                                        "Next meeting"]  # fmt: skip
 
     last = AgendaItem.objects.get(meeting=meeting, title="Next meeting")
-    moved = meetings.update_agenda_item(last, order=1, seen=meetings.agenda_fingerprint(last), user=staff,
+    moved = meetings.update_agenda_item(last, order=1, version=last.version, user=staff,
                                         decision="T-CY 18 on 9-11 July 2018.")  # fmt: skip
     assert [t for _o, _n, t in agenda_of(meeting)] == ["Next meeting", "Opening", "Bureau report", "Agenda",
                                                        "Guidance Notes"]  # fmt: skip
-    meetings.update_agenda_item(moved, order=5, user=staff)
+    meetings.update_agenda_item(moved, order=5, version=None, user=staff)
     assert [o for o, _n, _t in agenda_of(meeting)] == [1, 2, 3, 4, 5]
     assert agenda_of(meeting)[-1] == (5, "4", "Next meeting")
 
@@ -88,13 +88,17 @@ def test_agenda_items_are_added_moved_edited_and_removed_in_order(world, staff):
 
 def test_a_stale_agenda_edit_is_a_conflict_and_changes_nothing(world, staff):
     item = meetings.add_agenda_item(world.t17, number="1", title="Opening", user=staff)
-    read = meetings.agenda_fingerprint(item)
-    meetings.update_agenda_item(item, seen=read, decision="Opened by the Chair.", user=staff)
+    shifted = meetings.add_agenda_item(world.t17, number="2", title="Agenda", user=staff)
+    meetings.update_agenda_item(item, version=1, decision="Opened by the Chair.", user=staff)
+    meetings.add_agenda_item(world.t17, number="0", title="Welcome", order=1, user=staff)  # moves both down
 
     with pytest.raises(ConflictError):
-        meetings.update_agenda_item(item, seen=read, decision="Something else.", user=staff)
+        meetings.update_agenda_item(item, version=2, decision="Something else.", user=staff)
+    with pytest.raises(ConflictError):  # read before the move: saving it would put it back in its old place
+        meetings.update_agenda_item(shifted, version=1, order=2, user=staff)
 
     assert AgendaItem.objects.get(pk=item.pk).decision == "Opened by the Chair."
+    assert agenda_of(world.t17) == [(1, "0", "Welcome"), (2, "1", "Opening"), (3, "2", "Agenda")]
 
 
 def test_documents_of_the_register_are_attached_and_detached(world, staff):
@@ -271,19 +275,18 @@ def test_the_list_of_decisions_reads_back_in_csv_and_docx(client, world, staff):
 
 def test_editing_an_item_over_a_stale_copy_shows_a_conflict_and_keeps_the_text(client, world, staff):
     item = meetings.add_agenda_item(world.t17, number="1", title="Opening", user=staff)
-    seen = meetings.agenda_fingerprint(item)
-    meetings.update_agenda_item(item, title="Opening of the meeting", user=staff)  # someone else, meanwhile
+    meetings.update_agenda_item(item, title="Opening of the meeting", version=1, user=staff)  # someone else
     signed_in(client, staff)
 
     response = client.post(
         reverse("tcy_agenda_item", args=[world.t17.pk, item.pk]),
-        {"order": "1", "number": "1", "title": "Opening", "decision": "My decision", "seen": seen},
+        {"order": "1", "number": "1", "title": "Opening", "decision": "My decision", "version": "1"},
     )
 
     assert response.status_code == 400
     assert "Someone changed this agenda item" in response.content.decode()
     assert response.context["form"].data["decision"] == "My decision"
-    assert response.context["form"].data["seen"] == meetings.agenda_fingerprint(AgendaItem.objects.get(pk=item.pk))
+    assert response.context["form"].data["version"] == 2
     assert AgendaItem.objects.get(pk=item.pk).decision == ""
 
 

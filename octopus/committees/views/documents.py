@@ -49,6 +49,7 @@ from octopus.committees.queries.documents import (
     with_relations,
 )
 from octopus.committees.services import documents as services
+from octopus.forms import show_refusal
 from octopus.lib.exports import Table, to_csv, to_xlsx
 from octopus.surveys.models import FileType
 
@@ -144,15 +145,6 @@ def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def show_refusal(form, error: DomainError, *, current_version=None) -> None:
-    """A refusal on the form, keeping what was typed. After a conflict the form carries the current version, so that
-    saving again is a choice made after seeing the message, never a silent overwrite."""
-    if isinstance(error, ConflictError) and current_version is not None:
-        form.data = form.data.copy()
-        form.data["version"] = current_version()
-    form.add_error(None, str(error))
 
 
 def get_language(lang: str) -> str:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from docx import Document as DocxDocument
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.accounts.services import DomainError
 from octopus.committees.forms.meetings import (
     AgendaItemForm,
     DocumentChoiceForm,
@@ -47,6 +47,7 @@ from octopus.committees.services import meetings as services
 from octopus.committees.views.membership import get_committee
 from octopus.events.documents import participant_registrations, protocol_groups
 from octopus.events.models import Event, Status
+from octopus.forms import show_refusal
 from octopus.lib.charts import VEGA_LITE_SCHEMA
 from octopus.lib.exports import Table, to_csv, to_xlsx
 
@@ -76,15 +77,6 @@ def get_meeting(pk: int) -> Meeting:
     """A meeting of the T-CY or its Bureau (their workspace readers may read any of them)."""
     meetings = Meeting.objects.select_related("committee__parent", "event__country")
     return get_object_or_404(meetings, pk=pk, event__kind__in=("tcy_plenary", "tcy_bureau"))
-
-
-def show_refusal(form, error: DomainError, *, current_version=None) -> None:
-    """A refusal on the form, keeping what was typed; after a conflict the form carries the current version, so
-    that saving again is a deliberate choice made after reloading."""
-    if isinstance(error, ConflictError) and current_version is not None:
-        form.data = form.data.copy()
-        form.data[current_version[0]] = current_version[1]()
-    form.add_error(None, str(error))
 
 
 # --- the series --------------------------------------------------------------------------------------------------
@@ -219,11 +211,11 @@ def tcy_agenda_item(request, pk, item_pk):
     item = get_object_or_404(meeting.agenda.prefetch_related("documents"), pk=item_pk)
     family = [meeting.committee_id] + ([meeting.committee.parent_id] if meeting.committee.parent_id else [])
     initial = {"order": item.order, "number": item.number, "title": item.title, "decision": item.decision,
-               "report": item.report, "seen": services.agenda_fingerprint(item)}  # fmt: skip
+               "report": item.report, "version": item.version}  # fmt: skip
     posted = request.POST if request.method == "POST" else None
     action = posted.get("action", "") if posted else ""
     form = AgendaItemForm(posted if posted and not action else None, initial=initial)
-    form.fields["seen"].required = True  # an edit says what it was made over, so a stale one is refused
+    form.fields["version"].required = True  # an edit says which version it was made over: a stale one is refused
     documents = DocumentChoiceForm(posted if action in ("attach", "detach") else None, committee_ids=family)
     if action == "remove":
         services.remove_agenda_item(item, user=request.user)
@@ -243,12 +235,12 @@ def tcy_agenda_item(request, pk, item_pk):
     elif posted and not action and form.is_valid():
         try:
             services.update_agenda_item(
-                item, seen=form.cleaned_data["seen"], order=form.cleaned_data["order"], user=request.user,
+                item, version=form.cleaned_data["version"], order=form.cleaned_data["order"], user=request.user,
                 **form.service_fields(),
             )  # fmt: skip
         except DomainError as error:
-            current = AgendaItem.objects.get(pk=item.pk)
-            show_refusal(form, error, current_version=("seen", lambda: services.agenda_fingerprint(current)))
+            current = AgendaItem.objects.filter(pk=item.pk).values_list("version", flat=True)
+            show_refusal(form, error, current_version=current.first)
         else:
             messages.success(request, _("Item saved."))
             return redirect("tcy_meeting", meeting.pk)
@@ -321,8 +313,8 @@ def tcy_interpretation(request, pk, request_pk):
                 booked, version=form.cleaned_data["version"], user=request.user, **form.service_fields()
             )
         except DomainError as error:
-            current = ("version", lambda: InterpretationRequest.objects.get(pk=booked.pk).version)
-            show_refusal(form, error, current_version=current)
+            current = InterpretationRequest.objects.filter(pk=booked.pk).values_list("version", flat=True)
+            show_refusal(form, error, current_version=current.first)
         else:
             messages.success(request, _("Interpretation request saved."))
             return redirect("tcy_meeting", meeting.pk)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from octopus.accounts.models import Role
 from octopus.accounts.permissions import permission_required, roles_of
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.accounts.services import DomainError
 from octopus.committees.forms.rounds import (
     CorrectRecommendationForm,
     DispatchForm,
@@ -32,6 +32,7 @@ from octopus.committees.models import AssessmentRound, Committee, Recommendation
 from octopus.committees.queries import rounds as queries
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import rounds as services
+from octopus.forms import show_refusal
 from octopus.lib.exports import Table, to_csv, to_xlsx
 from octopus.surveys.models import QuestionnaireStatus
 
@@ -61,15 +62,6 @@ def get_recommendation(round: AssessmentRound, pk: int) -> Recommendation:
 
 def site_root(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def show_refusal(form, error: DomainError, *, current_version=None) -> None:
-    """A refusal on the form, keeping what was typed; after a conflict the form carries the current version, so that
-    saving again is a deliberate choice made after reloading, never a silent overwrite."""
-    if isinstance(error, ConflictError) and current_version is not None:
-        form.data = form.data.copy()
-        form.data["version"] = current_version()
-    form.add_error(None, str(error))
 
 
 def own_countries(user) -> set[str]:

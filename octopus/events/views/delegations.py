@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from octopus.accounts.models import Role, User
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.delegations import (
     BadgeCheckInForm,
@@ -49,6 +49,7 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
+from octopus.forms import show_refusal
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
@@ -66,15 +67,6 @@ def require(request, perm: str) -> None:
     """For pages that anyone who may read them sees, but only some may change: checked before any POST."""
     if not request.user.has_perm(perm):
         raise PermissionDenied
-
-
-def refuse(form, error: DomainError, *, current_version) -> None:
-    """Put a refusal on the form, keeping what was typed. After a conflict the form is set against the current
-    version, so saving again is a deliberate choice over the other change, not a silent overwrite."""
-    if isinstance(error, ConflictError):
-        form.data = form.data.copy()
-        form.data["version"] = current_version()
-    form.add_error(None, str(error))
 
 
 # --- delegations -----------------------------------------------------------------------------------------------
@@ -178,7 +170,7 @@ def delegation_detail(request, slug, pk):
                     version=data["version"],
                 )  # fmt: skip
             except DomainError as error:
-                refuse(form, error, current_version=lambda: Delegation.objects.get(pk=pk).version)
+                show_refusal(form, error, current_version=lambda: Delegation.objects.get(pk=pk).version)
             else:
                 messages.success(request, _("Credentials of %(country)s recorded.") % {"country": delegation.country})
                 return redirect("delegation", slug, pk)
@@ -493,7 +485,7 @@ def travel_edit(request, slug, pk):
                     travel, version=form.cleaned_data["version"], user=request.user, **form.service_fields()
                 )
             except DomainError as error:
-                refuse(form, error, current_version=lambda: Travel.objects.get(pk=pk).version)
+                show_refusal(form, error, current_version=lambda: Travel.objects.get(pk=pk).version)
             else:
                 messages.success(request, _("Travel of %(person)s saved.") % {"person": travel.registration.person})
                 return redirect("event_travel", slug)
@@ -533,7 +525,7 @@ def event_contribution(request, slug):
                     countries_reached=form.cleaned_data["countries_reached"], deployed=people.deployed(),
                 )  # fmt: skip
             except DomainError as error:
-                refuse(form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
+                show_refusal(form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
             else:
                 messages.success(request, _("Our contribution to %(event)s is recorded.") % {"event": event.title})
                 return redirect("event_contribution", slug)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.manage import (
     CloneForm,
@@ -39,6 +39,7 @@ from octopus.events.models import (
 )
 from octopus.events.queries import attendance_totals
 from octopus.events.views.public import language_names, register, timetable
+from octopus.forms import show_refusal
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
@@ -55,15 +56,6 @@ def registration_counts(prefix: str = "registrations") -> dict:
 
 def get_event(slug: str) -> Event:
     return get_object_or_404(Event.objects.select_related("country", "series", "activity"), slug=slug)
-
-
-def show_refusal(form, error: DomainError, *, current_version=None) -> None:
-    """A refusal on the form, keeping what was typed. After a conflict the form is set to the current version, so
-    that saving again is a deliberate choice made after reloading, never a silent overwrite."""
-    if isinstance(error, ConflictError) and current_version is not None:
-        form.data = form.data.copy()
-        form.data["version"] = current_version()
-    form.add_error(None, str(error))
 
 
 # --- events ----------------------------------------------------------------------------------------------------
