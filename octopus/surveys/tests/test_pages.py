@@ -1,8 +1,11 @@
 """The questionnaire pages: building, answering (draft, submit, conflict, refusals keeping what was typed),
 following and compiling."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry
 from octopus.surveys import services
@@ -288,6 +291,22 @@ def test_a_closed_questionnaire_is_read_only(client, focal, staff, response, que
     assert page.context["editable"] is False
     assert "This questionnaire is closed: answers can no longer be changed." in page.content.decode()
     assert page.context["readonly"][0][1][0][1] == "Kept"
+
+
+def test_past_the_deadline_a_late_reply_is_still_accepted_and_the_page_says_so(client, focal, response, questionnaire):
+    signed_in(client, focal)
+    on_time = client.get(reverse("response", args=[response.pk])).content.decode()
+    today = timezone.localdate()
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(
+        opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1)
+    )
+
+    late = client.get(reverse("response", args=[response.pk]))
+    saved = services.save_answers(response, {"law": "Late but here"}, version=1, user=focal)
+
+    assert "data-late" not in on_time
+    assert "The deadline has passed: a late reply is still accepted" in late.content.decode()
+    assert late.context["editable"] is True and saved.version == 2
 
 
 def test_answer_files_download_as_attachments_to_those_who_may_read(client, focal, staff, response):
