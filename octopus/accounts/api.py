@@ -1,9 +1,12 @@
+from typing import Annotated
+
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from octopus.accounts.services import user_for_api_key
+from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 
 
 class TokenAuth(HttpBearer):
@@ -17,6 +20,24 @@ class TokenAuth(HttpBearer):
 
 
 token_auth = TokenAuth()
+# Readers come with a bearer token or with the session of the workspace; writers only with a token.
+read_auth = [token_auth, SessionAuth()]
+
+# The types every router's paths and bodies share. No NUL in text: PostgreSQL refuses it.
+Id = Annotated[int, Field(ge=1, le=2**62)]
+Version = Annotated[int, Field(ge=1, le=2**31, description="The version you read; a stale one is refused with 409.")]
+Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
+Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
+
+# The 409 a POST can give too (octopus/api.py documents it for PUT and DELETE only).
+CONFLICT = {
+    "responses": {
+        "409": {
+            "description": "Changed by someone else since the version you send",
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    }
+}
 
 
 class Pagination(PageNumberPagination):

@@ -21,10 +21,9 @@ from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, form_errors, read_auth, token_auth
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.forms.manage import EventForm, SessionForm, TransitionForm
@@ -44,32 +43,16 @@ from octopus.events.models import (
     SessionRole,
     Status,
 )
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 from octopus.people.models import Organisation, Person, Sex
 
 router = Router(tags=["events"])
 
-# Readers come with a bearer token or with the session of the workspace; writers only with a token.
-read_auth = [token_auth, SessionAuth()]
 
-Id = Annotated[int, Field(ge=1, le=2**62)]
 Slug = Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$", description="e.g. octopus-2016")]
 ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
-Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
-Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
 Count = Annotated[int, Field(ge=0, le=2_000_000_000)]
 Answer = Annotated[str, Field(max_length=5000, pattern=r"^[^\x00]*$")] | bool
-
-# The 409 a POST can give too (the shared list documents it for PUT and DELETE only).
-CONFLICT = {
-    "responses": {
-        "409": {
-            "description": "Changed by someone else since the version you send",
-            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-    }
-}
 
 
 # --- schemas -----------------------------------------------------------------------------------------------------

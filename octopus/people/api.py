@@ -6,7 +6,7 @@ staff member; writing needs a bearer token. Reading one person's record, and exp
 """
 
 import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import Id, Pagination, form_errors, read_auth, token_auth
 from octopus.accounts.services import DomainError, log_action
 from octopus.countries.models import Country
 from octopus.people import services
@@ -27,8 +26,6 @@ from octopus.people.queries import duplicate_pairs, filter_people, organisations
 
 router = Router(tags=["people"])
 
-read_auth = [token_auth, SessionAuth()]
-Id = Annotated[int, Field(ge=1, le=2**62)]
 NoNul = r"^[^\x00]*$"
 
 

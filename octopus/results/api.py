@@ -17,10 +17,9 @@ from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
 from octopus.lib.metrics import MetricError, registry
 from octopus.results import services
 from octopus.results.calculations import Goal, Status, as_decimal
@@ -40,8 +39,6 @@ from octopus.results.queries import (
 
 router = Router(tags=["results"])
 
-# Readers come with a bearer token or with the session of the workspace; writers only with a token.
-read_auth = [token_auth, SessionAuth()]
 
 ProgrammeCode = Annotated[str, Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$", description="e.g. cybercrime-octopus")]
 IndicatorCode = Annotated[str, Field(max_length=20, pattern=r"^[-A-Za-z0-9._]+$", description="e.g. O.1")]

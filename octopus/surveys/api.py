@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
 from octopus.surveys import services
 from octopus.surveys.forms import QuestionForm, QuestionnaireForm, SectionForm
 from octopus.surveys.models import (
@@ -45,26 +43,10 @@ from octopus.surveys.services import AnswersInvalid
 
 router = Router(tags=["questionnaires"])
 
-# Readers come with a bearer token or with the session of the workspace; writers only with a token.
-read_auth = [token_auth, SessionAuth()]
 
-Id = Annotated[int, Field(ge=1, le=2**62)]
-Version = Annotated[int, Field(ge=1, le=2**31, description="The version you read; a stale one is refused with 409.")]
 Code = Annotated[str, Field(max_length=60, pattern=r"^[-a-zA-Z0-9_]+$")]
-Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
-Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
 ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
 AnswerValue = bool | int | float | Text | list[Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]] | None
-
-# The 409 a POST can give too (the shared list documents it for PUT and DELETE only).
-CONFLICT = {
-    "responses": {
-        "409": {
-            "description": "Changed by someone else since the version you send",
-            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-    }
-}
 
 
 # --- schemas -----------------------------------------------------------------------------------------------------

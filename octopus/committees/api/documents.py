@@ -18,7 +18,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, token_auth
 from octopus.committees.forms.documents import DocumentForm, StatusForm
 from octopus.committees.models import (
     Committee,
@@ -30,25 +30,10 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.documents import documents_for, search_documents, with_relations
 from octopus.committees.services import documents as services
-from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 
 router = Router(tags=["committee"])
 
 MANAGE = "committees.manage_committee"
-Id = Annotated[int, Field(ge=1, le=2**62)]
-Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
-Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
-Version = Annotated[int, Field(ge=1, le=2**31, description="The version you read; a stale one is refused with 409.")]
-
-# The 409 a POST can give too (the shared list documents it for PUT and DELETE only).
-CONFLICT = {
-    "responses": {
-        "409": {
-            "description": "Changed by someone else since the version you send",
-            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-    }
-}
 
 
 # --- schemas -------------------------------------------------------------------------------------------------------

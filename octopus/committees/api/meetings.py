@@ -17,7 +17,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import Id, Line, Pagination, Text, form_errors, token_auth
 from octopus.committees.forms.meetings import AgendaItemForm
 from octopus.committees.models import AgendaItem, Document, Meeting
 from octopus.committees.services import meetings as services
@@ -25,9 +25,6 @@ from octopus.events.models import Kind, Status
 
 router = Router(tags=["committee"])
 
-Id = Annotated[int, Field(ge=1, le=2**62)]
-Line = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
-Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
 MEETING_KINDS = (Kind.TCY_PLENARY, Kind.TCY_BUREAU)
 
 

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 from ninja import Status as Reply
 from pydantic import Field
 
-from octopus.accounts.api import form_errors, token_auth
+from octopus.accounts.api import Id, form_errors, token_auth
 from octopus.committees.forms.membership import AdmissionForm
 from octopus.committees.models import Committee, ObserverAdmission
 from octopus.committees.queries.membership import membership_at
@@ -22,7 +22,6 @@ from octopus.countries.models import Country
 router = Router(tags=["committee"])
 
 ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
-Id = Annotated[int, Field(ge=1, le=2**62)]
 TCY = "T-CY"
 
 

@@ -15,10 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
-from ninja.security import SessionAuth
 from pydantic import Field
 
-from octopus.accounts.api import form_errors, token_auth
+from octopus.accounts.api import Id, Text, form_errors, read_auth, token_auth
 from octopus.committees.forms.rounds import (
     CorrectRecommendationForm,
     DispatchForm,
@@ -32,13 +31,9 @@ from octopus.committees.services import rounds as services
 
 router = Router(tags=["committee"])
 
-read_auth = [token_auth, SessionAuth()]
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
 COMMITTEE = "T-CY"
-
-Id = Annotated[int, Field(ge=1, le=2**62)]
-Text = Annotated[str, Field(max_length=20000, pattern=r"^[^\x00]*$")]
 
 
 # --- schemas -------------------------------------------------------------------------------------------------------
