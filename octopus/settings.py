@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "octopus.surveys",
     "octopus.events",
     "octopus.committees",
+    "octopus.legislation",
     "octopus.sample",
 ]
 

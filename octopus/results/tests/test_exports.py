@@ -159,7 +159,7 @@ def programme(db):
         activity,
         code="A.2",
         title="Countries advised",
-        metric_key="legislation.countries_advised",
+        metric_key="example.not_yet_registered",
         allow_unregistered=True,
         user=staff,
     )

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 # Lowest first; later apps join at their place. `sample` composes every app for sample and generated data.
-ORDER = ["lib", "accounts", "countries", "results", "treaties", "people", "surveys", "events", "committees", "sample"]
+ORDER = [
+    "lib", "accounts", "countries", "results", "treaties", "people", "surveys", "events", "committees", "legislation",
+    "sample",
+]  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]
 
 
