@@ -265,23 +265,26 @@ registry.register(
 
 
 LANGUAGE_SERVICES = ("translation", "interpretation")
-NOT_TRANSLATIONS = [TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]  # an original, or nothing to pay
+
+
+def _paid_translations():
+    """Translations the programme pays for: neither an original nor cancelled; dated by their deadline."""
+    return LanguageVersion.objects.exclude(
+        translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
+    ).filter(deadline__isnull=False)
+
+
+def _paid_interpretation():
+    """Interpretation not cancelled; dated by the meeting's first day."""
+    return InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED)
 
 
 def _language_costs() -> list[tuple[str, datetime.date, Decimal]]:
-    """(service, day, cost) of every translation and interpretation that was not cancelled, read once per reading."""
+    """(service, day, cost) of every paid translation and interpretation, read once per reading."""
 
     def load():
-        translations = (
-            LanguageVersion.objects.exclude(
-                translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
-            )
-            .filter(deadline__isnull=False)
-            .values_list("deadline", "cost")
-        )
-        interpretation = InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED).values_list(
-            "meeting__event__starts_on", "cost"
-        )
+        translations = _paid_translations().values_list("deadline", "cost")
+        interpretation = _paid_interpretation().values_list("meeting__event__starts_on", "cost")
         return [("translation", day, cost) for day, cost in translations] + [
             ("interpretation", day, cost) for day, cost in interpretation
         ]
@@ -307,16 +310,14 @@ def language_services_records(start: datetime.date, end: datetime.date, *, servi
     records: list = []
     if service in ("", "translation"):
         records += (
-            LanguageVersion.objects.exclude(
-                translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
-            )
+            _paid_translations()
             .filter(deadline__range=(start, end))
             .select_related("document")
             .order_by("deadline", "pk")
         )
     if service in ("", "interpretation"):
         records += (
-            InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED)
+            _paid_interpretation()
             .filter(meeting__event__starts_on__range=(start, end))
             .select_related("meeting__event")
             .order_by("meeting__event__starts_on", "pk")

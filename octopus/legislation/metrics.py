@@ -10,8 +10,9 @@ Within one reading, each metric reads its rows once (`lib.metrics.memo`) and com
 import datetime
 
 from octopus.countries.models import Country
-from octopus.legislation.models import Advice, Assessment, Level
-from octopus.legislation.queries import GROUPS, Share, compliance_at, profile_articles
+from octopus.legislation import queries
+from octopus.legislation.models import Advice
+from octopus.legislation.queries import GROUPS, compliance_at, group_articles, profile_articles, share_of
 from octopus.lib.metrics import Metric, MetricError, memo, registry
 
 
@@ -40,33 +41,13 @@ def _country(iso2: str) -> int | None:
 def _articles(group: str) -> set[int]:
     if group and group not in GROUPS:
         raise MetricError(f"Unknown article group {group!r} (known: {', '.join(GROUPS)}).")
-    articles = memo("legislation.articles", profile_articles)
-    return {article.pk for article in articles if not group or GROUPS[group](article)}
-
-
-def _assessments() -> list[tuple[int, int, str, datetime.date]]:
-    """Every reviewed assessment, oldest first (ties: recorded first), read once per reading."""
-    return memo(
-        "legislation.assessments",
-        lambda: list(
-            Assessment.objects.reviewed()
-            .order_by("assessed_on", "pk")
-            .values_list("country_id", "article_id", "level", "assessed_on")
-        ),
-    )
+    return group_articles(memo("legislation.articles", profile_articles), group)
 
 
 def percent_in_place(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> float | None:
-    """As `queries.share_in_place` on `end`, from the rows read once: the latest reviewed level per pair wins."""
-    wanted, country_id = _articles(group), _country(country)
-    latest: dict[tuple[int, int], str] = {}
-    for pair_country, article, level, day in _assessments():
-        if day > end:
-            break
-        if article in wanted and (country_id is None or pair_country == country_id):
-            latest[(pair_country, article)] = level
-    assessed = [level for level in latest.values() if level != Level.NOT_ASSESSED]
-    return Share(in_place=assessed.count(Level.IN_PLACE), assessed=len(assessed)).percent
+    """As `queries.share_in_place` on `end`, from the reviewed assessments read once per reading."""
+    rows = memo("legislation.assessments", lambda: list(queries.reviewed_rows()))
+    return share_of(rows, end, articles=_articles(group), country_id=_country(country)).percent
 
 
 def in_place_records(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> list:

@@ -45,16 +45,37 @@ class Share:
         return round(100 * self.in_place / self.assessed, 1) if self.assessed else None
 
 
+def share_of(rows, at: datetime.date, *, articles: set[int], country_id: int | None = None) -> Share:
+    """The share in place on `at` from reviewed assessment rows (country id, article id, level, day), oldest first:
+    the latest level of each pair wins; pairs not assessed are left out. The one rule the query and the metric use."""
+    latest: dict[tuple[int, int], str] = {}
+    for country, article, level, day in rows:
+        if day > at:
+            break
+        if article in articles and (country_id is None or country == country_id):
+            latest[(country, article)] = level
+    assessed = [level for level in latest.values() if level != Level.NOT_ASSESSED]
+    return Share(in_place=assessed.count(Level.IN_PLACE), assessed=len(assessed))
+
+
+def reviewed_rows():
+    """Every reviewed assessment as (country id, article id, level, day), oldest first (ties: recorded first)."""
+    return (
+        Assessment.objects.reviewed()
+        .order_by("assessed_on", "pk")
+        .values_list("country_id", "article_id", "level", "assessed_on")
+    )
+
+
+def group_articles(articles: list[Article], group: str = "") -> set[int]:
+    return {article.pk for article in articles if not group or GROUPS[group](article)}
+
+
 def share_in_place(at: datetime.date, *, group: str = "", country=None) -> Share:
     """How many of the assessed country × article pairs are in place on `at`: overall, in one article group
     (substantive, procedural, international), and/or for one country. Two queries."""
-    articles = profile_articles()
-    if group:
-        articles = [article for article in articles if GROUPS[group](article)]
-    wanted = {article.pk for article in articles}
-    levels = [
-        assessment.level
-        for (_country, article), assessment in compliance_at(at, countries=[country] if country else None).items()
-        if article in wanted and assessment.level != Level.NOT_ASSESSED
-    ]
-    return Share(in_place=sum(1 for level in levels if level == Level.IN_PLACE), assessed=len(levels))
+    rows = reviewed_rows().filter(assessed_on__lte=at)
+    if country is not None:
+        rows = rows.filter(country=country)
+    wanted = group_articles(profile_articles(), group)
+    return share_of(rows, at, articles=wanted, country_id=country.pk if country is not None else None)

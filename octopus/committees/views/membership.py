@@ -113,6 +113,20 @@ def _form_page(request, form, *, title: str, intro: str = "", status=None):
     return render(request, "committees/membership/form.html", context, status=status or (400 if form.errors else 200))
 
 
+def _end_page(request, end, *, done: str, title: str, intro: str = ""):
+    """The page that ends an admission, a seat or a term on a day: `end(ends_on)` calls the service."""
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end(form.cleaned_data["ends_on"])
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("tcy_workspace")
+    return _form_page(request, form, title=title, intro=intro)
+
+
 @permission_required(MANAGE)
 def tcy_admit(request):
     committee = get_committee()
@@ -139,19 +153,13 @@ def tcy_admit(request):
 def tcy_admission_end(request, pk):
     admission = get_object_or_404(ObserverAdmission.objects.select_related("country", "organisation"), pk=pk,
                                   committee__code=TCY)  # fmt: skip
-    form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_admission(admission, ended_on=form.cleaned_data["ends_on"], user=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, _("Admission of %(who)s ended.") % {"who": admission.country or admission.organisation}
-            )
-            return redirect("tcy_workspace")
-    title = _("End the admission of %(who)s") % {"who": admission.country or admission.organisation}
-    return _form_page(request, form, title=title, intro=_("Admitted on %(date)s.") % {"date": admission.admitted_on})
+    who = admission.country or admission.organisation
+    return _end_page(
+        request, lambda day: services.end_admission(admission, ended_on=day, user=request.user),
+        done=_("Admission of %(who)s ended.") % {"who": who},
+        title=_("End the admission of %(who)s") % {"who": who},
+        intro=_("Admitted on %(date)s.") % {"date": admission.admitted_on},
+    )  # fmt: skip
 
 
 @permission_required(MANAGE)
@@ -179,16 +187,11 @@ def tcy_representative_add(request):
 def tcy_representative_end(request, pk):
     seat = get_object_or_404(Representative.objects.select_related("person", "country", "organisation"), pk=pk,
                              committee__code=TCY)  # fmt: skip
-    form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_representation(seat, ends_on=form.cleaned_data["ends_on"], user=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Seat of %(person)s ended.") % {"person": seat.person})
-            return redirect("tcy_workspace")
-    return _form_page(request, form, title=_("End the seat of %(seat)s") % {"seat": seat})
+    return _end_page(
+        request, lambda day: services.end_representation(seat, ends_on=day, user=request.user),
+        done=_("Seat of %(person)s ended.") % {"person": seat.person},
+        title=_("End the seat of %(seat)s") % {"seat": seat},
+    )  # fmt: skip
 
 
 @permission_required(MANAGE)
@@ -218,16 +221,11 @@ def tcy_bureau_elect(request):
 def tcy_bureau_end(request, pk):
     term = get_object_or_404(BureauTerm.objects.select_related("person", "committee"), pk=pk,
                              committee__parent__code=TCY)  # fmt: skip
-    form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_bureau_term(term, ends_on=form.cleaned_data["ends_on"], user=request.user)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Term of %(person)s ended.") % {"person": term.person})
-            return redirect("tcy_workspace")
-    return _form_page(request, form, title=_("End the term of %(term)s") % {"term": term})
+    return _end_page(
+        request, lambda day: services.end_bureau_term(term, ends_on=day, user=request.user),
+        done=_("Term of %(person)s ended.") % {"person": term.person},
+        title=_("End the term of %(term)s") % {"term": term},
+    )  # fmt: skip
 
 
 urlpatterns = [
