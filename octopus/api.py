@@ -14,6 +14,9 @@ from octopus.committees.api import membership as committee_membership
 from octopus.committees.api import rounds as committee_rounds
 from octopus.countries.api import router as countries_router
 from octopus.events.api import router as events_router
+from octopus.legislation.api import advice as legislation_advice
+from octopus.legislation.api import profiles as legislation_profiles
+from octopus.legislation.api import statistics as legislation_statistics
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.people.api import router as people_router
 from octopus.results.api import router as results_router
@@ -91,6 +94,9 @@ api.add_router("/", committee_membership.router)
 api.add_router("/", committee_meetings.router)
 api.add_router("/", committee_documents.router)
 api.add_router("/", committee_rounds.router)
+api.add_router("/", legislation_profiles.router)
+api.add_router("/", legislation_advice.router)
+api.add_router("/", legislation_statistics.router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:

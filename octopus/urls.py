@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("octopus.events.urls")),
     path("", include("octopus.committees.urls")),
     path("", include("octopus.surveys.urls")),
+    path("", include("octopus.legislation.urls")),
     path("workspace/results/", include("octopus.results.urls")),
     path("workspace/people/", include("octopus.people.urls")),
     path("workspace/", include("octopus.accounts.urls")),

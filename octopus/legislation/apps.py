@@ -8,4 +8,4 @@ class LegislationConfig(AppConfig):
 
     def ready(self):
         # Registers this app's metrics.
-        from octopus.legislation import metrics  # noqa: F401
+        from octopus.legislation import metrics, permissions  # noqa: F401

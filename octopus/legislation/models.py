@@ -8,6 +8,8 @@ so the history is the data and a profile can be read as it stood on any day. A f
 until staff review it; only reviewed ones count and are public.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
-from octopus.events.models import Event
+from octopus.events.models import Event, JobStatus
 from octopus.people.models import Person
 from octopus.results.models import ResultNode
+from octopus.surveys.models import Questionnaire, Response
 from octopus.treaties.models import Article
 
 # The articles of CETS 185 a country's law implements (the Octopus Community profiles' chapters): definitions,
@@ -46,13 +49,30 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+def law_file_path(instance, filename):
+    # Under MEDIA_ROOT, never served as such: a view sends the file of a law the reader may see.
+    return f"legislation/laws/{instance.country_id}/{uuid.uuid4().hex}.{instance.file_type or 'bin'}"
+
+
 class Law(models.Model):
-    """A national law (or code) that implements articles of the Convention."""
+    """A national law (or code) that implements articles of the Convention. Recorded by a focal point, it is a
+    draft until staff review it, like an assessment; only reviewed laws are public."""
 
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="laws")
     title = models.CharField(_("title"), max_length=300)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to=law_file_path, blank=True, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_type = models.CharField(_("file type"), max_length=8, blank=True)  # surveys.FileType: pdf or docx
+    state = models.CharField(_("review"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -164,3 +184,139 @@ class AdviceRecommendation(models.Model):
 
     def __str__(self):
         return f"R{self.number}: {self.text[:60]}"
+
+
+def advice_file_path(instance, filename):
+    return f"legislation/advice/{instance.advice_id}/{uuid.uuid4().hex}.{instance.file_type or 'bin'}"
+
+
+class AdviceDocument(models.Model):
+    """A document of the advice: the analysis sent, the draft reviewed, a workshop report."""
+
+    advice = models.ForeignKey(Advice, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=advice_file_path, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(_("file type"), max_length=8)  # surveys.FileType: pdf or docx
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["advice", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+# --- country statistics ------------------------------------------------------------------------------------------
+
+
+class Figure(models.TextChoices):
+    """The yearly figures behind the objective indicators: criminal justice action, international cooperation."""
+
+    CASES_RECORDED = "cases_recorded", _("Cybercrime cases recorded")
+    CASES_INVESTIGATED = "cases_investigated", _("Cybercrime cases investigated")
+    CASES_PROSECUTED = "cases_prosecuted", _("Cybercrime cases prosecuted")
+    CASES_CONVICTED = "cases_convicted", _("Cybercrime cases with a conviction")
+    MLA_SENT = "mla_sent", _("Mutual legal assistance requests sent")
+    MLA_RECEIVED = "mla_received", _("Mutual legal assistance requests received")
+    MLA_EXECUTED = "mla_executed", _("Mutual legal assistance requests executed")
+    MLA_MEDIAN_DAYS = "mla_median_days", _("Median days to execute a mutual legal assistance request")
+    CONTACT_247_SENT = "contact_247_sent", _("24/7 network requests sent")
+    CONTACT_247_RECEIVED = "contact_247_received", _("24/7 network requests received")
+    CONTACT_247_EXECUTED = "contact_247_executed", _("24/7 network requests executed")
+    PRESERVATION_SENT = "preservation_sent", _("Preservation requests sent")
+    PRESERVATION_RECEIVED = "preservation_received", _("Preservation requests received")
+
+
+# Requests executed in a year cannot outnumber those received in it.
+EXECUTED_WITHIN_RECEIVED = {
+    Figure.MLA_EXECUTED: Figure.MLA_RECEIVED,
+    Figure.CONTACT_247_EXECUTED: Figure.CONTACT_247_RECEIVED,
+}
+
+
+class StatisticSource(models.TextChoices):
+    QUESTIONNAIRE = "questionnaire", _("Country questionnaire")
+    PUBLISHED = "published", _("Published source")
+
+
+class Statistic(models.Model):
+    """One figure of one country for one year, from the country's questionnaire or a published source (cited).
+    A corrected figure replaces the value in place; the audit log keeps each value it had."""
+
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="statistics")
+    year = models.PositiveSmallIntegerField(_("year"))
+    figure = models.CharField(_("figure"), max_length=24, choices=Figure.choices)
+    value = models.PositiveIntegerField(_("value"))
+    source = models.CharField(_("source"), max_length=16, choices=StatisticSource.choices)
+    citation = models.CharField(_("citation"), max_length=500, blank=True)
+    response = models.ForeignKey(
+        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("questionnaire response"),
+    )  # fmt: skip
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["country__name", "-year", "figure"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year", "figure"], name="statistic_once_per_year"),
+            models.CheckConstraint(
+                name="statistic_published_is_cited", condition=~Q(source="published") | ~Q(citation="")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.year}: {self.get_figure_display()} = {self.value}"
+
+
+class StatisticsQuestionnaire(models.Model):
+    """A `surveys` questionnaire that collects the figures of one year: its number questions are coded by figure
+    (`Figure` values), and a submitted reply records them for the replying country."""
+
+    questionnaire = models.OneToOneField(Questionnaire, on_delete=models.CASCADE, related_name="statistics_year")
+    year = models.PositiveSmallIntegerField(_("year of the figures"))
+
+    def __str__(self):
+        return f"{self.questionnaire.code} ({self.year})"
+
+
+# --- imports -----------------------------------------------------------------------------------------------------
+
+
+class ImportKind(models.TextChoices):
+    PROFILES = "profiles", _("Legislation profiles (one sheet per country)")
+    STATISTICS = "statistics", _("Statistics (one row per figure)")
+
+
+class ImportJob(models.Model):
+    """An import of profiles or statistics run in the background: the rows staff confirmed, and what came of
+    them. All or nothing: a failed job wrote nothing."""
+
+    kind = models.CharField(_("what"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=200)
+    rows = models.JSONField(default=list, help_text=_("The parsed lines, as the import reads them."))
+    total = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True, help_text=_("Why it failed; nothing was written then."))
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Import of {self.file_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -10,9 +10,10 @@ from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.conftest import make_user
 from octopus.countries.models import Country
-from octopus.legislation import services
 from octopus.legislation.models import Level, ReviewState
 from octopus.legislation.queries import compliance_at, share_in_place
+from octopus.legislation.services import advice as advice_services
+from octopus.legislation.services import profiles as services
 from octopus.lib.metrics import MetricError, registry
 from octopus.treaties.models import Article
 
@@ -114,18 +115,20 @@ def test_the_share_in_place_by_group_and_country_in_two_queries(staff, django_as
 
 def test_advice_is_recorded_numbered_taken_up_and_counted_per_country(staff):
     articles = [article(2), article(16)]
-    advice = services.record_advice(country("GE"), reviewed="Draft law on electronic evidence", mode="desk_review",
+    advice = advice_services.record_advice(
+        country("GE"), reviewed="Draft law on electronic evidence", mode="desk_review",
                                     starts_on=D(2016, 4, 1), ends_on=D(2016, 4, 20), articles=articles,
                                     user=staff)  # fmt: skip
-    services.record_advice(country("GE"), reviewed="Amendments", mode="mission", starts_on=D(2017, 2, 1),
+    advice_services.record_advice(country("GE"), reviewed="Amendments", mode="mission", starts_on=D(2017, 2, 1),
                            ends_on=D(2017, 2, 3), articles=articles, user=staff)  # fmt: skip
-    services.record_advice(country("MD"), reviewed="Criminal Code", mode="workshop", starts_on=D(2017, 5, 1),
+    advice_services.record_advice(country("MD"), reviewed="Criminal Code", mode="workshop", starts_on=D(2017, 5, 1),
                            ends_on=D(2017, 5, 2), articles=[article(2)], user=staff)  # fmt: skip
-    first = services.record_recommendation(advice, text="Criminalise illegal access without right.", article=article(2),
+    first = advice_services.record_recommendation(
+        advice, text="Criminalise illegal access without right.", article=article(2),
                                            user=staff)  # fmt: skip
-    second = services.record_recommendation(advice, text="Add preservation orders.", user=staff)
+    second = advice_services.record_recommendation(advice, text="Add preservation orders.", user=staff)
     changed = assess(staff, "GE", 2, "in_place", D(2016, 12, 1), source="legislative_advice")
-    taken = services.take_up_recommendation(first, taken_up_on=D(2016, 12, 1), assessment=changed, user=staff,
+    taken = advice_services.take_up_recommendation(first, taken_up_on=D(2016, 12, 1), assessment=changed, user=staff,
                                             version=1)  # fmt: skip
 
     assert (first.number, second.number, taken.assessment, taken.version) == (1, 2, changed, 2)
@@ -134,9 +137,9 @@ def test_advice_is_recorded_numbered_taken_up_and_counted_per_country(staff):
     assert [c.iso2 for c in registry.records("legislation.countries_advised", D(2016, 1, 1), D(2016, 12, 31))] == [
         "GE"]  # fmt: skip
     with pytest.raises(DomainError, match="not among the articles the advice covered"):
-        services.record_recommendation(advice, text="Jurisdiction.", article=article(22), user=staff)
+        advice_services.record_recommendation(advice, text="Jurisdiction.", article=article(22), user=staff)
     with pytest.raises(DomainError, match="cannot end before it starts"):
-        services.record_advice(country("GE"), reviewed="X", mode="mission", starts_on=D(2017, 2, 3),
+        advice_services.record_advice(country("GE"), reviewed="X", mode="mission", starts_on=D(2017, 2, 3),
                                ends_on=D(2017, 2, 1), articles=articles, user=staff)  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Legislation over the JSON API, by area; each module holds its `router`."""

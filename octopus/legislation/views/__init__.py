@@ -1,0 +1,1 @@
+"""Legislation pages, by area; each module holds its views and its `urlpatterns`."""
