@@ -2,15 +2,20 @@
 review it; staff may record theirs reviewed at once."""
 
 import datetime
+import os
+import re
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octopus.accounts.permissions import is_staff_member
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.countries.models import Country
 from octopus.legislation.models import Assessment, Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
+from octopus.surveys.models import FileType
+from octopus.surveys.services import detect_file_type
 from octopus.treaties.models import Article
 
 
@@ -87,4 +92,127 @@ def review_assessment(assessment: Assessment, *, accept: bool, user, version: in
     current.save(update_fields=["state", "reviewed_by", "reviewed_at", "version"])
     action = "legislation.assessment.reviewed" if accept else "legislation.assessment.rejected"
     log_action(current, action, user=user, before=before, after=snapshot(current))
+    return current
+
+
+# --- keeping laws and statements in the workspace -----------------------------------------------------------------
+
+# A law's file is a PDF or a Word document, judged by its content, never by the name the uploader gave.
+LAW_FILE_TYPES = (FileType.PDF, FileType.DOCX)
+MAX_LAW_FILE_SIZE = 20 * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_law_file(upload) -> str:
+    """The FileType of an uploaded law file, judged by its content; DomainError saying why it is refused."""
+    if upload.size > MAX_LAW_FILE_SIZE:
+        raise DomainError(_("The file is too large (%(size)s); the limit is %(limit)s.") % {
+            "size": _megabytes(upload.size), "limit": _megabytes(MAX_LAW_FILE_SIZE)})  # fmt: skip
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."))
+    upload.seek(0)
+    found = detect_file_type(upload.read(16), upload)
+    upload.seek(0)
+    if found not in LAW_FILE_TYPES:
+        raise DomainError(
+            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload the "
+              "law as one of those.")
+        )  # fmt: skip
+    return found
+
+
+def _clean_file_name(name: str) -> str:
+    """The name the uploader gave, for display only (the stored name is random): no folders, no control characters."""
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "law"
+
+
+def _check_law_fields(law: Law) -> None:
+    if not law.title:
+        raise DomainError(_("Give the law's title."))
+    if law.year is not None and not 1900 <= law.year <= timezone.localdate().year:
+        raise DomainError(_("The year %(year)s is not a year a law in force was passed.") % {"year": law.year})
+    if Law.objects.filter(country=law.country_id, title=law.title).exclude(pk=law.pk).exists():
+        raise DomainError(_("%(country)s already has a law titled “%(title)s”.") % {
+            "country": law.country, "title": law.title})  # fmt: skip
+
+
+def _back_to_draft_unless_staff(law: Law, user) -> None:
+    """A focal point's change is a draft again until staff review it; a change by staff keeps the law's state."""
+    if not is_staff_member(user):
+        law.state, law.reviewed_by, law.reviewed_at = ReviewState.DRAFT, None, None
+
+
+@transaction.atomic
+def update_law(law: Law, *, user, version: int | None, title: str, year: int | None = None, url: str = "") -> Law:
+    """Correct a law's title, year or link. Refused when `version` (the one read) is stale. A focal point's change
+    puts the law back to draft (not public until staff review it); staff's keeps it as it was."""
+    current = locked_for_update(Law, law.pk, version)
+    title, url = (title or "").strip(), (url or "").strip()
+    if (current.title, current.year, current.url) == (title, year, url):
+        return current  # nothing changed: no new version, and a reviewed law stays public
+    before = snapshot(current)
+    current.title, current.year, current.url = title, year, url
+    _check_law_fields(current)
+    _back_to_draft_unless_staff(current, user)
+    current.version += 1
+    current.save()
+    log_action(current, "legislation.law.updated", user=user, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def attach_law_file(law: Law, upload, *, user, version: int | None) -> Law:
+    """Store the text of a law (PDF or DOCX by content, at most 20 MB), replacing the file it had (deleted once the
+    change is committed). Same rule as `update_law`: a focal point's upload is a draft until staff review it."""
+    file_type = check_law_file(upload)
+    current = locked_for_update(Law, law.pk, version)
+    before = snapshot(current)
+    old_name = current.file.name if current.file else ""
+    current.file_type = file_type  # law_file_path names the stored file by it
+    current.file.save("upload", upload, save=False)
+    current.file_name = _clean_file_name(getattr(upload, "name", ""))
+    _back_to_draft_unless_staff(current, user)
+    current.version += 1
+    current.save()
+    if old_name:
+        storage = current.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    log_action(current, "legislation.law.file_attached", user=user, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def review_law(law: Law, *, accept: bool, user, version: int | None) -> Law:
+    """Staff accept a draft law (it is then public) or reject it (kept, never shown to the public)."""
+    current = locked_for_update(Law, law.pk, version)
+    if current.state != ReviewState.DRAFT:
+        raise DomainError(_("This law has already been reviewed."))
+    before = snapshot(current)
+    current.state = ReviewState.REVIEWED if accept else ReviewState.REJECTED
+    current.reviewed_by, current.reviewed_at = user, timezone.now()
+    current.version += 1
+    current.save(update_fields=["state", "reviewed_by", "reviewed_at", "version"])
+    action = "legislation.law.reviewed" if accept else "legislation.law.rejected"
+    log_action(current, action, user=user, before=before, after=snapshot(current))
+    return current
+
+
+@transaction.atomic
+def withdraw_assessment(assessment: Assessment, *, user, version: int | None) -> Assessment:
+    """The author of a draft statement takes it back before review. It is kept, closed as rejected with no
+    reviewer (the history shows it withdrawn), so that nothing said is lost; it never counts."""
+    current = locked_for_update(Assessment, assessment.pk, version)
+    if current.state != ReviewState.DRAFT:
+        raise DomainError(_("Only a statement awaiting review can be withdrawn; this one has been reviewed."))
+    if current.recorded_by_id is None or current.recorded_by_id != getattr(user, "pk", None):
+        raise DomainError(_("Only the person who recorded this statement can withdraw it."))
+    before = snapshot(current)
+    current.state, current.reviewed_by, current.reviewed_at = ReviewState.REJECTED, None, None
+    current.version += 1
+    current.save(update_fields=["state", "reviewed_by", "reviewed_at", "version"])
+    log_action(current, "legislation.assessment.withdrawn", user=user, before=before, after=snapshot(current))
     return current
