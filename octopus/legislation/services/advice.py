@@ -1,15 +1,49 @@
 """Legislative advice given to a country, its recommendations and which of them the country took up."""
 
 import datetime
+import os
+import re
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.countries.models import Country
-from octopus.legislation.models import Advice, AdviceMode, AdviceRecommendation, Assessment, Law
+from octopus.legislation.models import Advice, AdviceDocument, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
+from octopus.surveys.models import FileType
+from octopus.surveys.services import detect_file_type
 from octopus.treaties.models import Article
+
+
+def _check_advice(country: Country, *, reviewed: str, mode: str, starts_on, ends_on, articles, law) -> tuple[str, list]:
+    """The rules of advice, recorded or corrected: what was reviewed, a mode, dates in order and not ahead, articles
+    a profile covers, a law of the same country. Returns the cleaned text and the articles as a list."""
+    reviewed = (reviewed or "").strip()
+    if not reviewed:
+        raise DomainError(_("Say which draft or law was reviewed."))
+    check_choice(mode, AdviceMode, _("mode of advice"))
+    if ends_on < starts_on:
+        raise DomainError(_("The advice cannot end before it starts."))
+    check_not_future(starts_on, _("The start of advice given"))
+    articles = list(articles)
+    if not articles:
+        raise DomainError(_("Name at least one article the advice covered."))
+    for article in articles:
+        check_article(article)
+    if law is not None and law.country_id != country.pk:
+        raise DomainError(_("%(law)s is a law of another country.") % {"law": law})
+    return reviewed, articles
+
+
+def advice_snapshot(advice: Advice) -> dict:
+    """The advice's fields with the articles (by number) and experts it names, for the audit log."""
+    return {
+        **snapshot(advice),
+        "articles": sorted(advice.articles.values_list("number", flat=True)),
+        "experts": sorted(advice.experts.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -29,28 +63,68 @@ def record_advice(
     is_sample: bool = False,
 ) -> Advice:
     """Record legislative advice given to `country` on a draft or a law, on the articles it covered."""
-    reviewed = (reviewed or "").strip()
-    if not reviewed:
-        raise DomainError(_("Say which draft or law was reviewed."))
-    check_choice(mode, AdviceMode, _("mode of advice"))
-    if ends_on < starts_on:
-        raise DomainError(_("The advice cannot end before it starts."))
-    check_not_future(starts_on, _("The start of advice given"))
-    articles = list(articles)
-    if not articles:
-        raise DomainError(_("Name at least one article the advice covered."))
-    for article in articles:
-        check_article(article)
-    if law is not None and law.country_id != country.pk:
-        raise DomainError(_("%(law)s is a law of another country.") % {"law": law})
+    reviewed, articles = _check_advice(
+        country, reviewed=reviewed, mode=mode, starts_on=starts_on, ends_on=ends_on, articles=articles, law=law
+    )
     advice = Advice.objects.create(
         country=country, reviewed=reviewed, law=law, mode=mode, starts_on=starts_on, ends_on=ends_on, event=event,
         activity=activity, recorded_by=user, is_sample=is_sample,
     )  # fmt: skip
     advice.articles.set(articles)
     advice.experts.set(experts)
-    log_action(advice, "legislation.advice.recorded", user=user, after=snapshot(advice))
+    log_action(advice, "legislation.advice.recorded", user=user, after=advice_snapshot(advice))
     return advice
+
+
+@transaction.atomic
+def update_advice(
+    advice: Advice,
+    *,
+    user,
+    version: int | None,
+    reviewed: str,
+    mode: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    articles,
+    law: Law | None = None,
+    experts=(),
+    event=None,
+    activity=None,
+) -> Advice:
+    """Correct what was recorded of advice (its country stays). Refused when `version` (the one read) is stale, on
+    the rules of recording it, when an article a recommendation names would no longer be covered, and when a
+    recommendation would have been taken up before the advice started."""
+    current = locked_for_update(Advice, advice.pk, version)
+    reviewed, articles = _check_advice(
+        current.country, reviewed=reviewed, mode=mode, starts_on=starts_on, ends_on=ends_on, articles=articles,
+        law=law,
+    )  # fmt: skip
+    kept = {article.pk for article in articles}
+    named = (
+        current.recommendations.filter(article__isnull=False).exclude(article__in=kept).select_related("article")
+    )  # fmt: skip
+    orphaned = sorted({recommendation.article.number for recommendation in named})
+    if orphaned:
+        raise DomainError(
+            _("A recommendation names Article %(numbers)s: keep it among the articles covered, or change the "
+              "recommendation first.") % {"numbers": ", ".join(str(number) for number in orphaned)}
+        )  # fmt: skip
+    early = current.recommendations.filter(taken_up_on__lt=starts_on).order_by("number").first()
+    if early is not None:
+        raise DomainError(
+            _("Recommendation %(number)s was taken up on %(day)s, before the advice would start.")
+            % {"number": early.number, "day": early.taken_up_on}
+        )
+    before = advice_snapshot(current)
+    current.reviewed, current.law, current.mode = reviewed, law, mode
+    current.starts_on, current.ends_on, current.event, current.activity = starts_on, ends_on, event, activity
+    current.version += 1
+    current.save()
+    current.articles.set(articles)
+    current.experts.set(experts)
+    log_action(current, "legislation.advice.corrected", user=user, before=before, after=advice_snapshot(current))
+    return current
 
 
 @transaction.atomic
@@ -86,3 +160,89 @@ def take_up_recommendation(
     current.save()
     log_action(current, "legislation.recommendation.taken_up", user=user, before=before, after=snapshot(current))
     return current
+
+
+@transaction.atomic
+def correct_recommendation(
+    recommendation: AdviceRecommendation, *, text: str, article: Article | None, user, version: int | None
+) -> AdviceRecommendation:
+    """Correct a recommendation's wording or the article it names (one the advice covered); its number stays."""
+    current = locked_for_update(AdviceRecommendation, recommendation.pk, version)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the recommendation."))
+    if article is not None and not current.advice.articles.filter(pk=article.pk).exists():
+        raise DomainError(_("Article %(number)s is not among the articles the advice covered.") % {
+            "number": article.number})  # fmt: skip
+    before = snapshot(current)
+    current.text, current.article = text, article
+    current.version += 1
+    current.save()
+    log_action(current, "legislation.recommendation.corrected", user=user, before=before, after=snapshot(current))
+    return current
+
+
+# --- documents ---------------------------------------------------------------------------------------------------
+
+# The analysis sent, the draft reviewed, a workshop report: PDF or Word, judged by the content, never by the name.
+DOCUMENT_FILE_TYPES = (FileType.PDF, FileType.DOCX)
+MAX_DOCUMENT_FILE_SIZE = 20 * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_document_file(upload) -> str:
+    """The FileType of an uploaded document, judged by its content; DomainError saying why it is refused."""
+    if upload.size > MAX_DOCUMENT_FILE_SIZE:
+        raise DomainError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": _megabytes(upload.size), "limit": _megabytes(MAX_DOCUMENT_FILE_SIZE)}
+        )
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."))
+    upload.seek(0)
+    found = detect_file_type(upload.read(16), upload)
+    upload.seek(0)
+    if found not in DOCUMENT_FILE_TYPES:
+        raise DomainError(
+            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
+              "those.")
+        )  # fmt: skip
+    return found
+
+
+def clean_file_name(name: str) -> str:
+    """The name the uploader gave, for display and download only (the stored name is random): no folders, no
+    control characters."""
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "document"
+
+
+@transaction.atomic
+def add_advice_document(advice: Advice, *, title: str, upload, user) -> AdviceDocument:
+    """Store a document of the advice under its title, keeping the file's original name."""
+    title = (title or "").strip()
+    if not title:
+        raise DomainError(_("Give the document a title."))
+    file_type = check_document_file(upload)
+    document = AdviceDocument(
+        advice=advice, title=title, file_type=file_type, file_name=clean_file_name(getattr(upload, "name", "")),
+        uploaded_at=timezone.now(), uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )  # fmt: skip
+    document.file.save("upload", upload, save=False)  # advice_file_path names it by its type
+    document.save()
+    log_action(document, "legislation.advice_document.added", user=user, after=snapshot(document))
+    return document
+
+
+@transaction.atomic
+def remove_advice_document(document: AdviceDocument, *, user) -> None:
+    """Remove a document of the advice; its file is deleted once the removal is committed."""
+    current = AdviceDocument.objects.select_for_update().get(pk=document.pk)
+    log_action(current, "legislation.advice_document.removed", user=user, before=snapshot(current))
+    name, storage = current.file.name, current.file.storage
+    current.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
