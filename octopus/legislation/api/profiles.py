@@ -1,7 +1,502 @@
-"""Profiles over the JSON API: the compliance matrix at a date, a country's profile, laws and assessments, review.
+"""Legislation profiles over the JSON API: the compliance matrix at a date, a country's profile, the countries by
+level on one article (all public: reviewed statements only), and keeping profiles — laws and assessments — with
+their review.
 
-STUB: to be built."""
+Public reads need no authentication and read only reviewed statements, as the public pages do. The workspace lists
+(`legislation.view_workspace`, a bearer token or the workspace session) show reviewed rows to every reader, and drafts
+and rejected rows only of the countries the reader keeps (`legislation.edit_profile`): a focal point sees its own
+country's drafts, never another's. Writes need a bearer token: a statement or law of a country the user keeps (a
+focal point's is a draft, staff may send `reviewed: true`), a review by staff (`legislation.review_profiles`). Every
+write is done by the services, so the API keeps the pages' rules and audit; a refused one is a 422 problem with the
+service's message, a stale `version` a 409.
+"""
 
-from ninja import Router
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import paginate
+from pydantic import Field
+
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.countries.models import Country
+from octopus.legislation.models import (
+    PROFILE_ARTICLES,
+    PROFILE_TREATY,
+    Assessment,
+    Law,
+    Level,
+    ReviewState,
+    Source,
+)
+from octopus.legislation.queries import GROUPS, Share, compliance_at, profile_articles
+from octopus.legislation.services import profiles as services
+from octopus.surveys.permissions import focal_countries
+from octopus.treaties.models import Article
 
 router = Router(tags=["legislation"])
+
+VIEW = "legislation.view_workspace"
+EDIT = "legislation.edit_profile"
+REVIEW = "legislation.review_profiles"
+
+ISO2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code")]
+ArticleNumber = Annotated[int, Field(ge=1, le=10000, description="Article number of CETS 185.")]
+Group = Annotated[str, Field(pattern="^(" + "|".join(GROUPS) + ")$", description="Article group: " + ", ".join(GROUPS))]
+Url = Annotated[str, Field(max_length=500, pattern=r"^(https?://[^\x00\s]+)?$")]
+Year = Annotated[int, Field(ge=1, le=9999)]
+
+
+# --- schemas -------------------------------------------------------------------------------------------------------
+
+
+class ArticleOut(Schema):
+    number: int
+    title: str
+    group: str | None = Field(description="substantive, procedural or international; null for the others.")
+
+
+class CountryLevelsOut(Schema):
+    iso2: str
+    name: str
+    levels: dict[str, Level] = Field(description="Article number → compliance level on the day (not_assessed when "
+                                     "no reviewed assessment says otherwise).")  # fmt: skip
+    share_in_place: float | None = Field(description="% of the assessed articles in place; null when none assessed.")
+
+
+class MatrixOut(Schema):
+    at: datetime.date
+    articles: list[ArticleOut]
+    countries: list[CountryLevelsOut]
+
+
+class LawOut(Schema):
+    id: int
+    country: str = Field(validation_alias="country.iso2")
+    title: str
+    year: int | None
+    url: str
+    file_name: str
+    state: ReviewState
+    version: int
+
+
+class PublicLawOut(Schema):
+    id: int
+    title: str
+    year: int | None
+    url: str
+
+
+class StatementOut(Schema):
+    """The reviewed assessment in force for an article of a profile."""
+
+    article: ArticleOut
+    level: Level
+    source: Source | None
+    assessed_on: datetime.date | None
+    provisions: str
+    note: str
+    citation: str
+    laws: list[int] = Field(description="Ids of the laws that implement the article.")
+
+
+class ProfileOut(Schema):
+    iso2: str
+    name: str
+    at: datetime.date
+    share_in_place: float | None
+    laws: list[PublicLawOut]
+    articles: list[StatementOut]
+
+
+class ArticleCountryOut(Schema):
+    iso2: str
+    name: str
+    source: Source
+    assessed_on: datetime.date
+
+
+class ArticleLevelsOut(Schema):
+    article: ArticleOut
+    at: datetime.date
+    countries: dict[Level, list[ArticleCountryOut]] = Field(
+        description="Level → the countries at that level on the day, by name. Countries never assessed on the "
+        "article are not listed."
+    )
+
+
+class AssessmentOut(Schema):
+    id: int
+    country: str = Field(validation_alias="country.iso2")
+    article: int = Field(validation_alias="article.number")
+    level: Level
+    source: Source
+    assessed_on: datetime.date
+    provisions: str
+    note: str
+    citation: str
+    laws: list[int]
+    state: ReviewState
+    recorded_at: datetime.datetime
+    reviewed_at: datetime.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_laws(assessment) -> list[int]:
+        return [law.pk for law in assessment.laws.all()]
+
+
+class AssessmentIn(Schema):
+    country: ISO2
+    article: ArticleNumber
+    level: Level
+    source: Source
+    assessed_on: datetime.date
+    provisions: Text = ""
+    note: Text = ""
+    citation: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = ""
+    laws: list[Id] = Field(default=[], max_length=100, description="Ids of laws of the same country.")
+    reviewed: bool = Field(default=False, description="Staff only: counted and public at once.")
+
+
+class ReviewIn(Schema):
+    accept: bool = Field(description="true: reviewed (counted, public); false: rejected (kept, never counted).")
+    version: Version
+
+
+class LawIn(Schema):
+    country: ISO2
+    title: Line
+    year: Year | None = None
+    url: Url = ""
+    reviewed: bool = Field(default=False, description="Staff only: public at once.")
+
+
+class LawChangeIn(Schema):
+    title: Line
+    year: Year | None = None
+    url: Url = ""
+    version: Version
+
+
+# --- helpers -------------------------------------------------------------------------------------------------------
+
+
+def group_of(article: Article) -> str | None:
+    return next((name for name, belongs in GROUPS.items() if belongs(article)), None)
+
+
+def article_out(article: Article) -> dict:
+    return {"number": article.number, "title": article.title, "group": group_of(article)}
+
+
+def share(levels) -> float | None:
+    assessed = [level for level in levels if level != Level.NOT_ASSESSED]
+    return Share(in_place=assessed.count(Level.IN_PLACE), assessed=len(assessed)).percent
+
+
+def not_covered(number: int) -> str:
+    return _("Article %(number)s of CETS 185 is not one a legislation profile covers (Articles 1–22, 24–35 and "
+             "42).") % {"number": number}  # fmt: skip
+
+
+def profile_article(number: int, field: str = "article") -> Article:
+    """An article of CETS 185 by number; the service says why one outside the profile is refused."""
+    article = Article.objects.select_related("treaty").filter(treaty__number=PROFILE_TREATY, number=number).first()
+    if article is None:
+        raise form_errors({field: [not_covered(number)]})
+    return article
+
+
+def body_country(iso2: str) -> Country:
+    country = Country.objects.filter(iso2=iso2.upper()).first()
+    if country is None:
+        raise form_errors({"country": [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
+    return country
+
+
+def check(user, perm: str, country: Country | None = None) -> None:
+    if user.has_perm(perm, country):
+        return
+    if perm == EDIT:
+        message = _("Your role does not allow changing the legislation profile of %(country)s.") % {"country": country}
+    elif perm == REVIEW:
+        message = _("Your role does not allow reviewing legislation profiles.")
+    else:
+        message = _("Your role does not give access to the legislation workspace.")
+    raise PermissionDenied(message)
+
+
+def check_reviewed_by_staff(user, reviewed: bool) -> None:
+    if reviewed and not user.has_perm(REVIEW):
+        raise PermissionDenied(_("Only staff may record a statement or a law as reviewed; send it as a draft for "
+                                 "their review."))  # fmt: skip
+
+
+def visible(user, rows):
+    """Reviewed rows for every workspace reader; drafts and rejected ones only of the countries the user keeps."""
+    if user.has_perm(EDIT):  # without a country: staff, who keep every profile
+        return rows
+    return rows.filter(Q(state=ReviewState.REVIEWED) | Q(country__iso2__in=focal_countries(user)))
+
+
+def today_or(at: datetime.date | None) -> datetime.date:
+    return at or timezone.localdate()
+
+
+def assessments():
+    return Assessment.objects.select_related("country", "article").prefetch_related("laws")
+
+
+def laws():
+    return Law.objects.select_related("country")
+
+
+# --- public reads --------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/legislation/compliance",
+    response=MatrixOut,
+    auth=None,
+    summary="Compliance of every country with every article on a day (the heat map)",
+    description="For each country (of a region, if given) the level on each article of the profile (of a group, "
+    "if given) from the latest reviewed assessment not after `at` (default today), and the share of the assessed "
+    "ones in place. Public; drafts never count. A fixed number of queries whatever the size.",
+)
+def compliance(
+    request,
+    at: datetime.date | None = None,
+    region: Annotated[str, Field(max_length=50, pattern=r"^[^\x00]*$")] = "",
+    group: Group | None = None,
+):
+    at = today_or(at)
+    articles = [article for article in profile_articles() if not group or GROUPS[group](article)]
+    countries = Country.objects.order_by("name")
+    if region:
+        countries = countries.filter(region=region)
+    countries = list(countries.only("pk", "iso2", "name"))
+    if region and not countries:
+        raise form_errors({"region": [_("No country is in the region “%(region)s”.") % {"region": region}]})
+    latest = compliance_at(at, countries=[c.pk for c in countries] if region else None)
+    rows = []
+    for country in countries:
+        levels = {
+            str(article.number): getattr(latest.get((country.pk, article.pk)), "level", Level.NOT_ASSESSED)
+            for article in articles
+        }
+        rows.append({"iso2": country.iso2, "name": country.name, "levels": levels,
+                     "share_in_place": share(levels.values())})  # fmt: skip
+    return {"at": at, "articles": [article_out(a) for a in articles], "countries": rows}
+
+
+@router.get(
+    "/legislation/profiles/{iso2}",
+    response=ProfileOut,
+    auth=None,
+    summary="A country's legislation profile as it stood on a day",
+    description="The reviewed laws (those passed by `at`'s year, or of no known year) and, per article of the "
+    "profile, the reviewed assessment in force on `at` (default today). Public.",
+)
+def profile(request, iso2: Path[ISO2], at: datetime.date | None = None):
+    at = today_or(at)
+    country = get_object_or_404(Country, iso2=iso2.upper())
+    articles = profile_articles()
+    in_force = compliance_at(at, countries=[country.pk])
+    # compliance_at reads only what the matrix needs; the statements in force are read whole here, in one query.
+    full = Assessment.objects.filter(pk__in=[a.pk for a in in_force.values()]).prefetch_related("laws").in_bulk()
+    statements = []
+    for article in articles:
+        in_force_now = in_force.get((country.pk, article.pk))
+        found = full[in_force_now.pk] if in_force_now else None
+        statements.append({
+            "article": article_out(article),
+            "level": found.level if found else Level.NOT_ASSESSED,
+            "source": found.source if found else None,
+            "assessed_on": found.assessed_on if found else None,
+            "provisions": found.provisions if found else "",
+            "note": found.note if found else "",
+            "citation": found.citation if found else "",
+            "laws": [law.pk for law in found.laws.all()] if found else [],
+        })  # fmt: skip
+    public_laws = country.laws.filter(Q(year__isnull=True) | Q(year__lte=at.year), state=ReviewState.REVIEWED)
+    return {
+        "iso2": country.iso2, "name": country.name, "at": at,
+        "share_in_place": share([s["level"] for s in statements]),
+        "laws": [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url} for law in public_laws],
+        "articles": statements,
+    }  # fmt: skip
+
+
+@router.get(
+    "/legislation/articles/{number}",
+    response=ArticleLevelsOut,
+    auth=None,
+    summary="Which countries implement an article, by level, on a day",
+    description="E.g. who has criminalised misuse of devices (Article 6): the countries at each level on `at` "
+    "(default today), from reviewed assessments. Public.",
+)
+def article_levels(request, number: Path[ArticleNumber], at: datetime.date | None = None):
+    at = today_or(at)
+    article = Article.objects.filter(treaty__number=PROFILE_TREATY, number=number).first()
+    if article is None or number not in PROFILE_ARTICLES:
+        raise Http404(not_covered(number))
+    in_force = [a for (_c, article_id), a in compliance_at(at).items() if article_id == article.pk]
+    countries = Country.objects.only("pk", "iso2", "name").in_bulk([a.country_id for a in in_force])
+    by_level = {level: [] for level in Level.values}
+    for assessment in sorted(in_force, key=lambda a: countries[a.country_id].name):
+        country = countries[assessment.country_id]
+        by_level[assessment.level].append({"iso2": country.iso2, "name": country.name, "source": assessment.source,
+                                           "assessed_on": assessment.assessed_on})  # fmt: skip
+    return {"article": article_out(article), "at": at, "countries": by_level}
+
+
+# --- assessments ---------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/legislation/assessments",
+    response=list[AssessmentOut],
+    auth=read_auth,
+    summary="Assessments of legislation profiles, with their review state",
+    description="Every dated statement (the history of the profiles). Drafts and rejected statements only of the "
+    "countries you keep: a focal point sees its own country's, never another's.",
+)
+@paginate(Pagination, page_size=100)
+def list_assessments(
+    request,
+    country: ISO2 | None = None,
+    article: ArticleNumber | None = None,
+    state: ReviewState | None = None,
+):
+    check(request.auth, VIEW)
+    rows = visible(request.auth, assessments())
+    if country:
+        rows = rows.filter(country__iso2=country.upper())
+    if article:
+        rows = rows.filter(article__treaty__number=PROFILE_TREATY, article__number=article)
+    if state:
+        rows = rows.filter(state=state)
+    return rows
+
+
+@router.post(
+    "/legislation/assessments",
+    response={201: AssessmentOut},
+    auth=token_auth,
+    summary="State what a country's law provides on an article, as of a day",
+    description="A focal point's statement (its own country) is a draft until staff review it; staff may send "
+    "`reviewed: true`. An article outside the profile, a level or source outside the scale, a date in the future "
+    "or a law of another country is refused (422) and nothing is saved.",
+)
+def add_assessment(request, payload: AssessmentIn):
+    country = body_country(payload.country)
+    check(request.auth, EDIT, country)
+    check_reviewed_by_staff(request.auth, payload.reviewed)
+    article = profile_article(payload.article)
+    found = {law.pk: law for law in Law.objects.filter(pk__in=payload.laws)}
+    missing = [pk for pk in payload.laws if pk not in found]
+    if missing:
+        raise form_errors({"laws": [_("No law with the id %(id)s.") % {"id": missing[0]}]})
+    assessment = services.record_assessment(
+        country, article, level=payload.level, source=payload.source, assessed_on=payload.assessed_on,
+        user=request.auth, reviewed=payload.reviewed, provisions=payload.provisions, note=payload.note,
+        citation=payload.citation, laws=list(found.values()),
+    )  # fmt: skip
+    return Reply(201, assessments().get(pk=assessment.pk))
+
+
+@router.post(
+    "/legislation/assessments/{assessment_id}/review",
+    response=AssessmentOut,
+    auth=token_auth,
+    summary="Accept or reject a draft statement",
+    description="Staff only. Send the `version` you read; if the statement changed since, 409.",
+    openapi_extra=CONFLICT,
+)
+def review_assessment(request, assessment_id: Path[Id], payload: ReviewIn):
+    check(request.auth, REVIEW)
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    services.review_assessment(assessment, accept=payload.accept, user=request.auth, version=payload.version)
+    return assessments().get(pk=assessment.pk)
+
+
+# --- laws ----------------------------------------------------------------------------------------------------------
+
+
+def _law_for(user, law_id: int) -> Law:
+    """A law the user may read: a draft or rejected one of a country they do not keep is a 404."""
+    return get_object_or_404(visible(user, laws()), pk=law_id)
+
+
+@router.get(
+    "/legislation/laws",
+    response=list[LawOut],
+    auth=read_auth,
+    summary="National laws of the legislation profiles",
+    description="Drafts and rejected laws only of the countries you keep.",
+)
+@paginate(Pagination, page_size=100)
+def list_laws(request, country: ISO2 | None = None, state: ReviewState | None = None):
+    check(request.auth, VIEW)
+    rows = visible(request.auth, laws())
+    if country:
+        rows = rows.filter(country__iso2=country.upper())
+    if state:
+        rows = rows.filter(state=state)
+    return rows
+
+
+@router.post(
+    "/legislation/laws",
+    response={201: LawOut},
+    auth=token_auth,
+    summary="Record a national law",
+    description="A focal point's law (its own country) is a draft until staff review it; staff may send "
+    "`reviewed: true`. A title the country already has is refused (422).",
+)
+def add_law(request, payload: LawIn):
+    country = body_country(payload.country)
+    check(request.auth, EDIT, country)
+    check_reviewed_by_staff(request.auth, payload.reviewed)
+    law = services.record_law(country, title=payload.title, user=request.auth, year=payload.year, url=payload.url,
+                              reviewed=payload.reviewed)  # fmt: skip
+    return Reply(201, laws().get(pk=law.pk))
+
+
+@router.put(
+    "/legislation/laws/{law_id}",
+    response=LawOut,
+    auth=token_auth,
+    summary="Correct a national law",
+    description="Title, year and link, with the `version` you read; if someone changed it since, 409.",
+)
+def change_law(request, law_id: Path[Id], payload: LawChangeIn):
+    law = _law_for(request.auth, law_id)
+    check(request.auth, EDIT, law.country)
+    services.update_law(law, user=request.auth, version=payload.version, title=payload.title, year=payload.year,
+                        url=payload.url)  # fmt: skip
+    return laws().get(pk=law.pk)
+
+
+@router.post(
+    "/legislation/laws/{law_id}/review",
+    response=LawOut,
+    auth=token_auth,
+    summary="Accept or reject a draft law",
+    description="Staff only. Send the `version` you read; if the law changed since, 409.",
+    openapi_extra=CONFLICT,
+)
+def review_law(request, law_id: Path[Id], payload: ReviewIn):
+    check(request.auth, REVIEW)
+    law = get_object_or_404(Law, pk=law_id)
+    services.review_law(law, accept=payload.accept, user=request.auth, version=payload.version)
+    return laws().get(pk=law.pk)

@@ -1,7 +1,108 @@
-"""Country statistics over the JSON API: reading and recording figures.
+"""Country statistics over the JSON API: reading the yearly figures and recording them from a published source.
 
-STUB: to be built."""
+Reading needs `legislation.view_workspace` (a bearer token or the workspace session); a focal point reads its own
+country's figures only. Recording needs a bearer token of staff (`legislation.record_statistics`): figures from a
+published source, with its citation — focal points report theirs through the yearly questionnaire. The one write
+path is `services.statistics.record_figures`: a year's figures are checked together (no negative figure, no year in
+the future, no more requests executed than received, counting those recorded) and written together or not at all.
+"""
 
-from ninja import Router
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import paginate
+from pydantic import Field
+
+from octopus.accounts.api import CONFLICT, Pagination, Version, read_auth, token_auth
+from octopus.legislation.api.advice import visible
+from octopus.legislation.api.profiles import ISO2, Year, body_country
+from octopus.legislation.models import Figure, Statistic, StatisticSource
+from octopus.legislation.services import statistics as services
 
 router = Router(tags=["legislation"])
+
+VIEW = "legislation.view_workspace"
+RECORD = "legislation.record_statistics"
+
+# Within what the database holds; a negative value reaches the service, which says why it is refused.
+Value = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+
+
+class StatisticOut(Schema):
+    id: int
+    country: str = Field(validation_alias="country.iso2")
+    year: int
+    figure: Figure
+    value: int
+    source: StatisticSource
+    citation: str
+    response: int | None = Field(validation_alias="response_id", description="Id of the questionnaire response.")
+    recorded_at: datetime.datetime
+    version: int
+
+
+class FiguresIn(Schema):
+    country: ISO2
+    year: Year
+    figures: dict[Figure, Value] = Field(min_length=1, description="Figure → value for the year.")
+    citation: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = Field(
+        description="The published source of the figures."
+    )
+    versions: dict[Figure, Version] | None = Field(
+        default=None,
+        description="Figure → the version you read, for corrections: if one changed since, 409 and nothing saved.",
+    )
+
+
+def check(user, perm: str) -> None:
+    if not user.has_perm(perm):
+        raise PermissionDenied(
+            _("Your role does not give access to country statistics.")
+            if perm == VIEW
+            else _("Your role does not allow recording country statistics.")
+        )
+
+
+@router.get(
+    "/legislation/statistics",
+    response=list[StatisticOut],
+    auth=read_auth,
+    summary="Yearly figures of countries",
+    description="A focal point reads its own country's figures only.",
+)
+@paginate(Pagination, page_size=100)
+def list_statistics(request, country: ISO2 | None = None, year: Year | None = None, figure: Figure | None = None):
+    check(request.auth, VIEW)
+    rows = visible(request.auth, Statistic.objects.select_related("country"))
+    if country:
+        rows = rows.filter(country__iso2=country.upper())
+    if year:
+        rows = rows.filter(year=year)
+    if figure:
+        rows = rows.filter(figure=figure)
+    return rows
+
+
+@router.post(
+    "/legislation/statistics",
+    response={201: list[StatisticOut]},
+    auth=token_auth,
+    summary="Record or correct a country's figures of a year from a published source",
+    description="Figures already recorded for the year are corrected in place (send their `versions` to refuse "
+    "overwriting a change made meanwhile: 409). A negative figure, a year in the future or more requests executed "
+    "than received is refused (422) and nothing is saved. Answers with the figures sent, as recorded.",
+    openapi_extra=CONFLICT,
+)
+def record(request, payload: FiguresIn):
+    check(request.auth, RECORD)
+    country = body_country(payload.country)
+    written = services.record_figures(
+        country, payload.year, {figure.value: value for figure, value in payload.figures.items()},
+        source=StatisticSource.PUBLISHED, user=request.auth, citation=payload.citation,
+        versions={figure.value: version for figure, version in (payload.versions or {}).items()} or None,
+    )  # fmt: skip
+    return Reply(201, list(Statistic.objects.select_related("country").filter(pk__in=[row.pk for row in written])))
