@@ -37,7 +37,7 @@ MANAGE = "legislation.manage_advice"
 # --- schemas -------------------------------------------------------------------------------------------------------
 
 
-class RecommendationOut(Schema):
+class AdviceRecommendationOut(Schema):
     id: int
     advice: int = Field(validation_alias="advice_id")
     number: int
@@ -52,7 +52,7 @@ class RecommendationOut(Schema):
         return recommendation.article.number if recommendation.article_id else None
 
 
-class DocumentOut(Schema):
+class AdviceDocumentOut(Schema):
     id: int
     title: str
     file_name: str
@@ -72,8 +72,8 @@ class AdviceOut(Schema):
     experts: list[int] = Field(description="Ids of the experts (people).")
     event: int | None = Field(validation_alias="event_id", description="Id of the workshop (an event).")
     activity: int | None = Field(validation_alias="activity_id", description="Id of the programme activity served.")
-    recommendations: list[RecommendationOut]
-    documents: list[DocumentOut]
+    recommendations: list[AdviceRecommendationOut]
+    documents: list[AdviceDocumentOut]
     version: int
 
     @staticmethod
@@ -110,7 +110,7 @@ class AdviceChangeIn(AdviceIn):
     version: Version
 
 
-class RecommendationIn(Schema):
+class AdviceRecommendationIn(Schema):
     text: Text
     article: ArticleNumber | None = Field(default=None, description="Number of an article the advice covered.")
 
@@ -236,12 +236,12 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
 
 @router.post(
     "/legislation/advice/{advice_id}/recommendations",
-    response={201: RecommendationOut},
+    response={201: AdviceRecommendationOut},
     auth=token_auth,
     summary="Record a recommendation of the advice",
     description="Numbered in order; an article, if given, must be one the advice covered.",
 )
-def add_recommendation(request, advice_id: Path[Id], payload: RecommendationIn):
+def add_recommendation(request, advice_id: Path[Id], payload: AdviceRecommendationIn):
     check(request.auth, MANAGE)
     advice = get_object_or_404(Advice, pk=advice_id)
     article = profile_article(payload.article) if payload.article is not None else None
@@ -251,7 +251,7 @@ def add_recommendation(request, advice_id: Path[Id], payload: RecommendationIn):
 
 @router.post(
     "/legislation/recommendations/{recommendation_id}/take-up",
-    response=RecommendationOut,
+    response=AdviceRecommendationOut,
     auth=token_auth,
     summary="Record that the country took a recommendation up",
     description="On a day (not in the future, not before the advice), and if known the assessment (of the same "

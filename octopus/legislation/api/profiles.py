@@ -57,7 +57,7 @@ Year = Annotated[int, Field(ge=1, le=9999)]
 # --- schemas -------------------------------------------------------------------------------------------------------
 
 
-class ArticleOut(Schema):
+class ProfileArticleOut(Schema):
     number: int
     title: str
     group: str | None = Field(description="substantive, procedural or international; null for the others.")
@@ -73,7 +73,7 @@ class CountryLevelsOut(Schema):
 
 class MatrixOut(Schema):
     at: datetime.date
-    articles: list[ArticleOut]
+    articles: list[ProfileArticleOut]
     countries: list[CountryLevelsOut]
 
 
@@ -98,7 +98,7 @@ class PublicLawOut(Schema):
 class StatementOut(Schema):
     """The reviewed assessment in force for an article of a profile."""
 
-    article: ArticleOut
+    article: ProfileArticleOut
     level: Level
     source: Source | None
     assessed_on: datetime.date | None
@@ -125,7 +125,7 @@ class ArticleCountryOut(Schema):
 
 
 class ArticleLevelsOut(Schema):
-    article: ArticleOut
+    article: ProfileArticleOut
     at: datetime.date
     countries: dict[Level, list[ArticleCountryOut]] = Field(
         description="Level → the countries at that level on the day, by name. Countries never assessed on the "

@@ -44,6 +44,23 @@ def test_openapi_document_is_valid_openapi_3_1(client):
     openapi_spec_validator.validate(document)  # raises on any violation of the OpenAPI 3.1 specification
 
 
+def test_no_two_api_schemas_share_a_name():
+    # The OpenAPI document names a schema by its class: two routers' classes of one name would silently share one
+    # definition, and one of them would be documented wrong.
+    from ninja import Schema
+
+    import octopus.api  # noqa: F401 (mounts every router, importing every schema)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {cls for cls in subclasses(Schema) if cls.__module__.startswith("octopus.")}
+    names = sorted(cls.__name__ for cls in ours)
+    assert [name for name in set(names) if names.count(name) > 1] == []
+
+
 # Property-based: whatever the schema allows a client to send, the answer is no server error and matches the schema.
 
 schema = schemathesis.openapi.from_wsgi(OPENAPI_URL, application)
