@@ -7,5 +7,9 @@ class LegislationConfig(AppConfig):
     verbose_name = _("Legislation")
 
     def ready(self):
-        # Registers this app's metrics.
+        # Registers this app's metrics and rules, and records the figures of submitted statistics questionnaires.
         from octopus.legislation import metrics, permissions  # noqa: F401
+        from octopus.legislation.services.statistics import record_submitted_figures
+        from octopus.surveys.signals import response_submitted
+
+        response_submitted.connect(record_submitted_figures, dispatch_uid="legislation.record_submitted_figures")

@@ -23,6 +23,7 @@ from octopus.surveys.models import (
     ResponseState,
     Section,
 )
+from octopus.surveys.signals import response_submitted
 
 
 class AnswersInvalid(DomainError):
@@ -412,6 +413,9 @@ def submit_response(response: Response, *, version: int, user) -> Response:
         current.updated_at = now
         current.save(update_fields=["state", "submitted_at", "submitted_by", "version", "updated_at"])
         log_action(current, "surveys.response.submitted", user=user, data={"revision": revision.number})
+        # Other apps act on the answers (e.g. legislation records a country's statistics); a receiver that raises
+        # AnswersInvalid or DomainError refuses the submission, and this transaction rolls back.
+        response_submitted.send(sender=Response, response=current, revision=revision, user=user)
     return current
 
 

@@ -3,16 +3,33 @@
 One entry point, `record_figures`, for the staff form, the API, the import and a submitted questionnaire: a year's
 figures of one country are checked together (no negative figure, no year in the future, no more requests executed
 than received, counting the figures already recorded) and written together, or not at all.
+
+Focal points report through a yearly `surveys` questionnaire (`create_statistics_questionnaire`): one number question
+per figure, coded by the figure. When a reply is submitted, `record_submitted_figures` (connected to
+`surveys.signals.response_submitted`) records its figures for the replying country, or refuses the submission with
+a message on the question at fault.
 """
+
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from octopus.accounts.services import STALE, ConflictError, DomainError, log_action, snapshot
 from octopus.countries.models import Country
-from octopus.legislation.models import EXECUTED_WITHIN_RECEIVED, Figure, Statistic, StatisticSource
+from octopus.legislation.models import (
+    EXECUTED_WITHIN_RECEIVED,
+    Figure,
+    Statistic,
+    StatisticSource,
+    StatisticsQuestionnaire,
+)
 from octopus.legislation.services.checks import check_choice
+from octopus.surveys import services as surveys
+from octopus.surveys.models import Purpose, QuestionType
+from octopus.surveys.services import AnswersInvalid
 
 FIRST_YEAR = 1990  # before the Convention was drafted: a year earlier is a typing error
 
@@ -99,3 +116,121 @@ def record_figures(
             log_action(row, "legislation.statistic.corrected", user=user, before=before, after=snapshot(row))
         written.append(row)
     return written
+
+
+# --- the yearly questionnaire ------------------------------------------------------------------------------------
+
+# The questionnaire's sections, each with its figures in the order asked.
+SECTIONS = [
+    (
+        gettext_lazy("Criminal justice action"),
+        [Figure.CASES_RECORDED, Figure.CASES_INVESTIGATED, Figure.CASES_PROSECUTED, Figure.CASES_CONVICTED],
+    ),
+    (
+        gettext_lazy("International cooperation"),
+        [
+            Figure.MLA_SENT, Figure.MLA_RECEIVED, Figure.MLA_EXECUTED, Figure.MLA_MEDIAN_DAYS,
+            Figure.CONTACT_247_SENT, Figure.CONTACT_247_RECEIVED, Figure.CONTACT_247_EXECUTED,
+            Figure.PRESERVATION_SENT, Figure.PRESERVATION_RECEIVED,
+        ],
+    ),
+]  # fmt: skip
+
+# What each figure counts, for respondents and for staff typing figures in.
+FIGURE_HELP = {
+    Figure.CASES_RECORDED: gettext_lazy("Cases of cybercrime (offences of Articles 2–11 of the Convention) recorded "
+                                        "by the police in the year."),
+    Figure.CASES_INVESTIGATED: gettext_lazy("Cybercrime cases for which a criminal investigation was opened in the "
+                                            "year."),
+    Figure.CASES_PROSECUTED: gettext_lazy("Cybercrime cases brought before a court (indictments) in the year."),
+    Figure.CASES_CONVICTED: gettext_lazy("Cybercrime cases decided in the year with at least one conviction."),
+    Figure.MLA_SENT: gettext_lazy("Requests for mutual legal assistance in cybercrime or electronic evidence sent "
+                                  "to other States in the year."),
+    Figure.MLA_RECEIVED: gettext_lazy("Such requests received from other States in the year."),
+    Figure.MLA_EXECUTED: gettext_lazy("Requests received in the year that were executed; no more than those "
+                                      "received."),
+    Figure.MLA_MEDIAN_DAYS: gettext_lazy("Median number of days from receiving a request to executing it, for the "
+                                         "requests executed in the year."),
+    Figure.CONTACT_247_SENT: gettext_lazy("Requests sent through the 24/7 point of contact in the year."),
+    Figure.CONTACT_247_RECEIVED: gettext_lazy("Requests received by the 24/7 point of contact in the year."),
+    Figure.CONTACT_247_EXECUTED: gettext_lazy("Requests received by the 24/7 point of contact that were executed; "
+                                              "no more than those received."),
+    Figure.PRESERVATION_SENT: gettext_lazy("Requests for the expedited preservation of stored data (Article 29) "
+                                           "sent in the year."),
+    Figure.PRESERVATION_RECEIVED: gettext_lazy("Requests for expedited preservation received in the year."),
+}  # fmt: skip
+
+
+def questionnaire_code(year: int) -> str:
+    return f"country-statistics-{year}"
+
+
+@transaction.atomic
+def create_statistics_questionnaire(year: int, *, user):
+    """The questionnaire that collects the figures of `year`, in draft: staff then open it and choose the
+    countries to answer (the `surveys` pages). One per year, and not for a year still to come."""
+    check_year(year)
+    if StatisticsQuestionnaire.objects.filter(year=year).exists():
+        raise DomainError(_("The statistics questionnaire for %(year)s has already been prepared.") % {"year": year})
+    questionnaire = surveys.create_questionnaire(
+        user=user, code=questionnaire_code(year), title=_("Country statistics %(year)s") % {"year": year},
+        purpose=Purpose.STATISTICS,
+        description=_("Your country's figures for %(year)s: criminal justice action on cybercrime and international "
+                      "cooperation. Leave blank what is not known; give whole numbers.") % {"year": year},
+    )  # fmt: skip
+    for title, figures in SECTIONS:
+        section = surveys.add_section(questionnaire, user=user, title=str(title))
+        for figure in figures:
+            surveys.add_question(
+                section, user=user, code=figure.value, text=str(figure.label), type=QuestionType.NUMBER,
+                help=str(FIGURE_HELP[figure]), min_value=0,
+            )  # fmt: skip
+    StatisticsQuestionnaire.objects.create(questionnaire=questionnaire, year=year)
+    return questionnaire
+
+
+def reply_citation(response, revision) -> str:
+    return f"Questionnaire {response.questionnaire.code}, reply {revision.number}"
+
+
+def record_submitted_figures(sender, *, response, revision, user, **kwargs) -> None:
+    """Receiver of `surveys.signals.response_submitted`: the figures of a submitted statistics reply are recorded
+    for the replying country. A figure that is not a whole number or is negative, or more requests executed than
+    received (counting figures already recorded for the year), refuses the submission with the message on the
+    question; nothing is then saved and the reply stays a draft."""
+    link = StatisticsQuestionnaire.objects.filter(questionnaire_id=response.questionnaire_id).first()
+    if link is None:
+        return  # not a statistics questionnaire
+    if response.country_id is None:
+        raise DomainError(_("Statistics are reported by a country, not by a person."))
+    values, errors = {}, {}
+    for code, answer in revision.data.items():
+        if code not in Figure.values:
+            continue  # a question of its own the secretariat added: not a figure
+        try:
+            number = Decimal(str(answer))
+        except InvalidOperation:
+            errors[code] = _("Enter a whole number.")
+            continue
+        if number < 0:
+            errors[code] = _("A figure cannot be negative.")
+        elif number != number.to_integral_value():
+            errors[code] = _("Enter a whole number.")
+        else:
+            values[code] = int(number)
+    recorded = dict(Statistic.objects.filter(country_id=response.country_id, year=link.year).values_list(
+        "figure", "value"))  # fmt: skip
+    merged = {**recorded, **values}
+    for executed, received in EXECUTED_WITHIN_RECEIVED.items():
+        done, got = merged.get(executed), merged.get(received)
+        if done is not None and got is not None and done > got:
+            at = executed.value if executed.value in values else received.value
+            errors[at] = _("%(executed)s (%(done)s) cannot be more than %(received)s (%(got)s).") % {
+                "executed": executed.label, "done": done, "received": received.label, "got": got}  # fmt: skip
+    if errors:
+        raise AnswersInvalid(errors)
+    if values:
+        record_figures(
+            response.country, link.year, values, source=StatisticSource.QUESTIONNAIRE, user=user, response=response,
+            citation=reply_citation(response, revision),
+        )  # fmt: skip

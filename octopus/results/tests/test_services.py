@@ -394,7 +394,7 @@ def test_the_seed_logframe_is_loaded_with_its_targets_and_the_treaty_indicator_w
         "3.2": "Goal(comparator='le', value=Decimal('70.00'), upper=None)",
         "3.3": "Goal(comparator='ge', value=Decimal('20.00'), upper=None)",
     }
-    computed = ["O.1", "O.2", "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3"]
+    computed = ["O.1", "O.2", "O.3", "O.4", "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3"]
     assert [code for code, row in by_code.items() if row.source == "metric"] == computed
     assert by_code["O.1"].to_date.actual == registry.evaluate(
         "treaties.parties_and_invited", D(2014, 1, 1), D(2019, 12, 31), treaty=185
@@ -402,7 +402,7 @@ def test_the_seed_logframe_is_loaded_with_its_targets_and_the_treaty_indicator_w
     assert by_code["1.1"].to_date.actual == 3  # the reference Octopus conferences of 2016, 2018 and 2019
     awaiting = {code for code, row in by_code.items() if row.source == "awaiting" and row.to_date.actual is None}
     assert (by_code["2.3"].to_date.actual, by_code["2.4"].to_date.actual) == (1, 0)  # only #10 has a known day
-    assert awaiting == {"O.3", "O.4"}
+    assert awaiting == set()
     # No assessment or advice is recorded yet: no share (not 0 %), and no country advised.
     assert (by_code["O.2"].to_date.actual, by_code["3.3"].to_date.actual) == (None, 0)
 
