@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from octopus.accounts.models import Membership, Role, User
 from octopus.sample.committees import load_sample_committee
 from octopus.sample.events import load_sample_events
+from octopus.sample.legislation import load_sample_legislation
 from octopus.sample.programme import load_sample_programme
 
 # One sample account per role, so each view of the product can be tried. All are flagged as sample data.
@@ -20,8 +21,8 @@ SAMPLE_ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load sample accounts, the sample programme and sample participants and events (flagged as sample data; "
-        "never real people). Idempotent."
+        "Load sample accounts, the sample programme, sample participants and events, T-CY records and legislation "
+        "records (flagged as sample data; never real people). Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -50,6 +51,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Sample T-CY records loaded: plenary and assessment round {round} with {replies} replies (flagged as "
                 "sample data).".format(**committee)
+            )
+        legislation = load_sample_legislation(staff=staff, focal_point=User.objects.get(email=SAMPLE_ACCOUNTS[4][0]))
+        if legislation:
+            self.stdout.write(
+                "Sample legislation loaded: profiles of {countries} countries ({assessments} reviewed assessments, "
+                "{drafts} drafts awaiting review), {advice} pieces of legislative advice with {recommendations} "
+                "recommendations, {statistics} yearly figures (flagged as sample data).".format(**legislation)
             )
         self.stdout.write(
             f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)
