@@ -2,8 +2,6 @@
 its language versions and the translations the programme pays for; all audited."""
 
 import datetime
-import os
-import re
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,8 +19,7 @@ from octopus.committees.models import (
     Meeting,
     TranslationStatus,
 )
-from octopus.surveys.models import FileType
-from octopus.surveys.services import detect_file_type
+from octopus.files import check_document_file, clean_file_name
 
 DOCUMENT_FIELDS = (
     "symbol", "title", "type", "number", "status", "adopted_on", "adopted_at", "adopted_at_plenary",
@@ -112,9 +109,6 @@ def change_document_status(
 
 # --- language versions and their files ---------------------------------------------------------------------------
 
-# A document is issued as PDF or Word; its type is judged by the content, never by the name the uploader gave.
-DOCUMENT_FILE_TYPES = (FileType.PDF, FileType.DOCX)
-MAX_DOCUMENT_FILE_SIZE = 20 * 1024 * 1024
 UNCHANGED = object()  # a keyword not given: the field keeps its value (None clears a deadline or a word count)
 
 TRANSLATION_TRANSITIONS = {
@@ -129,39 +123,9 @@ TRANSLATION_TRANSITIONS = {
 }
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def check_document_file(upload) -> str:
-    """The FileType of an uploaded document file, judged by its content; DomainError saying why it is refused."""
-    if upload.size > MAX_DOCUMENT_FILE_SIZE:
-        raise DomainError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": _megabytes(upload.size), "limit": _megabytes(MAX_DOCUMENT_FILE_SIZE)}
-        )
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."))
-    upload.seek(0)
-    found = detect_file_type(upload.read(16), upload)
-    upload.seek(0)
-    if found not in DOCUMENT_FILE_TYPES:
-        raise DomainError(
-            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
-              "those.")
-        )  # fmt: skip
-    return found
-
-
 def _check_language(language: str) -> None:
     if language not in Language.values:
         raise DomainError(_("A document is issued in English or French; “%(code)s” is neither.") % {"code": language})
-
-
-def _clean_file_name(name: str) -> str:
-    """The name the uploader gave, for display only (the stored name is random): no folders, no control characters."""
-    base = os.path.basename(str(name or "").replace("\\", "/"))
-    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "document"
 
 
 @transaction.atomic
@@ -191,7 +155,7 @@ def upload_language_version(
     old_name = row.file.name if row.file else ""
     row.file_type = file_type  # document_file_path names the stored file by it
     row.file.save("upload", upload, save=False)
-    row.file_name = _clean_file_name(getattr(upload, "name", ""))
+    row.file_name = clean_file_name(getattr(upload, "name", ""))
     row.file_size = upload.size
     row.uploaded_at = timezone.now()
     row.uploaded_by = user if getattr(user, "is_authenticated", False) else None

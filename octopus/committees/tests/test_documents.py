@@ -21,6 +21,7 @@ from octopus.committees.services import documents
 from octopus.conftest import make_user
 from octopus.events import services as events
 from octopus.events.models import Kind, Status
+from octopus.files import MAX_DOCUMENT_FILE_SIZE
 
 D = datetime.date
 
@@ -130,7 +131,7 @@ def test_a_file_is_judged_by_its_content_not_its_name(staff):
 
 def test_a_file_over_the_size_limit_or_empty_is_refused(staff):
     document = record(staff)
-    too_big = b"%PDF-1.4\n" + b"0" * documents.MAX_DOCUMENT_FILE_SIZE
+    too_big = b"%PDF-1.4\n" + b"0" * MAX_DOCUMENT_FILE_SIZE
 
     with pytest.raises(DomainError, match=r"too large \(20.0 MB\); the limit is 20.0 MB"):
         documents.upload_language_version(document, language="en", upload=upload("big.pdf", too_big), user=staff)

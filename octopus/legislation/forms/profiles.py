@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
+from octopus.files import check_document_file
 from octopus.legislation.models import Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_choice, check_not_future
-from octopus.legislation.services.profiles import check_law_file
 
 
 class DateInput(forms.DateInput):
@@ -123,7 +123,7 @@ class LawForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload:
-            _refused(check_law_file, upload)
+            _refused(check_document_file, upload)
         return upload
 
 

@@ -2,8 +2,6 @@
 review it; staff may record theirs reviewed at once."""
 
 import datetime
-import os
-import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,10 +10,9 @@ from django.utils.translation import gettext as _
 from octopus.accounts.permissions import is_staff_member
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.countries.models import Country
+from octopus.files import check_document_file, clean_file_name
 from octopus.legislation.models import Assessment, Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
-from octopus.surveys.models import FileType
-from octopus.surveys.services import detect_file_type
 from octopus.treaties.models import Article
 
 
@@ -97,38 +94,6 @@ def review_assessment(assessment: Assessment, *, accept: bool, user, version: in
 
 # --- keeping laws and statements in the workspace -----------------------------------------------------------------
 
-# A law's file is a PDF or a Word document, judged by its content, never by the name the uploader gave.
-LAW_FILE_TYPES = (FileType.PDF, FileType.DOCX)
-MAX_LAW_FILE_SIZE = 20 * 1024 * 1024
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
-def check_law_file(upload) -> str:
-    """The FileType of an uploaded law file, judged by its content; DomainError saying why it is refused."""
-    if upload.size > MAX_LAW_FILE_SIZE:
-        raise DomainError(_("The file is too large (%(size)s); the limit is %(limit)s.") % {
-            "size": _megabytes(upload.size), "limit": _megabytes(MAX_LAW_FILE_SIZE)})  # fmt: skip
-    if upload.size == 0:
-        raise DomainError(_("The file is empty."))
-    upload.seek(0)
-    found = detect_file_type(upload.read(16), upload)
-    upload.seek(0)
-    if found not in LAW_FILE_TYPES:
-        raise DomainError(
-            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload the "
-              "law as one of those.")
-        )  # fmt: skip
-    return found
-
-
-def _clean_file_name(name: str) -> str:
-    """The name the uploader gave, for display only (the stored name is random): no folders, no control characters."""
-    base = os.path.basename(str(name or "").replace("\\", "/"))
-    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or "law"
-
 
 def _check_law_fields(law: Law) -> None:
     if not law.title:
@@ -168,13 +133,13 @@ def update_law(law: Law, *, user, version: int | None, title: str, year: int | N
 def attach_law_file(law: Law, upload, *, user, version: int | None) -> Law:
     """Store the text of a law (PDF or DOCX by content, at most 20 MB), replacing the file it had (deleted once the
     change is committed). Same rule as `update_law`: a focal point's upload is a draft until staff review it."""
-    file_type = check_law_file(upload)
+    file_type = check_document_file(upload)
     current = locked_for_update(Law, law.pk, version)
     before = snapshot(current)
     old_name = current.file.name if current.file else ""
     current.file_type = file_type  # law_file_path names the stored file by it
     current.file.save("upload", upload, save=False)
-    current.file_name = _clean_file_name(getattr(upload, "name", ""))
+    current.file_name = clean_file_name(getattr(upload, "name", ""), "law")
     _back_to_draft_unless_staff(current, user)
     current.version += 1
     current.save()

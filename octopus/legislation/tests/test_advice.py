@@ -199,7 +199,7 @@ def test_a_correction_keeps_the_articles_recommendations_name(staff):
 
 def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, staff):
     advice = advise(staff, numbers=(2, 16))
-    add = reverse("recommendation_add", args=[advice.pk])
+    add = reverse("advice_recommendation_add", args=[advice.pk])
 
     refused = staff_client.post(add, {"text": "Jurisdiction.", "article": article(22).pk})
     assert refused.status_code == 400 and "Choose one of the articles the advice covered." in refused.content.decode()
@@ -215,7 +215,7 @@ def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, s
     page = staff_client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
     assert "Art. 2 – In place – 2024-09-01" in page
 
-    take_up = reverse("recommendation_take_up", args=[first.pk])
+    take_up = reverse("advice_recommendation_take_up", args=[first.pk])
     prefix = f"r{first.pk}-"
     early = staff_client.post(take_up, {prefix + "taken_up_on": "2024-01-01", prefix + "version": 1})
     assert early.status_code == 400 and "cannot be taken up before the advice was given" in early.content.decode()
@@ -289,14 +289,14 @@ def test_a_focal_point_reads_its_own_countrys_advice_only_and_changes_nothing(cl
 
     recommendation = services.record_recommendation(own, text="Keep it.", user=staff)
     for url in (reverse("advice_new"), reverse("advice_edit", args=[own.pk]),
-                reverse("recommendation_edit", args=[recommendation.pk])):  # fmt: skip
+                reverse("advice_recommendation_edit", args=[recommendation.pk])):  # fmt: skip
         assert client.get(url).status_code == 403
     for url in (
         reverse("advice_new"),
-        reverse("recommendation_add", args=[own.pk]),
+        reverse("advice_recommendation_add", args=[own.pk]),
         reverse("advice_document_add", args=[own.pk]),
         reverse("advice_document_delete", args=[theirs.pk]),
-        reverse("recommendation_take_up", args=[recommendation.pk]),
+        reverse("advice_recommendation_take_up", args=[recommendation.pk]),
     ):
         assert client.post(url, {"text": "x", "title": "x"}).status_code == 403
     assert own.recommendations.get().taken_up_on is None and own.recommendations.count() == 1
@@ -359,7 +359,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(staff_client, staff):
 def test_a_recommendation_is_corrected_through_its_page(staff_client, staff):
     advice = advise(staff, numbers=(2, 16))
     recommendation = services.record_recommendation(advice, text="Preservation.", user=staff)
-    url = reverse("recommendation_edit", args=[recommendation.pk])
+    url = reverse("advice_recommendation_edit", args=[recommendation.pk])
     page = staff_client.get(url).content.decode()
     assert "Preservation." in page and 'name="version" value="1"' in page
     services.correct_recommendation(recommendation, text="Changed meanwhile.", article=None, user=staff, version=1)

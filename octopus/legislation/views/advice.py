@@ -372,13 +372,13 @@ urlpatterns = [
     path("workspace/legislation/advice/new/", advice_new, name="advice_new"),
     path("workspace/legislation/advice/<int:pk>/", advice_detail, name="advice_detail"),
     path("workspace/legislation/advice/<int:pk>/edit/", advice_edit, name="advice_edit"),
-    path("workspace/legislation/advice/<int:pk>/recommendations/", recommendation_add, name="recommendation_add"),
+    path("workspace/legislation/advice/<int:pk>/recommendations/", recommendation_add, name="advice_recommendation_add"),
     path("workspace/legislation/advice/<int:pk>/documents/", advice_document_add, name="advice_document_add"),
-    path("workspace/legislation/recommendations/<int:pk>/edit/", recommendation_edit, name="recommendation_edit"),
+    path("workspace/legislation/recommendations/<int:pk>/edit/", recommendation_edit, name="advice_recommendation_edit"),
     path(
         "workspace/legislation/recommendations/<int:pk>/take-up/",
         recommendation_take_up,
-        name="recommendation_take_up",
+        name="advice_recommendation_take_up",
     ),  # fmt: skip
     path("workspace/legislation/advice-documents/<int:pk>/", advice_document, name="advice_document"),
     path(

@@ -1,0 +1,45 @@
+"""Uploaded documents (a law's text, an advice's analysis, a committee document): PDF or Word, judged by their
+content, never by the name the uploader gave, which is kept for display and download only."""
+
+import os
+import re
+
+from django.utils.translation import gettext as _
+
+from octopus.accounts.services import DomainError
+from octopus.surveys.models import FileType
+from octopus.surveys.services import detect_file_type
+
+DOCUMENT_FILE_TYPES = (FileType.PDF, FileType.DOCX)
+MAX_DOCUMENT_FILE_SIZE = 20 * 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def check_document_file(upload) -> str:
+    """The FileType of an uploaded document, judged by its content; DomainError saying why it is refused."""
+    if upload.size > MAX_DOCUMENT_FILE_SIZE:
+        raise DomainError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": _megabytes(upload.size), "limit": _megabytes(MAX_DOCUMENT_FILE_SIZE)}
+        )
+    if upload.size == 0:
+        raise DomainError(_("The file is empty."))
+    upload.seek(0)
+    found = detect_file_type(upload.read(16), upload)
+    upload.seek(0)
+    if found not in DOCUMENT_FILE_TYPES:
+        raise DomainError(
+            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
+              "those.")
+        )  # fmt: skip
+    return found
+
+
+def clean_file_name(name: str, default: str = "document") -> str:
+    """The name the uploader gave, for display and download only (the stored name is random): no folders, no
+    control characters."""
+    base = os.path.basename(str(name or "").replace("\\", "/"))
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or default
