@@ -4,6 +4,7 @@ content, never by the name the uploader gave, which is kept for display and down
 import os
 import re
 
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError
@@ -43,3 +44,21 @@ def clean_file_name(name: str, default: str = "document") -> str:
     control characters."""
     base = os.path.basename(str(name or "").replace("\\", "/"))
     return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or default
+
+
+CONTENT_TYPES = {
+    FileType.PDF: "application/pdf",
+    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def send_document(file, *, name: str, file_type: str, private: bool) -> FileResponse:
+    """A stored document as a download of the type found at upload, never rendered by the browser; a `private`
+    one (restricted, a draft) is kept out of shared caches. No file, or one of another type: 404."""
+    if not file or file_type not in CONTENT_TYPES:
+        raise Http404
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[file_type])
+    response["X-Content-Type-Options"] = "nosniff"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response

@@ -12,7 +12,7 @@ anyone else, the public and donors included). The workspace is read with `commit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -49,20 +49,15 @@ from octopus.committees.queries.documents import (
     with_relations,
 )
 from octopus.committees.services import documents as services
+from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.lib.exports import Table, to_csv, to_xlsx
-from octopus.surveys.models import FileType
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
 LANGUAGE_SERVICES = "committees.manage_language_services"
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
@@ -204,18 +199,11 @@ def document_detail(request, pk):
 def document_file(request, pk, lang):
     document = get_document_for_user(request.user, pk)
     row = get_object_or_404(LanguageVersion, document=document, language=get_language(lang))
-    if not row.file or row.file_type not in FILE_CONTENT_TYPES:
-        raise Http404
     if not row.is_published and not request.user.has_perm(RESTRICTED):
         raise Http404  # a translation still being made is a working file
     name = f"{slugify(document.symbol or document.title)[:80] or 'document'}-{row.language}.{row.file_type}"
-    response = FileResponse(
-        row.file.open("rb"), as_attachment=True, filename=name, content_type=FILE_CONTENT_TYPES[row.file_type]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if not document.is_public or document.status == DocumentStatus.WITHDRAWN:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    private = not document.is_public or document.status == DocumentStatus.WITHDRAWN
+    return send_document(row.file, name=name, file_type=row.file_type, private=private)
 
 
 # --- the workspace register ------------------------------------------------------------------------------------------

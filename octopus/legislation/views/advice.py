@@ -10,7 +10,7 @@ through `octopus.legislation.services.advice`.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member, permission_required
 from octopus.accounts.services import ConflictError, DomainError
+from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.legislation.forms.advice import (
     AdviceDocumentForm,
@@ -31,7 +32,6 @@ from octopus.legislation.forms.advice import (
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
 from octopus.lib.exports import Table, to_csv, to_xlsx
-from octopus.surveys.models import FileType
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
@@ -40,11 +40,6 @@ MANAGE = "legislation.manage_advice"
 PAGE_SIZE = 50
 TARGET_COUNTRIES = 20  # Output 3 of the logframe: legislative advice to at least 20 countries
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 # Readers of every country's advice; anyone else with the workspace permission is a focal point, who reads its own.
 reads_all_advice = is_staff_member | is_finance_officer | is_donor
 
@@ -346,15 +341,8 @@ def get_document(user, pk) -> AdviceDocument:
 @permission_required(READ)
 def advice_document(request, pk):
     document = get_document(request.user, pk)
-    if not document.file or document.file_type not in FILE_CONTENT_TYPES:
-        raise Http404
-    response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=document.file_name or f"document.{document.file_type}",
-        content_type=FILE_CONTENT_TYPES[document.file_type],
-    )  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = document.file_name or f"document.{document.file_type}"
+    return send_document(document.file, name=name, file_type=document.file_type, private=True)
 
 
 @require_POST
@@ -372,9 +360,13 @@ urlpatterns = [
     path("workspace/legislation/advice/new/", advice_new, name="advice_new"),
     path("workspace/legislation/advice/<int:pk>/", advice_detail, name="advice_detail"),
     path("workspace/legislation/advice/<int:pk>/edit/", advice_edit, name="advice_edit"),
-    path("workspace/legislation/advice/<int:pk>/recommendations/", recommendation_add, name="advice_recommendation_add"),
+    path(
+        "workspace/legislation/advice/<int:pk>/recommendations/", recommendation_add, name="advice_recommendation_add"
+    ),
     path("workspace/legislation/advice/<int:pk>/documents/", advice_document_add, name="advice_document_add"),
-    path("workspace/legislation/recommendations/<int:pk>/edit/", recommendation_edit, name="advice_recommendation_edit"),
+    path(
+        "workspace/legislation/recommendations/<int:pk>/edit/", recommendation_edit, name="advice_recommendation_edit"
+    ),
     path(
         "workspace/legislation/recommendations/<int:pk>/take-up/",
         recommendation_take_up,

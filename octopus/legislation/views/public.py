@@ -5,7 +5,7 @@ any date, the per-article pages and the files of reviewed laws. Open to all; onl
 Each page reads a fixed number of queries, whatever the number of countries and assessments (DESIGN.md §7.10).
 """
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.text import slugify
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from octopus.countries.models import Country
 from octopus.dates import chosen_date
+from octopus.files import send_document
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Law, Level, ReviewState
 from octopus.legislation.queries import (
     GROUP_LABELS,
@@ -28,15 +29,9 @@ from octopus.legislation.queries import (
     share_from,
 )
 from octopus.lib.exports import Table, to_csv, to_xlsx
-from octopus.surveys.models import FileType
 from octopus.treaties.models import Article
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
 # How a level shows in a cell: a short sign read with its title and the legend, and a colour that is never the only
 # cue. "" is a pair with no reviewed statement at all.
 LOOK = {
@@ -224,16 +219,8 @@ def law_file(request, pk):
     law = get_object_or_404(Law.objects.select_related("country"), pk=pk)
     if law.state != ReviewState.REVIEWED and not request.user.has_perm("legislation.edit_profile", law.country):
         raise Http404
-    if not law.file or law.file_type not in FILE_CONTENT_TYPES:
-        raise Http404
     name = law.file_name or f"{slugify(law.title)[:80] or 'law'}.{law.file_type}"
-    response = FileResponse(
-        law.file.open("rb"), as_attachment=True, filename=name, content_type=FILE_CONTENT_TYPES[law.file_type]
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    if law.state != ReviewState.REVIEWED:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return send_document(law.file, name=name, file_type=law.file_type, private=law.state != ReviewState.REVIEWED)
 
 
 urlpatterns = [
