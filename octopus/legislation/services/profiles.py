@@ -23,18 +23,13 @@ def record_law(
 ) -> Law:  # fmt: skip
     """Record a national law of `country`; staff may record it `reviewed` (public at once), a focal point's is a
     draft until staff review it."""
-    title = (title or "").strip()
-    if not title:
-        raise DomainError(_("Give the law's title."))
-    if year is not None and not 1900 <= year <= timezone.localdate().year:
-        raise DomainError(_("The year %(year)s is not a year a law in force was passed.") % {"year": year})
-    if Law.objects.filter(country=country, title=title).exists():
-        raise DomainError(_("%(country)s already has a law titled “%(title)s”.") % {"country": country, "title": title})
-    law = Law.objects.create(
-        country=country, title=title, year=year, url=url, recorded_by=user, is_sample=is_sample,
-        state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT, reviewed_by=user if reviewed else None,
-        reviewed_at=timezone.now() if reviewed else None,
+    law = Law(
+        country=country, title=(title or "").strip(), year=year, url=(url or "").strip(), recorded_by=user,
+        is_sample=is_sample, state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT,
+        reviewed_by=user if reviewed else None, reviewed_at=timezone.now() if reviewed else None,
     )  # fmt: skip
+    _check_law_fields(law)
+    law.save()
     log_action(law, "legislation.law.recorded", user=user, after=snapshot(law))
     return law
 
@@ -76,20 +71,25 @@ def record_assessment(
     return assessment
 
 
-@transaction.atomic
-def review_assessment(assessment: Assessment, *, accept: bool, user, version: int | None) -> Assessment:
-    """Staff accept a draft statement (it then counts and is public) or reject it (kept, never counted)."""
-    current = locked_for_update(Assessment, assessment.pk, version)
+def _review(model, pk: int, *, accept: bool, user, version: int | None, already: str):
+    current = locked_for_update(model, pk, version)
     if current.state != ReviewState.DRAFT:
-        raise DomainError(_("This statement has already been reviewed."))
+        raise DomainError(already)
     before = snapshot(current)
     current.state = ReviewState.REVIEWED if accept else ReviewState.REJECTED
     current.reviewed_by, current.reviewed_at = user, timezone.now()
     current.version += 1
     current.save(update_fields=["state", "reviewed_by", "reviewed_at", "version"])
-    action = "legislation.assessment.reviewed" if accept else "legislation.assessment.rejected"
+    action = f"legislation.{model._meta.model_name}.{'reviewed' if accept else 'rejected'}"
     log_action(current, action, user=user, before=before, after=snapshot(current))
     return current
+
+
+@transaction.atomic
+def review_assessment(assessment: Assessment, *, accept: bool, user, version: int | None) -> Assessment:
+    """Staff accept a draft statement (it then counts and is public) or reject it (kept, never counted)."""
+    already = _("This statement has already been reviewed.")
+    return _review(Assessment, assessment.pk, accept=accept, user=user, version=version, already=already)
 
 
 # --- keeping laws and statements in the workspace -----------------------------------------------------------------
@@ -153,17 +153,9 @@ def attach_law_file(law: Law, upload, *, user, version: int | None) -> Law:
 @transaction.atomic
 def review_law(law: Law, *, accept: bool, user, version: int | None) -> Law:
     """Staff accept a draft law (it is then public) or reject it (kept, never shown to the public)."""
-    current = locked_for_update(Law, law.pk, version)
-    if current.state != ReviewState.DRAFT:
-        raise DomainError(_("This law has already been reviewed."))
-    before = snapshot(current)
-    current.state = ReviewState.REVIEWED if accept else ReviewState.REJECTED
-    current.reviewed_by, current.reviewed_at = user, timezone.now()
-    current.version += 1
-    current.save(update_fields=["state", "reviewed_by", "reviewed_at", "version"])
-    action = "legislation.law.reviewed" if accept else "legislation.law.rejected"
-    log_action(current, action, user=user, before=before, after=snapshot(current))
-    return current
+    return _review(
+        Law, law.pk, accept=accept, user=user, version=version, already=_("This law has already been reviewed.")
+    )
 
 
 @transaction.atomic
