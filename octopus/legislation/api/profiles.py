@@ -36,7 +36,16 @@ from octopus.legislation.models import (
     ReviewState,
     Source,
 )
-from octopus.legislation.queries import GROUPS, Share, compliance_at, profile_articles
+from octopus.legislation.queries import (
+    GROUPS,
+    article_at,
+    country_profile,
+    group_of,
+    heat_map,
+    profile_articles,
+    reviewed_laws,
+    share_from,
+)
 from octopus.legislation.services import profiles as services
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
@@ -190,17 +199,12 @@ class LawChangeIn(Schema):
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def group_of(article: Article) -> str | None:
-    return next((name for name, belongs in GROUPS.items() if belongs(article)), None)
-
-
 def article_out(article: Article) -> dict:
-    return {"number": article.number, "title": article.title, "group": group_of(article)}
+    return {"number": article.number, "title": article.title, "group": group_of(article) or None}
 
 
-def share(levels) -> float | None:
-    assessed = [level for level in levels if level != Level.NOT_ASSESSED]
-    return Share(in_place=assessed.count(Level.IN_PLACE), assessed=len(assessed)).percent
+def level_of(assessment: Assessment | None) -> str:
+    return assessment.level if assessment else Level.NOT_ASSESSED
 
 
 def not_covered(number: int) -> str:
@@ -280,21 +284,14 @@ def compliance(
 ):
     at = today_or(at)
     articles = [article for article in profile_articles() if not group or GROUPS[group](article)]
-    countries = Country.objects.order_by("name")
-    if region:
-        countries = countries.filter(region=region)
-    countries = list(countries.only("pk", "iso2", "name"))
-    if region and not countries:
+    rows = heat_map(at, articles, region=region, include_all=True)
+    if region and not rows:
         raise form_errors({"region": [_("No country is in the region “%(region)s”.") % {"region": region}]})
-    latest = compliance_at(at, countries=[c.pk for c in countries] if region else None)
-    rows = []
-    for country in countries:
-        levels = {
-            str(article.number): getattr(latest.get((country.pk, article.pk)), "level", Level.NOT_ASSESSED)
-            for article in articles
-        }
-        rows.append({"iso2": country.iso2, "name": country.name, "levels": levels,
-                     "share_in_place": share(levels.values())})  # fmt: skip
+    rows = [
+        {"iso2": row.country.iso2, "name": row.country.name, "share_in_place": row.share.percent,
+         "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)}}
+        for row in rows
+    ]  # fmt: skip
     return {"at": at, "articles": [article_out(a) for a in articles], "countries": rows}
 
 
@@ -309,29 +306,25 @@ def compliance(
 def profile(request, iso2: Path[ISO2], at: datetime.date | None = None):
     at = today_or(at)
     country = get_object_or_404(Country, iso2=iso2.upper())
-    articles = profile_articles()
-    in_force = compliance_at(at, countries=[country.pk])
-    # compliance_at reads only what the matrix needs; the statements in force are read whole here, in one query.
-    full = Assessment.objects.filter(pk__in=[a.pk for a in in_force.values()]).prefetch_related("laws").in_bulk()
-    statements = []
-    for article in articles:
-        in_force_now = in_force.get((country.pk, article.pk))
-        found = full[in_force_now.pk] if in_force_now else None
-        statements.append({
-            "article": article_out(article),
-            "level": found.level if found else Level.NOT_ASSESSED,
-            "source": found.source if found else None,
-            "assessed_on": found.assessed_on if found else None,
-            "provisions": found.provisions if found else "",
-            "note": found.note if found else "",
-            "citation": found.citation if found else "",
-            "laws": [law.pk for law in found.laws.all()] if found else [],
-        })  # fmt: skip
-    public_laws = country.laws.filter(Q(year__isnull=True) | Q(year__lte=at.year), state=ReviewState.REVIEWED)
+    entries = country_profile(country, at, profile_articles())
+    statements = [
+        {
+            "article": article_out(entry.article),
+            "level": level_of(entry.current),
+            "source": entry.current.source if entry.current else None,
+            "assessed_on": entry.current.assessed_on if entry.current else None,
+            "provisions": entry.current.provisions if entry.current else "",
+            "note": entry.current.note if entry.current else "",
+            "citation": entry.current.citation if entry.current else "",
+            "laws": [law.pk for law in entry.current.laws.all()] if entry.current else [],
+        }
+        for entry in entries
+    ]
     return {
         "iso2": country.iso2, "name": country.name, "at": at,
-        "share_in_place": share([s["level"] for s in statements]),
-        "laws": [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url} for law in public_laws],
+        "share_in_place": share_from(entry.current for entry in entries).percent,
+        "laws": [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url}
+                 for law in reviewed_laws(country, at)],
         "articles": statements,
     }  # fmt: skip
 
@@ -349,13 +342,12 @@ def article_levels(request, number: Path[ArticleNumber], at: datetime.date | Non
     article = Article.objects.filter(treaty__number=PROFILE_TREATY, number=number).first()
     if article is None or number not in PROFILE_ARTICLES:
         raise Http404(not_covered(number))
-    in_force = [a for (_c, article_id), a in compliance_at(at).items() if article_id == article.pk]
-    countries = Country.objects.only("pk", "iso2", "name").in_bulk([a.country_id for a in in_force])
     by_level = {level: [] for level in Level.values}
-    for assessment in sorted(in_force, key=lambda a: countries[a.country_id].name):
-        country = countries[assessment.country_id]
-        by_level[assessment.level].append({"iso2": country.iso2, "name": country.name, "source": assessment.source,
-                                           "assessed_on": assessment.assessed_on})  # fmt: skip
+    for assessment in article_at(article, at):
+        by_level[assessment.level].append({
+            "iso2": assessment.country.iso2, "name": assessment.country.name, "source": assessment.source,
+            "assessed_on": assessment.assessed_on,
+        })  # fmt: skip
     return {"article": article_out(article), "at": at, "countries": by_level}
 
 

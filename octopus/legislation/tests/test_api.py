@@ -164,7 +164,8 @@ def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, 
         "source": "desk_review", "assessed_on": "2010-01-01", "provisions": "Art. 284 CC", "note": "",
         "citation": "T-CY 2010", "laws": [code.pk],
     }  # fmt: skip
-    assert [law["title"] for law in now["laws"]] == ["Criminal Code", "Law on e-evidence"]
+    # Newest first, as on the page.
+    assert [law["title"] for law in now["laws"]] == ["Law on e-evidence", "Criminal Code"]
     assert (now["articles"][1]["level"], now["articles"][1]["provisions"]) == ("in_place", "Art. 284 as amended")
     assert now["articles"][2] == {
         "article": {"number": 3, "title": article(3).title, "group": "substantive"}, "level": "not_assessed",
