@@ -58,10 +58,13 @@ def _articles(group: str) -> set[int]:
     return group_articles(memo("legislation.articles", profile_articles), group)
 
 
+def _assessments() -> list[tuple[int, int, str, datetime.date]]:
+    return memo("legislation.assessments", lambda: list(queries.reviewed_rows()))
+
+
 def percent_in_place(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> float | None:
     """As `queries.share_in_place` on `end`, from the reviewed assessments read once per reading."""
-    rows = memo("legislation.assessments", lambda: list(queries.reviewed_rows()))
-    return share_of(rows, end, articles=_articles(group), country_id=_country(country)).percent
+    return share_of(_assessments(), end, articles=_articles(group), country_id=_country(country)).percent
 
 
 def in_place_records(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> list:
@@ -98,10 +101,6 @@ registry.register(
 
 
 # --- compliance change, assisted or not ------------------------------------------------------------------------------
-
-
-def _assessments() -> list[tuple[int, int, str, datetime.date]]:
-    return memo("legislation.assessments", lambda: list(queries.reviewed_rows()))
 
 
 def _change_group(start: datetime.date, end: datetime.date, assisted: bool) -> set[int]:
