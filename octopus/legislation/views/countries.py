@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from octopus.accounts.permissions import permission_required
 from octopus.committees.models import BureauTerm, ObserverAdmission, Representative
@@ -189,6 +190,7 @@ def statistics_table(country: Country) -> dict:
     }
 
 
+@require_GET
 @permission_required("legislation.view_country_activity")
 def country_activity(request, iso2):
     country = get_object_or_404(Country, iso2=iso2.upper())

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
@@ -283,6 +283,7 @@ def article_history(country: Country, article: Article):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(READ)  # and edit_profile on the country, checked below
 def assessment_new(request, iso2, number):
     country = editable_country(request.user, iso2)
@@ -343,6 +344,7 @@ def assessment_withdraw(request, pk):
 # --- laws ----------------------------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(READ)  # and edit_profile on the country, checked below
 def law_new(request, iso2):
     country = editable_country(request.user, iso2)
@@ -370,6 +372,7 @@ def law_new(request, iso2):
     return render(request, "legislation/profiles/law_form.html", context, status=page_status(form))
 
 
+@require_http_methods(["GET", "POST"])
 @permission_required(READ)  # and edit_profile on the law's country, checked below
 def law_edit(request, pk):
     law = get_object_or_404(Law.objects.select_related("country", "recorded_by", "reviewed_by"), pk=pk)

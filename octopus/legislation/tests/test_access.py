@@ -1,0 +1,831 @@
+"""Every legislation page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+
+The public reads the heat map, the profiles, the per-article pages and the files of reviewed laws. The workspace's
+readers (staff, focal points, the finance officer, donors) read the profiles, the advice and the statistics; those
+who keep a country's profile (staff: any; a focal point: its own, Georgia here) record laws and statements; staff
+review drafts, record advice and statistics, import files and see per country all the programme did there. A refused
+page sends the anonymous to sign in and is a 403 for everyone else; a refused API call is a problem 401 or 403.
+Whatever is refused changes nothing; every allowed write takes effect and is audited under the acting user. Another
+country's drafts, editor, advice and documents are a 404 to a focal point. The tables must cover exactly the routes
+served under the prefixes the central matrix leaves here.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from openpyxl import Workbook
+
+from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.accounts.services import issue_api_token
+from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.countries.models import Country
+from octopus.legislation import urls
+from octopus.legislation.imports import read_rows
+from octopus.legislation.models import (
+    Advice,
+    AdviceDocument,
+    AdviceRecommendation,
+    Assessment,
+    ImportJob,
+    Law,
+    ReviewState,
+    Statistic,
+    StatisticsQuestionnaire,
+)
+from octopus.legislation.services import advice as advice_services
+from octopus.legislation.services import profiles
+from octopus.legislation.services import statistics as statistics_services
+from octopus.legislation.views.imports import SESSION_KEY
+from octopus.surveys.models import Questionnaire
+from octopus.treaties.models import Article
+
+D = datetime.date
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+EVERYONE = frozenset(VISITORS)
+STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
+# legislation.view_workspace
+READERS = STAFF | {Role.FOCAL_POINT.value, Role.FINANCE_OFFICER.value, Role.DONOR.value}
+# legislation.edit_profile on Georgia, the country the routes address (the focal point visitor is Georgia's)
+EDITORS = STAFF | {Role.FOCAL_POINT.value}
+
+# The prefixes the central matrix leaves to this file (its EXCLUDED_PREFIXES).
+PREFIXES = ("legislation/", "workspace/legislation/", "workspace/countries/")
+API_PREFIX = "/api/v1/legislation"
+
+PAGES = {
+    # Public: reviewed statements only.
+    "legislation_map": PageAccess(read=EVERYONE, write=None),
+    "legislation_map_export": PageAccess(read=EVERYONE, write=None),
+    "legislation_profile": PageAccess(read=EVERYONE, write=None),
+    "legislation_article": PageAccess(read=EVERYONE, write=None),
+    "law_file": PageAccess(read=EVERYONE, write=None),  # a reviewed law's; a draft's only to its editors (404)
+    # Keeping profiles.
+    "legislation_workspace": PageAccess(read=READERS, write=None),
+    "legislation_workspace_export": PageAccess(read=READERS, write=None),
+    "profile_edit": PageAccess(read=READERS, write=None),  # drafts shown to the country's editors only
+    "assessment_new": PageAccess(read=EDITORS, write=EDITORS),
+    "law_new": PageAccess(read=EDITORS, write=EDITORS),
+    "law_edit": PageAccess(read=EDITORS, write=EDITORS),
+    "assessment_withdraw": PageAccess(read=None, write=EDITORS),  # POST only; the author's own draft only
+    "legislation_review": PageAccess(read=STAFF, write=None),
+    "assessment_review": PageAccess(read=None, write=STAFF),  # POST only
+    "law_review": PageAccess(read=None, write=STAFF),  # POST only
+    # Advice: a focal point reads its own country's.
+    "advice_list": PageAccess(read=READERS, write=None),
+    "advice_export": PageAccess(read=READERS, write=None),
+    "advice_new": PageAccess(read=STAFF, write=STAFF),
+    "advice_detail": PageAccess(read=READERS, write=None),
+    "advice_edit": PageAccess(read=STAFF, write=STAFF),
+    "advice_recommendation_add": PageAccess(read=None, write=STAFF),  # POST only
+    "advice_recommendation_edit": PageAccess(read=STAFF, write=STAFF),
+    "advice_recommendation_take_up": PageAccess(read=None, write=STAFF),  # POST only
+    "advice_document_add": PageAccess(read=None, write=STAFF),  # POST only
+    "advice_document": PageAccess(read=READERS, write=None),
+    "advice_document_delete": PageAccess(read=None, write=STAFF),  # POST only
+    # Statistics: a focal point reads its own country's rows.
+    "statistics_list": PageAccess(read=READERS, write=None),
+    "statistics_enter": PageAccess(read=STAFF, write=None),
+    "statistics_edit": PageAccess(read=STAFF, write=STAFF),
+    "statistics_questionnaire_create": PageAccess(read=None, write=STAFF),  # POST only
+    # Imports.
+    "legislation_import": PageAccess(read=STAFF, write=STAFF),  # POST: the preview, nothing written
+    "legislation_import_template": PageAccess(read=STAFF, write=None),
+    "legislation_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST confirms: a job is queued
+    "legislation_import_job": PageAccess(read=STAFF, write=None),
+    # Everything the programme did in a country.
+    "country_activity": PageAccess(read=STAFF, write=None),
+}
+
+# An allowed GET that answers with a redirect, by design.
+READ_REDIRECTS = {"legislation_import_preview": "legislation_import"}  # nothing uploaded yet: upload first
+
+API_ROUTES = {
+    # Public: reviewed statements only.
+    f"GET {API_PREFIX}/compliance": EVERYONE,
+    f"GET {API_PREFIX}/profiles/{{iso2}}": EVERYONE,
+    f"GET {API_PREFIX}/articles/{{number}}": EVERYONE,
+    # Profiles.
+    f"GET {API_PREFIX}/assessments": READERS,
+    f"POST {API_PREFIX}/assessments": EDITORS,
+    f"POST {API_PREFIX}/assessments/{{assessment_id}}/review": STAFF,
+    f"GET {API_PREFIX}/laws": READERS,
+    f"POST {API_PREFIX}/laws": EDITORS,
+    f"PUT {API_PREFIX}/laws/{{law_id}}": EDITORS,
+    f"POST {API_PREFIX}/laws/{{law_id}}/review": STAFF,
+    # Advice.
+    f"GET {API_PREFIX}/advice": READERS,
+    f"GET {API_PREFIX}/advice/{{advice_id}}": READERS,
+    f"POST {API_PREFIX}/advice": STAFF,
+    f"PUT {API_PREFIX}/advice/{{advice_id}}": STAFF,
+    f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": STAFF,
+    f"POST {API_PREFIX}/recommendations/{{recommendation_id}}/take-up": STAFF,
+    # Statistics.
+    f"GET {API_PREFIX}/statistics": READERS,
+    f"POST {API_PREFIX}/statistics": STAFF,
+}
+
+
+def served_pages() -> set[str]:
+    names = set()
+
+    def walk(resolver, prefix):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                walk(entry, route)
+            elif route.startswith(PREFIXES):
+                names.add(entry.name or route)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_the_pages_tested_are_the_pages_served():
+    assert {pattern.name for pattern in urls.urlpatterns} == set(PAGES)
+    assert served_pages() == set(PAGES)  # and no other module serves a page under the legislation addresses
+
+
+def test_the_api_routes_tested_are_the_api_routes_served():
+    from octopus.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    served = {f"{method.upper()} {path}" for path, operations in paths.items() for method in operations}
+    assert {route for route in served if route.split(" ", 1)[1].startswith(API_PREFIX)} == set(API_ROUTES)
+    # Every legislation route lives under /api/v1/legislation, none elsewhere.
+    assert not {route for route in served if "legislation" in route and API_PREFIX not in route}
+
+
+# Arrange: profiles, advice and statistics as the visitor finds them, kept by someone else.
+
+
+def country(iso2: str) -> Country:
+    return Country.objects.get(iso2=iso2)
+
+
+def article(number: int) -> Article:
+    return Article.objects.get(treaty__number=185, number=number)
+
+
+def pdf(name: str = "text.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def statistics_workbook() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Country", "Year", "Figure", "Value", "Source", "Citation"])
+    sheet.append(["GE", 2019, "cases_recorded", 12, "published", "Annual report 2019"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class LegislationWorld:
+    keeper: User  # programme staff who recorded everything below
+    law: Law  # Georgia's Criminal Code: reviewed, with its PDF
+    draft_law: Law  # a Georgian law awaiting review
+    draft: Assessment  # a Georgian statement on Article 2 awaiting review
+    advice: Advice  # given to Georgia on Articles 2, 6, 16, with a recommendation and a document
+    recommendation: AdviceRecommendation
+    document: AdviceDocument
+    job: ImportJob  # a finished statistics import
+    # Armenia's, for the focal point of Georgia: drafts, advice and a document it must not see.
+    am_law: Law
+    am_draft_law: Law  # with a file
+    am_draft: Assessment
+    am_advice: Advice
+    am_recommendation: AdviceRecommendation
+    am_document: AdviceDocument
+
+
+def build() -> LegislationWorld:
+    keeper = User.objects.create_user(email="legislation-keeper@example.org", password="a-long-test-password")
+    Membership.objects.create(user=keeper, role=Role.PROGRAMME_STAFF)  # staff: an attached file keeps a law reviewed
+    georgia, armenia = country("GE"), country("AM")
+    law = profiles.record_law(georgia, title="Criminal Code", year=1999, user=keeper, reviewed=True)
+    law = profiles.attach_law_file(law, pdf("criminal-code.pdf"), user=keeper, version=law.version)
+    draft_law = profiles.record_law(georgia, title="Law on Electronic Communications", year=2005, user=keeper)
+    profiles.record_assessment(georgia, article(6), level="partially", source="tcy_assessment",
+                               assessed_on=D(2020, 1, 1), user=keeper, reviewed=True, laws=[law])  # fmt: skip
+    draft = profiles.record_assessment(georgia, article(2), level="in_place", source="desk_review",
+                                       assessed_on=D(2021, 1, 1), user=keeper)  # fmt: skip
+    advice = advice_services.record_advice(
+        georgia, reviewed="Draft law on electronic evidence", mode="desk_review", starts_on=D(2024, 3, 1),
+        ends_on=D(2024, 3, 20), articles=[article(2), article(6), article(16)], user=keeper,
+    )  # fmt: skip
+    recommendation = advice_services.record_recommendation(advice, text="Criminalise illegal access.", user=keeper)
+    document = advice_services.add_advice_document(advice, title="Analysis", upload=pdf("analysis.pdf"), user=keeper)
+    statistics_services.record_figures(georgia, 2020, {"cases_recorded": 30, "mla_received": 4}, source="published",
+                                       citation="Annual report 2020", user=keeper)  # fmt: skip
+    job = ImportJob.objects.create(kind="statistics", file_name="figures.xlsx", total=2, status="done",
+                                   created_by=keeper, outcome={"added": 2})  # fmt: skip
+    am_law = profiles.record_law(armenia, title="Armenian Criminal Code", year=2003, user=keeper, reviewed=True)
+    am_draft_law = profiles.record_law(armenia, title="Armenian draft on e-evidence", year=2020, user=keeper)
+    am_draft_law = profiles.attach_law_file(am_draft_law, pdf("am.pdf"), user=keeper, version=am_draft_law.version)
+    am_draft = profiles.record_assessment(armenia, article(2), level="partially", source="self_report",
+                                          assessed_on=D(2021, 1, 1), user=keeper)  # fmt: skip
+    am_advice = advice_services.record_advice(
+        armenia, reviewed="Armenian draft", mode="workshop", starts_on=D(2024, 4, 1), ends_on=D(2024, 4, 2),
+        articles=[article(2)], user=keeper,
+    )  # fmt: skip
+    am_recommendation = advice_services.record_recommendation(am_advice, text="Amend Article 2.", user=keeper)
+    am_document = advice_services.add_advice_document(am_advice, title="Armenian analysis", upload=pdf(), user=keeper)
+    return LegislationWorld(
+        keeper=keeper, law=law, draft_law=draft_law, draft=draft, advice=advice, recommendation=recommendation,
+        document=document, job=job, am_law=am_law, am_draft_law=am_draft_law, am_draft=am_draft,
+        am_advice=am_advice, am_recommendation=am_recommendation, am_document=am_document,
+    )  # fmt: skip
+
+
+def database_state() -> dict:
+    """What a refused write must leave as it was: every legislation row, the questionnaires, the stored files and
+    the audit log."""
+    models = (Law, Assessment, Advice, AdviceRecommendation, AdviceDocument, Statistic, StatisticsQuestionnaire,
+              ImportJob, Questionnaire)  # fmt: skip
+    state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
+    media = Path(settings.MEDIA_ROOT)
+    files = media.rglob("*") if media.exists() else []
+    state["files"] = sorted(str(p.relative_to(media)) for p in files if p.is_file())
+    state["audit_entries"] = AuditEntry.objects.count()
+    return state
+
+
+@dataclass
+class World:
+    """One visitor in the legislation world: a savepoint around each visitor's attempt undoes what it did, so that
+    each visitor meets the same world and the world is built once per route (the matrix stays fast)."""
+
+    visitor: str
+    user: User | None
+    key: str | None
+    legislation: LegislationWorld
+    client: Client
+    own_draft: Assessment | None = field(default=None)  # a draft the visitor recorded, for withdrawing
+
+
+@pytest.fixture
+def legislation(db) -> LegislationWorld:
+    return build()
+
+
+def each_visitor(legislation: LegislationWorld):
+    """(visitor, world) for every visitor, each inside a savepoint rolled back afterwards."""
+    for visitor in VISITORS:
+        with transaction.atomic():
+            user = make_user(visitor)
+            key = issue_api_token(user, name="access test")[1] if user else None
+            client = Client()
+            if user:
+                client.force_login(user)
+            yield visitor, World(visitor=visitor, user=user, key=key, legislation=legislation, client=client)
+            transaction.set_rollback(True)
+
+
+def page_args(name: str, world: World) -> list:
+    w = world.legislation
+    return {
+        "legislation_map_export": ["csv"],
+        "legislation_profile": ["GE"],
+        "legislation_article": [6],
+        "law_file": [w.law.pk],
+        "legislation_workspace_export": ["csv"],
+        "profile_edit": ["GE"],
+        "assessment_new": ["GE", 7],
+        "law_new": ["GE"],
+        "law_edit": [w.law.pk],
+        "assessment_withdraw": [world.own_draft.pk if world.own_draft else w.draft.pk],
+        "assessment_review": [w.draft.pk],
+        "law_review": [w.draft_law.pk],
+        "advice_export": ["csv"],
+        "advice_detail": [w.advice.pk],
+        "advice_edit": [w.advice.pk],
+        "advice_recommendation_add": [w.advice.pk],
+        "advice_recommendation_edit": [w.recommendation.pk],
+        "advice_recommendation_take_up": [w.recommendation.pk],
+        "advice_document_add": [w.advice.pk],
+        "advice_document": [w.document.pk],
+        "advice_document_delete": [w.document.pk],
+        "statistics_edit": ["GE", 2020],
+        "legislation_import_template": ["profiles"],
+        "legislation_import_job": [w.job.pk],
+        "country_activity": ["GE"],
+    }.get(name, [])
+
+
+def page_path(name: str, world: World) -> str:
+    return reverse(name, args=page_args(name, world))
+
+
+@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.read is not None])
+def test_page_read(legislation, route):
+    for visitor, world in each_visitor(legislation):
+        path = page_path(route, world)
+        before = database_state()
+
+        response = world.client.get(path)
+
+        if visitor in PAGES[route].read:
+            if route in READ_REDIRECTS:
+                redirected_to(response, READ_REDIRECTS[route])
+            else:
+                assert response.status_code == 200, visitor
+        else:
+            assert_page_refused(response, visitor, path)
+        if response.streaming:
+            b"".join(response.streaming_content)  # read the file sent, which closes it
+        assert database_state() == before, visitor
+
+
+# Pages: writing. Each write: what it sends, and what it must have done when allowed.
+
+
+def audited(world: World, action: str, obj) -> None:
+    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
+    assert entry is not None, action
+    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
+
+
+def redirected_to(response, name: str, *args) -> None:
+    assert response.status_code == 302, response.status_code
+    assert response.url.split("?")[0] == reverse(name, args=args)
+
+
+def assessment_form(w):
+    return {"level": "in_place", "source": "self_report", "assessed_on": "2024-01-10", "provisions": "Art. 286"}
+
+
+def assessment_recorded(world, response):
+    redirected_to(response, "profile_edit", "GE")
+    recorded = Assessment.objects.get(country__iso2="GE", article__number=7)
+    # Staff leave "record as reviewed" unticked here: a draft either way.
+    assert (recorded.level, recorded.state, recorded.recorded_by) == ("in_place", ReviewState.DRAFT, world.user)
+    audited(world, "legislation.assessment.recorded", recorded)
+
+
+def law_recorded(world, response):
+    redirected_to(response, "profile_edit", "GE")
+    law = Law.objects.get(country__iso2="GE", title="Law on Electronic Evidence")
+    assert (law.year, law.recorded_by) == (2022, world.user)
+    audited(world, "legislation.law.recorded", law)
+
+
+def law_form(w):
+    return {"title": "Criminal Code (amended)", "year": "2001", "url": "", "version": w.law.version}
+
+
+def law_changed(world, response):
+    redirected_to(response, "profile_edit", "GE")
+    law = Law.objects.get(pk=world.legislation.law.pk)
+    assert (law.title, law.year, law.version) == ("Criminal Code (amended)", 2001, world.legislation.law.version + 1)
+    # A focal point's change is a draft again until staff review it; staff's keeps the law reviewed.
+    expected = ReviewState.DRAFT if world.visitor == Role.FOCAL_POINT else ReviewState.REVIEWED
+    assert law.state == expected
+    audited(world, "legislation.law.updated", law)
+
+
+def own_draft(world: World) -> None:
+    """The visitor's own draft statement on Article 3 of Georgia: only its author may withdraw it."""
+    world.own_draft = profiles.record_assessment(country("GE"), article(3), level="partially", source="self_report",
+                                                 assessed_on=D(2023, 5, 1), user=world.user)  # fmt: skip
+
+
+def withdrawn(world, response):
+    redirected_to(response, "assessment_new", "GE", 3)
+    draft = Assessment.objects.get(pk=world.own_draft.pk)
+    assert (draft.state, draft.reviewed_by) == (ReviewState.REJECTED, None)
+    audited(world, "legislation.assessment.withdrawn", draft)
+
+
+def accepted(model, attribute, action):
+    def took_effect(world, response):
+        redirected_to(response, "legislation_review")
+        item = model.objects.get(pk=getattr(world.legislation, attribute).pk)
+        assert (item.state, item.reviewed_by) == (ReviewState.REVIEWED, world.user)
+        audited(world, action, item)
+
+    return took_effect
+
+
+def advice_form(w, *, new=True):
+    data = {"reviewed": "Draft amendments to the Criminal Procedure Code", "mode": "workshop",
+            "starts_on": "2024-05-06", "ends_on": "2024-05-07",
+            "articles": [article(n).pk for n in (2, 6, 16, 17)]}  # fmt: skip
+    if new:
+        data["country"] = country("MD").pk
+    else:
+        data["version"] = w.advice.version
+    return data
+
+
+def advice_recorded(world, response):
+    advice = Advice.objects.get(country__iso2="MD")
+    redirected_to(response, "advice_detail", advice.pk)
+    assert (advice.mode, advice.recorded_by) == ("workshop", world.user)
+    audited(world, "legislation.advice.recorded", advice)
+
+
+def advice_corrected(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    advice = Advice.objects.get(pk=world.legislation.advice.pk)
+    assert (advice.mode, advice.version) == ("workshop", world.legislation.advice.version + 1)
+    assert sorted(advice.articles.values_list("number", flat=True)) == [2, 6, 16, 17]
+    audited(world, "legislation.advice.corrected", advice)
+
+
+def recommendation_recorded(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    recommendation = AdviceRecommendation.objects.get(advice=world.legislation.advice, number=2)
+    assert (recommendation.text, recommendation.article.number) == ("Criminalise misuse of devices.", 6)
+    audited(world, "legislation.recommendation.recorded", recommendation)
+
+
+def recommendation_corrected(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
+    assert (recommendation.text, recommendation.article.number) == ("Criminalise illegal access (Art. 2).", 2)
+    audited(world, "legislation.recommendation.corrected", recommendation)
+
+
+def take_up_form(w):
+    prefix = f"r{w.recommendation.pk}-"
+    return {prefix + "taken_up_on": "2024-09-01", prefix + "version": w.recommendation.version}
+
+
+def taken_up(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
+    assert recommendation.taken_up_on == D(2024, 9, 1)
+    audited(world, "legislation.recommendation.taken_up", recommendation)
+
+
+def document_added(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    document = AdviceDocument.objects.get(advice=world.legislation.advice, title="Workshop report")
+    assert (document.file_type, document.uploaded_by) == ("pdf", world.user)
+    audited(world, "legislation.advice_document.added", document)
+
+
+def document_removed(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    assert not AdviceDocument.objects.filter(pk=world.legislation.document.pk).exists()
+    audited(world, "legislation.advice_document.removed", world.legislation.document)
+
+
+def figures_recorded(world, response):
+    redirected_to(response, "statistics_list")
+    figures = Statistic.objects.filter(country__iso2="GE", year=2020)
+    assert dict(figures.values_list("figure", "value")) == {"cases_recorded": 30, "mla_received": 4,
+                                                            "cases_prosecuted": 7}  # fmt: skip
+    prosecuted = figures.get(figure="cases_prosecuted")
+    assert (prosecuted.citation, prosecuted.recorded_by) == ("Court statistics 2020", world.user)
+    audited(world, "legislation.statistic.recorded", prosecuted)
+
+
+def questionnaire_prepared(world, response):
+    prepared = StatisticsQuestionnaire.objects.get(year=2023)
+    redirected_to(response, "questionnaire", prepared.questionnaire.pk)
+    assert prepared.questionnaire.created_by == world.user
+    audited(world, "surveys.questionnaire.created", prepared.questionnaire)
+
+
+def import_form(w):
+    return {"kind": "statistics", "file": SimpleUploadedFile("figures.xlsx", statistics_workbook())}
+
+
+def previewed(world, response):
+    # The rows wait in the session for the preview; nothing is written before the confirmation.
+    redirected_to(response, "legislation_import_preview")
+    assert world.client.session[SESSION_KEY]["kind"] == "statistics"
+
+
+def uploaded(world: World) -> None:
+    """The visitor's session holds a previewed workbook, as if they had uploaded it."""
+    session = world.client.session
+    session[SESSION_KEY] = {"kind": "statistics", "name": "figures.xlsx",
+                            "rows": read_rows(io.BytesIO(statistics_workbook()), "statistics")}  # fmt: skip
+    session.save()
+    world.client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+
+
+def import_queued(world, response):
+    job = ImportJob.objects.exclude(pk=world.legislation.job.pk).get()
+    redirected_to(response, "legislation_import_job", job.pk)
+    # The job runs once the request's transaction commits (never in this test); its rows are applied under its
+    # creator, who is the acting user.
+    assert (job.kind, job.total, job.created_by, job.status) == ("statistics", 1, world.user, "queued")
+
+
+PAGE_WRITES = {
+    "assessment_new": (assessment_form, assessment_recorded),
+    "law_new": (lambda w: {"title": "Law on Electronic Evidence", "year": "2022"}, law_recorded),
+    "law_edit": (law_form, law_changed),
+    "assessment_withdraw": (lambda w: {"version": 1}, withdrawn),
+    "assessment_review": (
+        lambda w: {"decision": "accept", "version": w.draft.version},
+        accepted(Assessment, "draft", "legislation.assessment.reviewed"),
+    ),
+    "law_review": (
+        lambda w: {"decision": "accept", "version": w.draft_law.version},
+        accepted(Law, "draft_law", "legislation.law.reviewed"),
+    ),
+    "advice_new": (advice_form, advice_recorded),
+    "advice_edit": (lambda w: advice_form(w, new=False), advice_corrected),
+    "advice_recommendation_add": (
+        lambda w: {"text": "Criminalise misuse of devices.", "article": article(6).pk}, recommendation_recorded),
+    "advice_recommendation_edit": (
+        lambda w: {"text": "Criminalise illegal access (Art. 2).", "article": article(2).pk,
+                   "version": w.recommendation.version}, recommendation_corrected),
+    "advice_recommendation_take_up": (take_up_form, taken_up),
+    "advice_document_add": (lambda w: {"title": "Workshop report", "file": pdf("report.pdf")}, document_added),
+    "advice_document_delete": (lambda w: {}, document_removed),
+    "statistics_edit": (lambda w: {"citation": "Court statistics 2020", "cases_prosecuted": "7"}, figures_recorded),
+    "statistics_questionnaire_create": (lambda w: {"year": "2023"}, questionnaire_prepared),
+    "legislation_import": (import_form, previewed),
+    "legislation_import_preview": (lambda w: {"confirm": "1"}, import_queued),
+}  # fmt: skip
+# What the visitor has done before the write, inside its savepoint.
+PREPARE = {"assessment_withdraw": own_draft, "legislation_import_preview": uploaded}
+
+
+def test_every_page_write_has_a_scenario():
+    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+
+
+@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.write is not None])
+def test_page_write(legislation, route):
+    form, took_effect = PAGE_WRITES[route]
+    for visitor, world in each_visitor(legislation):
+        if route in PREPARE:
+            PREPARE[route](world)
+        path = page_path(route, world)
+        before = database_state()
+
+        response = world.client.post(path, form(legislation))
+
+        if visitor in PAGES[route].write:
+            took_effect(world, response)
+        else:
+            assert_page_refused(response, visitor, path)
+            assert database_state() == before, visitor
+            if route == "legislation_import":
+                assert SESSION_KEY not in world.client.session, visitor
+
+
+def test_a_page_answers_only_the_methods_it_serves(client, legislation):
+    # A GET-only page refuses POST, a POST-only page refuses GET, and none takes PUT or DELETE (405, before any
+    # look-up): a form page must not treat another method as a GET. Checked as staff, who pass every permission.
+    # Fails until country_activity is @require_GET and assessment_new, law_new, law_edit are
+    # @require_http_methods(["GET", "POST"]) (they answer PUT and DELETE, and country_activity POST, with the page).
+    user = make_user(Role.TCY_SECRETARIAT)
+    client.force_login(user)
+    world = World(visitor="tcy_secretariat", user=user, key=None, legislation=legislation, client=client)
+    answered = {}
+    for route, access in PAGES.items():
+        path = page_path(route, world)
+        methods = (
+            ["put", "delete"] + (["get"] if access.read is None else []) + (["post"] if access.write is None else [])
+        )
+        for method in methods:
+            response = getattr(client, method)(path)
+            if response.status_code != 405:
+                answered[f"{method.upper()} {route}"] = response.status_code
+    assert answered == {}
+
+
+def test_a_draft_is_withdrawn_by_its_author_only(client, legislation):
+    # Staff keep Georgia's profile, yet a draft someone else recorded is not theirs to withdraw (only to review).
+    client.force_login(make_user(Role.TCY_SECRETARIAT))
+    before = database_state()
+
+    response = client.post(reverse("assessment_withdraw", args=[legislation.draft.pk]), {"version": 1})
+
+    redirected_to(response, "assessment_new", "GE", 2)
+    assert database_state() == before
+
+
+def test_another_countrys_drafts_advice_and_documents_do_not_exist_for_a_focal_point(client, legislation):
+    focal_point = make_user(Role.FOCAL_POINT)  # of Georgia
+    client.force_login(focal_point)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(focal_point, name='test')[1]}"}
+    w = legislation
+    reads = [
+        reverse("assessment_new", args=["AM", 2]),
+        reverse("law_new", args=["AM"]),
+        reverse("law_edit", args=[w.am_law.pk]),
+        reverse("law_file", args=[w.am_draft_law.pk]),  # a draft's file
+        reverse("advice_detail", args=[w.am_advice.pk]),
+        reverse("advice_document", args=[w.am_document.pk]),
+    ]
+    writes = [
+        (reverse("assessment_new", args=["AM", 2]), assessment_form(w)),
+        (reverse("law_new", args=["AM"]), {"title": "Georgian text for Armenia"}),
+        (reverse("law_edit", args=[w.am_law.pk]), {"title": "Changed", "version": w.am_law.version}),
+        (reverse("assessment_withdraw", args=[w.am_draft.pk]), {"version": w.am_draft.version}),
+    ]
+    before = database_state()
+
+    for path in reads:
+        assert client.get(path).status_code == 404, path
+    for path, data in writes:
+        assert client.post(path, data).status_code == 404, path
+
+    # Armenia's reviewed profile is a page it reads, without Armenia's drafts.
+    profile = client.get(reverse("profile_edit", args=["AM"]))
+    assert (profile.status_code, profile.context["editor"], profile.context["pending"]) == (200, False, 0)
+    assert "Armenian draft on e-evidence" not in profile.content.decode()
+    # Over the API: Armenia's draft law and advice are a 404, its drafts are not listed.
+    change = {"title": "Changed", "url": "", "version": w.am_draft_law.version}
+    put = client.put(f"{API_PREFIX}/laws/{w.am_draft_law.pk}", change, content_type="application/json", **headers)
+    assert_problem(put, 404)
+    assert_problem(client.get(f"{API_PREFIX}/advice/{w.am_advice.pk}", **headers), 404)
+    listed = client.get(f"{API_PREFIX}/assessments", **headers).json()["items"]
+    assert w.am_draft.pk not in {row["id"] for row in listed} and w.draft.pk in {row["id"] for row in listed}
+    laws = {row["id"] for row in client.get(f"{API_PREFIX}/laws", **headers).json()["items"]}
+    assert w.am_draft_law.pk not in laws and w.am_law.pk in laws
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_a_draft_laws_file_exists_only_for_its_countrys_editors(client, legislation, visitor):
+    user = make_user(visitor)
+    if user:
+        client.force_login(user)
+    draft = profiles.attach_law_file(legislation.draft_law, pdf(), user=legislation.keeper,
+                                     version=legislation.draft_law.version)  # fmt: skip
+
+    response = client.get(reverse("law_file", args=[draft.pk]))
+
+    if visitor in EDITORS:
+        assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)
+        assert response["Cache-Control"] == "private, no-store"
+    else:
+        assert response.status_code == 404
+
+
+# API.
+
+
+def bearer(world) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
+
+
+def api_url(route: str, world: World) -> str:
+    w = world.legislation
+    path = route.split(" ", 1)[1]
+    return path.format(iso2="GE", number=6, assessment_id=w.draft.pk, law_id=w.draft_law.pk if path.endswith(
+        "/review") else w.law.pk, advice_id=w.advice.pk, recommendation_id=w.recommendation.pk)  # fmt: skip
+
+
+def api_assessment_recorded(world, response):
+    assert response.status_code == 201, response.content
+    recorded = Assessment.objects.get(pk=response.json()["id"])
+    assert (recorded.country.iso2, recorded.article.number, recorded.state) == ("GE", 7, ReviewState.DRAFT)
+    audited(world, "legislation.assessment.recorded", recorded)
+
+
+def api_accepted(attribute, action):
+    def took_effect(world, response):
+        assert (response.status_code, response.json()["state"]) == (200, "reviewed")
+        item = getattr(world.legislation, attribute)
+        assert item.__class__.objects.get(pk=item.pk).reviewed_by == world.user
+        audited(world, action, item)
+
+    return took_effect
+
+
+def api_law_recorded(world, response):
+    assert response.status_code == 201, response.content
+    law = Law.objects.get(pk=response.json()["id"])
+    assert (law.country.iso2, law.title, law.recorded_by) == ("GE", "API law", world.user)
+    audited(world, "legislation.law.recorded", law)
+
+
+def api_law_changed(world, response):
+    assert response.status_code == 200, response.content
+    law = Law.objects.get(pk=world.legislation.law.pk)
+    assert (response.json()["title"], law.title) == ("Criminal Code (API)", "Criminal Code (API)")
+    audited(world, "legislation.law.updated", law)
+
+
+def api_advice_body(w, *, new=True):
+    body = {"country": "MD" if new else "GE", "reviewed": "API draft", "mode": "mission", "starts_on": "2024-02-01",
+            "ends_on": "2024-02-03", "articles": [2, 6, 16]}  # fmt: skip
+    if not new:
+        body["version"] = w.advice.version
+    return body
+
+
+def api_advice_recorded(world, response):
+    assert response.status_code == 201, response.content
+    advice = Advice.objects.get(pk=response.json()["id"])
+    assert (advice.country.iso2, advice.mode, advice.recorded_by) == ("MD", "mission", world.user)
+    audited(world, "legislation.advice.recorded", advice)
+
+
+def api_advice_corrected(world, response):
+    assert (response.status_code, response.json()["mode"]) == (200, "mission"), response.content
+    audited(world, "legislation.advice.corrected", world.legislation.advice)
+
+
+def api_recommendation_recorded(world, response):
+    assert response.status_code == 201, response.content
+    recommendation = AdviceRecommendation.objects.get(pk=response.json()["id"])
+    assert (recommendation.number, recommendation.article.number) == (2, 16)
+    audited(world, "legislation.recommendation.recorded", recommendation)
+
+
+def api_taken_up(world, response):
+    assert (response.status_code, response.json()["taken_up_on"]) == (200, "2024-06-01"), response.content
+    audited(world, "legislation.recommendation.taken_up", world.legislation.recommendation)
+
+
+def api_figures_recorded(world, response):
+    assert response.status_code == 201, response.content
+    recorded = Statistic.objects.get(country__iso2="GE", year=2021, figure="cases_recorded")
+    assert (recorded.value, recorded.recorded_by) == (5, world.user)
+    audited(world, "legislation.statistic.recorded", recorded)
+
+
+API_WRITES = {
+    f"POST {API_PREFIX}/assessments": (
+        lambda w: {"country": "GE", "article": 7, "level": "in_place", "source": "self_report",
+                   "assessed_on": "2024-01-10"}, api_assessment_recorded),
+    f"POST {API_PREFIX}/assessments/{{assessment_id}}/review": (
+        lambda w: {"accept": True, "version": w.draft.version},
+        api_accepted("draft", "legislation.assessment.reviewed")),
+    f"POST {API_PREFIX}/laws": (lambda w: {"country": "GE", "title": "API law", "year": 2021}, api_law_recorded),
+    f"PUT {API_PREFIX}/laws/{{law_id}}": (
+        lambda w: {"title": "Criminal Code (API)", "year": 1999, "version": w.law.version}, api_law_changed),
+    f"POST {API_PREFIX}/laws/{{law_id}}/review": (
+        lambda w: {"accept": True, "version": w.draft_law.version},
+        api_accepted("draft_law", "legislation.law.reviewed")),
+    f"POST {API_PREFIX}/advice": (api_advice_body, api_advice_recorded),
+    f"PUT {API_PREFIX}/advice/{{advice_id}}": (lambda w: api_advice_body(w, new=False), api_advice_corrected),
+    f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": (
+        lambda w: {"text": "Add preservation orders.", "article": 16}, api_recommendation_recorded),
+    f"POST {API_PREFIX}/recommendations/{{recommendation_id}}/take-up": (
+        lambda w: {"taken_up_on": "2024-06-01", "version": w.recommendation.version}, api_taken_up),
+    f"POST {API_PREFIX}/statistics": (
+        lambda w: {"country": "GE", "year": 2021, "figures": {"cases_recorded": 5}, "citation": "Annual report"},
+        api_figures_recorded),
+}  # fmt: skip
+API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+
+
+def test_every_api_write_has_a_scenario():
+    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+
+
+@pytest.mark.parametrize("route", API_READS)
+def test_api_read(client, legislation, route):
+    for visitor, world in each_visitor(legislation):
+        before = database_state()
+
+        response = client.get(api_url(route, world), **bearer(world))  # a token, never a session
+
+        if visitor in API_ROUTES[route]:
+            assert response.status_code == 200, (visitor, response.content)
+        else:
+            assert_problem(response, 401 if visitor == "anonymous" else 403)
+        assert database_state() == before, visitor
+
+
+@pytest.mark.parametrize("route", API_WRITES)
+def test_api_write(client, legislation, route):
+    body, took_effect = API_WRITES[route]
+    send = client.post if route.startswith("POST ") else client.put
+    for visitor, world in each_visitor(legislation):
+        before = database_state()
+
+        response = send(api_url(route, world), body(legislation), content_type="application/json", **bearer(world))
+
+        if visitor in API_ROUTES[route]:
+            took_effect(world, response)
+        else:
+            assert_problem(response, 401 if visitor == "anonymous" else 403)
+            assert database_state() == before, visitor
+
+
+@pytest.mark.parametrize("route", API_WRITES)
+def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, legislation, route):
+    # A workspace session is no authority for API writes: a page elsewhere could otherwise forge them.
+    client.force_login(make_user(Role.TCY_SECRETARIAT))
+    body, _took_effect = API_WRITES[route]
+    send = client.post if route.startswith("POST ") else client.put
+    world = World(visitor="tcy_secretariat", user=None, key=None, legislation=legislation, client=client)
+    before = database_state()
+
+    response = send(api_url(route, world), body(legislation), content_type="application/json")
+
+    assert_problem(response, 401)
+    assert database_state() == before
