@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
@@ -47,6 +48,24 @@ def visible_countries(user) -> set[str] | None:
     return focal_countries(user)
 
 
+# Column headers within their section ("Criminal justice action: cases recorded"); the full label is the title.
+SHORT_LABELS = {
+    Figure.CASES_RECORDED: gettext_lazy("Cases recorded"),
+    Figure.CASES_INVESTIGATED: gettext_lazy("Investigated"),
+    Figure.CASES_PROSECUTED: gettext_lazy("Prosecuted"),
+    Figure.CASES_CONVICTED: gettext_lazy("Convicted"),
+    Figure.MLA_SENT: gettext_lazy("MLA sent"),
+    Figure.MLA_RECEIVED: gettext_lazy("MLA received"),
+    Figure.MLA_EXECUTED: gettext_lazy("MLA executed"),
+    Figure.MLA_MEDIAN_DAYS: gettext_lazy("MLA median days"),
+    Figure.CONTACT_247_SENT: gettext_lazy("24/7 sent"),
+    Figure.CONTACT_247_RECEIVED: gettext_lazy("24/7 received"),
+    Figure.CONTACT_247_EXECUTED: gettext_lazy("24/7 executed"),
+    Figure.PRESERVATION_SENT: gettext_lazy("Preservation sent"),
+    Figure.PRESERVATION_RECEIVED: gettext_lazy("Preservation received"),
+}
+
+
 class CountryYear:
     """One row of the table: a country's figures for a year, each a `Statistic` (or absent: not reported)."""
 
@@ -58,6 +77,10 @@ class CountryYear:
     def value(self, figure: str) -> int | None:
         row = self.figures.get(figure)
         return row.value if row is not None else None
+
+    @property
+    def is_sample(self) -> bool:
+        return any(row.is_sample for row in self.figures.values())
 
 
 def country_years(statistics) -> list[CountryYear]:
@@ -201,7 +224,7 @@ def statistics_list(request):
         "page": page,
         "rows": page.object_list,
         "sections": [(title, len(figures)) for title, figures in services.SECTIONS],
-        "figures": [(figure, sort_link(request, figure.value, sort)) for figure in Figure],
+        "figures": [(figure, SHORT_LABELS[figure], sort_link(request, figure.value, sort)) for figure in Figure],
         "sort_country": sort_link(request, "country", sort),
         "sort_year": sort_link(request, "year", sort),
         "notes": [(number, text) for text, number in notes.items()],
