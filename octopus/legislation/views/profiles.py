@@ -25,6 +25,7 @@ from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
 from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
+from octopus.dates import chosen_date
 from octopus.forms import show_refusal
 from octopus.legislation.forms.profiles import AssessmentForm, LawForm, ReviewForm, WithdrawForm
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, ReviewState
@@ -111,7 +112,9 @@ def profile_rows(user, today: datetime.date) -> list[ProfileRow]:
             last_review=Max("reviewed_at"),
         )
     }
-    rows = list(reviewed_rows().filter(assessed_on__lte=today))
+    by_country: dict[int, list] = {}
+    for row in reviewed_rows().filter(assessed_on__lte=today):
+        by_country.setdefault(row[0], []).append(row)  # each country's rows, still oldest first
     articles = group_articles(profile_articles())
     countries = Country.objects.filter(Q(pk__in=set(assessments) | set(laws)) | Q(iso2__in=own))
     result = []
@@ -124,7 +127,7 @@ def profile_rows(user, today: datetime.date) -> list[ProfileRow]:
                 reviewed=said.get("reviewed", 0),
                 drafts=said.get("drafts", 0) + law.get("drafts", 0),
                 laws=law.get("reviewed", 0) + law.get("drafts", 0),
-                share=share_of(rows, today, articles=articles, country_id=country.pk),
+                share=share_of(by_country.get(country.pk, []), today, articles=articles),
                 last_change=max(changes) if changes else None,
                 own=country.iso2 in own,
             )  # fmt: skip
@@ -220,26 +223,12 @@ def legislation_workspace_export(request, fmt):
 # --- a country's profile -------------------------------------------------------------------------------------------
 
 
-def parse_day(value: str, today: datetime.date) -> tuple[datetime.date, str]:
-    """The day asked for (`?at=`), or today with a message saying why the one typed is not used."""
-    if not value:
-        return today, ""
-    try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        return today, _("“%(value)s” is not a date (YYYY-MM-DD); showing today.") % {"value": value}
-    if day > today:
-        return today, _("%(day)s is in the future; showing today.") % {"day": day}
-    return day, ""
-
-
 @require_GET
 @permission_required(READ)
 def profile_edit(request, iso2):
     country = get_country(iso2)
     editor = request.user.has_perm(EDIT, country)
-    today = timezone.localdate()
-    at, date_error = parse_day(request.GET.get("at", ""), today)
+    at, date_error = chosen_date(request)
     in_force = compliance_at(at, countries=[country])
     drafts: dict[int, list[Assessment]] = {}
     if editor:
@@ -262,7 +251,7 @@ def profile_edit(request, iso2):
         "articles": articles,
         "laws": list(laws),
         "at": at,
-        "is_today": at == today,
+        "is_today": at == timezone.localdate(),
         "date_error": date_error,
         "share": share_of(reviewed_rows().filter(country=country, assessed_on__lte=at), at,
                           articles=group_articles([row["article"] for row in articles]), country_id=country.pk),
