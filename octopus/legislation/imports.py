@@ -420,6 +420,9 @@ def plan_statistics(rows: list[Row]) -> Plan:
                           else _("the value is missing."))  # fmt: skip
         elif line.value < 0:
             errors.append(_("the value cannot be negative (%(value)s).") % {"value": line.value})
+        elif line.value > statistics_services.MAX_FIGURE:
+            errors.append(_("the value cannot be more than %(max)s (%(value)s).") % {
+                "max": f"{statistics_services.MAX_FIGURE:,}", "value": line.value})  # fmt: skip
         citation = values["citation"].strip()
         if values["source"]:
             line.source = _choice(values["source"], StatisticSource.choices) or ""

@@ -35,7 +35,28 @@ def _advice_rows() -> list[tuple[int, datetime.date]]:
 
 
 def countries_advised(start: datetime.date, end: datetime.date) -> int:
-    return len({country for country, day in _advice_rows() if start <= day <= end})
+    return len(_advised(start, end))
+
+
+def _places() -> dict[int, tuple[str, str]]:
+    """Country id → (ISO code, region), read once per reading for the breakdowns."""
+    return memo("legislation.places", lambda: {pk: (iso2, region or "Unknown") for pk, iso2, region in
+                                               Country.objects.values_list("pk", "iso2", "region")})  # fmt: skip
+
+
+def _advised(start, end) -> set[int]:
+    return {country for country, day in _advice_rows() if start <= day <= end}
+
+
+def countries_advised_by_country(start, end) -> dict[str, int]:
+    places = _places()
+    return {places[country][0]: 1 for country in _advised(start, end)}
+
+
+def countries_advised_by_region(start, end) -> dict[str, int]:
+    places = _places()
+    regions = [places[country][1] for country in _advised(start, end)]
+    return {region: regions.count(region) for region in set(regions)}
 
 
 def countries_advised_records(start: datetime.date, end: datetime.date) -> list[Country]:
@@ -67,6 +88,17 @@ def percent_in_place(start: datetime.date, end: datetime.date, *, group: str = "
     return share_of(_assessments(), end, articles=_articles(group), country_id=_country(country)).percent
 
 
+def in_place_by_country(start, end, *, group: str = "", country: str = "") -> dict[str, float]:
+    """Each assessed country's share in place on `end` (one country's, with `country`)."""
+    wanted, only, places = _articles(group), _country(country), _places()
+    rows: dict[int, list] = {}
+    for row in _assessments():
+        if only is None or row[0] == only:
+            rows.setdefault(row[0], []).append(row)  # each country's rows, still oldest first
+    shares = {places[pk][0]: share_of(found, end, articles=wanted).percent for pk, found in rows.items()}
+    return {iso2: percent for iso2, percent in shares.items() if percent is not None}
+
+
 def in_place_records(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> list:
     """The assessments in force on `end` behind the share (the not assessed among them too)."""
     wanted, country_id = _articles(group), _country(country)
@@ -81,6 +113,7 @@ registry.register(
         title="Countries given legislative advice",
         value=countries_advised,
         drilldown=countries_advised_records,
+        breakdown={"country": countries_advised_by_country, "region": countries_advised_by_region},
         description="Distinct countries given legislative advice (desk review, workshop or mission) that began in "
         "the period.",
     )
@@ -91,6 +124,7 @@ registry.register(
         title="Assessed articles in place (%)",
         value=percent_in_place,
         drilldown=in_place_records,
+        breakdown={"country": in_place_by_country},
         aggregate="percent",
         params={"group": str, "country": str},
         description="Of the country × article pairs assessed (in place, partially, not in place) by reviewed "

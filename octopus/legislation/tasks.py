@@ -1,9 +1,12 @@
 """Background jobs of legislation (DESIGN.md §7.11: they take ids, are idempotent, are enqueued on commit)."""
 
+import logging
+
 from django.core.cache import caches
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError, log_action
 from octopus.events.models import JobStatus
@@ -11,6 +14,7 @@ from octopus.legislation.imports import apply_import
 from octopus.legislation.models import ImportJob
 
 PROGRESS_EVERY = 25  # lines between two writes of the progress: often enough for the bar, rarely enough to be cheap
+logger = logging.getLogger(__name__)
 
 
 def progress_key(job_id: int) -> str:
@@ -44,6 +48,12 @@ def run_legislation_import(job_id: int) -> None:
     except DomainError as error:
         job.status, job.message = JobStatus.FAILED, str(error)
         cache.delete(key)  # nothing was written: the bar should not say otherwise
+    except Exception:
+        # Whatever broke, the transaction was undone: the job says so rather than running for ever, and the
+        # error goes to the log for the administrators.
+        logger.exception("Legislation import %s failed", job.pk)
+        job.status, job.message = JobStatus.FAILED, _("The import failed unexpectedly; nothing was written.")
+        cache.delete(key)
     else:
         job.status, job.outcome = JobStatus.DONE, outcome
         cache.set(key, job.total, timeout=86400)

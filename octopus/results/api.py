@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
-from octopus.lib.metrics import MetricError, registry
+from octopus.lib.metrics import MetricError, reading, registry
 from octopus.results import services
 from octopus.results.calculations import Goal, Status, as_decimal
 from octopus.results.forms import SnapshotForm
@@ -418,25 +418,26 @@ def get_values(
         raise ValidationError([{"loc": ("query", "period"), "msg": str(error)}]) from None
     visible = visible_categories(request.auth)
     rows = []
-    for row in results.indicators:
-        found = row.period(asked.key)
-        rows.append(
-            {
-                "indicator": row.indicator.code,
-                "title": row.indicator.title,
-                "unit": row.indicator.unit,
-                "source": row.source,
-                "period": None if found is None else found.period.key,
-                "value": None if found is None else _number(found.actual),
-                "text": row.latest_text,
-                "label": "" if found is None else found.label,
-                "target": None if found is None else _goal_out(found.goal),
-                "percent": None if found is None else _number(found.percent),
-                "status": None if found is None else found.status,
-                "problem": row.problem,
-                "breakdown": None if found is None else _breakdown(row, found.period, day, visible),
-            }
-        )
+    with reading():  # the breakdowns share the records they load, as the values did
+        for row in results.indicators:
+            found = row.period(asked.key)
+            rows.append(
+                {
+                    "indicator": row.indicator.code,
+                    "title": row.indicator.title,
+                    "unit": row.indicator.unit,
+                    "source": row.source,
+                    "period": None if found is None else found.period.key,
+                    "value": None if found is None else _number(found.actual),
+                    "text": row.latest_text,
+                    "label": "" if found is None else found.label,
+                    "target": None if found is None else _goal_out(found.goal),
+                    "percent": None if found is None else _number(found.percent),
+                    "status": None if found is None else found.status,
+                    "problem": row.problem,
+                    "breakdown": None if found is None else _breakdown(row, found.period, day, visible),
+                }
+            )
     return {
         "programme": programme.code,
         "at": day,

@@ -1,7 +1,8 @@
 """Who may read and keep a programme's results.
 
 - Staff of the programme office and the finance officer read every programme; a donor reads the programmes its
-  donor code funds; a focal point reads every programme's totals but only its own country in breakdowns.
+  donor code funds; a focal point reads every programme's totals but only its own country in breakdowns and in
+  the records behind a figure.
 - Programme staff (and administrators) define programmes, logframes and targets, lock periods and freeze
   snapshots; staff enter manual values; programme staff review them (never their own).
 """
@@ -17,6 +18,7 @@ from octopus.accounts.permissions import (
     is_staff_member,
     roles_of,
 )
+from octopus.countries.models import Country
 
 
 def donor_codes(user) -> set[str]:
@@ -64,3 +66,18 @@ def visible_categories(user) -> set[str] | None:
     if is_staff_member(user) or is_finance_officer(user) or is_funding_donor(user):
         return None
     return focal_countries(user)
+
+
+def visible_records(user, records: list) -> list:
+    """The records behind a figure that a user may see: a focal point sees those of its own country (and those of
+    no country); a record of another country (another country's figures, advice, drafts) is left out, as in the
+    breakdowns. A record's country is itself for a `Country`, else its `country_id`."""
+    allowed = visible_categories(user)
+    if allowed is None:
+        return records
+    own = set(Country.objects.filter(iso2__in=allowed).values_list("pk", flat=True))
+
+    def country_of(record):
+        return record.pk if isinstance(record, Country) else getattr(record, "country_id", None)
+
+    return [record for record in records if country_of(record) is None or country_of(record) in own]

@@ -44,7 +44,7 @@ from octopus.results.models import (
     ValueStatus,
 )
 from octopus.results.periods import LIFE, PeriodError, parse_period
-from octopus.results.permissions import visible_categories, visible_programmes
+from octopus.results.permissions import visible_categories, visible_programmes, visible_records
 from octopus.results.queries import get_programme_for_user, programme_results, version_in_force
 from octopus.results.snapshots import differences
 
@@ -343,6 +343,7 @@ def indicator_records(request, code, pk):
     if row.source == "metric":
         try:
             records = list(registry.records(indicator.metric_key, start, end, **indicator.metric_params))
+            records = visible_records(request.user, records)
         except MetricError as error:
             problem = str(error)
     elif row.source == "manual":

@@ -15,7 +15,7 @@ import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -256,8 +256,10 @@ def today_or(at: datetime.date | None) -> datetime.date:
     return at or timezone.localdate()
 
 
-def assessments():
-    return Assessment.objects.select_related("country", "article").prefetch_related("laws")
+def assessments(user):
+    """Assessments with the laws they cite that `user` may see (a draft law of another country is not listed)."""
+    cited = Prefetch("laws", queryset=visible(user, Law.objects.all()))
+    return Assessment.objects.select_related("country", "article").prefetch_related(cited)
 
 
 def laws():
@@ -370,7 +372,7 @@ def list_assessments(
     state: ReviewState | None = None,
 ):
     check(request.auth, VIEW)
-    rows = visible(request.auth, assessments())
+    rows = visible(request.auth, assessments(request.auth))
     if country:
         rows = rows.filter(country__iso2=country.upper())
     if article:
@@ -403,7 +405,7 @@ def add_assessment(request, payload: AssessmentIn):
         user=request.auth, reviewed=payload.reviewed, provisions=payload.provisions, note=payload.note,
         citation=payload.citation, laws=list(found.values()),
     )  # fmt: skip
-    return Reply(201, assessments().get(pk=assessment.pk))
+    return Reply(201, assessments(request.auth).get(pk=assessment.pk))
 
 
 @router.post(
@@ -418,7 +420,7 @@ def review_assessment(request, assessment_id: Path[Id], payload: ReviewIn):
     check(request.auth, REVIEW)
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     services.review_assessment(assessment, accept=payload.accept, user=request.auth, version=payload.version)
-    return assessments().get(pk=assessment.pk)
+    return assessments(request.auth).get(pk=assessment.pk)
 
 
 # --- laws ----------------------------------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ class FiguresIn(Schema):
     )
     versions: dict[Figure, Version] | None = Field(
         default=None,
-        description="Figure → the version you read, for corrections: if one changed since, 409 and nothing saved.",
+        description="Figure → the version you read, for each figure already recorded that you correct: a figure "
+        "recorded but not listed here, or changed since, is a 409 and nothing is saved.",
     )
 
 
@@ -92,9 +93,10 @@ def list_statistics(request, country: ISO2 | None = None, year: Year | None = No
     response={201: list[StatisticOut]},
     auth=token_auth,
     summary="Record or correct a country's figures of a year from a published source",
-    description="Figures already recorded for the year are corrected in place (send their `versions` to refuse "
-    "overwriting a change made meanwhile: 409). A negative figure, a year in the future or more requests executed "
-    "than received is refused (422) and nothing is saved. Answers with the figures sent, as recorded.",
+    description="Figures already recorded for the year are corrected in place: send the `versions` you read of "
+    "them (a recorded figure without its current version is a 409: it is never overwritten unseen). A negative "
+    "figure, a year in the future or more requests executed than received is refused (422) and nothing is saved. "
+    "Answers with the figures sent, as recorded.",
     openapi_extra=CONFLICT,
 )
 def record(request, payload: FiguresIn):
@@ -103,6 +105,6 @@ def record(request, payload: FiguresIn):
     written = services.record_figures(
         country, payload.year, {figure.value: value for figure, value in payload.figures.items()},
         source=StatisticSource.PUBLISHED, user=request.auth, citation=payload.citation,
-        versions={figure.value: version for figure, version in (payload.versions or {}).items()} or None,
+        versions={figure.value: version for figure, version in (payload.versions or {}).items()},
     )  # fmt: skip
     return Reply(201, list(Statistic.objects.select_related("country").filter(pk__in=[row.pk for row in written])))

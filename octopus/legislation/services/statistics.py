@@ -32,6 +32,19 @@ from octopus.surveys.models import Purpose, QuestionType
 from octopus.surveys.services import AnswersInvalid
 
 FIRST_YEAR = 1990  # before the Convention was drafted: a year earlier is a typing error
+MAX_FIGURE = 2_000_000_000  # more than any country's yearly count; a larger number is a typing error
+
+
+def check_figure(figure: str, value) -> None:
+    """One figure: a whole number from 0 to MAX_FIGURE."""
+    label = Figure(figure).label
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DomainError(_("%(figure)s must be a whole number.") % {"figure": label})
+    if value < 0:
+        raise DomainError(_("%(figure)s cannot be negative (%(value)s).") % {"figure": label, "value": value})
+    if value > MAX_FIGURE:
+        raise DomainError(_("%(figure)s cannot be more than %(max)s (%(value)s).") % {
+            "figure": label, "max": f"{MAX_FIGURE:,}", "value": value})  # fmt: skip
 
 
 def check_year(year: int) -> None:
@@ -71,7 +84,8 @@ def record_figures(
     is_sample: bool = False,
 ) -> list[Statistic]:
     """Record (or correct) figures of `country` for `year`: {figure: value}. A published source needs a citation.
-    `versions` ({figure: version read}) makes a correction refuse to overwrite a value changed meanwhile."""
+    With `versions` ({figure: version read}; a form or the API), a figure already recorded is corrected only if its
+    version read is sent and current, so a value changed meanwhile (or never seen) is not overwritten."""
     check_year(year)
     check_choice(source, StatisticSource, _("source of statistics"))
     citation = (citation or "").strip()
@@ -81,17 +95,16 @@ def record_figures(
         raise DomainError(_("Give at least one figure."))
     for figure, value in values.items():
         check_choice(figure, Figure, _("figure"))
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise DomainError(_("%(figure)s must be a whole number.") % {"figure": Figure(figure).label})
-        if value < 0:
-            raise DomainError(_("%(figure)s cannot be negative (%(value)s).") % {"figure": Figure(figure).label,
-                                                                                 "value": value})  # fmt: skip
+        check_figure(figure, value)
+    # One writer per country at a time, so that two new figures of a year are checked against each other.
+    Country.objects.select_for_update().filter(pk=country.pk).first()
     recorded = {
         row.figure: row for row in Statistic.objects.select_for_update().filter(country=country, year=year)
     }  # fmt: skip
-    for figure, version in (versions or {}).items():
-        if figure in recorded and recorded[figure].version != version:
-            raise ConflictError(STALE)
+    if versions is not None:  # a correction must say which value it corrects
+        for figure in values:
+            if figure in recorded and versions.get(figure) != recorded[figure].version:
+                raise ConflictError(STALE)
     check_consistent({**{f: row.value for f, row in recorded.items()}, **values})
     written = []
     for figure, value in values.items():
@@ -183,7 +196,7 @@ def create_statistics_questionnaire(year: int, *, user):
         for figure in figures:
             surveys.add_question(
                 section, user=user, code=figure.value, text=str(figure.label), type=QuestionType.NUMBER,
-                help=str(FIGURE_HELP[figure]), min_value=0,
+                help=str(FIGURE_HELP[figure]), min_value=0, max_value=MAX_FIGURE,
             )  # fmt: skip
     StatisticsQuestionnaire.objects.create(questionnaire=questionnaire, year=year)
     return questionnaire
@@ -214,6 +227,8 @@ def record_submitted_figures(sender, *, response, revision, user, **kwargs) -> N
             continue
         if number < 0:
             errors[code] = _("A figure cannot be negative.")
+        elif number > MAX_FIGURE:
+            errors[code] = _("A figure cannot be more than %(max)s.") % {"max": f"{MAX_FIGURE:,}"}
         elif number != number.to_integral_value():
             errors[code] = _("Enter a whole number.")
         else:

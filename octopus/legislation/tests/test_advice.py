@@ -370,3 +370,21 @@ def test_a_recommendation_is_corrected_through_its_page(staff_client, staff):
     assert staff_client.post(url, {"text": "Mine.", "article": article(16).pk, "version": 2}).status_code == 302
     recommendation.refresh_from_db()
     assert (recommendation.text, recommendation.article, recommendation.version) == ("Mine.", article(16), 3)
+
+
+def test_the_advice_page_costs_the_same_queries_however_many_recommendations_are_open(staff_client, staff):
+    advice = advise(staff, numbers=(2,))
+    profiles.record_assessment(country("GE"), article(2), level="in_place", source="desk_review",
+                               assessed_on=D(2024, 9, 1), reviewed=True, user=staff)  # fmt: skip
+    url = reverse("advice_detail", args=[advice.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(url).status_code == 200
+        return len(captured)
+
+    services.record_recommendation(advice, text="Criminalise illegal access.", user=staff)
+    one = queries()
+    for number in range(5):
+        services.record_recommendation(advice, text=f"Recommendation {number}.", user=staff)
+    assert queries() == one

@@ -204,6 +204,7 @@ def test_bad_statistics_are_named_line_by_line_and_nothing_is_written(office, dj
         ["AM", 2016, "luck", 3, "questionnaire", ""],
         ["AM", 2016, "mla_received", 2.5, "questionnaire", ""],
         ["AM", 2016, "mla_sent", 3, "", ""],
+        ["AM", 2017, "cases_recorded", 3_000_000_000, "questionnaire", ""],
     )
     upload(office, content, "statistics")
 
@@ -220,6 +221,7 @@ def test_bad_statistics_are_named_line_by_line_and_nothing_is_written(office, dj
     assert "Sheet “Figures”, line 8: figure “luck” is not one of: cases_recorded" in html
     assert "Sheet “Figures”, line 9: “2.5” is not a whole number." in html
     assert "Sheet “Figures”, line 10: the source is missing (questionnaire, or published with a citation)." in html
+    assert "Sheet “Figures”, line 11: the value cannot be more than 2,000,000,000 (3000000000)." in html
 
     confirm(office, django_capture_on_commit_callbacks)
 

@@ -166,3 +166,42 @@ def test_a_country_is_assisted_once_advice_began_by_the_period_end(compliance):
 def test_workshops_and_contributions_per_country_come_from_the_events_metric():
     # Indicators 3.1 and 3.2 read events.held (workshops, contributions), which is broken down by country already.
     assert "country" in registry.get("events.held").breakdown
+
+
+def test_the_share_in_place_and_the_countries_advised_break_down_by_country(staff):
+    for number, level in ((2, "in_place"), (3, "not_in_place")):
+        profiles.record_assessment(country("GE"), article(number), level=level, source="desk_review",
+                                   assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
+    profiles.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
+                               assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
+    for iso2 in ("GE", "AM"):
+        advice_services.record_advice(country(iso2), reviewed="Criminal Code", mode="desk_review",
+                                      starts_on=D(2017, 3, 1), ends_on=D(2017, 3, 2), articles=[article(2)],
+                                      user=staff)  # fmt: skip
+    start, end = D(2017, 1, 1), D(2017, 12, 31)
+
+    with reading():
+        shares = registry.breakdown("legislation.share_in_place", "country", start, end)
+        one = registry.breakdown("legislation.share_in_place", "country", start, end, country="GE")
+        advised = registry.breakdown("legislation.countries_advised", "country", start, end)
+        regions = registry.breakdown("legislation.countries_advised", "region", start, end)
+
+    assert shares == {"GE": 50.0, "AM": 100.0} and one == {"GE": 50.0}
+    assert advised == {"GE": 1, "AM": 1}
+    assert regions == {"Asia": 2}  # Georgia and Armenia, as the country data places them
+
+
+def test_a_focal_point_sees_only_its_own_countrys_figures_behind_an_indicator(client, statistics):
+    from django.urls import reverse
+
+    from octopus.results.models import Indicator
+
+    indicator = Indicator.objects.get(code="O.3", node__programme__code="cybercrime-octopus")
+    url = reverse("results_records", args=["cybercrime-octopus", indicator.pk])
+    client.force_login(make_user(Role.FOCAL_POINT))  # Georgia's
+
+    page = client.get(url, {"at": "2019-12-31"}).content.decode()
+    exported = client.get(url, {"at": "2019-12-31", "format": "csv"}).content.decode()
+
+    assert "Georgia 2016" in page and "Georgia 2017" in page
+    assert "Armenia" not in page and "Armenia" not in exported

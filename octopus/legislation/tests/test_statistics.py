@@ -100,6 +100,20 @@ def test_a_reply_with_more_requests_executed_than_received_is_refused_and_nothin
     assert not Statistic.objects.exists()
 
 
+def test_a_reply_with_an_impossible_figure_is_refused_on_the_question(staff, focal):
+    questionnaire = open_statistics_questionnaire(staff)
+    response = reply(questionnaire, focal, {"cases_prosecuted": "41"})
+    # A questionnaire built before the bound, or edited, may let any number through its own check.
+    questionnaire.questions.filter(code="cases_recorded").update(max_value=None)
+    response = surveys.save_answers(response, {"cases_recorded": "3000000000"}, version=response.version, user=focal)
+
+    with pytest.raises(surveys.AnswersInvalid) as refused:
+        surveys.submit_response(response, version=response.version, user=focal)
+
+    assert refused.value.errors == {"cases_recorded": "A figure cannot be more than 2,000,000,000."}
+    assert not Statistic.objects.exists()
+
+
 def test_a_reply_counts_the_figures_already_recorded_for_the_year(staff, focal):
     services.record_figures(country("GE"), 2018, {"contact_247_received": 3}, source="published", citation="Report",
                             user=staff)  # fmt: skip
@@ -191,6 +205,13 @@ def test_staff_enter_figures_with_a_citation_and_they_are_audited(client, staff)
     assert (row.source, row.citation) == ("published", citation)
     entry = AuditEntry.objects.about(row).get()
     assert (entry.action, entry.user, entry.after["value"]) == ("legislation.statistic.recorded", staff, 12)
+
+
+def test_a_year_figures_cannot_be_kept_for_is_not_a_page(client, staff):
+    client.force_login(staff)
+
+    assert client.get(edit_url(year=99999)).status_code == 404
+    assert client.get(edit_url(year=timezone.localdate().year + 1)).status_code == 404
 
 
 def test_bad_figures_are_refused_next_to_their_field_keeping_what_was_typed(client, staff):

@@ -224,14 +224,19 @@ def _detail(request, advice: Advice, *, recommendation_form=None, take_up_form=N
     )  # fmt: skip
     if can_manage:
         assessments = reviewed_assessments(advice)
+        choices = None  # the assessments to pick from, read once for every open recommendation's form
         for recommendation in recommendations:
             if take_up_form is not None and take_up_form.prefix == f"r{recommendation.pk}":
                 recommendation.take_up_form = take_up_form
             elif recommendation.taken_up_on is None:
-                recommendation.take_up_form = TakeUpForm(
+                form = TakeUpForm(
                     advice=advice, assessments=assessments, prefix=f"r{recommendation.pk}",
                     initial={"version": recommendation.version},
                 )  # fmt: skip
+                if choices is None:
+                    choices = list(form.fields["assessment"].choices)
+                form.fields["assessment"].choices = choices
+                recommendation.take_up_form = form
     context = {
         "advice": advice,
         "articles": list(advice.articles.order_by("number")),

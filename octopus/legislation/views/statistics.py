@@ -299,9 +299,8 @@ def statistics_edit(request, iso2: str, year: int):
         form = FiguresForm(recorded=recorded)
         try:
             services.check_year(year)
-        except DomainError as error:
-            form.add_error(None, str(error))
-            status = 400
+        except DomainError:
+            raise Http404 from None  # no figures are kept for such a year: there is no such page
     context = {"form": form, "country": country, "year": year, "recorded": form.recorded}
     return render(request, "legislation/statistics/edit.html", context, status=status)
 
