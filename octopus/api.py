@@ -14,6 +14,9 @@ from octopus.committees.api import membership as committee_membership
 from octopus.committees.api import rounds as committee_rounds
 from octopus.countries.api import router as countries_router
 from octopus.events.api import router as events_router
+from octopus.funding.api import budget as funding_budget
+from octopus.funding.api import contributions as funding_contributions
+from octopus.funding.api import position as funding_position
 from octopus.legislation.api import advice as legislation_advice
 from octopus.legislation.api import profiles as legislation_profiles
 from octopus.legislation.api import statistics as legislation_statistics
@@ -97,6 +100,9 @@ api.add_router("/", committee_rounds.router)
 api.add_router("/", legislation_profiles.router)
 api.add_router("/", legislation_advice.router)
 api.add_router("/", legislation_statistics.router)
+api.add_router("/", funding_contributions.router)
+api.add_router("/", funding_budget.router)
+api.add_router("/", funding_position.router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "octopus.events",
     "octopus.committees",
     "octopus.legislation",
+    "octopus.funding",
     "octopus.sample",
 ]
 

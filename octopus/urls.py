@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("octopus.committees.urls")),
     path("", include("octopus.surveys.urls")),
     path("", include("octopus.legislation.urls")),
+    path("", include("octopus.funding.urls")),
     path("workspace/results/", include("octopus.results.urls")),
     path("workspace/people/", include("octopus.people.urls")),
     path("workspace/", include("octopus.accounts.urls")),

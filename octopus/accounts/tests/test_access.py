@@ -72,6 +72,8 @@ EXCLUDED_PREFIXES = {
     "workspace/legislation/": "legislation workspace: octopus/legislation/tests/test_access.py",
     "workspace/countries/": "per-country activity: octopus/legislation/tests/test_access.py",
     "api/v1/legislation": "legislation API: octopus/legislation/tests/test_access.py",
+    "workspace/funding/": "funding workspace: octopus/funding/tests/test_access.py",
+    "api/v1/funding": "funding API: octopus/funding/tests/test_access.py",
 }
 EXCLUDED_PATTERNS = {}
 

@@ -9,6 +9,7 @@ import pytest
 # Lowest first; later apps join at their place. `sample` composes every app for sample and generated data.
 ORDER = [
     "lib", "accounts", "countries", "results", "treaties", "people", "surveys", "events", "committees", "legislation",
+    "funding",
     "sample",
 ]  # fmt: skip
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,1 @@
+"""Funding over the JSON API, by area; each module holds its `router`."""

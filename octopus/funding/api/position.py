@@ -1,0 +1,7 @@
+"""The funding position over the JSON API.
+
+STUB: to be built."""
+
+from ninja import Router
+
+router = Router(tags=["funding"])

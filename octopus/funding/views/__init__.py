@@ -1,0 +1,1 @@
+"""Funding pages, by area; each module holds its views and its `urlpatterns`."""
