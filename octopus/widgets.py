@@ -25,3 +25,12 @@ class QuickSelect(forms.Select):
             ),
         )  # fmt: skip
         return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker, which reads and writes ISO dates (YYYY-MM-DD) whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -9,6 +9,7 @@ from octopus.lib.metrics import registry
 from octopus.results.models import Indicator, Level, ManualValue, Programme, ResultNode
 from octopus.results.periods import LIFE, SEMESTER, YEAR, periods_of
 from octopus.results.services import INDICATOR_FIELDS
+from octopus.widgets import DateInput
 
 DISAGGREGATIONS = [
     ("sex", _("Sex")),
@@ -17,10 +18,6 @@ DISAGGREGATIONS = [
     ("sector", _("Sector")),
     ("role", _("Role")),
 ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def period_choices(programme: Programme, ends_on) -> list[tuple[str, str]]:

@@ -15,14 +15,7 @@ from octopus.surveys.models import (
     ResponseState,
     Section,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
+from octopus.widgets import DateInput
 
 # ---- building -----------------------------------------------------------------------------------------------------
 

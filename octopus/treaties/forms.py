@@ -3,11 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.treaties.models import Treaty, TreatyAction
-from octopus.widgets import QuickSelect
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from octopus.widgets import DateInput, QuickSelect
 
 
 class TreatyActionForm(forms.ModelForm):

@@ -18,14 +18,7 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.documents import search_documents
 from octopus.forms import ServiceModelForm
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
+from octopus.widgets import DateInput
 
 # --- filters -------------------------------------------------------------------------------------------------------
 

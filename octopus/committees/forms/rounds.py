@@ -16,13 +16,7 @@ from octopus.committees.models import (
 )
 from octopus.countries.models import Country
 from octopus.treaties.models import Article
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from octopus.widgets import DateInput
 
 
 class ArticleChoiceField(forms.ModelMultipleChoiceField):

@@ -15,11 +15,7 @@ from octopus.events.models import (
     TravelStatus,
 )
 from octopus.people.models import Person, Sex
-from octopus.widgets import QuickSelect
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from octopus.widgets import DateInput, QuickSelect
 
 
 class VersionField(forms.IntegerField):

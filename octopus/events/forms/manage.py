@@ -23,16 +23,9 @@ from octopus.events.models import (
 from octopus.forms import ServiceModelForm
 from octopus.people.models import Person, Sector, Sex
 from octopus.results.models import Level, ResultNode
-from octopus.widgets import QuickSelect
+from octopus.widgets import DateInput, QuickSelect
 
 QUESTION_TYPES = ("text", "choice", "bool")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -15,15 +15,7 @@ from octopus.legislation.queries import profile_articles
 from octopus.people.models import Person
 from octopus.results.models import Level, ResultNode
 from octopus.treaties.models import Article
-from octopus.widgets import QuickSelect
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
+from octopus.widgets import DateInput, QuickSelect
 
 # --- the list ------------------------------------------------------------------------------------------------------
 

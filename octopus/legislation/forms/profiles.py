@@ -12,13 +12,7 @@ from octopus.countries.models import Country
 from octopus.files import check_document_file
 from octopus.legislation.models import Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_choice, check_not_future
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from octopus.widgets import DateInput
 
 
 def _refused(check, *args):
