@@ -1,18 +1,128 @@
 """The funding position of a programme (managers: staff and the finance officer), with charts and exports.
 
-STUB: to be built."""
+Every figure is as at `?at=` (today by default) and every total is shown with the rows it is made of, so people
+can check the sum. Definitions: `octopus/funding/queries.py`.
+"""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from octopus.accounts.permissions import permission_required
+from octopus.dates import chosen_date
+from octopus.funding.exports import position_csv, position_xlsx
+from octopus.funding.queries import cost_per_unit
+from octopus.funding.queries import funding_position as position_of
+from octopus.lib.charts import VEGA_LITE_SCHEMA
+from octopus.results.models import Programme
+
+VIEW = "funding.view_position"
+DEFAULT_PROGRAMME = "cybercrime-octopus"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@permission_required("funding.view_position")
+def chosen_programme(request) -> tuple[Programme | None, list[Programme]]:
+    """The `?programme=<code>` programme; by default the seed programme, else the first. Unknown code: 404."""
+    programmes = list(Programme.objects.order_by("starts_on", "code"))
+    code = request.GET.get("programme", "").strip()
+    if code:
+        for programme in programmes:
+            if programme.code == code:
+                return programme, programmes
+        raise Http404(_("No such programme."))
+    default = next((p for p in programmes if p.code == DEFAULT_PROGRAMME), programmes[0] if programmes else None)
+    return default, programmes
+
+
+def _bar_spec(values: list[dict], *, title: str, stack: bool = False, horizontal: bool = False) -> dict:
+    """Grouped (or stacked) bars of EUR amounts: rows {"group": …, "series": …, "eur": number}."""
+    category = {"field": "group", "type": "nominal", "title": None, "sort": None}
+    amount = {"field": "eur", "type": "quantitative", "title": "EUR", "stack": "zero" if stack else None}
+    encoding = {"x": amount, "y": category} if horizontal else {"x": category, "y": amount}
+    if stack:  # the series stack in the order given (signed first, then the gap)
+        for rank, row in enumerate(values):
+            row["rank"] = rank
+        encoding["order"] = {"field": "rank", "type": "quantitative"}
+    else:
+        encoding["xOffset" if not horizontal else "yOffset"] = {"field": "series", "sort": None}
+    encoding["color"] = {"field": "series", "type": "nominal", "title": None, "sort": None,
+                         "legend": {"orient": "bottom"}}  # fmt: skip
+    encoding["tooltip"] = [
+        {"field": "group", "type": "nominal", "title": _("Group")},
+        {"field": "series", "type": "nominal", "title": _("Series")},
+        {"field": "eur", "type": "quantitative", "title": "EUR", "format": ",.2f"},
+    ]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "title": title,
+        "width": "container",
+        "height": 120 if horizontal else 260,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "data": {"values": values},
+        "mark": {"type": "bar"},
+        "encoding": encoding,
+    }
+
+
+def charts(position) -> dict:
+    if position.donor_view or position.is_empty:
+        return {}
+    per_year = [
+        {"group": str(row.year), "series": series, "eur": float(value)}
+        for row in position.years
+        for series, value in ((_("Received"), row.received), (_("Spent"), row.spent))
+    ]
+    funded = [
+        {"group": _("Budget ceiling"), "series": _("Signed"), "eur": float(min(position.signed, position.ceiling))},
+        {"group": _("Budget ceiling"), "series": _("Funding gap"), "eur": float(position.gap)},
+    ]
+    return {
+        "years": _bar_spec(per_year, title=_("Received and spent per year (EUR)")),
+        "gap": _bar_spec(funded, title=_("Budget ceiling: signed and funding gap (EUR)"), stack=True, horizontal=True),
+    }
+
+
+@require_GET
+@permission_required(VIEW)
 def funding_position(request):
-    return HttpResponse("")
+    at, date_error = chosen_date(request)
+    programme, programmes = chosen_programme(request)
+    position = position_of(programme, at) if programme else None
+    context = {
+        "programme": programme,
+        "programmes": programmes,
+        "at": at,
+        "date_error": date_error,
+        "position": position,
+        "unit_costs": cost_per_unit(programme, at) if position and not position.is_empty else [],
+        "charts": charts(position) if position else {},
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "funding/position/position.html", context)
+
+
+@require_GET
+@permission_required(VIEW)
+def funding_position_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    at, _error = chosen_date(request)
+    programme, _programmes = chosen_programme(request)
+    if programme is None:
+        raise Http404
+    position = position_of(programme, at)
+    name = f"funding-position-{programme.code}-{at:%Y-%m-%d}"
+    if fmt == "csv":
+        response = HttpResponse(position_csv(position), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(position_xlsx(position), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 urlpatterns = [
     path("workspace/funding/", funding_position, name="funding_position"),
+    path("workspace/funding/position.<str:fmt>", funding_position_export, name="funding_position_export"),
 ]
