@@ -1,7 +1,101 @@
-"""The funding position over the JSON API.
+"""The funding position over the JSON API: budget ceiling, pledged, signed, received, spent, committed, available,
+the funding gap, burn rate and when money runs out, as at a day, by donor, output, year and cost category
+(`octopus.funding.queries.funding_position`, the same figures as the dashboard).
 
-STUB: to be built."""
+Staff and the finance officer only (`funding.view_position`): a donor is refused (403), since the position sums
+every donor's money. Amounts are EUR as JSON strings with two decimals ("1234.50"), never numbers.
+"""
 
-from ninja import Router
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from octopus.accounts.api import read_auth
+from octopus.funding.api.contributions import POSITION, Code, EurOut, check
+from octopus.funding.queries import funding_position
+from octopus.results.models import Programme
 
 router = Router(tags=["funding"])
+
+
+class FundingPositionDonorOut(Schema):
+    code: str
+    name: str
+    pledged: EurOut
+    signed: EurOut
+    received: EurOut
+    earmarked: EurOut
+
+
+class FundingPositionOutputOut(Schema):
+    code: str
+    title: str
+    budget: EurOut
+    spent: EurOut
+    committed: EurOut
+
+
+class FundingPositionYearOut(Schema):
+    year: int
+    budget: EurOut
+    received: EurOut
+    spent: EurOut
+    committed: EurOut
+
+
+class FundingPositionCategoryOut(Schema):
+    category: str
+    label: str
+    budget: EurOut
+    spent: EurOut
+    committed: EurOut
+
+    @staticmethod
+    def resolve_label(row) -> str:
+        return str(row.label)
+
+
+class FundingPositionOut(Schema):
+    programme: str = Field(validation_alias="programme.code")
+    at: datetime.date = Field(description="Only rows dated on or before this day count.")
+    budget: int | None = Field(description="Number of the budget in force (1: original; 2…: revisions).")
+    ceiling: EurOut | None = Field(description="The programme's budget ceiling (EUR string).")
+    budget_total: EurOut | None
+    pledged: EurOut
+    signed: EurOut
+    received: EurOut
+    earmarked: EurOut
+    spent: EurOut | None
+    committed: EurOut | None
+    available: EurOut | None = Field(description="Received − spent − committed (EUR string).")
+    gap: EurOut | None = Field(description="Ceiling − signed, not below 0 (EUR string).")
+    spent_last_12_months: EurOut | None
+    burn_rate: EurOut | None = Field(description="Spent in the last 12 months / 12, per month (EUR string).")
+    runs_out: datetime.date | None = Field(description="The month money runs out at that rate; null when none.")
+    donors: list[FundingPositionDonorOut]
+    outputs: list[FundingPositionOutputOut]
+    years: list[FundingPositionYearOut]
+    categories: list[FundingPositionCategoryOut]
+
+    @staticmethod
+    def resolve_budget(position) -> int | None:
+        return position.budget.number if position.budget is not None else None
+
+
+@router.get(
+    "/funding/position",
+    response=FundingPositionOut,
+    auth=read_auth,
+    summary="A programme's funding position as at a day",
+    description="Budget ceiling, pledged, signed, received, spent, committed, available, the funding gap, burn rate "
+    "and the month money runs out, by donor, output, year and cost category. Only rows dated on or before `at` "
+    '(today by default) count. Every amount is an exact EUR string such as "1234.50", never a JSON number. Staff '
+    "and the finance officer only.",
+)
+def get_funding_position(request, programme: Code, at: datetime.date | None = None):
+    check(request.auth, POSITION)
+    found = get_object_or_404(Programme, code=programme)
+    return funding_position(found, at or timezone.localdate())
