@@ -4,6 +4,7 @@ from tqdm import tqdm
 from octopus.committees.reference_data import load_guidance_notes
 from octopus.countries.services import load_countries
 from octopus.events.reference_data import load_conferences
+from octopus.funding.reference_data import load_donors
 from octopus.results.reference_data import load_logframes
 from octopus.treaties import reference_data
 
@@ -11,7 +12,8 @@ from octopus.treaties import reference_data
 class Command(BaseCommand):
     help = (
         "Load or refresh the reference data: countries, treaties, articles, official counts, treaty actions and the "
-        "seed logframe, the Octopus conferences and the T-CY Guidance Notes."
+        "seed logframe, the Octopus conferences, the T-CY Guidance Notes and the donors the sources name (without "
+        "amounts: no source gives them)."
     )
 
     def handle(self, *args, **options):
@@ -39,3 +41,7 @@ class Command(BaseCommand):
             )
         notes = load_guidance_notes()
         self.stdout.write("T-CY Guidance Notes: {added} added, {updated} updated.".format(**notes))
+        donors = load_donors()
+        self.stdout.write(
+            "Donors: {added} added, {updated} updated (no amounts: no source gives any).".format(**donors)
+        )

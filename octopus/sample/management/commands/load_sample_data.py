@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from octopus.accounts.models import Membership, Role, User
 from octopus.sample.committees import load_sample_committee
 from octopus.sample.events import load_sample_events
+from octopus.sample.funding import load_sample_funding
 from octopus.sample.legislation import load_sample_legislation
 from octopus.sample.programme import load_sample_programme
 
@@ -21,8 +22,9 @@ SAMPLE_ACCOUNTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load sample accounts, the sample programme, sample participants and events, T-CY records and legislation "
-        "records (flagged as sample data; never real people). Idempotent."
+        "Load sample accounts, the sample programme, sample participants and events, T-CY records, legislation "
+        "records and the seed programme's sample money (flagged as sample data; never real people or amounts). "
+        "Idempotent."
     )
 
     def handle(self, *args, **options):
@@ -59,6 +61,14 @@ class Command(BaseCommand):
                 "{drafts} drafts awaiting review), {advice} pieces of legislative advice with {recommendations} "
                 "recommendations, {statistics} yearly figures (flagged as sample data).".format(**legislation)
             )
+        funding = load_sample_funding(finance=User.objects.get(email=SAMPLE_ACCOUNTS[2][0]))
+        if funding:
+            message = (
+                "Sample funding loaded: {contributions} contributions of {donors} sample donors (none from a real "
+                "donor) at {rates} sample rates, {earmarks} earmarks, {budgets} budgets, {expenditure} costs typed and "
+                "{synced[added]} brought in from travel, translation and interpretation (flagged as sample data)."
+            )
+            self.stdout.write(message.format(**funding))
         self.stdout.write(
             f"Sample accounts (password {SAMPLE_PASSWORD!r}): " + ", ".join(a[0] for a in SAMPLE_ACCOUNTS)
         )
