@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from octopus.events.models import Event
 from octopus.forms import ServiceModelForm
+from octopus.funding.forms.contributions import CurrencyField
 from octopus.funding.models import MONEY, CostCategory, Expenditure, ExpenditureStatus
 from octopus.legislation.models import Advice
 from octopus.results.models import Level, Programme, ResultNode
@@ -30,23 +31,6 @@ def amount_field(label, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, min_value=Decimal(0), error_messages={"min_value": NOT_NEGATIVE}, **MONEY, **kwargs
     )
-
-
-class CurrencyField(forms.RegexField):
-    """An ISO 4217 code: three letters, kept in capitals whatever was typed."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Currency"))
-        kwargs.setdefault("help_text", _("Three letters (ISO 4217), e.g. EUR, USD. For another currency than EUR, "
-                                         "the rate of the day is needed (Exchange rates)."))  # fmt: skip
-        super().__init__(
-            regex=r"^[A-Za-z]{3}$", max_length=3, min_length=3,
-            error_messages={"invalid": _("Type the currency as its three letters, e.g. USD.")},
-            widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}), **kwargs,
-        )  # fmt: skip
-
-    def to_python(self, value):
-        return super().to_python(value).strip().upper()
 
 
 def outputs_of(programme: Programme):

@@ -14,14 +14,7 @@ from octopus.events.models import Event
 from octopus.forms import ServiceModelForm
 from octopus.funding.models import ContributionStatus, Donor, ObligationKind
 from octopus.results.models import Level, Programme, ResultNode
-from octopus.widgets import QuickSelect
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+from octopus.widgets import DateInput, QuickSelect
 
 
 def money_field(label, **kwargs) -> forms.DecimalField:
