@@ -157,7 +157,20 @@ class PledgeForm(forms.Form):
             self.fields["programme"].initial = programmes[0].pk
 
 
-class AgreementForm(forms.Form):
+class OnePageForm(forms.Form):
+    """One of several forms on a contribution's page: its fields' ids start with its own name, so that two fields
+    of one name (the amount signed, the amount received) never share an id and each label finds its field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class AgreementForm(OnePageForm):
+    id_prefix = "agreement"
+
     signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
     amount = money_field(_("Amount signed"), help_text=_("In the contribution's currency: what the donor is bound to."))
     reference = forms.CharField(label=_("Agreement reference"), max_length=60, required=False)
@@ -165,7 +178,8 @@ class AgreementForm(forms.Form):
     version = version_field()
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(OnePageForm):
+    id_prefix = "receipt"
     received_on = forms.DateField(label=_("Value date"), widget=DateInput())
     amount = money_field(_("Amount received"), help_text=_("In the contribution's currency."))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -175,12 +189,14 @@ class ReceiptForm(forms.Form):
     )  # fmt: skip
 
 
-class CancelForm(forms.Form):
+class CancelForm(OnePageForm):
+    id_prefix = "cancel"
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     version = version_field()
 
 
-class EarmarkForm(forms.Form):
+class EarmarkForm(OnePageForm):
+    id_prefix = "earmark"
     amount = money_field(_("Amount"), help_text=_("In the contribution's currency."))
     node = forms.ModelChoiceField(label=_("Output or activity"), queryset=ResultNode.objects.none(), required=False,
                                   empty_label=_("None"))  # fmt: skip
@@ -208,7 +224,8 @@ class EarmarkForm(forms.Form):
         return data
 
 
-class ObligationForm(forms.Form):
+class ObligationForm(OnePageForm):
+    id_prefix = "obligation"
     kind = forms.ChoiceField(label=_("Report"), choices=ObligationKind.choices)
     due_on = forms.DateField(label=_("Due on"), widget=DateInput())
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
