@@ -16,7 +16,7 @@ class MoneyTable(Table):
         return DECIMAL_FORMAT if isinstance(value, Decimal) else None
 
 
-def _totals(position: Position) -> list[tuple[str, Decimal | None]]:
+def _totals(position: Position) -> list[tuple[str, Decimal | int | None]]:
     rows = [
         (_("Budget ceiling"), position.ceiling),
         (_("Current budget"), position.budget_total),
@@ -31,7 +31,9 @@ def _totals(position: Position) -> list[tuple[str, Decimal | None]]:
         (_("Spent in the last 12 months"), position.spent_last_12_months),
         (_("Burn rate per month"), position.burn_rate),
     ]
-    return [(name, value) for name, value in rows if value is not None or not position.donor_view]
+    rows = [(name, value) for name, value in rows if value is not None or not position.donor_view]
+    # A figure built on sample rows says so in the file too, not only on the page.
+    return rows + [(_("Sample records behind these figures (not real amounts)"), position.sample_rows)]
 
 
 def tables(position: Position) -> list[Table]:

@@ -258,9 +258,13 @@ def budget_spent_records(start, end, output: str = "", programme: str = ""):
 
 
 SUM = "sum of EUR"
+# Money adds up every donor's amounts: only staff and the finance officer see these figures on any results page.
+MONEY_READERS = "funding.view_position"
+
 registry.register(
     Metric(
         key="funding.pledged",
+        restricted_to=MONEY_READERS,
         title="Funds pledged (EUR)",
         value=pledged,
         drilldown=pledged_records,
@@ -273,6 +277,7 @@ registry.register(
 registry.register(
     Metric(
         key="funding.received",
+        restricted_to=MONEY_READERS,
         title="Funds received (EUR)",
         value=received,
         drilldown=received_records,
@@ -285,6 +290,7 @@ registry.register(
 registry.register(
     Metric(
         key="funding.spent",
+        restricted_to=MONEY_READERS,
         title="Funds spent (EUR)",
         value=spent,
         drilldown=spent_records,
@@ -297,6 +303,7 @@ registry.register(
 registry.register(
     Metric(
         key="funding.gap",
+        restricted_to=MONEY_READERS,
         title="Funding gap (EUR)",
         value=gap,
         drilldown=gap_records,
@@ -309,6 +316,7 @@ registry.register(
 registry.register(
     Metric(
         key="funding.budget_spent_share",
+        restricted_to=MONEY_READERS,
         title="Share of the output's budget spent (%)",
         value=budget_spent_share,
         drilldown=budget_spent_records,

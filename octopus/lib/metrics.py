@@ -35,6 +35,9 @@ class Metric:
     series: Callable[..., list[float]] | None = None  # series(periods, **params)
     planned: Callable[..., float] | None = None  # planned(start, end, **params)
     description: str = ""
+    # A permission a reader needs to see this metric's figures at all (e.g. money, which adds up every donor's
+    # amounts); "" for figures every reader of a programme may see.
+    restricted_to: str = ""
 
     def check_params(self, params: dict) -> None:
         unknown = set(params) - set(self.params)

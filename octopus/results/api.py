@@ -411,7 +411,7 @@ def get_values(
 ):
     programme = programme_for(request.auth, code)
     day = _day(at)
-    results = programme_results(programme, day)
+    results = programme_results(programme, day, reader=request.auth)
     try:
         asked = parse_period(period, programme.starts_on, results.version.ends_on)
     except PeriodError as error:

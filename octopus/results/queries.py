@@ -132,17 +132,32 @@ class ProgrammeResults:
         return dict(counts)
 
 
+def withheld_from(reader, indicator: Indicator) -> bool:
+    """The indicator counts with a metric whose figures `reader` may not see (money, for a donor or a focal
+    point: it adds up every donor's amounts)."""
+    if reader is None or indicator.metric_key not in registry:
+        return False
+    restricted_to = registry.get(indicator.metric_key).restricted_to
+    return bool(restricted_to) and not reader.has_perm(restricted_to)
+
+
 def programme_results(
-    programme: Programme, at: datetime.date, *, version: LogframeVersion | None = None, only: set[int] | None = None
+    programme: Programme,
+    at: datetime.date,
+    *,
+    version: LogframeVersion | None = None,
+    only: set[int] | None = None,
+    reader=None,
 ) -> ProgrammeResults:
-    """Every indicator of the logframe in force on `at` (or of `version`), valued as things stood on `at`."""
+    """Every indicator of the logframe in force on `at` (or of `version`), valued as things stood on `at`. With a
+    `reader`, the indicators whose figures it may not see are left out."""
     version, versions, numbers = versions_at(programme, at, version)
     life = Period(programme.starts_on, version.ends_on, LIFE)
     nodes = [n for n in programme.nodes.all() if in_version(n, version, numbers)]
     indicators = [
         i
         for i in Indicator.objects.filter(node__programme=programme).select_related("node")
-        if in_version(i, version, numbers) and (only is None or i.pk in only)
+        if in_version(i, version, numbers) and (only is None or i.pk in only) and not withheld_from(reader, i)
     ]
     targets = defaultdict(dict)
     for target in Target.objects.filter(logframe_version=version, indicator__node__programme=programme):

@@ -45,7 +45,7 @@ from octopus.results.models import (
 )
 from octopus.results.periods import LIFE, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes, visible_records
-from octopus.results.queries import get_programme_for_user, programme_results, version_in_force
+from octopus.results.queries import get_programme_for_user, programme_results, version_in_force, withheld_from
 from octopus.results.snapshots import differences
 
 READ = "results.view_programmes"
@@ -96,7 +96,7 @@ def programme_create(request):
 def dashboard(request, code):
     programme = get_programme_for_user(request.user, code)
     at, date_error = programme_date(request, programme)
-    results = programme_results(programme, at)
+    results = programme_results(programme, at, reader=request.user)
     latest = programme.snapshots.first()
     changed = differences(latest) if latest else []
     chart = percent_of_target_spec(
@@ -129,7 +129,7 @@ def logframe(request, code):
     version = version_in_force(versions, at)
     if request.GET.get("version", "").isdigit():
         version = next((v for v in versions if v.number == int(request.GET["version"])), version)
-    results = programme_results(programme, at, version=version)
+    results = programme_results(programme, at, version=version, reader=request.user)
     targets = {}
     for target in Target.objects.filter(logframe_version=version).order_by("period_start"):
         targets.setdefault(target.indicator_id, []).append(target)
@@ -252,7 +252,7 @@ def indicator_detail(request, code, pk):
     programme = get_programme_for_user(request.user, code)
     at, date_error = programme_date(request, programme)
     indicator = get_indicator(programme, pk)
-    results = programme_results(programme, at, only={indicator.pk})
+    results = programme_results(programme, at, only={indicator.pk}, reader=request.user)
     row = results.indicator(indicator.pk)
     if row is None:
         raise Http404(_("This indicator is not part of the logframe in force on that day."))
@@ -328,7 +328,7 @@ def indicator_records(request, code, pk):
     programme = get_programme_for_user(request.user, code)
     at, date_error = programme_date(request, programme)
     indicator = get_indicator(programme, pk)
-    results = programme_results(programme, at, only={indicator.pk})
+    results = programme_results(programme, at, only={indicator.pk}, reader=request.user)
     row = results.indicator(indicator.pk)
     if row is None:
         raise Http404
@@ -562,7 +562,7 @@ def iptt_context(request, code):
     frequency = frequency if frequency in FREQUENCIES else "year"
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
-    results = programme_results(programme, at)
+    results = programme_results(programme, at, reader=request.user)
     table = iptt_table(results, frequency=frequency, level=level)
     return programme, results, table, {"at": at, "frequency": frequency, "level": level}, date_error
 
@@ -645,11 +645,18 @@ def snapshot_detail(request, code, pk):
             else:
                 messages.success(request, _("Restatement recorded."))
                 return redirect("results_snapshot", code, pk)
+    # Figures the reader may not see (money, for a donor) stay out of the frozen table and of the differences.
+    frozen_ids = {figure["id"]: code for code, figure in frozen.data["indicators"].items()}
+    withheld = {
+        frozen_ids[indicator.pk] for indicator in Indicator.objects.filter(pk__in=frozen_ids)
+        if withheld_from(request.user, indicator)
+    }  # fmt: skip
     context = {
         "programme": programme,
         "snapshot": frozen,
+        "frozen_figures": {code: f for code, f in frozen.data["indicators"].items() if code not in withheld},
         "verifies": services.snapshot_verifies(frozen),
-        "differences": differences(frozen),
+        "differences": [d for d in differences(frozen) if d.code not in withheld],
         "restatements": frozen.restatements.select_related("indicator", "stated_by"),
         "form": form,
     }

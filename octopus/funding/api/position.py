@@ -79,6 +79,7 @@ class FundingPositionOut(Schema):
     outputs: list[FundingPositionOutputOut]
     years: list[FundingPositionYearOut]
     categories: list[FundingPositionCategoryOut]
+    sample_rows: int = Field(description="Rows flagged as sample data behind these figures: not real amounts.")
 
     @staticmethod
     def resolve_budget(position) -> int | None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.committees.models import InterpretationRequest, InterpretationStatus, LanguageVersion, TranslationStatus
-from octopus.events.models import Event, Kind, Status, Travel, TravelStatus
+from octopus.events.models import Event, Kind, RegistrationState, Status, Travel, TravelStatus
 from octopus.funding.models import (
     Budget,
     BudgetKind,
@@ -227,6 +227,10 @@ def _travel_cost(travel: Travel, today: datetime.date) -> dict | None:
     event = travel.registration.event
     if not travel.eligible:
         return None
+    called_off = event.status == Status.CANCELLED or travel.registration.state in (
+        RegistrationState.CANCELLED, RegistrationState.DECLINED)  # fmt: skip
+    if called_off and travel.status != TravelStatus.RECONCILED:
+        return None  # nobody travels: nothing stays bound (a reconciled cost was paid all the same)
     if travel.status in (TravelStatus.APPROVED, TravelStatus.BOOKED, TravelStatus.ADVANCE_PAID):
         status, day, amount = ExpenditureStatus.COMMITTED, event.starts_on, travel.committed_cost
     elif travel.status == TravelStatus.RECONCILED:
@@ -262,6 +266,8 @@ def _interpretation_cost(request: InterpretationRequest, today: datetime.date) -
     if request.status == InterpretationStatus.CANCELLED:
         return None
     event = request.meeting.event
+    if event.status == Status.CANCELLED:
+        return None
     ended = event.ends_on < today or event.status == Status.HELD
     return {
         "category": CostCategory.LANGUAGE, "event": event, "amount": request.cost,
@@ -271,7 +277,6 @@ def _interpretation_cost(request: InterpretationRequest, today: datetime.date) -
     }  # fmt: skip
 
 
-@transaction.atomic
 def _source_is_sample(field: str, source) -> bool:
     """A cost brought in from sample data is sample data."""
     if field == "source_travel":
@@ -281,11 +286,13 @@ def _source_is_sample(field: str, source) -> bool:
     return source.meeting.event.is_sample
 
 
+@transaction.atomic
 def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> dict:
-    """Bring in, once each, the costs the other apps know (funded travel, translations, interpretation) as
-    expenditure of the programme; a re-run updates what changed and removes what no longer costs anything. Rows
-    in a closed year are left as they are and counted. `outputs` maps "1", "2", "3" to output nodes (default: the
-    programme's outputs of those codes). Returns the counts: added, updated, removed, skipped_closed."""
+    """Bring in, once each, the costs the other apps know (funded travel, translations, interpretation) dated
+    within the programme's years as expenditure of the programme; a re-run updates what changed and removes what no
+    longer costs anything (a cancelled event, a declined registration). Rows in a closed year are left as they are
+    and counted. `outputs` maps "1", "2", "3" to output nodes (default: the programme's outputs of those codes).
+    Returns the counts: added, updated, removed, skipped_closed."""
     Programme.objects.select_for_update().get(pk=programme.pk)  # one sync at a time
     if outputs is None:
         outputs = {
@@ -334,8 +341,9 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
             if row is not None and row.programme_id != programme.pk:
                 continue  # brought into another programme: not ours to change
             wanted = cost_of(source, today)
-            if wanted is not None and wanted["amount"] <= 0:
-                wanted = None
+            if wanted is not None and not (wanted["amount"] > 0 and programme.starts_on <= wanted["spent_on"]
+                                           <= programme.ends_on):  # fmt: skip
+                wanted = None  # nothing to pay, or a cost of another programme's years
             if wanted is not None:
                 code = wanted.pop("code", None) or _output_code(wanted["event"])
                 wanted["node"] = outputs[code]

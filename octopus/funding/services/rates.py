@@ -96,6 +96,9 @@ def record_rate(
     return row
 
 
+MAX_EUR = Decimal(10) ** 12  # the EUR columns hold 12 digits before the point
+
+
 def rate_on(currency: str, day: datetime.date, *, sample: bool = False) -> ExchangeRate:
     """The rate used for a value date: the latest on or before `day`, at most 7 days before it. A sample rate is
     used only for sample amounts, never for real ones."""
@@ -126,4 +129,10 @@ def convert(
     if currency == EUR:
         return cents(amount), None
     row = rate_on(currency, day, sample=sample)
-    return to_eur(amount, row.units_per_eur), row
+    eur = to_eur(amount, row.units_per_eur)
+    if abs(eur) >= MAX_EUR:
+        raise DomainError(
+            _("%(amount)s %(currency)s is %(eur)s EUR at %(rate)s: more than any amount a programme handles; check "
+              "the amount and the rate.") % {"amount": amount, "currency": currency, "eur": eur, "rate": row}
+        )  # fmt: skip
+    return eur, row

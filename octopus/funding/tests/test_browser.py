@@ -67,4 +67,9 @@ def test_the_finance_officer_records_a_pledge_an_agreement_and_a_receipt_in_doll
     assert kpi(page, "signed") == "100,000.00 EUR"
     assert kpi(page, "received") == "50,000.00 EUR"
     assert kpi(page, "gap") == "3,400,000.00 EUR"
+
+    # Bringing in the costs other apps know runs in a real transaction (here: nothing to bring in).
+    page.goto("/workspace/funding/expenditure/")
+    page.get_by_role("button", name="Bring in costs from events and the committee").click()
+    assert "Nothing new to bring in" in page.locator(".alert").first.inner_text()
     assert page.problems == [] and page.outside_requests == []

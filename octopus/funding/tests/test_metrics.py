@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from octopus.accounts.models import Role
+from octopus.conftest import make_user
 from octopus.funding.models import ContributionStatus, CostCategory, Earmark
 from octopus.funding.tests.test_position import (
     COMMITTED,
@@ -113,3 +115,28 @@ def test_metrics_read_once_per_reading_and_refuse_bad_parameters(money, django_a
         registry.evaluate("funding.budget_spent_share", day("2023-01-01"), day("2023-12-31"))
     # No programme: all programmes.
     assert registry.evaluate("funding.pledged", day("2023-01-01"), day("2023-12-31")) == D("1100000.00")
+
+
+def test_money_indicators_are_left_out_of_the_results_a_donor_or_a_focal_point_reads(client, programme, signed_usd):
+    from django.urls import reverse
+
+    from octopus.conftest import bearer_for
+    from octopus.results.services import add_funder, define_indicator
+
+    staff = make_user(Role.PROGRAMME_STAFF)
+    add_funder(programme, donor_code="DONOR-1", name="Donor one", user=staff)
+    money = define_indicator(programme.nodes.get(code="O"), code="F.1", title="Funds signed by every donor",
+                             user=staff, metric_key="funding.pledged", unit="EUR")  # fmt: skip
+    dashboard = reverse("results_dashboard", args=[programme.code])
+    records = reverse("results_records", args=[programme.code, money.pk])
+
+    def seen(user) -> tuple[bool, int, bool]:
+        client.force_login(user)
+        page = client.get(dashboard, {"at": "2019-12-31"}).content.decode()
+        api = client.get(f"/api/v1/programmes/{programme.code}/values", {"at": "2019-12-31"}, **bearer_for(user))
+        codes = [row["indicator"] for row in api.json()["indicators"]]
+        return "Funds signed by every donor" in page, client.get(records).status_code, "F.1" in codes
+
+    assert seen(staff) == (True, 200, True)
+    assert seen(make_user(Role.DONOR)) == (False, 404, False)
+    assert seen(make_user(Role.FOCAL_POINT)) == (False, 404, False)

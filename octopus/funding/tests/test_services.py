@@ -516,3 +516,29 @@ def test_synced_cost_is_not_edited_by_hand(programme, finance, output):
         ),  # fmt: skip
         "correct it there",
     )
+
+
+def test_sync_costs_drops_what_no_longer_costs_and_what_falls_outside_the_programme(programme, finance):
+    workshop = make_event(Kind.IN_COUNTRY_WORKSHOP, D(2017, 5, 10))
+    cancelled_later = make_travel(workshop)
+    declined = make_travel(make_event(Kind.TRAINING, D(2017, 9, 1)))
+    long_after = make_travel(make_event(Kind.TRAINING, D(2021, 3, 1)))  # after the programme's years
+    assert budget.sync_costs(programme, user=finance)["added"] == 2
+
+    Event.objects.filter(pk=workshop.pk).update(status="cancelled")
+    Registration.objects.filter(pk=declined.registration_id).update(state="declined")
+    counts = budget.sync_costs(programme, user=finance)
+
+    assert counts["removed"] == 2
+    sources = [cancelled_later, declined, long_after]
+    assert not Expenditure.objects.filter(source_travel__in=sources).exists()
+
+
+def test_an_amount_worth_more_euros_than_a_programme_handles_is_refused(programme, donor, finance):
+    rates.record_rate("XAU", RATE_DAY, Decimal("0.00000100"), source="Test rate", user=finance)
+
+    message = refused(lambda: pledge(programme, donor, finance, currency="XAU", amount="2000000.00"),
+                      "more than any amount a programme handles")  # fmt: skip
+
+    assert "check the amount and the rate" in message
+    assert not Contribution.objects.filter(currency="XAU").exists()

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
@@ -25,6 +26,7 @@ from octopus.events.models import Status as EventStatus
 from octopus.events.queries import attendance_totals
 from octopus.funding.models import Contribution, ContributionStatus, Donor, Earmark, Receipt, ReportingObligation
 from octopus.funding.permissions import donor_codes, visible_contributions
+from octopus.lib.metrics import registry
 from octopus.results.models import Indicator
 from octopus.results.queries import programme_results
 
@@ -91,14 +93,17 @@ def financed_by(contributions: list[Contribution], at: datetime.date) -> dict[in
     earmarks = [e for c in contributions for e in c.earmarks.all()]
     by_node: dict[int, list] = {}
     programmes = {e.contribution.programme for e in earmarks if e.node_id}
-    # Only the earmarked boxes' indicators are valued: the others' metrics would be computed for nothing.
-    wanted = set(
-        Indicator.objects.filter(node__in={e.node_id for e in earmarks if e.node_id}).values_list("pk", flat=True)
-    )
+    # Only the earmarked boxes' indicators are valued (the others' metrics would be computed for nothing), and
+    # never one that counts money: a programme's funding figures add up every donor's amounts.
+    wanted = {
+        indicator.pk
+        for indicator in Indicator.objects.filter(node__in={e.node_id for e in earmarks if e.node_id})
+        if not (indicator.metric_key in registry and registry.get(indicator.metric_key).restricted_to)
+    }
     for programme in programmes:
         results = programme_results(programme, at, only=wanted)
         for section in results.nodes:
-            by_node[section.node.pk] = section.indicators
+            by_node[section.node.pk] = [row for row in section.indicators if row.indicator.pk in wanted]
     rows = {}
     for earmark in earmarks:
         row = Financed(earmark, indicators=by_node.get(earmark.node_id, []) if earmark.node_id else [])
@@ -150,6 +155,7 @@ def totals(rows: list[ContributionRow]) -> dict[str, Decimal]:
     }
 
 
+@require_GET
 @permission_required(READ)
 def donor_portal(request):
     donor, donors = chosen_donor(request)
@@ -205,6 +211,7 @@ def calendar_bytes(donor: Donor, obligations: list[ReportingObligation], *, site
     return calendar.to_ical()
 
 
+@require_GET
 @permission_required(READ)
 def donor_calendar(request):
     donor, _donors = chosen_donor(request)

@@ -110,7 +110,7 @@ def test_the_budget_stays_under_the_ceiling_and_the_programme_is_not_fully_funde
     assert [b.kind for b in budgets] == [BudgetKind.ORIGINAL, BudgetKind.REVISED]
     for budget in budgets:
         assert 0 < sum(line.amount_eur for line in budget.lines.all()) < programme.budget_ceiling
-    assert list(ClosedYear.objects.filter(programme=programme).values_list("year", flat=True)) == [2015]
+    assert not ClosedYear.objects.filter(programme=programme).exists()  # closing a year is not the sample's call
 
     position = funding_position(programme, D(2019, 12, 31))
 
