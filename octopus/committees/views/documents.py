@@ -12,7 +12,7 @@ anyone else, the public and donors included). The workspace is read with `commit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
@@ -49,15 +49,15 @@ from octopus.committees.queries.documents import (
     with_relations,
 )
 from octopus.committees.services import documents as services
+from octopus.downloads import table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
 LANGUAGE_SERVICES = "committees.manage_language_services"
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
@@ -106,20 +106,6 @@ def register_table(documents, *, workspace: bool) -> Table:
             yield row
 
     return Table(_("T-CY documents"), header, rows(), frozen_columns=2)
-
-
-def download(content, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def export_response(table: Table, name: str, fmt: str, *more: Table) -> HttpResponse:
-    if fmt == "csv":
-        return download(to_csv(table), name=f"{name}.csv", content_type="text/csv; charset=utf-8")
-    if fmt == "xlsx":
-        return download(to_xlsx(table, *more), name=f"{name}.xlsx", content_type=XLSX)
-    raise Http404
 
 
 def sort_columns(request, current: str) -> list[dict]:
@@ -181,7 +167,7 @@ def document_list(request):
 def document_list_csv(request):
     filters = DocumentFilterForm(request.GET or None)
     documents = with_relations(filters.filter(Document.objects.public()))
-    return export_response(register_table(documents, workspace=False), "tcy-documents", "csv")
+    return table_download("csv", "tcy-documents", register_table(documents, workspace=False))
 
 
 # Public route with an explicit check: a restricted or withdrawn document is a 404 unless the visitor may read it.
@@ -226,7 +212,7 @@ def get_documents_for_workspace(user):
 def register_export(request, fmt):
     filters = DocumentFilterForm(request.GET or None, workspace=True)
     documents = with_relations(filters.filter(get_documents_for_workspace(request.user)))
-    return export_response(register_table(documents, workspace=True), "tcy-register", fmt)
+    return table_download(fmt, "tcy-register", register_table(documents, workspace=True))
 
 
 @require_http_methods(["GET", "POST"])
@@ -432,7 +418,7 @@ def translations_tables(requests) -> tuple[Table, Table]:
 def translations_export(request, fmt):
     _filters, requests = _translations(request)
     table, totals = translations_tables(requests)
-    return export_response(table, "tcy-translations", fmt, totals)
+    return table_download(fmt, "tcy-translations", table, totals)
 
 
 @require_http_methods(["GET", "POST"])

@@ -189,6 +189,9 @@ def update_expenditure(
 ) -> Expenditure:
     """Correct an expenditure row; neither the year it was in nor the year it would move to may be closed. A cost
     brought in from another app is corrected there (the next sync brings the change)."""
+    # The programme first, then the row: the order close_year and sync_costs take them in, so that two of them
+    # never wait for each other.
+    Programme.objects.select_for_update(no_key=True).get(pk=expenditure.programme_id)
     current = locked_for_update(Expenditure, expenditure.pk, version)
     if current.source_travel_id or current.source_translation_id or current.source_interpretation_id:
         raise DomainError(_("This cost comes from another part of the application: correct it there, then sync."))

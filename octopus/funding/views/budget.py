@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
+from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.funding.forms.budget import (
     BudgetForm,
@@ -39,14 +40,13 @@ from octopus.funding.forms.budget import (
 )
 from octopus.funding.models import Budget, CostCategory, Expenditure
 from octopus.funding.services import budget as services
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.results.models import Programme, ResultNode
 
 READ = "funding.view_position"
 MANAGE = "funding.manage_money"
 DEFAULT_PROGRAMME = "cybercrime-octopus"
 PAGE_SIZE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(CostCategory)}
 ZERO = Decimal("0.00")
 
@@ -71,12 +71,6 @@ def with_programme(name: str, programme: Programme, **query) -> str:
 def programme_years(programme: Programme) -> list[int]:
     """The programme's years, from its start to its end (the years a budget may plan)."""
     return list(range(programme.starts_on.year, programme.ends_on.year + 1))
-
-
-def download(content, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def sort_columns(request, current: str, labels: dict) -> list[dict]:
@@ -347,12 +341,7 @@ def expenditure_export(request, fmt):
     programme = chosen_programme(request)
     _filters, rows = _filtered(request, programme)
     table = expenditure_table(programme, rows)
-    name = f"expenditure-{programme.code}"
-    if fmt == "csv":
-        return download(to_csv(table), name=f"{name}.csv", content_type="text/csv; charset=utf-8")
-    if fmt == "xlsx":
-        return download(to_xlsx(table), name=f"{name}.xlsx", content_type=XLSX)
-    raise Http404
+    return table_download(fmt, f"expenditure-{programme.code}", table)
 
 
 # The counts `sync_costs` returns, in words (a count it may add later is shown by its key).

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import ConflictError, DomainError
+from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.funding.forms.contributions import (
     AgreementForm,
@@ -48,12 +48,11 @@ from octopus.funding.money import EUR
 from octopus.funding.permissions import visible_contributions
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 
 READ = "funding.view_contributions"
 MANAGERS = "funding.view_position"
 MANAGE = "funding.manage_money"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZERO = Decimal("0.00")
 OPEN = (ContributionStatus.PLEDGED, ContributionStatus.SIGNED)  # the states a contribution still changes in
 BOUND = (ContributionStatus.SIGNED, ContributionStatus.CLOSED)  # an agreement binds the donor
@@ -106,12 +105,6 @@ def get_contribution(user, pk) -> Contribution:
 
 def current_version(model, pk):
     return lambda: model.objects.get(pk=pk).version
-
-
-def download(content, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def sort_columns(request, current: str) -> dict:
@@ -177,11 +170,7 @@ def contribution_table(rows) -> Table:
 def contribution_export(request, fmt):
     _filters, rows = _filtered(request)
     table = contribution_table(rows)
-    if fmt == "csv":
-        return download(to_csv(table), name="contributions.csv", content_type="text/csv; charset=utf-8")
-    if fmt == "xlsx":
-        return download(to_xlsx(table), name="contributions.xlsx", content_type=XLSX)
-    raise Http404
+    return table_download(fmt, "contributions", table)
 
 
 # --- a pledge ------------------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Every figure is as at `?at=` (today by default) and every total is shown with th
 can check the sum. Definitions: `octopus/funding/queries.py`.
 """
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from octopus.accounts.permissions import permission_required
 from octopus.dates import chosen_date
+from octopus.downloads import CSV, XLSX, attachment
 from octopus.funding.exports import position_csv, position_xlsx
 from octopus.funding.queries import cost_per_unit
 from octopus.funding.queries import funding_position as position_of
@@ -20,7 +21,6 @@ from octopus.results.models import Programme
 
 VIEW = "funding.view_position"
 DEFAULT_PROGRAMME = "cybercrime-octopus"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def chosen_programme(request) -> tuple[Programme | None, list[Programme]]:
@@ -113,13 +113,10 @@ def funding_position_export(request, fmt):
     if programme is None:
         raise Http404
     position = position_of(programme, at)
-    name = f"funding-position-{programme.code}-{at:%Y-%m-%d}"
+    name = f"funding-position-{programme.code}-{at:%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(position_csv(position), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(position_xlsx(position), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return attachment(position_csv(position), name=name, content_type=CSV)
+    return attachment(position_xlsx(position), name=name, content_type=XLSX)
 
 
 urlpatterns = [

@@ -10,7 +10,6 @@ through `octopus.legislation.services.advice`.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member, permission_required
 from octopus.accounts.services import ConflictError, DomainError
+from octopus.downloads import table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.legislation.forms.advice import (
@@ -31,7 +31,7 @@ from octopus.legislation.forms.advice import (
 )
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
@@ -39,7 +39,6 @@ READ = "legislation.view_workspace"
 MANAGE = "legislation.manage_advice"
 PAGE_SIZE = 50
 TARGET_COUNTRIES = 20  # Output 3 of the logframe: legislative advice to at least 20 countries
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Readers of every country's advice; anyone else with the workspace permission is a focal point, who reads its own.
 reads_all_advice = is_staff_member | is_finance_officer | is_donor
 
@@ -106,12 +105,6 @@ def profile_url(country) -> str:
         return f"/workspace/legislation/countries/{country.iso2}/"
 
 
-def download(content, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 # --- the list ------------------------------------------------------------------------------------------------------
 
 
@@ -161,11 +154,7 @@ def advice_table(advice) -> Table:
 def advice_export(request, fmt):
     _filters, advice = _filtered(request)
     table = advice_table(with_figures(advice))
-    if fmt == "csv":
-        return download(to_csv(table), name="legislative-advice.csv", content_type="text/csv; charset=utf-8")
-    if fmt == "xlsx":
-        return download(to_xlsx(table), name="legislative-advice.xlsx", content_type=XLSX)
-    raise Http404
+    return table_download(fmt, "legislative-advice", table)
 
 
 # --- recording and correcting ----------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ what they saw without uploading again, and the rows are planned again against th
 once more by the job, so a change in between cannot slip through."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from octopus.accounts.permissions import permission_required
+from octopus.downloads import table_download
 from octopus.legislation.forms.imports import ImportUploadForm
 from octopus.legislation.imports import (
     ADD,
@@ -26,9 +27,8 @@ from octopus.legislation.imports import (
 )
 from octopus.legislation.models import ImportJob, ImportKind
 from octopus.legislation.tasks import job_progress, start_import
-from octopus.lib.exports import Table, to_xlsx
+from octopus.lib.exports import Table
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "legislation.import"
 SHOWN_LINES = 1000  # beyond that the preview lists only the lines in error: a page of 20,000 rows helps no one
 
@@ -59,9 +59,7 @@ def legislation_import_template(request, kind):
     if kind not in ImportKind.values:
         raise Http404
     title, header, rows = template_rows(kind)
-    response = HttpResponse(to_xlsx(Table(title, header, rows)), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="octopus-{kind}-template.xlsx"'
-    return response
+    return table_download("xlsx", f"octopus-{kind}-template", Table(title, header, rows))
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -26,19 +26,19 @@ from octopus.accounts.permissions import is_focal_point, is_staff_member, permis
 from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
 from octopus.dates import chosen_date
+from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.legislation.forms.profiles import AssessmentForm, LawForm, ReviewForm, WithdrawForm
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, ReviewState
 from octopus.legislation.queries import Share, compliance_at, group_articles, profile_articles, reviewed_rows, share_of
 from octopus.legislation.services import profiles as services
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
 READ = "legislation.view_workspace"
 EDIT = "legislation.edit_profile"
 REVIEW = "legislation.review_profiles"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_country(iso2: str) -> Country:
@@ -211,13 +211,7 @@ def legislation_workspace_export(request, fmt):
         for row in filtered_rows(request, today)
     )  # fmt: skip
     table = Table(_("Legislation profiles on %(day)s") % {"day": today.isoformat()}, header, rows, frozen_columns=2)
-    name = f"legislation-profiles-{today.isoformat()}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(to_xlsx(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_download(fmt, f"legislation-profiles-{today.isoformat()}", table)
 
 
 # --- a country's profile -------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from octopus.countries.models import Country
 from octopus.dates import chosen_date
+from octopus.downloads import table_download
 from octopus.files import send_document
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Law, Level, ReviewState
 from octopus.legislation.queries import (
@@ -28,10 +29,9 @@ from octopus.legislation.queries import (
     reviewed_laws,
     share_from,
 )
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.treaties.models import Article
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How a level shows in a cell: a short sign read with its title and the legend, and a colour that is never the only
 # cue. "" is a pair with no reviewed statement at all.
 LOOK = {
@@ -132,13 +132,7 @@ def map_export(rows, articles, at, kind: str) -> HttpResponse:
         for r in rows
     )
     table = Table(_("Compliance on %(day)s") % {"day": at}, header, lines, frozen_columns=1)
-    name = f"octopus-legislation-map-{at}.{kind}"
-    if kind == "csv":
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(to_xlsx(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_download(kind, f"octopus-legislation-map-{at}", table)
 
 
 @require_GET

@@ -9,7 +9,7 @@ Who sees what: `legislation.view_workspace` reads the table, a focal point only 
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
+from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.legislation.forms.statistics import (
     ChooseYearForm,
@@ -30,13 +31,12 @@ from octopus.legislation.forms.statistics import (
 from octopus.legislation.models import Figure, Statistic, StatisticSource, StatisticsQuestionnaire
 from octopus.legislation.services import statistics as services
 from octopus.lib.charts import VEGA_LITE_SCHEMA
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.surveys.permissions import focal_countries
 
 READ = "legislation.view_workspace"
 RECORD = "legislation.record_statistics"
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHART_FIGURES = (Figure.CASES_PROSECUTED, Figure.MLA_MEDIAN_DAYS)
 
 
@@ -129,18 +129,6 @@ def statistics_table(rows: list[CountryYear]) -> Table:
     return Table(_("Country statistics"), header, lines(), frozen_columns=3)
 
 
-def export_response(table: Table, fmt: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="country-statistics.csv"'
-    elif fmt == "xlsx":
-        response = HttpResponse(to_xlsx(table), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="country-statistics.xlsx"'
-    else:
-        raise Http404
-    return response
-
-
 def statistics_chart(country: Country, rows: list[CountryYear]) -> dict | None:
     """Cases prosecuted (bars, left axis) and median days to execute an MLA request (line, right axis) per year
     of one country; None when it reported neither."""
@@ -207,7 +195,7 @@ def statistics_list(request):
     rows = sort_rows(country_years(statistics), sort)
     fmt = request.GET.get("format")
     if fmt:
-        return export_response(statistics_table(rows), fmt)
+        return table_download(fmt, "country-statistics", statistics_table(rows))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     notes: dict[str, int] = {}  # source text → its footnote number, in order of appearance on the page
     for row in page.object_list:
