@@ -22,7 +22,7 @@ from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import ConflictError, DomainError, log_action
 from octopus.countries.models import Country
-from octopus.lib.exports import to_csv, to_xlsx
+from octopus.downloads import table_download
 from octopus.people import services
 from octopus.people.exports import OrganisationsExport, PeopleExport
 from octopus.people.forms import (
@@ -45,18 +45,10 @@ from octopus.people.queries import (
 READ = "people.view_people"
 MANAGE = "people.manage_people"
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(export, fmt: str, name: str) -> HttpResponse:
-    if fmt == "csv":
-        response = HttpResponse(to_csv(export), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(to_xlsx(export), content_type=XLSX)
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}-{timezone.localdate()}.{fmt}"'
-    return response
+    return table_download(fmt, f"{name}-{timezone.localdate()}", export)
 
 
 def query_without(request, *names) -> str:

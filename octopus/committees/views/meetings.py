@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -45,11 +45,12 @@ from octopus.committees.queries.meetings import (
 )
 from octopus.committees.services import meetings as services
 from octopus.committees.views.membership import get_committee
+from octopus.downloads import attachment, table_download
 from octopus.events.documents import participant_registrations, protocol_groups
 from octopus.events.models import Event, Status
 from octopus.forms import show_refusal
 from octopus.lib.charts import VEGA_LITE_SCHEMA
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
@@ -58,19 +59,6 @@ TRAVEL = "events.manage_travel"
 PEOPLE = "events.view_events"
 PAGE_SIZE = 50
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attachment(content, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def export_response(table: Table, fmt: str, name: str) -> HttpResponse:
-    if fmt == "xlsx":
-        return attachment(to_xlsx(table), XLSX, f"{name}.xlsx")
-    return attachment(to_csv(table), "text/csv; charset=utf-8", f"{name}.csv")
 
 
 def get_meeting(pk: int) -> Meeting:
@@ -138,7 +126,7 @@ def tcy_meetings(request):
     if fmt in ("csv", "xlsx"):
         meetings = list(meetings)
         participants = participants_by_event(Event.objects.filter(pk__in=[m.event_id for m in meetings]))
-        return export_response(meetings_table(meetings, participants), fmt, "t-cy-meetings")
+        return table_download(fmt, "t-cy-meetings", meetings_table(meetings, participants))
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     participants = participants_by_event(Event.objects.filter(pk__in=[m.event_id for m in page.object_list]))
     for meeting in page.object_list:
@@ -276,11 +264,11 @@ def tcy_meeting_decisions(request, pk, fmt):
     items = [item for item in _agenda(meeting) if item.decision]
     name = f"{meeting}-decisions".replace(" ", "-").lower()
     if fmt == "docx":
-        return attachment(decisions_docx(meeting, items), DOCX, f"{name}.docx")
+        return attachment(decisions_docx(meeting, items), name=f"{name}.docx", content_type=DOCX)
     rows = ([item.order, item.number, item.title, item.decision,
              ", ".join(d.symbol or d.title for d in item.documents.all())] for item in items)  # fmt: skip
     header = [_("Order"), _("Item"), _("Title"), _("Decision"), _("Documents")]
-    return export_response(Table(_("Decisions"), header, rows), "csv", name)
+    return table_download("csv", name, Table(_("Decisions"), header, rows))
 
 
 # --- interpretation ---------------------------------------------------------------------------------------------
@@ -381,7 +369,7 @@ def tcy_participation(request):
     summary = summarise(rows)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return export_response(funded_table(summary), fmt, "t-cy-funded-participation")
+        return table_download(fmt, "t-cy-funded-participation", funded_table(summary))
     context = {
         "committee": committee,
         "filters": filters,

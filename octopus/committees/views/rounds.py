@@ -9,7 +9,7 @@ to each reply, is for the secretariat (the replies themselves are the surveys pa
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -32,13 +32,13 @@ from octopus.committees.models import AssessmentRound, Committee, Recommendation
 from octopus.committees.queries import rounds as queries
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import rounds as services
+from octopus.downloads import table_download
 from octopus.forms import show_refusal
-from octopus.lib.exports import Table, to_csv, to_xlsx
+from octopus.lib.exports import Table
 from octopus.surveys.models import QuestionnaireStatus
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COMMITTEE = "T-CY"
 
 
@@ -292,13 +292,7 @@ def recommendations_export(request, pk, fmt):
         raise Http404
     round = get_round_for_user(request.user, pk)
     table = recommendations_table(round)
-    name = f"t-cy-round-{round.number}-recommendations.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(to_xlsx(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return table_download(fmt, f"t-cy-round-{round.number}-recommendations", table)
 
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
+from octopus.downloads import table_download
 from octopus.events import calendars, documents
 from octopus.events.exports import EXPORTS
 from octopus.events.forms.documents import CertificateCheckForm, ImportConfirmForm, ImportUploadForm
@@ -18,9 +19,6 @@ from octopus.events.imports import ImportRefused, plan_import, read_rows
 from octopus.events.models import Event, Registration
 from octopus.events.services import issue_certificate
 from octopus.events.tasks import job_progress, start_import
-from octopus.lib.exports import to_csv, to_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_event(slug: str) -> Event:
@@ -163,10 +161,7 @@ def event_export(request, slug, what, fmt):
         raise PermissionDenied
     event = get_event(slug)
     export = EXPORTS[what](event)
-    name = f"{event.slug}-{what}.{fmt}"
-    if fmt == "csv":
-        return file_response(to_csv(export), name=name, content_type="text/csv; charset=utf-8")
-    return file_response(to_xlsx(export), name=name, content_type=XLSX)
+    return table_download(fmt, f"{event.slug}-{what}", export)
 
 
 # --- import ----------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
+from octopus.downloads import XLSX, attachment
 from octopus.lib.exports import to_xlsx
 from octopus.surveys import services
 from octopus.surveys.exports import CompilationExport, answer_text, compilation_docx
@@ -36,7 +37,6 @@ from octopus.surveys.queries import (
 
 MANAGE = "surveys.manage_questionnaires"
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -278,6 +278,4 @@ def compilation_export(request, pk, fmt):
         content, content_type = compilation_docx(compilation), DOCX
     else:
         raise Http404
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{questionnaire.code}-compilation.{fmt}"'
-    return response
+    return attachment(content, name=f"{questionnaire.code}-compilation.{fmt}", content_type=content_type)
