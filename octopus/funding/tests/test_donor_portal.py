@@ -22,7 +22,7 @@ D = datetime.date
 PAGE = "/workspace/funding/my-contributions/"
 FEED = "/workspace/funding/my-contributions/calendar.ics"
 # Donor 2's amounts: none may ever reach donor 1 (in any rendering: plain, grouped or in EUR).
-SECRET = ["65432.10", "65,432.10", "54321.98", "54,321.98", "11111.11"]
+SECRET = ["65432.10", "65,432.10", "54321.98", "54,321.98", "11111.11", "11,111.11"]
 
 
 @pytest.fixture
@@ -93,10 +93,10 @@ def test_a_donor_sees_its_contributions_in_currency_and_eur(client, funded, dono
     html = response.content.decode()
     assert "Ruritania support" in html and "RU-2025-1" in html
     # USD 125,000 pledged at 1.25 = EUR 100,000; 100,000 signed = 80,000; 50,000 received = 40,000.
-    for figure in ["125000.00", "100000.00", "80000.00", "50000.00", "40000.00"]:
+    for figure in ["125,000.00", "100,000.00", "80,000.00", "50,000.00", "40,000.00"]:
         assert figure in html, figure
-    assert 'data-total="received">40000.00 EUR' in html
-    assert "Unearmarked: 30000.00 USD" in html
+    assert 'data-total="received">40,000.00 EUR' in html
+    assert "Unearmarked: 30,000.00 USD" in html
     assert "Acme" not in html and "CHF" not in html
     for secret in SECRET:
         assert secret not in html
@@ -149,8 +149,8 @@ def test_the_other_donor_sees_its_own_page(client, funded, other_donor_user):
     client.force_login(other_donor_user)
     html = client.get(PAGE).content.decode()
 
-    assert "Acme grant" in html and "65432.10" in html and "Ruritania" not in html
-    assert "125000.00" not in html
+    assert "Acme grant" in html and "65,432.10" in html and "Ruritania" not in html
+    assert "125,000.00" not in html
     calendar = Calendar.from_ical(client.get(FEED).content)
     assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Audit: Acme grant"]
 
@@ -168,9 +168,9 @@ def test_staff_and_the_finance_officer_preview_any_donors_page(client, funded, f
     for user in (staff, finance):
         client.force_login(user)
         picker = client.get(PAGE).content.decode()
-        assert "data-donor-picker" in picker and "data-no-donor" in picker and "65432.10" not in picker
+        assert "data-donor-picker" in picker and "data-no-donor" in picker and "65,432.10" not in picker
         page = client.get(PAGE, {"donor": "DONOR-2"}).content.decode()
-        assert "Acme grant" in page and "65432.10" in page and "Ruritania support" not in page
+        assert "Acme grant" in page and "65,432.10" in page and "Ruritania support" not in page
         feed = Calendar.from_ical(client.get(FEED, {"donor": "DONOR-1"}).content)
         assert len(feed.walk("VEVENT")) == 3
     assert client.get(PAGE, {"donor": "NOBODY"}).status_code == 404
