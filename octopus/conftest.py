@@ -9,6 +9,9 @@ from django.core.management import call_command
 
 from octopus.accounts.models import Membership, Role, User
 
+# The access matrices' shared checks assert in a module of their own: let pytest explain their failures too.
+pytest.register_assert_rewrite("octopus.access_matrix")
+
 ROLE_SCOPES = {
     Role.ADMINISTRATOR: {},
     Role.PROGRAMME_STAFF: {},

@@ -16,15 +16,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
-from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
+from octopus.access_matrix import (
+    StateBefore,
+    Visit,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    each_visitor,
+    methods_answered_but_not_served,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
 from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import ROLE_SCOPES, VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.conftest import ROLE_SCOPES, PageAccess, assert_problem, bearer_for, make_user
 from octopus.funding import urls
 from octopus.funding.models import (
     Budget,
@@ -119,32 +136,14 @@ API_ROUTES = {
 }
 
 
-def served_pages() -> set[str]:
-    names = set()
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry, route)
-            elif route.startswith(PREFIXES):
-                names.add(entry.name or route)
-
-    walk(get_resolver(), "")
-    return names
-
-
 def test_the_pages_tested_are_the_pages_served():
     assert {pattern.name for pattern in urls.urlpatterns} == set(PAGES)
-    assert served_pages() == set(PAGES)  # and no other module serves a page under the funding addresses
+    assert served_pages(PREFIXES) == set(PAGES)  # and no other module serves a page under the funding addresses
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
-    from octopus.api import api
-
-    paths = api.get_openapi_schema()["paths"]
-    served = {f"{method.upper()} {path}" for path, operations in paths.items() for method in operations}
-    assert {route for route in served if route.split(" ", 1)[1].startswith(API_PREFIX)} == set(API_ROUTES)
+    served = served_api_routes()
+    assert served_api_routes((API_PREFIX,)) == set(API_ROUTES)
     # Every funding route lives under /api/v1/funding, none elsewhere.
     assert not {route for route in served if "funding" in route and API_PREFIX not in route}
 
@@ -251,33 +250,15 @@ def database_state() -> dict:
 
 
 @dataclass
-class World:
-    """One visitor in the funding world: a savepoint around each visitor's attempt undoes what it did, so that each
-    visitor meets the same world and the world is built once per route (the matrix stays fast)."""
+class World(Visit):
+    """One visitor in the funding world (see `octopus.access_matrix.each_visitor`)."""
 
-    visitor: str
-    user: User | None
-    key: str | None
     funding: FundingWorld
-    client: Client
 
 
 @pytest.fixture
 def funding(db) -> FundingWorld:
     return build()
-
-
-def each_visitor(funding: FundingWorld):
-    """(visitor, world) for every visitor, each inside a savepoint rolled back afterwards."""
-    for visitor in VISITORS:
-        with transaction.atomic():
-            user = make_user(visitor)
-            key = issue_api_token(user, name="access test")[1] if user else None
-            client = Client()
-            if user:
-                client.force_login(user)
-            yield visitor, World(visitor=visitor, user=user, key=key, funding=funding, client=client)
-            transaction.set_rollback(True)
 
 
 def page_args(name: str, w: FundingWorld) -> list:
@@ -306,33 +287,19 @@ def page_path(name: str, w: FundingWorld) -> str:
     return reverse(name, args=page_args(name, w)) + PAGE_QUERIES.get(name, "")
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.read is not None])
+@pytest.mark.parametrize("route", page_reads(PAGES))
 def test_page_read(funding, route):
-    for visitor, world in each_visitor(funding):
+    for visitor, world in each_visitor(World, funding=funding):
         path = page_path(route, funding)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.get(path)
 
-        if visitor in PAGES[route].read:
-            assert response.status_code == 200, visitor
-        else:
-            assert_page_refused(response, visitor, path)
-        assert database_state() == before, visitor
+        check_page_read(visitor, response, path, PAGES[route].read)
+        state.assert_unchanged(visitor)
 
 
 # Pages: writing. Each write: what it sends, and what it must have done when allowed.
-
-
-def audited(world: World, action: str, obj) -> None:
-    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
-    assert entry is not None, action
-    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
-
-
-def redirected_to(response, name: str, *args) -> None:
-    assert response.status_code == 302, (response.status_code, response.content[:2000])
-    assert response.url.split("?")[0] == reverse(name, args=args)
 
 
 def pledged(world, response):
@@ -340,7 +307,7 @@ def pledged(world, response):
     redirected_to(response, "contribution_detail", contribution.pk)
     assert (contribution.donor.code, contribution.pledged_amount, contribution.created_by) == (
         OWN_CODE, Decimal("5000.00"), world.user)  # fmt: skip
-    audited(world, "funding.contribution.pledged", contribution)
+    audited(world.user, "funding.contribution.pledged", contribution)
 
 
 def signed(world, response):
@@ -348,41 +315,41 @@ def signed(world, response):
     redirected_to(response, "contribution_detail", pledge.pk)
     contribution = Contribution.objects.get(pk=pledge.pk)
     assert (contribution.status, contribution.signed_amount) == (ContributionStatus.SIGNED, Decimal("10000.00"))
-    audited(world, "funding.contribution.signed", contribution)
+    audited(world.user, "funding.contribution.signed", contribution)
 
 
 def cancelled(world, response):
     pledge = world.funding.own_pledge
     redirected_to(response, "contribution_detail", pledge.pk)
     assert Contribution.objects.get(pk=pledge.pk).status == ContributionStatus.CANCELLED
-    audited(world, "funding.contribution.cancelled", pledge)
+    audited(world.user, "funding.contribution.cancelled", pledge)
 
 
 def received(world, response):
     redirected_to(response, "contribution_detail", world.funding.own.pk)
     receipt = Receipt.objects.get(contribution=world.funding.own, received_on=D(2016, 3, 4))
     assert (receipt.amount, receipt.eur, receipt.recorded_by) == (Decimal("1000.00"), Decimal("800.00"), world.user)
-    audited(world, "funding.receipt.recorded", receipt)
+    audited(world.user, "funding.receipt.recorded", receipt)
 
 
 def earmarked(world, response):
     redirected_to(response, "contribution_detail", world.funding.own.pk)
     earmark = Earmark.objects.get(contribution=world.funding.own, node__code="A3.2")
     assert earmark.amount == Decimal("5000.00")
-    audited(world, "funding.earmark.added", earmark)
+    audited(world.user, "funding.earmark.added", earmark)
 
 
 def earmark_removed(world, response):
     redirected_to(response, "contribution_detail", world.funding.own.pk)
     assert not Earmark.objects.filter(pk=world.funding.own_earmark.pk).exists()
-    audited(world, "funding.earmark.removed", world.funding.own_earmark)
+    audited(world.user, "funding.earmark.removed", world.funding.own_earmark)
 
 
 def obligation_added(world, response):
     redirected_to(response, "contribution_detail", world.funding.own.pk)
     obligation = ReportingObligation.objects.get(contribution=world.funding.own, kind="financial")
     assert (obligation.due_on, obligation.description) == (D(2016, 12, 31), "Financial report 2016")
-    audited(world, "funding.obligation.added", obligation)
+    audited(world.user, "funding.obligation.added", obligation)
 
 
 def submitted_form(w: FundingWorld) -> dict:
@@ -394,28 +361,28 @@ def submitted(world, response):
     redirected_to(response, "contribution_detail", world.funding.own.pk)
     obligation = ReportingObligation.objects.get(pk=world.funding.own_obligation.pk)
     assert obligation.submitted_on == D(2016, 7, 1)
-    audited(world, "funding.obligation.submitted", obligation)
+    audited(world.user, "funding.obligation.submitted", obligation)
 
 
 def rate_recorded(world, response):
     redirected_to(response, "exchange_rates")
     rate = ExchangeRate.objects.get(currency="GBP", day=D(2016, 3, 1))
     assert (rate.units_per_eur, rate.recorded_by) == (Decimal("0.78"), world.user)
-    audited(world, "funding.rate.recorded", rate)
+    audited(world.user, "funding.rate.recorded", rate)
 
 
 def donor_recorded(world, response):
     redirected_to(response, "donors")
     donor = Donor.objects.get(code="NEW-DONOR")
     assert (donor.name, donor.kind) == ("New State", DonorKind.STATE)
-    audited(world, "funding.donor.recorded", donor)
+    audited(world.user, "funding.donor.recorded", donor)
 
 
 def donor_changed(world, response):
     redirected_to(response, "donors")
     donor = Donor.objects.get(pk=world.funding.own_donor.pk)
     assert (donor.code, donor.name, donor.version) == (OWN_CODE, "Own Donor State (renamed)", 2)
-    audited(world, "funding.donor.updated", donor)
+    audited(world.user, "funding.donor.updated", donor)
 
 
 def budget_form(w: FundingWorld) -> dict:
@@ -427,19 +394,19 @@ def budget_adopted(world, response):
     revision = Budget.objects.get(programme=world.funding.programme, number=2)
     lines = list(revision.lines.values_list("node__code", "category", "year", "amount_eur"))
     assert (lines, revision.created_by) == ([("3", "events", 2016, Decimal("450000.00"))], world.user)
-    audited(world, "funding.budget.adopted", revision)
+    audited(world.user, "funding.budget.adopted", revision)
 
 
 def year_closed(world, response):
     redirected_to(response, "budget")
     closed = ClosedYear.objects.get(programme=world.funding.programme, year=2016)
     assert closed.closed_by == world.user
-    audited(world, "funding.year.closed", closed)
+    audited(world.user, "funding.year.closed", closed)
 
 
 def costs_synced(world, response):
     redirected_to(response, "expenditure")
-    audited(world, "funding.costs.synced", world.funding.programme)
+    audited(world.user, "funding.costs.synced", world.funding.programme)
 
 
 def expenditure_form(w: FundingWorld, *, new=True) -> dict:
@@ -455,14 +422,14 @@ def expenditure_recorded(world, response):
     redirected_to(response, "expenditure")
     row = Expenditure.objects.get(description="Expert travel")
     assert (row.eur, row.status, row.recorded_by) == (Decimal("2500.00"), "committed", world.user)
-    audited(world, "funding.expenditure.recorded", row)
+    audited(world.user, "funding.expenditure.recorded", row)
 
 
 def expenditure_corrected(world, response):
     redirected_to(response, "expenditure")
     row = Expenditure.objects.get(pk=world.funding.expenditure.pk)
     assert (row.description, row.eur, row.version) == ("Expert travel", Decimal("2500.00"), 2)
-    audited(world, "funding.expenditure.updated", row)
+    audited(world.user, "funding.expenditure.updated", row)
 
 
 PAGE_WRITES = {
@@ -497,23 +464,19 @@ PAGE_WRITES = {
 
 
 def test_every_page_write_has_a_scenario():
-    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+    assert set(PAGE_WRITES) == set(page_writes(PAGES))
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.write is not None])
+@pytest.mark.parametrize("route", page_writes(PAGES))
 def test_page_write(funding, route):
     form, took_effect = PAGE_WRITES[route]
-    for visitor, world in each_visitor(funding):
+    for visitor, world in each_visitor(World, funding=funding):
         path = page_path(route, funding)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.post(path, form(funding))
 
-        if visitor in PAGES[route].write:
-            took_effect(world, response)
-        else:
-            assert_page_refused(response, visitor, path)
-            assert database_state() == before, visitor
+        check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
 
 
 def test_a_page_answers_only_the_methods_it_serves(client, funding):
@@ -521,24 +484,11 @@ def test_a_page_answers_only_the_methods_it_serves(client, funding):
     # look-up): a page must not treat another method as a GET. Checked as the finance officer, who passes every
     # funding permission.
     client.force_login(make_user(Role.FINANCE_OFFICER))
-    answered = {}
-    for route, access in PAGES.items():
-        path = page_path(route, funding)
-        methods = (
-            ["put", "delete"] + (["get"] if access.read is None else []) + (["post"] if access.write is None else [])
-        )
-        for method in methods:
-            response = getattr(client, method)(path)
-            if response.status_code != 405:
-                answered[f"{method.upper()} {route}"] = response.status_code
-    assert answered == {}
+
+    assert methods_answered_but_not_served(client, PAGES, lambda route: page_path(route, funding)) == {}
 
 
 # API.
-
-
-def bearer(world) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
 
 
 def api_url(route: str, w: FundingWorld) -> str:
@@ -557,7 +507,7 @@ def api_created(model, action, **expected):
         assert response.status_code == 201, response.content
         row = model.objects.get(pk=response.json()["id"])
         assert {name: getattr(row, name) for name in expected} == expected
-        audited(world, action, row)
+        audited(world.user, action, row)
 
     return took_effect
 
@@ -565,21 +515,21 @@ def api_created(model, action, **expected):
 def api_signed(world, response):
     assert (response.status_code, response.json()["status"]) == (200, "signed"), response.content
     assert Contribution.objects.get(pk=world.funding.own_pledge.pk).signed_amount == Decimal("10000.00")
-    audited(world, "funding.contribution.signed", world.funding.own_pledge)
+    audited(world.user, "funding.contribution.signed", world.funding.own_pledge)
 
 
 def api_closed(world, response):
     assert (response.status_code, response.json()["year"]) == (201, 2016), response.content
     closed = ClosedYear.objects.get(programme=world.funding.programme, year=2016)
     assert closed.closed_by == world.user
-    audited(world, "funding.year.closed", closed)
+    audited(world.user, "funding.year.closed", closed)
 
 
 def api_expenditure_corrected(world, response):
     assert (response.status_code, response.json()["eur"]) == (200, "2500.00"), response.content
     row = Expenditure.objects.get(pk=world.funding.expenditure.pk)
     assert (row.description, row.version) == ("API travel", 2)
-    audited(world, "funding.expenditure.updated", row)
+    audited(world.user, "funding.expenditure.updated", row)
 
 
 def api_expenditure_body(w: FundingWorld, *, new=True) -> dict:
@@ -624,41 +574,33 @@ API_WRITES = {
     f"PUT {API_PREFIX}/expenditure/{{expenditure_id}}": (
         lambda w: api_expenditure_body(w, new=False), api_expenditure_corrected),
 }  # fmt: skip
-API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+API_READS = api_reads(API_ROUTES)
 
 
 def test_every_api_write_has_a_scenario():
-    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+    assert set(API_WRITES) == set(api_writes(API_ROUTES))
 
 
 @pytest.mark.parametrize("route", API_READS)
 def test_api_read(client, funding, route):
-    for visitor, world in each_visitor(funding):
-        before = database_state()
+    for visitor, world in each_visitor(World, funding=funding):
+        state = StateBefore(database_state)
 
-        response = client.get(api_url(route, funding), **bearer(world))  # a token, never a session
+        response = api_request(client, route, api_url(route, funding), **bearer(world))  # a token, never a session
 
-        if visitor in API_ROUTES[route]:
-            assert response.status_code == 200, (visitor, response.content)
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-        assert database_state() == before, visitor
+        check_api_read(visitor, response, API_ROUTES[route])
+        state.assert_unchanged(visitor)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
 def test_api_write(client, funding, route):
     body, took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
-    for visitor, world in each_visitor(funding):
-        before = database_state()
+    for visitor, world in each_visitor(World, funding=funding):
+        state = StateBefore(database_state)
 
-        response = send(api_url(route, funding), body(funding), content_type="application/json", **bearer(world))
+        response = api_request(client, route, api_url(route, funding), body(funding), **bearer(world))
 
-        if visitor in API_ROUTES[route]:
-            took_effect(world, response)
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-            assert database_state() == before, visitor
+        check_api_write(visitor, world, response, API_ROUTES[route], took_effect, state)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
@@ -667,10 +609,9 @@ def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, fund
     # otherwise forge them.
     client.force_login(make_user(Role.FINANCE_OFFICER))
     body, _took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
     before = database_state()
 
-    response = send(api_url(route, funding), body(funding), content_type="application/json")
+    response = api_request(client, route, api_url(route, funding), body(funding))  # no token
 
     assert_problem(response, 401)
     assert database_state() == before
@@ -725,7 +666,7 @@ def test_the_scan_finds_the_rivals_amounts_where_they_are_shown(client, funding)
 def test_a_donor_never_sees_another_donors_contribution_or_amounts(client, funding):
     donor = make_user(Role.DONOR)  # of DONOR-1
     client.force_login(donor)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(donor, name='test')[1]}"}
+    headers = bearer_for(donor)
     before = database_state()
 
     found = {}
@@ -759,7 +700,7 @@ def test_a_donor_writes_nothing_to_another_donors_contribution(client, funding):
     # Refused as every donor write is (403), never a 404 that would confirm the id, and nothing changes.
     donor = make_user(Role.DONOR)
     client.force_login(donor)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(donor, name='test')[1]}"}
+    headers = bearer_for(donor)
     before = database_state()
     rival = funding.rival
     for name in ("contribution_sign", "contribution_cancel", "receipt_add", "earmark_add", "obligation_add"):

@@ -18,14 +18,31 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from openpyxl import Workbook
 
+from octopus.access_matrix import (
+    StateBefore,
+    Visit,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    each_visitor,
+    methods_answered_but_not_served,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
 from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.conftest import VISITORS, PageAccess, assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.legislation import urls
 from octopus.legislation.imports import read_rows
@@ -134,32 +151,14 @@ API_ROUTES = {
 }
 
 
-def served_pages() -> set[str]:
-    names = set()
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry, route)
-            elif route.startswith(PREFIXES):
-                names.add(entry.name or route)
-
-    walk(get_resolver(), "")
-    return names
-
-
 def test_the_pages_tested_are_the_pages_served():
     assert {pattern.name for pattern in urls.urlpatterns} == set(PAGES)
-    assert served_pages() == set(PAGES)  # and no other module serves a page under the legislation addresses
+    assert served_pages(PREFIXES) == set(PAGES)  # and no other module serves a page under the legislation addresses
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
-    from octopus.api import api
-
-    paths = api.get_openapi_schema()["paths"]
-    served = {f"{method.upper()} {path}" for path, operations in paths.items() for method in operations}
-    assert {route for route in served if route.split(" ", 1)[1].startswith(API_PREFIX)} == set(API_ROUTES)
+    served = served_api_routes()
+    assert served_api_routes((API_PREFIX,)) == set(API_ROUTES)
     # Every legislation route lives under /api/v1/legislation, none elsewhere.
     assert not {route for route in served if "legislation" in route and API_PREFIX not in route}
 
@@ -261,34 +260,16 @@ def database_state() -> dict:
 
 
 @dataclass
-class World:
-    """One visitor in the legislation world: a savepoint around each visitor's attempt undoes what it did, so that
-    each visitor meets the same world and the world is built once per route (the matrix stays fast)."""
+class World(Visit):
+    """One visitor in the legislation world (see `octopus.access_matrix.each_visitor`)."""
 
-    visitor: str
-    user: User | None
-    key: str | None
     legislation: LegislationWorld
-    client: Client
     own_draft: Assessment | None = field(default=None)  # a draft the visitor recorded, for withdrawing
 
 
 @pytest.fixture
 def legislation(db) -> LegislationWorld:
     return build()
-
-
-def each_visitor(legislation: LegislationWorld):
-    """(visitor, world) for every visitor, each inside a savepoint rolled back afterwards."""
-    for visitor in VISITORS:
-        with transaction.atomic():
-            user = make_user(visitor)
-            key = issue_api_token(user, name="access test")[1] if user else None
-            client = Client()
-            if user:
-                client.force_login(user)
-            yield visitor, World(visitor=visitor, user=user, key=key, legislation=legislation, client=client)
-            transaction.set_rollback(True)
 
 
 def page_args(name: str, world: World) -> list:
@@ -326,38 +307,19 @@ def page_path(name: str, world: World) -> str:
     return reverse(name, args=page_args(name, world))
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.read is not None])
+@pytest.mark.parametrize("route", page_reads(PAGES))
 def test_page_read(legislation, route):
-    for visitor, world in each_visitor(legislation):
+    for visitor, world in each_visitor(World, legislation=legislation):
         path = page_path(route, world)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.get(path)
 
-        if visitor in PAGES[route].read:
-            if route in READ_REDIRECTS:
-                redirected_to(response, READ_REDIRECTS[route])
-            else:
-                assert response.status_code == 200, visitor
-        else:
-            assert_page_refused(response, visitor, path)
-        if response.streaming:
-            b"".join(response.streaming_content)  # read the file sent, which closes it
-        assert database_state() == before, visitor
+        check_page_read(visitor, response, path, PAGES[route].read, redirect_to=READ_REDIRECTS.get(route))
+        state.assert_unchanged(visitor)
 
 
 # Pages: writing. Each write: what it sends, and what it must have done when allowed.
-
-
-def audited(world: World, action: str, obj) -> None:
-    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
-    assert entry is not None, action
-    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
-
-
-def redirected_to(response, name: str, *args) -> None:
-    assert response.status_code == 302, response.status_code
-    assert response.url.split("?")[0] == reverse(name, args=args)
 
 
 def assessment_form(w):
@@ -369,14 +331,14 @@ def assessment_recorded(world, response):
     recorded = Assessment.objects.get(country__iso2="GE", article__number=7)
     # Staff leave "record as reviewed" unticked here: a draft either way.
     assert (recorded.level, recorded.state, recorded.recorded_by) == ("in_place", ReviewState.DRAFT, world.user)
-    audited(world, "legislation.assessment.recorded", recorded)
+    audited(world.user, "legislation.assessment.recorded", recorded)
 
 
 def law_recorded(world, response):
     redirected_to(response, "profile_edit", "GE")
     law = Law.objects.get(country__iso2="GE", title="Law on Electronic Evidence")
     assert (law.year, law.recorded_by) == (2022, world.user)
-    audited(world, "legislation.law.recorded", law)
+    audited(world.user, "legislation.law.recorded", law)
 
 
 def law_form(w):
@@ -390,7 +352,7 @@ def law_changed(world, response):
     # A focal point's change is a draft again until staff review it; staff's keeps the law reviewed.
     expected = ReviewState.DRAFT if world.visitor == Role.FOCAL_POINT else ReviewState.REVIEWED
     assert law.state == expected
-    audited(world, "legislation.law.updated", law)
+    audited(world.user, "legislation.law.updated", law)
 
 
 def own_draft(world: World) -> None:
@@ -403,7 +365,7 @@ def withdrawn(world, response):
     redirected_to(response, "assessment_new", "GE", 3)
     draft = Assessment.objects.get(pk=world.own_draft.pk)
     assert (draft.state, draft.reviewed_by) == (ReviewState.REJECTED, None)
-    audited(world, "legislation.assessment.withdrawn", draft)
+    audited(world.user, "legislation.assessment.withdrawn", draft)
 
 
 def accepted(model, attribute, action):
@@ -411,7 +373,7 @@ def accepted(model, attribute, action):
         redirected_to(response, "legislation_review")
         item = model.objects.get(pk=getattr(world.legislation, attribute).pk)
         assert (item.state, item.reviewed_by) == (ReviewState.REVIEWED, world.user)
-        audited(world, action, item)
+        audited(world.user, action, item)
 
     return took_effect
 
@@ -431,7 +393,7 @@ def advice_recorded(world, response):
     advice = Advice.objects.get(country__iso2="MD")
     redirected_to(response, "advice_detail", advice.pk)
     assert (advice.mode, advice.recorded_by) == ("workshop", world.user)
-    audited(world, "legislation.advice.recorded", advice)
+    audited(world.user, "legislation.advice.recorded", advice)
 
 
 def advice_corrected(world, response):
@@ -439,21 +401,21 @@ def advice_corrected(world, response):
     advice = Advice.objects.get(pk=world.legislation.advice.pk)
     assert (advice.mode, advice.version) == ("workshop", world.legislation.advice.version + 1)
     assert sorted(advice.articles.values_list("number", flat=True)) == [2, 6, 16, 17]
-    audited(world, "legislation.advice.corrected", advice)
+    audited(world.user, "legislation.advice.corrected", advice)
 
 
 def recommendation_recorded(world, response):
     redirected_to(response, "advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(advice=world.legislation.advice, number=2)
     assert (recommendation.text, recommendation.article.number) == ("Criminalise misuse of devices.", 6)
-    audited(world, "legislation.recommendation.recorded", recommendation)
+    audited(world.user, "legislation.recommendation.recorded", recommendation)
 
 
 def recommendation_corrected(world, response):
     redirected_to(response, "advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
     assert (recommendation.text, recommendation.article.number) == ("Criminalise illegal access (Art. 2).", 2)
-    audited(world, "legislation.recommendation.corrected", recommendation)
+    audited(world.user, "legislation.recommendation.corrected", recommendation)
 
 
 def take_up_form(w):
@@ -465,20 +427,20 @@ def taken_up(world, response):
     redirected_to(response, "advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
     assert recommendation.taken_up_on == D(2024, 9, 1)
-    audited(world, "legislation.recommendation.taken_up", recommendation)
+    audited(world.user, "legislation.recommendation.taken_up", recommendation)
 
 
 def document_added(world, response):
     redirected_to(response, "advice_detail", world.legislation.advice.pk)
     document = AdviceDocument.objects.get(advice=world.legislation.advice, title="Workshop report")
     assert (document.file_type, document.uploaded_by) == ("pdf", world.user)
-    audited(world, "legislation.advice_document.added", document)
+    audited(world.user, "legislation.advice_document.added", document)
 
 
 def document_removed(world, response):
     redirected_to(response, "advice_detail", world.legislation.advice.pk)
     assert not AdviceDocument.objects.filter(pk=world.legislation.document.pk).exists()
-    audited(world, "legislation.advice_document.removed", world.legislation.document)
+    audited(world.user, "legislation.advice_document.removed", world.legislation.document)
 
 
 def figures_recorded(world, response):
@@ -488,14 +450,14 @@ def figures_recorded(world, response):
                                                             "cases_prosecuted": 7}  # fmt: skip
     prosecuted = figures.get(figure="cases_prosecuted")
     assert (prosecuted.citation, prosecuted.recorded_by) == ("Court statistics 2020", world.user)
-    audited(world, "legislation.statistic.recorded", prosecuted)
+    audited(world.user, "legislation.statistic.recorded", prosecuted)
 
 
 def questionnaire_prepared(world, response):
     prepared = StatisticsQuestionnaire.objects.get(year=2023)
     redirected_to(response, "questionnaire", prepared.questionnaire.pk)
     assert prepared.questionnaire.created_by == world.user
-    audited(world, "surveys.questionnaire.created", prepared.questionnaire)
+    audited(world.user, "surveys.questionnaire.created", prepared.questionnaire)
 
 
 def import_form(w):
@@ -558,27 +520,23 @@ PREPARE = {"assessment_withdraw": own_draft, "legislation_import_preview": uploa
 
 
 def test_every_page_write_has_a_scenario():
-    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+    assert set(PAGE_WRITES) == set(page_writes(PAGES))
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.write is not None])
+@pytest.mark.parametrize("route", page_writes(PAGES))
 def test_page_write(legislation, route):
     form, took_effect = PAGE_WRITES[route]
-    for visitor, world in each_visitor(legislation):
+    for visitor, world in each_visitor(World, legislation=legislation):
         if route in PREPARE:
             PREPARE[route](world)
         path = page_path(route, world)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.post(path, form(legislation))
 
-        if visitor in PAGES[route].write:
-            took_effect(world, response)
-        else:
-            assert_page_refused(response, visitor, path)
-            assert database_state() == before, visitor
-            if route == "legislation_import":
-                assert SESSION_KEY not in world.client.session, visitor
+        check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
+        if route == "legislation_import" and visitor not in PAGES[route].write:
+            assert SESSION_KEY not in world.client.session, visitor  # a refused upload leaves no preview behind
 
 
 def test_a_page_answers_only_the_methods_it_serves(client, legislation):
@@ -589,17 +547,8 @@ def test_a_page_answers_only_the_methods_it_serves(client, legislation):
     user = make_user(Role.TCY_SECRETARIAT)
     client.force_login(user)
     world = World(visitor="tcy_secretariat", user=user, key=None, legislation=legislation, client=client)
-    answered = {}
-    for route, access in PAGES.items():
-        path = page_path(route, world)
-        methods = (
-            ["put", "delete"] + (["get"] if access.read is None else []) + (["post"] if access.write is None else [])
-        )
-        for method in methods:
-            response = getattr(client, method)(path)
-            if response.status_code != 405:
-                answered[f"{method.upper()} {route}"] = response.status_code
-    assert answered == {}
+
+    assert methods_answered_but_not_served(client, PAGES, lambda route: page_path(route, world)) == {}
 
 
 def test_a_draft_is_withdrawn_by_its_author_only(client, legislation):
@@ -616,7 +565,7 @@ def test_a_draft_is_withdrawn_by_its_author_only(client, legislation):
 def test_another_countrys_drafts_advice_and_documents_do_not_exist_for_a_focal_point(client, legislation):
     focal_point = make_user(Role.FOCAL_POINT)  # of Georgia
     client.force_login(focal_point)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(focal_point, name='test')[1]}"}
+    headers = bearer_for(focal_point)
     w = legislation
     reads = [
         reverse("assessment_new", args=["AM", 2]),
@@ -675,10 +624,6 @@ def test_a_draft_laws_file_exists_only_for_its_countrys_editors(client, legislat
 # API.
 
 
-def bearer(world) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
-
-
 def api_url(route: str, world: World) -> str:
     w = world.legislation
     path = route.split(" ", 1)[1]
@@ -690,7 +635,7 @@ def api_assessment_recorded(world, response):
     assert response.status_code == 201, response.content
     recorded = Assessment.objects.get(pk=response.json()["id"])
     assert (recorded.country.iso2, recorded.article.number, recorded.state) == ("GE", 7, ReviewState.DRAFT)
-    audited(world, "legislation.assessment.recorded", recorded)
+    audited(world.user, "legislation.assessment.recorded", recorded)
 
 
 def api_accepted(attribute, action):
@@ -698,7 +643,7 @@ def api_accepted(attribute, action):
         assert (response.status_code, response.json()["state"]) == (200, "reviewed")
         item = getattr(world.legislation, attribute)
         assert item.__class__.objects.get(pk=item.pk).reviewed_by == world.user
-        audited(world, action, item)
+        audited(world.user, action, item)
 
     return took_effect
 
@@ -707,14 +652,14 @@ def api_law_recorded(world, response):
     assert response.status_code == 201, response.content
     law = Law.objects.get(pk=response.json()["id"])
     assert (law.country.iso2, law.title, law.recorded_by) == ("GE", "API law", world.user)
-    audited(world, "legislation.law.recorded", law)
+    audited(world.user, "legislation.law.recorded", law)
 
 
 def api_law_changed(world, response):
     assert response.status_code == 200, response.content
     law = Law.objects.get(pk=world.legislation.law.pk)
     assert (response.json()["title"], law.title) == ("Criminal Code (API)", "Criminal Code (API)")
-    audited(world, "legislation.law.updated", law)
+    audited(world.user, "legislation.law.updated", law)
 
 
 def api_advice_body(w, *, new=True):
@@ -729,31 +674,31 @@ def api_advice_recorded(world, response):
     assert response.status_code == 201, response.content
     advice = Advice.objects.get(pk=response.json()["id"])
     assert (advice.country.iso2, advice.mode, advice.recorded_by) == ("MD", "mission", world.user)
-    audited(world, "legislation.advice.recorded", advice)
+    audited(world.user, "legislation.advice.recorded", advice)
 
 
 def api_advice_corrected(world, response):
     assert (response.status_code, response.json()["mode"]) == (200, "mission"), response.content
-    audited(world, "legislation.advice.corrected", world.legislation.advice)
+    audited(world.user, "legislation.advice.corrected", world.legislation.advice)
 
 
 def api_recommendation_recorded(world, response):
     assert response.status_code == 201, response.content
     recommendation = AdviceRecommendation.objects.get(pk=response.json()["id"])
     assert (recommendation.number, recommendation.article.number) == (2, 16)
-    audited(world, "legislation.recommendation.recorded", recommendation)
+    audited(world.user, "legislation.recommendation.recorded", recommendation)
 
 
 def api_taken_up(world, response):
     assert (response.status_code, response.json()["taken_up_on"]) == (200, "2024-06-01"), response.content
-    audited(world, "legislation.recommendation.taken_up", world.legislation.recommendation)
+    audited(world.user, "legislation.recommendation.taken_up", world.legislation.recommendation)
 
 
 def api_figures_recorded(world, response):
     assert response.status_code == 201, response.content
     recorded = Statistic.objects.get(country__iso2="GE", year=2021, figure="cases_recorded")
     assert (recorded.value, recorded.recorded_by) == (5, world.user)
-    audited(world, "legislation.statistic.recorded", recorded)
+    audited(world.user, "legislation.statistic.recorded", recorded)
 
 
 API_WRITES = {
@@ -779,41 +724,32 @@ API_WRITES = {
         lambda w: {"country": "GE", "year": 2021, "figures": {"cases_recorded": 5}, "citation": "Annual report"},
         api_figures_recorded),
 }  # fmt: skip
-API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
 
 
 def test_every_api_write_has_a_scenario():
-    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+    assert set(API_WRITES) == set(api_writes(API_ROUTES))
 
 
-@pytest.mark.parametrize("route", API_READS)
+@pytest.mark.parametrize("route", api_reads(API_ROUTES))
 def test_api_read(client, legislation, route):
-    for visitor, world in each_visitor(legislation):
-        before = database_state()
+    for visitor, world in each_visitor(World, legislation=legislation):
+        state = StateBefore(database_state)
 
-        response = client.get(api_url(route, world), **bearer(world))  # a token, never a session
+        response = api_request(client, route, api_url(route, world), **bearer(world))  # a token, never a session
 
-        if visitor in API_ROUTES[route]:
-            assert response.status_code == 200, (visitor, response.content)
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-        assert database_state() == before, visitor
+        check_api_read(visitor, response, API_ROUTES[route])
+        state.assert_unchanged(visitor)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
 def test_api_write(client, legislation, route):
     body, took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
-    for visitor, world in each_visitor(legislation):
-        before = database_state()
+    for visitor, world in each_visitor(World, legislation=legislation):
+        state = StateBefore(database_state)
 
-        response = send(api_url(route, world), body(legislation), content_type="application/json", **bearer(world))
+        response = api_request(client, route, api_url(route, world), body(legislation), **bearer(world))
 
-        if visitor in API_ROUTES[route]:
-            took_effect(world, response)
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-            assert database_state() == before, visitor
+        check_api_write(visitor, world, response, API_ROUTES[route], took_effect, state)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
@@ -821,11 +757,10 @@ def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, legi
     # A workspace session is no authority for API writes: a page elsewhere could otherwise forge them.
     client.force_login(make_user(Role.TCY_SECRETARIAT))
     body, _took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
     world = World(visitor="tcy_secretariat", user=None, key=None, legislation=legislation, client=client)
     before = database_state()
 
-    response = send(api_url(route, world), body(legislation), content_type="application/json")
+    response = api_request(client, route, api_url(route, world), body(legislation))  # no token
 
     assert_problem(response, 401)
     assert database_state() == before

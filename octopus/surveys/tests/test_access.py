@@ -11,13 +11,29 @@ focal point. The tables must cover exactly the routes served under the prefixes 
 from dataclasses import dataclass
 
 import pytest
-from django.db import transaction
-from django.test import Client
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 
+from octopus.access_matrix import (
+    StateBefore,
+    Visit,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    each_visitor,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
 from octopus.accounts.models import AuditEntry, Role, User
-from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.surveys import services
 from octopus.surveys.models import (
@@ -78,37 +94,14 @@ API_ROUTES = {
 }
 
 
-def served_pages() -> set[str]:
-    names = set()
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry, route)
-            elif route.startswith(PREFIXES):
-                names.add(entry.name or route)
-
-    walk(get_resolver(), "")
-    return names
-
-
 def test_the_pages_tested_are_the_pages_served():
     from octopus.surveys.views import urlpatterns
 
-    assert served_pages() == set(PAGES) == {pattern.name for pattern in urlpatterns}
+    assert served_pages(PREFIXES) == set(PAGES) == {pattern.name for pattern in urlpatterns}
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
-    from octopus.api import api
-
-    served = {
-        f"{method.upper()} {path}"
-        for path, operations in api.get_openapi_schema()["paths"].items()
-        if path.startswith(API_PREFIXES)
-        for method in operations
-    }
-    assert served == set(API_ROUTES)
+    assert served_api_routes(API_PREFIXES) == set(API_ROUTES)
 
 
 # Arrange: questionnaires and responses as the visitor finds them, built by someone else.
@@ -147,33 +140,16 @@ def database_state() -> dict:
 
 
 @dataclass
-class World:
-    """One visitor in the surveys world: a savepoint around each visitor's attempt undoes what it did, so that each
-    visitor meets the same world and the world is built once per route (the matrix stays fast)."""
+class World(Visit):
+    """One visitor in the surveys world (see `octopus.access_matrix.each_visitor`)."""
 
-    user: User | None
-    key: str | None
     surveys: SurveyWorld
-    client: Client
 
 
 @pytest.fixture
 def surveys(db) -> SurveyWorld:
     builder = User.objects.create_user(email="survey-builder@example.org", password="a-long-test-password")
     return build(builder)
-
-
-def each_visitor(surveys: SurveyWorld):
-    """(visitor, world) for every visitor, each inside a savepoint rolled back afterwards."""
-    for visitor in VISITORS:
-        with transaction.atomic():
-            user = make_user(visitor)
-            key = issue_api_token(user, name="access test")[1] if user else None
-            client = Client()
-            if user:
-                client.force_login(user)
-            yield visitor, World(user=user, key=key, surveys=surveys, client=client)
-            transaction.set_rollback(True)
 
 
 def page_args(name: str, w: SurveyWorld) -> list:
@@ -196,33 +172,19 @@ def page_path(name: str, world: World) -> str:
     return reverse(name, args=page_args(name, world.surveys))
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.read is not None])
+@pytest.mark.parametrize("route", page_reads(PAGES))
 def test_page_read(surveys, route):
-    for visitor, world in each_visitor(surveys):
+    for visitor, world in each_visitor(World, surveys=surveys):
         path = page_path(route, world)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.get(path)
 
-        if visitor in PAGES[route].read:
-            assert response.status_code == 200, visitor
-        else:
-            assert_page_refused(response, visitor, path)
-        assert database_state() == before, visitor
+        check_page_read(visitor, response, path, PAGES[route].read)
+        state.assert_unchanged(visitor)
 
 
 # Pages: writing. Each write: what it sends, and what it must have done when allowed.
-
-
-def audited(world: World, action: str, obj) -> None:
-    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
-    assert entry is not None, action
-    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
-
-
-def redirected_to(response, name: str, *args) -> None:
-    assert response.status_code == 302
-    assert response.url.split("?")[0] == reverse(name, args=args)
 
 
 def create_form(w):
@@ -233,14 +195,14 @@ def created(world, response):
     questionnaire = Questionnaire.objects.get(code="access-new")
     redirected_to(response, "questionnaire", questionnaire.pk)
     assert (questionnaire.title, questionnaire.created_by) == ("New questionnaire", world.user)
-    audited(world, "surveys.questionnaire.created", questionnaire)
+    audited(world.user, "surveys.questionnaire.created", questionnaire)
 
 
 def section_added(world, response):
     redirected_to(response, "questionnaire", world.surveys.draft.pk)
     section = Section.objects.get(questionnaire=world.surveys.draft, title="Statistics")
     assert section.order == 2
-    audited(world, "surveys.section.added", section)
+    audited(world.user, "surveys.section.added", section)
 
 
 def question_form(w):
@@ -252,21 +214,21 @@ def question_added(world, response):
     redirected_to(response, "questionnaire", world.surveys.draft.pk)
     question = Question.objects.get(questionnaire=world.surveys.draft, code="judges")
     assert (question.type, question.min_value, question.order) == ("number", 0, 2)
-    audited(world, "surveys.question.added", question)
+    audited(world.user, "surveys.question.added", question)
 
 
 def opened(world, response):
     redirected_to(response, "questionnaire", world.surveys.draft.pk)
     draft = Questionnaire.objects.get(pk=world.surveys.draft.pk)
     assert draft.status == QuestionnaireStatus.OPEN
-    audited(world, "surveys.questionnaire.opened", draft)
+    audited(world.user, "surveys.questionnaire.opened", draft)
 
 
 def closed(world, response):
     redirected_to(response, "questionnaire", world.surveys.open.pk)
     questionnaire = Questionnaire.objects.get(pk=world.surveys.open.pk)
     assert questionnaire.status == QuestionnaireStatus.CLOSED
-    audited(world, "surveys.questionnaire.closed", questionnaire)
+    audited(world.user, "surveys.questionnaire.closed", questionnaire)
 
 
 def respondents_form(w):
@@ -277,7 +239,7 @@ def respondents_added(world, response):
     redirected_to(response, "questionnaire_progress", world.surveys.open.pk)
     moldova = Response.objects.get(questionnaire=world.surveys.open, country__iso2="MD")
     assert moldova.state == ResponseState.DRAFT
-    audited(world, "surveys.response.started", moldova)
+    audited(world.user, "surveys.response.started", moldova)
 
 
 def answer_form(w):
@@ -291,7 +253,7 @@ def answered(world, response):
     values = {a.question.code: a.value for a in georgia.answers.select_related("question")}
     assert (values["law"], values["compliance"], georgia.version) == (
         "Amended law", "compliant", world.surveys.georgia.version + 1)  # fmt: skip
-    audited(world, "surveys.response.saved", georgia)
+    audited(world.user, "surveys.response.saved", georgia)
 
 
 def autosaved(world, response):
@@ -299,14 +261,14 @@ def autosaved(world, response):
     georgia = Response.objects.get(pk=world.surveys.georgia.pk)
     assert response.json()["version"] == georgia.version == world.surveys.georgia.version + 1
     assert georgia.answers.get(question__code="law").value == "Amended law"
-    audited(world, "surveys.response.saved", georgia)
+    audited(world.user, "surveys.response.saved", georgia)
 
 
 def reopened(world, response):
     redirected_to(response, "questionnaire_progress", world.surveys.open.pk)
     armenia = Response.objects.get(pk=world.surveys.armenia.pk)
     assert armenia.state == ResponseState.REOPENED
-    audited(world, "surveys.response.reopened", armenia)
+    audited(world.user, "surveys.response.reopened", armenia)
 
 
 PAGE_WRITES = {
@@ -323,23 +285,19 @@ PAGE_WRITES = {
 
 
 def test_every_page_write_has_a_scenario():
-    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+    assert set(PAGE_WRITES) == set(page_writes(PAGES))
 
 
-@pytest.mark.parametrize("route", [name for name, access in PAGES.items() if access.write is not None])
+@pytest.mark.parametrize("route", page_writes(PAGES))
 def test_page_write(surveys, route):
     form, took_effect = PAGE_WRITES[route]
-    for visitor, world in each_visitor(surveys):
+    for visitor, world in each_visitor(World, surveys=surveys):
         path = page_path(route, world)
-        before = database_state()
+        state = StateBefore(database_state)
 
         response = world.client.post(path, form(world.surveys))
 
-        if visitor in PAGES[route].write:
-            took_effect(world, response)
-        else:
-            assert_page_refused(response, visitor, path)
-            assert database_state() == before, visitor
+        check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
 
 
 @pytest.mark.parametrize("route", ["response", "response_autosave", "response_file"])
@@ -362,10 +320,6 @@ def test_another_countrys_response_does_not_exist_for_a_focal_point(client, db, 
 # API.
 
 
-def bearer(world) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
-
-
 def api_url(route: str, world: World) -> str:
     path = route.split(" ", 1)[1]
     w = world.surveys
@@ -379,31 +333,31 @@ def api_created(world, response):
     assert response.status_code == 201
     questionnaire = Questionnaire.objects.get(code="api-new")
     assert (response.json()["id"], questionnaire.status) == (questionnaire.pk, "draft")
-    audited(world, "surveys.questionnaire.created", questionnaire)
+    audited(world.user, "surveys.questionnaire.created", questionnaire)
 
 
 def api_section_added(world, response):
     assert response.status_code == 201
     section = Section.objects.get(questionnaire=world.surveys.draft, title="API section")
     assert response.json()["id"] == section.pk
-    audited(world, "surveys.section.added", section)
+    audited(world.user, "surveys.section.added", section)
 
 
 def api_question_added(world, response):
     assert response.status_code == 201
     question = Question.objects.get(questionnaire=world.surveys.draft, code="api-q")
     assert (response.json()["id"], question.type, question.required) == (question.pk, "yes_no", True)
-    audited(world, "surveys.question.added", question)
+    audited(world.user, "surveys.question.added", question)
 
 
 def api_opened(world, response):
     assert (response.status_code, response.json()["status"]) == (200, "open")
-    audited(world, "surveys.questionnaire.opened", world.surveys.draft)
+    audited(world.user, "surveys.questionnaire.opened", world.surveys.draft)
 
 
 def api_closed(world, response):
     assert (response.status_code, response.json()["status"]) == (200, "closed")
-    audited(world, "surveys.questionnaire.closed", world.surveys.open)
+    audited(world.user, "surveys.questionnaire.closed", world.surveys.open)
 
 
 def api_answers(w):
@@ -414,19 +368,19 @@ def api_answered(world, response):
     assert response.status_code == 200
     georgia = Response.objects.get(pk=world.surveys.georgia.pk)
     assert (response.json()["answers"]["law"], response.json()["version"]) == ("API law", georgia.version)
-    audited(world, "surveys.response.saved", georgia)
+    audited(world.user, "surveys.response.saved", georgia)
 
 
 def api_submitted(world, response):
     assert (response.status_code, response.json()["state"]) == (200, "submitted")
     georgia = Response.objects.get(pk=world.surveys.georgia.pk)
     assert georgia.revisions.get().submitted_by == world.user
-    audited(world, "surveys.response.submitted", georgia)
+    audited(world.user, "surveys.response.submitted", georgia)
 
 
 def api_reopened(world, response):
     assert (response.status_code, response.json()["state"]) == (200, "reopened")
-    audited(world, "surveys.response.reopened", world.surveys.armenia)
+    audited(world.user, "surveys.response.reopened", world.surveys.armenia)
 
 
 API_WRITES = {
@@ -442,54 +396,45 @@ API_WRITES = {
     "POST /api/v1/responses/{response_id}/submit": (lambda w: {"version": w.georgia.version}, api_submitted),
     "POST /api/v1/responses/{response_id}/reopen": (lambda w: {"reason": "Check the figures"}, api_reopened),
 }  # fmt: skip
-API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
 
 
 def test_every_api_write_has_a_scenario():
-    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+    assert set(API_WRITES) == set(api_writes(API_ROUTES))
 
 
-@pytest.mark.parametrize("route", API_READS)
+@pytest.mark.parametrize("route", api_reads(API_ROUTES))
 def test_api_read(client, surveys, route):
-    for visitor, world in each_visitor(surveys):
-        before = database_state()
+    for visitor, world in each_visitor(World, surveys=surveys):
+        state = StateBefore(database_state)
 
-        response = client.get(api_url(route, world), **bearer(world))  # a token, never a session
+        response = api_request(client, route, api_url(route, world), **bearer(world))  # a token, never a session
 
-        if visitor in API_ROUTES[route]:
-            assert response.status_code == 200, visitor
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-        assert database_state() == before, visitor
+        check_api_read(visitor, response, API_ROUTES[route])
+        state.assert_unchanged(visitor)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
 def test_api_write(client, surveys, route):
     body, took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
-    for visitor, world in each_visitor(surveys):
-        before = database_state()
+    for visitor, world in each_visitor(World, surveys=surveys):
+        state = StateBefore(database_state)
 
-        response = send(api_url(route, world), body(surveys), content_type="application/json", **bearer(world))
+        response = api_request(client, route, api_url(route, world), body(surveys), **bearer(world))
 
-        if visitor in API_ROUTES[route]:
-            took_effect(world, response)
-        else:
-            assert_problem(response, 401 if visitor == "anonymous" else 403)
-            assert database_state() == before, visitor
+        check_api_write(visitor, world, response, API_ROUTES[route], took_effect, state)
 
 
 @pytest.mark.parametrize("route", API_WRITES)
 def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, route):
     # A workspace session is no authority for API writes: a page elsewhere could otherwise forge them.
-    user = make_user(Role.TCY_SECRETARIAT if API_ROUTES[route] == STAFF else Role.FOCAL_POINT)
-    world = World(user=user, key=None, surveys=build(user), client=client)
+    visitor = Role.TCY_SECRETARIAT.value if API_ROUTES[route] == STAFF else Role.FOCAL_POINT.value
+    user = make_user(visitor)
+    world = World(visitor=visitor, user=user, key=None, surveys=build(user), client=client)
     client.force_login(user)
     body, _took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
     before = database_state()
 
-    response = send(api_url(route, world), body(world.surveys), content_type="application/json")
+    response = api_request(client, route, api_url(route, world), body(world.surveys))  # no token
 
     assert_problem(response, 401)
     assert database_state() == before
