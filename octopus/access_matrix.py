@@ -131,10 +131,11 @@ def audited(user: User | None, action: str, obj) -> None:
     assert (entry.object_id, entry.user) == (str(obj.pk), user)
 
 
-def redirected_to(response, name: str, *args) -> None:
-    """The response redirects to the page `name` (whatever its query)."""
+def redirected_to(response, name: str, *args, exact: bool = False) -> None:
+    """The response redirects to the page `name` (whatever its query; with `exact`, to that very URL, no query)."""
     assert response.status_code == 302, (response.status_code, response.content[:2000])
-    assert response.url.split("?")[0] == reverse(name, args=args)
+    url = response.url if exact else response.url.split("?")[0]
+    assert url == reverse(name, args=args)
 
 
 def check_page_read(visitor: str, response, path: str, allowed: frozenset, *, redirect_to: str | None = None) -> None:

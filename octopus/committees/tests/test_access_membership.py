@@ -15,6 +15,21 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from octopus.access_matrix import (
+    StateBefore,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    page_reads,
+    page_writes,
+    redirected_to,
+)
 from octopus.accounts.models import AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.committees.api import meetings as meetings_api
@@ -31,7 +46,7 @@ from octopus.committees.models import (
 )
 from octopus.committees.views import meetings as meetings_views
 from octopus.committees.views import membership as membership_views
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event, Kind, Status
 from octopus.people.models import Organisation, Person
@@ -172,101 +187,85 @@ def page_path(name: str, w: CommitteeWorld) -> str:
     return reverse(name, args=args)
 
 
-@pytest.mark.parametrize(
-    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.read is not None for v in VISITORS]
-)
+@pytest.mark.parametrize(("route", "visitor"), [(n, v) for n in page_reads(PAGES) for v in VISITORS])
 def test_page_read(visitor_client, world, route, visitor):
     path = page_path(route, world.committee)
-    before = database_state()
+    state = StateBefore(database_state)
 
     response = visitor_client.get(path)
 
-    if visitor in PAGES[route].read:
-        assert response.status_code == 200
-    else:
-        assert_page_refused(response, visitor, path)
-        assert database_state() == before
+    check_page_read(visitor, response, path, PAGES[route].read)
+    state.assert_unchanged(visitor)
 
 
 # Writes: what each sends, and what it must have done when allowed.
 
 
-def audited(world: World, action: str, obj) -> None:
-    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
-    assert entry is not None, action
-    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
-
-
-def redirected_to(response, name: str, *args) -> None:
-    assert response.status_code == 302, getattr(response, "context", None) and response.context.get("form").errors
-    assert response.url == reverse(name, args=args)
-
-
 def admitted(world, response):
-    redirected_to(response, "tcy_workspace")
+    redirected_to(response, "tcy_workspace", exact=True)
     admission = ObserverAdmission.objects.get(country__iso2="CN")
     assert (admission.admitted_on, admission.decision) == (D(2020, 1, 1), "T-CY 22")
-    audited(world, "committees.observer.admitted", admission)
+    audited(world.user, "committees.observer.admitted", admission)
 
 
 def ended(model, field: str, action: str):
     def check(world, response):
-        redirected_to(response, "tcy_workspace")
+        redirected_to(response, "tcy_workspace", exact=True)
         row = model.objects.get(pk={ObserverAdmission: world.committee.admission, Representative: world.committee.seat,
                                     BureauTerm: world.committee.term}[model].pk)  # fmt: skip
         assert getattr(row, field) == D(2020, 12, 31)
-        audited(world, action, row)
+        audited(world.user, action, row)
 
     return check
 
 
 def appointed(world, response):
-    redirected_to(response, "tcy_workspace")
+    redirected_to(response, "tcy_workspace", exact=True)
     seat = Representative.objects.get(country__iso2="FR")
     assert (seat.role, seat.person.email, seat.person.country.iso2) == ("head", "anne@example.org", "FR")
-    audited(world, "committees.representative.appointed", seat)
+    audited(world.user, "committees.representative.appointed", seat)
 
 
 def elected(world, response):
-    redirected_to(response, "tcy_workspace")
+    redirected_to(response, "tcy_workspace", exact=True)
     term = BureauTerm.objects.get(country__iso2="GE")
     assert (term.role, term.person.last_name) == ("member", "Beridze")
-    audited(world, "committees.bureau.elected", term)
+    audited(world.user, "committees.bureau.elected", term)
 
 
 def recorded(world, response):
     meeting = Meeting.objects.get(event=world.committee.unlinked)
-    redirected_to(response, "tcy_meeting", meeting.pk)
+    redirected_to(response, "tcy_meeting", meeting.pk, exact=True)
     assert str(meeting) == "T-CY 18"
-    audited(world, "committees.meeting.recorded", meeting)
+    audited(world.user, "committees.meeting.recorded", meeting)
 
 
 def item_added(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
     item = AgendaItem.objects.get(meeting=world.committee.meeting, number="2")
     assert (item.order, item.title) == (2, "Adoption of the agenda")
-    audited(world, "committees.agenda_item.added", item)
+    audited(world.user, "committees.agenda_item.added", item)
 
 
 def item_changed(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
     item = AgendaItem.objects.get(pk=world.committee.item.pk)
     assert (item.title, item.decision) == ("Opening remarks", "Opened by the Chair.")
-    audited(world, "committees.agenda_item.changed", item)
+    audited(world.user, "committees.agenda_item.changed", item)
 
 
 def interpretation_requested(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
     booked = InterpretationRequest.objects.exclude(pk=world.committee.booked.pk).get()
     assert (booked.languages, booked.booths, booked.cost) == (["en", "ru"], 2, 5000)
-    audited(world, "committees.interpretation.requested", booked)
+    audited(world.user, "committees.interpretation.requested", booked)
 
 
 def interpretation_updated(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk)
+    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
     booked = InterpretationRequest.objects.get(pk=world.committee.booked.pk)
     assert (booked.languages, booked.status, booked.version) == (["en", "fr", "ru"], "confirmed", 2)
-    audited(world, "committees.interpretation.updated", booked)
+    audited(world.user, "committees.interpretation.updated", booked)
 
 
 def country_pk(iso2: str) -> int:
@@ -329,32 +328,22 @@ PAGE_WRITES = {
 
 
 def test_every_page_write_has_a_scenario():
-    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+    assert set(PAGE_WRITES) == set(page_writes(PAGES))
 
 
-@pytest.mark.parametrize(
-    ("route", "visitor"), [(n, v) for n, access in PAGES.items() if access.write is not None for v in VISITORS]
-)
+@pytest.mark.parametrize(("route", "visitor"), [(n, v) for n in page_writes(PAGES) for v in VISITORS])
 def test_page_write(visitor_client, world, route, visitor):
     form, took_effect = PAGE_WRITES[route]
     path = page_path(route, world.committee)
     data = form(world.committee)
-    before = database_state()
+    state = StateBefore(database_state)
 
     response = visitor_client.post(path, data)
 
-    if visitor in PAGES[route].write:
-        took_effect(world, response)
-    else:
-        assert_page_refused(response, visitor, path)
-        assert database_state() == before
+    check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
 
 
 # API.
-
-
-def bearer(world) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
 
 
 def api_url(route: str, w: CommitteeWorld) -> str:
@@ -365,14 +354,14 @@ def api_admitted(world, response):
     assert response.status_code == 201
     admission = ObserverAdmission.objects.get(country__iso2="CN")
     assert response.json()["id"] == admission.pk
-    audited(world, "committees.observer.admitted", admission)
+    audited(world.user, "committees.observer.admitted", admission)
 
 
 def api_item_added(world, response):
     assert response.status_code == 201
     item = AgendaItem.objects.get(meeting=world.committee.meeting, number="2")
     assert (response.json()["id"], item.order) == (item.pk, 2)
-    audited(world, "committees.agenda_item.added", item)
+    audited(world.user, "committees.agenda_item.added", item)
 
 
 API_WRITES = {
@@ -382,41 +371,33 @@ API_WRITES = {
         api_item_added,
     ),  # fmt: skip
 }
-API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+API_READS = api_reads(API_ROUTES)
 
 
 def test_every_api_write_has_a_scenario():
-    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+    assert set(API_WRITES) == set(api_writes(API_ROUTES))
 
 
 @pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_READS for v in VISITORS])
 def test_api_read(client, world, route, visitor):
-    before = database_state()
+    state = StateBefore(database_state)
 
     response = client.get(api_url(route, world.committee), **bearer(world))
 
-    if visitor in API_ROUTES[route]:
-        assert response.status_code == 200
-    else:
-        assert_problem(response, 401 if visitor == "anonymous" else 403)
-    assert database_state() == before
+    check_api_read(visitor, response, API_ROUTES[route])
+    state.assert_unchanged(visitor)
 
 
 @pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_WRITES for v in VISITORS])
 def test_api_write(client, world, route, visitor):
     body, took_effect = API_WRITES[route]
-    before = database_state()
+    state = StateBefore(database_state)
 
-    response = client.post(api_url(route, world.committee), body(world.committee), content_type="application/json",
-                           **bearer(world))  # fmt: skip
+    response = api_request(client, route, api_url(route, world.committee), body(world.committee), **bearer(world))
 
-    if visitor in API_ROUTES[route]:
-        took_effect(world, response)
-    else:
-        assert_problem(response, 401 if visitor == "anonymous" else 403)
-        if visitor == "anonymous":
-            assert response["WWW-Authenticate"] == "Bearer"
-        assert database_state() == before
+    check_api_write(visitor, world, response, API_ROUTES[route], took_effect, state)
+    if visitor == "anonymous" and visitor not in API_ROUTES[route]:
+        assert response["WWW-Authenticate"] == "Bearer"
 
 
 @pytest.mark.parametrize("route", API_WRITES)
@@ -425,9 +406,9 @@ def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, 
     committee = build(staff)
     client.force_login(staff)
     body, _took_effect = API_WRITES[route]
-    before = database_state()
+    state = StateBefore(database_state)
 
-    response = client.post(api_url(route, committee), body(committee), content_type="application/json")
+    response = api_request(client, route, api_url(route, committee), body(committee))
 
     assert_problem(response, 401)
-    assert database_state() == before
+    state.assert_unchanged("signed-in session")

@@ -13,10 +13,27 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from octopus.accounts.models import AuditEntry, Role, User
+from octopus.access_matrix import (
+    StateBefore,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
+from octopus.accounts.models import Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
@@ -114,35 +131,12 @@ API_ROUTES = {
 }
 
 
-def served_pages() -> set[str]:
-    names = set()
-
-    def walk(resolver, prefix):
-        for entry in resolver.url_patterns:
-            route = prefix + str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry, route)
-            elif route.startswith(PREFIXES):
-                names.add(entry.name or route)
-
-    walk(get_resolver(), "")
-    return names
-
-
 def test_the_pages_tested_are_the_pages_served():
-    assert served_pages() == set(PAGES)
+    assert served_pages(PREFIXES) == set(PAGES)
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
-    from octopus.api import api
-
-    served = {
-        f"{method.upper()} {path}"
-        for path, operations in api.get_openapi_schema()["paths"].items()
-        if path.startswith(API_PREFIXES)
-        for method in operations
-    }
-    assert served == set(API_ROUTES)
+    assert served_api_routes(API_PREFIXES) == set(API_ROUTES)
 
 
 # Arrange: the event world as the visitor finds it, built by someone else.
@@ -221,21 +215,16 @@ def page_path(name: str, world: World) -> str:
 # Pages: reading. A refused read changes nothing either (the certificate download issues one when allowed).
 
 
-@pytest.mark.parametrize(
-    ("route", "visitor"),
-    [(n, v) for n, access in PAGES.items() if access.read is not None for v in VISITORS],
-)
+@pytest.mark.parametrize(("route", "visitor"), [(n, v) for n in page_reads(PAGES) for v in VISITORS])
 def test_page_read(visitor_client, world, route, visitor):
     path = page_path(route, world)
-    before = database_state()
+    state = StateBefore(database_state)
 
     response = visitor_client.get(path)
 
-    if visitor in PAGES[route].read:
-        assert response.status_code == 200
-    else:
-        assert_page_refused(response, visitor, path)
-        assert database_state() == before
+    check_page_read(visitor, response, path, PAGES[route].read)
+    if visitor not in PAGES[route].read:
+        state.assert_unchanged(visitor)
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -254,17 +243,6 @@ def test_travel_export_follows_travel_rights(visitor_client, world, visitor):
 # Pages: writing. Each write: what it sends, and what it must have done when allowed.
 
 
-def audited(world: World, action: str, obj) -> None:
-    entry = AuditEntry.objects.filter(action=action).order_by("-id").first()
-    assert entry is not None, action
-    assert (entry.object_id, entry.user) == (str(obj.pk), world.user)
-
-
-def redirected_to(response, name: str, *args) -> None:
-    assert response.status_code == 302
-    assert response.url.split("?")[0] == reverse(name, args=args)
-
-
 def register_form(w):
     return {"first_name": "Lia", "last_name": "Abashidze", "email": "lia@example.ge", "country": "GE"}
 
@@ -277,7 +255,7 @@ def registered(world, response):
         world.events.form,
         RegistrationState.PENDING,
     )
-    audited(world, "events.registration.created", registration)
+    audited(world.user, "events.registration.created", registration)
 
 
 def nominate_form(w):
@@ -293,7 +271,7 @@ def nominated(world, response):
         True,
     )
     assert registration.country.iso2 == "AM"
-    audited(world, "events.delegation.nominated", registration)
+    audited(world.user, "events.delegation.nominated", registration)
 
 
 EVENT_FIELDS = {
@@ -315,7 +293,7 @@ def created(world, response):
     event = Event.objects.get(slug="access-new")
     redirected_to(response, "event", "access-new")
     assert (event.title, event.city, event.starts_on) == ("New workshop", "Yerevan", today() + datetime.timedelta(60))
-    audited(world, "events.event.created", event)
+    audited(world.user, "events.event.created", event)
 
 
 def edit_form(w):
@@ -335,7 +313,7 @@ def edited(world, response):
     event = Event.objects.get(pk=world.events.event.pk)
     redirected_to(response, "event", event.slug)
     assert (event.title, event.city, event.version) == ("Renamed workshop", "Yerevan", world.events.event.version + 1)
-    audited(world, "events.event.updated", event)
+    audited(world.user, "events.event.updated", event)
 
 
 def clone_form(w):
@@ -350,7 +328,7 @@ def cloned(world, response):
         today() + datetime.timedelta(days=90),
         1,
     )
-    audited(world, "events.event.cloned", clone)
+    audited(world.user, "events.event.cloned", clone)
 
 
 def at(hour: int) -> str:
@@ -365,7 +343,7 @@ def session_added(world, response):
     session = Session.objects.get(event=world.events.event, title="Case studies")
     redirected_to(response, "event_sessions", world.events.event.slug)
     assert (session.kind, session.room, timezone.localtime(session.starts_at).hour) == ("workshop", "B", 14)
-    audited(world, "events.session.added", session)
+    audited(world.user, "events.session.added", session)
 
 
 def session_edit_form(w):
@@ -376,13 +354,13 @@ def session_changed(world, response):
     session = Session.objects.get(pk=world.events.session.pk)
     redirected_to(response, "event_sessions", world.events.event.slug)
     assert (session.title, session.room) == ("Opening remarks", "A")
-    audited(world, "events.session.changed", session)
+    audited(world.user, "events.session.changed", session)
 
 
 def session_removed(world, response):
     redirected_to(response, "event_sessions", world.events.event.slug)
     assert not Session.objects.filter(pk=world.events.session.pk).exists()
-    audited(world, "events.session.removed", world.events.session)
+    audited(world.user, "events.session.removed", world.events.session)
 
 
 FORM_FIELDS = {"audience": "speakers", "is_open": "on", "requires_approval": "on", "capacity": "20", "questions": ""}
@@ -396,7 +374,7 @@ def form_added(world, response):
     redirected_to(response, "event_forms", world.events.event.slug)
     added = RegistrationForm.objects.get(event=world.events.event, title="Speakers")
     assert (added.audience, added.capacity, added.is_open) == ("speakers", 20, True)
-    audited(world, "events.form.saved", added)
+    audited(world.user, "events.form.saved", added)
 
 
 def form_edit_form(w):
@@ -407,7 +385,7 @@ def form_edited(world, response):
     redirected_to(response, "event_forms", world.events.event.slug)
     form = RegistrationForm.objects.get(pk=world.events.form.pk)
     assert (form.title, form.is_open, form.capacity) == ("Participants (closed)", False, 20)
-    audited(world, "events.form.saved", form)
+    audited(world.user, "events.form.saved", form)
 
 
 def registration_add_form(w):
@@ -418,7 +396,7 @@ def registration_added(world, response):
     redirected_to(response, "event_registrations", world.events.event.slug)
     registration = Registration.objects.get(event=world.events.event, person__email="levan@example.ge")
     assert registration.state == RegistrationState.APPROVED  # staff register people directly
-    audited(world, "events.registration.created", registration)
+    audited(world.user, "events.registration.created", registration)
 
 
 def transition_form(w):
@@ -429,7 +407,7 @@ def transitioned(world, response):
     redirected_to(response, "registration", world.events.event.slug, world.events.pending.pk)
     registration = Registration.objects.get(pk=world.events.pending.pk)
     assert registration.state == RegistrationState.APPROVED
-    audited(world, "events.registration.approved", registration)
+    audited(world.user, "events.registration.approved", registration)
 
 
 def invite_form(w):
@@ -442,7 +420,7 @@ def invited(world, response):
     issued = response.context["issued"]
     assert issued["delegation"] == delegation
     assert issued["link"] in response.content.decode()  # shown once: only its digest is kept
-    audited(world, "events.delegation.link_issued", delegation)
+    audited(world.user, "events.delegation.link_issued", delegation)
 
 
 def credentials_form(w):
@@ -453,7 +431,7 @@ def credentials_recorded(world, response):
     redirected_to(response, "delegation", world.events.event.slug, world.events.delegation.pk)
     delegation = Delegation.objects.get(pk=world.events.delegation.pk)
     assert (delegation.credentials_received_on, delegation.credentials_verified_by) == (today(), world.user)
-    audited(world, "events.delegation.credentials", delegation)
+    audited(world.user, "events.delegation.credentials", delegation)
 
 
 def checkin_form(w):
@@ -469,7 +447,7 @@ def checked_in(world, response):
         "in_person",
         world.user,
     )
-    audited(world, "events.attendance.checked_in", attendance)
+    audited(world.user, "events.attendance.checked_in", attendance)
 
 
 def badge_form(w):
@@ -489,7 +467,7 @@ def funded(world, response):
     travel = Travel.objects.get(registration=world.events.approved)
     redirected_to(response, "travel", world.events.event.slug, travel.pk)
     assert (travel.ticket_cost, travel.nights, travel.dsa_rate) == (380, 2, 200)
-    audited(world, "events.travel.requested", travel)
+    audited(world.user, "events.travel.requested", travel)
 
 
 def travel_form(w):
@@ -511,7 +489,7 @@ def travel_updated(world, response):
     redirected_to(response, "event_travel", world.events.event.slug)
     travel = Travel.objects.get(pk=world.events.travel.pk)
     assert (travel.status, travel.nights, travel.ticket_reference) == ("approved", 3, "ABC123")
-    audited(world, "events.travel.updated", travel)
+    audited(world.user, "events.travel.updated", travel)
 
 
 def contribution_form(w):
@@ -530,7 +508,7 @@ def contributed(world, response):
     event = Event.objects.get(pk=world.events.contribution.pk)
     assert (event.our_role, event.audience_estimate) == ("speaker", 120)
     assert [c.iso2 for c in event.countries_reached.all()] == ["AM"]
-    audited(world, "events.contribution.recorded", event)
+    audited(world.user, "events.contribution.recorded", event)
 
 
 def upload_form(w):
@@ -558,7 +536,7 @@ def imported(world, response):
     )
     registration = Registration.objects.get(event=world.events.event, person__email="levan@example.ge")
     assert (registration.form, registration.person.last_name) == (world.events.form, "Gelashvili")
-    audited(world, "events.participants.imported", world.events.event)
+    audited(world.user, "events.participants.imported", world.events.event)
 
 
 PAGE_WRITES = {
@@ -587,35 +565,24 @@ PAGE_WRITES = {
 
 
 def test_every_page_write_has_a_scenario():
-    assert set(PAGE_WRITES) == {name for name, access in PAGES.items() if access.write is not None}
+    assert set(PAGE_WRITES) == set(page_writes(PAGES))
 
 
-@pytest.mark.parametrize(
-    ("route", "visitor"),
-    [(n, v) for n, access in PAGES.items() if access.write is not None for v in VISITORS],
-)
+@pytest.mark.parametrize(("route", "visitor"), [(n, v) for n in page_writes(PAGES) for v in VISITORS])
 def test_page_write(visitor_client, world, route, visitor, django_capture_on_commit_callbacks):
     form, took_effect = PAGE_WRITES[route]
     path = page_path(route, world)
     data = form(world.events)
-    before = database_state()
+    state = StateBefore(database_state)
 
     # What a write leaves for after the commit (mails, the import job) runs, as it would outside a test.
     with django_capture_on_commit_callbacks(execute=True):
         response = visitor_client.post(path, data)
 
-    if visitor in PAGES[route].write:
-        took_effect(world, response)
-    else:
-        assert_page_refused(response, visitor, path)
-        assert database_state() == before
+    check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
 
 
 # API.
-
-
-def bearer(world) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {world.key}"} if world.key else {}
 
 
 def api_url(route: str, world: World) -> str:
@@ -633,7 +600,7 @@ def api_event_created(world, response):
     assert response.status_code == 201
     event = Event.objects.get(slug="access-api")
     assert (response.json()["slug"], event.title, event.country.iso2) == ("access-api", "API workshop", "AM")
-    audited(world, "events.event.created", event)
+    audited(world.user, "events.event.created", event)
 
 
 def api_event_change(w):
@@ -652,7 +619,7 @@ def api_event_changed(world, response):
         world.events.event.version + 1,
     )
     assert response.json()["version"] == event.version
-    audited(world, "events.event.updated", event)
+    audited(world.user, "events.event.updated", event)
 
 
 def api_session(w):
@@ -663,7 +630,7 @@ def api_session_added(world, response):
     assert response.status_code == 201
     session = Session.objects.get(event=world.events.event, title="API session")
     assert response.json()["id"] == session.pk
-    audited(world, "events.session.added", session)
+    audited(world.user, "events.session.added", session)
 
 
 def api_registration(w):
@@ -674,7 +641,7 @@ def api_registered(world, response):
     assert response.status_code == 201
     registration = Registration.objects.get(event=world.events.event, person__email="levan@example.ge")
     assert (response.json()["id"], registration.state) == (registration.pk, RegistrationState.APPROVED)
-    audited(world, "events.registration.created", registration)
+    audited(world.user, "events.registration.created", registration)
 
 
 def api_transition(w):
@@ -685,7 +652,7 @@ def api_transitioned(world, response):
     assert response.status_code == 200
     registration = Registration.objects.get(pk=world.events.pending.pk)
     assert (registration.state, response.json()["state"]) == (RegistrationState.APPROVED, "approved")
-    audited(world, "events.registration.approved", registration)
+    audited(world.user, "events.registration.approved", registration)
 
 
 def api_attendance(w):
@@ -696,7 +663,7 @@ def api_checked_in(world, response):
     assert response.status_code == 201
     attendance = Attendance.objects.get(registration=world.events.approved)
     assert (response.json()["id"], attendance.day, attendance.checked_in_by) == (attendance.pk, today(), world.user)
-    audited(world, "events.attendance.checked_in", attendance)
+    audited(world.user, "events.attendance.checked_in", attendance)
 
 
 API_WRITES = {
@@ -707,40 +674,31 @@ API_WRITES = {
     "POST /api/v1/registrations/{registration_id}/transition": (api_transition, api_transitioned),
     "POST /api/v1/events/{slug}/attendance": (api_attendance, api_checked_in),
 }
-API_READS = [route for route in API_ROUTES if route.startswith("GET ")]
+API_READS = api_reads(API_ROUTES)
 
 
 def test_every_api_write_has_a_scenario():
-    assert set(API_WRITES) == {route for route in API_ROUTES if not route.startswith("GET ")}
+    assert set(API_WRITES) == set(api_writes(API_ROUTES))
 
 
 @pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_READS for v in VISITORS])
 def test_api_read(client, world, route, visitor):
     response = client.get(api_url(route, world), **bearer(world))
 
-    if visitor in API_ROUTES[route]:
-        assert response.status_code == 200
-    else:
-        assert_problem(response, 401 if visitor == "anonymous" else 403)
+    check_api_read(visitor, response, API_ROUTES[route])
 
 
 @pytest.mark.parametrize(("route", "visitor"), [(route, v) for route in API_WRITES for v in VISITORS])
 def test_api_write(client, world, route, visitor, django_capture_on_commit_callbacks):
     body, took_effect = API_WRITES[route]
-    method = route.split(" ", 1)[0]
-    send = client.post if method == "POST" else client.put
-    before = database_state()
+    state = StateBefore(database_state)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(api_url(route, world), body(world.events), content_type="application/json", **bearer(world))
+        response = api_request(client, route, api_url(route, world), body(world.events), **bearer(world))
 
-    if visitor in API_ROUTES[route]:
-        took_effect(world, response)
-    else:
-        assert_problem(response, 401 if visitor == "anonymous" else 403)
-        if visitor == "anonymous":
-            assert response["WWW-Authenticate"] == "Bearer"
-        assert database_state() == before
+    check_api_write(visitor, world, response, API_ROUTES[route], took_effect, state)
+    if visitor == "anonymous" and visitor not in API_ROUTES[route]:
+        assert response["WWW-Authenticate"] == "Bearer"
 
 
 @pytest.mark.parametrize("route", API_WRITES)
@@ -750,10 +708,9 @@ def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, 
     world = World(user=staff, key=None, events=build(staff))
     client.force_login(staff)
     body, _took_effect = API_WRITES[route]
-    send = client.post if route.startswith("POST ") else client.put
-    before = database_state()
+    state = StateBefore(database_state)
 
-    response = send(api_url(route, world), body(world.events), content_type="application/json")
+    response = api_request(client, route, api_url(route, world), body(world.events))
 
     assert_problem(response, 401)
-    assert database_state() == before
+    state.assert_unchanged("signed-in session")
