@@ -166,22 +166,6 @@ def discovered_routes() -> set[str]:
     return found
 
 
-def test_no_two_routes_share_a_name():
-    # `reverse` silently picks one of two routes of one name: links and the matrices would test the wrong page.
-    names = []
-
-    def walk(resolver):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                if not entry.namespace:
-                    walk(entry)
-            elif entry.name:
-                names.append(entry.name)
-
-    walk(get_resolver())
-    assert sorted({name for name in names if names.count(name) > 1}) == []
-
-
 def test_every_route_has_an_expectation():
     assert discovered_routes() == set(PAGES) | set(API_ROUTES)
 
