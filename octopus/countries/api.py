@@ -1,10 +1,11 @@
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
-from octopus.accounts.api import Pagination
+from octopus.accounts.api import Pagination, form_errors
 from octopus.countries.models import Country
 
 router = Router(tags=["countries"])
@@ -35,3 +36,14 @@ def list_countries(request, region: Annotated[str | None, Field(max_length=50)] 
 @router.get("/countries/{iso2}", response=CountryOut, auth=None, summary="One country by ISO alpha-2 code")
 def get_country(request, iso2: Path[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]]):
     return get_object_or_404(Country, iso2=iso2.upper())
+
+
+def body_country(iso2: str | None, field: str = "country") -> Country | None:
+    """The country an API body names by its ISO alpha-2 code (None when it names none); an unknown code is a 422
+    on `field`."""
+    if not iso2:
+        return None
+    country = Country.objects.filter(iso2=iso2.upper()).first()
+    if country is None:
+        raise form_errors({field: [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
+    return country

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from octopus.accounts.api import Id, Pagination, form_errors, read_auth, token_auth
 from octopus.accounts.services import DomainError, log_action
-from octopus.countries.models import Country
+from octopus.countries.api import body_country
 from octopus.people import services
 from octopus.people.forms import ConsentForm, EraseForm, OrganisationForm, PersonForm
 from octopus.people.models import Organisation, Person, Purpose
@@ -176,12 +176,8 @@ def _person(person_id: int) -> Person:
 
 
 def _country_pk(iso2: str | None, field: str = "country") -> int | str:
-    if not iso2:
-        return ""
-    country = Country.objects.filter(iso2=iso2.upper()).only("pk").first()
-    if country is None:
-        raise form_errors({field: [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
-    return country.pk
+    country = body_country(iso2, field)
+    return country.pk if country else ""
 
 
 def _person_form(payload: PersonIn, instance: Person | None = None) -> PersonForm:

@@ -53,6 +53,7 @@ from octopus.downloads import table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.lib.exports import Table
+from octopus.sorting import sort_columns
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
@@ -108,20 +109,6 @@ def register_table(documents, *, workspace: bool) -> Table:
     return Table(_("T-CY documents"), header, rows(), frozen_columns=2)
 
 
-def sort_columns(request, current: str) -> list[dict]:
-    """The sortable headers of the register: each links to the same filters sorted by it (again: the other way)."""
-    labels = {"symbol": _("Symbol"), "title": _("Title"), "type": _("Type"), "status": _("Status"),
-              "adopted_on": _("Adopted on")}  # fmt: skip
-    columns = []
-    for key, label in labels.items():
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        columns.append({"key": key, "label": label, "query": query.urlencode(), "arrow": arrow})
-    return columns
-
-
 def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -147,7 +134,17 @@ def _register(request, documents, *, workspace: bool) -> dict:
         "filters": filters,
         "page": page,
         "documents": page.object_list,
-        "columns": sort_columns(request, request.GET.get("sort", "")),
+        "columns": sort_columns(
+            request,
+            request.GET.get("sort", ""),
+            {
+                "symbol": _("Symbol"),
+                "title": _("Title"),
+                "type": _("Type"),
+                "status": _("Status"),
+                "adopted_on": _("Adopted on"),
+            },
+        ),  # fmt: skip
         "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
         "query": query_without_page(request),
         "export_query": request.GET.urlencode(),

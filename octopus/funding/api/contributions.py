@@ -25,7 +25,7 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator, Field
 
 from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
-from octopus.countries.models import Country
+from octopus.countries.api import body_country
 from octopus.events.models import Event
 from octopus.funding.models import (
     Contribution,
@@ -285,15 +285,6 @@ def body_node(programme: Programme, code: str | None, field: str = "node") -> Re
     if node is None:
         raise form_errors({field: [_("No box with the code “%(code)s” in this programme.") % {"code": code}]})
     return node
-
-
-def body_country(iso2: str | None, field: str = "country") -> Country | None:
-    if iso2 is None:
-        return None
-    country = Country.objects.filter(iso2=iso2.upper()).first()
-    if country is None:
-        raise form_errors({field: [_("No country with the code “%(code)s”.") % {"code": iso2}]})
-    return country
 
 
 def contribution_rows():

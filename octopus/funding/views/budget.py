@@ -40,12 +40,13 @@ from octopus.funding.forms.budget import (
 )
 from octopus.funding.models import Budget, CostCategory, Expenditure
 from octopus.funding.services import budget as services
+from octopus.funding.views import chosen_programme
 from octopus.lib.exports import Table
 from octopus.results.models import Programme, ResultNode
+from octopus.sorting import sort_columns
 
 READ = "funding.view_position"
 MANAGE = "funding.manage_money"
-DEFAULT_PROGRAMME = "cybercrime-octopus"
 PAGE_SIZE = 100
 CATEGORY_ORDER = {category.value: index for index, category in enumerate(CostCategory)}
 ZERO = Decimal("0.00")
@@ -54,14 +55,12 @@ ZERO = Decimal("0.00")
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def chosen_programme(request) -> Programme:
-    """The programme named by `programme` (query or form), the seed programme by default; 404 when unknown."""
-    code = (request.POST.get("programme") or request.GET.get("programme") or "").strip()
-    if code:
-        return get_object_or_404(Programme, code=code)
-    return Programme.objects.filter(code=DEFAULT_PROGRAMME).first() or get_object_or_404(
-        Programme.objects.order_by("starts_on", "code")[:1]
-    )
+def programme_of(request) -> Programme:
+    """The programme of the page (see `chosen_programme`); 404 when none is recorded."""
+    programme, _programmes = chosen_programme(request)
+    if programme is None:
+        raise Http404
+    return programme
 
 
 def with_programme(name: str, programme: Programme, **query) -> str:
@@ -71,18 +70,6 @@ def with_programme(name: str, programme: Programme, **query) -> str:
 def programme_years(programme: Programme) -> list[int]:
     """The programme's years, from its start to its end (the years a budget may plan)."""
     return list(range(programme.starts_on.year, programme.ends_on.year + 1))
-
-
-def sort_columns(request, current: str, labels: dict) -> list[dict]:
-    """The sortable headers: each links to the same filters sorted by it (again: the other way)."""
-    columns = []
-    for key, label in labels.items():
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        columns.append({"key": key, "label": label, "query": query.urlencode(), "arrow": arrow})
-    return columns
 
 
 # --- the budget grid -----------------------------------------------------------------------------------------------
@@ -142,7 +129,7 @@ def budget_grid(programme: Programme, amounts: dict, previous: dict | None) -> d
 @require_GET
 @permission_required(READ)
 def budget(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     budgets = list(programme.budgets.annotate(total=Sum("lines__amount_eur")))
     current = budgets[-1] if budgets else None
     chosen = current
@@ -180,7 +167,7 @@ def budget(request):
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def budget_adopt(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     current = programme.budgets.order_by("-number").first()
     amounts = line_amounts(current)
     years = sorted(set(programme_years(programme)) | {year for _node, _category, year in amounts})
@@ -232,7 +219,7 @@ def _adopt_page(request, form, sheet_form, *, programme, current):
 @require_POST
 @permission_required(MANAGE)
 def budget_close_year(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     form = CloseYearForm(request.POST)
     if form.is_valid():
         year = form.cleaned_data["year"]
@@ -293,7 +280,7 @@ def _filtered(request, programme):
 @require_GET
 @permission_required(READ)
 def expenditure(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     filters, rows = _filtered(request, programme)
     totals = rows.aggregate(eur=Sum("eur"), count=Count("pk"))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -338,7 +325,7 @@ def expenditure_table(programme, rows) -> Table:
 @require_GET
 @permission_required(READ)
 def expenditure_export(request, fmt):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     _filters, rows = _filtered(request, programme)
     table = expenditure_table(programme, rows)
     return table_download(fmt, f"expenditure-{programme.code}", table)
@@ -360,7 +347,7 @@ def sync_summary(counts: dict) -> str:
 @require_POST
 @permission_required(MANAGE)
 def funding_sync_costs(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     try:
         counts = services.sync_costs(programme, user=request.user)
     except DomainError as error:
@@ -386,7 +373,7 @@ def _form_page(request, form, *, programme, row=None, source=None):
 @require_http_methods(["GET", "POST"])
 @permission_required(MANAGE)
 def expenditure_new(request):
-    programme = chosen_programme(request)
+    programme = programme_of(request)
     form = ExpenditureForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,6 +22,7 @@ from octopus.accounts.services import ConflictError, DomainError
 from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.funding.forms.contributions import (
+    SORTS,
     AgreementForm,
     CancelForm,
     ContributionFilterForm,
@@ -49,6 +50,7 @@ from octopus.funding.permissions import visible_contributions
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates
 from octopus.lib.exports import Table
+from octopus.sorting import sort_link
 
 READ = "funding.view_contributions"
 MANAGERS = "funding.view_position"
@@ -107,17 +109,6 @@ def current_version(model, pk):
     return lambda: model.objects.get(pk=pk).version
 
 
-def sort_columns(request, current: str) -> dict:
-    """The sortable headers by key: each links to the same filters sorted by it (again: the other way)."""
-    columns = {}
-    for key in ("donor", "title", "pledged_on", "pledged", "signed", "received", "status"):
-        query = request.GET.copy()
-        query["sort"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        columns[key] = {"query": query.urlencode(), "arrow": arrow}
-    return columns
-
-
 # --- the list ------------------------------------------------------------------------------------------------------
 
 
@@ -138,7 +129,7 @@ def contributions(request):
         "filters": filters,
         "contributions": rows,
         "totals": totals_of(rows),
-        "columns": sort_columns(request, request.GET.get("sort", "")),
+        "columns": {key: sort_link(request, key, request.GET.get("sort", "")) for key in SORTS},
         "filtered": any(value for key, value in request.GET.items() if key != "sort"),
         "export_query": request.GET.urlencode(),
         "can_manage": request.user.has_perm(MANAGE),

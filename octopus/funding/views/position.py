@@ -16,24 +16,10 @@ from octopus.downloads import CSV, XLSX, attachment
 from octopus.funding.exports import position_csv, position_xlsx
 from octopus.funding.queries import cost_per_unit
 from octopus.funding.queries import funding_position as position_of
+from octopus.funding.views import chosen_programme
 from octopus.lib.charts import VEGA_LITE_SCHEMA
-from octopus.results.models import Programme
 
 VIEW = "funding.view_position"
-DEFAULT_PROGRAMME = "cybercrime-octopus"
-
-
-def chosen_programme(request) -> tuple[Programme | None, list[Programme]]:
-    """The `?programme=<code>` programme; by default the seed programme, else the first. Unknown code: 404."""
-    programmes = list(Programme.objects.order_by("starts_on", "code"))
-    code = request.GET.get("programme", "").strip()
-    if code:
-        for programme in programmes:
-            if programme.code == code:
-                return programme, programmes
-        raise Http404(_("No such programme."))
-    default = next((p for p in programmes if p.code == DEFAULT_PROGRAMME), programmes[0] if programmes else None)
-    return default, programmes
 
 
 def _bar_spec(values: list[dict], *, title: str, stack: bool = False, horizontal: bool = False) -> dict:

@@ -26,6 +26,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.countries.api import body_country
 from octopus.countries.models import Country
 from octopus.legislation.models import (
     PROFILE_ARTICLES,
@@ -218,13 +219,6 @@ def profile_article(number: int, field: str = "article") -> Article:
     if article is None:
         raise form_errors({field: [not_covered(number)]})
     return article
-
-
-def body_country(iso2: str) -> Country:
-    country = Country.objects.filter(iso2=iso2.upper()).first()
-    if country is None:
-        raise form_errors({"country": [_("No country with the ISO code “%(code)s”.") % {"code": iso2}]})
-    return country
 
 
 def check(user, perm: str, country: Country | None = None) -> None:

@@ -32,6 +32,7 @@ from octopus.legislation.forms.advice import (
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
 from octopus.lib.exports import Table
+from octopus.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
@@ -84,19 +85,6 @@ def articles_text(advice: Advice) -> str:
     return compact_numbers(article.number for article in advice.articles.all())
 
 
-def sort_columns(request, current: str) -> list[dict]:
-    """The sortable headers: each links to the same filters sorted by it (again: the other way)."""
-    labels = {"country": _("Country"), "reviewed": _("Reviewed"), "mode": _("Mode"), "starts_on": _("Dates")}
-    columns = []
-    for key, label in labels.items():
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["sort"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        columns.append({"key": key, "label": label, "query": query.urlencode(), "arrow": arrow})
-    return columns
-
-
 def profile_url(country) -> str:
     """The workspace profile of a country (the page the profiles module serves)."""
     try:
@@ -127,7 +115,11 @@ def advice_list(request):
         "filters": filters,
         "page": page,
         "advice": page.object_list,
-        "columns": sort_columns(request, request.GET.get("sort", "")),
+        "columns": sort_columns(
+            request,
+            request.GET.get("sort", ""),
+            {"country": _("Country"), "reviewed": _("Reviewed"), "mode": _("Mode"), "starts_on": _("Dates")},
+        ),
         "countries_advised": advice.order_by().values("country").distinct().count(),
         "target": TARGET_COUNTRIES,
         "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),

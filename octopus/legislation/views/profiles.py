@@ -33,6 +33,7 @@ from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessm
 from octopus.legislation.queries import Share, compliance_at, group_articles, profile_articles, reviewed_rows, share_of
 from octopus.legislation.services import profiles as services
 from octopus.lib.exports import Table
+from octopus.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
@@ -144,18 +145,6 @@ SORTS = {
 }
 
 
-def sort_columns(request, current: str) -> list[dict]:
-    labels = {"name": _("Country"), "reviewed": _("Reviewed statements"), "drafts": _("Awaiting review"),
-              "share": _("In place today"), "last_change": _("Last change")}  # fmt: skip
-    columns = []
-    for key, label in labels.items():
-        query = request.GET.copy()
-        query["sort"] = f"-{key}" if current == key else key
-        arrow = "▲" if current == key else "▼" if current == f"-{key}" else ""
-        columns.append({"key": key, "label": label, "query": query.urlencode(), "arrow": arrow})
-    return columns
-
-
 def filtered_rows(request, today: datetime.date) -> list[ProfileRow]:
     """The rows the filters keep (name or ISO code, drafts only), sorted; a focal point's own country first."""
     rows = profile_rows(request.user, today)
@@ -186,7 +175,17 @@ def legislation_workspace(request):
     context = {
         "rows": rows,
         "today": today,
-        "columns": sort_columns(request, request.GET.get("sort", "name")),
+        "columns": sort_columns(
+            request,
+            request.GET.get("sort", "name"),
+            {
+                "name": _("Country"),
+                "reviewed": _("Reviewed statements"),
+                "drafts": _("Awaiting review"),
+                "share": _("In place today"),
+                "last_change": _("Last change"),
+            },
+        ),  # fmt: skip
         "filtered": bool(request.GET.get("q") or request.GET.get("drafts")),
         "own": [row for row in rows if row.own],
         "own_codes": sorted(focal_countries(request.user)),

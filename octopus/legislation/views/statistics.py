@@ -32,6 +32,7 @@ from octopus.legislation.models import Figure, Statistic, StatisticSource, Stati
 from octopus.legislation.services import statistics as services
 from octopus.lib.charts import VEGA_LITE_SCHEMA
 from octopus.lib.exports import Table
+from octopus.sorting import sort_link
 from octopus.surveys.permissions import focal_countries
 
 READ = "legislation.view_workspace"
@@ -109,13 +110,6 @@ def sort_rows(rows: list[CountryYear], sort: str) -> list[CountryYear]:
         return known + [r for r in rows if r.value(key) is None]
     ordered = sorted(rows, key=lambda r: -r.year)
     return sorted(ordered, key=lambda r: r.country.name, reverse=key == "country" and reverse_)
-
-
-def sort_link(request, key: str, current: str) -> dict:
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["sort"] = f"-{key}" if current == key else key
-    return {"query": query.urlencode(), "arrow": "▲" if current == key else "▼" if current == f"-{key}" else ""}
 
 
 def statistics_table(rows: list[CountryYear]) -> Table:
