@@ -6,7 +6,15 @@ period, and a function giving the records behind that value (the drill-down). It
 records unless its `aggregate` says otherwise. Optional parts:
 - `breakdown`: dimension name → function giving {category: value} (the disaggregation, e.g. by country);
 - `series`: the values over many periods at once, for charts (otherwise `value` is called per period);
-- `planned`: how many records are planned but not yet held in a period, for forecasts.
+- `planned`: how many records are planned but not yet held in a period, for forecasts;
+- `official`: the figures an outside authority published for the same measure (the Treaty Office's count of
+  Parties), each beside the value computed on its day, so a dashboard shows both and the difference;
+- `reach`: "programme" when only the records a programme's reading selects count (its events, its advice), or
+  "global" when the measure is about every State whatever the programme did (Parties to CETS 185, compliance).
+
+A reading carries its `Scope`: the programmes whose records count (a record serves one or more programmes, and a
+programme's indicators count only its own), whether sample records count, and optionally the countries a global
+measure is narrowed to. Metrics read it with `scope()`; outside a reading every record counts.
 """
 
 import contextlib
@@ -17,6 +25,35 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 Period = tuple[datetime.date, datetime.date]
+
+PROGRAMME, GLOBAL = "programme", "global"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records a reading counts."""
+
+    programmes: frozenset[int] | None = None  # ids of the programmes served; None: every record, assigned or not
+    sample: bool = True  # whether records flagged as sample count (only in a sample programme's reading)
+    countries: frozenset[int] | None = None  # a global measure narrowed to these country ids (those assisted)
+
+
+EVERYTHING = Scope()
+
+
+@dataclass(frozen=True)
+class Official:
+    """A published figure and the value computed from the records on the same day."""
+
+    as_of: datetime.date
+    value: float
+    computed: float
+    source: str
+    explained_by: tuple[str, ...] = ()  # the records that explain a difference (e.g. States whose dates are missing)
+
+    @property
+    def difference(self) -> float:
+        return self.computed - self.value
 
 
 class MetricError(ValueError):
@@ -38,6 +75,8 @@ class Metric:
     # A permission a reader needs to see this metric's figures at all (e.g. money, which adds up every donor's
     # amounts); "" for figures every reader of a programme may see.
     restricted_to: str = ""
+    official: Callable[..., list[Official]] | None = None  # official(start, end, **params)
+    reach: str = PROGRAMME
 
     def check_params(self, params: dict) -> None:
         unknown = set(params) - set(self.params)
@@ -56,17 +95,26 @@ _TYPE_NAMES = {int: "a whole number", str: "text", list: "a list", bool: "true o
 
 
 _memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("metric_memo", default=None)
+_scope: contextvars.ContextVar[Scope] = contextvars.ContextVar("metric_scope", default=EVERYTHING)
 
 
 @contextlib.contextmanager
-def reading():
-    """One reading of many metrics (a dashboard, a report): within it, `memo` lets metrics share what they load,
-    such as a treaty's actions read once for every indicator that counts its Parties."""
-    token = _memo.set({})
+def reading(scope: Scope | None = None):
+    """One reading of many metrics (a dashboard, a report) over the records `scope` selects (the enclosing
+    reading's scope when none is given): within it, `memo` lets metrics share what they load, such as a treaty's
+    actions read once for every indicator that counts its Parties. A nested reading has a memo of its own."""
+    memo_token = _memo.set({})
+    scope_token = _scope.set(scope if scope is not None else _scope.get())
     try:
         yield
     finally:
-        _memo.reset(token)
+        _scope.reset(scope_token)
+        _memo.reset(memo_token)
+
+
+def scope() -> Scope:
+    """The scope of the current reading (every record outside one)."""
+    return _scope.get()
 
 
 def memo(key, load: Callable):
@@ -128,6 +176,11 @@ class MetricRegistry:
     def planned(self, key: str, start: datetime.date, end: datetime.date, **params) -> float | None:
         metric = self.checked(key, params)
         return None if metric.planned is None else metric.planned(start, end, **params)
+
+    def official(self, key: str, start: datetime.date, end: datetime.date, **params) -> list[Official]:
+        """The published figures dated within the period, each with the value computed on its day."""
+        metric = self.checked(key, params)
+        return [] if metric.official is None else metric.official(start, end, **params)
 
     def __iter__(self):
         return iter(sorted(self._metrics.values(), key=lambda m: m.key))

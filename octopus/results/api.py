@@ -22,6 +22,7 @@ from pydantic import Field
 from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
 from octopus.lib.metrics import MetricError, reading, registry
 from octopus.results import services
+from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Goal, Status, as_decimal
 from octopus.results.forms import SnapshotForm
 from octopus.results.models import Indicator, Programme, ResultNode, Snapshot, Target
@@ -251,9 +252,10 @@ def _breakdown(row: IndicatorResult, period: Period, at: datetime.date, visible:
     if row.source != "metric" or "country" not in (indicator.disaggregations or []) or period.start > at:
         return None
     try:
-        found = registry.breakdown(
-            indicator.metric_key, "country", period.start, min(period.end, at), **(indicator.metric_params or {})
-        )
+        with reading(programme_scope(indicator.node.programme)):
+            found = registry.breakdown(
+                indicator.metric_key, "country", period.start, min(period.end, at), **(indicator.metric_params or {})
+            )
     except MetricError:
         return None
     return {

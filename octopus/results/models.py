@@ -5,6 +5,8 @@ the app owning the records registered (`octopus.lib.metrics`), and its value is 
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -99,6 +101,35 @@ class ResultNode(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.code}: {self.title}"
+
+
+class Assignment(models.Model):
+    """A record that can count (an event, a piece of advice, an expense…) serving a programme, with the share of its
+    cost the programme bears. A record may serve several programmes (an Octopus conference co-organised with GLACY+
+    counts once for each; its shares sum to 100 %); a record with no assignment counts for none. One table for every
+    kind of record, so one query finds what a programme's indicators may count (`results.assignments`)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="assignments")
+    activity = models.ForeignKey(
+        ResultNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity")
+    )
+    share = models.DecimalField(
+        _("share of the cost (%)"), max_digits=5, decimal_places=2, default=100, help_text=_("The shares sum to 100.")
+    )
+
+    class Meta:
+        ordering = ["content_type", "object_id", "programme"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "programme"], name="assignment_unique"),
+            models.CheckConstraint(condition=Q(share__gt=0, share__lte=100), name="assignment_share_in_range"),
+        ]
+        indexes = [models.Index(fields=["programme", "content_type", "object_id"], name="assignment_by_programme")]
+
+    def __str__(self):
+        return f"{self.programme} ({self.share} %)"
 
 
 class Measure(models.TextChoices):
@@ -256,7 +287,10 @@ class ManualValue(models.Model):
     evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ValueStatus.choices, default=ValueStatus.DRAFT)
     review_comment = models.TextField(_("review comment"), blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None for a published figure loaded with the reference data (its source is the evidence).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

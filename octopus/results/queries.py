@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from octopus.lib.metrics import MetricError, reading, registry
+from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
     Accumulation,
@@ -173,7 +174,7 @@ def programme_results(
         if value.text:
             texts[value.indicator_id] = value.text
     by_node = defaultdict(list)
-    with reading():  # indicators reading the same records load them once
+    with reading(programme_scope(programme)):  # only the programme's records; indicators share what they load
         for indicator in indicators:
             row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
             row.latest_text = texts.get(indicator.pk, "")

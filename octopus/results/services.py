@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
 from octopus.lib.metrics import MetricError, registry
+from octopus.results.assignments import HUNDRED, assignments_of, content_type
 from octopus.results.calculations import as_decimal
 from octopus.results.models import (
     Accumulation,
+    Assignment,
     Comparator,
     Indicator,
     Level,
@@ -32,6 +34,77 @@ from octopus.results.models import (
     ValueStatus,
 )
 from octopus.results.periods import Period, PeriodError, parse_period
+
+# --- which programmes a record serves ------------------------------------------------------------------------
+
+
+def check_shares(record, shares: list[tuple[Programme, Decimal, ResultNode | None]]) -> None:
+    """Refuse a set of (programme, share %, activity) that cannot stand for `record`; the message says why."""
+    seen = set()
+    for programme, share, activity in shares:
+        if programme.pk in seen:
+            raise DomainError(_("%(programme)s is named twice.") % {"programme": programme})
+        seen.add(programme.pk)
+        if share is None or not Decimal(0) < Decimal(share) <= HUNDRED:
+            raise DomainError(_("A share is more than 0 and at most 100 %."))
+        if activity is not None and activity.programme_id != programme.pk:
+            raise DomainError(
+                _("Activity %(code)s is not part of %(programme)s.") % {"code": activity.code, "programme": programme}
+            )
+        if bool(getattr(record, "is_sample", False)) != programme.is_sample:
+            raise DomainError(
+                _("Sample records serve only sample programmes, and real records only real ones (%(programme)s).")
+                % {"programme": programme}
+            )
+    total = sum((Decimal(share) for _programme, share, _activity in shares), Decimal(0))
+    if shares and total != HUNDRED:
+        raise DomainError(
+            _("The shares of the cost sum to %(total)s %%; they must sum to 100 %%.") % {"total": f"{total:g}"}
+        )
+
+
+@transaction.atomic
+def assign_programmes(record, shares: list[tuple[Programme, Decimal, ResultNode | None]], *, user=None) -> list:
+    """Set the programmes `record` serves, each with its share of the cost and optionally the activity it serves
+    there; an empty list leaves it serving none (it then counts nowhere and is listed as not assigned)."""
+    check_shares(record, shares)
+    before = [(a.programme.code, str(a.share), a.activity.code if a.activity else "") for a in assignments_of(record)]
+    Assignment.objects.filter(content_type=content_type(type(record)), object_id=record.pk).delete()
+    Assignment.objects.bulk_create(
+        Assignment(
+            content_type=content_type(type(record)),
+            object_id=record.pk,
+            programme=programme,
+            share=Decimal(share),
+            activity=activity,
+        )
+        for programme, share, activity in shares
+    )
+    after = [(p.code, str(Decimal(s)), a.code if a else "") for p, s, a in shares]
+    if before != after:
+        log_action(record, "results.assignment.set", user=user, data={"before": before, "after": after})
+    return assignments_of(record)
+
+
+def serve_activity(record, activity: ResultNode | None, *, user=None) -> list:
+    """Choosing the activity a record serves sets its programme: a record that served none now serves the
+    activity's programme at 100 %; one that served it already keeps its share and takes the activity; one that
+    served other programmes gains it and the shares are split equally (staff adjust them on the record's page)."""
+    current = [(a.programme, a.share, a.activity) for a in assignments_of(record)]
+    if activity is None:
+        return assignments_of(record)
+    programme = activity.programme
+    if any(p.pk == programme.pk for p, _s, _a in current):
+        shares = [(p, s, activity if p.pk == programme.pk else a) for p, s, a in current]
+    elif not current:
+        shares = [(programme, HUNDRED, activity)]
+    else:
+        shares = [*current, (programme, HUNDRED, activity)]
+        even = (HUNDRED / len(shares)).quantize(Decimal("0.01"))
+        shares = [(p, even, a) for p, _s, a in shares]
+        shares[0] = (shares[0][0], HUNDRED - even * (len(shares) - 1), shares[0][2])
+    return assign_programmes(record, shares, user=user)
+
 
 # --- programmes and logframe versions -------------------------------------------------------------------------
 

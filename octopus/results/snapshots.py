@@ -6,7 +6,8 @@ Values are written as decimal strings so that a snapshot reads back exactly and 
 import datetime
 from dataclasses import dataclass
 
-from octopus.lib.metrics import MetricError, registry
+from octopus.lib.metrics import MetricError, reading, registry
+from octopus.results.assignments import programme_scope
 from octopus.results.models import Accumulation, ManualValue, Programme, Snapshot, ValueStatus
 from octopus.results.periods import LIFE
 from octopus.results.queries import IndicatorResult, PeriodResult, programme_results
@@ -64,15 +65,16 @@ def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
         key = value.period.key
         manual_ids.setdefault(value.indicator_id, {}).setdefault(key, []).append(str(value.pk))
     indicators = {}
-    for row in results.indicators:
-        indicators[row.indicator.code] = {
-            "id": row.indicator.pk,
-            "title": row.indicator.title,
-            "source": row.source,
-            "to_date": _figure(row.to_date),
-            "periods": {p.period.key: _figure(p) for p in row.periods if p.period.start <= as_of},
-            "records": _record_ids(row, as_of, manual_ids),
-        }
+    with reading(programme_scope(programme)):
+        for row in results.indicators:
+            indicators[row.indicator.code] = {
+                "id": row.indicator.pk,
+                "title": row.indicator.title,
+                "source": row.source,
+                "to_date": _figure(row.to_date),
+                "periods": {p.period.key: _figure(p) for p in row.periods if p.period.start <= as_of},
+                "records": _record_ids(row, as_of, manual_ids),
+            }
     return {
         "programme": programme.code,
         "as_of": as_of.isoformat(),

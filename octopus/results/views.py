@@ -18,8 +18,9 @@ from octopus.dates import chosen_date
 from octopus.forms import show_refusal
 from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.exports import to_csv
-from octopus.lib.metrics import MetricError, registry
+from octopus.lib.metrics import MetricError, reading, registry
 from octopus.results import services
+from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Status, accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
@@ -298,9 +299,10 @@ def indicator_breakdowns(user, row, results) -> list[dict]:
         values = None
         if row.source == "metric" and dimension in registry.get(indicator.metric_key).breakdown:
             try:
-                values = registry.breakdown(
-                    indicator.metric_key, dimension, results.life.start, end, **indicator.metric_params
-                )
+                with reading(programme_scope(results.programme)):
+                    values = registry.breakdown(
+                        indicator.metric_key, dimension, results.life.start, end, **indicator.metric_params
+                    )
             except MetricError:
                 values = None
         elif row.source == "manual" and dimension == "country":
@@ -342,7 +344,8 @@ def indicator_records(request, code, pk):
     records, problem = [], ""
     if row.source == "metric":
         try:
-            records = list(registry.records(indicator.metric_key, start, end, **indicator.metric_params))
+            with reading(programme_scope(programme)):
+                records = list(registry.records(indicator.metric_key, start, end, **indicator.metric_params))
             records = visible_records(request.user, records)
         except MetricError as error:
             problem = str(error)
