@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
-from octopus.lib.metrics import MetricError, reading, registry
+from octopus.lib.metrics import MetricError, Official, reading, registry
 from octopus.results import services
 from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Goal, Status, as_decimal
@@ -146,6 +146,15 @@ class GoalOut(Schema):
     upper: str | None
 
 
+class OfficialOut(Schema):
+    as_of: datetime.date
+    value: str
+    computed: str
+    difference: str = Field(description="computed − official")
+    source: str
+    explained_by: list[str]
+
+
 class IndicatorValueOut(Schema):
     indicator: str
     title: str
@@ -162,6 +171,18 @@ class IndicatorValueOut(Schema):
     percent: str | None = Field(description="The value as a percentage of the target.")
     status: Status | None
     problem: str = Field(description="Why a computed value could not be read, if it could not.")
+    reach: str = Field(
+        description="programme: counts only the programme's own records; global: about all States, not only "
+        "those the programme assisted."
+    )
+    published: bool = Field(
+        description="The value is a published figure (with its source as evidence) for what no list of records holds."
+    )
+    recorded: str | None = Field(description="What the records give for the period, shown beside a published figure.")
+    official: list[OfficialOut] = Field(
+        description="Official figures dated within the period, each with the value computed on its day, the "
+        "difference and the records that explain it."
+    )
     breakdown: dict[str, str] | None = Field(
         description="By country (ISO code → value), when the indicator is disaggregated by country and its metric "
         "offers it; only the countries you may see."
@@ -175,6 +196,7 @@ class ValuesOut(Schema):
     start: datetime.date
     end: datetime.date
     logframe_version: int
+    sample: bool = Field(description="True for a sample programme: every figure is sample data, not real.")
     indicators: list[IndicatorValueOut]
 
 
@@ -252,10 +274,9 @@ def _breakdown(row: IndicatorResult, period: Period, at: datetime.date, visible:
     if row.source != "metric" or "country" not in (indicator.disaggregations or []) or period.start > at:
         return None
     try:
-        with reading(programme_scope(indicator.node.programme)):
-            found = registry.breakdown(
-                indicator.metric_key, "country", period.start, min(period.end, at), **(indicator.metric_params or {})
-            )
+        found = registry.breakdown(
+            indicator.metric_key, "country", period.start, min(period.end, at), **(indicator.metric_params or {})
+        )
     except MetricError:
         return None
     return {
@@ -420,7 +441,7 @@ def get_values(
         raise ValidationError([{"loc": ("query", "period"), "msg": str(error)}]) from None
     visible = visible_categories(request.auth)
     rows = []
-    with reading():  # the breakdowns share the records they load, as the values did
+    with reading(programme_scope(programme)):  # the programme's records; the breakdowns share what they load
         for row in results.indicators:
             found = row.period(asked.key)
             rows.append(
@@ -437,6 +458,10 @@ def get_values(
                     "percent": None if found is None else _number(found.percent),
                     "status": None if found is None else found.status,
                     "problem": row.problem,
+                    "reach": row.reach,
+                    "published": found is not None and found.published,
+                    "recorded": None if found is None else _number(found.recorded),
+                    "official": [] if found is None else [_official_out(o) for o in found.official],
                     "breakdown": None if found is None else _breakdown(row, found.period, day, visible),
                 }
             )
@@ -447,7 +472,19 @@ def get_values(
         "start": asked.start,
         "end": asked.end,
         "logframe_version": results.version.number,
+        "sample": programme.is_sample,
         "indicators": rows,
+    }
+
+
+def _official_out(official: Official) -> dict:
+    return {
+        "as_of": official.as_of,
+        "value": _number(official.value),
+        "computed": _number(official.computed),
+        "difference": _number(official.difference),
+        "source": official.source,
+        "explained_by": list(official.explained_by),
     }
 
 

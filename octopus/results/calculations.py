@@ -5,12 +5,17 @@ Pure functions over Decimals, so every rule can be tested exactly (tests/test_ca
 Status rules (DESIGN.md §4):
 - a floor (at least) met stays met; below it, a running period is "on track" when the value is at least the share
   of the way from the baseline to the target that the time elapsed calls for, "behind" otherwise;
-- a ceiling (at most) exceeded by a cumulative count is flagged "exceeded" at once (it can never come back); under
-  it, a running period is "on track" and an ended one "met";
+- a ceiling (at most, "up to 25") is no goal to reach: while the period runs it reads "12 of up to 25" with the
+  status "under the ceiling" (never met or not met); once the period has ended it is "within ceiling"; a cumulative
+  count past it is "ceiling exceeded" at once (it can never come back);
 - exactly: reaching the number is "met", passing it "exceeded" (cumulative) or "not met";
 - a range is met inside its bounds; past the upper bound it behaves like an exceeded ceiling.
 A cumulative value (sum over periods, distinct over the life) only grows, so pace compares it with a straight line
-from 0; a latest value (a stock or a rate) is compared with a straight line from the baseline.
+from 0; a latest value (a stock or a rate) is compared with a straight line from the baseline. Pace is measured
+within the period's dates only: after its end there is no "on track" and no forecast, only the final status.
+
+The vocabulary (labels and what each status means) is defined here once and shown as the legend of every page that
+uses it (`STATUS_MEANINGS`).
 """
 
 import datetime
@@ -29,6 +34,8 @@ class Status(enum.StrEnum):
     BEHIND = "behind"
     NOT_MET = "not_met"
     EXCEEDED = "exceeded"
+    UNDER_CEILING = "under_ceiling"  # a ceiling not reached while the period runs: no met / not met yet
+    WITHIN_CEILING = "within_ceiling"  # the period has ended under its ceiling
     NOT_STARTED = "not_started"
     AWAITING = "awaiting"  # no value yet: no record source, or no approved manual value
     NO_TARGET = "no_target"
@@ -46,6 +53,10 @@ class Status(enum.StrEnum):
     def colour(self) -> str:
         return TONE_COLOURS[STATUS_TONES[self]]
 
+    @property
+    def meaning(self) -> str:
+        return str(STATUS_MEANINGS[self])
+
 
 STATUS_LABELS = {
     Status.MET: _("Met"),
@@ -53,9 +64,23 @@ STATUS_LABELS = {
     Status.BEHIND: _("Behind"),
     Status.NOT_MET: _("Not met"),
     Status.EXCEEDED: _("Ceiling exceeded"),
+    Status.UNDER_CEILING: _("Under the ceiling"),
+    Status.WITHIN_CEILING: _("Within ceiling"),
     Status.NOT_STARTED: _("Not started"),
     Status.AWAITING: _("Awaiting data"),
     Status.NO_TARGET: _("No target"),
+}
+STATUS_MEANINGS = {
+    Status.MET: _("A target to reach (exactly, at least, between) is reached; a floor once met stays met."),
+    Status.ON_TRACK: _("Below the target, but at or above the pace the time elapsed within the period calls for."),
+    Status.BEHIND: _("Below the pace the time elapsed within the period calls for."),
+    Status.NOT_MET: _("The period has ended without reaching the target."),
+    Status.EXCEEDED: _("A ceiling (“up to”) is passed; a count can never come back under it."),
+    Status.UNDER_CEILING: _("A ceiling (“up to”) not reached while the period runs: it is a limit, not a goal."),
+    Status.WITHIN_CEILING: _("The period has ended and the count stayed within its ceiling."),
+    Status.NOT_STARTED: _("The period has not begun."),
+    Status.AWAITING: _("No value yet: no record source, or no approved value."),
+    Status.NO_TARGET: _("The logframe gives no target for this period; the value is shown as it is."),
 }
 # The same colours as the Bootstrap badges of each tone, for charts.
 TONE_COLOURS = {
@@ -63,6 +88,7 @@ TONE_COLOURS = {
     "primary": "#0d6efd",
     "warning": "#ffc107",
     "danger": "#dc3545",
+    "info": "#0dcaf0",
     "secondary": "#6c757d",
     "light": "#adb5bd",
 }
@@ -72,6 +98,8 @@ STATUS_TONES = {
     Status.BEHIND: "warning",
     Status.NOT_MET: "danger",
     Status.EXCEEDED: "danger",
+    Status.UNDER_CEILING: "info",
+    Status.WITHIN_CEILING: "success",
     Status.NOT_STARTED: "secondary",
     Status.AWAITING: "secondary",
     Status.NO_TARGET: "light",
@@ -144,7 +172,7 @@ def assess(
         return Status.NOT_MET if ended else Status.BEHIND
     if low is None or actual >= low:
         if goal.comparator == "le":
-            return Status.MET if ended else Status.ON_TRACK
+            return Status.WITHIN_CEILING if ended else Status.UNDER_CEILING
         return Status.MET
     if ended:
         return Status.NOT_MET
@@ -192,18 +220,17 @@ def forecast(
     planned: Decimal | None = None,
 ) -> Forecast | None:
     """The end-of-period value of a cumulative count: the value so far plus what is planned when the records say,
-    otherwise the pace so far carried to the end. Warns when a floor looks out of reach or a ceiling overshot."""
-    if actual is None or at < start:
+    otherwise the pace so far carried to the end. Warns when a floor looks out of reach or a ceiling overshot.
+    None once the period has ended: there is nothing left to forecast."""
+    if actual is None or at < start or at >= end:
         return None
     gone, total = _elapsed(start, end, at)
-    if at >= end:
-        value, method = actual, "pace"
-    elif planned is not None:
+    if planned is not None:
         value, method = actual + planned, "planned"
     else:
         value, method = (actual * total / gone).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP), "pace"
     warning = ""
-    if goal is not None and at < end:
+    if goal is not None:
         low, high = _bounds(goal)
         if low is not None and value < low:
             warning = str(_("Unlikely to reach the target at this pace."))

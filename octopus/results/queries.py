@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from octopus.lib.metrics import MetricError, reading, registry
+from octopus.lib.metrics import PROGRAMME, MetricError, Official, reading, registry
 from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
@@ -80,6 +80,17 @@ class PeriodResult:
     percent: Decimal | None
     status: Status
     label: str = ""  # an ordinal value's step of the scale
+    # A computed indicator whose period has a published figure (an approved value with its source as evidence, for
+    # what no list of records holds, e.g. a past conference's participants): `actual` is that figure and
+    # `recorded` what the records give, shown beside it.
+    published: bool = False
+    recorded: Decimal | None = None
+    official: list[Official] = field(default_factory=list)  # published counterparts dated within the period
+
+    @property
+    def reconciles(self) -> bool:
+        """No published or official figure differs from what the records give."""
+        return all(o.difference == 0 for o in self.official) and (not self.published or self.recorded == self.actual)
 
 
 @dataclass
@@ -93,6 +104,12 @@ class IndicatorResult:
     cumulative: list[tuple[Period, Decimal | None]] = field(default_factory=list)  # for charts
     latest_text: str = ""  # qualitative indicators: the latest approved finding
     problem: str = ""
+    reach: str = PROGRAMME  # "global": about all States, not only those the programme assisted
+    narrowed: bool = False  # a global measure narrowed to the countries the programme assisted
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit or ("%" if self.indicator.measure == Measure.PERCENT else "")
 
     @property
     def awaiting(self) -> bool:
@@ -218,6 +235,7 @@ def indicator_result(
     values: list[Decimal | None]
     wholes: list[Decimal | None]
     problem, planned = "", None
+    officials: list[Official] = []
     source = indicator_source(indicator)
     if source == "manual":
         values = [as_decimal(manual.get((p.kind, p.start))) for p in started]
@@ -236,12 +254,26 @@ def indicator_result(
         except MetricError as error:
             computed, problem = [None] * len(windows), str(error)
         values, wholes = computed[: len(started)], computed[len(started) :] or [None] * len(started)
+        officials = official_figures(indicator, life, at)
     else:
         values = wholes = [None] * len(started)
 
+    # Published figures stand for what no list of records holds; the records' own count is kept beside them.
+    recorded = list(values)
+    published = [source == "metric" and (p.kind, p.start) in manual for p in started]
+    if any(published):
+        values = [
+            as_decimal(manual[(p.kind, p.start)]) if published[i] else v
+            for i, (p, v) in enumerate(zip(started, values, strict=True))
+        ]
+        if indicator.accumulation == Accumulation.DISTINCT:
+            # Published totals cannot be de-duplicated across periods: the running value adds the periods up.
+            wholes = [None] * len(started)
+
     running = []
     for index in range(len(started)):
-        running.append(accumulate(indicator.accumulation, values[: index + 1], wholes[index]))
+        how = Accumulation.SUM if any(published) and indicator.accumulation == Accumulation.DISTINCT else None
+        running.append(accumulate(how or indicator.accumulation, values[: index + 1], wholes[index]))
     to_date_value = running[-1] if running else None
     baseline = indicator.baseline_value
     rows = []
@@ -251,9 +283,11 @@ def indicator_result(
         status = assess(
             goal, actual, start=period.start, end=period.end, at=at, cumulative=cumulative, baseline=baseline
         )
-        rows.append(
-            PeriodResult(period, goal, actual, percent_of(actual, goal), status, ordinal_label(indicator, actual))
-        )
+        row = PeriodResult(period, goal, actual, percent_of(actual, goal), status, ordinal_label(indicator, actual))
+        if index < len(started):
+            row.published, row.recorded = published[index], recorded[index]
+            row.official = [o for o in officials if period.start <= o.as_of <= period.end]
+        rows.append(row)
     if indicator.frequency == LIFE and rows:
         to_date = rows[0]
     else:
@@ -264,6 +298,7 @@ def indicator_result(
         to_date = PeriodResult(
             life, goal, to_date_value, percent_of(to_date_value, goal), status, ordinal_label(indicator, to_date_value)
         )
+        to_date.official = [o for o in officials if o.as_of <= min(at, life.end)][-1:]
     if indicator.measure == Measure.QUALITATIVE:
         to_date.status = Status.AWAITING if source == "awaiting" else to_date.status
     outlook = None
@@ -271,6 +306,7 @@ def indicator_result(
         outlook = forecast(to_date.goal, to_date_value, start=life.start, end=life.end, at=at, planned=planned)
     return IndicatorResult(
         indicator=indicator,
+        reach=registry.get(indicator.metric_key).reach if source == "metric" else PROGRAMME,
         source=source,
         baseline=baseline,
         periods=rows,
@@ -279,6 +315,17 @@ def indicator_result(
         cumulative=list(zip(started, running, strict=True)),
         problem=problem,
     )
+
+
+def official_figures(indicator: Indicator, life: Period, at: datetime.date) -> list[Official]:
+    """The published counterparts of a computed indicator over the life so far (one call, shared by its periods)."""
+    try:
+        found = registry.official(
+            indicator.metric_key, life.start, min(life.end, at), **(indicator.metric_params or {})
+        )
+    except MetricError:
+        return []
+    return sorted(found, key=lambda o: o.as_of)
 
 
 def ordinal_label(indicator: Indicator, value: Decimal | None) -> str:

@@ -457,13 +457,20 @@ def enter_manual_value(
     evidence_file=None,
     is_sample: bool = False,
 ) -> ManualValue:
-    """A draft value for a period of an indicator that no record holds."""
+    """A draft value for a period of an indicator that no record holds. For a computed indicator it is a published
+    figure (e.g. the participants a past conference reported, where no list of participants exists): it needs its
+    source as evidence, and the records' own count stays shown beside it."""
     programme = indicator.node.programme
-    if not indicator.manual:
+    if not indicator.manual and not (evidence_url or evidence_file):
         raise DomainError(
-            _("%(code)s is computed from the records (metric %(key)s); its values cannot be entered by hand.")
+            _(
+                "%(code)s is computed from the records (metric %(key)s); only a published figure can be entered for "
+                "it, with its source as evidence (a link or a file)."
+            )
             % {"code": indicator.code, "key": indicator.metric_key}
         )
+    if not indicator.manual and category:
+        raise DomainError(_("A published figure is entered for the total only."))
     found = programme_period(programme, latest_version(programme), period)
     _check_not_locked(programme, found)
     value = as_decimal(value)

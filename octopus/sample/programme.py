@@ -14,6 +14,14 @@ from octopus.results import services
 from octopus.results.models import Programme
 
 CODE = "sample-programme"
+SAMPLE_ACTIVITIES = [
+    ("A2.1", "Sample conferences"),
+    ("A2.2", "Sample T-CY meetings"),
+    ("A2.3", "Sample workshops and trainings"),
+    ("A2.4", "Sample contributions to others' events"),
+    ("A2.5", "Sample legislative advice"),
+    ("A2.6", "Sample questionnaire rounds"),
+]
 D = datetime.date
 
 
@@ -25,7 +33,7 @@ def load_sample_programme(*, staff, reviewer, donor_code: str) -> Programme | No
     programme = services.create_programme(
         code=CODE,
         title="Sample programme (not real data)",
-        starts_on=D(2020, 1, 1),
+        starts_on=D(2014, 1, 1),
         ends_on=D(2023, 12, 31),
         budget_ceiling=Decimal("1200000"),
         implementing_office="Sample office",
@@ -44,6 +52,30 @@ def load_sample_programme(*, staff, reviewer, donor_code: str) -> Programme | No
     services.add_node(
         programme, level="activity", code="A1.1", title="Sample activity: trainings", parent=output, user=staff
     )
+    # The sample events, T-CY records, advice and money serve this programme through these activities (each
+    # sample loader assigns its records), so no sample record ever counts for a real programme.
+    events = services.add_node(
+        programme, level="output", code="2", title="Sample output: events and advice", parent=objective, user=staff
+    )
+    for code, title in SAMPLE_ACTIVITIES:
+        services.add_node(programme, level="activity", code=code, title=title, parent=events, user=staff)
+    computed = [
+        ("2.1", "Sample conferences held", "events.held", {"kinds": ["octopus_conference"]}, "conferences", "sum"),
+        ("2.2", "Experts at the sample conferences", "events.participants", {"kinds": ["octopus_conference"]},
+         "experts", "distinct"),
+        ("2.3", "Sample workshops held", "events.held", {"kinds": ["in_country_workshop", "regional_workshop"]},
+         "workshops", "sum"),
+        ("2.4", "Countries given legislative advice (sample)", "legislation.countries_advised", {}, "countries",
+         "distinct"),
+    ]  # fmt: skip
+    by_code = {}
+    for code, title, key, params, unit, accumulation in computed:
+        by_code[code] = services.define_indicator(
+            events, code=code, title=title, metric_key=key, metric_params=params, unit=unit,
+            accumulation=accumulation, frequency="year", user=staff, allow_unregistered=True,
+        )  # fmt: skip
+    services.set_target(by_code["2.3"], version=v1, period="life", comparator="le", value=Decimal("10"), user=staff)
+    services.set_target(by_code["2.4"], version=v1, period="life", comparator="ge", value=Decimal("5"), user=staff)
 
     treaty = services.define_indicator(
         objective,

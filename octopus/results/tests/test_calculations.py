@@ -34,11 +34,13 @@ BETWEEN_10_20 = Goal("range", Decimal(10), Decimal(20))
         # Below the floor while running: on track if at least the elapsed share of the target (10.00… on MIDDLE).
         (AT_LEAST_20, 11, MIDDLE, Status.ON_TRACK),
         (AT_LEAST_20, 10, MIDDLE, Status.BEHIND),
-        # A ceiling: under it, on track while running and met at the end; one over it is flagged at once.
-        (AT_MOST_25, 25, MIDDLE, Status.ON_TRACK),
-        (AT_MOST_25, 25, END, Status.MET),
+        # A ceiling is a limit, not a goal: never met while running (even at 0), within it at the end; one over it
+        # is flagged at once.
+        (AT_MOST_25, 25, MIDDLE, Status.UNDER_CEILING),
+        (AT_MOST_25, 0, MIDDLE, Status.UNDER_CEILING),
+        (AT_MOST_25, 25, END, Status.WITHIN_CEILING),
         (AT_MOST_25, 26, MIDDLE, Status.EXCEEDED),
-        (AT_MOST_25, 0, END, Status.MET),
+        (AT_MOST_25, 0, END, Status.WITHIN_CEILING),
         # Exactly: reached is met, one more is exceeded, short at the end is not met.
         (EXACTLY_4, 4, MIDDLE, Status.MET),
         (EXACTLY_4, 5, END, Status.EXCEEDED),
@@ -138,10 +140,10 @@ def test_forecast_uses_planned_records_when_the_metric_knows_them():
     )
 
 
-def test_no_forecast_without_a_value_and_none_needed_after_the_end():
+def test_no_forecast_without_a_value_nor_once_the_period_has_ended():
     assert forecast(AT_MOST_25, None, start=START, end=END, at=MIDDLE) is None
-    ended = forecast(AT_MOST_25, Decimal(24), start=START, end=END, at=D(2020, 3, 1))
-    assert (ended.value, ended.warning) == (Decimal(24), "")
+    assert forecast(AT_MOST_25, Decimal(24), start=START, end=END, at=END) is None
+    assert forecast(AT_MOST_25, Decimal(24), start=START, end=END, at=D(2020, 3, 1)) is None
 
 
 def test_periods_are_clipped_to_the_programme():

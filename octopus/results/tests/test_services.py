@@ -108,11 +108,24 @@ def test_parameters_the_metric_does_not_accept_are_refused(built, params, messag
     )
 
 
-def test_a_manual_value_on_a_computed_indicator_is_refused(built):
+def test_a_manual_value_on_a_computed_indicator_needs_its_published_source(built):
     refused(
         lambda: services.enter_manual_value(built.parties, period="2016", value=3, user=built.staff),
-        "O.1 is computed from the records (metric treaties.parties_and_invited); its values cannot be entered by hand.",
+        "O.1 is computed from the records (metric treaties.parties_and_invited); only a published figure can be "
+        "entered for it, with its source as evidence (a link or a file).",
     )
+
+
+def test_a_published_figure_stands_beside_what_the_records_give(built):
+    entry = services.enter_manual_value(
+        built.parties, period="2016", value=3, evidence_url="https://example.org/report", user=built.staff
+    )
+    services.approve_manual_value(services.submit_manual_value(entry, user=built.staff), user=built.reviewer)
+    row = programme_results(built.programme, datetime.date(2019, 12, 31)).indicator(built.parties.pk)
+    figure = row.period("2016")
+    assert (figure.actual, figure.published) == (Decimal(3), True)
+    assert figure.recorded is not None and figure.recorded != figure.actual
+    assert not figure.reconciles
 
 
 @pytest.mark.parametrize(
@@ -230,7 +243,11 @@ def test_only_approved_values_count(built):
 
     assert (draft.status, submitted.status) == (ValueStatus.DRAFT, ValueStatus.SUBMITTED)
     assert [(p.period.key, p.actual) for p in row.periods[:3]] == [("2014", 3), ("2015", None), ("2016", None)]
-    assert (row.to_date.actual, row.to_date.percent, row.to_date.status) == (3, Decimal("12.0"), Status.MET)
+    assert (row.to_date.actual, row.to_date.percent, row.to_date.status) == (
+        3,
+        Decimal("12.0"),
+        Status.WITHIN_CEILING,
+    )
 
 
 def test_a_value_is_submitted_with_evidence_and_approved_by_someone_else(built):
@@ -399,7 +416,7 @@ def test_the_seed_logframe_is_loaded_with_its_targets_and_the_treaty_indicator_w
     assert by_code["O.1"].to_date.actual == registry.evaluate(
         "treaties.parties_and_invited", D(2014, 1, 1), D(2019, 12, 31), treaty=185
     )
-    assert by_code["1.1"].to_date.actual == 3  # the reference Octopus conferences of 2016, 2018 and 2019
+    assert by_code["1.1"].to_date.actual == 4  # the reference Octopus conferences of 2015, 2016, 2018 and 2019
     awaiting = {code for code, row in by_code.items() if row.source == "awaiting" and row.to_date.actual is None}
     assert (by_code["2.3"].to_date.actual, by_code["2.4"].to_date.actual) == (1, 0)  # only #10 has a known day
     assert awaiting == set()
