@@ -103,6 +103,48 @@ class ResultNode(models.Model):
         return f"{self.get_level_display()} {self.code}: {self.title}"
 
 
+class AssumptionStatus(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", _("Not assessed")
+    HOLDS = "holds", _("Holds")
+    PARTLY = "partly", _("Holds in part")
+    DOES_NOT_HOLD = "does_not_hold", _("Does not hold")
+
+
+class Assumption(models.Model):
+    """A condition outside the programme's control that a box of the logframe relies on, in the programme
+    document's words. Its status over time is the series of its reviews."""
+
+    node = models.ForeignKey(ResultNode, on_delete=models.CASCADE, related_name="assumption_set")
+    text = models.TextField(_("assumption"))
+    order = models.PositiveIntegerField(default=0)
+    introduced_in = models.ForeignKey(LogframeVersion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["node", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class AssumptionReview(models.Model):
+    """What staff found of an assumption on a day: it holds, in part, or not, and why."""
+
+    assumption = models.ForeignKey(Assumption, on_delete=models.CASCADE, related_name="reviews")
+    on = models.DateField(_("as of"))
+    status = models.CharField(_("status"), max_length=20, choices=AssumptionStatus.choices)
+    note = models.TextField(_("finding"), help_text=_("What shows it: events, decisions, sources."))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assumption", "on", "pk"]
+
+    def __str__(self):
+        return f"{self.on}: {self.get_status_display()}"
+
+
 class Assignment(models.Model):
     """A record that can count (an event, a piece of advice, an expense…) serving a programme, with the share of its
     cost the programme bears. A record may serve several programmes (an Octopus conference co-organised with GLACY+

@@ -140,6 +140,11 @@ class ProgrammeResults:
     def indicators(self) -> list[IndicatorResult]:
         return [row for node in self.nodes for row in node.indicators]
 
+    @property
+    def ended(self) -> bool:
+        """The figures are read on or after the programme's end: statuses are final, nothing is forecast."""
+        return self.at >= self.life.end
+
     def indicator(self, pk: int) -> IndicatorResult | None:
         return next((row for row in self.indicators if row.indicator.pk == pk), None)
 

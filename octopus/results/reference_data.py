@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from octopus.results import services
-from octopus.results.models import Programme
+from octopus.results.models import Assumption, Indicator, ManualValue, Programme, ValueStatus
 
 DATA = Path(__file__).resolve().parent / "data" / "logframes.toml"
 
@@ -22,11 +22,15 @@ def read_logframes(path: Path = DATA) -> list[dict]:
 
 @transaction.atomic
 def load_logframes(path: Path = DATA) -> dict[str, int]:
-    added = {"programmes": 0, "nodes": 0, "indicators": 0, "targets": 0}
+    added = {"programmes": 0, "nodes": 0, "indicators": 0, "targets": 0, "versions": 0, "published": 0}
     for entry in read_logframes(path):
         programme = Programme.objects.filter(code=entry["code"]).first()
         if programme is None:
-            fields = {k: v for k, v in entry.items() if k not in ("node", "code", "title", "budget_ceiling")}
+            fields = {
+                k: v
+                for k, v in entry.items()
+                if k not in ("node", "code", "title", "budget_ceiling", "revision", "published")
+            }
             programme = services.create_programme(
                 code=entry["code"], title=entry["title"], budget_ceiling=entry["budget_ceiling"], user=None, **fields
             )
@@ -47,6 +51,9 @@ def load_logframes(path: Path = DATA) -> dict[str, int]:
                     user=None,
                 )
                 added["nodes"] += 1
+            if not Assumption.objects.filter(node=node).exists():
+                for position, text in enumerate(item.get("assumptions", [])):
+                    services.add_assumption(node, text=text, order=position, user=None)
             for position, spec in enumerate(item.get("indicator", [])):
                 if spec["code"] in indicators:
                     continue
@@ -64,4 +71,46 @@ def load_logframes(path: Path = DATA) -> dict[str, int]:
                 for target in spec.get("targets", []):
                     services.set_target(indicator, version=version, user=None, **target)
                     added["targets"] += 1
+        for revision in entry.get("revision", []):
+            added["versions"] += _load_revision(programme, revision)
+        for figure in entry.get("published", []):
+            added["published"] += _load_published(programme, figure)
     return added
+
+
+def _load_revision(programme: Programme, revision: dict) -> int:
+    """A later logframe version with the targets it changed, unless a version from that day is there."""
+    if programme.versions.filter(valid_from=revision["valid_from"]).exists():
+        return 0
+    version = services.revise_logframe(
+        programme,
+        valid_from=revision["valid_from"],
+        ends_on=revision["ends_on"],
+        decision=revision["decision"],
+        user=None,
+    )
+    for target in revision.get("targets", []):
+        indicator = Indicator.objects.get(node__programme=programme, code=target["indicator"])
+        fields = {k: v for k, v in target.items() if k != "indicator"}
+        services.set_target(indicator, version=version, user=None, **fields)
+    return 1
+
+
+def _load_published(programme: Programme, figure: dict) -> int:
+    """A published figure for a period of a computed indicator, approved as loaded: the source is its evidence."""
+    indicator = Indicator.objects.get(node__programme=programme, code=figure["indicator"])
+    period = services.programme_period(programme, services.latest_version(programme), figure["period"])
+    if ManualValue.objects.filter(indicator=indicator, period_kind=period.kind, period_start=period.start).exists():
+        return 0
+    ManualValue.objects.create(
+        indicator=indicator,
+        period_kind=period.kind,
+        period_start=period.start,
+        period_end=period.end,
+        value=figure["value"],
+        note=figure["note"],
+        evidence_url=figure["evidence_url"],
+        status=ValueStatus.APPROVED,
+        review_comment="Published figure loaded with the reference data; its source is the evidence.",
+    )
+    return 1

@@ -17,6 +17,9 @@ from octopus.results.calculations import as_decimal
 from octopus.results.models import (
     Accumulation,
     Assignment,
+    Assumption,
+    AssumptionReview,
+    AssumptionStatus,
     Comparator,
     Indicator,
     Level,
@@ -259,6 +262,32 @@ def add_node(
     )
     log_action(node, "results.node.added", user=user, after=snapshot(node))
     return node
+
+
+def add_assumption(node: ResultNode, *, text: str, user, order: int = 0) -> Assumption:
+    """An assumption the box relies on, in force from the latest logframe version."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write the assumption."))
+    assumption = Assumption.objects.create(
+        node=node, text=text, order=order, introduced_in=latest_version(node.programme)
+    )
+    log_action(assumption, "results.assumption.added", user=user, after=snapshot(assumption))
+    return assumption
+
+
+def review_assumption(assumption: Assumption, *, on: datetime.date, status: str, note: str, user) -> AssumptionReview:
+    """What staff found of an assumption on a day. Earlier reviews stay: the status over time is their series."""
+    note = (note or "").strip()
+    if status not in AssumptionStatus.values:
+        raise DomainError(_("Choose a status."))
+    if not note:
+        raise DomainError(_("Say what shows it: the events, decisions or sources behind the finding."))
+    if on > timezone.localdate():
+        raise DomainError(_("A finding cannot be dated in the future."))
+    review = AssumptionReview.objects.create(assumption=assumption, on=on, status=status, note=note, reviewed_by=user)
+    log_action(review, "results.assumption.reviewed", user=user, after=snapshot(review))
+    return review
 
 
 # --- indicators --------------------------------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from octopus.forms import show_refusal
 from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.exports import to_csv
 from octopus.lib.metrics import MetricError, reading, registry
+from octopus.lib.precision import Precision, vaguer_than
+from octopus.lib.precision import shown as shown_date
 from octopus.results import services
-from octopus.results.assignments import programme_scope
+from octopus.results.assignments import countables, programme_scope, unassigned
 from octopus.results.calculations import Status, accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
@@ -113,6 +115,8 @@ def dashboard(request, code):
         "programme": programme,
         "results": results,
         "at": at,
+        "statuses": list(Status),
+        "unassigned": not_assigned(programme),
         "latest_snapshot": latest,
         "differences": changed,
         "unexplained": [d for d in changed if not d.reason],
@@ -120,6 +124,23 @@ def dashboard(request, code):
         "status_counts": sorted(results.status_counts().items(), key=lambda item: item[0].value),
     }
     return render_page(request, "results/dashboard.html", context, date_error)
+
+
+def not_assigned(programme: Programme, shown: int = 5) -> list[dict]:
+    """Records that can count but serve no programme (real ones for a real programme, sample ones for a sample
+    programme), a few of each kind with the page where their programme is set. Two queries per kind of record."""
+    groups = []
+    for countable in countables():
+        records = unassigned(countable.queryset())
+        if any(f.name == "is_sample" for f in countable.model._meta.get_fields()):
+            records = records.filter(is_sample=programme.is_sample)
+        count = records.count()
+        if count:
+            first = [(record, countable.edit_url(record)) for record in records[:shown]]
+            groups.append(
+                {"key": countable.model._meta.label_lower, "label": countable.label, "count": count, "records": first}
+            )
+    return groups
 
 
 @permission_required(READ)
@@ -354,12 +375,19 @@ def indicator_records(request, code, pk):
             indicator.manual_values.filter(status=ValueStatus.APPROVED, period_start__gte=start, period_start__lte=end)
         )
     figure = row.period(period.key)
+    if row.source == "metric" and figure is not None and figure.published:
+        published = indicator.manual_values.filter(
+            status=ValueStatus.APPROVED, period_kind=period.kind, period_start=period.start, category=""
+        )
+        records = [*published, *records]  # the published figure first, opening its evidence
+    shown = [record_line(programme, record, start, end) for record in records]
     if request.GET.get("format") == "csv":
         rows = [
-            [str(r), request.build_absolute_uri(r.get_absolute_url()) if hasattr(r, "get_absolute_url") else ""]
-            for r in records
+            [line["text"], request.build_absolute_uri(line["url"]) if line["url"] else "", line["note"]]
+            for line in shown
         ]
-        response = HttpResponse(to_csv([_("Record"), _("Address")], rows), content_type="text/csv; charset=utf-8")
+        headers = [_("Record"), _("Address"), _("Note")]
+        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{programme.code}-{indicator.code}-{period.key}.csv"'
         return response
     context = {
@@ -369,12 +397,28 @@ def indicator_records(request, code, pk):
         "period": period,
         "start": start,
         "end": end,
-        "records": records,
+        "records": shown,
         "figure": figure,
         "problem": problem,
         "at": at,
     }
     return render_page(request, "results/records.html", context, date_error)
+
+
+def record_line(programme: Programme, record, start, end) -> dict:
+    """A record behind a number as the drill-down lists it: its text, its own page (a manual value opens its
+    evidence), and a note when its date is known more coarsely than the period ("month known, day not")."""
+    url, note = "", ""
+    if isinstance(record, ManualValue):
+        url = record.evidence_url or (
+            reverse("results_value_evidence", args=[programme.code, record.pk]) if record.evidence_file else ""
+        )
+    elif hasattr(record, "get_absolute_url"):
+        url = record.get_absolute_url()
+    dated_as = getattr(record, "dated_as", None)
+    if dated_as and dated_as[0] and vaguer_than(dated_as[0], dated_as[1], start, end):
+        note = f"{shown_date(*dated_as)}: {Precision(dated_as[1]).label.lower()}"
+    return {"record": record, "text": str(record), "url": url, "note": note}
 
 
 @permission_required("results.manage")
