@@ -46,6 +46,8 @@ class Export(abc.ABC):
 
     title: str = ""
     frozen_columns: int = 0  # leftmost columns kept in view when scrolling sideways (XLSX)
+    # Set for a table holding sample data: the sheet's first row says so (and the header moves to the second).
+    sample_note: str = ""
 
     @abc.abstractmethod
     def header(self) -> list[str]: ...
@@ -99,11 +101,16 @@ def to_xlsx(export: Export, *more: Export) -> bytes:
     for item in (export, *more):
         sheet = workbook.create_sheet(_sheet_name(item.title, used))
         header = [_text(name) for name in item.header()]
+        top = 1
+        if item.sample_note:
+            sheet.append([_text(item.sample_note)])
+            sheet["A1"].font = Font(bold=True, color="9C0006")
+            top = 2
         sheet.append(header)
-        for cell in sheet[1]:
+        for cell in sheet[top]:
             cell.font = bold
         widths = [len(name) for name in header]
-        for row_number, row in enumerate(item.rows(), start=2):
+        for row_number, row in enumerate(item.rows(), start=top + 1):
             for column, raw in enumerate(row):
                 value, number_format, width = _xlsx_value(raw)
                 cell = sheet.cell(row=row_number, column=column + 1, value=value)
@@ -117,9 +124,9 @@ def to_xlsx(export: Export, *more: Export) -> bytes:
                     widths.append(width)
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-        sheet.freeze_panes = sheet.cell(row=2, column=item.frozen_columns + 1)
-        if sheet.max_row > 1:
-            sheet.auto_filter.ref = sheet.dimensions
+        sheet.freeze_panes = sheet.cell(row=top + 1, column=item.frozen_columns + 1)
+        if sheet.max_row > top:
+            sheet.auto_filter.ref = f"A{top}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

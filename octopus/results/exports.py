@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -241,56 +242,111 @@ def _column_cell(result: IndicatorResult, column: Period, at: datetime.date) -> 
 # --- exports -----------------------------------------------------------------------------------------------------
 
 
+COMPARATOR_WORDS = {
+    Comparator.EXACTLY: _lazy("exactly"),
+    Comparator.AT_MOST: _lazy("up to"),
+    Comparator.AT_LEAST: _lazy("at least"),
+    Comparator.RANGE: _lazy("between"),
+}
+
+
+def _comparator(goal: Goal | None) -> str | None:
+    return str(COMPARATOR_WORDS[Comparator(goal.comparator)]) if goal is not None else None
+
+
 class IPTTExport(Export):
-    """The IPTT as rows: the fixed columns of each indicator, then target, actual and % per period."""
+    """The IPTT as rows: the fixed columns of each indicator, then target, actual and % per period. Every figure
+    is a number cell (the comparator of a target sits in a column of its own); the unit of every figure is the
+    row's Unit column, named in each figure's header. Where a published or official figure stands beside the
+    records' count, both are written, with the difference and what explains it."""
 
     frozen_columns = 2
-    FIXED = 10  # columns before the periods
+    FIXED = 20  # columns before the periods
 
     def __init__(self, table: IPTTTable, results: ProgrammeResults):
         self.table, self.results = table, results
         self.title = "IPTT"
+        if results.programme.is_sample:
+            self.sample_note = _("SAMPLE DATA — every figure of this programme is invented, not real.")
 
     def header(self) -> list[str]:
+        unit = {"unit": _("in the row's unit")}
         fixed = [
             _("Code"),
             _("Indicator"),
             _("Level"),
             _("Unit"),
             _("Accumulation"),
-            _("Baseline"),
-            _("LoP target"),
-            _("LoP actual"),
-            _("LoP % met"),
+            _("Counts"),
+            _("Baseline (%(unit)s)") % unit,
+            _("LoP target comparator"),
+            _("LoP target (%(unit)s)") % unit,
+            _("LoP target upper bound (%(unit)s)") % unit,
+            _("LoP actual (%(unit)s)") % unit,
+            _("LoP actual from"),
+            _("LoP records' count (%(unit)s)") % unit,
+            _("LoP official (%(unit)s)") % unit,
+            _("LoP official as of"),
+            _("LoP computed on that day (%(unit)s)") % unit,
+            _("LoP difference, computed − official (%(unit)s)") % unit,
+            _("LoP difference explained by"),
+            _("LoP % of target"),
             _("LoP status"),
         ]
         periods = []
         for period in self.table.columns:
-            names = {"period": period.label}
-            periods += [_("%(period)s target") % names, _("%(period)s actual") % names, _("%(period)s %%") % names]
+            names = {"period": period.label, **unit}
+            periods += [
+                _("%(period)s target comparator") % names,
+                _("%(period)s target (%(unit)s)") % names,
+                _("%(period)s actual (%(unit)s)") % names,
+                _("%(period)s %% of target") % names,
+            ]
         return fixed + periods
 
     def rows(self):
         for row in self.table.rows:
+            found = row.result.to_date
+            official = found.official[-1] if found.official else None
+            goal = found.goal
             values = [
                 row.indicator.code,
                 row.indicator.title,
                 row.level,
                 row.unit,
                 row.accumulation,
+                _("all States") if row.result.reach == "global" else _("this programme's records"),
                 row.export_baseline,
-                row.life.target or None,
+                _comparator(goal),
+                None if goal is None else goal.value,
+                None if goal is None else goal.upper,
                 row.life.export_actual,
+                _("published figure") if found.published else (_("records") if found.actual is not None else None),
+                found.recorded if found.published else None,
+                None if official is None else official.value,
+                None if official is None else official.as_of,
+                None if official is None else official.computed,
+                None if official is None else official.difference,
+                None if official is None else (", ".join(official.explained_by) or None),
                 row.life.percent,
                 row.life.status_label or None,
             ]
-            for cell in row.cells:
-                values += [cell.target or None, cell.export_actual, cell.percent]
+            for cell, column in zip(row.cells, self.table.columns, strict=True):
+                period_goal = None
+                if cell.applies and row.indicator.frequency == column.kind:
+                    period_result = row.result.period(column.key)
+                    period_goal = period_result.goal if period_result is not None else None
+                values += [
+                    _comparator(period_goal),
+                    None if period_goal is None else period_goal.value,
+                    cell.export_actual,
+                    cell.percent,
+                ]
             yield values
 
     def number_format(self, column: int, value) -> str | None:
         # % of target is kept to the one decimal it is computed with.
-        if column == 8 or (column >= self.FIXED and (column - self.FIXED) % 3 == 2):
+        if column == self.FIXED - 2 or (column >= self.FIXED and (column - self.FIXED) % 4 == 3):
             return "0.0"
         return None
 
