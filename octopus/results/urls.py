@@ -5,6 +5,7 @@ from octopus.results import views
 urlpatterns = [
     path("", views.programme_list, name="results_programmes"),
     path("new/", views.programme_create, name="results_programme_create"),
+    path("overview/", views.overview, name="results_overview"),
     path("<slug:code>/", views.dashboard, name="results_dashboard"),
     path("<slug:code>/logframe/", views.logframe, name="results_logframe"),
     path("<slug:code>/logframe/revise/", views.version_create, name="results_version_create"),

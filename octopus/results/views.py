@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
@@ -79,6 +80,45 @@ def programme_date(request, programme: Programme) -> tuple[datetime.date, str]:
 def programme_list(request):
     programmes = visible_programmes(request.user, Programme.objects.all())
     return render(request, "results/programmes.html", {"programmes": programmes})
+
+
+# The figures the C-PROC overview shows for every programme: (metric, parameters, label, unit).
+HEADLINES = [
+    ("events.held", {}, _lazy("Events held"), _lazy("events")),
+    ("events.held", {"kinds": ["in_country_workshop", "regional_workshop"]}, _lazy("Workshops"), _lazy("workshops")),
+    ("events.participants", {}, _lazy("Participants"), _lazy("people")),
+    ("legislation.countries_advised", {}, _lazy("Countries advised"), _lazy("countries")),
+]
+
+
+def headline_figures(programmes, start, end) -> list:
+    """The headline figures over start–end counting the records of `programmes` (a record they share, once)."""
+    figures = []
+    with reading(programme_scope(*programmes)):
+        for key, params, _label, _unit in HEADLINES:
+            try:
+                figures.append(registry.evaluate(key, start, end, **params) if key in registry else None)
+            except MetricError:
+                figures.append(None)
+    return figures
+
+
+@permission_required(READ)
+def overview(request):
+    """Every programme the reader may see with its headline figures side by side over its own dates, and the total
+    over the real programmes, which counts a record they share once."""
+    today = timezone.localdate()
+    programmes = list(visible_programmes(request.user, Programme.objects.all()))
+    rows = []
+    for programme in programmes:
+        end = min(today, version_in_force(list(programme.versions.all()), today).ends_on)
+        rows.append({"programme": programme, "figures": headline_figures([programme], programme.starts_on, end)})
+    real = [p for p in programmes if not p.is_sample]
+    total = None
+    if len(real) > 1:
+        total = headline_figures(real, min(p.starts_on for p in real), today)
+    context = {"rows": rows, "total": total, "headlines": HEADLINES, "today": today}
+    return render(request, "results/overview.html", context)
 
 
 @permission_required("results.manage")
