@@ -39,6 +39,9 @@ from octopus.results.forms import (
     TargetForm,
 )
 from octopus.results.models import (
+    Assumption,
+    AssumptionReview,
+    AssumptionStatus,
     Indicator,
     Level,
     ManualValue,
@@ -166,6 +169,31 @@ def dashboard(request, code):
     return render_page(request, "results/dashboard.html", context, date_error)
 
 
+def assumptions_at(programme: Programme, at) -> dict[int, list[dict]]:
+    """Each box's assumptions with their status on `at` (the latest review not after it) and their history up to
+    it. Two queries."""
+    reviews: dict[int, list[AssumptionReview]] = {}
+    for review in AssumptionReview.objects.filter(assumption__node__programme=programme, on__lte=at).order_by(
+        "on", "pk"
+    ):
+        reviews.setdefault(review.assumption_id, []).append(review)
+    found: dict[int, list[dict]] = {}
+    for assumption in Assumption.objects.filter(node__programme=programme):
+        history = reviews.get(assumption.pk, [])
+        latest = history[-1] if history else None
+        status = AssumptionStatus(latest.status if latest else AssumptionStatus.NOT_ASSESSED)
+        found.setdefault(assumption.node_id, []).append(
+            {
+                "assumption": assumption,
+                "status": status.value,
+                "label": status.label,
+                "review": latest,
+                "history": history,
+            }
+        )
+    return found
+
+
 def not_assigned(programme: Programme, shown: int = 5) -> list[dict]:
     """Records that can count but serve no programme (real ones for a real programme, sample ones for a sample
     programme), a few of each kind with the page where their programme is set. Two queries per kind of record."""
@@ -195,9 +223,11 @@ def logframe(request, code):
     targets = {}
     for target in Target.objects.filter(logframe_version=version).order_by("period_start"):
         targets.setdefault(target.indicator_id, []).append(target)
+    assumptions = assumptions_at(programme, at)
     boxes = [  # results.nodes come in tree order
         {
             "node": section.node,
+            "assumptions": assumptions.get(section.node.pk, []),
             "indicators": [{"row": row, "targets": targets.get(row.indicator.pk, [])} for row in section.indicators],
         }
         for section in results.nodes
