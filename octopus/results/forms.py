@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.lib.metrics import registry
-from octopus.results.models import Indicator, Level, ManualValue, Programme, ResultNode
+from octopus.results.models import AssumptionStatus, Indicator, Level, ManualValue, Programme, ResultNode
 from octopus.results.periods import LIFE, SEMESTER, YEAR, periods_of
 from octopus.results.services import INDICATOR_FIELDS
 from octopus.widgets import DateInput
@@ -228,6 +228,16 @@ class LockForm(forms.Form):
     def __init__(self, *args, programme: Programme, ends_on, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices(programme, ends_on)
+
+
+class AssumptionReviewForm(forms.Form):
+    on = forms.DateField(label=_("As of"), widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"), choices=AssumptionStatus.choices)
+    note = forms.CharField(
+        label=_("Finding"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What shows it: the events, decisions or sources behind the finding."),
+    )
 
 
 class SnapshotForm(forms.Form):

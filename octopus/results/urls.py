@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:code>/logframe/", views.logframe, name="results_logframe"),
     path("<slug:code>/logframe/revise/", views.version_create, name="results_version_create"),
     path("<slug:code>/logframe/boxes/new/", views.node_create, name="results_node_create"),
+    path("<slug:code>/assumptions/<int:pk>/review/", views.assumption_review, name="results_assumption_review"),
     path("<slug:code>/indicators/new/", views.indicator_create, name="results_indicator_create"),
     path("<slug:code>/indicators/<int:pk>/", views.indicator_detail, name="results_indicator"),
     path("<slug:code>/indicators/<int:pk>/edit/", views.indicator_edit, name="results_indicator_edit"),

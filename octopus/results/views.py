@@ -27,6 +27,7 @@ from octopus.results.assignments import countables, programme_scope, unassigned
 from octopus.results.calculations import Status, accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
+    AssumptionReviewForm,
     IndicatorForm,
     LockForm,
     ManualValueForm,
@@ -269,6 +270,32 @@ def version_create(request, code):
                 "A revision is a new version in force from a date. Reports for earlier dates keep the version in force "
                 "then; nothing of it changes."
             ),
+        },
+    )
+
+
+@permission_required("results.manage")
+def assumption_review(request, code, pk):
+    """Record what staff found of an assumption on a day; earlier findings stay as its history."""
+    programme = get_programme_for_user(request.user, code)
+    assumption = get_object_or_404(Assumption.objects.select_related("node"), pk=pk, node__programme=programme)
+    form = AssumptionReviewForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_assumption(assumption, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Finding recorded."))
+            return redirect("results_logframe", code)
+    return render(
+        request,
+        "results/form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "title": _("Review an assumption"),
+            "intro": assumption.text,
         },
     )
 

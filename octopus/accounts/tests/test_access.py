@@ -19,6 +19,8 @@ from octopus.conftest import ROLE_SCOPES, VISITORS, PageAccess, assert_page_refu
 from octopus.countries.models import Country
 from octopus.results import services as results_services
 from octopus.results.models import (
+    Assumption,
+    AssumptionReview,
     Indicator,
     LockedPeriod,
     LogframeVersion,
@@ -97,6 +99,8 @@ PAGES = {
     "results_logframe": PageAccess(read=RESULTS_READERS, write=None),
     "results_version_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
     "results_node_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_assumption_review": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results_overview": PageAccess(read=RESULTS_READERS, write=None),
     "results_indicator_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
     "results_indicator": PageAccess(read=RESULTS_READERS, write=None),
     "results_indicator_edit": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
@@ -260,7 +264,16 @@ def database_state() -> dict:
         "snapshots": Snapshot.objects.count(),
         "results": [
             list(model.objects.order_by("pk").values())
-            for model in (Programme, LogframeVersion, ResultNode, Indicator, Target, ManualValue, LockedPeriod)
+            for model in (
+                Programme,
+                LogframeVersion,
+                ResultNode,
+                Indicator,
+                Target,
+                ManualValue,
+                LockedPeriod,
+                AssumptionReview,
+            )
         ],
         "restatements": Restatement.objects.count(),
     }
@@ -285,13 +298,21 @@ PAGE_ARGS = {
     "results_value_evidence": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
     "results_iptt_export": lambda world: [RESULTS_PROGRAMME, "xlsx"],
     "results_snapshot": lambda world: [RESULTS_PROGRAMME, world.snapshot.pk],
+    "results_assumption_review": lambda world: [
+        RESULTS_PROGRAMME,
+        Assumption.objects.get(node__programme__code=RESULTS_PROGRAMME, node__code="1").pk,
+    ],
 }
 
 
 def page_path(name, world) -> str:
     if name in PAGE_ARGS:
         return reverse(name, args=PAGE_ARGS[name](world))
-    if name.startswith("results_") and name not in ("results_programmes", "results_programme_create"):
+    if name.startswith("results_") and name not in (
+        "results_programmes",
+        "results_programme_create",
+        "results_overview",
+    ):
         return reverse(name, args=[RESULTS_PROGRAMME])
     return reverse(name)
 
@@ -450,14 +471,15 @@ def programme_created(world, response):
 
 
 def revision_form(world):
+    # After the seed's second version (in force from 2020-01-01, the Cybil revision).
     path = reverse("results_version_create", args=[RESULTS_PROGRAMME])
-    return path, {"valid_from": "2017-01-01", "ends_on": "2020-12-31", "decision": "Access test revision"}
+    return path, {"valid_from": "2020-07-01", "ends_on": "2021-12-31", "decision": "Access test revision"}
 
 
 def revised(world, response):
-    version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=2)
+    version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=3)
     redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
-    assert (version.valid_from.isoformat(), version.ends_on.isoformat()) == ("2017-01-01", "2020-12-31")
+    assert (version.valid_from.isoformat(), version.ends_on.isoformat()) == ("2020-07-01", "2021-12-31")
     audited(world, "results.logframe.revised", version)
 
 
@@ -582,6 +604,19 @@ def restate_form(world):
     return path, {"indicator": parties.pk, "period": "life", "reason": "The 2019 count was a typing error"}
 
 
+def assumption_form(world):
+    assumption = Assumption.objects.get(node__programme__code=RESULTS_PROGRAMME, node__code="1")
+    path = reverse("results_assumption_review", args=[RESULTS_PROGRAMME, assumption.pk])
+    return path, {"on": "2019-12-31", "status": "holds", "note": "Access test finding"}
+
+
+def assumption_reviewed(world, response):
+    review = AssumptionReview.objects.get(note="Access test finding")
+    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    assert (review.on.isoformat(), review.status, review.reviewed_by) == ("2019-12-31", "holds", world.user)
+    audited(world, "results.assumption.reviewed", review)
+
+
 def restated(world, response):
     restatement = Restatement.objects.get(snapshot=world.snapshot)
     redirected_to(response, "results_snapshot", RESULTS_PROGRAMME, world.snapshot.pk)
@@ -593,6 +628,7 @@ PAGE_WRITES = {
     "results_programme_create": (programme_form, programme_created),
     "results_version_create": (revision_form, revised),
     "results_node_create": (node_form, node_added),
+    "results_assumption_review": (assumption_form, assumption_reviewed),
     "results_indicator_create": (indicator_form, indicator_defined),
     "results_indicator_edit": (indicator_edit_form, indicator_updated),
     "results_target_set": (target_form, target_set),
