@@ -222,6 +222,14 @@ class Indicator(models.Model):
     )
     metric_params = models.JSONField(_("metric parameters"), default=dict, blank=True)
     manual = models.BooleanField(_("entered by hand"), default=False)
+    assisted_only = models.BooleanField(
+        _("only the countries the programme assisted"),
+        default=False,
+        help_text=_(
+            "For a measure about all States (Parties, compliance of law): count only the countries the programme "
+            "assisted (advised, or hosting its workshops) over its life so far."
+        ),
+    )
     baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_on = models.DateField(_("baseline date"), null=True, blank=True)
     baseline_note = models.CharField(_("baseline source"), max_length=300, blank=True)

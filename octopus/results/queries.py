@@ -7,13 +7,14 @@ indicator's metric once over all its periods (`registry.evaluate_series`).
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from octopus.lib.metrics import PROGRAMME, MetricError, Official, reading, registry
+from octopus.lib.metrics import PROGRAMME, MetricError, Official, reading, registry, scope
 from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
@@ -197,8 +198,12 @@ def programme_results(
             texts[value.indicator_id] = value.text
     by_node = defaultdict(list)
     with reading(programme_scope(programme)):  # only the programme's records; indicators share what they load
+        assisted = assisted_countries(life, at) if any(i.assisted_only for i in indicators) else None
         for indicator in indicators:
-            row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
+            narrowed = reading(replace(scope(), countries=assisted)) if indicator.assisted_only else nullcontext()
+            with narrowed:
+                row = indicator_result(indicator, life, at, targets[indicator.pk], manual[indicator.pk])
+            row.narrowed = indicator.assisted_only
             row.latest_text = texts.get(indicator.pk, "")
             by_node[indicator.node_id].append(row)
     return ProgrammeResults(
@@ -209,6 +214,17 @@ def programme_results(
         life=life,
         nodes=[NodeResults(node, by_node[node.pk]) for node in tree_order(nodes)],
     )
+
+
+ASSISTED = "legislation.countries_assisted"
+
+
+def assisted_countries(life: Period, at: datetime.date) -> frozenset[int]:
+    """Ids of the countries the programme of the current reading assisted over its life up to `at` (advised, or
+    hosting its workshops), for the indicators narrowed to them; none while no app registers that measure."""
+    if ASSISTED not in registry:
+        return frozenset()
+    return frozenset(country.pk for country in registry.records(ASSISTED, life.start, min(life.end, at)))
 
 
 def tree_order(nodes: list[ResultNode]) -> list[ResultNode]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
-from octopus.lib.metrics import MetricError, registry
+from octopus.lib.metrics import GLOBAL, MetricError, registry
 from octopus.results.assignments import HUNDRED, assignments_of, content_type
 from octopus.results.calculations import as_decimal
 from octopus.results.models import (
@@ -326,6 +326,13 @@ def check_indicator(fields: dict, *, allow_unregistered: bool = False) -> None:
                 raise DomainError(str(error)) from None
         elif not allow_unregistered:
             raise DomainError(_("No metric “%(key)s” is registered.") % {"key": key})
+    if fields.get("assisted_only") and (not key or key not in registry or registry.get(key).reach != GLOBAL):
+        raise DomainError(
+            _(
+                "Only a measure about all States (such as Parties or compliance of law) can be narrowed to the "
+                "countries the programme assisted."
+            )
+        )
 
 
 INDICATOR_FIELDS = (
@@ -342,6 +349,7 @@ INDICATOR_FIELDS = (
     "metric_key",
     "metric_params",
     "manual",
+    "assisted_only",
     "baseline_value",
     "baseline_on",
     "baseline_note",
