@@ -327,7 +327,11 @@ def get_logframe(
     programme = programme_for(request.auth, code)
     day = _day(at)
     version, versions, numbers = versions_at(programme, day)
-    nodes = [n for n in tree_order(list(programme.nodes.all())) if in_version(n, version, numbers)]
+    nodes = [
+        n
+        for n in tree_order(list(programme.nodes.prefetch_related("assumption_set")))
+        if in_version(n, version, numbers)
+    ]
     codes: dict[int, list[str]] = {n.pk: [] for n in nodes}
     for indicator in Indicator.objects.filter(node__programme=programme):
         if indicator.node_id in codes and in_version(indicator, version, numbers):
@@ -343,7 +347,7 @@ def get_logframe(
             "level": node.level,
             "title": node.title,
             "description": node.description,
-            "assumptions": node.assumptions,
+            "assumptions": "\n".join(filter(None, [node.assumptions, *(a.text for a in node.assumption_set.all())])),
             "risks": node.risks,
             "indicators": codes[node.pk],
             "children": [branch(child) for child in children.get(node.pk, [])],

@@ -254,6 +254,27 @@ def _comparator(goal: Goal | None) -> str | None:
     return str(COMPARATOR_WORDS[Comparator(goal.comparator)]) if goal is not None else None
 
 
+def _goal_cell(indicator: Indicator, value):
+    """A target as the actual beside it is written: an ordinal step by its label, a number otherwise."""
+    if value is None:
+        return None
+    return indicator.label_for(value) if indicator.measure == Measure.ORDINAL and indicator.scale else value
+
+
+def _counts(result: IndicatorResult) -> str:
+    if result.source == "manual":
+        return _("approved values entered by hand")
+    return _("all States") if result.reach == "global" else _("this programme's records")
+
+
+def _actual_from(result: IndicatorResult, found: PeriodResult) -> str | None:
+    if found.actual is None:
+        return None
+    if found.published:
+        return _("published figure")
+    return _("approved values") if result.source == "manual" else _("records")
+
+
 class IPTTExport(Export):
     """The IPTT as rows: the fixed columns of each indicator, then target, actual and % per period. Every figure
     is a number cell (the comparator of a target sits in a column of its own); the unit of every figure is the
@@ -315,13 +336,13 @@ class IPTTExport(Export):
                 row.level,
                 row.unit,
                 row.accumulation,
-                _("all States") if row.result.reach == "global" else _("this programme's records"),
+                _counts(row.result),
                 row.export_baseline,
                 _comparator(goal),
-                None if goal is None else goal.value,
-                None if goal is None else goal.upper,
+                _goal_cell(row.indicator, None if goal is None else goal.value),
+                _goal_cell(row.indicator, None if goal is None else goal.upper),
                 row.life.export_actual,
-                _("published figure") if found.published else (_("records") if found.actual is not None else None),
+                _actual_from(row.result, found),
                 found.recorded if found.published else None,
                 None if official is None else official.value,
                 None if official is None else official.as_of,
@@ -338,7 +359,7 @@ class IPTTExport(Export):
                     period_goal = period_result.goal if period_result is not None else None
                 values += [
                     _comparator(period_goal),
-                    None if period_goal is None else period_goal.value,
+                    _goal_cell(row.indicator, None if period_goal is None else period_goal.value),
                     cell.export_actual,
                     cell.percent,
                 ]

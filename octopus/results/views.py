@@ -204,8 +204,8 @@ def not_assigned(programme: Programme, shown: int = 5) -> list[dict]:
         if any(f.name == "is_sample" for f in countable.model._meta.get_fields()):
             records = records.filter(is_sample=programme.is_sample)
         count = records.count()
+        first = [(record, countable.edit_url(record)) for record in records[:shown]]  # always read: a fixed count
         if count:
-            first = [(record, countable.edit_url(record)) for record in records[:shown]]
             groups.append(
                 {"key": countable.model._meta.label_lower, "label": countable.label, "count": count, "records": first}
             )

@@ -8,8 +8,13 @@ import pytest
 
 from octopus.accounts.models import Membership, Role, User
 from octopus.conftest import make_user
+from octopus.countries.models import Country
+from octopus.events import services as events
+from octopus.events.models import Event, Kind
+from octopus.events.models import Status as EventStatus
 from octopus.results import services
-from octopus.results.models import Indicator, Programme
+from octopus.results.assignments import content_type, countables, unassigned
+from octopus.results.models import Assignment, Indicator, Programme
 
 D = datetime.date
 
@@ -84,3 +89,38 @@ def approved(built: Built, indicator, period: str, value=None, **fields):
 @pytest.fixture
 def built(db) -> Built:
     return build_programme(make_user(Role.PROGRAMME_STAFF), make_reviewer())
+
+
+# Records that count for programmes (issue 15).
+
+
+def assign_every_countable_record(programme) -> None:
+    """Test set-up: every record of every registered kind serves `programme` (a real one), so that what the
+    not-assigned list holds is only what the test makes."""
+    for countable in countables():
+        records = unassigned(countable.queryset())
+        if any(field.name == "is_sample" for field in countable.model._meta.get_fields()):
+            records = records.filter(is_sample=False)
+        Assignment.objects.bulk_create(
+            Assignment(content_type=content_type(countable.model), object_id=pk, programme=programme)
+            for pk in records.values_list("pk", flat=True)
+        )
+
+
+def unassigned_workshops(staff, count: int, first: int = 0, **fields) -> list[Event]:
+    """In-country workshops held in Tbilisi in May 2016, serving no programme (no activity chosen)."""
+    return [
+        events.create_event(
+            user=staff,
+            slug=f"unassigned-workshop-{n}",
+            title=f"Unassigned workshop {n}",
+            kind=Kind.IN_COUNTRY_WORKSHOP,
+            status=EventStatus.HELD,
+            starts_on=D(2016, 5, 10),
+            ends_on=D(2016, 5, 11),
+            city="Tbilisi",
+            country=Country.objects.get(iso2="GE"),
+            **fields,
+        )
+        for n in range(first, first + count)
+    ]

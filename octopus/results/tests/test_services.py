@@ -11,8 +11,9 @@ from django.db.models.functions import ExtractYear
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
-from octopus.lib.metrics import Metric, registry
+from octopus.lib.metrics import Metric, reading, registry
 from octopus.results import services
+from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Status
 from octopus.results.models import (
     Indicator,
@@ -27,8 +28,8 @@ from octopus.results.queries import programme_results
 from octopus.results.reference_data import load_logframes
 from octopus.results.tests.conftest import approved
 from octopus.treaties.models import TreatyAction
+from octopus.treaties.queries import COUNTED_AS_PARTY, statuses_at
 from octopus.treaties.queries import Status as TreatyStatus
-from octopus.treaties.queries import statuses_at
 
 D = datetime.date
 
@@ -322,9 +323,11 @@ def test_the_treaty_indicator_reads_the_treaty_records_at_each_period_end(built)
     row = programme_results(built.programme, D(2019, 12, 31)).indicator(built.parties.pk)
     treaty = TreatyAction.objects.filter(treaty__number=185).first().treaty
 
+    # As the Treaty Office counts: a State is a Party from the deposit of its instrument (ratified), in force or not.
+    counted = COUNTED_AS_PARTY | {TreatyStatus.INVITED}
     for period in row.periods:
         statuses = statuses_at(treaty, period.period.end)
-        expected = sum(1 for s in statuses.values() if s.status in (TreatyStatus.PARTY, TreatyStatus.INVITED))
+        expected = sum(1 for s in statuses.values() if s.status in counted)
         assert period.actual == expected
     assert row.to_date.actual == row.periods[-1].actual
 
@@ -404,21 +407,46 @@ def test_the_seed_logframe_is_loaded_with_its_targets_and_the_treaty_indicator_w
         "A3.1",
         "A3.2",
         "A3.3",
+        "A3.4",  # Further strengthen the C-PROC, the fourth activity of output 3 in the programme document
     ]
     assert {code: str(row.to_date.goal) for code, row in by_code.items() if row.to_date.goal} == {
         "1.1": "Goal(comparator='eq', value=Decimal('4.00'), upper=None)",
+        "1.5": "Goal(comparator='le', value=Decimal('18.00'), upper=None)",
         "3.1": "Goal(comparator='le', value=Decimal('25.00'), upper=None)",
         "3.2": "Goal(comparator='le', value=Decimal('70.00'), upper=None)",
         "3.3": "Goal(comparator='ge', value=Decimal('20.00'), upper=None)",
     }
-    computed = ["O.1", "O.2", "O.3", "O.4", "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3"]
+    computed = [
+        "O.1",
+        "O.2",
+        "O.3",
+        "O.4",
+        "1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "1.5",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+        "3.2",
+        "3.3",
+    ]
     assert [code for code, row in by_code.items() if row.source == "metric"] == computed
     assert by_code["O.1"].to_date.actual == registry.evaluate(
         "treaties.parties_and_invited", D(2014, 1, 1), D(2019, 12, 31), treaty=185
     )
     assert by_code["1.1"].to_date.actual == 4  # the reference Octopus conferences of 2015, 2016, 2018 and 2019
     awaiting = {code for code, row in by_code.items() if row.source == "awaiting" and row.to_date.actual is None}
-    assert (by_code["2.3"].to_date.actual, by_code["2.4"].to_date.actual) == (1, 0)  # only #10 has a known day
+    # The T-CY documents the committees app dates (its own tests pin which): read within the programme's scope.
+    with reading(programme_scope(programme)):
+        adopted = [
+            registry.evaluate("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31), type=kind)
+            for kind in ("guidance_note", "assessment_report")
+        ]
+    assert [by_code["2.3"].to_date.actual, by_code["2.4"].to_date.actual] == adopted
     assert awaiting == set()
     # No assessment or advice is recorded yet: no share (not 0 %), and no country advised.
     assert (by_code["O.2"].to_date.actual, by_code["3.3"].to_date.actual) == (None, 0)
@@ -426,4 +454,11 @@ def test_the_seed_logframe_is_loaded_with_its_targets_and_the_treaty_indicator_w
 
 @pytest.mark.django_db
 def test_loading_the_seed_logframe_again_adds_nothing():
-    assert load_logframes() == {"programmes": 0, "nodes": 0, "indicators": 0, "targets": 0}
+    assert load_logframes() == {
+        "programmes": 0,
+        "nodes": 0,
+        "indicators": 0,
+        "targets": 0,
+        "versions": 0,  # the Cybil revision is there already
+        "published": 0,  # and so are the published figures of 2016
+    }
