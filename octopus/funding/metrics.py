@@ -1,7 +1,9 @@
 """What the funding app counts, for the results framework and reports (DESIGN.md §4; issue 7).
 
-All in EUR (Decimal, to the cent), from the stored EUR columns; every metric takes an optional `programme` (its
-code; all programmes when empty):
+All in EUR (Decimal, to the cent), from the stored EUR columns. Every metric counts the money of the programmes of
+the reading (`lib.metrics.scope`: a programme's indicators count only its own money; every programme outside a
+programme's reading) and leaves out sample rows unless the reading counts them; an explicit `programme` (its code)
+wins over the reading's programmes:
 - `funding.pledged`: Σ EUR of the contributions pledged in the period (not cancelled); by donor.
 - `funding.received`: Σ EUR of the receipts with a value date in the period; by donor.
 - `funding.spent`: Σ EUR of the expenditure spent (status spent) in the period; by output and by cost category.
@@ -30,7 +32,7 @@ from octopus.funding.models import (
     Receipt,
 )
 from octopus.funding.queries import ZERO, percent
-from octopus.lib.metrics import Metric, MetricError, memo, registry
+from octopus.lib.metrics import Metric, MetricError, memo, registry, scope
 from octopus.results.models import Level, Programme
 
 PROGRAMME = {"programme": str}
@@ -38,10 +40,17 @@ SIGNED = (ContributionStatus.SIGNED, ContributionStatus.CLOSED)
 
 
 def _programmes(code: str) -> dict[int, Decimal]:
-    """Programme id → budget ceiling, for the programme asked (all when none)."""
+    """Programme id → budget ceiling: the programme asked for by its code (an explicit code wins), else the
+    programmes of the reading (`scope().programmes`; every programme outside a programme's reading)."""
+    programmes = scope().programmes
 
     def load():
-        rows = Programme.objects.filter(code=code) if code else Programme.objects.all()
+        if code:
+            rows = Programme.objects.filter(code=code)
+        elif programmes is not None:
+            rows = Programme.objects.filter(pk__in=list(programmes))
+        else:
+            rows = Programme.objects.all()
         return dict(rows.values_list("pk", "budget_ceiling"))
 
     found = memo(("funding.programmes", code), load)
@@ -50,23 +59,33 @@ def _programmes(code: str) -> dict[int, Decimal]:
     return found
 
 
+def _counted(queryset, *sample_fields: str):
+    """`queryset` without sample rows unless the reading counts them (a real programme's reading never does)."""
+    if scope().sample:
+        return queryset
+    return queryset.filter(**dict.fromkeys(sample_fields or ("is_sample",), False))
+
+
 def _contributions() -> list[tuple]:
     """(programme, donor name, status, pledged on, pledged EUR, signed on, signed EUR) of every contribution."""
     return memo(
         "funding.contributions",
         lambda: list(
-            Contribution.objects.values_list(
+            _counted(Contribution.objects.all()).values_list(
                 "programme_id", "donor__name", "status", "pledged_on", "pledged_eur", "signed_on", "signed_eur"
             )
         ),
     )
 
 
+RECEIPT_SAMPLE = ("is_sample", "contribution__is_sample")
+
+
 def _receipts() -> list[tuple]:
     return memo(
         "funding.receipts",
-        lambda: list(Receipt.objects.values_list("contribution__programme_id", "contribution__donor__name",
-                                                 "received_on", "eur")),
+        lambda: list(_counted(Receipt.objects.all(), *RECEIPT_SAMPLE).values_list(
+            "contribution__programme_id", "contribution__donor__name", "received_on", "eur")),
     )  # fmt: skip
 
 
@@ -78,7 +97,7 @@ def _spending() -> list[tuple]:
     """(programme, output code, category, status, day, EUR) of all expenditure; activities rolled up to outputs."""
 
     def load():
-        rows = Expenditure.objects.values_list(
+        rows = _counted(Expenditure.objects.all()).values_list(
             "programme_id", "node__code", "node__level", "node__parent__code", "category", "status", "spent_on", "eur"
         )
         return [(p, _output_code(code, level, parent), cat, st, day, eur)
@@ -91,7 +110,7 @@ def _budget_lines() -> list[tuple]:
     """(programme, budget number, adopted on, output code, EUR) of every budget line."""
 
     def load():
-        rows = BudgetLine.objects.values_list(
+        rows = _counted(BudgetLine.objects.all(), "budget__is_sample").values_list(
             "budget__programme_id", "budget__number", "budget__adopted_on", "node__code", "node__level",
             "node__parent__code", "amount_eur",
         )  # fmt: skip
@@ -126,7 +145,9 @@ def pledged_by_donor(start, end, programme: str = "") -> dict[str, Decimal]:
 
 def pledged_records(start, end, programme: str = ""):
     return (
-        Contribution.objects.filter(programme__in=list(_programmes(programme)), pledged_on__range=(start, end))
+        _counted(
+            Contribution.objects.filter(programme__in=list(_programmes(programme)), pledged_on__range=(start, end))
+        )
         .exclude(status=ContributionStatus.CANCELLED)
         .select_related("donor", "programme")
         .order_by("pledged_on", "pk")
@@ -154,8 +175,11 @@ def received_by_donor(start, end, programme: str = "") -> dict[str, Decimal]:
 
 def received_records(start, end, programme: str = ""):
     return (
-        Receipt.objects.filter(
-            contribution__programme__in=list(_programmes(programme)), received_on__range=(start, end)
+        _counted(
+            Receipt.objects.filter(
+                contribution__programme__in=list(_programmes(programme)), received_on__range=(start, end)
+            ),
+            *RECEIPT_SAMPLE,
         )
         .select_related("contribution__donor")
         .order_by("received_on", "pk")
@@ -188,8 +212,10 @@ def _spent_by(index: int, labels: dict | None = None):
 
 def spent_records(start, end, programme: str = ""):
     return (
-        Expenditure.objects.filter(
-            programme__in=list(_programmes(programme)), status=ExpenditureStatus.SPENT, spent_on__range=(start, end)
+        _counted(
+            Expenditure.objects.filter(
+                programme__in=list(_programmes(programme)), status=ExpenditureStatus.SPENT, spent_on__range=(start, end)
+            )
         )
         .select_related("node")
         .order_by("spent_on", "pk")
@@ -210,8 +236,13 @@ def gap(start: datetime.date, end: datetime.date, programme: str = "") -> Decima
 
 def gap_records(start, end, programme: str = ""):
     return (
-        Contribution.objects.filter(
-            programme__in=list(_programmes(programme)), status__in=SIGNED, signed_on__lte=end, signed_eur__isnull=False
+        _counted(
+            Contribution.objects.filter(
+                programme__in=list(_programmes(programme)),
+                status__in=SIGNED,
+                signed_on__lte=end,
+                signed_eur__isnull=False,
+            )
         )
         .select_related("donor", "programme")
         .order_by("signed_on", "pk")
@@ -250,8 +281,8 @@ def budget_spent_records(start, end, output: str = "", programme: str = ""):
     output = _check_output(output)
     node = Q(node__code=output) | Q(node__parent__code=output, node__level=Level.ACTIVITY)
     return (
-        Expenditure.objects.filter(node, programme__in=list(_programmes(programme)), status=ExpenditureStatus.SPENT,
-                                   spent_on__lte=end)
+        _counted(Expenditure.objects.filter(node, programme__in=list(_programmes(programme)),
+                                            status=ExpenditureStatus.SPENT, spent_on__lte=end))
         .select_related("node")
         .order_by("spent_on", "pk")
     )  # fmt: skip

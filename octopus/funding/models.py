@@ -283,7 +283,9 @@ class ExpenditureStatus(models.TextChoices):
 class Expenditure(models.Model):
     """Money committed or spent against a budget line (output × cost category × the year of its day). A cost
     that another app already knows (a participant's travel, a translation, interpretation) is brought in from
-    there, once (`source_*` links, unique), never typed again."""
+    there, once per programme (`source_*` links, unique per programme), never typed again: a cost of an event several
+    programmes share comes in as one row per programme, each its share of the cost (`share`), the parts summing to
+    the cost to the cent."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="expenditure")
     node = models.ForeignKey(ResultNode, on_delete=models.PROTECT, related_name="+", verbose_name=_("output"))
@@ -299,13 +301,18 @@ class Expenditure(models.Model):
     advice = models.ForeignKey(
         Advice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("advice mission")
     )
-    source_travel = models.OneToOneField(Travel, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    source_translation = models.OneToOneField(
+    # A source brings in one row per programme its event serves (each its share of the cost): unique per programme.
+    source_travel = models.ForeignKey(Travel, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source_translation = models.ForeignKey(
         LanguageVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    source_interpretation = models.OneToOneField(
+    source_interpretation = models.ForeignKey(
         InterpretationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    share = models.DecimalField(
+        _("share of the cost (%)"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False,
+        help_text=_("For a cost brought in from an event several programmes share: this programme's share."),
+    )  # fmt: skip
     is_sample = models.BooleanField(_("sample data"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -316,7 +323,17 @@ class Expenditure(models.Model):
     class Meta:
         ordering = ["-spent_on", "pk"]
         verbose_name_plural = _("expenditure")
-        constraints = [models.CheckConstraint(name="expenditure_not_negative", condition=Q(amount__gte=0))]
+        constraints = [
+            models.CheckConstraint(name="expenditure_not_negative", condition=Q(amount__gte=0)),
+            *[
+                models.UniqueConstraint(
+                    fields=[source, "programme"],
+                    condition=Q(**{f"{source}__isnull": False}),
+                    name=f"expenditure_{source}_once_per_programme",
+                )  # fmt: skip
+                for source in ("source_travel", "source_translation", "source_interpretation")
+            ],
+        ]
 
     def __str__(self):
         return f"{self.description}: {self.amount} {self.currency}"

@@ -6,9 +6,11 @@
   contribution was cancelled later).
 - Spent / Committed: Σ the expenditure's `eur` with that status, dated on or before the day.
 - Available = Received − Spent − Committed; Funding gap = ceiling − Signed, not below 0.
-- Burn rate: spent in the 12 months up to the day (the day a year before excluded) / 12, per month, to the cent.
-- Runs out: the day Available is used up at that burn rate (the day asked when nothing is available; None when
-  the burn rate is 0). Shown as its month.
+- Burn rate: spent in the 12 months up to the day (the day a year before excluded) / 12, per month, to the cent;
+  None, with what is missing (`Position.missing`), when no expenditure is recorded yet or the first was less than
+  `MIN_MONTHS` months before the day (too short a record to give a rate).
+- Runs out: the day Available is used up at that burn rate (the day asked when nothing is available). None, with
+  what is missing, without a burn rate or when nothing was spent in the last 12 months. Shown as its month.
 - Budget: the lines of the latest budget adopted on or before the day.
 - Earmarked: an earmark is in the contribution's currency; its EUR value uses the rate of the binding step as at
   the day (the agreement's rate once signed, else the pledge's), rounded to the cent per contribution.
@@ -29,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +51,7 @@ from octopus.results.models import Level, ResultNode
 
 ZERO = Decimal("0.00")
 MONTH_DAYS = Decimal("365.25") / 12
+MIN_MONTHS = 3  # a burn rate needs at least this many months of expenditure behind it
 AMOUNT = DecimalField(max_digits=14, decimal_places=2)
 
 
@@ -120,6 +123,10 @@ class Position:
     burn_rate: Decimal | None
     runs_out: datetime.date | None
     sample_rows: int = 0  # rows flagged as sample data behind the figures: the page says so
+    # Figure → what is missing for it to mean anything ("no expenditure recorded yet"), for a figure left None:
+    # the page, the exports and the API show this text instead of a number.
+    missing: dict[str, str] = field(default_factory=dict)
+    unit_costs: list = field(default_factory=list)  # [UnitCost], when the caller asks for them (`cost_per_unit`)
     donors: list[DonorRow] = field(default_factory=list)
     outputs: list[OutputRow] = field(default_factory=list)
     years: list[YearRow] = field(default_factory=list)
@@ -154,8 +161,8 @@ def year_before(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def runs_out_on(at: datetime.date, available: Decimal, burn_rate: Decimal) -> datetime.date | None:
-    if burn_rate <= 0:
+def runs_out_on(at: datetime.date, available: Decimal, burn_rate: Decimal | None) -> datetime.date | None:
+    if burn_rate is None or burn_rate <= 0:
         return None
     if available <= 0:
         return at
@@ -298,6 +305,7 @@ def _add_spending(position: Position, programme, at: datetime.date, received_by_
         committed=total("eur", status=ExpenditureStatus.COMMITTED),
         last_12=total("eur", status=ExpenditureStatus.SPENT, spent_on__gt=window),
         sample=Count("pk", filter=Q(is_sample=True)),
+        first_spent=Min("spent_on", filter=Q(status=ExpenditureStatus.SPENT)),
     )
 
     outputs: dict[int, OutputRow] = {}
@@ -341,14 +349,59 @@ def _add_spending(position: Position, programme, at: datetime.date, received_by_
     position.available = position.received - position.spent - position.committed
     position.gap = max(position.ceiling - position.signed, ZERO)
     position.spent_last_12_months = sums["last_12"]
-    position.burn_rate = cents(sums["last_12"] / 12)
-    position.runs_out = runs_out_on(at, position.available, position.burn_rate)
+    _add_burn_rate(position, sums["last_12"], sums["first_spent"])
+
+
+def _add_burn_rate(position: Position, last_12: Decimal, first_spent: datetime.date | None) -> None:
+    """The burn rate and the month money runs out, or what is missing for them to mean anything."""
+    at = position.at
+    if first_spent is None:
+        position.missing["burn_rate"] = str(_("no expenditure recorded yet"))
+    elif first_spent > add_months(at, -MIN_MONTHS):
+        position.missing["burn_rate"] = str(
+            _("fewer than %(months)s months of expenditure recorded (the first on %(day)s)")
+            % {"months": MIN_MONTHS, "day": first_spent.isoformat()}
+        )
+    else:
+        position.burn_rate = cents(last_12 / 12)
+    if position.burn_rate is None:
+        position.missing["runs_out"] = str(
+            _("no burn rate yet (%(reason)s)") % {"reason": position.missing["burn_rate"]}
+        )
+    elif position.available <= 0:
+        position.runs_out = at  # nothing left: it has run out
+    elif position.burn_rate <= 0:
+        position.missing["runs_out"] = str(_("nothing spent in the last 12 months: no rate to project"))
+    else:
+        position.runs_out = runs_out_on(at, position.available, position.burn_rate)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier when negative), the month's last day when it has no such day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last))
 
 
 # --- cost per output unit ----------------------------------------------------------------------------------------
 
 WORKSHOP_KINDS = ["in_country_workshop", "regional_workshop"]
 TRAINING_KINDS = ["training", "in_country_workshop", "regional_workshop"]
+
+
+# What a cost per unit lacks to mean anything: no unit recorded for the programme, or no spending attributed.
+NO_UNITS = {
+    "workshop": _("no workshops recorded for this programme"),
+    "participant": _("no participants at trainings or workshops recorded for this programme"),
+    "country": _("no legislative advice recorded for this programme"),
+}
+NO_SPENDING = {
+    "workshop": _("no spending on output 3 recorded for this programme"),
+    "participant": _("no spending linked to trainings or workshops recorded for this programme"),
+    "country": _("no spending linked to legislative advice recorded for this programme"),
+}
 
 
 @dataclass
@@ -360,29 +413,44 @@ class UnitCost:
     unit_label: str
 
     @property
+    def missing(self) -> str:
+        """What is missing for the cost per unit to mean anything ("" when nothing is)."""
+        if not self.units:
+            return str(NO_UNITS[self.key])
+        if not self.spent:
+            return str(NO_SPENDING[self.key])
+        return ""
+
+    @property
     def per_unit(self) -> Decimal | None:
-        return cents(self.spent / self.units) if self.units else None
+        """EUR per unit, to the cent; None when a unit or the spending is missing (`missing` says which)."""
+        return None if self.missing else cents(self.spent / self.units)
 
 
 def cost_per_unit(programme, at: datetime.date) -> list[UnitCost]:
     """EUR spent (status spent, on or before `at`) per workshop held, per participant trained and per country
-    advised, counting units from the programme's start to `at` through the metric registry. Per workshop: spent
-    on output 3 (its activities included) / workshops held (in-country and regional); per participant: spent on
+    advised, counting units from the programme's start to `at` through the metric registry, in a reading of this
+    programme alone (its own events and advice; no sample record for a real programme). Per workshop: spent on
+    output 3 (its activities included) / workshops held (in-country and regional); per participant: spent on
     trainings and workshops (expenditure linked to such events) / distinct participants at them; per country:
-    spent linked to legislative advice / countries advised."""
-    from octopus.lib.metrics import registry
+    spent linked to legislative advice / countries advised. Sample expenditure counts only for a sample programme."""
+    from octopus.lib.metrics import reading, registry
+    from octopus.results.assignments import programme_scope
 
     start = min(programme.starts_on, at)
     spent = Expenditure.objects.filter(programme=programme, status=ExpenditureStatus.SPENT, spent_on__lte=at)
+    if not programme.is_sample:
+        spent = spent.filter(is_sample=False)
     output_3 = Q(node__code="3") | Q(node__parent__code="3", node__level=Level.ACTIVITY)
     sums = spent.aggregate(
         output_3=Coalesce(Sum("eur", filter=output_3), Value(ZERO), output_field=AMOUNT),
         training=total("eur", event__kind__in=TRAINING_KINDS),
         advice=total("eur", advice__isnull=False),
     )
-    workshops = int(registry.evaluate("events.held", start, at, kinds=WORKSHOP_KINDS) or 0)
-    trained = int(registry.evaluate("events.participants", start, at, kinds=TRAINING_KINDS) or 0)
-    advised = int(registry.evaluate("legislation.countries_advised", start, at) or 0)
+    with reading(programme_scope(programme)):
+        workshops = int(registry.evaluate("events.held", start, at, kinds=WORKSHOP_KINDS) or 0)
+        trained = int(registry.evaluate("events.participants", start, at, kinds=TRAINING_KINDS) or 0)
+        advised = int(registry.evaluate("legislation.countries_advised", start, at) or 0)
     return [
         UnitCost("workshop", _("per workshop held"), sums["output_3"], workshops, _("workshops held")),
         UnitCost("participant", _("per participant trained"), sums["training"], trained, _("participants trained")),

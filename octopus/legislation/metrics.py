@@ -1,11 +1,19 @@
 """What the legislation app counts, for the results framework (DESIGN.md §4).
 
+Programme measures (a programme's reading counts only the advice and workshops serving it, `results.assignments`):
 - `legislation.countries_advised`: distinct countries given legislative advice that began in the period (Output 3).
+- `legislation.countries_assisted`: distinct countries the programme assisted in the period: given legislative
+  advice, or hosting (its host countries, else its country) an in-country or regional workshop held. Its drill-down
+  (the countries) is what narrows a global indicator to the countries a programme assisted.
+
+Global measures (`reach=GLOBAL`: about every State, whatever the programme did; sample records only in a sample
+programme's reading; narrowed to the reading's countries when it names some):
 - `legislation.share_in_place`: the % of assessed country × article pairs in place on the period's last day —
   overall, per article group (substantive, procedural, international) and/or for one country (ISO alpha-2).
 - `legislation.compliance_change`: the change of that share, in percentage points, from the eve of the period to
-  its last day, among the countries assisted (given legislative advice that began by the period's end) or, with
-  `assisted=False`, the others; only countries assessed before the period count (the others have no baseline).
+  its last day, among the countries assisted by the reading's programmes (advised, or hosting a workshop, by the
+  period's end) or, with `assisted=False`, the others; only countries assessed before the period count (the others
+  have no baseline). The rule is `queries.compliance_change_among`, which the effect-of-assistance page reads too.
 - `legislation.cases_prosecuted`, `legislation.cases_convicted`: the sum of the yearly figures reported for the
   years that lie wholly within the period (a year counts when its 1 January and its 31 December both fall in
   [start, end]; a window shorter than a year, or cut mid-year, has no figures of its own), all countries or one
@@ -23,15 +31,33 @@ Within one reading, each metric reads its rows once (`lib.metrics.memo`) and com
 import datetime
 import statistics
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from octopus.countries.models import Country
 from octopus.legislation import queries
 from octopus.legislation.models import Advice, Figure, Statistic
-from octopus.legislation.queries import GROUPS, compliance_at, group_articles, profile_articles, share_of
-from octopus.lib.metrics import Metric, MetricError, memo, registry
+from octopus.legislation.queries import (
+    GROUPS,
+    assisted_between,
+    compliance_at,
+    compliance_change_among,
+    group_articles,
+    profile_articles,
+    share_of,
+    within_scope,
+)
+from octopus.lib.metrics import GLOBAL, Metric, MetricError, memo, registry, scope
+from octopus.results.assignments import register_countable, scoped
 
 
 def _advice_rows() -> list[tuple[int, datetime.date]]:
-    return memo("legislation.advice", lambda: list(Advice.objects.values_list("country_id", "starts_on")))
+    return memo("legislation.advice", queries.advice_rows)
+
+
+def _assistance_rows() -> list[tuple[int, datetime.date]]:
+    """Advice and workshops of the reading, as (country id, day): what makes a country assisted."""
+    return memo("legislation.assistance", lambda: [*_advice_rows(), *queries.workshop_rows()])
 
 
 def countries_advised(start: datetime.date, end: datetime.date) -> int:
@@ -45,23 +71,43 @@ def _places() -> dict[int, tuple[str, str]]:
 
 
 def _advised(start, end) -> set[int]:
-    return {country for country, day in _advice_rows() if start <= day <= end}
+    return assisted_between(_advice_rows(), start, end)
 
 
-def countries_advised_by_country(start, end) -> dict[str, int]:
+def _by_country(countries: set[int]) -> dict[str, int]:
     places = _places()
-    return {places[country][0]: 1 for country in _advised(start, end)}
+    return {places[country][0]: 1 for country in countries}
 
 
-def countries_advised_by_region(start, end) -> dict[str, int]:
+def _by_region(countries: set[int]) -> dict[str, int]:
     places = _places()
-    regions = [places[country][1] for country in _advised(start, end)]
+    regions = [places[country][1] for country in countries]
     return {region: regions.count(region) for region in set(regions)}
 
 
+def countries_advised_by_country(start, end) -> dict[str, int]:
+    return _by_country(_advised(start, end))
+
+
+def countries_advised_by_region(start, end) -> dict[str, int]:
+    return _by_region(_advised(start, end))
+
+
 def countries_advised_records(start: datetime.date, end: datetime.date) -> list[Country]:
-    advised = Advice.objects.filter(starts_on__range=(start, end)).values("country")
+    advised = scoped(Advice.objects.filter(starts_on__range=(start, end))).values("country")
     return list(Country.objects.filter(pk__in=advised).order_by("name"))
+
+
+def _assisted(start, end) -> set[int]:
+    return assisted_between(_assistance_rows(), start, end)
+
+
+def countries_assisted(start: datetime.date, end: datetime.date) -> int:
+    return len(_assisted(start, end))
+
+
+def countries_assisted_records(start: datetime.date, end: datetime.date) -> list[Country]:
+    return list(Country.objects.filter(pk__in=_assisted(start, end)).order_by("name"))
 
 
 def _country(iso2: str) -> int | None:
@@ -80,7 +126,7 @@ def _articles(group: str) -> set[int]:
 
 
 def _assessments() -> list[tuple[int, int, str, datetime.date]]:
-    return memo("legislation.assessments", lambda: list(queries.reviewed_rows()))
+    return memo("legislation.assessments", lambda: list(within_scope(queries.reviewed_rows())))
 
 
 def percent_in_place(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> float | None:
@@ -101,8 +147,11 @@ def in_place_by_country(start, end, *, group: str = "", country: str = "") -> di
 
 def in_place_records(start: datetime.date, end: datetime.date, *, group: str = "", country: str = "") -> list:
     """The assessments in force on `end` behind the share (the not assessed among them too)."""
-    wanted, country_id = _articles(group), _country(country)
-    latest = compliance_at(end, countries=[country_id] if country_id else None)
+    wanted, country_id, current = _articles(group), _country(country), scope()
+    countries = None if country_id is None else {country_id}
+    if current.countries is not None:
+        countries = set(current.countries) if countries is None else countries & current.countries
+    latest = compliance_at(end, countries=None if countries is None else sorted(countries), sample=current.sample)
     chosen = [assessment for (_c, article), assessment in latest.items() if article in wanted]
     return sorted(chosen, key=lambda a: (a.country_id, a.article_id))
 
@@ -115,7 +164,23 @@ registry.register(
         drilldown=countries_advised_records,
         breakdown={"country": countries_advised_by_country, "region": countries_advised_by_region},
         description="Distinct countries given legislative advice (desk review, workshop or mission) that began in "
-        "the period.",
+        "the period, counting only the advice that serves the programme read.",
+    )
+)
+registry.register(
+    Metric(
+        key="legislation.countries_assisted",
+        title="Countries assisted (legislative advice or workshops)",
+        value=countries_assisted,
+        drilldown=countries_assisted_records,
+        breakdown={
+            "country": lambda start, end: _by_country(_assisted(start, end)),
+            "region": lambda start, end: _by_region(_assisted(start, end)),
+        },
+        description="Distinct countries the programme assisted in the period: given legislative advice that began "
+        "in it, or hosting (its host or beneficiary countries, else its country) an in-country or regional workshop "
+        "held that started in it; only the advice and workshops that serve the programme read count. The "
+        "drill-down lists the countries.",
     )
 )
 registry.register(
@@ -127,6 +192,7 @@ registry.register(
         breakdown={"country": in_place_by_country},
         aggregate="percent",
         params={"group": str, "country": str},
+        reach=GLOBAL,
         description="Of the country × article pairs assessed (in place, partially, not in place) by reviewed "
         "assessments on the period's last day, the % in place; group = substantive, procedural or international; "
         "country = ISO alpha-2 code.",
@@ -138,30 +204,29 @@ registry.register(
 
 
 def _change_group(start: datetime.date, end: datetime.date, assisted: bool) -> set[int]:
-    """The countries assessed before the period (they have a baseline), advised by its end or not."""
-    advised = {country for country, day in _advice_rows() if day <= end}
-    baseline = {country for country, _a, _l, day in _assessments() if day < start}
-    return baseline & advised if assisted else baseline - advised
+    """The countries assisted by the reading's programmes by the period's end, or (not `assisted`) the others."""
+    helped = assisted_between(_assistance_rows(), None, end)
+    if assisted:
+        return helped
+    return {country for country, _a, _l, _d in _assessments()} - helped
+
+
+def _change(start: datetime.date, end: datetime.date, assisted: bool, group: str) -> queries.Change:
+    members, wanted = _change_group(start, end, assisted), _articles(group)
+    return compliance_change_among(_assessments(), start, end, members=members, articles=wanted)
 
 
 def compliance_change(
     start: datetime.date, end: datetime.date, *, assisted: bool = True, group: str = ""
 ) -> float | None:
     """The share in place on `end` minus the share on the eve of `start`, in percentage points, in the group."""
-    members, wanted = _change_group(start, end, assisted), _articles(group)
-    rows = [row for row in _assessments() if row[0] in members]  # still oldest first, as share_of reads them
-    before = share_of(rows, start - datetime.timedelta(days=1), articles=wanted).percent
-    after = share_of(rows, end, articles=wanted).percent
-    if before is None or after is None:
-        return None
-    return round(after - before, 1)
+    return _change(start, end, assisted, group).points
 
 
 def compliance_change_records(
     start: datetime.date, end: datetime.date, *, assisted: bool = True, group: str = ""
 ) -> list[Country]:
-    _articles(group)  # an unknown group is refused here too
-    return list(Country.objects.filter(pk__in=_change_group(start, end, assisted)).order_by("name"))
+    return list(Country.objects.filter(pk__in=_change(start, end, assisted, group).countries).order_by("name"))
 
 
 registry.register(
@@ -172,11 +237,13 @@ registry.register(
         drilldown=compliance_change_records,
         aggregate="difference in percentage points of the share in place between the eve of the period and its end",
         params={"assisted": bool, "group": str},
+        reach=GLOBAL,
         description="The share of assessed country × article pairs in place (as legislation.share_in_place) on the "
         "period's last day minus that share on the eve of the period, in percentage points, among the countries "
-        "assessed before the period: assisted = true (the default) those given legislative advice that began by "
-        "the period's end, false the others. group = substantive, procedural or international. The drill-down "
-        "lists the countries of the group.",
+        "assessed (on the group's articles) before the period: assisted = true (the default) those the programme "
+        "read assisted by the period's end (legislative advice or an in-country or regional workshop serving it), "
+        "false the others. group = substantive, procedural or international. The drill-down lists the countries "
+        "of the group.",
     )
 )
 
@@ -192,7 +259,7 @@ def _statistic_rows() -> list[tuple[int, str, int, str, int]]:
     return memo(
         "legislation.statistics",
         lambda: list(
-            Statistic.objects.filter(figure__in=STATISTIC_FIGURES)
+            within_scope(Statistic.objects.filter(figure__in=STATISTIC_FIGURES))
             .order_by("year", "country_id")
             .values_list("country_id", "country__iso2", "year", "figure", "value")
         ),
@@ -216,7 +283,7 @@ def _figures(figure: str, start, end, country: str) -> list[tuple[int, str, int,
 
 def _figure_records(figure: str, start, end, country: str):
     country_id, years = _country(country), years_within(start, end)
-    rows = Statistic.objects.filter(figure=figure, year__in=years).select_related("country")
+    rows = within_scope(Statistic.objects.filter(figure=figure, year__in=years)).select_related("country")
     if country_id is not None:
         rows = rows.filter(country_id=country_id)
     return rows.order_by("country__name", "year")
@@ -242,6 +309,7 @@ def _sum_metric(figure: Figure, key: str, title: str) -> Metric:
             aggregate="sum of the records' values",
             params={"country": str},
             breakdown={"country": by_country},
+            reach=GLOBAL,
             description=f"The sum of the yearly figures “{figure.label}” the countries reported (questionnaire or "
             "published source) for the years wholly within the period (1 January to 31 December of the year both "
             "in it); country = ISO alpha-2 code. None when no figure is reported.",
@@ -282,6 +350,7 @@ registry.register(
         drilldown=mla_median_days_records,
         aggregate="median of the records' values",
         params={"country": str},
+        reach=GLOBAL,
         breakdown={"country": lambda start, end, country="": {
             iso2: days for iso2, (_year, days) in _latest_days(start, end, country).items()}},
         description="The median, across countries, of each country's most recent reported figure of median days to "
@@ -290,3 +359,11 @@ registry.register(
         "(that country's most recent figure). None when no figure is reported.",
     )
 )  # fmt: skip
+
+
+register_countable(
+    Advice,
+    label=_("Legislative advice"),
+    edit_url=lambda advice: reverse("advice_detail", args=[advice.pk]) + "#programmes",
+    queryset=lambda: Advice.objects.select_related("country"),  # its name reads the country
+)

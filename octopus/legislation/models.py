@@ -11,6 +11,7 @@ until staff review it; only reviewed ones count and are public.
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from octopus.countries.models import Country
 from octopus.events.models import Event, JobStatus
 from octopus.people.models import Person
-from octopus.results.models import ResultNode
+from octopus.results.models import Assignment, ResultNode
 from octopus.surveys.models import Questionnaire, Response
 from octopus.treaties.models import Article
 
@@ -152,6 +153,8 @@ class Advice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The programmes it serves (results.assignments), to read them with the advice in lists (no column of its own).
+    assignments = GenericRelation(Assignment)
 
     class Meta:
         ordering = ["-starts_on", "pk"]

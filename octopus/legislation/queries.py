@@ -11,8 +11,14 @@ from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
-from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, Level, ReviewState
+from octopus.events.models import Event, Kind
+from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Advice, Assessment, Law, Level, ReviewState
+from octopus.lib.metrics import reading, scope
+from octopus.results.assignments import programme_scope, scoped
 from octopus.treaties.models import Article
+
+# The workshops through which a programme assists a country, besides legislative advice.
+WORKSHOP_KINDS = (Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP)
 
 GROUPS = {
     # Article groups of the objective indicator, from the Convention's own structure (chapter and section).
@@ -27,12 +33,15 @@ def profile_articles() -> list[Article]:
     return list(Article.objects.filter(treaty__number=PROFILE_TREATY, number__in=PROFILE_ARTICLES).order_by("number"))
 
 
-def compliance_at(at: datetime.date, *, countries=None) -> dict[tuple[int, int], Assessment]:
+def compliance_at(at: datetime.date, *, countries=None, sample: bool = True) -> dict[tuple[int, int], Assessment]:
     """(country id, article id) → the assessment in force on `at`, for every country (or those given) in one
-    query. A pair with no reviewed assessment yet is absent: not assessed."""
+    query; without sample assessments when `sample` is False. A pair with no reviewed assessment yet is absent: not
+    assessed."""
     rows = Assessment.objects.reviewed().filter(assessed_on__lte=at).order_by("assessed_on", "pk")
     if countries is not None:
         rows = rows.filter(country__in=countries)
+    if not sample:
+        rows = rows.filter(is_sample=False)
     latest: dict[tuple[int, int], Assessment] = {}
     for assessment in rows.only("pk", "country_id", "article_id", "level", "source", "assessed_on"):
         latest[(assessment.country_id, assessment.article_id)] = assessment  # later rows replace earlier ones
@@ -69,6 +78,146 @@ def reviewed_rows():
         .order_by("assessed_on", "pk")
         .values_list("country_id", "article_id", "level", "assessed_on")
     )
+
+
+# --- assistance, and the change in compliance of the assisted and the others --------------------------------------
+
+
+def within_scope(queryset, country_field: str = "country"):
+    """Rows of a global measure in the current reading: no sample record unless it counts them, and only the
+    reading's countries when it names some."""
+    current = scope()
+    if not current.sample:
+        queryset = queryset.filter(is_sample=False)
+    if current.countries is not None:
+        queryset = queryset.filter(**{f"{country_field}__in": current.countries})
+    return queryset
+
+
+def advice_rows() -> list[tuple[int, datetime.date]]:
+    """(country id, first day) of the legislative advice the current reading counts (its programmes' own, no sample
+    advice in a real programme's reading): one query."""
+    return list(scoped(Advice.objects.all()).values_list("country_id", "starts_on"))
+
+
+def workshop_rows() -> list[tuple[int, datetime.date]]:
+    """(country id, first day) of each country an in-country or regional workshop the current reading counts was held
+    for: its host (or beneficiary) countries, else its own country. One query (a row per host)."""
+    rows = scoped(Event.objects.held().of_kinds(WORKSHOP_KINDS)).values_list(
+        "pk", "country_id", "host_countries", "starts_on"
+    )
+    hosts: dict[int, set[int]] = {}
+    places: dict[int, tuple[int | None, datetime.date]] = {}
+    for pk, country, host, day in rows:
+        places[pk] = (country, day)
+        hosts.setdefault(pk, set())
+        if host is not None:
+            hosts[pk].add(host)
+    found = []
+    for pk, (country, day) in places.items():
+        found.extend((host, day) for host in sorted(hosts[pk] or ({country} if country is not None else set())))
+    return found
+
+
+def assisted_between(rows, start: datetime.date | None, end: datetime.date) -> set[int]:
+    """The countries assisted (rows of `advice_rows` and `workshop_rows`) on a day within [start, end]; with no
+    start, by `end`."""
+    return {country for country, day in rows if (start is None or start <= day) and day <= end}
+
+
+@dataclass(frozen=True)
+class Change:
+    """The share in place among some countries on the eve of a period and on its last day."""
+
+    countries: frozenset[int]  # the countries compared: those with a baseline (assessed before the period)
+    before: Share
+    after: Share
+
+    @property
+    def points(self) -> float | None:
+        """The change in percentage points; None without a share on both days."""
+        if self.before.percent is None or self.after.percent is None:
+            return None
+        return round(self.after.percent - self.before.percent, 1)
+
+
+def compliance_change_among(
+    rows, start: datetime.date, end: datetime.date, *, members: set[int] | None, articles: set[int]
+) -> Change:
+    """The change in the share in place of `articles` from the eve of `start` to `end`, among `members` (every
+    country when None) that have a baseline: assessed on one of the articles before the period. `rows` are reviewed
+    assessment rows as `share_of` reads them. The one rule of the metric `legislation.compliance_change` and of the
+    page comparing assisted countries with the others."""
+    baseline = {
+        country
+        for country, article, _level, day in rows
+        if day < start and article in articles and (members is None or country in members)
+    }
+    chosen = [row for row in rows if row[0] in baseline]  # still oldest first, as share_of reads them
+    before = share_of(chosen, start - datetime.timedelta(days=1), articles=articles)
+    return Change(frozenset(baseline), before, share_of(chosen, end, articles=articles))
+
+
+@dataclass(frozen=True)
+class ArticleEffect:
+    article: Article
+    assisted: Change
+    others: Change
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The change in compliance in the countries a programme assisted and in the others, over a period."""
+
+    start: datetime.date
+    end: datetime.date
+    assisted: Change
+    others: Change
+    articles: list[ArticleEffect]
+    countries: dict[int, Country]  # every country named, by id
+    unmeasured: frozenset[int]  # assisted, but not assessed before the period: no baseline, not compared
+
+    def names(self, ids) -> list[Country]:
+        return sorted((self.countries[pk] for pk in ids), key=lambda country: country.name)
+
+    @property
+    def assisted_countries(self) -> list[Country]:
+        return self.names(self.assisted.countries)
+
+    @property
+    def other_countries(self) -> list[Country]:
+        return self.names(self.others.countries)
+
+    @property
+    def unmeasured_countries(self) -> list[Country]:
+        return self.names(self.unmeasured)
+
+
+def effect_of_assistance(programme, start: datetime.date, end: datetime.date) -> Effect:
+    """Compare the change in compliance, overall and per article, from the eve of `start` to `end`, in the countries
+    `programme` assisted by `end` (legislative advice or an in-country or regional workshop serving it) with the
+    countries it did not assist, by the rule of the metric `legislation.compliance_change`. Sample assessments count
+    only for a sample programme. Five queries, whatever the number of records."""
+    with reading(programme_scope(programme)):
+        assisted = assisted_between([*advice_rows(), *workshop_rows()], None, end)
+        rows = list(within_scope(reviewed_rows()))
+    articles = profile_articles()
+    everyone = {row[0] for row in rows}
+    others = everyone - assisted
+
+    def compare(wanted: set[int]) -> tuple[Change, Change]:
+        return (
+            compliance_change_among(rows, start, end, members=assisted, articles=wanted),
+            compliance_change_among(rows, start, end, members=others, articles=wanted),
+        )
+
+    overall = compare({article.pk for article in articles})
+    per_article = [ArticleEffect(article, *compare({article.pk})) for article in articles]
+    countries = {country.pk: country for country in Country.objects.filter(pk__in=everyone | assisted)}
+    return Effect(
+        start=start, end=end, assisted=overall[0], others=overall[1], articles=per_article, countries=countries,
+        unmeasured=frozenset(assisted - overall[0].countries),
+    )  # fmt: skip
 
 
 def group_articles(articles: list[Article], group: str = "") -> set[int]:

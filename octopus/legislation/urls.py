@@ -1,6 +1,7 @@
-"""Legislation pages, by area: public profiles, keeping them, advice, statistics, imports, per-country activity."""
+"""Legislation pages, by area: public profiles, keeping them, advice, statistics, imports, per-country activity, and
+the effect of a programme's assistance on compliance."""
 
-from octopus.legislation.views import advice, countries, imports, profiles, public, statistics
+from octopus.legislation.views import advice, countries, effect, imports, profiles, public, statistics
 
 urlpatterns = [
     *public.urlpatterns,
@@ -9,4 +10,5 @@ urlpatterns = [
     *statistics.urlpatterns,
     *imports.urlpatterns,
     *countries.urlpatterns,
+    *effect.urlpatterns,
 ]

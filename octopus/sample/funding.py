@@ -1,15 +1,18 @@
-"""Sample money of the seed programme for looking around (`make run`): every row flagged as sample, none presented as
-real (issue 7, acceptance 5).
+"""Sample money for looking around (`make run`), on the sample programme only: every row flagged as sample, none
+presented as real, none on a real programme (issue 7, acceptance 5; issue 15: sample data never touches a real
+programme, and the funding services refuse sample money on a real programme).
 
 The real donors of Cybercrime@Octopus are reference data (`octopus.funding.reference_data`) without any amount: no
-source gives one. So the sample contributions come from three sample donors only — "Sample State A" (code
+source gives one, so the real programme shows no money at all (its funding pages say that no contribution is
+recorded yet). The sample contributions go to the sample programme ("sample-programme", 2014–2023, ceiling
+EUR 1.2 million, outputs "1" and "2") and come from three sample donors only — "Sample State A" (code
 SAMPLE-DONOR, the donor role of the sample donor account), "Sample State B" and "Sample Company C" — never from a
 real donor. They are pledged, signed and received in EUR, USD and JPY over 2014–2019 at sample exchange rates
 (source "Sample rate (not an official rate)"), with earmarks (output 3, Georgia, the sample workshop in Georgia),
 reporting obligations (some submitted, some overdue), one pledge still open and one cancelled. Signed money stays
-well below the EUR 3.5 million ceiling, so the funding gap shows, as it does for the real programme (not fully
-funded). The budget (original and one revision, output × cost category × year) stays below the ceiling; 2015 is
-closed; staff and expert costs are typed, the sample events' travel is brought in by `sync_costs`.
+well below the ceiling, so the funding gap shows. The budget (original and one revision, output × cost category ×
+year) stays below the ceiling; staff and expert costs are typed, and the travel of the sample events serving the
+sample programme is brought in by `sync_costs`.
 
 Everything goes through the funding services, so every rule of real money holds (rates within 7 days, receipts
 within what was signed, earmarks within the contribution, no expenditure in a closed year) and every step is audited.
@@ -33,15 +36,18 @@ from octopus.funding.models import (
 )
 from octopus.funding.services import budget, contributions, rates
 from octopus.legislation.models import Advice
-from octopus.results.models import Programme
+from octopus.results.models import Level, Programme
+from octopus.sample.programme import CODE as PROGRAMME
 
 D = datetime.date
-PROGRAMME = "cybercrime-octopus"
 DONOR_CODE = "SAMPLE-DONOR"  # the donor code of the sample donor account (load_sample_data)
 RATE_SOURCE = "Sample rate (not an official rate)"
 WORKSHOP = "sample-workshop-ge-2017"  # the sample in-country workshop in Georgia (octopus.sample.events)
 ADVICE_COUNTRY = "UA"  # the sample advisory mission to Ukraine (octopus.sample.legislation)
 YEARS = range(2014, 2020)
+# The sample programme's outputs: "1" (countries trained) and "2" (events and advice, where the workshops, the
+# conferences, the T-CY meetings and the advice are); costs of events and advice go to output "2".
+EVENTS_OUTPUT = "2"
 
 DONORS = [  # code, name, kind: invented, tied to no real country
     (DONOR_CODE, "Sample State A", DonorKind.STATE),
@@ -115,50 +121,50 @@ def _write_contributions(programme, donors, outputs, user) -> tuple[int, int]:
     a, b, c = (donors[code] for code, _name, _kind in DONORS)
     core = _contribution(
         programme, a, user, title="Core contribution 2014–2016", currency="EUR",
-        pledged=(D(2014, 2, 10), 600_000), signed=(D(2014, 4, 1), 600_000),
-        receipts=[(D(2014, 5, 15), 300_000), (D(2015, 5, 15), 200_000), (D(2016, 5, 16), 100_000)],
+        pledged=(D(2014, 2, 10), 300_000), signed=(D(2014, 4, 1), 300_000),
+        receipts=[(D(2014, 5, 15), 150_000), (D(2015, 5, 15), 100_000), (D(2016, 5, 16), 50_000)],
         obligations=[(ObligationKind.NARRATIVE, D(2015, 3, 31), D(2015, 3, 20)),
                      (ObligationKind.FINANCIAL, D(2016, 3, 31), D(2016, 4, 12)),
                      (ObligationKind.FINAL, D(2017, 3, 31), D(2017, 3, 28))],
     )  # fmt: skip
     eastern = _contribution(
         programme, a, user, title="Legislative advice in the Eastern Partnership", currency="USD",
-        pledged=(D(2016, 3, 1), 400_000), signed=(D(2016, 6, 1), 380_000),
-        receipts=[(D(2016, 9, 1), 200_000), (D(2017, 9, 1), 100_000)],
+        pledged=(D(2016, 3, 1), 200_000), signed=(D(2016, 6, 1), 190_000),
+        receipts=[(D(2016, 9, 1), 100_000), (D(2017, 9, 1), 50_000)],
         obligations=[(ObligationKind.NARRATIVE, D(2017, 6, 30), D(2017, 7, 3)),
                      (ObligationKind.FINANCIAL, D(2018, 6, 30), None)],
     )  # fmt: skip
     asia = _contribution(
         programme, b, user, title="Octopus activities in Asia and the Pacific", currency="JPY",
-        pledged=(D(2015, 9, 1), 60_000_000), signed=(D(2016, 9, 1), 60_000_000),
-        receipts=[(D(2017, 9, 1), 30_000_000), (D(2018, 9, 3), 30_000_000)],
+        pledged=(D(2015, 9, 1), 30_000_000), signed=(D(2016, 9, 1), 30_000_000),
+        receipts=[(D(2017, 9, 1), 15_000_000), (D(2018, 9, 3), 15_000_000)],
         obligations=[(ObligationKind.NARRATIVE, D(2018, 3, 31), D(2018, 3, 30)),
                      (ObligationKind.FINANCIAL, D(2019, 3, 31), None)],
     )  # fmt: skip
     _contribution(
         programme, c, user, title="Support to the Octopus conferences", currency="USD",
-        pledged=(D(2018, 2, 1), 250_000), signed=(D(2018, 5, 2), 250_000),
-        receipts=[(D(2018, 10, 1), 250_000)],
+        pledged=(D(2018, 2, 1), 125_000), signed=(D(2018, 5, 2), 125_000),
+        receipts=[(D(2018, 10, 1), 125_000)],
         obligations=[(ObligationKind.FINAL, D(2019, 12, 31), None)],
     )  # fmt: skip
     _contribution(
         programme, b, user, title="Extension 2019 (pledged, agreement awaited)", currency="GBP",
-        pledged=(D(2019, 2, 1), 200_000),
+        pledged=(D(2019, 2, 1), 100_000),
     )  # fmt: skip
     withdrawn = _contribution(
-        programme, c, user, title="Equipment for cybercrime units", currency="EUR", pledged=(D(2017, 3, 15), 80_000)
+        programme, c, user, title="Equipment for cybercrime units", currency="EUR", pledged=(D(2017, 3, 15), 40_000)
     )
     contributions.cancel_contribution(
         withdrawn, user=user, version=withdrawn.version, reason="Sample: the donor withdrew the pledge."
     )
     earmarks = [
-        (core, {"amount": _amount(150_000), "node": outputs.get("3"),
+        (core, {"amount": _amount(75_000), "node": outputs.get(EVENTS_OUTPUT),
                 "note": "Sample earmark: international cooperation"}),
-        (eastern, {"amount": _amount(120_000), "country": Country.objects.filter(iso2="GE").first(),
+        (eastern, {"amount": _amount(60_000), "country": Country.objects.filter(iso2="GE").first(),
                    "note": "Sample earmark: Georgia"}),
-        (eastern, {"amount": _amount(30_000), "event": Event.objects.filter(slug=WORKSHOP).first(),
+        (eastern, {"amount": _amount(15_000), "event": Event.objects.filter(slug=WORKSHOP).first(),
                    "note": "Sample earmark: the in-country workshop in Georgia"}),
-        (asia, {"amount": _amount(20_000_000), "node": outputs.get("3"), "note": "Sample earmark: output 3"}),
+        (asia, {"amount": _amount(10_000_000), "node": outputs.get(EVENTS_OUTPUT), "note": "Sample earmark: output 2"}),
     ]  # fmt: skip
     written = 0
     for contribution, fields in earmarks:
@@ -171,18 +177,18 @@ def _write_contributions(programme, donors, outputs, user) -> tuple[int, int]:
 
 # The yearly EUR per output of each cost category (overheads: 7% of the rest), in the original budget.
 PLAN = {
-    CostCategory.STAFF: 60_000,
-    CostCategory.EXPERTS: 25_000,
-    CostCategory.TRAVEL: 30_000,
-    CostCategory.EVENTS: 25_000,
-    CostCategory.LANGUAGE: 8_000,
-    CostCategory.EQUIPMENT: 3_000,
+    CostCategory.STAFF: 35_000,
+    CostCategory.EXPERTS: 15_000,
+    CostCategory.TRAVEL: 15_000,
+    CostCategory.EVENTS: 12_000,
+    CostCategory.LANGUAGE: 4_000,
+    CostCategory.EQUIPMENT: 2_000,
 }
-# The revision of mid-2017: more travel and events for output 3 from 2017 on, no more equipment for output 1.
+# The revision of mid-2017: more travel and events for output 2 from 2017 on, no more equipment for output 1.
 REVISION = {
-    ("3", CostCategory.TRAVEL): 20_000,
-    ("3", CostCategory.EVENTS): 10_000,
-    ("1", CostCategory.EQUIPMENT): -3_000,
+    (EVENTS_OUTPUT, CostCategory.TRAVEL): 10_000,
+    (EVENTS_OUTPUT, CostCategory.EVENTS): 5_000,
+    ("1", CostCategory.EQUIPMENT): -2_000,
 }
 
 
@@ -206,14 +212,14 @@ def _write_budget(programme, outputs, user) -> int:
     )  # fmt: skip
     budget.adopt_budget(
         programme, adopted_on=D(2017, 6, 30), lines=_budget_lines(outputs, revised=True), user=user,
-        decision="Sample revision: more regional workshops under output 3.", is_sample=True,
+        decision="Sample revision: more regional workshops under output 2.", is_sample=True,
     )  # fmt: skip
     return 2
 
 
 def _write_expenditure(programme, outputs, user) -> int:
-    """Staff and expert costs typed year by year; 2015 closed once its costs are in; a USD expert fee; a
-    workshop's venue linked to the event, a mission's fees to the advice; a commitment still open in 2019."""
+    """Staff and expert costs typed year by year; a USD expert fee; a workshop's venue linked to the event, a
+    mission's fees to the advice; a commitment still open in 2019."""
     written = 0
 
     def spend(code, category, day, description, amount, *, currency="EUR", status=ExpenditureStatus.SPENT, **links):
@@ -227,16 +233,17 @@ def _write_expenditure(programme, outputs, user) -> int:
 
     for year in YEARS:
         for n, code in enumerate(sorted(outputs)):
-            spend(code, CostCategory.STAFF, D(year, 12, 15), f"Project team, output {code}, {year}", 42_000 + 1_500 * n)
-        spend("3", CostCategory.EXPERTS, D(year, 11, 20), f"Expert fees, output 3, {year}", 14_000)
+            spend(code, CostCategory.STAFF, D(year, 12, 15), f"Project team, output {code}, {year}", 30_000 + 1_500 * n)
+        spend(EVENTS_OUTPUT, CostCategory.EXPERTS, D(year, 11, 20), f"Expert fees, output 2, {year}", 10_000)
     spend("2", CostCategory.EXPERTS, D(2018, 2, 1), "Expert fee invoiced in USD", 9_800, currency="USD")
     workshop = Event.objects.filter(slug=WORKSHOP).first()
     if workshop is not None:
-        spend("3", CostCategory.EVENTS, workshop.ends_on, "Venue and catering, workshop in Georgia", 6_500,
+        spend(EVENTS_OUTPUT, CostCategory.EVENTS, workshop.ends_on, "Venue and catering, workshop in Georgia", 6_500,
               event=workshop)  # fmt: skip
     mission = Advice.objects.filter(is_sample=True, country__iso2=ADVICE_COUNTRY).order_by("starts_on").first()
     if mission is not None:
-        spend("2", CostCategory.EXPERTS, mission.ends_on, "Expert fees, advisory mission", 7_200, advice=mission)
+        spend(EVENTS_OUTPUT, CostCategory.EXPERTS, mission.ends_on, "Expert fees, advisory mission", 7_200,
+              advice=mission)  # fmt: skip
     spend("1", CostCategory.EQUIPMENT, D(2019, 11, 4), "Forensic laptops ordered", 18_000,
           status=ExpenditureStatus.COMMITTED)  # fmt: skip
     return written
@@ -244,18 +251,20 @@ def _write_expenditure(programme, outputs, user) -> int:
 
 @transaction.atomic
 def load_sample_funding(*, finance) -> dict | None:
-    """Sample money for the seed programme, recorded by `finance` (the sample finance officer), unless it is there
-    (None then, or when the seed programme is not loaded)."""
-    programme = Programme.objects.filter(code=PROGRAMME).first()
+    """Sample money for the sample programme, recorded by `finance` (the sample finance officer), unless it is there
+    (None then, or when the sample programme is not loaded). Nothing is written on a real programme."""
+    programme = Programme.objects.filter(code=PROGRAMME, is_sample=True).first()
     if programme is None or Contribution.objects.filter(programme=programme, is_sample=True).exists():
         return None
-    outputs = {node.code: node for node in programme.nodes.filter(code__in=["1", "2", "3"])}
+    outputs = {node.code: node for node in programme.nodes.filter(level=Level.OUTPUT, code__in=["1", EVENTS_OUTPUT])}
     rate_count = _record_rates(finance)
     donors = _donors(finance)
     contribution_count, earmark_count = _write_contributions(programme, donors, outputs, finance)
     budgets = _write_budget(programme, outputs, finance)
     typed = _write_expenditure(programme, outputs, finance)
-    synced = budget.sync_costs(programme, user=finance, outputs=outputs)
+    # Costs of events serving an activity go to that activity's output; any other to the events' output.
+    events_output = outputs[EVENTS_OUTPUT]
+    synced = budget.sync_costs(programme, user=finance, outputs=dict.fromkeys(("1", "2", "3"), events_output))
     return {
         "donors": len(donors),
         "rates": rate_count,

@@ -4,6 +4,7 @@ For eight countries: a few national laws (titled "(sample)"), dated reviewed ass
 from 2014 to 2019 with plausible progress (the countries given advice improve on the articles it covered), legislative
 advice to six of them with recommendations (most taken up, each linked to the assessment it changed), two draft
 statements of the Georgian focal point awaiting review, and yearly statistics for 2015–2019 cited as "Sample data".
+The advice serves the sample programme (activity A2.5) and nothing here counts for a real programme.
 The levels and figures are invented from a fixed seed; they describe no country's real law or caseload.
 
 Everything goes through the services, so every rule of the real records holds (articles of the profile, no date in
@@ -41,6 +42,7 @@ SEED = 185
 CITATION = "Sample data"
 FOCAL_POINT = "focalpoint.ge@sample.octopus.test"
 WORKSHOP = "sample-workshop-ge-2017"  # the sample in-country workshop in Georgia (octopus.sample.events)
+SAMPLE_PROGRAMME, SAMPLE_ACTIVITY = "sample-programme", "A2.5"  # "Sample legislative advice" (octopus.sample.programme)
 LAST_DAY = D(2019, 12, 31)  # the programme's last day: sample assessments stay within it
 
 # Country → (day of the first assessment, share of articles in place then, yearly size of its caseload).
@@ -249,7 +251,9 @@ def load_sample_legislation(*, staff, focal_point=None) -> dict | None:
     book = _Profiles(staff, {article.number: article for article in articles.order_by("number")})
     context = {
         "workshop": Event.objects.filter(slug=WORKSHOP).first(),
-        "activity": ResultNode.objects.filter(programme__code="cybercrime-octopus", code="A3.3").first(),
+        # Sample advice serves the sample programme only (its activity A2.5), never a real one; the sample
+        # assessments and statistics stay flagged sample, which keeps them out of every real programme's reading.
+        "activity": ResultNode.objects.filter(programme__code=SAMPLE_PROGRAMME, code=SAMPLE_ACTIVITY).first(),
     }
     advice = recommendations = 0
     for iso2 in (code for code in COUNTRIES if code in countries):

@@ -1,6 +1,7 @@
 """The funding position over the JSON API: budget ceiling, pledged, signed, received, spent, committed, available,
-the funding gap, burn rate and when money runs out, as at a day, by donor, output, year and cost category
-(`octopus.funding.queries.funding_position`, the same figures as the dashboard).
+the funding gap, burn rate and when money runs out, as at a day, by donor, output, year and cost category, and the
+cost per output unit (`octopus.funding.queries`, the same figures as the dashboard). A figure that needs more data to
+mean anything is null, with what is missing in `missing` (the same text as the page and the exports).
 
 Staff and the finance officer only (`funding.view_position`): a donor is refused (403), since the position sums
 every donor's money. Amounts are EUR as JSON strings with two decimals ("1234.50"), never numbers.
@@ -15,7 +16,7 @@ from pydantic import Field
 
 from octopus.accounts.api import read_auth
 from octopus.funding.api.contributions import POSITION, Code, EurOut, check
-from octopus.funding.queries import funding_position
+from octopus.funding.queries import cost_per_unit, funding_position
 from octopus.results.models import Programme
 
 router = Router(tags=["funding"])
@@ -58,6 +59,28 @@ class FundingPositionCategoryOut(Schema):
         return str(row.label)
 
 
+class UnitCostOut(Schema):
+    key: str = Field(description="workshop, participant or country.")
+    label: str
+    spent: EurOut = Field(description="EUR spent on these units, from the programme's start (EUR string).")
+    units: int = Field(description="Units this programme recorded (its own records only).")
+    unit_label: str
+    per_unit: EurOut | None = Field(description="EUR per unit (EUR string); null when `missing` says what lacks.")
+    missing: str | None = Field(description="What is missing for a cost per unit to mean anything; null if nothing.")
+
+    @staticmethod
+    def resolve_label(row) -> str:
+        return str(row.label)
+
+    @staticmethod
+    def resolve_unit_label(row) -> str:
+        return str(row.unit_label)
+
+    @staticmethod
+    def resolve_missing(row) -> str | None:
+        return row.missing or None
+
+
 class FundingPositionOut(Schema):
     programme: str = Field(validation_alias="programme.code")
     at: datetime.date = Field(description="Only rows dated on or before this day count.")
@@ -74,7 +97,18 @@ class FundingPositionOut(Schema):
     gap: EurOut | None = Field(description="Ceiling − signed, not below 0 (EUR string).")
     spent_last_12_months: EurOut | None
     burn_rate: EurOut | None = Field(description="Spent in the last 12 months / 12, per month (EUR string).")
-    runs_out: datetime.date | None = Field(description="The month money runs out at that rate; null when none.")
+    runs_out: datetime.date | None = Field(
+        description="The month money runs out at that rate; null when `missing.runs_out` says what lacks."
+    )
+    missing: dict[str, str] = Field(
+        description="For a figure left null because it needs more data (burn_rate, runs_out): what is missing, e.g. "
+        '"no expenditure recorded yet". The page and the exports show the same text.'
+    )
+    currency: str = Field("EUR", description="The currency of every amount: EUR.")
+    unit_costs: list[UnitCostOut] = Field(
+        description="Cost per workshop, per participant trained and per country advised, from this programme's own "
+        "records; empty in a donor's view."
+    )
     donors: list[FundingPositionDonorOut]
     outputs: list[FundingPositionOutputOut]
     years: list[FundingPositionYearOut]
@@ -99,4 +133,6 @@ class FundingPositionOut(Schema):
 def get_funding_position(request, programme: Code, at: datetime.date | None = None):
     check(request.auth, POSITION)
     found = get_object_or_404(Programme, code=programme)
-    return funding_position(found, at or timezone.localdate())
+    position = funding_position(found, at or timezone.localdate())
+    position.unit_costs = [] if position.is_empty else cost_per_unit(found, position.at)
+    return position

@@ -2,6 +2,7 @@
 or brought in once from the apps that already know the cost (travel, translations, interpretation)."""
 
 import datetime
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -20,9 +21,10 @@ from octopus.funding.models import (
     Expenditure,
     ExpenditureStatus,
 )
-from octopus.funding.services.contributions import _check_choice, check_not_future
+from octopus.funding.services.contributions import _check_choice, check_not_future, check_sample_fits
 from octopus.funding.services.rates import check_amount, check_currency, convert
-from octopus.results.models import Level, Programme
+from octopus.results.assignments import HUNDRED, assigned_ids, content_type, shares_by_record
+from octopus.results.models import Assignment, Level, Programme, ResultNode
 
 OUTPUT_CODES = ("1", "2", "3")
 
@@ -59,6 +61,7 @@ def adopt_budget(
     """A budget as adopted, whole: `lines` are (output node, cost category, year, amount in EUR). The first budget
     of a programme is the original; each later one a revision (the earlier ones stay as they were)."""
     check_not_future(adopted_on, _("of adoption"))
+    check_sample_fits(programme, is_sample)
     first_year, last_year = programme.starts_on.year, programme.ends_on.year
     checked, seen = [], set()
     for node, category, year, amount in lines:
@@ -158,6 +161,7 @@ def record_expenditure(
     is_sample: bool = False,
 ) -> Expenditure:
     """Money committed or spent against an output and cost category, in an open year, with its EUR value."""
+    check_sample_fits(programme, is_sample)
     description, amount, eur, rate = _check_expenditure(
         programme, node=node, category=category, status=status, spent_on=spent_on, description=description,
         currency=currency, amount=amount, sample=is_sample,
@@ -214,7 +218,7 @@ def update_expenditure(
 
 # Costs other apps know ------------------------------------------------------------------------------------------
 
-SYNCED_FIELDS = ("node", "category", "status", "spent_on", "description", "amount", "event")
+SYNCED_FIELDS = ("node", "category", "status", "spent_on", "description", "amount", "event", "share")
 
 
 def _output_code(event) -> str:
@@ -289,13 +293,59 @@ def _source_is_sample(field: str, source) -> bool:
     return source.meeting.event.is_sample
 
 
+CENT = Decimal("0.01")
+
+
+def split_cost(amount: Decimal, shares: dict[int, Decimal]) -> dict[int, Decimal]:
+    """`amount` split among programmes (id → share %) in proportion to their shares, to the cent: each part is
+    rounded down, and the cents left over go to the largest share (of equal shares, to the programme recorded first,
+    the lowest id), so that the parts always sum to the amount exactly. EUR 1,000.01 shared 50/50 gives 500.01 to
+    the programme recorded first and 500.00 to the other."""
+    if not shares:
+        return {}
+    parts = {
+        pk: (amount * Decimal(share) / HUNDRED).quantize(CENT, rounding=ROUND_DOWN) for pk, share in shares.items()
+    }
+    largest = min(shares, key=lambda pk: (-Decimal(shares[pk]), pk))
+    parts[largest] += amount - sum(parts.values(), Decimal(0))
+    return parts
+
+
+def _event_of(field: str, source):
+    """The event whose programmes a cost follows (None for a translation of a document not adopted at a meeting)."""
+    if field == "source_travel":
+        return source.registration.event
+    if field == "source_translation":
+        meeting = source.document.adopted_at
+        return meeting.event if meeting else None
+    return source.meeting.event
+
+
+def _output_of_activity(nodes: dict, activity_id) -> ResultNode | None:
+    """The output an activity of the programme belongs to (None when the activity is not under an output)."""
+    seen = set()
+    current = nodes.get(activity_id)
+    while current is not None and current.pk not in seen:
+        if current.level == Level.OUTPUT:
+            return current
+        seen.add(current.pk)
+        current = nodes.get(current.parent_id)
+    return None
+
+
 @transaction.atomic
 def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> dict:
-    """Bring in, once each, the costs the other apps know (funded travel, translations, interpretation) dated
-    within the programme's years as expenditure of the programme; a re-run updates what changed and removes what no
-    longer costs anything (a cancelled event, a declined registration). Rows in a closed year are left as they are
-    and counted. `outputs` maps "1", "2", "3" to output nodes (default: the programme's outputs of those codes).
-    Returns the counts: added, updated, removed, skipped_closed."""
+    """Bring in, once each, this programme's part of the costs the other apps know (funded travel, translations,
+    interpretation) dated within the programme's years; a re-run updates what changed and removes what no longer
+    costs anything (a cancelled event, a declined registration) or no longer serves the programme. Rows in a closed
+    year are left as they are and counted.
+
+    A cost follows the programmes its event serves (`results.assignments`): each programme brings in its share of
+    it (`split_cost`: to the cent, the parts summing to the cost once every programme has synced), to the output of
+    the activity the event serves there, else by the kind of event (`outputs` maps "1", "2", "3" to output nodes;
+    default: the programme's outputs of those codes). A cost whose event serves no programme (or a translation of a
+    document adopted at no meeting) is brought in nowhere and counted as not assigned.
+    Returns the counts: added, updated, removed, skipped_closed, not_assigned."""
     Programme.objects.select_for_update().get(pk=programme.pk)  # one sync at a time
     if outputs is None:
         outputs = {
@@ -312,17 +362,14 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
         _check_output(programme, node)
     today = timezone.localdate()
     closed = _closed_years(programme)
-    counts = {"added": 0, "updated": 0, "removed": 0, "skipped_closed": 0}
-    # Events of this programme: those serving one of its activities, and those serving none.
-    events = Event.objects.filter(Q(activity__programme=programme) | Q(activity__isnull=True))
+    counts = {"added": 0, "updated": 0, "removed": 0, "skipped_closed": 0, "not_assigned": 0}
+    # Travel of the events serving this programme, and of those serving none (reported as not assigned).
+    events_assigned = Assignment.objects.filter(content_type=content_type(Event)).values("object_id")
+    travel = Travel.objects.filter(
+        Q(registration__event__in=assigned_ids(Event, [programme.pk])) | ~Q(registration__event__in=events_assigned)
+    )
     sources = [
-        (
-            "source_travel",
-            Travel.objects.filter(registration__event__in=events).select_related(
-                "registration__event", "registration__person"
-            ),
-            _travel_cost,
-        ),
+        ("source_travel", travel.select_related("registration__event", "registration__person"), _travel_cost),
         (
             "source_translation",
             LanguageVersion.objects.filter(cost__gt=0).select_related("document__adopted_at__event"),
@@ -334,27 +381,49 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
             _interpretation_cost,
         ),
     ]
+    nodes = {node.pk: node for node in programme.nodes.all()}
     for field, rows, cost_of in sources:
-        existing = {row.pk: row for row in Expenditure.objects.filter(**{f"{field}__isnull": False})}
-        by_source = {getattr(row, f"{field}_id"): row for row in existing.values()}
+        rows = list(rows)
+        event_ids = {event.pk for event in (_event_of(field, source) for source in rows) if event is not None}
+        shares = shares_by_record(Event, event_ids)
+        activities = dict(
+            Assignment.objects.filter(
+                content_type=content_type(Event), object_id__in=event_ids, programme=programme, activity__isnull=False
+            ).values_list("object_id", "activity_id")
+        )
+        by_source = {
+            getattr(row, f"{field}_id"): row
+            for row in Expenditure.objects.filter(programme=programme, **{f"{field}__isnull": False})
+        }
         seen = set()
         for source in rows:
-            seen.add(source.pk)
-            row = by_source.get(source.pk)
-            if row is not None and row.programme_id != programme.pk:
-                continue  # brought into another programme: not ours to change
+            event = _event_of(field, source)
+            served = shares.get(event.pk, {}) if event is not None else {}
             wanted = cost_of(source, today)
             if wanted is not None and not (wanted["amount"] > 0 and programme.starts_on <= wanted["spent_on"]
                                            <= programme.ends_on):  # fmt: skip
                 wanted = None  # nothing to pay, or a cost of another programme's years
+            if wanted is not None and _source_is_sample(field, source) != programme.is_sample:
+                wanted = None  # sample costs only for a sample programme, real costs only for a real one
+            if wanted is not None and not served:
+                counts["not_assigned"] += 1  # its event serves no programme: it counts for none until assigned
+                wanted = None
+            if programme.pk not in served:
+                continue  # another programme's cost: its own sync brings it in (our row, if any, is removed below)
+            seen.add(source.pk)
             if wanted is not None:
+                wanted["amount"] = split_cost(wanted["amount"], served)[programme.pk]
+                wanted["share"] = served[programme.pk]
                 code = wanted.pop("code", None) or _output_code(wanted["event"])
-                wanted["node"] = outputs[code]
+                wanted["node"] = _output_of_activity(nodes, activities.get(event.pk)) or outputs[code]
                 wanted["description"] = str(wanted["description"])[:300]
-            _apply(programme, field, source, row, wanted, closed, counts, user)
-        # A row whose source no longer qualifies at all (e.g. its cost set back to 0) is removed like the others.
+                if wanted["amount"] <= 0:
+                    wanted = None  # a share too small for a cent
+            _apply(programme, field, source, by_source.get(source.pk), wanted, closed, counts, user)
+        # A row whose source no longer qualifies at all (its cost set back to 0, its event moved to another
+        # programme) is removed like the others.
         for source_pk, row in by_source.items():
-            if source_pk not in seen and row.programme_id == programme.pk:
+            if source_pk not in seen:
                 _apply(programme, field, getattr(row, field), row, None, closed, counts, user)
     log_action(programme, "funding.costs.synced", user=user, data=counts)
     return counts

@@ -86,6 +86,16 @@ def update_donor(donor: Donor, *, user, version: int | None, name: str, kind: st
     return current
 
 
+def check_sample_fits(programme, is_sample: bool) -> None:
+    """Sample money only on a sample programme, and real money only on a real one (sample data never touches a real
+    programme's figures)."""
+    if bool(is_sample) != bool(programme.is_sample):
+        raise DomainError(
+            _("Sample money is recorded only on a sample programme, and real money only on a real one (%(programme)s).")
+            % {"programme": programme}
+        )
+
+
 # Contributions --------------------------------------------------------------------------------------------------
 
 
@@ -108,6 +118,7 @@ def pledge_contribution(
         raise DomainError(_("Say which programme the contribution is for."))
     if donor is None:
         raise DomainError(_("Say which donor pledges."))
+    check_sample_fits(programme, is_sample)
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Give the contribution a title."))

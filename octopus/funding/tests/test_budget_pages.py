@@ -309,6 +309,7 @@ def total_of_everything(client) -> Decimal:
 def test_sync_brings_travel_in_once_and_it_is_edited_where_it_comes_from(finance_client, programme, outputs):
     staff = make_user(Role.PROGRAMME_STAFF)
     event = make_event(staff, slug="workshop-sync", dsa_rate=Decimal("180.00"))
+    results_services.assign_programmes(event, [(programme, Decimal(100), None)])  # its costs follow its programme
     registration = event_services.register_person(open_form(event), person_fields=person(1), by_staff=True)
     travel = event_services.fund_travel(registration, user=staff, ticket_cost=Decimal("412.37"), nights=3)
     event_services.update_travel(travel, version=travel.version, user=staff, status=TravelStatus.APPROVED)

@@ -17,6 +17,7 @@ from octopus.events.models import Kind, Status
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
 from octopus.results.models import Programme, ResultNode
+from octopus.results.services import assign_programmes
 
 D = datetime.date
 PAGE = "/workspace/funding/my-contributions/"
@@ -61,6 +62,8 @@ def funded(finance):
         starts_on=D(2016, 5, 10), ends_on=D(2016, 5, 11), city="Tbilisi", country=Country.objects.get(iso2="GE"),
         status=Status.HELD,
     )  # fmt: skip
+    # The workshop serves the programme's activity A3.1, so it counts for its indicator 3.1 (issue 15).
+    assign_programmes(workshop, [(programme, Decimal(100), ResultNode.objects.get(programme=programme, code="A3.1"))])
     output = ResultNode.objects.get(programme=programme, code="3")
     services.add_earmark(c, amount=Decimal("40000.00"), node=output, user=finance)
     services.add_earmark(c, amount=Decimal("20000.00"), event=workshop, user=finance)
@@ -107,7 +110,7 @@ def test_what_it_financed_shows_the_boxes_results_the_event_and_the_country(clie
     html = client.get(PAGE).content.decode()
 
     assert 'data-purpose="node">Output 3' in html
-    assert 'data-indicator="3.1"' in html and "In-country or regional workshops held" in html
+    assert 'data-indicator="3.1"' in html and "in-country or regional workshops held" in html
     assert reverse("event_public", args=["workshop-tbilisi"]) in html and "10 May 2016" in html
     assert 'data-purpose="country">Georgia' in html
     response = client.get(PAGE)

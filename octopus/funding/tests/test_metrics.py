@@ -132,8 +132,9 @@ def test_money_indicators_are_left_out_of_the_results_a_donor_or_a_focal_point_r
 
     def seen(user) -> tuple[bool, int, bool]:
         client.force_login(user)
-        page = client.get(dashboard, {"at": "2019-12-31"}).content.decode()
-        api = client.get(f"/api/v1/programmes/{programme.code}/values", {"at": "2019-12-31"}, **bearer_for(user))
+        # On the programme's last day, in the logframe version the indicator was added to (the latest).
+        page = client.get(dashboard, {"at": "2020-12-31"}).content.decode()
+        api = client.get(f"/api/v1/programmes/{programme.code}/values", {"at": "2020-12-31"}, **bearer_for(user))
         codes = [row["indicator"] for row in api.json()["indicators"]]
         return "Funds signed by every donor" in page, client.get(records).status_code, "F.1" in codes
 

@@ -29,9 +29,10 @@ from octopus.funding.models import (
     ExpenditureStatus,
     Receipt,
 )
-from octopus.funding.money import cents, to_eur
+from octopus.funding.money import to_eur
 from octopus.funding.queries import cost_per_unit, funding_position
 from octopus.results.models import Programme, ResultNode
+from octopus.results.services import assign_programmes
 
 D = Decimal
 AT = datetime.date(2024, 6, 30)
@@ -43,6 +44,25 @@ pytestmark = pytest.mark.django_db
 
 def programme() -> Programme:
     return Programme.objects.get(code="cybercrime-octopus")
+
+
+def glacy() -> Programme:
+    """Another real programme C-PROC runs at the same time (GLACY+), created for the tests that need one, with the
+    outputs "1"–"3" costs are brought to."""
+    from octopus.results import services as results
+
+    found = Programme.objects.filter(code="glacy-plus").first()
+    if found is None:
+        found = results.create_programme(
+            code="glacy-plus", title="GLACY+ (test)", starts_on=datetime.date(2016, 3, 1),
+            ends_on=datetime.date(2026, 2, 28), budget_ceiling=D("18890000.00"), implementing_office="C-PROC",
+            user=None,
+        )  # fmt: skip
+        objective = results.add_node(found, level="objective", code="O", title="GLACY+ objective", user=None)
+        for code in ("1", "2", "3"):
+            results.add_node(found, level="output", code=code, title=f"GLACY+ output {code}", parent=objective,
+                             user=None)  # fmt: skip
+    return found
 
 
 def node(code: str) -> ResultNode:
@@ -167,7 +187,9 @@ def test_as_at_rule_counts_rows_dated_on_or_before_the_day(hand_made):
     assert later.received == D("900000.00") and later.pledged == D("1170000.00") and later.budget.number == 3
     assert later.spent == D("70099.00")
     nothing = funding_position(programme(), datetime.date(2022, 12, 31))
-    assert nothing.is_empty and nothing.burn_rate == D("0.00") and nothing.runs_out is None
+    assert nothing.is_empty and nothing.burn_rate is None and nothing.runs_out is None
+    assert nothing.missing == {"burn_rate": "no expenditure recorded yet",
+                               "runs_out": "no burn rate yet (no expenditure recorded yet)"}  # fmt: skip
 
 
 def test_runs_out_now_when_nothing_is_available(hand_made):
@@ -268,14 +290,14 @@ def test_position_takes_a_fixed_number_of_queries(django_assert_num_queries):
         funding_position(seed, at, donor_codes={"gen-8-1"})
 
 
-def test_cost_per_unit_is_none_without_units(hand_made):
+def test_cost_per_unit_says_what_is_missing_without_units_or_spending(hand_made):
     costs = {cost.key: cost for cost in cost_per_unit(programme(), AT)}
     assert costs["workshop"].spent == D("20000.00")  # output 3 with its activity A3.1
-    if costs["workshop"].units == 0:
-        assert costs["workshop"].per_unit is None
-    else:
-        assert costs["workshop"].per_unit == cents(D("20000.00") / costs["workshop"].units)
-    assert costs["country"].spent == D("0.00")
+    # No workshop of this programme: no cost per workshop, and the reason instead of a misleading figure.
+    assert (costs["workshop"].units, costs["workshop"].per_unit) == (0, None)
+    assert costs["workshop"].missing == "no workshops recorded for this programme"
+    assert costs["country"].spent == D("0.00") and costs["country"].per_unit is None
+    assert costs["country"].missing == "no legislative advice recorded for this programme"
 
 
 def test_cost_per_workshop_from_the_events_held(hand_made):
@@ -286,12 +308,18 @@ def test_cost_per_workshop_from_the_events_held(hand_made):
     for n, kind in enumerate([Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP, Kind.TRAINING]):
         held = make_event(staff, slug=f"event-{n}", kind=kind, starts_on=datetime.date(2024, 2, 1 + n * 3),
                           status=Status.HELD)  # fmt: skip
+        assign_programmes(held, [(programme(), D(100), None)])
+    # A workshop of another programme counts for none of this programme's costs per unit.
+    other = make_event(staff, slug="glacy-workshop", kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=datetime.date(2024, 3, 1),
+                       status=Status.HELD)  # fmt: skip
+    assign_programmes(other, [(glacy(), D(100), None)])
     expense("3", CostCategory.EVENTS, SPENT, datetime.date(2024, 2, 10), "1234.56", event=held)
     costs = {cost.key: cost for cost in cost_per_unit(programme(), AT)}
     assert (costs["workshop"].spent, costs["workshop"].units) == (D("21234.56"), 2)  # the training is no workshop
     assert costs["workshop"].per_unit == D("10617.28")
     assert costs["participant"].spent == D("1234.56")  # linked to the training
     assert costs["participant"].units == 0 and costs["participant"].per_unit is None  # nobody attended yet
+    assert costs["participant"].missing == "no participants at trainings or workshops recorded for this programme"
     assert costs["country"].per_unit is None
 
 
@@ -327,10 +355,11 @@ def test_csv_export_holds_the_same_numbers(hand_made):
     rows = list(csv.DictReader(io.StringIO(position_csv(p))))
     value = {(row["Table"], row["Row"], row["Measure"]): row["Value"] for row in rows}
     assert value[("Totals", "", "Available")] == "620000.00"
-    assert value[("Donors", "a Alpha", "Received")] == "700000.00"
-    assert value[("Donors", "Total", "Earmarked")] == "50000.00"
-    assert value[("Outputs", "3 " + node("3").title, "Spent")] == "20000.00"
-    assert value[("Categories", "Total", "Committed")] == "10000.00"
+    assert value[("Donors", "a Alpha", "Received (EUR)")] == "700000.00"
+    assert value[("Donors", "Total", "Earmarked (EUR)")] == "50000.00"
+    assert value[("Outputs", "3 " + node("3").title, "Spent (EUR)")] == "20000.00"
+    assert value[("Categories", "Total", "Committed (EUR)")] == "10000.00"
+    assert {row["Unit"] for row in rows if row["Table"] in ("Donors", "Years", "Categories")} == {"EUR"}
 
 
 # --- the page ------------------------------------------------------------------------------------------------------

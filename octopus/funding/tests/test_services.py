@@ -38,7 +38,8 @@ from octopus.funding.models import (
 from octopus.funding.services import budget, contributions, rates
 from octopus.funding.tests.conftest import RATE_DAY
 from octopus.people.models import Person
-from octopus.results.models import Level
+from octopus.results.models import Level, Programme
+from octopus.results.services import assign_programmes
 
 D = datetime.date
 ROWS = [Donor, ExchangeRate, Contribution, Receipt, ReportingObligation, Earmark, Budget, BudgetLine, ClosedYear,
@@ -378,11 +379,16 @@ def test_update_expenditure_rules(programme, finance, output, usd_rate):
 # Costs other apps know ------------------------------------------------------------------------------------------
 
 
-def make_event(kind, starts_on, ends_on=None, slug=None):
-    return Event.objects.create(
+def make_event(kind, starts_on, ends_on=None, slug=None, *, serves=("cybercrime-octopus",)):
+    """An event serving the programmes `serves` names, in equal shares (the seed programme alone by default)."""
+    event = Event.objects.create(
         title=f"Test {kind} {starts_on}", slug=slug or f"test-{kind}-{starts_on}".replace("_", "-"), kind=kind,
         starts_on=starts_on, ends_on=ends_on or starts_on,
     )  # fmt: skip
+    programmes = [Programme.objects.get(code=code) for code in serves]
+    if programmes:
+        assign_programmes(event, [(p, Decimal(100) / len(programmes), None) for p in programmes])
+    return event
 
 
 def make_travel(event, **fields):
@@ -419,12 +425,15 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
                              reconciled_on=D(2016, 10, 1))  # fmt: skip
     refused_travel = make_travel(workshop, status=TravelStatus.REFUSED)
     ineligible = make_travel(conference, eligible=False)
-    document = Document.objects.create(committee=committee, title="Test guidance", type=DocumentType.GUIDANCE_NOTE)
+    meeting = Meeting.objects.create(committee=committee, event=plenary)
+    # Adopted at the plenary: its translation follows the plenary's programmes.
+    document = Document.objects.create(
+        committee=committee, title="Test guidance", type=DocumentType.GUIDANCE_NOTE, adopted_at=meeting
+    )
     delivered = LanguageVersion.objects.create(
         document=document, language="fr", translation_status=TranslationStatus.DELIVERED, cost=Decimal("900.00"),
         deadline=D(2016, 5, 1), uploaded_at=datetime.datetime(2016, 4, 20, 12, tzinfo=datetime.UTC),
     )  # fmt: skip
-    meeting = Meeting.objects.create(committee=committee, event=plenary)
     interpretation = InterpretationRequest.objects.create(
         meeting=meeting, languages=["en", "fr"], booths=2, days=3, cost=Decimal("7000.00")
     )
@@ -458,7 +467,13 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
 
     # Run again: nothing new, the same rows.
     before = synced_rows(programme)
-    assert budget.sync_costs(programme, user=finance) == {"added": 0, "updated": 0, "removed": 0, "skipped_closed": 0}
+    assert budget.sync_costs(programme, user=finance) == {
+        "added": 0,
+        "updated": 0,
+        "removed": 0,
+        "skipped_closed": 0,
+        "not_assigned": 0,
+    }
     assert synced_rows(programme) == before
 
     # A change at the source is followed; a cost that no longer binds money is removed.
@@ -466,7 +481,7 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
     Travel.objects.filter(pk=reconciled.pk).update(status=TravelStatus.REFUSED)
     LanguageVersion.objects.filter(pk=delivered.pk).update(translation_status=TranslationStatus.CANCELLED)
     again = budget.sync_costs(programme, user=finance)
-    assert again == {"added": 0, "updated": 1, "removed": 2, "skipped_closed": 0}
+    assert again == {"added": 0, "updated": 1, "removed": 2, "skipped_closed": 0, "not_assigned": 0}
     assert mine.get(source_travel=committed).amount == Decimal("800.00")
     entry = last_audit("funding.expenditure.resynced")
     assert (entry.before["amount"], entry.after["amount"]) == ("700.00", "800.00")

@@ -337,6 +337,7 @@ SYNC_LABELS = {
     "updated": _("updated"),
     "removed": _("removed (no longer a cost)"),
     "skipped_closed": _("left as they are (closed year)"),
+    "not_assigned": _("not brought in: their event serves no programme (assign it to bring its costs in)"),
 }
 
 

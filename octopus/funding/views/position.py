@@ -76,13 +76,15 @@ def funding_position(request):
     at, date_error = chosen_date(request)
     programme, programmes = chosen_programme(request)
     position = position_of(programme, at) if programme else None
+    if position is not None and not position.is_empty:
+        position.unit_costs = cost_per_unit(programme, at)
     context = {
         "programme": programme,
         "programmes": programmes,
         "at": at,
         "date_error": date_error,
         "position": position,
-        "unit_costs": cost_per_unit(programme, at) if position and not position.is_empty else [],
+        "unit_costs": position.unit_costs if position else [],
         "charts": charts(position) if position else {},
         "export_query": request.GET.urlencode(),
     }
@@ -99,10 +101,11 @@ def funding_position_export(request, fmt):
     if programme is None:
         raise Http404
     position = position_of(programme, at)
+    unit_costs = [] if position.is_empty else cost_per_unit(programme, at)
     name = f"funding-position-{programme.code}-{at:%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        return attachment(position_csv(position), name=name, content_type=CSV)
-    return attachment(position_xlsx(position), name=name, content_type=XLSX)
+        return attachment(position_csv(position, unit_costs), name=name, content_type=CSV)
+    return attachment(position_xlsx(position, unit_costs), name=name, content_type=XLSX)
 
 
 urlpatterns = [

@@ -9,8 +9,10 @@ an end before the start), a stale `version` a 409.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema
@@ -22,10 +24,11 @@ from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member
 from octopus.events.models import Event
 from octopus.legislation.api.profiles import ISO2, ArticleNumber, body_country, profile_article
+from octopus.legislation.forms.advice import plain, programme_shares_formset
 from octopus.legislation.models import Advice, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services import advice as services
 from octopus.people.models import Person
-from octopus.results.models import ResultNode
+from octopus.results.models import Assignment, ResultNode
 from octopus.surveys.permissions import focal_countries
 
 router = Router(tags=["legislation"])
@@ -60,6 +63,12 @@ class AdviceDocumentOut(Schema):
     uploaded_at: datetime.datetime
 
 
+class ProgrammeShareOut(Schema):
+    programme: str = Field(validation_alias="programme.code", description="Code of the programme served.")
+    share: Decimal = Field(description="Its share of the cost, in % (the shares sum to 100).")
+    activity: int | None = Field(validation_alias="activity_id", description="Id of the activity served there.")
+
+
 class AdviceOut(Schema):
     id: int
     country: str = Field(validation_alias="country.iso2")
@@ -72,6 +81,9 @@ class AdviceOut(Schema):
     experts: list[int] = Field(description="Ids of the experts (people).")
     event: int | None = Field(validation_alias="event_id", description="Id of the workshop (an event).")
     activity: int | None = Field(validation_alias="activity_id", description="Id of the programme activity served.")
+    programmes: list[ProgrammeShareOut] = Field(
+        description="The programmes the advice serves; none: it counts for no programme."
+    )
     recommendations: list[AdviceRecommendationOut]
     documents: list[AdviceDocumentOut]
     version: int
@@ -83,6 +95,10 @@ class AdviceOut(Schema):
     @staticmethod
     def resolve_experts(advice) -> list[int]:
         return [person.pk for person in advice.experts.all()]
+
+    @staticmethod
+    def resolve_programmes(advice) -> list:
+        return sorted(advice.assignments.all(), key=lambda a: (a.programme.starts_on, a.programme.code))
 
     @staticmethod
     def resolve_recommendations(advice) -> list:
@@ -108,6 +124,18 @@ class AdviceIn(Schema):
 
 class AdviceChangeIn(AdviceIn):
     version: Version
+
+
+class ProgrammeShareIn(Schema):
+    programme: str = Field(max_length=40, description="Code of a programme.")
+    share: Decimal = Field(description="Its share of the cost, in % (more than 0, at most 100; they sum to 100).")
+    activity: Id | None = Field(default=None, description="Id of an activity of that programme (logframe).")
+
+
+class AdviceProgrammesIn(Schema):
+    programmes: list[ProgrammeShareIn] = Field(
+        max_length=10, description="Every programme the advice serves (an empty list: none)."
+    )
 
 
 class AdviceRecommendationIn(Schema):
@@ -142,8 +170,9 @@ def visible(user, rows, field: str = "country"):
 
 def advice_rows():
     return Advice.objects.select_related("country").prefetch_related(
-        "articles", "experts", "documents", "recommendations__article"
-    )
+        "articles", "experts", "documents", "recommendations__article",
+        Prefetch("assignments", queryset=Assignment.objects.select_related("programme")),
+    )  # fmt: skip
 
 
 def _one(model, pk: int | None, field: str, what: str):
@@ -228,6 +257,35 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
         raise form_errors({"country": [_("Advice given to %(country)s stays with it; record new advice for another "
                                          "country.") % {"country": advice.country}]})  # fmt: skip
     services.update_advice(advice, user=request.auth, version=payload.version, **_fields(payload))
+    return advice_rows().get(pk=advice.pk)
+
+
+@router.put(
+    "/legislation/advice/{advice_id}/programmes",
+    response=AdviceOut,
+    auth=token_auth,
+    summary="Set the programmes legislative advice serves",
+    description="Every programme it serves (by code), with its share of the cost (the shares sum to 100) and "
+    "optionally the activity of that programme it serves; an empty list leaves it serving none. Sample advice "
+    "serves only sample programmes and real advice only real ones. A refusal is a 422 naming the field "
+    "(`programmes.<row>.<field>`).",
+)
+def set_programmes(request, advice_id: Path[Id], payload: AdviceProgrammesIn):
+    check(request.auth, MANAGE)
+    advice = get_object_or_404(Advice, pk=advice_id)
+    data = {"programmes-TOTAL_FORMS": str(len(payload.programmes)), "programmes-INITIAL_FORMS": "0"}
+    for row, item in enumerate(payload.programmes):
+        data[f"programmes-{row}-programme"] = item.programme
+        data[f"programmes-{row}-share"] = plain(item.share)
+        data[f"programmes-{row}-activity"] = "" if item.activity is None else str(item.activity)
+    form = programme_shares_formset(advice, [], data=data)  # no initial rows: each row sent is read as it stands
+    if not form.is_valid():
+        errors = {f"programmes.{row}.{name}": messages for row, found in enumerate(form.errors)
+                  for name, messages in found.items()}  # fmt: skip
+        if form.non_form_errors():
+            errors["programmes"] = form.non_form_errors()
+        raise form_errors(errors)
+    services.set_advice_programmes(advice, form.shares(), user=request.auth)
     return advice_rows().get(pk=advice.pk)
 
 

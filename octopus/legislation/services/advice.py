@@ -11,6 +11,7 @@ from octopus.countries.models import Country
 from octopus.files import check_document_file, clean_file_name
 from octopus.legislation.models import Advice, AdviceDocument, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
+from octopus.results.services import assign_programmes, serve_activity
 from octopus.treaties.models import Article
 
 
@@ -70,6 +71,9 @@ def record_advice(
     advice.articles.set(articles)
     advice.experts.set(experts)
     log_action(advice, "legislation.advice.recorded", user=user, after=advice_snapshot(advice))
+    # Choosing the activity the advice serves sets its programme (refused, and nothing recorded, when the activity's
+    # programme cannot take it: sample advice for a real programme, or real advice for the sample one).
+    serve_activity(advice, activity, user=user)
     return advice
 
 
@@ -114,6 +118,7 @@ def update_advice(
             % {"number": early.number, "day": early.taken_up_on}
         )
     before = advice_snapshot(current)
+    activity_changed = (activity.pk if activity else None) != current.activity_id
     current.reviewed, current.law, current.mode = reviewed, law, mode
     current.starts_on, current.ends_on, current.event, current.activity = starts_on, ends_on, event, activity
     current.version += 1
@@ -121,7 +126,24 @@ def update_advice(
     current.articles.set(articles)
     current.experts.set(experts)
     log_action(current, "legislation.advice.corrected", user=user, before=before, after=advice_snapshot(current))
+    if activity_changed:  # a newly chosen activity sets (or joins) its programme; the others stay as staff set them
+        serve_activity(current, activity, user=user)
     return current
+
+
+@transaction.atomic
+def set_advice_programmes(advice: Advice, shares: list[tuple], *, user) -> list:
+    """Set the programmes `advice` serves: (programme, share %, activity or None) each, shares summing to 100 (none:
+    it serves no programme and counts for none). Checked and audited by `results.services.assign_programmes`. The
+    activity the advice names stays one of those it serves (the first row's with an activity, else none)."""
+    current = Advice.objects.select_for_update().get(pk=advice.pk)
+    assignments = assign_programmes(current, shares, user=user)
+    served = {a.activity_id for a in assignments if a.activity_id}
+    if current.activity_id not in served:
+        chosen = next((activity.pk for _programme, _share, activity in shares if activity is not None), None)
+        if chosen != current.activity_id:
+            Advice.objects.filter(pk=current.pk).update(activity=chosen, version=current.version + 1)
+    return assignments
 
 
 @transaction.atomic

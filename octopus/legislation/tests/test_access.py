@@ -3,7 +3,9 @@
 The public reads the heat map, the profiles, the per-article pages and the files of reviewed laws. The workspace's
 readers (staff, focal points, the finance officer, donors) read the profiles, the advice and the statistics; those
 who keep a country's profile (staff: any; a focal point: its own, Georgia here) record laws and statements; staff
-review drafts, record advice and statistics, import files and see per country all the programme did there. A refused
+review drafts, record advice (and the programmes it serves) and statistics, import files and see per country all
+the programme did there. The effect of a programme's assistance is read by whoever reads the programme's results
+(staff, the finance officer, focal points, and a donor the programme it funds). A refused
 page sends the anonymous to sign in and is a 403 for everyone else; a refused API call is a problem 401 or 403.
 Whatever is refused changes nothing; every allowed write takes effect and is audited under the acting user. Another
 country's drafts, editor, advice and documents are a 404 to a focal point. The tables must cover exactly the routes
@@ -61,6 +63,8 @@ from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles
 from octopus.legislation.services import statistics as statistics_services
 from octopus.legislation.views.imports import SESSION_KEY
+from octopus.results.assignments import assignments_of
+from octopus.results.models import Assignment, Programme, ProgrammeFunder, ResultNode
 from octopus.surveys.models import Questionnaire
 from octopus.treaties.models import Article
 
@@ -71,6 +75,8 @@ EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
 # legislation.view_workspace
 READERS = STAFF | {Role.FOCAL_POINT.value, Role.FINANCE_OFFICER.value, Role.DONOR.value}
+# results.view_programmes on a programme the donor visitor funds (the effect of assistance)
+RESULTS_READERS = STAFF | {Role.FOCAL_POINT.value, Role.FINANCE_OFFICER.value, Role.DONOR.value}
 # legislation.edit_profile on Georgia, the country the routes address (the focal point visitor is Georgia's)
 EDITORS = STAFF | {Role.FOCAL_POINT.value}
 
@@ -102,6 +108,7 @@ PAGES = {
     "advice_new": PageAccess(read=STAFF, write=STAFF),
     "advice_detail": PageAccess(read=READERS, write=None),
     "advice_edit": PageAccess(read=STAFF, write=STAFF),
+    "advice_programmes": PageAccess(read=None, write=STAFF),  # POST only
     "advice_recommendation_add": PageAccess(read=None, write=STAFF),  # POST only
     "advice_recommendation_edit": PageAccess(read=STAFF, write=STAFF),
     "advice_recommendation_take_up": PageAccess(read=None, write=STAFF),  # POST only
@@ -120,6 +127,9 @@ PAGES = {
     "legislation_import_job": PageAccess(read=STAFF, write=None),
     # Everything the programme did in a country.
     "country_activity": PageAccess(read=STAFF, write=None),
+    # The effect of a programme's assistance: as its results pages.
+    "legislation_effect": PageAccess(read=RESULTS_READERS, write=None),
+    "legislation_effect_export": PageAccess(read=RESULTS_READERS, write=None),
 }
 
 # An allowed GET that answers with a redirect, by design.
@@ -143,6 +153,7 @@ API_ROUTES = {
     f"GET {API_PREFIX}/advice/{{advice_id}}": READERS,
     f"POST {API_PREFIX}/advice": STAFF,
     f"PUT {API_PREFIX}/advice/{{advice_id}}": STAFF,
+    f"PUT {API_PREFIX}/advice/{{advice_id}}/programmes": STAFF,
     f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": STAFF,
     f"POST {API_PREFIX}/recommendations/{{recommendation_id}}/take-up": STAFF,
     # Statistics.
@@ -207,8 +218,13 @@ class LegislationWorld:
     am_document: AdviceDocument
 
 
+PROGRAMME = "cybercrime-octopus"
+
+
 def build() -> LegislationWorld:
     keeper = User.objects.create_user(email="legislation-keeper@example.org", password="a-long-test-password")
+    # The donor visitor funds the programme whose effect of assistance it reads.
+    ProgrammeFunder.objects.create(programme=Programme.objects.get(code=PROGRAMME), donor_code="DONOR-1", name="Donor")
     Membership.objects.create(user=keeper, role=Role.PROGRAMME_STAFF)  # staff: an attached file keeps a law reviewed
     georgia, armenia = country("GE"), country("AM")
     law = profiles.record_law(georgia, title="Criminal Code", year=1999, user=keeper, reviewed=True)
@@ -250,7 +266,7 @@ def database_state() -> dict:
     """What a refused write must leave as it was: every legislation row, the questionnaires, the stored files and
     the audit log."""
     models = (Law, Assessment, Advice, AdviceRecommendation, AdviceDocument, Statistic, StatisticsQuestionnaire,
-              ImportJob, Questionnaire)  # fmt: skip
+              ImportJob, Questionnaire, Assignment)  # fmt: skip
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     media = Path(settings.MEDIA_ROOT)
     files = media.rglob("*") if media.exists() else []
@@ -290,6 +306,9 @@ def page_args(name: str, world: World) -> list:
         "advice_export": ["csv"],
         "advice_detail": [w.advice.pk],
         "advice_edit": [w.advice.pk],
+        "advice_programmes": [w.advice.pk],
+        "legislation_effect": [PROGRAMME],
+        "legislation_effect_export": [PROGRAMME, "csv"],
         "advice_recommendation_add": [w.advice.pk],
         "advice_recommendation_edit": [w.recommendation.pk],
         "advice_recommendation_take_up": [w.recommendation.pk],
@@ -487,6 +506,22 @@ def import_queued(world, response):
     assert (job.kind, job.total, job.created_by, job.status) == ("statistics", 1, world.user, "queued")
 
 
+def octopus_activity() -> ResultNode:
+    return ResultNode.objects.get(programme__code=PROGRAMME, code="A3.3")
+
+
+def programmes_form(w):
+    return {"programmes-TOTAL_FORMS": "1", "programmes-INITIAL_FORMS": "0", "programmes-0-programme": PROGRAMME,
+            "programmes-0-share": "100", "programmes-0-activity": octopus_activity().pk}  # fmt: skip
+
+
+def programmes_set(world, response):
+    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    served = assignments_of(world.legislation.advice)
+    assert [(a.programme.code, a.activity.code) for a in served] == [(PROGRAMME, "A3.3")]
+    audited(world.user, "results.assignment.set", world.legislation.advice)
+
+
 PAGE_WRITES = {
     "assessment_new": (assessment_form, assessment_recorded),
     "law_new": (lambda w: {"title": "Law on Electronic Evidence", "year": "2022"}, law_recorded),
@@ -502,6 +537,7 @@ PAGE_WRITES = {
     ),
     "advice_new": (advice_form, advice_recorded),
     "advice_edit": (lambda w: advice_form(w, new=False), advice_corrected),
+    "advice_programmes": (programmes_form, programmes_set),
     "advice_recommendation_add": (
         lambda w: {"text": "Criminalise misuse of devices.", "article": article(6).pk}, recommendation_recorded),
     "advice_recommendation_edit": (
@@ -701,6 +737,12 @@ def api_figures_recorded(world, response):
     audited(world.user, "legislation.statistic.recorded", recorded)
 
 
+def api_programmes_set(world, response):
+    assert response.status_code == 200, response.content
+    assert [row["programme"] for row in response.json()["programmes"]] == [PROGRAMME]
+    audited(world.user, "results.assignment.set", world.legislation.advice)
+
+
 API_WRITES = {
     f"POST {API_PREFIX}/assessments": (
         lambda w: {"country": "GE", "article": 7, "level": "in_place", "source": "self_report",
@@ -716,6 +758,9 @@ API_WRITES = {
         api_accepted("draft_law", "legislation.law.reviewed")),
     f"POST {API_PREFIX}/advice": (api_advice_body, api_advice_recorded),
     f"PUT {API_PREFIX}/advice/{{advice_id}}": (lambda w: api_advice_body(w, new=False), api_advice_corrected),
+    f"PUT {API_PREFIX}/advice/{{advice_id}}/programmes": (
+        lambda w: {"programmes": [{"programme": PROGRAMME, "share": 100, "activity": octopus_activity().pk}]},
+        api_programmes_set),
     f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": (
         lambda w: {"text": "Add preservation orders.", "article": 16}, api_recommendation_recorded),
     f"POST {API_PREFIX}/recommendations/{{recommendation_id}}/take-up": (

@@ -383,8 +383,8 @@ def test_staff_record_advice_recommendations_and_take_up(client, staff):
     assert created.json() == {
         "id": advice_id, "country": "GE", "reviewed": "Draft law on electronic evidence", "law": None,
         "mode": "desk_review", "starts_on": "2016-04-01", "ends_on": "2016-04-20", "articles": [2, 16],
-        "experts": [expert.pk], "event": None, "activity": None, "recommendations": [], "documents": [],
-        "version": 1,
+        "experts": [expert.pk], "event": None, "activity": None, "programmes": [], "recommendations": [],
+        "documents": [], "version": 1,
     }  # fmt: skip
     assert recommended.status_code == 201
     assert recommended.json() == {"id": rec_id, "advice": advice_id, "number": 1, "article": 16,

@@ -27,11 +27,13 @@ from octopus.legislation.forms.advice import (
     RecommendationCorrectionForm,
     RecommendationForm,
     TakeUpForm,
+    programme_shares_formset,
     reviewed_assessments,
 )
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
 from octopus.lib.exports import Table
+from octopus.results.assignments import assignments_of
 from octopus.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
@@ -197,9 +199,12 @@ def advice_edit(request, pk):
 # --- the advice's page -----------------------------------------------------------------------------------------------
 
 
-def _detail(request, advice: Advice, *, recommendation_form=None, take_up_form=None, document_form=None):
+def _detail(
+    request, advice: Advice, *, recommendation_form=None, take_up_form=None, document_form=None, programmes_form=None
+):
     """The advice's page; a refused form posted from it comes back filled in, with its errors (status 400)."""
     can_manage = request.user.has_perm(MANAGE)
+    assignments = assignments_of(advice)
     recommendations = list(
         advice.recommendations.select_related("article", "assessment__article").order_by("number")
     )  # fmt: skip
@@ -229,8 +234,11 @@ def _detail(request, advice: Advice, *, recommendation_form=None, take_up_form=N
         "can_manage": can_manage,
         "recommendation_form": recommendation_form or RecommendationForm(advice=advice),
         "document_form": document_form or AdviceDocumentForm(),
+        "assignments": assignments,
+        "programmes_form": (programmes_form or programme_shares_formset(advice, assignments)) if can_manage else None,
     }
     refused = any(form is not None and form.errors for form in (recommendation_form, take_up_form, document_form))
+    refused = refused or (programmes_form is not None and not programmes_form.is_valid())
     return render(request, "legislation/advice/detail.html", context, status=400 if refused else 200)
 
 
@@ -238,6 +246,23 @@ def _detail(request, advice: Advice, *, recommendation_form=None, take_up_form=N
 @permission_required(READ)
 def advice_detail(request, pk):
     return _detail(request, get_advice(request.user, pk))
+
+
+@require_POST
+@permission_required(MANAGE)
+def advice_programmes(request, pk):
+    """Set the programmes the advice serves, with their shares and activities."""
+    advice = get_advice(request.user, pk)
+    form = programme_shares_formset(advice, assignments_of(advice), data=request.POST)
+    if form.is_valid():
+        try:
+            services.set_advice_programmes(advice, form.shares(), user=request.user)
+        except DomainError as error:
+            form._non_form_errors.append(str(error))
+        else:
+            messages.success(request, _("Programmes served saved."))
+            return redirect("advice_detail", advice.pk)
+    return _detail(request, advice, programmes_form=form)
 
 
 @require_POST
@@ -346,6 +371,7 @@ urlpatterns = [
     path("workspace/legislation/advice/new/", advice_new, name="advice_new"),
     path("workspace/legislation/advice/<int:pk>/", advice_detail, name="advice_detail"),
     path("workspace/legislation/advice/<int:pk>/edit/", advice_edit, name="advice_edit"),
+    path("workspace/legislation/advice/<int:pk>/programmes/", advice_programmes, name="advice_programmes"),
     path(
         "workspace/legislation/advice/<int:pk>/recommendations/", recommendation_add, name="advice_recommendation_add"
     ),

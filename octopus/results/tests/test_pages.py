@@ -67,13 +67,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_data_size(cli
     assert small == large == dashboard_query_count()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="(1) views.not_assigned skips the list query of a kind with no unassigned record: always run both "
-    "queries, as its docstring says; (2) each advice listed reads its country (str(advice)): legislation's "
-    "register_countable needs queryset=lambda: Advice.objects.select_related('country'). Remove this mark once both "
-    "are fixed.",
-)
 def test_the_not_assigned_list_runs_as_many_queries_empty_as_full(client, built):
     client.force_login(built.staff)
     assign_every_countable_record(built.programme)

@@ -1,15 +1,19 @@
-"""The sample money of the seed programme: every row flagged as sample, from sample donors only (the real donors the
+"""The sample money: every row flagged as sample, on the sample programme only (never on the real Cybercrime@Octopus,
+whose funding pages then say plainly that no contribution is recorded), from sample donors only (the real donors the
 sources name carry no amount), loaded once, visible to the sample donor for its own contributions only, a budget
-under the ceiling and a funding gap that shows (issue 7, acceptance 5)."""
+under the ceiling and a funding gap that shows (issue 7, acceptance 5; issue 15)."""
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
-from octopus.accounts.models import Membership, Role
+from octopus.accounts.models import Membership, Role, User
 from octopus.conftest import make_user
+from octopus.events.models import Event
 from octopus.funding.models import (
     Budget,
     BudgetKind,
@@ -26,9 +30,12 @@ from octopus.funding.models import (
 from octopus.funding.permissions import visible_contributions
 from octopus.funding.queries import funding_position
 from octopus.funding.reference_data import load_donors
-from octopus.results.models import Programme
+from octopus.results.assignments import unassigned
+from octopus.results.models import Programme, ResultNode
+from octopus.results.services import assign_programmes
 from octopus.sample.events import load_sample_events
 from octopus.sample.funding import DONOR_CODE, RATE_SOURCE, load_sample_funding
+from octopus.sample.programme import load_sample_programme
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -37,18 +44,41 @@ MONEY_ROWS = (Donor, ExchangeRate, Contribution, Receipt, Budget, Expenditure)
 
 
 @pytest.fixture
-def programme():
-    return Programme.objects.get(code="cybercrime-octopus")
-
-
-@pytest.fixture
 def finance():
     return make_user(Role.FINANCE_OFFICER)
 
 
 @pytest.fixture
-def sample(finance):
-    load_sample_events(staff=make_user(Role.PROGRAMME_STAFF))  # the workshop earmarked and the travel synced
+def staff():
+    return make_user(Role.PROGRAMME_STAFF)
+
+
+@pytest.fixture
+def programme(staff):
+    """The sample programme (2014–2023, outputs "1" and "2"), where all the sample money goes."""
+    reviewer = User.objects.create_user(email="reviewer@example.org", password="a-long-test-password")
+    Membership.objects.create(user=reviewer, role=Role.PROGRAMME_STAFF)
+    load_sample_programme(staff=staff, reviewer=reviewer, donor_code=DONOR_CODE)
+    return Programme.objects.get(code="sample-programme")
+
+
+@pytest.fixture
+def real():
+    return Programme.objects.get(code="cybercrime-octopus")
+
+
+def serve_the_sample_programme(programme) -> None:
+    """The sample events serve the sample programme (its workshops activity), as the sample loaders assign them; an
+    event a loader already assigned keeps its assignment."""
+    activity = ResultNode.objects.get(programme=programme, code="A2.3")
+    for event in unassigned(Event.objects.filter(is_sample=True)):
+        assign_programmes(event, [(programme, Decimal(100), activity)])
+
+
+@pytest.fixture
+def sample(finance, programme, staff):
+    load_sample_events(staff=staff)  # the workshop earmarked and the travel synced
+    serve_the_sample_programme(programme)
     return load_sample_funding(finance=finance)
 
 
@@ -86,7 +116,7 @@ def test_sample_money_comes_from_sample_donors_only(sample):
     assert Contribution.objects.exists()
     assert not Contribution.objects.filter(donor__is_sample=False).exists()
     assert not Contribution.objects.filter(donor__code__in=REAL_DONORS).exists()
-    assert Earmark.objects.filter(node__code="3").exists()
+    assert Earmark.objects.filter(node__code="2", node__programme__code="sample-programme").exists()
     assert Earmark.objects.filter(country__iso2="GE").exists()
     assert Earmark.objects.filter(event__slug="sample-workshop-ge-2017").exists()
     obligations = ReportingObligation.objects.all()
@@ -117,10 +147,31 @@ def test_the_budget_stays_under_the_ceiling_and_the_programme_is_not_fully_funde
     assert position.signed == sum(
         c.signed_eur for c in Contribution.objects.filter(status__in=[ContributionStatus.SIGNED])
     )
+    assert position.burn_rate is not None and position.runs_out is not None and position.missing == {}
     assert position.pledged > position.signed > 0  # a pledge awaits its agreement
     assert position.gap == programme.budget_ceiling - position.signed > 0
     assert position.received > position.spent > 0
     assert position.committed > 0
+
+
+def test_no_sample_money_touches_the_real_programme(sample, real):
+    """Every sample contribution, budget, closed year and expenditure is on the sample programme; the real programme
+    shows no money at all, since no source gives its real amounts."""
+    for model in (Contribution, Budget, ClosedYear, Expenditure):
+        assert not model.objects.filter(programme=real).exists(), model
+        assert not model.objects.exclude(programme__code="sample-programme").exists(), model
+    assert not Receipt.objects.filter(contribution__programme=real).exists()
+    assert funding_position(real, D(2019, 12, 31)).is_empty
+
+
+def test_the_real_programmes_funding_page_says_no_contribution_is_recorded(sample, real, client, finance):
+    client.force_login(finance)
+
+    html = client.get(reverse("funding_position"), {"programme": real.code, "at": "2019-12-31"}).content.decode()
+
+    assert "No contribution recorded for this programme yet: record a pledge." in html
+    assert "data-kpis" not in html and "0.00 <span" not in html  # no zeros that look like facts
+    assert "data-sample-warning" not in html
 
 
 def test_load_sample_data_loads_the_sample_funding(settings):
@@ -132,3 +183,5 @@ def test_load_sample_data_loads_the_sample_funding(settings):
     assert "Sample funding loaded:" in out.getvalue()
     assert Contribution.objects.filter(donor__code=DONOR_CODE, is_sample=True).exists()
     assert Expenditure.objects.filter(advice__isnull=False, is_sample=True).exists()
+    assert set(Contribution.objects.values_list("programme__code", flat=True)) == {"sample-programme"}
+    assert set(Expenditure.objects.values_list("programme__code", flat=True)) == {"sample-programme"}

@@ -1,5 +1,6 @@
-"""The sample legislation records: flagged as sample, consistent with every rule of the real ones, loaded once, and
-read by the seed logframe's legislation indicators (O.2, O.3, O.4, 3.3) so the dashboard shows values."""
+"""The sample legislation records: flagged as sample, consistent with every rule of the real ones, loaded once; the
+sample advice serves the sample programme (activity A2.5), and no sample record counts for the real programme, whose
+legislation indicators (O.2, O.3, O.4, 3.3) read "not recorded" while no real record exists."""
 
 import datetime
 import io
@@ -25,6 +26,7 @@ from octopus.results.models import Programme
 from octopus.results.queries import programme_results
 from octopus.sample.events import load_sample_events
 from octopus.sample.legislation import ADVICE, COUNTRIES, load_sample_legislation
+from octopus.sample.programme import load_sample_programme
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -42,6 +44,8 @@ def focal_point():
 
 @pytest.fixture
 def sample(staff, focal_point):
+    # As `load_sample_data` does: the sample programme first, whose activity A2.5 the sample advice serves.
+    load_sample_programme(staff=staff, reviewer=make_user(Role.ADMINISTRATOR), donor_code="SAMPLE-DONOR")
     return load_sample_legislation(staff=staff, focal_point=focal_point)
 
 
@@ -101,18 +105,28 @@ def test_statistics_are_cited_consistent_and_cover_2015_to_2019(sample):
     assert sample["statistics"] == rows.count()
 
 
-def test_the_seed_logframe_shows_its_legislation_indicators(sample):
+def test_no_sample_record_counts_for_the_real_programme(sample):
     programme = Programme.objects.get(code="cybercrime-octopus")
 
     results = programme_results(programme, D(2019, 12, 31))
 
     shown = {row.indicator.code: (row.source, row.to_date.actual) for row in results.indicators}
-    for code in ("O.2", "3.3", "O.3", "O.4"):
-        source, value = shown[code]
-        assert source == "metric", code
-        assert value is not None and value > 0, code  # a number, not “awaiting data source”
-    assert shown["3.3"][1] == 6
-    assert 0 < shown["O.2"][1] < 100
+    for code in ("O.2", "O.3", "O.4"):
+        # Computed, but "not recorded": the real programme has no real assessment or figure, and the sample ones
+        # (which used to read O.2 = 45.2 %, O.3 = 11,842 cases, O.4 = 109.5 days) never count for it.
+        assert shown[code] == ("metric", None), code
+    assert shown["3.3"][0] == "metric" and not shown["3.3"][1]  # no advice serves it
+
+
+def test_the_sample_programme_counts_the_sample_advice(sample):
+    programme = Programme.objects.get(code="sample-programme")
+
+    results = programme_results(programme, D(2019, 12, 31))
+
+    shown = {row.indicator.code: row.to_date.actual for row in results.indicators}
+    assert shown["2.4"] == 6  # countries given (sample) legislative advice
+    assert set(Advice.objects.values_list("activity__programme__code", "activity__code")) == {
+        ("sample-programme", "A2.5")}  # fmt: skip
 
 
 def test_advice_is_linked_to_the_sample_workshop_in_georgia_and_load_sample_data_loads_it(settings):
@@ -127,4 +141,6 @@ def test_advice_is_linked_to_the_sample_workshop_in_georgia_and_load_sample_data
     assert (workshop.country.iso2, workshop.event.slug) == ("GE", "sample-workshop-ge-2017")
     drafts = Assessment.objects.filter(state=ReviewState.DRAFT)
     assert {a.recorded_by.email for a in drafts} == {"focalpoint.ge@sample.octopus.test"}
-    assert Advice.objects.filter(activity__code="A3.3").count() == len(ADVICE)
+    assert Advice.objects.filter(activity__programme__code="sample-programme", activity__code="A2.5").count() == len(
+        ADVICE
+    )
