@@ -1,7 +1,10 @@
 """What the committees count, for the results framework (DESIGN.md §4).
 
 - `committees.documents_adopted`: documents of the register adopted in the period (Guidance Notes, assessment
-  reports, …).
+  reports, …). The documents are the committee's own output, adopted whatever programme supported the meeting, so
+  the measure is global (`reach=GLOBAL`): not narrowed to a programme's records, but never counting a sample document
+  unless the reading counts sample records. A date known only to the month or the year counts in the periods that
+  contain its first day; an adopted document with no date known counts in no period.
 - `committees.meetings_held`: meetings of a committee (default the T-CY; its Bureau's too with `bureau`) whose event
   was held and began in the period. An event of the T-CY kinds that is not numbered as a meeting is not counted here
   (`events.held` with those kinds counts events).
@@ -15,14 +18,21 @@
   day) cost in the period, in EUR; cancelled requests cost nothing, and a translation without a deadline is counted
   in no period.
 
-Within one reading, each metric reads its rows once (`lib.metrics.memo`) and counts every period from them.
+Meetings are events: every metric but the documents' counts only the meetings and events that serve the reading's
+programmes (`results.assignments.scoped`), and translation requests that serve them (a translation is paid by a
+programme, so it is assigned like an event). Within one reading, each metric reads its rows once
+(`lib.metrics.memo`; the scope is fixed within a reading) and counts every period from them.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from octopus.committees.models import (
+    AssessmentRound,
     Committee,
     Document,
     DocumentType,
@@ -36,8 +46,9 @@ from octopus.committees.queries.meetings import funded_participations
 from octopus.countries.models import Country
 from octopus.events.models import Event, Status
 from octopus.events.queries import PERSON_KEY, participations
-from octopus.lib.metrics import Metric, MetricError, Period, memo, registry
+from octopus.lib.metrics import GLOBAL, Metric, MetricError, Period, memo, registry, scope
 from octopus.people.models import Person
+from octopus.results.assignments import register_countable, scoped, serving
 
 DEFAULT_COMMITTEE = "T-CY"
 MEASURES = ("participations", "people", "delegations")
@@ -50,11 +61,19 @@ def _check(type: str) -> None:
         raise MetricError(f"Unknown document type {type!r} (known: {', '.join(DocumentType.values)}).")
 
 
+def _adopted():
+    """The adopted documents a reading counts: the register's, whatever programme supported the meeting, but no
+    sample document unless the reading counts sample records."""
+    documents = Document.objects.adopted()
+    return documents if scope().sample else documents.filter(is_sample=False)
+
+
 def _adoptions() -> list[tuple[str, datetime.date]]:
-    """(type, day) of every dated adoption, read once per reading of many indicators."""
+    """(type, day) of every dated adoption (a date known to the month or year is stored as its first day), read once
+    per reading of many indicators."""
     return memo(
         "committees.adoptions",
-        lambda: list(Document.objects.adopted().filter(adopted_on__isnull=False).values_list("type", "adopted_on")),
+        lambda: list(_adopted().filter(adopted_on__isnull=False).values_list("type", "adopted_on")),
     )
 
 
@@ -68,9 +87,9 @@ def adopted_series(periods: list[Period], *, type: str = "") -> list[int]:
 
 
 def adopted_documents(start: datetime.date, end: datetime.date, *, type: str = "") -> list[Document]:
-    # A document adopted on a day no source gives is counted in no period: a visible gap, not a guess.
+    # A document adopted on a date no source gives even to the year is counted in no period: a gap, not a guess.
     _check(type)
-    documents = Document.objects.adopted().filter(adopted_on__range=(start, end))
+    documents = _adopted().filter(adopted_on__range=(start, end))
     return list((documents.filter(type=type) if type else documents).order_by("adopted_on", "pk"))
 
 
@@ -83,7 +102,11 @@ registry.register(
         params={"type": str},
         series=adopted_series,
         description="Documents of the register adopted in the period, of one type if given (guidance_note, "
-        "assessment_report, …); a document whose day of adoption is not recorded is counted in no period.",
+        "assessment_report, …). The documents are the committee's own output, adopted whatever programme supported "
+        "the meeting: they are not narrowed to the programme's records. A date of adoption known only to the month "
+        "or the year counts in the period that contains its first day; a document with no date of adoption known is "
+        "counted in no period.",
+        reach=GLOBAL,
     )
 )
 
@@ -106,8 +129,14 @@ def _committee_ids(code: str, bureau: bool) -> tuple[int, ...]:
     return memo(("committees.committee_ids", code, bureau), load)
 
 
+def _events():
+    """The events the reading counts: those serving its programmes, and no sample event unless sample records count."""
+    return scoped(Event.objects.all())
+
+
 def _meetings(code: str, bureau: bool):
-    return Meeting.objects.filter(committee__in=_committee_ids(code, bureau))
+    """The committee's meetings whose event the reading counts."""
+    return scoped(Meeting.objects.filter(committee__in=_committee_ids(code, bureau)), via="event")
 
 
 def _held_days(code: str, bureau: bool) -> list[datetime.date]:
@@ -155,7 +184,9 @@ def _check_measure(measure: str) -> None:
 
 
 def _meeting_events(code: str, bureau: bool):
-    return Event.objects.filter(meeting__in=_meetings(code, bureau)).exclude(status=Status.CANCELLED)
+    return scoped(Event.objects.filter(meeting__committee__in=_committee_ids(code, bureau))).exclude(
+        status=Status.CANCELLED
+    )
 
 
 def _attendance_rows(code: str, bureau: bool) -> list[tuple]:
@@ -235,7 +266,7 @@ def _funded(code: str) -> list[tuple[datetime.date, int]]:
         committee = Committee.objects.select_related("treaty").filter(code=code).first()
         if committee is None:
             raise MetricError(f"No committee {code!r}.")
-        return [(row.starts_on, row.country) for row in funded_participations(committee)]
+        return [(row.starts_on, row.country) for row in funded_participations(committee, events=_events())]
 
     return memo(("committees.funded", code), load)
 
@@ -267,16 +298,28 @@ registry.register(
 LANGUAGE_SERVICES = ("translation", "interpretation")
 
 
-def _paid_translations():
-    """Translations the programme pays for: neither an original nor cancelled; dated by their deadline."""
+def translation_requests():
+    """Translations a programme pays for: neither an original nor cancelled (what serves a programme)."""
     return LanguageVersion.objects.exclude(
         translation_status__in=[TranslationStatus.ORIGINAL, TranslationStatus.CANCELLED]
-    ).filter(deadline__isnull=False)
+    )
+
+
+def _paid_translations():
+    """Translations serving the reading's programmes (of no sample document unless sample records count), dated by
+    their deadline."""
+    rows = translation_requests().filter(deadline__isnull=False)
+    current = scope()
+    if current.programmes is not None:
+        rows = serving(rows, current.programmes)
+    return rows if current.sample else rows.filter(document__is_sample=False)
 
 
 def _paid_interpretation():
-    """Interpretation not cancelled; dated by the meeting's first day."""
-    return InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED)
+    """Interpretation not cancelled at meetings whose event the reading counts; dated by the meeting's first day."""
+    return InterpretationRequest.objects.exclude(status=InterpretationStatus.CANCELLED).filter(
+        meeting__event__in=_events()
+    )
 
 
 def _language_costs() -> list[tuple[str, datetime.date, Decimal]]:
@@ -338,4 +381,21 @@ registry.register(
         "interpretation for one of them. Cancelled requests cost nothing; a translation without a deadline is "
         "counted in no period.",
     )
+)
+
+
+# --- records that count for programmes ----------------------------------------------------------------------------
+
+# Questionnaire rounds serve a programme when one runs them (its research activity); staff choose the activity on
+# the round's page. Translation requests serve the programme that pays for them; their cost counts for it only.
+register_countable(
+    AssessmentRound,
+    label=_("Questionnaire rounds"),
+    edit_url=lambda round: reverse("round", args=[round.pk]) + "#programmes",
+)
+register_countable(
+    LanguageVersion,
+    label=_("Translation requests"),
+    edit_url=lambda row: reverse("tcy_translation", args=[row.pk]),
+    queryset=translation_requests,
 )

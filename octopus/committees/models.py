@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.events.models import Event
+from octopus.lib.precision import Precision, shown
 from octopus.people.models import Organisation, Person
 from octopus.surveys.models import FileType, Questionnaire
 from octopus.treaties.models import Article, Treaty
@@ -204,8 +205,10 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    """An entry of the committee's document register. What a source does not say stays empty: an adopted
-    Guidance Note whose day of adoption no source gives has no `adopted_on`, and is counted in no period."""
+    """An entry of the committee's document register. What a source does not say stays empty. A date of adoption
+    known only to the month or the year ("adopted November 2016") is stored as its first day with that precision
+    and counts in the periods that contain that day; an adopted document with no date known at all has no
+    `adopted_on` and is counted in no period (the register says "date not known")."""
 
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="documents")
     symbol = models.CharField(_("symbol"), max_length=40, blank=True, help_text=_("e.g. T-CY(2013)29rev"))
@@ -214,6 +217,10 @@ class Document(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True, help_text=_("Guidance Note #"))
     status = models.CharField(_("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_precision = models.CharField(
+        _("adoption date known to the"), max_length=5, choices=Precision.choices, default=Precision.DAY,
+        help_text=_("Month or year: the date is the first day of what is known."),
+    )  # fmt: skip
     adopted_at = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="adopted", verbose_name=_("adopted at")
     )
@@ -246,6 +253,16 @@ class Document(models.Model):
     def __str__(self):
         label = f"{self.get_type_display()} #{self.number}" if self.number else self.get_type_display()
         return f"{label}: {self.title}"
+
+    @property
+    def dated_as(self) -> tuple[datetime.date | None, str]:
+        """The day of adoption as stored and how precisely it is known (the results drill-down reads it)."""
+        return self.adopted_on, self.adopted_precision
+
+    @property
+    def adoption_shown(self) -> str:
+        """The date of adoption as far as it is known: "18 November 2016", "November 2016", "2015", or ""."""
+        return shown(self.adopted_on, self.adopted_precision)
 
 
 class Language(models.TextChoices):

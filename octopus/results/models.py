@@ -154,7 +154,7 @@ class Assignment(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="assignments")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="assignments")
     activity = models.ForeignKey(
         ResultNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("activity")
     )

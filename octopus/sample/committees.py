@@ -3,8 +3,9 @@ agenda, a draft assessment report, and an assessment round sent to the Parties w
 sample focal point of Georgia has a questionnaire to answer and the secretariat replies to compile.
 
 Everything is flagged as sample (the round, its questionnaire, the report) and numbered 901: no real plenary or
-round has that number, so a sample is never taken for a record of the real committee. Made through the services,
-like the real records.
+round has that number, so a sample is never taken for a record of the real committee. The sample plenary serves the
+sample programme's activity A2.2 and the round its A2.6, so they count only for the sample programme (never for a
+real one). Made through the services, like the real records.
 """
 
 import datetime
@@ -15,12 +16,17 @@ from django.utils import timezone
 from octopus.committees.models import AssessmentRound, Committee, DocumentType
 from octopus.committees.services import documents, meetings, rounds
 from octopus.countries.models import Country
+from octopus.events import services as events
 from octopus.events.models import Event
+from octopus.results.assignments import assignments_of
+from octopus.results.models import ResultNode
 from octopus.surveys import services as surveys
 from octopus.surveys.models import QuestionType
 from octopus.treaties.models import Article
 
 SAMPLE_NUMBER = 901
+SAMPLE_PROGRAMME = "sample-programme"
+PLENARY_ACTIVITY, ROUND_ACTIVITY = "A2.2", "A2.6"  # sample T-CY meetings, sample questionnaire rounds
 PLENARY = "sample-tcy-plenary-2017"
 ROUND_ARTICLES = (16, 17, 29, 30)  # expedited preservation, at home and on request of another Party
 AGENDA = [
@@ -41,13 +47,22 @@ REPLIES = {
 }
 
 
+def sample_activity(code: str) -> ResultNode | None:
+    """An activity of the sample programme (None while it is not loaded: the records then serve no programme)."""
+    return ResultNode.objects.filter(programme__code=SAMPLE_PROGRAMME, code=code).select_related("programme").first()
+
+
 @transaction.atomic
 def load_sample_committee(*, staff) -> dict | None:
     """Make the sample committee records unless they exist (None then); needs the sample events."""
     if AssessmentRound.objects.filter(is_sample=True).exists() or not Event.objects.filter(slug=PLENARY).exists():
         return None
     tcy = Committee.objects.get(code="T-CY")
-    meeting = meetings.record_meeting(tcy, event=Event.objects.get(slug=PLENARY), number=SAMPLE_NUMBER, user=staff)
+    plenary = Event.objects.get(slug=PLENARY)
+    meeting = meetings.record_meeting(tcy, event=plenary, number=SAMPLE_NUMBER, user=staff)
+    plenary_activity = sample_activity(PLENARY_ACTIVITY)
+    if plenary_activity is not None and not assignments_of(plenary):
+        events.set_event_programmes(plenary, [(plenary_activity.programme, 100, plenary_activity)], user=staff)
     for number, title, decision in AGENDA:
         meetings.add_agenda_item(meeting, user=staff, number=number, title=title, decision=decision)
     report = documents.record_document(
@@ -68,6 +83,9 @@ def load_sample_committee(*, staff) -> dict | None:
     first = round.questionnaire.sections.first()
     surveys.add_question(first, user=staff, code="orders-2016", type=QuestionType.NUMBER, min_value=0,
                          text="How many preservation orders were issued in 2016?")  # fmt: skip
+    round_activity = sample_activity(ROUND_ACTIVITY)
+    if round_activity is not None:
+        rounds.set_round_activity(round, round_activity, user=staff)
     today = timezone.localdate()
     rounds.dispatch_round(round, deadline=today + datetime.timedelta(days=30), user=staff, on=today)
     rounds.link_report(round, document=report, user=staff)

@@ -30,6 +30,7 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.documents import documents_for, search_documents, with_relations
 from octopus.committees.services import documents as services
+from octopus.lib.precision import Precision
 
 router = Router(tags=["committee"])
 
@@ -72,7 +73,10 @@ class DocumentOut(Schema):
     type: DocumentType
     number: int | None
     status: DocumentStatus
-    adopted_on: datetime.date | None
+    adopted_on: datetime.date | None = Field(description="The day; for a date known only to the month or the year, "
+                                             "the first day of it (see `adopted_precision`).")  # fmt: skip
+    adopted_precision: Precision = Field(description="How precisely the date of adoption is known: day, month, year.")
+    adopted_shown: str = Field(description='The date as far as it is known ("November 2016"); "" when none is.')
     adopted_at: int | None = Field(validation_alias="adopted_at_id", description="Id of the adopting meeting.")
     adopted_at_plenary: int | None = Field(description="When a source names the plenary only.")
     written_procedure: bool
@@ -81,6 +85,10 @@ class DocumentOut(Schema):
     is_sample: bool
     version: int = Field(description="Send it back when correcting or changing the status; stale → 409.")
     versions: list[LanguageVersionOut] = Field(description="The document in English and French.")
+
+    @staticmethod
+    def resolve_adopted_shown(document) -> str:
+        return document.adoption_shown
 
     @staticmethod
     def resolve_versions(document) -> list:
@@ -103,6 +111,8 @@ class DocumentChangeIn(DocumentIn):
 
     version: Version
     adopted_on: datetime.date | None = None
+    adopted_precision: Precision = Field(default=Precision.DAY, description="month or year: `adopted_on` stands for "
+                                         "its month or year.")  # fmt: skip
     adopted_at: Id | None = Field(default=None, description="Id of the adopting meeting.")
     adopted_at_plenary: int | None = Field(default=None, ge=1, le=32767)
     written_procedure: bool = False
@@ -115,6 +125,8 @@ class StatusIn(Schema):
     written_procedure: bool = Field(default=False, description="…or true for a written procedure, with the day.")
     adopted_on: datetime.date | None = Field(default=None, description="Adopted: the day (a meeting's last day "
                                              "when not given).")  # fmt: skip
+    adopted_precision: Precision = Field(default=Precision.DAY, description="month or year when only that much of "
+                                         "`adopted_on` is known.")  # fmt: skip
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.documents import search_documents
 from octopus.forms import ServiceModelForm
+from octopus.lib.precision import Precision
+from octopus.results.models import Level, ResultNode
 from octopus.widgets import DateInput
 
 # --- filters -------------------------------------------------------------------------------------------------------
@@ -125,7 +127,7 @@ class MeetingField(forms.ModelChoiceField):
         return f"{meeting} – {meeting.event.title} ({meeting.event.starts_on:%d.%m.%Y})"
 
 
-ADOPTION_FIELDS = ("adopted_on", "adopted_at", "adopted_at_plenary", "written_procedure")
+ADOPTION_FIELDS = ("adopted_on", "adopted_precision", "adopted_at", "adopted_at_plenary", "written_procedure")
 
 
 class DocumentForm(ServiceModelForm):
@@ -151,6 +153,11 @@ class DocumentForm(ServiceModelForm):
         if not (self.instance.pk and self.instance.status == DocumentStatus.ADOPTED):
             for name in ADOPTION_FIELDS:
                 del self.fields[name]
+        else:
+            self.fields["adopted_precision"].required = False  # not given: the day is known
+
+    def clean_adopted_precision(self):
+        return self.cleaned_data.get("adopted_precision") or Precision.DAY
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()
@@ -178,6 +185,10 @@ class StatusForm(forms.Form):
         label=_("Day of adoption"), required=False, widget=DateInput(),
         help_text=_("For a written procedure; for a meeting, its last day unless you give another."),
     )  # fmt: skip
+    adopted_precision = forms.ChoiceField(
+        label=_("Date known to the"), choices=Precision.choices, initial=Precision.DAY, required=False,
+        help_text=_("Month or year when a source gives no more: give any day of it."),
+    )  # fmt: skip
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, document: Document | None = None, **kwargs):
@@ -186,6 +197,9 @@ class StatusForm(forms.Form):
             allowed = DOCUMENT_TRANSITIONS[DocumentStatus(document.status)]
             self.fields["to"].choices = [(v, label) for v, label in DocumentStatus.choices if v in allowed]
             self.initial.setdefault("version", document.version)
+
+    def clean_adopted_precision(self):
+        return self.cleaned_data.get("adopted_precision") or Precision.DAY
 
     def clean(self):
         data = super().clean()
@@ -208,6 +222,7 @@ class StatusForm(forms.Form):
                 adopted_at=data["adopted_at"],
                 written_procedure=data["written_procedure"],
                 adopted_on=data["adopted_on"],
+                adopted_precision=data.get("adopted_precision") or Precision.DAY,
             )
         return kwargs
 
@@ -242,6 +257,17 @@ class TranslationForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput(), required=False)
     cost = forms.DecimalField(label=_("Cost (EUR)"), min_value=0, max_digits=10, decimal_places=2, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    activity = forms.ModelChoiceField(
+        label=_("Activity served"), queryset=ResultNode.objects.none(), required=False,
+        empty_label=_("— no programme —"),
+        help_text=_("The programme that pays for the translation: choosing its activity sets it."),
+    )  # fmt: skip
+
+    def __init__(self, *args, sample: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        activities = ResultNode.objects.filter(level=Level.ACTIVITY, programme__is_sample=sample)
+        self.fields["activity"].queryset = activities.select_related("programme").order_by("programme__code", "code")
+        self.fields["activity"].label_from_instance = lambda n: f"{n.programme.code} · {n.code} {n.title}"
 
     def clean_cost(self):
         return self.cleaned_data["cost"] or 0

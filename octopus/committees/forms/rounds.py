@@ -15,6 +15,7 @@ from octopus.committees.models import (
     Recommendation,
 )
 from octopus.countries.models import Country
+from octopus.results.models import Level, ResultNode
 from octopus.treaties.models import Article
 from octopus.widgets import DateInput
 
@@ -117,3 +118,20 @@ class ReportForm(forms.Form):
         )
         if not self.is_bound:
             self.initial.update(document=round.report_id, version=round.version)
+
+
+class ServedActivityForm(forms.Form):
+    """The logframe activity a round serves (which sets its programme); empty: it serves none."""
+
+    activity = forms.ModelChoiceField(
+        label=_("Activity served"), queryset=ResultNode.objects.none(), required=False,
+        empty_label=_("— no programme —"),
+        help_text=_("Choosing the activity sets the programme; the round then counts for that programme only."),
+    )  # fmt: skip
+
+    def __init__(self, *args, round: AssessmentRound, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A sample round serves only the sample programme, a real round only real ones.
+        activities = ResultNode.objects.filter(level=Level.ACTIVITY, programme__is_sample=round.is_sample)
+        self.fields["activity"].queryset = activities.select_related("programme").order_by("programme__code", "code")
+        self.fields["activity"].label_from_instance = lambda n: f"{n.programme.code} · {n.code} {n.title}"

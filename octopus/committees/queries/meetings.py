@@ -86,10 +86,15 @@ def funded_travel() -> QuerySet:
     )
 
 
-def funded_participations(committee: Committee, *, start=None, end=None) -> list[FundedParticipation]:
+def funded_participations(
+    committee: Committee, *, start=None, end=None, events: QuerySet | None = None
+) -> list[FundedParticipation]:
     """Funded participations of delegates in the committee's meetings and, for member States, in other fora, at
-    events that began within [start, end] (any date when not given). Two queries, whatever the number of rows."""
+    events that began within [start, end] (any date when not given), among `events` when given (those serving a
+    programme). Two queries, whatever the number of rows."""
     rows = funded_travel()
+    if events is not None:
+        rows = rows.filter(registration__event__in=events)
     if start is not None:
         rows = rows.filter(registration__event__starts_on__gte=start)
     if end is not None:

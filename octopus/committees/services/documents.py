@@ -20,19 +20,32 @@ from octopus.committees.models import (
     TranslationStatus,
 )
 from octopus.files import check_document_file, clean_file_name
+from octopus.lib.precision import Precision, first_day, last_day
+from octopus.results.services import assign_programmes, serve_activity
 
 DOCUMENT_FIELDS = (
-    "symbol", "title", "type", "number", "status", "adopted_on", "adopted_at", "adopted_at_plenary",
-    "written_procedure", "is_public", "source",
+    "symbol", "title", "type", "number", "status", "adopted_on", "adopted_precision", "adopted_at",
+    "adopted_at_plenary", "written_procedure", "is_public", "source",
 )  # fmt: skip
 
 
 def _check_document(document: Document) -> None:
+    if document.adopted_precision not in Precision.values:
+        raise DomainError(_("Say whether the day, the month or only the year of adoption is known."))
+    if document.adopted_on is not None:
+        # A date known to the month or year is stored as the first day of what is known.
+        document.adopted_on = first_day(document.adopted_on, document.adopted_precision)
+    else:
+        document.adopted_precision = Precision.DAY
     if document.status == DocumentStatus.ADOPTED and not (
         document.adopted_at_id or document.written_procedure or document.adopted_at_plenary or document.source
     ):
         raise DomainError(_("Say how it was adopted: at which meeting, or by written procedure."))
-    if document.adopted_on and document.adopted_at_id and document.adopted_at.event.starts_on > document.adopted_on:
+    if (
+        document.adopted_on
+        and document.adopted_at_id
+        and document.adopted_at.event.starts_on > last_day(document.adopted_on, document.adopted_precision)
+    ):
         raise DomainError(_("The adoption date is before the meeting that adopted it."))
     # The database refuses these too, but with an error nobody could read.
     others = Document.objects.filter(committee=document.committee_id).exclude(pk=document.pk)
@@ -82,6 +95,7 @@ def change_document_status(
     user,
     version: int | None = None,
     adopted_on: datetime.date | None = None,
+    adopted_precision: str = Precision.DAY,
     adopted_at: Meeting | None = None,
     written_procedure: bool = False,
 ) -> Document:
@@ -97,6 +111,7 @@ def change_document_status(
             raise DomainError(_("Say how it was adopted: at which meeting, or by written procedure."))
         current.adopted_at, current.written_procedure = adopted_at, written_procedure
         current.adopted_on = adopted_on or (adopted_at.event.ends_on if adopted_at else None)
+        current.adopted_precision = adopted_precision if adopted_on else Precision.DAY
         if current.adopted_on is None:
             raise DomainError(_("Give the day of adoption by written procedure."))
     _check_document(current)
@@ -247,4 +262,18 @@ def update_translation(
     row.save()
     verb = row.translation_status if changed_status else "updated"
     log_action(row, f"committees.translation.{verb}", user=user, before=before, after=snapshot(row))
+    return row
+
+
+@transaction.atomic
+def set_translation_activity(version_row: LanguageVersion, activity, *, user) -> LanguageVersion:
+    """Choosing the logframe activity a translation request serves sets the programme that pays for it (its cost
+    then counts for that programme only); no activity: it serves none."""
+    row = LanguageVersion.objects.select_for_update().get(pk=version_row.pk)
+    if row.translation_status == TranslationStatus.ORIGINAL:
+        raise DomainError(_("This is the original, not a translation."))
+    if activity is None:
+        assign_programmes(row, [], user=user)
+    else:
+        serve_activity(row, activity, user=user)
     return row

@@ -38,10 +38,13 @@ STALE_ITEM = _("Someone changed this agenda item while you were editing it; relo
 
 
 @transaction.atomic
-def record_meeting(committee: Committee, *, event: Event, number: int, user) -> Meeting:
+def record_meeting(
+    committee: Committee, *, event: Event, number: int | None, user, number_unknown: bool = False
+) -> Meeting:
     """Number an event of the events app as a meeting of the committee: a T-CY plenary in the committee's series, a
     Bureau meeting in its Bureau's. Refused for another kind of event, an event already numbered, or a number
-    already given in that series."""
+    already given in that series. `number_unknown` records a meeting a source names without its number (reference
+    data): it is linked with no number rather than a guessed one."""
     if event.kind == Kind.TCY_PLENARY:
         series = committee.parent if committee.parent_id else committee
     elif event.kind == Kind.TCY_BUREAU:
@@ -53,11 +56,17 @@ def record_meeting(committee: Committee, *, event: Event, number: int, user) -> 
             _("%(event)s is a %(kind)s, not a T-CY plenary or Bureau meeting.")
             % {"event": event.title, "kind": event.get_kind_display().lower()}
         )
-    if number is None or number < 1:
+    if number_unknown and number is None:
+        pass
+    elif number is None or number < 1:
         raise DomainError(_("Give the meeting's number in its series (T-CY 16 → 16)."))
     if Meeting.objects.filter(event=event).exists():
         raise DomainError(_("%(event)s is already recorded as a meeting.") % {"event": event.title})
-    taken = Meeting.objects.select_for_update().filter(committee=series, number=number).select_related("event").first()
+    taken = (
+        None
+        if number is None
+        else Meeting.objects.select_for_update().filter(committee=series, number=number).select_related("event").first()
+    )
     if taken is not None:
         raise DomainError(
             _("%(series)s %(number)s is already %(event)s.") % {"series": series, "number": number,

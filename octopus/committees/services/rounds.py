@@ -36,6 +36,8 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.membership import membership_at
 from octopus.countries.models import Country
+from octopus.results.models import ResultNode
+from octopus.results.services import assign_programmes, serve_activity
 from octopus.surveys import services as surveys
 from octopus.surveys.models import Purpose, QuestionnaireStatus, Response, ResponseState
 
@@ -416,4 +418,20 @@ def link_report(
     current.version += 1
     current.save(update_fields=["report", "version"])
     log_action(current, "committees.round.report_linked", user=user, before=before, after=_round_snapshot(current))
+    return current
+
+
+# --- the programme a round serves ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_round_activity(round: AssessmentRound, activity: ResultNode | None, *, user) -> AssessmentRound:
+    """Choosing the logframe activity a questionnaire round serves sets its programme (`results.services.
+    serve_activity`: a round serving another programme already shares it); no activity: it serves no programme
+    and counts for none. A sample round serves only the sample programme, a real one only real programmes."""
+    current = AssessmentRound.objects.select_for_update().get(pk=round.pk)
+    if activity is None:
+        assign_programmes(current, [], user=user)
+    else:
+        serve_activity(current, activity, user=user)
     return current

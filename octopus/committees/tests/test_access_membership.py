@@ -128,11 +128,11 @@ def build(user) -> CommitteeWorld:
     paul = Person.objects.create(last_name="Martin", email="paul@example.org", country=countries["FR"])
     term = BureauTerm.objects.create(committee=Committee.objects.get(code="T-CY Bureau"), person=paul,
                                      country=countries["FR"], role="chair", starts_on=D(2016, 1, 1))  # fmt: skip
-    event = Event.objects.create(title="17th plenary", slug="access-plenary", kind=Kind.TCY_PLENARY,
+    event = Event.objects.create(title="97th plenary", slug="access-plenary", kind=Kind.TCY_PLENARY,
                                  status=Status.HELD, starts_on=D(2017, 7, 10), ends_on=D(2017, 7, 12))  # fmt: skip
     unlinked = Event.objects.create(title="18th plenary", slug="access-unlinked", kind=Kind.TCY_PLENARY,
                                     starts_on=D(2018, 7, 9), ends_on=D(2018, 7, 11))  # fmt: skip
-    meeting = Meeting.objects.create(committee=tcy, event=event, number=17)
+    meeting = Meeting.objects.create(committee=tcy, event=event, number=97)  # no real plenary has that number
     item = AgendaItem.objects.create(meeting=meeting, order=1, number="1", title="Opening")
     Document.objects.create(committee=tcy, symbol="T-CY(2099)1", title="Working paper", type="working_document")
     booked = InterpretationRequest.objects.create(meeting=meeting, languages=["en", "fr"], booths=2, days=3)

@@ -39,6 +39,8 @@ from octopus.committees.services import documents
 from octopus.committees.services import rounds as services
 from octopus.committees.views import rounds as views
 from octopus.conftest import VISITORS, PageAccess, make_user
+from octopus.results.assignments import assignments_of
+from octopus.results.models import Assignment, ResultNode
 from octopus.surveys import services as surveys
 from octopus.surveys.models import Questionnaire, QuestionType, Response, Section
 from octopus.treaties.models import Article
@@ -55,6 +57,7 @@ PAGES = {
     "round_dispatch": PageAccess(read=STAFF, write=STAFF),
     "round_reminders": PageAccess(read=None, write=STAFF),  # POST only
     "round_report": PageAccess(read=STAFF, write=STAFF),
+    "round_programme": PageAccess(read=None, write=STAFF),  # POST only
     "recommendation_add": PageAccess(read=STAFF, write=STAFF),
     "recommendation": PageAccess(read=READERS, write=STAFF),  # POST records a follow-up
     "recommendation_edit": PageAccess(read=STAFF, write=STAFF),
@@ -135,7 +138,7 @@ def visitor_client(client, world):
 
 def database_state() -> dict:
     """What a refused request must leave as it was."""
-    models = (AssessmentRound, Recommendation, FollowUp, Questionnaire, Section, Response, Document)
+    models = (AssessmentRound, Recommendation, FollowUp, Questionnaire, Section, Response, Document, Assignment)
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["articles"] = list(AssessmentRound.articles.through.objects.order_by("pk").values())
     state["audit_entries"] = AuditEntry.objects.exclude(action="accounts.token.issued").count()
@@ -212,6 +215,17 @@ def report_linked(world, response):
     audited(world.user, "committees.round.report_linked", world.sent)
 
 
+def programme_form(w):
+    return {"activity": ResultNode.objects.get(programme__code="cybercrime-octopus", code="A2.2").pk}
+
+
+def programme_set(world, response):
+    redirected_to(response, "round", world.sent.pk)
+    [served] = assignments_of(world.sent)
+    assert (served.programme.code, served.activity.code, served.share) == ("cybercrime-octopus", "A2.2", 100)
+    audited(world.user, "results.assignment.set", world.sent)
+
+
 def recommendation_form(w):
     return {"country": w.recommendation.country.iso2, "finding": "Gap", "text": "Close it"}
 
@@ -250,6 +264,7 @@ PAGE_WRITES = {
     "round_dispatch": (dispatch_form, dispatched),
     "round_reminders": (lambda w: {}, reminded),
     "round_report": (report_form, report_linked),
+    "round_programme": (programme_form, programme_set),
     "recommendation_add": (recommendation_form, recommendation_added),
     "recommendation": (follow_up_form, followed_up),
     "recommendation_edit": (correction_form, corrected),

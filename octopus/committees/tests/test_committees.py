@@ -108,15 +108,19 @@ def test_the_guidance_notes_load_with_only_what_the_sources_say(db):
 
     assert len(notes) == 12
     first = notes[(1, 'Notion of "computer system"')]
-    assert (first.status, first.adopted_on, first.adopted_at_plenary) == ("adopted", None, 8)
+    # "adopted at the 8th Plenary", held 5-6 December 2012: known to the month, stored as its first day
+    assert (first.status, first.dated_as, first.adopted_at_plenary) == ("adopted", (D(2012, 12, 1), "month"), 8)
     production = notes[(10, "Production orders for subscriber information (Article 18 Budapest Convention)")]
     assert (production.status, production.adopted_on, production.written_procedure) == ("adopted", D(2017, 2, 28), True)
-    assert notes[(2, "Botnets")].status == "draft"  # the source shows a draft; its adoption is not confirmed
-    assert notes[(None, "Ransomware")].status == "adopted" and notes[(None, "Ransomware")].adopted_on is None
+    # A third-party source (lower reliability, said in the source) gives June 2013; no CoE source confirms it.
+    assert (notes[(2, "Botnets")].status, notes[(2, "Botnets")].dated_as) == ("adopted", (D(2013, 6, 1), "month"))
+    assert notes[(3, "Transborder access to data (Article 32)")].status == "draft"  # the sources conflict
+    assert notes[(None, "Election interference")].dated_as == (D(2019, 1, 1), "year")
+    assert notes[(None, "Ransomware")].dated_as == (D(2022, 11, 1), "month")
     assert load_guidance_notes() == {"added": 0, "updated": 0}
 
 
-def test_guidance_notes_adopted_count_only_when_the_day_is_known(db, django_assert_num_queries):
+def test_guidance_notes_adopted_count_when_at_least_the_year_is_known(db, django_assert_num_queries):
     with reading(), django_assert_num_queries(1):
         programme = registry.evaluate("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
                                       type="guidance_note")  # fmt: skip
@@ -125,9 +129,11 @@ def test_guidance_notes_adopted_count_only_when_the_day_is_known(db, django_asse
             type="guidance_note",
         )  # fmt: skip
 
-    assert (programme, by_year) == (1, [0, 0, 0, 1, 0, 0])
-    assert [d.number for d in registry.records("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
-                                               type="guidance_note")] == [10]  # fmt: skip
+    # Terrorism (November 2016), #10 (28 February 2017), election interference (2019)
+    assert (programme, by_year) == (3, [0, 0, 1, 1, 0, 1])
+    assert [d.title[:20] for d in registry.records("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
+                                                   type="guidance_note")] == [
+        "Terrorism", "Production orders fo", "Election interferenc"]  # fmt: skip
 
 
 def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.committees.models import Document
+from octopus.committees.models import Committee, Document
 from octopus.committees.services import documents
 from octopus.committees.tests.test_documents import plenary, record, with_original
 from octopus.conftest import assert_problem, bearer_for, make_user
@@ -150,5 +150,30 @@ def test_the_list_loads_in_a_fixed_number_of_queries(client, staff, django_asser
     with django_assert_num_queries(3):  # count, page, language versions
         response = client.get(URL)
 
-    assert response.json()["count"] == 15
+    assert response.json()["count"] == 19  # with the 12 Guidance Notes and 4 assessment reports of the reference data
     assert sum(len(d["versions"]) for d in response.json()["items"]) == 3
+
+
+def test_an_adoption_known_to_the_month_is_sent_and_read_with_its_precision(client, staff):
+    tcy = Committee.objects.get(code="T-CY")
+    draft = documents.record_document(tcy, symbol="T-CY(2099)5", title="Opinion", type="opinion", is_public=True,
+                                      user=staff)  # fmt: skip
+    auth = bearer_for(staff)
+
+    adopted = client.post(f"{URL}/{draft.pk}/status", {"to": "adopted", "version": 1, "written_procedure": True,
+                          "adopted_on": "2099-11-18", "adopted_precision": "month"},
+                          content_type="application/json", **auth)  # fmt: skip
+    wrong = client.post(f"{URL}/{draft.pk}/status", {"to": "withdrawn", "version": 2, "adopted_precision": "week"},
+                        content_type="application/json", **auth)  # fmt: skip
+
+    assert adopted.status_code == 200, adopted.content
+    body = adopted.json()
+    assert (body["adopted_on"], body["adopted_precision"], body["adopted_shown"]) == (
+        "2099-11-01", "month", "November 2099")  # fmt: skip
+    assert Document.objects.get(pk=draft.pk).dated_as == (D(2099, 11, 1), "month")
+    assert assert_problem(wrong, 422)["errors"][0]["field"] == "adopted_precision"
+    corrected = client.put(f"{URL}/{draft.pk}", {"symbol": "T-CY(2099)5", "title": "Opinion", "type": "opinion",
+                           "is_public": True, "version": 2, "written_procedure": True, "adopted_on": "2099-03-03",
+                           "adopted_precision": "year"}, content_type="application/json", **auth)  # fmt: skip
+    assert corrected.status_code == 200, corrected.content
+    assert (corrected.json()["adopted_on"], corrected.json()["adopted_shown"]) == ("2099-01-01", "2099")

@@ -63,10 +63,12 @@ def test_the_public_register_lists_public_documents_only_in_a_fixed_number_of_qu
 
     assert response.status_code == 200
     listed = symbols(response)
-    assert "T-CY(2099)1" in listed and len(listed) == 13  # the report and the 12 Guidance Notes
+    # the report, the 12 Guidance Notes and the 4 assessment reports of the reference data
+    assert "T-CY(2099)1" in listed and len(listed) == 17
     assert "T-CY(2099)2" not in listed and "T-CY(2098)3" not in listed
     html = response.content.decode()
-    assert "By written procedure, 2099-05-02" in html
+    assert "By written procedure, 2 May 2099" in html
+    assert "At T-CY 12, December 2014" in html  # known to the month: shown as far as it is known
     assert f'href="{reverse("tcy_document_file", args=[register["report"].pk, "en"])}"' in html
     assert 'href="?type=guidance_note"' in html
 
@@ -75,12 +77,14 @@ def test_the_public_register_filters_by_type_status_year_and_text(client, regist
     def listed(**query):
         return symbols(client.get(reverse("tcy_documents"), query))
 
-    assert listed(type="guidance_note", status="adopted") == ["GN1", "GN10", "GNNone", "GNNone", "GNNone"]
-    assert len(listed(type="guidance_note", status="draft")) == 7
+    assert listed(type="guidance_note", status="adopted") == ["GN1", "GN2", "GN10"] + ["GNNone"] * 7
+    assert listed(type="guidance_note", status="draft") == ["GN3", "GN8"]
     assert listed(year="2099") == ["T-CY(2099)1"]
-    assert listed(q="preservation report") == ["T-CY(2099)1"]
+    # with the two reference reports on the preservation provisions
+    assert sorted(listed(q="preservation report")) == ["T-CY(2012)10", "T-CY(2015)24", "T-CY(2099)1"]
     assert listed(q="2099") == ["T-CY(2099)1"]
     assert listed(year="2017") == ["GN10"]  # adopted by written procedure on 28 February 2017
+    assert listed(year="2016", type="guidance_note") == ["GNNone"]  # Terrorism, adopted November 2016
     assert listed(status="withdrawn") == []  # not a choice of the public register: no row rather than all rows
 
 
@@ -107,10 +111,10 @@ def test_the_public_csv_holds_the_filtered_public_register(client, register):
 
     assert response["Content-Disposition"] == 'attachment; filename="tcy-documents.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on", "English", "French",
-                       "Source"]  # fmt: skip
-    assert rows[1][:8] == ["T-CY(2099)1", "Assessment report on preservation", "Assessment report", "", "Adopted",
-                           "By written procedure, 2099-05-02", "2099-05-02", "PDF (original)"]  # fmt: skip
+    assert rows[0] == ["Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on",
+                       "Adoption date known to the", "English", "French", "Source"]  # fmt: skip
+    assert rows[1][:9] == ["T-CY(2099)1", "Assessment report on preservation", "Assessment report", "", "Adopted",
+                           "By written procedure, 2 May 2099", "2099-05-02", "day", "PDF (original)"]  # fmt: skip
     assert len(rows) == 2
 
 
@@ -123,7 +127,7 @@ def test_a_public_document_page_shows_its_facts_and_files(client, register):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "At the 8th plenary (T-CY 8), day not recorded" in html
+    assert "At the 8th plenary (T-CY 8), December 2012" in html
     assert "No file is available for this document yet." in html
 
 
@@ -204,8 +208,10 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
     assert symbols(response) == ["T-CY(2099)1", "T-CY(2099)2"]
     assert symbols(restricted_only) == ["T-CY(2099)2"]
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][:8] == ("Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on", "Public")
-    assert rows[1][:8] == ("T-CY(2099)2", "Draft compilation", "Working document", None, "Draft", None, None, "no")
+    assert rows[0][:9] == ("Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on",
+                           "Adoption date known to the", "Public")  # fmt: skip
+    assert rows[1][:9] == ("T-CY(2099)2", "Draft compilation", "Working document", None, "Draft", None, None, None,
+                           "no")  # fmt: skip
     assert len(rows) == 2
     assert client.get(reverse("tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol == "T-CY(2098)3"
     assert client.get(reverse("tcy_register_export", args=["pdf"])).status_code == 404

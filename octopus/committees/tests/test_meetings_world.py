@@ -1,5 +1,6 @@
-"""The meetings world the meeting, participation and metric tests share: three T-CY meetings with their attendance
-and funded travel, a cancelled plenary, a workshop (another forum) and a plenary event not yet numbered.
+"""The meetings world the meeting, participation and metric tests share (without the real plenaries the reference
+data loads): three T-CY meetings with their attendance and funded travel, a cancelled plenary, a workshop (another
+forum) and a plenary event not yet numbered. None of its events serves a programme.
 
 What it holds (the tests assert on these numbers):
 - T-CY 15 (2016-05-24/25, public): Ana (FR) and Giorgi (GE) attended; Nino (GE) approved, not checked in; Li (CN)
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from octopus.accounts.models import Role
-from octopus.committees.models import Committee, Meeting
+from octopus.committees.models import Committee, Document, Meeting
 from octopus.committees.services import meetings
 from octopus.conftest import make_user
 from octopus.countries.models import Country
@@ -73,7 +74,17 @@ def _fund(user, registration, ticket, nights, *, rate=None, **changes):
     return travel
 
 
+def clear_reference_plenaries() -> None:
+    """Take the real plenaries the reference data loads (T-CY 12 … 23) out of a test's database (the test's
+    transaction brings them back), so that a test numbers its own meetings and counts only them."""
+    Document.objects.filter(adopted_at__isnull=False).update(adopted_at=None)
+    event_ids = list(Meeting.objects.values_list("event_id", flat=True))
+    Meeting.objects.all().delete()
+    Event.objects.filter(pk__in=event_ids).delete()
+
+
 def build_meetings_world() -> MeetingsWorld:
+    clear_reference_plenaries()
     user = make_user(Role.TCY_SECRETARIAT)
     tcy = Committee.objects.get(code="T-CY")
     bureau = Committee.objects.get(code="T-CY Bureau")

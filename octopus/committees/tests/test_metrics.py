@@ -6,11 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from octopus.committees.models import Meeting
+from octopus.accounts.models import Role
+from octopus.committees.models import Document, Meeting
 from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_documents import pdf_bytes, tcy, upload
 from octopus.committees.tests.test_meetings_world import build_meetings_world
-from octopus.lib.metrics import MetricError, reading, registry
+from octopus.conftest import make_user
+from octopus.events import services as events
+from octopus.lib.metrics import GLOBAL, MetricError, Scope, reading, registry
+from octopus.results.assignments import programme_scope
+from octopus.results.services import create_programme
 
 D = datetime.date
 YEARS = [(D(y, 1, 1), D(y, 12, 31)) for y in (2016, 2017, 2018)]
@@ -105,3 +110,79 @@ def test_language_services_cost_adds_translations_by_deadline_and_interpretation
     assert [str(record) for record in records] == ["T-CY(2017)99 (French)", "T-CY 15: en, fr × 2 booths × 2 days"]
     with pytest.raises(MetricError, match="Unknown language service 'catering'"):
         registry.evaluate("committees.language_services_cost", *ALL, service="catering")
+
+
+# --- a programme's reading counts only its own meetings -------------------------------------------------------------
+
+
+def programme(code: str, *, sample: bool = False):
+    return create_programme(code=code, title=code, starts_on=D(2014, 1, 1), ends_on=D(2020, 12, 31), user=None,
+                            budget_ceiling=Decimal(1), implementing_office="C-PROC", is_sample=sample)  # fmt: skip
+
+
+def test_a_programme_counts_only_the_meetings_and_costs_of_the_events_it_serves(world):
+    """T-CY 15 serves GLACY+ only, T-CY 17 serves both, the Bureau meeting and the workshop serve Octopus."""
+    octopus, glacy = programme("test-octopus"), programme("test-glacy")
+    events.set_event_programmes(world.t15.event, [(glacy, 100, None)], user=None)
+    events.set_event_programmes(world.t17.event, [(octopus, 60, None), (glacy, 40, None)], user=None)
+    events.set_event_programmes(world.b12.event, [(octopus, 100, None)], user=None)
+    events.set_event_programmes(world.workshop, [(octopus, 100, None)], user=None)
+    meetings.request_interpretation(world.t15, languages=["en", "fr"], booths=2, days=2, cost=Decimal("4000"),
+                                    user=world.user)  # fmt: skip
+    meetings.request_interpretation(world.t17, languages=["en", "fr"], booths=2, days=3, cost=Decimal("6000"),
+                                    user=world.user)  # fmt: skip
+
+    def read(scope):
+        with reading(scope):
+            return (
+                registry.evaluate("committees.meetings_held", *ALL, bureau=True),
+                registry.evaluate("committees.meeting_participants", *ALL, bureau=True),
+                registry.evaluate("committees.funded_states", *ALL),
+                registry.evaluate("committees.language_services_cost", *ALL),
+                [str(m) for m in registry.records("committees.meetings_held", *ALL, bureau=True)],
+            )
+
+    assert read(programme_scope(octopus)) == (2, 4, 2, Decimal("6000"), ["T-CY Bureau 12", "T-CY 17"])
+    assert read(programme_scope(glacy)) == (2, 5, 2, Decimal("10000"), ["T-CY 15", "T-CY 17"])
+    # Over both, a shared meeting counts once (T-CY 17 and its three participations).
+    assert read(programme_scope(octopus, glacy))[:2] == (3, 6)
+    # Funded: for Octopus Paul (FR) at T-CY 17 and Aram (AM) at the workshop; for GLACY+ Giorgi and Nino (GE) at
+    # T-CY 15 and Paul (FR) at T-CY 17.
+
+
+def test_sample_meetings_count_only_for_a_sample_programme(world):
+    sample = programme("test-sample", sample=True)
+    plenary = events.create_event(user=world.user, title="Sample plenary", slug="sample-plenary", kind="tcy_plenary",
+                                  status="held", starts_on=D(2016, 3, 1), ends_on=D(2016, 3, 2),
+                                  is_sample=True)  # fmt: skip
+    meetings.record_meeting(world.tcy, event=plenary, number=901, user=world.user)
+    events.set_event_programmes(plenary, [(sample, 100, None)], user=None)
+
+    with reading(programme_scope(sample)):
+        assert registry.evaluate("committees.meetings_held", *ALL) == 1
+    with reading(Scope(programmes=None, sample=False)):  # a reading of every real record
+        assert registry.evaluate("committees.meetings_held", *ALL) == 2  # T-CY 15 and 17, not the sample
+    assert registry.evaluate("committees.meetings_held", *ALL) == 3  # outside a reading: every record
+
+
+def test_documents_are_the_committees_whatever_the_programme_but_sample_ones_count_only_in_a_sample_reading(db):
+    staff = make_user(Role.TCY_SECRETARIAT)
+    octopus, sample = programme("test-octopus"), programme("test-sample", sample=True)
+    for symbol, is_sample in (("T-CY(2099)7", False), ("T-CY(2099)8", True)):
+        draft = documents.record_document(tcy(), symbol=symbol, title=symbol, type="assessment_report", user=staff,
+                                          is_sample=is_sample)  # fmt: skip
+        documents.change_document_status(draft, to="adopted", user=staff, written_procedure=True,
+                                         adopted_on=D(2099, 3, 5), adopted_precision="month")  # fmt: skip
+    year = (D(2099, 1, 1), D(2099, 12, 31))
+
+    with reading(programme_scope(octopus)):
+        real = [d.symbol for d in registry.records("committees.documents_adopted", *year)]
+    with reading(programme_scope(sample)):
+        with_sample = registry.evaluate("committees.documents_adopted", *year)
+
+    assert real == ["T-CY(2099)7"] and with_sample == 2
+    assert registry.get("committees.documents_adopted").reach == GLOBAL
+    assert Document.objects.get(symbol="T-CY(2099)7").dated_as == (D(2099, 3, 1), "month")  # stored as its first day
+    # Known to the month, it counts in March's period and in no earlier one.
+    assert registry.evaluate("committees.documents_adopted", D(2099, 3, 1), D(2099, 3, 31)) == 2
+    assert registry.evaluate("committees.documents_adopted", D(2099, 1, 1), D(2099, 2, 28)) == 0

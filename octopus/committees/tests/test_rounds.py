@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -22,6 +23,9 @@ from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Kind
+from octopus.results.assignments import assignments_of, unassigned
+from octopus.results.models import ResultNode
+from octopus.results.services import add_node, create_programme
 from octopus.surveys import services as surveys
 from octopus.surveys.models import QuestionnaireStatus, QuestionType, ResponseState
 from octopus.treaties.models import Article, Treaty, TreatyAction
@@ -516,8 +520,10 @@ def test_the_round_page_in_fixed_queries_and_counts_only_for_focal_points(
         services.record_follow_up(rec, reviewed_on=timezone.localdate(), status="partially", user=staff)
     path = reverse("round", args=[round.pk])
 
-    # session, user, roles, sample banner; round, articles, audit entries, replies, recommendations
-    with django_assert_num_queries(9):
+    ContentType.objects.get_for_model(AssessmentRound)  # cached for the process: whether it is depends on test order
+    # session, user, roles, sample banner; round, articles, audit entries, replies, recommendations; the programmes
+    # the round serves and the activities to choose from
+    with django_assert_num_queries(11):
         page = staff_client.get(path)
     focal = make_user(Role.FOCAL_POINT)
     client.force_login(focal)
@@ -606,3 +612,22 @@ def test_the_report_page_links_a_register_document(staff_client, staff):
     page = staff_client.get(reverse("round", args=[round.pk])).content.decode()
     assert "T-CY(2099)7" in page and "Draft" in page
     assert Document.objects.get(pk=report.pk).status == "draft"
+
+
+def test_choosing_the_activity_a_round_serves_sets_its_programme_and_a_real_round_never_serves_a_sample_one(staff):
+    round = tcy_round(staff)
+    research = ResultNode.objects.get(programme__code="cybercrime-octopus", code="A2.2")
+    sample = create_programme(code="test-sample", title="Sample", starts_on=D(2014, 1, 1), ends_on=D(2020, 1, 1),
+                              budget_ceiling=1, implementing_office="x", user=staff, is_sample=True)  # fmt: skip
+    output = add_node(sample, level="output", code="2", title="Sample output", user=staff)
+    sample_activity = add_node(sample, level="activity", code="A2.6", title="Rounds", parent=output, user=staff)
+
+    services.set_round_activity(round, research, user=staff)
+    with pytest.raises(DomainError, match="Sample records serve only sample programmes"):
+        services.set_round_activity(round, sample_activity, user=staff)
+
+    assert [(a.programme.code, a.activity.code, a.share) for a in assignments_of(round)] == [
+        ("cybercrime-octopus", "A2.2", 100)]  # fmt: skip
+    assert [r.pk for r in unassigned(AssessmentRound.objects.filter(pk=round.pk))] == []
+    services.set_round_activity(round, None, user=staff)
+    assert assignments_of(round) == []

@@ -11,6 +11,7 @@ anyone else, the public and donors included). The workspace is read with `commit
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,6 +54,7 @@ from octopus.downloads import table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.lib.exports import Table
+from octopus.results.assignments import assignments_of
 from octopus.sorting import sort_columns
 
 READ = "committees.view_committee"
@@ -64,7 +66,8 @@ PAGE_SIZE = 50
 
 
 def adoption_of(document: Document) -> str:
-    """How and when the register says a document was adopted, in words; a missing day is said, never guessed."""
+    """How and when the register says a document was adopted, in words: the date as far as it is known ("November
+    2016"), and "date not known" when no source gives even the year; never guessed."""
     if document.status != DocumentStatus.ADOPTED:
         return ""
     if document.adopted_at_id:
@@ -75,7 +78,7 @@ def adoption_of(document: Document) -> str:
         how = _("At the %(number)sth plenary (T-CY %(number)s)") % {"number": document.adopted_at_plenary}
     else:
         how = _("How is not recorded")
-    day = document.adopted_on.isoformat() if document.adopted_on else _("day not recorded")
+    day = document.adoption_shown if document.adopted_on else _("date not known")
     return f"{how}, {day}"
 
 
@@ -93,7 +96,8 @@ def version_text(row: LanguageVersion | None) -> str:
 
 
 def register_table(documents, *, workspace: bool) -> Table:
-    header = [_("Symbol"), _("Title"), _("Type"), _("Number"), _("Status"), _("Adoption"), _("Adopted on")]
+    header = [_("Symbol"), _("Title"), _("Type"), _("Number"), _("Status"), _("Adoption"), _("Adopted on"),
+              _("Adoption date known to the")]  # fmt: skip
     header += [_("Public")] if workspace else []
     header += [_("English"), _("French"), _("Source")]
 
@@ -101,7 +105,8 @@ def register_table(documents, *, workspace: bool) -> Table:
         for document in documents:
             versions = versions_of(document)
             row = [document.symbol, document.title, document.get_type_display(), document.number,
-                   document.get_status_display(), adoption_of(document), document.adopted_on]  # fmt: skip
+                   document.get_status_display(), adoption_of(document), document.adopted_on,
+                   document.adopted_precision if document.adopted_on else ""]  # fmt: skip
             row += [_("yes") if document.is_public else _("no")] if workspace else []
             row += [version_text(versions.get(Language.EN)), version_text(versions.get(Language.FR)), document.source]
             yield row
@@ -422,12 +427,18 @@ def translations_export(request, fmt):
 @permission_required(LANGUAGE_SERVICES)
 def translation_edit(request, pk):
     row = get_object_or_404(translation_requests(), pk=pk)
+    served = next((a.activity for a in assignments_of(row) if a.activity_id), None)
     initial = {"status": row.translation_status, "word_count": row.word_count, "deadline": row.deadline,
-               "cost": row.cost, "version": row.version}  # fmt: skip
-    form = TranslationForm(request.POST or None, initial=initial)
+               "cost": row.cost, "version": row.version, "activity": served}  # fmt: skip
+    form = TranslationForm(request.POST or None, initial=initial, sample=row.document.is_sample)
     if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        activity = fields.pop("activity")
         try:
-            services.update_translation(row, user=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                services.update_translation(row, user=request.user, **fields)
+                if "activity" in request.POST and activity != served:
+                    services.set_translation_activity(row, activity, user=request.user)
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: LanguageVersion.objects.get(pk=row.pk).version)
         else:

@@ -27,6 +27,7 @@ from octopus.committees.forms.rounds import (
     OpenRoundForm,
     RecommendationForm,
     ReportForm,
+    ServedActivityForm,
 )
 from octopus.committees.models import AssessmentRound, Committee, Recommendation
 from octopus.committees.queries import rounds as queries
@@ -35,6 +36,7 @@ from octopus.committees.services import rounds as services
 from octopus.downloads import table_download
 from octopus.forms import show_refusal
 from octopus.lib.exports import Table
+from octopus.results.assignments import assignments_of
 from octopus.surveys.models import QuestionnaireStatus
 
 READ = "committees.view_committee"
@@ -124,8 +126,35 @@ def round_detail(request, pk):
         "follow_up": queries.follow_up_table(items),
         "follow_up_columns": queries.FOLLOW_UP_COLUMNS,
         "manager": manager,
+        **_programme_context(round, manager),
     }
     return render(request, "committees/rounds/round.html", context)
+
+
+def _programme_context(round: AssessmentRound, manager: bool, form: ServedActivityForm | None = None) -> dict:
+    assignments = assignments_of(round)
+    if manager and form is None:
+        served = next((a.activity for a in assignments if a.activity_id), None)
+        form = ServedActivityForm(round=round, initial={"activity": served})
+    return {"assignments": assignments, "activity_form": form if manager else None}
+
+
+@require_POST
+@permission_required(MANAGE)
+def round_programme(request, pk):
+    """Set the activity (hence the programme) a round serves; a refusal is shown on the round's page."""
+    round = get_round_for_user(request.user, pk)
+    form = ServedActivityForm(request.POST, round=round)
+    if form.is_valid():
+        try:
+            services.set_round_activity(round, form.cleaned_data["activity"], user=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The programme this round serves is saved."))
+    else:
+        messages.error(request, _("Choose one of the activities listed."))
+    return redirect("round", round.pk)
 
 
 @permission_required(MANAGE)
@@ -302,6 +331,7 @@ urlpatterns = [
     path("workspace/t-cy/rounds/<int:pk>/dispatch/", round_dispatch, name="round_dispatch"),
     path("workspace/t-cy/rounds/<int:pk>/reminders/", round_reminders, name="round_reminders"),
     path("workspace/t-cy/rounds/<int:pk>/report/", round_report, name="round_report"),
+    path("workspace/t-cy/rounds/<int:pk>/programme/", round_programme, name="round_programme"),
     path("workspace/t-cy/rounds/<int:pk>/recommendations/new/", recommendation_add, name="recommendation_add"),
     path("workspace/t-cy/rounds/<int:pk>/recommendations/<int:rec>/", recommendation_detail, name="recommendation"),
     path(

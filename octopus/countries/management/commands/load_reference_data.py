@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from octopus.committees.reference_data import load_guidance_notes
+from octopus.committees.reference_data import load_guidance_notes, load_tcy_record
 from octopus.countries.services import load_countries
 from octopus.events.reference_data import load_conferences
 from octopus.funding.reference_data import load_donors
@@ -39,6 +39,16 @@ class Command(BaseCommand):
                 f"  Gap: Octopus conference {gap.year} is named in a source but its dates are not; not loaded as an "
                 f"event ({gap.source})."
             )
+        tcy = load_tcy_record()
+        self.stdout.write(
+            "T-CY plenaries: {added} added, {updated} updated, {unchanged} unchanged, {assigned} assigned to the "
+            "programme.".format(**tcy["plenaries"])
+        )
+        for gap in tcy["plenaries"]["gaps"]:
+            self.stdout.write(
+                f"  Gap: T-CY plenary {gap.number} is named in a source but its dates are not; not loaded."
+            )
+        self.stdout.write("T-CY assessment reports: {added} added, {updated} updated.".format(**tcy["reports"]))
         notes = load_guidance_notes()
         self.stdout.write("T-CY Guidance Notes: {added} added, {updated} updated.".format(**notes))
         donors = load_donors()
