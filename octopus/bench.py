@@ -98,7 +98,8 @@ TREATY_ACTIONS_SQL = """
     WHERE t.number = %s AND a.kind IN ({kinds})
 """
 # The treaty metrics' numbers derived in SQL: Parties, and Parties and invited States, on each of the period ends.
-# A Party holds an entry into force later than its last denunciation; an invited State has an invitation and no
+# A Party (counted from the deposit, as the Treaty Office counts) holds a consent or an entry into force later than
+# its last denunciation; an invited State has an invitation and no
 # signature, consent, entry into force or denunciation (treaties/queries.py, `status_on`).
 TREATY_COUNTS_SQL = """
     WITH ends(day) AS (VALUES {ends}),
@@ -120,8 +121,10 @@ TREATY_COUNTS_SQL = """
         GROUP BY e.day, a.country_id
     )
     SELECT day,
-           SUM(CASE WHEN in_force IS NOT NULL AND (denounced IS NULL OR in_force > denounced) THEN 1 ELSE 0 END),
-           SUM(CASE WHEN (in_force IS NOT NULL AND (denounced IS NULL OR in_force > denounced))
+           SUM(CASE WHEN (in_force IS NOT NULL OR consent IS NOT NULL)
+                     AND (denounced IS NULL OR in_force > denounced OR consent > denounced) THEN 1 ELSE 0 END),
+           SUM(CASE WHEN ((in_force IS NOT NULL OR consent IS NOT NULL)
+                          AND (denounced IS NULL OR in_force > denounced OR consent > denounced))
                       OR (denounced IS NULL AND in_force IS NULL AND consent IS NULL AND signed IS NULL
                           AND invited IS NOT NULL)
                     THEN 1 ELSE 0 END)

@@ -27,6 +27,7 @@ from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, form_erro
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.forms.manage import EventForm, SessionForm, TransitionForm
+from octopus.events.forms.programmes import ProgrammeSharesFormSet
 from octopus.events.models import (
     Attendance,
     Event,
@@ -43,7 +44,9 @@ from octopus.events.models import (
     SessionRole,
     Status,
 )
+from octopus.lib.precision import Precision
 from octopus.people.models import Organisation, Person, Sex
+from octopus.results.models import Assignment, Programme, ResultNode
 
 router = Router(tags=["events"])
 
@@ -62,6 +65,21 @@ def _iso2(country) -> str | None:
     return None if country is None else country.iso2
 
 
+class ProgrammeShareOut(Schema):
+    programme: str = Field(validation_alias="programme.code", description="Code of the programme, e.g. "
+                           "cybercrime-octopus.")  # fmt: skip
+    share: str = Field(description="Share of the event's cost this programme bears (%), a decimal string.")
+    activity: str | None = Field(description="Code of the logframe activity served there, e.g. A1.1.")
+
+    @staticmethod
+    def resolve_share(assignment) -> str:
+        return str(assignment.share)
+
+    @staticmethod
+    def resolve_activity(assignment) -> str | None:
+        return assignment.activity.code if assignment.activity_id else None
+
+
 class EventOut(Schema):
     slug: str
     title: str
@@ -71,6 +89,8 @@ class EventOut(Schema):
     status: Status
     starts_on: datetime.date
     ends_on: datetime.date
+    date_precision: Precision = Field(description="How precisely the dates are known: day, or only the month or "
+                                      "the year (then `starts_on` is the first day of it).")  # fmt: skip
     format: Format
     venue: str
     city: str
@@ -90,7 +110,15 @@ class EventOut(Schema):
     reported_participants: int | None
     reported_countries: int | None
     is_sample: bool
+    programmes: list[ProgrammeShareOut] = Field(
+        description="The programmes the event serves: it counts once for each; the shares (summing to 100) split "
+        "its cost. Empty: it serves none and counts for none."
+    )
     version: int = Field(description="Send it back when changing the event; a stale version is refused with 409.")
+
+    @staticmethod
+    def resolve_programmes(event) -> list:
+        return sorted(event.assignments.all(), key=lambda a: (a.programme.starts_on, a.programme.code))
 
     @staticmethod
     def resolve_series_name(event) -> str | None:
@@ -131,6 +159,10 @@ class EventIn(Schema):
     status: Status = Status.PLANNED
     starts_on: datetime.date
     ends_on: datetime.date
+    date_precision: Precision = Field(
+        default=Precision.DAY,
+        description="month or year for a past event known only so far: the first day of the month or year is stored.",
+    )
     format: Format = Format.IN_PERSON
     venue: Line = ""
     city: Line = ""
@@ -139,7 +171,9 @@ class EventIn(Schema):
     organiser: Line = "Council of Europe – C-PROC"
     languages: list[Language] = Field(default=[], max_length=30)
     description: Text = ""
-    activity: Id | None = Field(default=None, description="Id of the logframe activity the event serves.")
+    activity: Id | None = Field(
+        default=None, description="Id of the logframe activity the event serves: choosing it sets the programme."
+    )
     is_public: bool = True
     dsa_rate: Decimal | None = Field(default=None, ge=0, max_digits=8, decimal_places=2)
     our_role: OurRole | None = Field(default=None, description="Only for a contribution to another's event.")
@@ -149,6 +183,25 @@ class EventIn(Schema):
 
 class EventChangeIn(EventIn):
     version: int = Field(ge=1, le=2**31, description="The version you read; a stale one is refused with 409.")
+
+
+ProgrammeCode = Annotated[str, Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$", description="e.g. cybercrime-octopus")]
+ActivityCode = Annotated[str, Field(max_length=20, pattern=r"^[-A-Za-z0-9._]+$", description="e.g. A1.1")]
+
+
+class ProgrammeShareIn(Schema):
+    programme: ProgrammeCode
+    share: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2, description="% of the event's cost.")
+    activity: ActivityCode | None = Field(default=None, description="An activity of that programme, by its code.")
+
+
+class ProgrammesIn(Schema):
+    programmes: list[ProgrammeShareIn] = Field(
+        max_length=50, description="Every programme the event serves, shares summing to 100; [] for none."
+    )
+    version: int | None = Field(
+        default=None, ge=1, le=2**31, description="The event's version you read; a stale one is refused with 409."
+    )
 
 
 class SessionPersonOut(Schema):
@@ -406,7 +459,50 @@ def _event_form(payload: EventIn, instance: Event | None = None) -> EventForm:
 
 
 def _with_relations(events):
-    return events.select_related("series", "country").prefetch_related("host_countries", "countries_reached")
+    assignments = Prefetch("assignments", queryset=Assignment.objects.select_related("programme", "activity"))
+    return events.select_related("series", "country").prefetch_related(
+        "host_countries", "countries_reached", assignments
+    )
+
+
+def _programme_rows(payload: ProgrammesIn) -> ProgrammeSharesFormSet:
+    """The rows as the page's form takes them (programme and activity by id), checked by it: an unknown code is a
+    422 naming the row."""
+    codes = {row.programme for row in payload.programmes}
+    programmes = {p.code: p for p in Programme.objects.filter(code__in=codes)}
+    activities = {
+        (n.programme.code, n.code): n
+        for n in ResultNode.objects.filter(programme__code__in=codes).select_related("programme")
+    }
+    data = {
+        "programmes-TOTAL_FORMS": str(len(payload.programmes)),
+        "programmes-INITIAL_FORMS": "0",
+    }
+    for index, row in enumerate(payload.programmes):
+        programme = programmes.get(row.programme)
+        if programme is None:
+            message = _("No programme with the code “%(code)s”.") % {"code": row.programme}
+            raise ValidationError([{"loc": ("programmes", index, "programme"), "msg": message}])
+        activity = None
+        if row.activity:
+            activity = activities.get((row.programme, row.activity))
+            if activity is None:
+                message = _("%(programme)s has no activity coded “%(code)s”.") % {
+                    "programme": programme, "code": row.activity}  # fmt: skip
+                raise ValidationError([{"loc": ("programmes", index, "activity"), "msg": message}])
+        data[f"programmes-{index}-programme"] = programme.pk
+        data[f"programmes-{index}-activity"] = activity.pk if activity else ""
+        data[f"programmes-{index}-share"] = str(row.share)
+    rows = ProgrammeSharesFormSet(data=data, prefix="programmes")
+    if not rows.is_valid():
+        errors = {}
+        for index, form in enumerate(rows.forms):
+            for field, messages in form.errors.items():
+                errors.setdefault(f"programmes.{index}.{field}", []).extend(messages)
+        if rows.non_form_errors():
+            errors["programmes"] = list(rows.non_form_errors())
+        raise form_errors(errors)
+    return rows
 
 
 def _registrations():
@@ -472,6 +568,25 @@ def update_event(request, slug: Path[Slug], payload: EventChangeIn):
     form = _event_form(payload, instance=event)
     # The service re-reads the row under lock and checks `version`.
     event = services.update_event(event, version=payload.version, user=request.auth, **form.service_fields())
+    return _with_relations(Event.objects).get(pk=event.pk)
+
+
+@router.put(
+    "/events/{slug}/programmes",
+    response=EventOut,
+    auth=token_auth,
+    summary="Set the programmes an event serves",
+    description="Every programme the event serves, with its share of the cost (the shares sum to 100) and "
+    "optionally the activity served there; [] leaves it serving none. 422 when the rows cannot stand (unknown "
+    "code, an activity of another programme, shares not summing to 100, a sample event on a real programme); 409 "
+    "when you send the `version` you read and the event changed since. The event's funded travel follows.",
+    openapi_extra=CONFLICT,
+)
+def set_programmes(request, slug: Path[Slug], payload: ProgrammesIn):
+    _check_manager(request.auth)
+    event = get_object_or_404(Event, slug=slug)
+    rows = _programme_rows(payload)
+    services.set_event_programmes(event, rows.shares(), user=request.auth, version=payload.version)
     return _with_relations(Event.objects).get(pk=event.pk)
 
 

@@ -4,11 +4,22 @@ Every metric takes an optional `kinds` (a list of event kinds; all kinds when em
 one kind only. An event counts in the period it starts in; attendance is counted as `queries.py` says (approved
 registrations with attendance, merged people once). Within one reading (a dashboard, a report) the events are read
 once, and the attendance once per set of kinds and periods, however many indicators count them (`lib.metrics.memo`).
+
+Every metric counts only the events the current reading counts (`results.assignments.scoped`): those serving the
+programmes of the reading, each once however many programmes it serves, and sample events only where the scope
+allows them. Attendance is read through the events so scoped. Scoping is a subquery in the same query, never a query
+more per indicator. The memo needs no scope in its keys: a reading has one scope and a memo of its own.
+
+Events register here as records that count for programmes (`register_countable`): staff set the programmes an
+event serves on its page, and a programme's dashboard lists the events since 2014 that serve none.
 """
 
+import datetime
 from collections import Counter, defaultdict
 
 from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.events.models import Event, Kind, ParticipantRole, Status
@@ -22,6 +33,7 @@ from octopus.events.queries import (
 )
 from octopus.lib.metrics import Metric, MetricError, memo, registry
 from octopus.people.models import Organisation, Person
+from octopus.results.assignments import register_countable, scoped
 
 KINDS = {"kinds": list}
 TRAINING_KINDS = (Kind.TRAINING, Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP)
@@ -46,10 +58,11 @@ def _in(kind: str, kinds: tuple) -> bool:
 
 
 def _event_rows() -> list[tuple]:
-    """(kind, status, first day) of every event not cancelled: read once per reading."""
+    """(kind, status, first day) of every event not cancelled that the reading counts: read once per reading (the
+    memo is the reading's, and so is the scope)."""
     return memo(
         ("events.rows",),
-        lambda: list(Event.objects.exclude(status=Status.CANCELLED).values_list("kind", "status", "starts_on")),
+        lambda: list(scoped(Event.objects.exclude(status=Status.CANCELLED)).values_list("kind", "status", "starts_on")),
     )
 
 
@@ -60,7 +73,12 @@ def _count_events(start, end, kinds: tuple, statuses) -> int:
 
 
 def _held(start, end, kinds: tuple):
-    return Event.objects.held().of_kinds(kinds).between(start, end)
+    return scoped(Event.objects.held().of_kinds(kinds).between(start, end))
+
+
+def _attended(kinds: tuple):
+    """The events whose attendance the reading counts."""
+    return scoped(attended_events(kinds))
 
 
 def _places(start, end, kinds: tuple) -> list[set[tuple[str, str]]]:
@@ -109,7 +127,7 @@ def _series(periods, kinds: tuple, role: str = "") -> list[dict[str, int]]:
     windows = tuple(periods)
     return memo(
         ("events.attendance_series", kinds, role, windows),
-        lambda: attendance_series(attended_events(kinds), list(windows), role=role),
+        lambda: attendance_series(_attended(kinds), list(windows), role=role),
     )
 
 
@@ -117,12 +135,12 @@ def _breakdown(start, end, kinds: tuple, role: str, dimension: str) -> dict[str,
     """One breakdown of one period (one query), shared within a reading."""
     return memo(
         ("events.attendance_breakdown", kinds, role, start, end, dimension),
-        lambda: attendance_breakdown(attended_events(kinds).between(start, end), dimension, role=role),
+        lambda: attendance_breakdown(_attended(kinds).between(start, end), dimension, role=role),
     )
 
 
 def _participations(start, end, kinds: tuple, role: str = ""):
-    rows = participations(attended_events(kinds).between(start, end))
+    rows = participations(_attended(kinds).between(start, end))
     return rows.filter(role=role) if role else rows
 
 
@@ -277,4 +295,18 @@ audience_estimated = registry.register(
         value=lambda start, end: _contributions(start, end).aggregate(total=Sum("audience_estimate"))["total"] or 0,
         drilldown=_contributions,
     )
+)
+
+
+# --- events count for programmes ------------------------------------------------------------------------------
+
+# The programmes whose records Octopus holds start in 2014; earlier events (past conferences) serve none and are not
+# listed as waiting for one.
+COUNTABLE_SINCE = datetime.date(2014, 1, 1)
+
+register_countable(
+    Event,
+    label=_("Events"),
+    edit_url=lambda event: reverse("event_programmes", args=[event.slug]),
+    queryset=lambda: Event.objects.exclude(status=Status.CANCELLED).filter(starts_on__gte=COUNTABLE_SINCE),
 )

@@ -12,14 +12,16 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
+from octopus.lib.precision import Precision, shown
 from octopus.people.models import Person
-from octopus.results.models import ResultNode
+from octopus.results.models import Assignment, ResultNode
 
 
 class Kind(models.TextChoices):
@@ -93,6 +95,11 @@ class Event(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     starts_on = models.DateField(_("first day"), db_index=True)
     ends_on = models.DateField(_("last day"))
+    # A past event a source dates only to the month or the year: the first day of what is known is stored, and it
+    # counts in the period containing that day (lib.precision).
+    date_precision = models.CharField(
+        _("precision of the dates"), max_length=8, choices=Precision.choices, default=Precision.DAY
+    )
     format = models.CharField(_("format"), max_length=16, choices=Format.choices, default=Format.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -138,6 +145,10 @@ class Event(models.Model):
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The programmes the event serves (results.assignments; set through services.set_event_programmes), gone with
+    # the event. Its funded travel and the costs brought in from it follow these: they have no assignment of their
+    # own.
+    assignments = GenericRelation(Assignment)
 
     objects = EventQuerySet.as_manager()
 
@@ -157,6 +168,20 @@ class Event(models.Model):
     @property
     def is_contribution(self) -> bool:
         return self.kind == Kind.CONTRIBUTION
+
+    @property
+    def dated_as(self) -> tuple[datetime.date, str]:
+        """The first day and how precisely it is known, for the results drill-down ("month known, day not")."""
+        return self.starts_on, self.date_precision
+
+    @property
+    def dates_vague(self) -> str:
+        """The dates of an event known only to the month or year, as far as they are known ("2015 (year known,
+        month not)"); "" for an event known to the day (pages then show its days)."""
+        if self.date_precision == Precision.DAY:
+            return ""
+        label = str(Precision(self.date_precision).label)
+        return f"{shown(self.starts_on, self.date_precision)} ({label[:1].lower()}{label[1:]})"
 
     @property
     def days(self) -> list[datetime.date]:
@@ -442,7 +467,12 @@ class TravelStatus(models.TextChoices):
 
 
 class Travel(models.Model):
-    """Funded participation of one registered person: what was committed, and what it really cost."""
+    """Funded participation of one registered person: what was committed, and what it really cost.
+
+    Travel serves the programmes its event serves, in the event's shares (`Event.assignments`): it has no
+    assignment of its own, so a programme's travel costs are its events' travel split by those shares
+    (`results.assignments.shares_by_record(Event, ...)`), and moving an event to another programme moves its
+    travel with it."""
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="travel")
     status = models.CharField(_("status"), max_length=16, choices=TravelStatus.choices, default=TravelStatus.REQUESTED)

@@ -3,14 +3,24 @@ copied from ../shared/data with its source column; see that folder's README).
 
 Each row with dates becomes a real event (kind Octopus conference, status held, not sample data) with its source
 and the participants and countries the source reports (approximate, or lower bounds, as the source says). A row
-without dates stays out of the events: it is a gap in our facts, listed by `conference_gaps()` and by the loader,
+whose source gives only the month or the year says so in `date_precision` (month, year): the first day of what is
+known is stored with that precision, and pages show only what is known ("2015 (year known, month not)"). A row
+without any date stays out of the events: it is a gap in our facts, listed by `conference_gaps()` and by the loader,
 never filled by invention. Loading is idempotent: an event is found by its slug `octopus-<year>` and updated
 through the services (audited) only where the file says something else.
+
+The conferences of 2014–2020 were held by Cybercrime@Octopus: each serves the programme "cybercrime-octopus" (its
+activity A1.1, the whole cost). `load_reference_data` loads the logframes before the conferences, so the programme
+is there; if it is not (a partial load), the conferences are loaded without it and assigned on the next load. An
+event already serving a programme keeps what staff set. Earlier and later conferences serve no programme here.
+The participation the sources publish stays on the event (`reported_participants`, `reported_countries`):
+`published_participation()` hands it to the results framework as published figures beside the counted ones.
 """
 
 import csv
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -18,10 +28,17 @@ from django.db import transaction
 from octopus.countries.models import Country, normalise_name
 from octopus.events import services
 from octopus.events.models import Event, Kind, Series, Status
+from octopus.lib.precision import Precision
+from octopus.results.assignments import assignments_of
+from octopus.results.models import ResultNode
 
 DATA = Path(__file__).resolve().parent / "data" / "octopus_conferences.csv"
 SERIES = "Octopus conferences"
 ORGANISER = "Council of Europe"
+# The programme whose conferences these were, the activity they served there, and its years.
+PROGRAMME = "cybercrime-octopus"
+ACTIVITY = "A1.1"
+PROGRAMME_YEARS = range(2014, 2021)
 
 
 @dataclass(frozen=True)
@@ -34,10 +51,16 @@ class Conference:
     participants: int | None
     countries: int | None
     source: str
+    precision: str = Precision.DAY
 
     @property
     def slug(self) -> str:
         return f"octopus-{self.year}"
+
+    @property
+    def of_the_programme(self) -> bool:
+        """Held in the years of Cybercrime@Octopus, so one of its conferences."""
+        return self.year in PROGRAMME_YEARS
 
     @property
     def missing(self) -> list[str]:
@@ -45,6 +68,10 @@ class Conference:
         gaps = []
         if self.starts_on is None:
             gaps.append("dates")
+        elif self.precision == Precision.YEAR:
+            gaps.append("month and day")
+        elif self.precision == Precision.MONTH:
+            gaps.append("day")
         if not self.city and not self.country:
             gaps.append("place")
         if self.participants is None:
@@ -74,6 +101,7 @@ def read_conferences(path: Path = DATA) -> list[Conference]:
                 participants=_number(row["participants"]),
                 countries=_number(row["countries"]),
                 source=row["source"].strip(),
+                precision=(row.get("date_precision") or "").strip() or Precision.DAY,
             )
             for row in csv.DictReader(handle)
         ]
@@ -84,7 +112,7 @@ def conference_gaps(path: Path = DATA) -> list[Conference]:
     return [conference for conference in read_conferences(path) if conference.starts_on is None]
 
 
-def _fields(conference: Conference, series: Series, countries: dict[str, Country]) -> dict:
+def _fields(conference: Conference, series: Series, countries: dict[str, Country], activity) -> dict:
     country = countries.get(normalise_name(conference.country)) if conference.country else None
     return {
         "title": f"Octopus Conference {conference.year}",
@@ -93,6 +121,8 @@ def _fields(conference: Conference, series: Series, countries: dict[str, Country
         "status": Status.HELD,
         "starts_on": conference.starts_on,
         "ends_on": conference.ends_on or conference.starts_on,
+        "date_precision": conference.precision,
+        "activity": activity if conference.of_the_programme else None,
         "city": conference.city,
         "country": country,
         "organiser": ORGANISER,
@@ -105,26 +135,52 @@ def _fields(conference: Conference, series: Series, countries: dict[str, Country
     }
 
 
+def programme_activity() -> ResultNode | None:
+    """Activity A1.1 of Cybercrime@Octopus, which its conferences served; None while the logframe is not loaded."""
+    return ResultNode.objects.filter(programme__code=PROGRAMME, code=ACTIVITY).select_related("programme").first()
+
+
 @transaction.atomic
 def load_conferences(path: Path = DATA) -> dict:
-    """Add or update the dated conferences; return counts of added, updated and unchanged events, and the gaps."""
+    """Add or update the dated conferences, and assign those of 2014–2020 to Cybercrime@Octopus where they serve
+    no programme yet; return counts of added, updated, unchanged and assigned events, and the gaps."""
     series, _created = Series.objects.get_or_create(name=SERIES, defaults={"kind": Kind.OCTOPUS_CONFERENCE})
     countries = Country.objects.by_name_key()
-    outcome = {"added": 0, "updated": 0, "unchanged": 0, "gaps": []}
+    activity = programme_activity()
+    outcome = {"added": 0, "updated": 0, "unchanged": 0, "assigned": 0, "gaps": []}
     for conference in read_conferences(path):
         if conference.starts_on is None:
             outcome["gaps"].append(conference)
             continue
-        fields = _fields(conference, series, countries)
+        fields = _fields(conference, series, countries, activity)
         event = Event.objects.filter(slug=conference.slug).first()
+        served_before = event is not None and bool(assignments_of(event))
         if event is None:
-            services.create_event(user=None, slug=conference.slug, **fields)
+            event = services.create_event(user=None, slug=conference.slug, **fields)
             outcome["added"] += 1
-            continue
-        changed = {name: value for name, value in fields.items() if getattr(event, name) != value}
-        if changed:
-            services.update_event(event, version=None, user=None, **changed)
-            outcome["updated"] += 1
         else:
-            outcome["unchanged"] += 1
+            changed = {name: value for name, value in fields.items() if getattr(event, name) != value}
+            if changed:
+                event = services.update_event(event, version=None, user=None, **changed)
+                outcome["updated"] += 1
+            else:
+                outcome["unchanged"] += 1
+        if conference.of_the_programme and activity is not None and not served_before:
+            # Choosing the activity (above) assigned it already, unless the activity was there and the assignment
+            # removed since.
+            if not assignments_of(event):
+                services.set_event_programmes(event, [(activity.programme, Decimal(100), activity)], user=None)
+            outcome["assigned"] += 1
     return outcome
+
+
+def published_participation() -> list[tuple[Event, int | None, int | None, str]]:
+    """(event, participants, countries, source) of each loaded conference whose source publishes its participation
+    (either figure may be missing: None), earliest first; the results framework shows them as published figures of
+    the participation indicators beside what the records count. One query."""
+    conferences = (
+        Event.objects.filter(series__name=SERIES, kind=Kind.OCTOPUS_CONFERENCE, is_sample=False)
+        .exclude(reported_participants__isnull=True, reported_countries__isnull=True)
+        .order_by("starts_on", "pk")
+    )
+    return [(e, e.reported_participants, e.reported_countries, e.source) for e in conferences]

@@ -31,17 +31,23 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
+from octopus.lib.precision import Precision, first_day
 from octopus.people.models import Person
 from octopus.people.services import anonymise_person, find_or_create_person, update_person
+from octopus.results.assignments import assignments_of
+from octopus.results.services import assign_programmes, serve_activity
 
 EVENT_FIELDS = (
-    "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "format", "venue", "city", "country",
-    "organiser", "languages", "description", "activity", "is_public", "dsa_rate", "our_role", "audience_estimate",
-    "retention_months", "source", "reported_participants", "reported_countries",
+    "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "date_precision", "format", "venue", "city",
+    "country", "organiser", "languages", "description", "activity", "is_public", "dsa_rate", "our_role",
+    "audience_estimate", "retention_months", "source", "reported_participants", "reported_countries",
 )  # fmt: skip
 
 
 def _check_event(event: Event) -> None:
+    if event.date_precision != Precision.DAY:
+        # A date known to the month or year is stored as the first day of what is known (lib.precision).
+        event.starts_on = first_day(event.starts_on, event.date_precision)
     if event.ends_on < event.starts_on:
         raise DomainError(_("The last day (%(end)s) is before the first day (%(start)s).") % {
             "end": event.ends_on, "start": event.starts_on})  # fmt: skip
@@ -61,6 +67,8 @@ def create_event(*, user, host_countries=(), countries_reached=(), is_sample: bo
     event.host_countries.set(host_countries)
     event.countries_reached.set(countries_reached)
     log_action(event, "events.event.created", user=user, after=snapshot(event))
+    if event.activity_id:
+        serve_activity(event, event.activity, user=user)  # choosing the activity sets the programme
     return event
 
 
@@ -68,6 +76,7 @@ def create_event(*, user, host_countries=(), countries_reached=(), is_sample: bo
 def update_event(event: Event, *, version: int | None, user, host_countries=None, countries_reached=None, **fields):
     current = locked_for_update(Event, event.pk, version)
     before = snapshot(current)
+    activity_before = current.activity_id
     for name, value in fields.items():
         if name in EVENT_FIELDS:
             setattr(current, name, value)
@@ -79,7 +88,29 @@ def update_event(event: Event, *, version: int | None, user, host_countries=None
     if countries_reached is not None:
         current.countries_reached.set(countries_reached)
     log_action(current, "events.event.updated", user=user, before=before, after=snapshot(current))
+    if current.activity_id and current.activity_id != activity_before:
+        serve_activity(current, current.activity, user=user)  # choosing the activity sets the programme
     return current
+
+
+@transaction.atomic
+def set_event_programmes(event: Event, shares: list, *, user, version: int | None = None) -> Event:
+    """Set the programmes `event` serves: (programme, share %, activity or None) rows whose shares sum to 100, or
+    none (it then counts for no programme and is listed as not assigned). `results.services.assign_programmes`
+    checks them (a sample event serves only the sample programme, an activity belongs to its programme) and audits
+    the change. The event is locked, and a stale `version` refused, so two people setting them at once cannot mix
+    their rows. Its funded travel and the costs brought in from it follow these assignments: they have none of
+    their own."""
+    current = locked_for_update(Event, event.pk, version)
+    before = _served(assignments_of(current))
+    if _served(assign_programmes(current, list(shares), user=user)) != before:
+        current.version += 1
+        current.save(update_fields=["version"])
+    return current
+
+
+def _served(assignments) -> list[tuple]:
+    return [(a.programme_id, a.share, a.activity_id) for a in assignments]
 
 
 @transaction.atomic

@@ -1,19 +1,24 @@
 """Sample participants and events (every row flagged `is_sample`, none presented as real).
 
 Two uses:
-- `load_sample_events` (`manage.py load_sample_data`, `make run`): generated participants at the real Octopus
-  conferences of 2016, 2018 and 2019 (the reference events: their dates and places are real, the people are not),
-  roughly as many as the sources report where they do (300 experts from 90 countries in 2016), and a few sample
-  events titled as such: an in-country and a regional workshop, a training, a T-CY plenary and a contribution to
-  another organisation's event. Idempotent.
+- `load_sample_events` (`manage.py load_sample_data`, `make run`): three sample conferences ("Sample conference
+  2016", 2018, 2019) with generated participants, roughly as many as a conference of the series gathers (300 experts
+  from 90 countries in 2016), and a few sample events titled as such: an in-country and a regional workshop, a
+  training, a T-CY plenary and a contribution to another organisation's event, and a workshop three weeks ahead
+  open for registration. Every sample event serves the sample programme (`sample-programme`: activity A2.1 for the
+  conferences, A2.2 the T-CY meeting, A2.3 the workshops and the training, A2.4 the contribution), never a real
+  one; the real Octopus conferences (reference data) get no generated participant, so the real programme counts
+  only its real record. Idempotent.
 - `make_events` (a step of `octopus.sample.generate`, for `make bench`): generated events in the generated
   programme's years with exactly the asked number of attendance rows (1,000,000 for the benchmark), written with
-  `bulk_create` in batches and reported to the progress bar. Generated events, people and organisations are
-  shared by every generated programme, like the generated treaty: the latest generation's stand.
+  `bulk_create` in batches and reported to the progress bar, each serving the generated programme (assigned in one
+  bulk write). Generated events, people and organisations are shared by every generated programme, like the
+  generated treaty: the latest generation's stand, and they serve the latest generated programme.
 
 Rows are written in bulk rather than through `services.register_person` (which audits and e-mails each one): they
 are sample data, and the bulk path is what makes a million rows possible. Events themselves go through
-`services.create_event`, audited like any other.
+`services.create_event`, audited like any other; choosing a sample event's activity there assigns it to the
+sample programme (`results.services.serve_activity`).
 """
 
 import datetime
@@ -40,8 +45,9 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
-from octopus.events.reference_data import load_conferences
 from octopus.people.models import Organisation, Person, Sector
+from octopus.results.assignments import content_type
+from octopus.results.models import Assignment, ResultNode
 
 BATCH = 5000
 SAMPLE_DOMAIN = "sample.octopus.test"
@@ -158,10 +164,34 @@ def write_participation(
 
 # --- make run: the sample events ------------------------------------------------------------------------------
 
-# (year, participants, countries): 2016 as the source reports it; 2018 and 2019 have no reported figures.
-CONFERENCE_SIZES = [(2016, 300, 90), (2018, 280, 85), (2019, 320, 95)]
+# The sample conferences: (year, first day, participants, countries), of the size a conference of the series
+# gathers (the real 2016 one: 300 experts from 90 countries); invented, like their dates.
+CONFERENCE_SIZES = [(2016, D(2016, 10, 4), 300, 90), (2018, D(2018, 6, 12), 280, 85), (2019, D(2019, 10, 8), 320, 95)]
 RETURNING = 0.3  # share of a conference's participants who came to an earlier one
 SAMPLE_EVENTS = "sample-workshop-ge-2017"  # the marker that the sample events are loaded
+SAMPLE_PROGRAMME = "sample-programme"
+# The sample programme's activity each kind of sample event serves.
+SAMPLE_ACTIVITIES = {
+    Kind.OCTOPUS_CONFERENCE: "A2.1",
+    Kind.TCY_PLENARY: "A2.2",
+    Kind.TCY_BUREAU: "A2.2",
+    Kind.IN_COUNTRY_WORKSHOP: "A2.3",
+    Kind.REGIONAL_WORKSHOP: "A2.3",
+    Kind.TRAINING: "A2.3",
+    Kind.CONTRIBUTION: "A2.4",
+}
+
+
+def sample_activities() -> dict[str, ResultNode]:
+    """Kind → the sample programme's activity its sample events serve (kinds whose activity is missing are left
+    out: their events then serve no programme, and are listed as not assigned)."""
+    nodes = {
+        n.code: n
+        for n in ResultNode.objects.filter(
+            programme__code=SAMPLE_PROGRAMME, code__in=set(SAMPLE_ACTIVITIES.values())
+        ).select_related("programme")
+    }
+    return {kind: nodes[code] for kind, code in SAMPLE_ACTIVITIES.items() if code in nodes}
 
 
 def _people_in(rng, pool: dict[int, list[Person]], new: list[int], known: set[int], count: int, used: set[int]):
@@ -183,12 +213,11 @@ def _people_in(rng, pool: dict[int, list[Person]], new: list[int], known: set[in
 
 @transaction.atomic
 def load_sample_events(*, staff) -> dict | None:
-    """Generated participants at the real conferences of 2016, 2018 and 2019, and the sample events. None when they
-    are there already."""
+    """The sample conferences with their generated participants, and the other sample events, all serving the
+    sample programme. None when they are there already."""
     if Event.objects.filter(slug=SAMPLE_EVENTS).exists():
         return None
-    if not Event.objects.filter(slug="octopus-2016").exists():
-        load_conferences()
+    activities = sample_activities()
     rng = random.Random("sample events")
     countries = list(Country.objects.order_by("iso2"))
     by_iso = {c.iso2: c for c in countries}
@@ -201,8 +230,14 @@ def load_sample_events(*, staff) -> dict | None:
         pool.setdefault(person.country_id, []).append(person)
     attended: list[Person] = []
     made = {"registrations": 0, "attendance": 0}
-    for year, size, country_count in CONFERENCE_SIZES:
-        event = Event.objects.get(slug=f"octopus-{year}")
+    for year, starts_on, size, country_count in CONFERENCE_SIZES:
+        event = services.create_event(
+            user=staff, slug=f"sample-conference-{year}", title=f"Sample conference {year}",
+            kind=Kind.OCTOPUS_CONFERENCE, status=Status.HELD, starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=2), city="Strasbourg", country=by_iso["FR"],
+            dsa_rate=Decimal("180.00"), activity=activities.get(Kind.OCTOPUS_CONFERENCE), is_sample=True,
+            description="Sample conference for trying Octopus: invented, not a record of a real conference.",
+        )  # fmt: skip
         returning = rng.sample(attended, min(len(attended), int(size * RETURNING)))
         used = {p.pk for p in attended}  # newcomers are new: nobody who came to an earlier one
         have = {p.country_id for p in returning}
@@ -216,18 +251,19 @@ def load_sample_events(*, staff) -> dict | None:
         made["attendance"] += write_participation(rng, event, present, days=days, travel_share=0.15, extra=extra)
         made["registrations"] += len(present) + len(extra)
         attended += newcomers
-    made["events"] = _sample_events(rng, staff, by_iso, pool, people, made)
+    made["events"] = len(CONFERENCE_SIZES) + _sample_events(rng, staff, by_iso, pool, people, made, activities)
     return made
 
 
-def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made) -> int:
+def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made, activities) -> int:
     """The sample workshops, training, T-CY plenary and contribution, through the services."""
 
     def event(slug, title, kind, starts_on, days, country, **fields):
         return services.create_event(
             user=staff, slug=slug, title=f"{title} (sample)", kind=kind, starts_on=starts_on,
             ends_on=starts_on + datetime.timedelta(days=days - 1), country=by_iso[country], is_sample=True,
-            description="Sample event for trying Octopus: invented, not a record of a real event.", **fields,
+            description="Sample event for trying Octopus: invented, not a record of a real event.",
+            activity=activities.get(kind), **fields,
         )  # fmt: skip
 
     def locals_of(*iso2s, count):
@@ -314,6 +350,12 @@ def generated_events():
     return Event.objects.filter(slug__startswith=GENERATED_PREFIX, is_sample=True)
 
 
+def remove_events(programme) -> None:
+    """What the events step made for `programme` that would outlive it: the generated events' assignments to it
+    (which protect it from deletion). The events themselves stay until the next generation replaces them."""
+    Assignment.objects.filter(content_type=content_type(Event), programme=programme).delete()
+
+
 def remove_generated_events() -> None:
     """Remove every generated event with its registrations and attendance, and the generated people and
     organisations, with plain DELETEs (a million rows are not loaded to be deleted one by one)."""
@@ -331,6 +373,17 @@ def remove_generated_events() -> None:
     organisations = Organisation.objects.filter(is_sample=True, name__startswith="Generated ")
     organisations._raw_delete(organisations.db)
     events.delete()
+
+
+def assign_generated(events: list[Event], programme) -> None:
+    """Every generated event serves the generated programme, whole: one bulk write, not one audited service call per
+    event (there are thousands). The programme is generated sample data, the events too, so the rule that sample
+    records serve only sample programmes holds."""
+    kind = content_type(Event)
+    Assignment.objects.bulk_create(
+        (Assignment(content_type=kind, object_id=e.pk, programme=programme, share=Decimal(100)) for e in events),
+        batch_size=BATCH,
+    )
 
 
 def _plan(rng: random.Random, attendance: int, starts: datetime.date, ends: datetime.date):
@@ -377,6 +430,7 @@ def make_events(generation) -> None:
     user = generation.entry_user
     made = {"events": 0, "registrations": 0, "attendance": 0}
     by_kind: dict[str, int] = {}
+    created: list[Event] = []
     now = timezone.now()
     for kind, starts_on, days, rows in sorted(plan, key=lambda row: (row[1], row[0])):
         by_kind[kind] = by_kind.get(kind, 0) + 1
@@ -386,6 +440,7 @@ def make_events(generation) -> None:
             ends_on=starts_on + datetime.timedelta(days=days - 1), status=Status.HELD if starts_on < now.date()
             else Status.CONFIRMED, country=rng.choice(countries), dsa_rate=Decimal("150.00"), is_sample=True,
         )  # fmt: skip
+        created.append(event)
         made["events"] += 1
         registrations = -(-rows // days)
         chosen = rng.sample(people, registrations + max(1, registrations // 50))
@@ -403,12 +458,13 @@ def make_events(generation) -> None:
         day = programme.starts_on + datetime.timedelta(
             days=rng.randint(0, (programme.ends_on - programme.starts_on).days)
         )
-        services.create_event(
+        created.append(services.create_event(
             user=user, slug=f"{GENERATED_PREFIX}contribution-{n + 1}", kind=Kind.CONTRIBUTION, starts_on=day,
             ends_on=day, title=f"Generated contribution to another organisation's event {n + 1} (not real)",
             status=Status.HELD, our_role=rng.choice(["speaker", "trainer", "co_organiser", "panellist"]),
             audience_estimate=rng.randint(30, 400), country=rng.choice(countries), is_sample=True,
-        )  # fmt: skip
+        ))  # fmt: skip
         made["events"] += 1
+    assign_generated(created, programme)
     made["people"] = len(people)
     generation.made.update({f"generated_{k}" if k == "events" else k: v for k, v in made.items()})

@@ -16,7 +16,7 @@ from octopus.countries.models import Country
 from octopus.treaties import services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm
 from octopus.treaties.models import ActionKind, Origin, Treaty, TreatyAction
-from octopus.treaties.queries import Status, counts_at, statuses_at
+from octopus.treaties.queries import Status, count_statuses, facts_by_country, statuses_at
 
 router = Router(tags=["treaties"])
 
@@ -82,6 +82,15 @@ class StateStatusOut(Schema):
 class TreatyStatusOut(Schema):
     treaty: int
     at: datetime.date
+    recorded: bool = Field(
+        description="False when no treaty action is recorded under this treaty yet: its counts are then a gap in the "
+        "record, not zeros."
+    )
+    parties: int = Field(
+        description="Parties as the Treaty Office counts them: instrument of ratification, acceptance or accession "
+        "deposited, in force or not (counts 'party' + 'ratified')."
+    )
+    in_force: int = Field(description="Parties for which the treaty is in force (counts 'party').")
     counts: dict[str, int]
     states: list[StateStatusOut]
 
@@ -115,14 +124,16 @@ def list_articles(request, number: Path[TreatyNumber]):
     response=TreatyStatusOut,
     auth=None,
     summary="Status of every State under a treaty at a date",
-    description="Derived from dated treaty actions. `at` defaults to today. States with no act are omitted.",
+    description="Derived from dated treaty actions. `at` defaults to today. States with no act are omitted. Parties "
+    "are counted from the deposit of their instrument, as the Treaty Office counts them; `in_force` is its own figure.",
 )
 def treaty_status(request, treaty: Query[TreatyNumber], at: datetime.date | None = None):
     found = Treaty.objects.filter(number=treaty).first()
     if found is None:
         raise ValidationError([{"loc": ("query", "treaty"), "msg": f"No treaty CETS {treaty} is held."}])
     day = at or timezone.localdate()
-    statuses = statuses_at(found, day)
+    facts = facts_by_country(found)
+    statuses = statuses_at(found, day, facts)
     countries = Country.objects.filter(pk__in=statuses).values_list("pk", "iso2", "name")
     states = [
         StateStatusOut(
@@ -135,8 +146,16 @@ def treaty_status(request, treaty: Query[TreatyNumber], at: datetime.date | None
         for pk, iso2, name in countries
         if statuses[pk].status != Status.NONE
     ]
-    counts = {str(status.value): n for status, n in counts_at(found, day).items()}
-    return {"treaty": found.number, "at": day, "counts": counts, "states": states}
+    counted = count_statuses(statuses.values())
+    return {
+        "treaty": found.number,
+        "at": day,
+        "recorded": bool(facts),
+        "parties": counted[Status.PARTY] + counted[Status.RATIFIED],
+        "in_force": counted[Status.PARTY],
+        "counts": {str(status.value): n for status, n in counted.items()},
+        "states": states,
+    }
 
 
 @router.get("/treaty-actions", response=list[TreatyActionOut], auth=None, summary="Recorded treaty actions")

@@ -13,6 +13,16 @@ class Treaty(models.Model):
     title = models.CharField(_("title"), max_length=300)
     opened_on = models.DateField(_("opened for signature"), null=True, blank=True)
     source = models.TextField(_("source"), blank=True)
+    months_to_entry_into_force = models.PositiveSmallIntegerField(
+        _("months from deposit to entry into force"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a State that consents once the treaty is in force, the treaty enters into force on the first day of "
+            "the month after this many months from the deposit (3 for CETS 185, Arts. 36(4) and 37(2)). Empty when "
+            "the treaty has another rule."
+        ),
+    )
 
     class Meta:
         ordering = ["number"]

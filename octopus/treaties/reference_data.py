@@ -12,7 +12,11 @@ source that supports it. Its rules, from the data's README:
   accession otherwise (Art. 37 of CETS 185: non-member States that did not sign accede on invitation).
 - Invitation dates, which the file keeps inside the source text, come from `data/invitation_dates.csv`.
 - A row with no `as_of` only tells that the act happened by the time the data set was compiled: its attestation
-  date is the latest `as_of` in the file.
+  date is the latest `as_of` in the file, unless the source's own words date it (`data/attestation_dates.csv`).
+- A State with an entry into force but no deposit date, which a source called a Party before that entry into force,
+  had deposited by then: an undated ratification or accession, attested by the earliest such row. The Treaty Office
+  counts Parties from the deposit, so this places the State among them as early as the sources allow.
+- The loader owns only what it loaded: an act staff recorded or corrected, or an import brought, is kept as it is.
 """
 
 import csv
@@ -24,7 +28,7 @@ from pathlib import Path
 from django.db import transaction
 
 from octopus.countries.models import Country
-from octopus.treaties.models import ActionKind, Article, OfficialCount, Origin, Treaty
+from octopus.treaties.models import CONSENT_KINDS, ActionKind, Article, OfficialCount, Origin, Treaty, TreatyAction
 from octopus.treaties.services import sync_treaty_action
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -50,6 +54,13 @@ class Observation:
     in_force_on: datetime.date | None
     source: str
     as_of: datetime.date | None
+    attested: datetime.date | None = None  # for an undated row: the day its source's own words date it by
+    attested_evidence: str = ""
+
+    @property
+    def attested_by(self) -> datetime.date | None:
+        """The day by which this row shows its status held, if anything dates it."""
+        return self.as_of or self.attested
 
     @property
     def rank(self) -> int:
@@ -78,9 +89,15 @@ class PlannedAction:
         return " ".join(self.notes)
 
 
+def read_attestations() -> list[dict]:
+    return [{**row, "attested_on": parse_date(row["attested_on"])} for row in read_csv("attestation_dates.csv")]
+
+
 def read_observations() -> list[Observation]:
-    return [
-        Observation(
+    attestations = read_attestations()
+    observations = []
+    for row in read_csv("treaty_status.csv"):
+        obs = Observation(
             iso2=row["iso2"],
             treaty=int(row["treaty"]),
             status=row["status"],
@@ -90,12 +107,19 @@ def read_observations() -> list[Observation]:
             source=row["source"],
             as_of=parse_date(row["as_of"]),
         )
-        for row in read_csv("treaty_status.csv")
-    ]
+        stated = next((a for a in attestations if a["site"] in obs.source), None)
+        if obs.as_of is None and stated is not None:
+            obs.attested, obs.attested_evidence = stated["attested_on"], stated["evidence"]
+        observations.append(obs)
+    return observations
 
 
 def _cite(obs: Observation) -> str:
-    return f"{obs.source} (as of {obs.as_of})" if obs.as_of else f"{obs.source} (undated)"
+    if obs.as_of:
+        return f"{obs.source} (as of {obs.as_of})"
+    if obs.attested:
+        return f"{obs.source} (undated; by {obs.attested}: {obs.attested_evidence})"
+    return f"{obs.source} (undated)"
 
 
 def _dated_action(group: list[Observation], column: str, kind: str) -> PlannedAction | None:
@@ -113,15 +137,21 @@ def _dated_action(group: list[Observation], column: str, kind: str) -> PlannedAc
     return action
 
 
-def _undated_action(group: list[Observation], status: str, kind: str, compiled_on) -> PlannedAction | None:
-    attesting = sorted((o for o in group if o.status == status), key=lambda o: (o.as_of or datetime.date.max, o.rank))
+def _undated_action(
+    group: list[Observation], status: str, kind: str, compiled_on, *, before: datetime.date | None = None
+) -> PlannedAction | None:
+    """An act no row dates, attested by the earliest row in `status` (only rows dated before `before`, if given)."""
+    attesting = sorted(
+        (o for o in group if o.status == status and (before is None or (o.attested_by and o.attested_by < before))),
+        key=lambda o: (o.attested_by or datetime.date.max, o.rank),
+    )
     if not attesting:
         return None
     first = attesting[0]
-    action = PlannedAction(first.iso2, first.treaty, kind, None, first.as_of or compiled_on)
+    action = PlannedAction(first.iso2, first.treaty, kind, None, first.attested_by or compiled_on)
     action.sources = [_cite(o) for o in attesting]
     action.notes.append("Date not recorded in the sources at hand.")
-    if first.as_of is None:
+    if first.attested_by is None:
         action.notes.append(f"Sources undated: attested by the reference data set of {compiled_on}.")
     return action
 
@@ -143,6 +173,10 @@ def reconcile(observations: list[Observation], coe_members: set[str], invitation
         in_force = _dated_action(group, "in_force_on", ActionKind.IN_FORCE)
         if consent is None and in_force is None:
             in_force = _undated_action(group, "party", ActionKind.IN_FORCE, compiled_on)
+        elif consent is None and in_force.date is not None:
+            consent = _undated_action(group, "party", consent_kind, compiled_on, before=in_force.date)
+            if consent is not None:
+                consent.notes.append(f"A source calls the State a Party before its entry into force ({in_force.date}).")
 
         invited = None
         if any(o.status == "invited" for o in group):
@@ -172,6 +206,7 @@ def load_treaties() -> dict[int, Treaty]:
                 "short_name": row["short_name"],
                 "title": row["title"],
                 "opened_on": parse_date(row["opened_on"]),
+                "months_to_entry_into_force": int(row["months_to_entry_into_force"] or 0) or None,
                 "source": row["source"],
             },
         )
@@ -218,15 +253,33 @@ def plan_treaty_actions() -> list[PlannedAction]:
     return reconcile(read_observations(), coe_members, read_invitations())
 
 
+def _group(kind: str) -> str:
+    """Consent kinds share one slot per State and treaty (a State ratifies or accedes, not both)."""
+    return "consent" if kind in CONSENT_KINDS else kind
+
+
 @transaction.atomic
 def load_treaty_actions(treaties: dict[int, Treaty], planned: list[PlannedAction], *, progress=None) -> dict[str, int]:
-    """Bring recorded actions in line with the planned reference actions; idempotent."""
+    """Bring recorded actions in line with the planned reference actions; idempotent. An act staff recorded or
+    corrected, or an import brought, is kept ("kept"): the reference data never overwrites them."""
     countries = {c.iso2: c for c in Country.objects.all()}
-    outcome = {"added": 0, "changed": 0, "unchanged": 0}
+    not_ours = {
+        (treaty_id, country_id, _group(kind))
+        for treaty_id, country_id, kind in TreatyAction.objects.exclude(origin=Origin.REFERENCE).values_list(
+            "treaty_id", "country_id", "kind"
+        )
+    }
+    outcome = {"added": 0, "changed": 0, "unchanged": 0, "kept": 0}
     for action in planned:
+        treaty, country = treaties[action.treaty], countries[action.iso2]
+        if (treaty.pk, country.pk, _group(action.kind)) in not_ours:
+            outcome["kept"] += 1
+            if progress:
+                progress()
+            continue
         _action, result = sync_treaty_action(
-            treaties[action.treaty],
-            country=countries[action.iso2],
+            treaty,
+            country=country,
             kind=action.kind,
             date=action.date,
             attested_on=action.attested_on,

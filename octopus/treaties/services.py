@@ -166,6 +166,10 @@ def correct_treaty_action(
         setattr(current, field, value.strip() if isinstance(value, str) else value)
     if snapshot(current) == before:
         return current
+    if user is not None and "origin" not in changes:
+        # A person's correction takes the act over from the reference loader or an import: reloading the reference
+        # data never undoes it (reference_data.load_treaty_actions keeps what is not its own).
+        current.origin = Origin.STAFF
     if check:
         check_action(current)
     current.version += 1

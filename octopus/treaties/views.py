@@ -27,9 +27,10 @@ from octopus.treaties.queries import (
     compare_with_official_counts,
     count_statuses,
     country_history,
-    facts_by_country,
+    facts_by_treaty,
     statuses_at,
     timeline,
+    treaties_with_recorded,
 )
 
 MAP_TREATY = 185
@@ -59,11 +60,23 @@ def home(request):
         official[count.treaty_id] = count  # the latest official count on or before the day
     countries = list(Country.objects.all())
     summaries, map_spec, timeline_data = [], None, None
+    every_fact = facts_by_treaty()
+    treaties.sort(key=lambda t: (t.pk not in every_fact, t.number))  # treaties with no act recorded yet come last
     for treaty in treaties:
-        facts = facts_by_country(treaty)
+        facts = every_fact.get(treaty.pk, {})
         statuses = statuses_at(treaty, at, facts)
         counts = count_statuses(statuses.values())
-        summaries.append({"treaty": treaty, "counts": counts, "official": official.get(treaty.pk)})
+        summaries.append(
+            {
+                "treaty": treaty,
+                "counts": counts,
+                # The Treaty Office counts Parties from the deposit; "in force" is a figure of its own.
+                "parties": counts[Status.PARTY] + counts[Status.RATIFIED],
+                # No act recorded under the treaty: its counts are a gap in the record, not zeros.
+                "recorded": bool(facts),
+                "official": official.get(treaty.pk),
+            }
+        )
         if treaty.number == MAP_TREATY:
             map_spec = status_map_spec(
                 [
@@ -103,7 +116,7 @@ SORTS = {
 
 def country_list(request):
     at, date_error = chosen_date(request)
-    treaties = list(Treaty.objects.all())
+    treaties = list(treaties_with_recorded())
     treaty = next((t for t in treaties if str(t.number) == request.GET.get("treaty", str(MAP_TREATY))), None)
     if treaty is None:
         treaty = next(t for t in treaties if t.number == MAP_TREATY)
@@ -170,8 +183,12 @@ def country_detail(request, iso2):
 def sources(request):
     """Where the reference data comes from, and our counts beside the official ones."""
     comparisons = [
-        {"treaty": t, "rows": compare_with_official_counts(t, t.official_counts.exclude(as_of__isnull=True))}
-        for t in Treaty.objects.all()
+        {
+            "treaty": t,
+            "recorded": t.recorded,
+            "rows": compare_with_official_counts(t, t.official_counts.exclude(as_of__isnull=True)),
+        }
+        for t in treaties_with_recorded()
     ]
     return render(request, "treaties/sources.html", {"comparisons": comparisons, **data_freshness()})
 

@@ -21,6 +21,7 @@ from octopus.events.models import (
     Status,
 )
 from octopus.forms import ServiceModelForm
+from octopus.lib.precision import Precision, first_day
 from octopus.people.models import Person, Sector, Sex
 from octopus.results.models import Level, ResultNode
 from octopus.widgets import DateInput, QuickSelect
@@ -66,6 +67,7 @@ class EventForm(ServiceModelForm):
             "status",
             "starts_on",
             "ends_on",
+            "date_precision",
             "format",
             "venue",
             "city",
@@ -92,6 +94,15 @@ class EventForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["activity"].queryset = ResultNode.objects.filter(level=Level.ACTIVITY).order_by("code", "pk")
         self.fields["activity"].label_from_instance = lambda node: f"{node.code} {node.title}"
+        self.fields["activity"].help_text = _(
+            "Choosing the activity sets the programme the event serves (its other programmes stay; set the shares "
+            "under “Programmes served”)."
+        )
+        self.fields["date_precision"].required = False
+        self.fields["date_precision"].help_text = _(
+            "For a past event a source dates only to the month or the year: the first day of that month or year is "
+            "stored, and pages show only what is known."
+        )
         if self.instance.pk:
             self.initial["languages"] = ", ".join(self.instance.languages or [])
             self.initial["version"] = self.instance.version
@@ -99,8 +110,13 @@ class EventForm(ServiceModelForm):
     def clean_languages(self):
         return parse_languages(self.cleaned_data.get("languages", ""))
 
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or Precision.DAY
+
     def clean(self):
         data = super().clean()
+        if data.get("starts_on") and data.get("date_precision"):
+            data["starts_on"] = first_day(data["starts_on"], data["date_precision"])  # what is known: its first day
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The last day is before the first day."))
         return data

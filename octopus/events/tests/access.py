@@ -26,6 +26,7 @@ from octopus.events.models import (
     Travel,
 )
 from octopus.people.models import Consent, Organisation, Person
+from octopus.results.models import Assignment
 
 EVERYONE = frozenset([role.value for role in Role] + ["no_role", "anonymous"])
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
@@ -121,5 +122,6 @@ def database_state() -> dict:
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["host_countries"] = list(Event.host_countries.through.objects.order_by("pk").values())
     state["countries_reached"] = list(Event.countries_reached.through.objects.order_by("pk").values())
+    state["assignments"] = list(Assignment.objects.order_by("pk").values())
     state["audit_entries"] = AuditEntry.objects.count()
     return state

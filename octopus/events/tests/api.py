@@ -43,6 +43,7 @@ def event_json(**changes) -> dict:
         "status": "confirmed",
         "starts_on": "2016-05-10",
         "ends_on": "2016-05-11",
+        "date_precision": "day",
         "format": "in_person",
         "venue": "",
         "city": "Tbilisi",
@@ -62,6 +63,7 @@ def event_json(**changes) -> dict:
         "reported_participants": None,
         "reported_countries": None,
         "is_sample": False,
+        "programmes": [],
         "version": 1,
         **changes,
     }

@@ -61,6 +61,8 @@ from octopus.events.tests.access import (
     build,
     database_state,
 )
+from octopus.results.assignments import assignments_of
+from octopus.results.models import Programme
 
 READERS = EVENT_READERS  # staff and the finance officer
 
@@ -87,6 +89,7 @@ PAGES = {
     "event": PageAccess(read=READERS, write=None),
     "event_edit": PageAccess(read=STAFF, write=STAFF),
     "event_clone": PageAccess(read=STAFF, write=STAFF),
+    "event_programmes": PageAccess(read=READERS, write=STAFF),  # POST sets the programmes served
     "event_sessions": PageAccess(read=READERS, write=STAFF),  # POST adds a session
     "event_session_edit": PageAccess(read=STAFF, write=STAFF),
     "event_session_remove": PageAccess(read=None, write=STAFF),  # POST only
@@ -122,6 +125,7 @@ API_ROUTES = {
     "GET /api/v1/events/{slug}/sessions": EVERYONE,
     "POST /api/v1/events": STAFF,
     "PUT /api/v1/events/{slug}": STAFF,
+    "PUT /api/v1/events/{slug}/programmes": STAFF,
     "POST /api/v1/events/{slug}/sessions": STAFF,
     "GET /api/v1/events/{slug}/registrations": READERS,
     "POST /api/v1/events/{slug}/registrations": STAFF,
@@ -329,6 +333,22 @@ def cloned(world, response):
         1,
     )
     audited(world.user, "events.event.cloned", clone)
+
+
+def programmes_form(w):
+    programme = Programme.objects.get(code="cybercrime-octopus")
+    activity = programme.nodes.get(code="A3.1")
+    return {"version": w.event.version, "programmes-TOTAL_FORMS": "1", "programmes-INITIAL_FORMS": "0",
+            "programmes-0-programme": programme.pk, "programmes-0-activity": activity.pk,
+            "programmes-0-share": "100"}  # fmt: skip
+
+
+def programmes_set(world, response):
+    redirected_to(response, "event", world.events.event.slug)
+    event = Event.objects.get(pk=world.events.event.pk)
+    assert [(a.programme.code, a.activity.code, a.share) for a in assignments_of(event)] == [
+        ("cybercrime-octopus", "A3.1", 100)]  # fmt: skip
+    audited(world.user, "results.assignment.set", event)
 
 
 def at(hour: int) -> str:
@@ -545,6 +565,7 @@ PAGE_WRITES = {
     "event_create": (create_form, created),
     "event_edit": (edit_form, edited),
     "event_clone": (clone_form, cloned),
+    "event_programmes": (programmes_form, programmes_set),
     "event_sessions": (session_form, session_added),
     "event_session_edit": (session_edit_form, session_changed),
     "event_session_remove": (lambda w: {}, session_removed),
@@ -666,9 +687,23 @@ def api_checked_in(world, response):
     audited(world.user, "events.attendance.checked_in", attendance)
 
 
+def api_programmes(w):
+    return {"programmes": [{"programme": "cybercrime-octopus", "share": "100", "activity": "A3.1"}],
+            "version": w.event.version}  # fmt: skip
+
+
+def api_programmes_set(world, response):
+    assert response.status_code == 200
+    event = Event.objects.get(pk=world.events.event.pk)
+    assert response.json()["programmes"] == [{"programme": "cybercrime-octopus", "share": "100.00", "activity": "A3.1"}]
+    assert [(a.programme.code, a.activity.code) for a in assignments_of(event)] == [("cybercrime-octopus", "A3.1")]
+    audited(world.user, "results.assignment.set", event)
+
+
 API_WRITES = {
     "POST /api/v1/events": (api_event, api_event_created),
     "PUT /api/v1/events/{slug}": (api_event_change, api_event_changed),
+    "PUT /api/v1/events/{slug}/programmes": (api_programmes, api_programmes_set),
     "POST /api/v1/events/{slug}/sessions": (api_session, api_session_added),
     "POST /api/v1/events/{slug}/registrations": (api_registration, api_registered),
     "POST /api/v1/registrations/{registration_id}/transition": (api_transition, api_transitioned),

@@ -83,8 +83,8 @@ def test_the_event_list_loads_in_a_fixed_number_of_queries(client, staff, django
         event = make_event(staff, slug=f"workshop-{n}")
         event.host_countries.set(Country.objects.filter(iso2__in=["GE", "AM"]))
 
-    # The count, the page, the host countries and the countries reached of the page.
-    with django_assert_num_queries(4):
+    # The count, the page, the host countries, the countries reached and the programmes served of the page.
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/events")
 
     assert [e["host_countries"] for e in response.json()["items"]] == [["AM", "GE"]] * 3

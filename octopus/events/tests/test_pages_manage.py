@@ -20,7 +20,7 @@ from octopus.events.models import (
     Session,
     Status,
 )
-from octopus.events.tests.conftest import make_event, open_form, person
+from octopus.events.tests.conftest import delete_with_what_protects_it, make_event, open_form, person
 from octopus.people.models import Person
 
 D = datetime.date
@@ -115,6 +115,7 @@ def test_the_event_list_counts_registrations_in_a_fixed_number_of_queries(
 
 
 def test_the_event_list_filters_by_kind_year_and_country_and_sorts_by_title(staff_client, staff):
+    delete_with_what_protects_it(Event.objects.all())  # the reference conferences and plenaries
     make_event(staff, slug="alpha-workshop", starts_on=D(2016, 5, 10))
     make_event(staff, slug="tcy-plenary-2017", kind=Kind.TCY_PLENARY, starts_on=D(2017, 7, 10),
                country=Country.objects.get(iso2="MD"))  # fmt: skip
@@ -132,7 +133,7 @@ def test_the_event_list_filters_by_kind_year_and_country_and_sorts_by_title(staf
 
 
 def test_an_empty_event_list_says_what_to_do_next(staff_client):
-    Event.objects.all().delete()  # the reference Octopus conferences
+    delete_with_what_protects_it(Event.objects.all())  # the reference conferences and plenaries
     html = staff_client.get(reverse("events")).content.decode()
     assert "No event yet. Create the first one" in html
     assert reverse("event_create") in html
@@ -282,7 +283,7 @@ SERIES_QUERIES = 6
 
 
 def test_the_series_page_lists_its_events_in_order_with_counts(staff_client, staff, django_assert_num_queries):
-    series = Series.objects.create(name="T-CY plenaries", kind=Kind.TCY_PLENARY)
+    series = Series.objects.create(name="T-CY plenaries (test)", kind=Kind.TCY_PLENARY)
     later = make_event(staff, slug="tcy-19", kind=Kind.TCY_PLENARY, starts_on=D(2018, 7, 9), series=series)
     with django_assert_num_queries(SERIES_QUERIES):
         staff_client.get(reverse("series", args=[series.pk]))

@@ -26,6 +26,7 @@ from octopus.events.forms.manage import (
     StaffRegistrationForm,
     TransitionForm,
 )
+from octopus.events.forms.programmes import ProgrammeSharesFormSet, ProgrammesVersionForm, initial_rows
 from octopus.events.models import (
     HOLDS_SEAT,
     TRANSITIONS,
@@ -40,6 +41,7 @@ from octopus.events.models import (
 from octopus.events.queries import attendance_totals
 from octopus.events.views.public import language_names, register, timetable
 from octopus.forms import show_refusal
+from octopus.results.assignments import assignments_of
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
@@ -153,6 +155,7 @@ def event_detail(request, slug):
         "languages": language_names(event.languages),
         "host_countries": event.host_countries.all(),
         "sessions": event.sessions.count(),
+        **_programmes_context(request, event),
     }
     if event.is_contribution:
         # Nobody registers for another organisation's event: its overview is our role and the estimates.
@@ -168,6 +171,46 @@ def event_detail(request, slug):
         forms=event.forms.annotate(seats=Count("registrations", filter=Q(registrations__state__in=HOLDS_SEAT))),
     )
     return render(request, "events/manage/event.html", context)
+
+
+def _programmes_context(request, event, *, data=None, version_form=None, rows=None) -> dict:
+    """The programmes `event` serves and, for staff who run events, the form that sets them."""
+    assignments = assignments_of(event)
+    context = {"assignments": assignments}
+    if request.user.has_perm(MANAGE):
+        context["programme_rows"] = rows or ProgrammeSharesFormSet(
+            data, prefix="programmes", initial=initial_rows(assignments)
+        )
+        context["programme_version"] = version_form or ProgrammesVersionForm(data, initial={"version": event.version})
+    return context
+
+
+@permission_required(READ)
+def event_programmes(request, slug):
+    """The programmes an event serves (each counts it once; the shares split its cost and its funded travel), set
+    by staff who run events. Where a programme's dashboard sends staff to assign an event."""
+    event = get_event(slug)
+    status = 200
+    if request.method == "POST":
+        if not request.user.has_perm(MANAGE):
+            raise PermissionDenied
+        version_form = ProgrammesVersionForm(request.POST)
+        rows = ProgrammeSharesFormSet(request.POST, prefix="programmes")
+        if version_form.is_valid() and rows.is_valid():
+            try:
+                services.set_event_programmes(
+                    event, rows.shares(), user=request.user, version=version_form.cleaned_data["version"]
+                )
+            except DomainError as error:
+                show_refusal(version_form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
+            else:
+                messages.success(request, _("The programmes this event serves are saved."))
+                return redirect("event", event.slug)
+        status = 400
+        context = _programmes_context(request, event, version_form=version_form, rows=rows)
+    else:
+        context = _programmes_context(request, event)
+    return render(request, "events/manage/programmes.html", {"event": event, **context}, status=status)
 
 
 @permission_required(READ)
@@ -438,6 +481,7 @@ urlpatterns = [
     path("workspace/events/<slug:slug>/", event_detail, name="event"),
     path("workspace/events/<slug:slug>/edit/", event_edit, name="event_edit"),
     path("workspace/events/<slug:slug>/clone/", event_clone, name="event_clone"),
+    path("workspace/events/<slug:slug>/programmes/", event_programmes, name="event_programmes"),
     path("workspace/events/<slug:slug>/sessions/", event_sessions, name="event_sessions"),
     path("workspace/events/<slug:slug>/sessions/<int:pk>/", event_session_edit, name="event_session_edit"),
     path("workspace/events/<slug:slug>/sessions/<int:pk>/remove/", event_session_remove, name="event_session_remove"),

@@ -255,3 +255,26 @@ def test_an_absurd_page_number_is_refused_as_a_problem(client, db, path):
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_treaty_status_counts_parties_from_the_deposit_and_in_force_on_its_own(client, db):
+    # 20 June 2024: Benin, Fiji and Kiribati deposited; the Convention entered into force for them on 1 October.
+    before = client.get("/api/v1/treaty-status", {"treaty": 185, "at": "2024-06-19"}).json()
+    after = client.get("/api/v1/treaty-status", {"treaty": 185, "at": "2024-06-20"}).json()
+
+    assert after["recorded"] is True
+    assert after["parties"] - before["parties"] == 3
+    assert after["in_force"] == before["in_force"]
+    assert after["parties"] == after["counts"]["party"] + after["counts"]["ratified"]
+    assert after["in_force"] == after["counts"]["party"]
+
+
+@pytest.mark.parametrize("number", [108, 223, 201])
+def test_related_standards_are_listed_and_their_status_is_a_gap_not_zeros(client, db, number):
+    listed = client.get("/api/v1/treaties").json()
+
+    status = client.get("/api/v1/treaty-status", {"treaty": number, "at": "2024-01-01"})
+
+    assert number in [t["number"] for t in listed]
+    assert status.status_code == 200
+    assert (status.json()["recorded"], status.json()["states"]) == (False, [])

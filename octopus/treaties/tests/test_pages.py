@@ -18,10 +18,41 @@ def test_home_shows_counts_for_each_treaty_and_the_data_date(client, django_asse
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-treaty="185"' in html and 'data-treaty="189"' in html and 'data-treaty="224"' in html
-    assert 'data-count="party">65<' in html  # 69 bound, of which 4 not yet in force
+    # Parties counted from the deposit, as the Treaty Office counts them (76 on that day); in force its own figure.
+    assert 'data-count="parties">75<' in html
+    assert 'data-count="party">69<' in html and 'data-count="ratified">6<' in html
     assert "Official count on 9 Oct 2024:" in html
     assert "Reference data compiled from sources dated up to 14 January 2026." in html
     assert 'id="map-spec"' in html and 'id="timeline-spec"' in html
+
+
+@pytest.mark.django_db
+def test_related_standards_are_listed_with_a_visible_gap_not_zeros(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        home = client.get("/?at=2024-10-09").content.decode()
+    listing = client.get("/countries/", {"treaty": 108}).content.decode()
+    country = client.get("/countries/FR/").content.decode()
+    sources = client.get("/sources/").content.decode()
+
+    for number in (108, 223, 201):
+        card = home.split(f'data-treaty="{number}"')[1].split("</section>")[0]
+        assert 'data-gap="no-actions"' in card and "data-count" not in card
+        assert f'<section id="cets-{number}"' in sources
+    assert home.index('data-treaty="185"') < home.index('data-treaty="108"')
+    assert "No treaty actions recorded yet for CETS 108" in listing
+    assert country.count('data-gap="no-actions"') == 3
+    data_protection = sources.split('<section id="cets-108"')[1].split("</section>")[0]
+    assert 'data-gap="no-actions"' in data_protection and "not recorded" in data_protection
+
+
+@pytest.mark.django_db
+def test_the_sources_page_shows_the_bounds_and_the_states_that_explain_a_difference(client):
+    html = client.get("/sources/").content.decode()
+
+    row = html.split('data-as-of="2019-09-30"')[1].split("</tr>")[0]
+    assert "64 / 63" in row
+    assert "63–65" in row
+    assert "Dates missing for: Ecuador, Peru" in row
 
 
 @pytest.mark.django_db
@@ -66,8 +97,9 @@ def test_country_page_shows_each_act_with_its_source_and_missing_dates_say_so(cl
     response = client.get("/countries/GB/")
 
     html = response.content.decode()
-    assert "date not recorded; a source shows it by 25 May 2011" in html
-    assert "UK finally ratifies Cybercrime Convention" in html
+    # The UK's ratification of 25 May 2011 is dated by the Treaty Office notification of 1 June 2011.
+    assert "since 1 September 2011" in html
+    assert "JJ7249C" in html
     assert 'data-status="party"' in html
 
 

@@ -8,7 +8,15 @@ from django.core.management import call_command
 
 from octopus.treaties.models import ActionKind, Article, OfficialCount, Origin, Treaty, TreatyAction
 from octopus.treaties.queries import compare_with_official_counts
-from octopus.treaties.reference_data import Observation, reconcile
+from octopus.treaties.reference_data import (
+    Observation,
+    load_treaties,
+    load_treaty_actions,
+    plan_treaty_actions,
+    read_observations,
+    reconcile,
+)
+from octopus.treaties.services import correct_treaty_action
 
 D = datetime.date
 
@@ -58,6 +66,33 @@ def test_consent_is_an_accession_for_a_non_member_that_did_not_sign():
     assert member_kinds == {ActionKind.RATIFIED, ActionKind.IN_FORCE}
 
 
+def test_a_state_called_a_party_before_its_entry_into_force_had_consented_by_then():
+    # The Philippines: "the 57th party" on 6 March 2018, in force 1 July 2018, no deposit date at hand.
+    rows = [
+        obs("party", in_force=D(2018, 7, 1), source="Verdragenbank", as_of=None),
+        obs("party", source="Senator's press release", as_of=D(2018, 3, 6)),
+        obs("party", source="later news", as_of=D(2018, 9, 1)),
+    ]
+
+    consent, in_force = reconcile(rows, set(), {})
+
+    assert (consent.kind, consent.date, consent.attested_on) == (ActionKind.ACCEDED, None, D(2018, 3, 6))
+    assert consent.source == "Senator's press release (as of 2018-03-06)"
+    assert (in_force.kind, in_force.date) == (ActionKind.IN_FORCE, D(2018, 7, 1))
+
+
+def test_a_row_dated_only_by_its_own_words_is_attested_by_that_day():
+    # cybercrimelaw.net lists Parties "as of September 2015" but the row has no as_of (data/attestation_dates.csv).
+    turkey = [o for o in read_observations() if o.iso2 == "TR" and o.treaty == 185]
+    [listed] = [o for o in turkey if o.status == "party"]
+
+    [in_force] = [a for a in reconcile(turkey, set(), {}) if a.kind == ActionKind.IN_FORCE]
+
+    assert (listed.as_of, listed.attested_by) == (None, D(2015, 9, 30))
+    assert (in_force.date, in_force.attested_on) == (None, D(2015, 9, 30))
+    assert "undated; by 2015-09-30" in in_force.source
+
+
 def test_ratified_without_entry_into_force_stays_ratified():
     # CETS 224: Japan ratified, the Protocol is not in force: no entry into force may be invented.
     rows = [obs("party", signed=D(2022, 5, 12), ratified=D(2023, 8, 10))]
@@ -71,7 +106,7 @@ def test_ratified_without_entry_into_force_stays_ratified():
 def test_every_reference_action_keeps_a_source():
     actions = TreatyAction.objects.filter(origin=Origin.REFERENCE)
 
-    assert actions.count() == 304
+    assert actions.count() == 335
     assert not actions.filter(source="").exists()
     assert Article.objects.filter(treaty__number=185).count() == 48
     assert Article.objects.filter(treaty__number=189).count() == 16
@@ -85,7 +120,23 @@ def test_loading_again_changes_nothing():
 
     call_command("load_reference_data", stdout=out, stderr=io.StringIO())
 
-    assert "0 added, 0 changed, 304 unchanged" in out.getvalue()
+    assert "0 added, 0 changed, 335 unchanged" in out.getvalue()
+    assert list(TreatyAction.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.django_db
+def test_reloading_keeps_what_staff_corrected_and_adds_nothing(django_user_model):
+    staff = django_user_model.objects.create_user(email="staff@example.org", password="a-long-test-password")
+    action = TreatyAction.objects.get(treaty__number=185, country__iso2="PE", kind=ActionKind.IN_FORCE)
+    corrected = correct_treaty_action(
+        action, version=action.version, user=staff, date=D(2019, 12, 1), attested_on=None, source="Treaty Office chart"
+    )
+    before = list(TreatyAction.objects.order_by("pk").values())
+
+    outcome = load_treaty_actions(load_treaties(), plan_treaty_actions())
+
+    assert corrected.origin == Origin.STAFF
+    assert outcome == {"added": 0, "changed": 0, "unchanged": 334, "kept": 1}
     assert list(TreatyAction.objects.order_by("pk").values()) == before
 
 
@@ -122,4 +173,7 @@ def test_latest_official_count_for_the_convention_is_shown_beside_the_recorded_o
 
     assert latest.as_of == D(2024, 10, 9)
     assert latest.official == {"parties": 76, "signatories": 2, "invited": 18}
-    assert latest.recorded == {"parties": 69, "signatories": 6, "invited": 7}
+    # Parties counted from the deposit (Benin, Fiji and Kiribati of 20 June 2024 among them, in force 1 October).
+    assert latest.recorded == {"parties": 75, "signatories": 2, "invited": 9}
+    assert (latest.bounds.lower, latest.bounds.upper) == (75, 77)
+    assert latest.explained_by == ("Ecuador", "Peru")

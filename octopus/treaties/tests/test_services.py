@@ -60,8 +60,19 @@ def test_correction_is_audited_with_before_and_after(cets185, staff_user):
     correct_treaty_action(action, version=action.version, user=staff_user, date=D(2001, 11, 24))
 
     entry = AuditEntry.objects.filter(action="treaties.action.corrected").get()
-    assert entry.changed_fields() == [("date", "2001-11-23", "2001-11-24")]
+    # A person's correction takes the act over from the reference loader, which then leaves it alone.
+    assert entry.changed_fields() == [("date", "2001-11-23", "2001-11-24"), ("origin", "reference", "staff")]
     assert entry.user == staff_user
+
+
+@pytest.mark.django_db
+def test_a_correction_that_changes_nothing_keeps_the_origin(cets185, staff_user):
+    action = TreatyAction.objects.get(country__iso2="AL", treaty=cets185, kind=ActionKind.SIGNED)
+
+    same = correct_treaty_action(action, version=action.version, user=staff_user, date=action.date)
+
+    assert (same.origin, same.version) == ("reference", 1)
+    assert not AuditEntry.objects.filter(action="treaties.action.corrected").exists()
 
 
 @pytest.mark.django_db

@@ -151,9 +151,12 @@ def test_timeline_counts_parties_and_invited_on_the_first_of_each_month():
 
     by_key = {(r["month"], r["series"]): r["count"] for r in rows}
     assert rows[0]["month"] == "2001-11-01"
-    assert by_key[("2004-06-01", "Parties")] == 0
-    # Albania, Croatia, Estonia, Hungary, Lithuania: in force 1 July 2004 (CoE chart, Dutch Verdragenbank).
-    assert by_key[("2004-07-01", "Parties")] == 5
+    # Parties from the deposit, as the Treaty Office counts them: Albania deposited on 20 June 2002, then Croatia,
+    # Estonia, Hungary, Lithuania and Romania (12 May 2004), before the Convention entered into force on 1 July 2004.
+    assert by_key[("2002-06-01", "Parties")] == 0
+    assert by_key[("2002-07-01", "Parties")] == 1
+    assert by_key[("2004-06-01", "Parties")] == 6
+    assert by_key[("2004-07-01", "Parties")] == 6
     assert rows[-1]["month"] == "2004-08-15"
 
 
@@ -174,8 +177,9 @@ def test_timeline_equals_the_status_of_every_state_on_every_day_it_shows(facts):
 
     for row in rows:
         day = D.fromisoformat(row["month"])
-        expected_status = Status.PARTY if row["series"] == "Parties" else Status.INVITED
-        expected = sum(1 for group in facts.values() if status_on(group, day).status == expected_status)
+        # Parties are counted from the deposit, in force or not, as the Treaty Office counts them.
+        expected_statuses = {Status.PARTY, Status.RATIFIED} if row["series"] == "Parties" else {Status.INVITED}
+        expected = sum(1 for group in facts.values() if status_on(group, day).status in expected_statuses)
         assert row["count"] == expected, (row, facts)
 
 

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         planned = reference_data.plan_treaty_actions()
         with tqdm(total=len(planned), desc="Treaty actions", unit="action", file=self.stderr, leave=False) as bar:
             outcome = reference_data.load_treaty_actions(treaties, planned, progress=bar.update)
-        self.stdout.write("Treaty actions: {added} added, {changed} changed, {unchanged} unchanged.".format(**outcome))
+        self.stdout.write(
+            "Treaty actions: {added} added, {changed} changed, {unchanged} unchanged, {kept} kept (recorded by "
+            "staff or an import).".format(**outcome)
+        )
         added = load_logframes()
         summary = "{programmes} programmes, {nodes} boxes, {indicators} indicators, {targets} targets".format(**added)
         self.stdout.write(f"Logframes added: {summary}.")
