@@ -27,7 +27,6 @@ from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, form_erro
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.forms.manage import EventForm, SessionForm, TransitionForm
-from octopus.events.forms.programmes import ProgrammeSharesFormSet
 from octopus.events.models import (
     Attendance,
     Event,
@@ -46,7 +45,8 @@ from octopus.events.models import (
 )
 from octopus.lib.precision import Precision
 from octopus.people.models import Organisation, Person, Sex
-from octopus.results.models import Assignment, Programme, ResultNode
+from octopus.results.api import ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
+from octopus.results.models import Assignment
 
 router = Router(tags=["events"])
 
@@ -63,21 +63,6 @@ Answer = Annotated[str, Field(max_length=5000, pattern=r"^[^\x00]*$")] | bool
 
 def _iso2(country) -> str | None:
     return None if country is None else country.iso2
-
-
-class ProgrammeShareOut(Schema):
-    programme: str = Field(validation_alias="programme.code", description="Code of the programme, e.g. "
-                           "cybercrime-octopus.")  # fmt: skip
-    share: str = Field(description="Share of the event's cost this programme bears (%), a decimal string.")
-    activity: str | None = Field(description="Code of the logframe activity served there, e.g. A1.1.")
-
-    @staticmethod
-    def resolve_share(assignment) -> str:
-        return str(assignment.share)
-
-    @staticmethod
-    def resolve_activity(assignment) -> str | None:
-        return assignment.activity.code if assignment.activity_id else None
 
 
 class EventOut(Schema):
@@ -183,16 +168,6 @@ class EventIn(Schema):
 
 class EventChangeIn(EventIn):
     version: int = Field(ge=1, le=2**31, description="The version you read; a stale one is refused with 409.")
-
-
-ProgrammeCode = Annotated[str, Field(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$", description="e.g. cybercrime-octopus")]
-ActivityCode = Annotated[str, Field(max_length=20, pattern=r"^[-A-Za-z0-9._]+$", description="e.g. A1.1")]
-
-
-class ProgrammeShareIn(Schema):
-    programme: ProgrammeCode
-    share: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2, description="% of the event's cost.")
-    activity: ActivityCode | None = Field(default=None, description="An activity of that programme, by its code.")
 
 
 class ProgrammesIn(Schema):
@@ -465,46 +440,6 @@ def _with_relations(events):
     )
 
 
-def _programme_rows(payload: ProgrammesIn) -> ProgrammeSharesFormSet:
-    """The rows as the page's form takes them (programme and activity by id), checked by it: an unknown code is a
-    422 naming the row."""
-    codes = {row.programme for row in payload.programmes}
-    programmes = {p.code: p for p in Programme.objects.filter(code__in=codes)}
-    activities = {
-        (n.programme.code, n.code): n
-        for n in ResultNode.objects.filter(programme__code__in=codes).select_related("programme")
-    }
-    data = {
-        "programmes-TOTAL_FORMS": str(len(payload.programmes)),
-        "programmes-INITIAL_FORMS": "0",
-    }
-    for index, row in enumerate(payload.programmes):
-        programme = programmes.get(row.programme)
-        if programme is None:
-            message = _("No programme with the code “%(code)s”.") % {"code": row.programme}
-            raise ValidationError([{"loc": ("programmes", index, "programme"), "msg": message}])
-        activity = None
-        if row.activity:
-            activity = activities.get((row.programme, row.activity))
-            if activity is None:
-                message = _("%(programme)s has no activity coded “%(code)s”.") % {
-                    "programme": programme, "code": row.activity}  # fmt: skip
-                raise ValidationError([{"loc": ("programmes", index, "activity"), "msg": message}])
-        data[f"programmes-{index}-programme"] = programme.pk
-        data[f"programmes-{index}-activity"] = activity.pk if activity else ""
-        data[f"programmes-{index}-share"] = str(row.share)
-    rows = ProgrammeSharesFormSet(data=data, prefix="programmes")
-    if not rows.is_valid():
-        errors = {}
-        for index, form in enumerate(rows.forms):
-            for field, messages in form.errors.items():
-                errors.setdefault(f"programmes.{index}.{field}", []).extend(messages)
-        if rows.non_form_errors():
-            errors["programmes"] = list(rows.non_form_errors())
-        raise form_errors(errors)
-    return rows
-
-
 def _registrations():
     return Registration.objects.select_related("event", "country", "person__organisation")
 
@@ -585,7 +520,7 @@ def update_event(request, slug: Path[Slug], payload: EventChangeIn):
 def set_programmes(request, slug: Path[Slug], payload: ProgrammesIn):
     _check_manager(request.auth)
     event = get_object_or_404(Event, slug=slug)
-    rows = _programme_rows(payload)
+    rows = programme_shares_form(event, payload.programmes)
     services.set_event_programmes(event, rows.shares(), user=request.auth, version=payload.version)
     return _with_relations(Event.objects).get(pk=event.pk)
 

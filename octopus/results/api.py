@@ -7,6 +7,7 @@ points see only their own country in breakdowns. Freezing a snapshot needs a bea
 """
 
 import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from octopus.lib.metrics import MetricError, Official, reading, registry
 from octopus.results import services
 from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Goal, Status, as_decimal
-from octopus.results.forms import SnapshotForm
+from octopus.results.forms import SnapshotForm, plain, programme_shares_formset
 from octopus.results.models import Indicator, Programme, ResultNode, Snapshot, Target
 from octopus.results.periods import LIFE, Period, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes
@@ -52,6 +53,71 @@ AT_DESCRIPTION = "The day the logframe in force and the values are read for; def
 
 def _number(value) -> str | None:
     return None if value is None else str(value)
+
+
+# --- the programmes a record serves (shared by every router whose records serve programmes) ------------------------
+
+ActivityCode = Annotated[str, Field(max_length=20, pattern=r"^[-A-Za-z0-9._]+$", description="e.g. A1.1")]
+
+
+class ProgrammeShareOut(Schema):
+    programme: str = Field(
+        validation_alias="programme.code", description="Code of the programme, e.g. cybercrime-octopus."
+    )
+    share: str = Field(description="Share of the record's cost this programme bears (%), a decimal string.")
+    activity: str | None = Field(description="Code of the logframe activity served there, e.g. A1.1.")
+
+    @staticmethod
+    def resolve_share(assignment) -> str:
+        return str(assignment.share)
+
+    @staticmethod
+    def resolve_activity(assignment) -> str | None:
+        return assignment.activity.code if assignment.activity_id else None
+
+
+class ProgrammeShareIn(Schema):
+    programme: ProgrammeCode
+    share: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2, description="% of the record's cost.")
+    activity: ActivityCode | None = Field(default=None, description="An activity of that programme, by its code.")
+
+
+def programme_shares_form(record, rows: list[ProgrammeShareIn]):
+    """The rows sent, checked by the pages' form (`results.forms.ProgrammeShareFormSet`): a 422 naming the row and
+    field of each refusal (`programmes.<row>.<field>`), an unknown activity code included."""
+    codes = {row.programme for row in rows}
+    known = set(Programme.objects.filter(code__in=codes).values_list("code", flat=True))
+    activities = {
+        (n.programme.code, n.code): n.pk
+        for n in ResultNode.objects.filter(programme__code__in=codes).select_related("programme")
+    }
+    data = {"programmes-TOTAL_FORMS": str(len(rows)), "programmes-INITIAL_FORMS": "0"}
+    for index, row in enumerate(rows):
+        if row.programme not in known:
+            message = _("No programme with the code “%(code)s”.") % {"code": row.programme}
+            raise ValidationError([{"loc": ("programmes", index, "programme"), "msg": message}])
+        activity = ""
+        if row.activity:
+            activity = activities.get((row.programme, row.activity), "")
+            if not activity:
+                message = _("%(programme)s has no activity coded “%(code)s”.") % {
+                    "programme": row.programme,
+                    "code": row.activity,
+                }
+                raise ValidationError([{"loc": ("programmes", index, "activity"), "msg": message}])
+        data[f"programmes-{index}-programme"] = row.programme
+        data[f"programmes-{index}-share"] = plain(row.share)
+        data[f"programmes-{index}-activity"] = str(activity)
+    form = programme_shares_formset(record, [], data=data)
+    if not form.is_valid():
+        errors = {}
+        for index, found in enumerate(form.errors):
+            for field, messages in found.items():
+                errors.setdefault(f"programmes.{index}.{field}", []).extend(messages)
+        if form.non_form_errors():
+            errors["programmes"] = list(form.non_form_errors())
+        raise form_errors(errors)
+    return form
 
 
 class ProgrammeOut(Schema):

@@ -1,6 +1,7 @@
 """Input for the results framework. Forms check the shape of what is typed; services check that it makes sense."""
 
 import json
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -249,3 +250,118 @@ class RestatementForm(forms.Form):
     indicator = forms.IntegerField(widget=forms.HiddenInput)
     period = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason for the restatement"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- the programmes a record serves (events, advice, rounds…) -----------------------------------------------------
+
+HUNDRED = Decimal(100)
+
+
+class ProgrammeShareForm(forms.Form):
+    """One programme a record serves, its share of the cost and (optionally) the activity it serves there; an empty
+    row is left out."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.order_by("starts_on", "code"), required=False,
+        to_field_name="code", empty_label=_("None"),
+        error_messages={"invalid_choice": _("Choose one of the programmes listed.")},
+    )  # fmt: skip
+    share = forms.DecimalField(
+        label=_("Share (%)"), required=False, min_value=Decimal("0.01"), max_value=HUNDRED, max_digits=5,
+        decimal_places=2,
+    )  # fmt: skip
+    activity = forms.ModelChoiceField(
+        label=_("Activity (optional)"),
+        queryset=ResultNode.objects.filter(level=Level.ACTIVITY).select_related("programme"),
+        required=False, empty_label=_("None"),
+        error_messages={"invalid_choice": _("Choose one of the activities listed.")},
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        programme, share, activity = data.get("programme"), data.get("share"), data.get("activity")
+        if programme is None and activity is not None and "programme" not in self.errors:
+            data["programme"] = programme = activity.programme  # choosing the activity names its programme
+        if programme is None:
+            if "programme" not in self.errors and (share is not None or activity is not None):
+                self.add_error("programme", _("Choose the programme, or leave the whole row empty."))
+            return data
+        if share is None and "share" not in self.errors:
+            self.add_error("share", _("Give the programme's share of the cost (more than 0, at most 100 %)."))
+        if activity is not None and activity.programme_id != programme.pk:
+            self.add_error(
+                "activity",
+                _("Activity %(code)s is not part of %(programme)s.") % {"code": activity.code, "programme": programme},
+            )
+        return data
+
+
+class BaseProgrammeShareFormSet(forms.BaseFormSet):
+    """The programmes a record serves: each named once, sample records only in sample programmes (and real ones
+    only in real ones), shares summing to 100 %. `results.services.assign_programmes` checks the same again; here
+    each refusal lands on the row and field it is about."""
+
+    def __init__(self, *args, record=None, programmes=None, activities=None, **kwargs):
+        self.record = record
+        self.programme_choices, self.activity_choices = programmes, activities
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The choices are read once for every row (two queries, whatever the number of rows).
+        if self.programme_choices is None:
+            field = form.fields["programme"]
+            self.programme_choices = list(field.choices)
+            self.activity_choices = [("", form.fields["activity"].empty_label)] + [
+                (node.pk, f"{node.programme.code} · {node.code} {node.title}")
+                for node in form.fields["activity"].queryset.order_by("programme__starts_on", "programme__code", "code")
+            ]
+        form.fields["programme"].choices = self.programme_choices
+        form.fields["activity"].choices = self.activity_choices
+        return form
+
+    def filled(self) -> list[forms.Form]:
+        return [form for form in self.forms if form.cleaned_data.get("programme") is not None]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.filled():
+            programme = form.cleaned_data["programme"]
+            if programme.pk in seen:
+                form.add_error("programme", _("%(programme)s is named twice.") % {"programme": programme})
+            elif bool(getattr(self.record, "is_sample", False)) != programme.is_sample:
+                form.add_error(
+                    "programme",
+                    _("Sample records serve only sample programmes, and real records only real ones (%(programme)s).")
+                    % {"programme": programme},
+                )
+            seen.add(programme.pk)
+        filled = self.filled()
+        total = sum((form.cleaned_data["share"] for form in filled if form.cleaned_data.get("share")), Decimal(0))
+        if filled and total != HUNDRED and not any(form.errors for form in filled):
+            message = _("The shares of the cost sum to %(total)s %%; they must sum to 100 %%.")
+            filled[-1].add_error("share", message % {"total": plain(total)})
+
+    def shares(self) -> list[tuple]:
+        """(programme, share, activity) of each row filled in, for `assign_programmes`."""
+        return [(f.cleaned_data["programme"], f.cleaned_data["share"], f.cleaned_data["activity"])
+                for f in self.filled()]  # fmt: skip
+
+
+ProgrammeShareFormSet = forms.formset_factory(
+    ProgrammeShareForm, formset=BaseProgrammeShareFormSet, extra=1, max_num=10, validate_max=True
+)
+
+
+def plain(share: Decimal) -> str:
+    """A share as typed: 100, 50, 33.33 (no trailing zeros)."""
+    text = f"{share:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def programme_shares_formset(record, assignments, data=None):
+    """The programmes form of `record`, filled with what it serves (one blank row more to add a programme)."""
+    initial = [{"programme": a.programme.code, "share": plain(a.share), "activity": a.activity_id} for a in assignments]
+    return ProgrammeShareFormSet(data, record=record, initial=initial, prefix="programmes")

@@ -350,12 +350,6 @@ def generated_events():
     return Event.objects.filter(slug__startswith=GENERATED_PREFIX, is_sample=True)
 
 
-def remove_events(programme) -> None:
-    """What the events step made for `programme` that would outlive it: the generated events' assignments to it
-    (which protect it from deletion). The events themselves stay until the next generation replaces them."""
-    Assignment.objects.filter(content_type=content_type(Event), programme=programme).delete()
-
-
 def remove_generated_events() -> None:
     """Remove every generated event with its registrations and attendance, and the generated people and
     organisations, with plain DELETEs (a million rows are not loaded to be deleted one by one)."""

@@ -81,10 +81,15 @@ def _official(statuses: frozenset[Status]):
         found = _treaty(treaty)
         if found is None or scope().countries is not None:
             return []  # a published figure counts every State: it has no counterpart narrowed to some countries
-        rows = OfficialCount.objects.filter(treaty=found, as_of__range=(start, end), parties__isnull=False).order_by(
-            "as_of", "pk"
+        published = memo(  # read once per reading, whatever the number of indicators and periods
+            ("treaties.official", treaty),
+            lambda: list(
+                OfficialCount.objects.filter(treaty=found, parties__isnull=False, as_of__isnull=False).order_by(
+                    "as_of", "pk"
+                )
+            ),
         )
-        rows = list(rows)
+        rows = [row for row in published if start <= row.as_of <= end]
         if not rows:
             return []
         facts = _facts(treaty)

@@ -339,7 +339,7 @@ def programmes_form(w):
     programme = Programme.objects.get(code="cybercrime-octopus")
     activity = programme.nodes.get(code="A3.1")
     return {"version": w.event.version, "programmes-TOTAL_FORMS": "1", "programmes-INITIAL_FORMS": "0",
-            "programmes-0-programme": programme.pk, "programmes-0-activity": activity.pk,
+            "programmes-0-programme": programme.code, "programmes-0-activity": activity.pk,
             "programmes-0-share": "100"}  # fmt: skip
 
 

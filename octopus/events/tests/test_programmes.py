@@ -45,7 +45,7 @@ def rows(*filled, version=None) -> dict:
     if version is not None:
         data["version"] = str(version)
     for n, (programme, node, share) in enumerate(filled):
-        data[f"programmes-{n}-programme"] = programme.pk if programme else ""
+        data[f"programmes-{n}-programme"] = programme.code if programme else ""
         data[f"programmes-{n}-activity"] = node.pk if node else ""
         data[f"programmes-{n}-share"] = share
     return data
@@ -93,7 +93,7 @@ def test_shares_not_summing_to_100_are_refused_with_the_service_message_and_the_
     html = response.content.decode()
     assert "The shares of the cost sum to 90 %; they must sum to 100 %." in html
     assert 'value="60"' in html and 'value="30"' in html
-    assert f'<option value="{glacy.pk}" selected>' in html
+    assert f'<option value="{glacy.code}" selected>' in html
     assert served(event) == []
 
 

@@ -26,7 +26,7 @@ from octopus.events.forms.manage import (
     StaffRegistrationForm,
     TransitionForm,
 )
-from octopus.events.forms.programmes import ProgrammeSharesFormSet, ProgrammesVersionForm, initial_rows
+from octopus.events.forms.programmes import ProgrammesVersionForm
 from octopus.events.models import (
     HOLDS_SEAT,
     TRANSITIONS,
@@ -42,6 +42,7 @@ from octopus.events.queries import attendance_totals
 from octopus.events.views.public import language_names, register, timetable
 from octopus.forms import show_refusal
 from octopus.results.assignments import assignments_of
+from octopus.results.forms import programme_shares_formset
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"
@@ -178,9 +179,7 @@ def _programmes_context(request, event, *, data=None, version_form=None, rows=No
     assignments = assignments_of(event)
     context = {"assignments": assignments}
     if request.user.has_perm(MANAGE):
-        context["programme_rows"] = rows or ProgrammeSharesFormSet(
-            data, prefix="programmes", initial=initial_rows(assignments)
-        )
+        context["programme_rows"] = rows or programme_shares_formset(event, assignments, data=data)
         context["programme_version"] = version_form or ProgrammesVersionForm(data, initial={"version": event.version})
     return context
 
@@ -195,7 +194,7 @@ def event_programmes(request, slug):
         if not request.user.has_perm(MANAGE):
             raise PermissionDenied
         version_form = ProgrammesVersionForm(request.POST)
-        rows = ProgrammeSharesFormSet(request.POST, prefix="programmes")
+        rows = programme_shares_formset(event, assignments_of(event), data=request.POST)
         if version_form.is_valid() and rows.is_valid():
             try:
                 services.set_event_programmes(

@@ -9,7 +9,6 @@ an end before the start), a stale `version` a 409.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -24,10 +23,10 @@ from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member
 from octopus.events.models import Event
 from octopus.legislation.api.profiles import ISO2, ArticleNumber, body_country, profile_article
-from octopus.legislation.forms.advice import plain, programme_shares_formset
 from octopus.legislation.models import Advice, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services import advice as services
 from octopus.people.models import Person
+from octopus.results.api import ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
 from octopus.results.models import Assignment, ResultNode
 from octopus.surveys.permissions import focal_countries
 
@@ -61,12 +60,6 @@ class AdviceDocumentOut(Schema):
     file_name: str
     file_type: str
     uploaded_at: datetime.datetime
-
-
-class ProgrammeShareOut(Schema):
-    programme: str = Field(validation_alias="programme.code", description="Code of the programme served.")
-    share: Decimal = Field(description="Its share of the cost, in % (the shares sum to 100).")
-    activity: int | None = Field(validation_alias="activity_id", description="Id of the activity served there.")
 
 
 class AdviceOut(Schema):
@@ -124,12 +117,6 @@ class AdviceIn(Schema):
 
 class AdviceChangeIn(AdviceIn):
     version: Version
-
-
-class ProgrammeShareIn(Schema):
-    programme: str = Field(max_length=40, description="Code of a programme.")
-    share: Decimal = Field(description="Its share of the cost, in % (more than 0, at most 100; they sum to 100).")
-    activity: Id | None = Field(default=None, description="Id of an activity of that programme (logframe).")
 
 
 class AdviceProgrammesIn(Schema):
@@ -273,18 +260,7 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
 def set_programmes(request, advice_id: Path[Id], payload: AdviceProgrammesIn):
     check(request.auth, MANAGE)
     advice = get_object_or_404(Advice, pk=advice_id)
-    data = {"programmes-TOTAL_FORMS": str(len(payload.programmes)), "programmes-INITIAL_FORMS": "0"}
-    for row, item in enumerate(payload.programmes):
-        data[f"programmes-{row}-programme"] = item.programme
-        data[f"programmes-{row}-share"] = plain(item.share)
-        data[f"programmes-{row}-activity"] = "" if item.activity is None else str(item.activity)
-    form = programme_shares_formset(advice, [], data=data)  # no initial rows: each row sent is read as it stands
-    if not form.is_valid():
-        errors = {f"programmes.{row}.{name}": messages for row, found in enumerate(form.errors)
-                  for name, messages in found.items()}  # fmt: skip
-        if form.non_form_errors():
-            errors["programmes"] = form.non_form_errors()
-        raise form_errors(errors)
+    form = programme_shares_form(advice, payload.programmes)
     services.set_advice_programmes(advice, form.shares(), user=request.auth)
     return advice_rows().get(pk=advice.pk)
 

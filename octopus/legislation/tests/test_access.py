@@ -759,7 +759,7 @@ API_WRITES = {
     f"POST {API_PREFIX}/advice": (api_advice_body, api_advice_recorded),
     f"PUT {API_PREFIX}/advice/{{advice_id}}": (lambda w: api_advice_body(w, new=False), api_advice_corrected),
     f"PUT {API_PREFIX}/advice/{{advice_id}}/programmes": (
-        lambda w: {"programmes": [{"programme": PROGRAMME, "share": 100, "activity": octopus_activity().pk}]},
+        lambda w: {"programmes": [{"programme": PROGRAMME, "share": 100, "activity": octopus_activity().code}]},
         api_programmes_set),
     f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": (
         lambda w: {"text": "Add preservation orders.", "article": 16}, api_recommendation_recorded),

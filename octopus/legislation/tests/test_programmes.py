@@ -167,10 +167,9 @@ def test_the_api_shows_and_sets_the_programmes_served(client, staff, octopus, gl
     url = f"/api/v1/legislation/advice/{advice.pk}"
 
     shown = client.get(url, **headers).json()
-    assert shown["programmes"] == [{"programme": "cybercrime-octopus", "share": "100.00",
-                                    "activity": activity(octopus, "A3.3").pk}]  # fmt: skip
+    assert shown["programmes"] == [{"programme": "cybercrime-octopus", "share": "100.00", "activity": "A3.3"}]
 
-    glacy_advice = activity(glacy, "A3.3").pk
+    glacy_advice = activity(glacy, "A3.3").code
     body = {"programmes": [{"programme": "cybercrime-octopus", "share": 70, "activity": None},
                            {"programme": "glacy-plus", "share": 30, "activity": glacy_advice}]}  # fmt: skip
     changed = client.put(f"{url}/programmes", body, content_type="application/json", **headers)

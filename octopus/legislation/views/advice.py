@@ -27,13 +27,13 @@ from octopus.legislation.forms.advice import (
     RecommendationCorrectionForm,
     RecommendationForm,
     TakeUpForm,
-    programme_shares_formset,
     reviewed_assessments,
 )
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
 from octopus.lib.exports import Table
 from octopus.results.assignments import assignments_of
+from octopus.results.forms import programme_shares_formset
 from octopus.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article

@@ -218,16 +218,25 @@ def test_every_parties_figure_of_the_metric_matches_the_portal_comparison():
 
 
 @pytest.mark.django_db
-def test_parties_and_invited_compare_only_where_the_source_gives_both():
-    both = [r for r in official_rows(185) if r["invited"]]
+def test_parties_and_invited_compare_the_sum_where_the_source_gives_both_and_the_parties_otherwise():
+    rows = [r for r in official_rows(185) if r["parties"]]
 
     with reading():
         figures = registry.official("treaties.parties_and_invited", D(2001, 1, 1), D(2026, 12, 31), treaty=185)
+        parties = registry.official("treaties.parties", D(2001, 1, 1), D(2026, 12, 31), treaty=185)
 
-    assert [(f.as_of, f.value) for f in figures] == [
-        (day(r["as_of"]), int(r["parties"]) + int(r["invited"])) for r in both
-    ]
-    latest = figures[-1]
+    expected = [(day(r["as_of"]), int(r["parties"]) + int(r["invited"] or 0)) for r in rows]
+    assert [(f.as_of, f.value) for f in figures] == expected
+    # A source without a count of invited States is compared on its Parties alone, and says so.
+    by_day = {p.as_of: p for p in parties}
+    for figure, row in zip(figures, rows, strict=True):
+        if not row["invited"]:
+            assert figure.source.startswith("Parties only (the source gives no count of invited States)")
+            assert (figure.value, figure.computed) == (by_day[figure.as_of].value, by_day[figure.as_of].computed)
+    in_2019 = next(f for f in figures if f.as_of == D(2019, 9, 30))
+    assert (in_2019.value, in_2019.computed, in_2019.difference) == (64, 63, -1)
+    assert sorted(in_2019.explained_by) == ["Ecuador", "Peru"]
+    latest = [f for f, r in zip(figures, rows, strict=True) if r["invited"]][-1]
     with reading():
         computed = registry.evaluate("treaties.parties_and_invited", D(2024, 1, 1), latest.as_of, treaty=185)
     assert latest.computed == computed

@@ -44,9 +44,10 @@ class Command(BaseCommand):
         events = load_sample_events(staff=staff)
         if events:
             self.stdout.write(
-                "Sample events loaded: generated participants at the Octopus conferences of 2016, 2018 and 2019 and "
-                "{events} sample events; {registrations} registrations, {attendance} attendance rows (all flagged "
-                "as sample data).".format(**events)
+                "Sample events loaded: {events} sample events (three sample conferences with generated "
+                "participants, workshops, a training, a T-CY plenary, a contribution), all serving the sample "
+                "programme; {registrations} registrations, {attendance} attendance rows (all flagged as sample "
+                "data).".format(**events)
             )
         committee = load_sample_committee(staff=User.objects.get(email=SAMPLE_ACCOUNTS[3][0]))
         if committee:
