@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -253,6 +254,10 @@ class Document(models.Model):
     def __str__(self):
         label = f"{self.get_type_display()} #{self.number}" if self.number else self.get_type_display()
         return f"{label}: {self.title}"
+
+    def get_absolute_url(self):
+        """Its own page, where the drill-down behind a figure links it."""
+        return reverse("tcy_document_manage", args=[self.pk])
 
     @property
     def dated_as(self) -> tuple[datetime.date | None, str]:

@@ -1,6 +1,7 @@
 import unicodedata
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +73,7 @@ class Country(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """Its own page, where the drill-down behind a figure links it."""
+        return reverse("country", args=[self.iso2])

@@ -9,6 +9,7 @@ rates and totals are sums of stored cents (`money.py`). A rate is quoted as unit
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,10 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.donor}: {self.title}"
+
+    def get_absolute_url(self):
+        """Its own page, where the drill-down behind a figure links it."""
+        return reverse("contribution_detail", args=[self.pk])
 
     @property
     def binding_amount(self):

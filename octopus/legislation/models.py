@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,6 +166,10 @@ class Advice(models.Model):
 
     def __str__(self):
         return f"{self.country}: {self.reviewed} ({self.starts_on})"
+
+    def get_absolute_url(self):
+        """Its own page, where the drill-down behind a figure links it."""
+        return reverse("advice_detail", args=[self.pk])
 
 
 class AdviceRecommendation(models.Model):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,6 +154,10 @@ class Person(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key", "email"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """Its own page, where the drill-down behind a figure links it."""
+        return reverse("people_person", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import DomainError
 from octopus.conftest import bearer_for, make_user
+from octopus.events.models import Event
 from octopus.lib.metrics import reading, registry
 from octopus.results import services
 from octopus.results.assignments import assignments_of, programme_scope
@@ -22,6 +23,7 @@ from octopus.results.calculations import Status
 from octopus.results.models import Assumption, AssumptionReview, AssumptionStatus, Indicator, Programme, ResultNode
 from octopus.results.queries import programme_results
 from octopus.results.tests.conftest import assign_every_countable_record, unassigned_workshops
+from octopus.results.views import record_line
 
 D = datetime.date
 SEED = "cybercrime-octopus"
@@ -406,3 +408,24 @@ def test_the_status_on_a_day_is_the_latest_finding_not_after_it(client, staff, c
         "does_not_hold",
     ]
     assert AssumptionReview.objects.filter(assumption=conferences_mobilise).count() == 4  # earlier findings stay
+
+
+# --- drill-down: every record behind a number opens its own page, and a date known to the year says so -----------
+
+
+def test_the_conferences_behind_output_1_1_link_to_their_pages_and_2015_says_only_its_year_is_known(
+    client, staff, seed
+):
+    indicator = Indicator.objects.get(node__programme=seed, code="1.1")
+    client.force_login(staff)
+
+    whole = client.get(reverse("results_records", args=[SEED, indicator.pk]) + "?at=2019-12-31&period=life")
+
+    links = re.findall(r'<a href="(/workspace/events/[^"]+/)">', whole.content.decode())
+    assert len(links) == 4  # 2015, 2016, 2018, 2019
+    assert all(client.get(link).status_code == 200 for link in links)
+    assert "data-precision" not in whole.content.decode()  # a year known lies wholly within the life
+    # In a period finer than what is known (a semester of 2015), the record still counts and says so.
+    conference = Event.objects.get(kind="octopus_conference", starts_on__year=2015)
+    line = record_line(seed, conference, D(2015, 1, 1), D(2015, 6, 30))
+    assert (line["url"], line["note"]) == (reverse("event", args=[conference.slug]), "2015: year known, month not")
