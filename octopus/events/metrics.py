@@ -32,6 +32,7 @@ from octopus.events.queries import (
     participations,
 )
 from octopus.lib.metrics import Metric, MetricError, memo, registry
+from octopus.lib.precision import last_day
 from octopus.people.models import Organisation, Person
 from octopus.results.assignments import register_countable, scoped
 
@@ -243,8 +244,14 @@ def months_between(earlier, later) -> float:
 
 
 def _longest_interval(start, end, kinds=None) -> float | None:
-    days = [event.starts_on for event in _conferences(start, end, kinds).only("starts_on")]
-    intervals = [months_between(a, b) for a, b in zip(days, days[1:], strict=False)]
+    """The longest interval the records prove: a conference known only to its month or year is taken at the last
+    day it can stand for when it comes first, and at its first day when it comes second, so an interval is never
+    made longer by what is not known (the 2015 conference, known to its year, does not stretch 2015–2016)."""
+    held = list(_conferences(start, end, kinds).only("starts_on", "date_precision"))
+    intervals = [
+        months_between(last_day(a.starts_on, a.date_precision), b.starts_on)
+        for a, b in zip(held, held[1:], strict=False)
+    ]
     return max(intervals) if intervals else None
 
 

@@ -167,7 +167,7 @@ def assess(
     ended = at >= end
     low, high = _bounds(goal)
     if high is not None and actual > high:
-        if cumulative:
+        if cumulative or (ended and goal.comparator == "le"):
             return Status.EXCEEDED
         return Status.NOT_MET if ended else Status.BEHIND
     if low is None or actual >= low:
