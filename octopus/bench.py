@@ -137,6 +137,7 @@ EVENTS_HELD_SQL = """
     WITH w(idx, s, e) AS (VALUES {values})
     SELECT w.idx, COUNT(ev.id) FROM w
     LEFT JOIN events_event ev ON ev.starts_on BETWEEN w.s AND w.e AND ev.status = 'held' AND ev.kind IN ({kinds})
+      AND ev.id IN ({serving})
     GROUP BY w.idx ORDER BY w.idx
 """
 # The participations (approved registrations with at least one attendance row) as c0 registration, c1 person (the
@@ -148,7 +149,7 @@ PARTICIPATIONS_SQL = """
     FROM events_registration r
     JOIN events_event ev ON ev.id = r.event_id
     JOIN people_person p ON p.id = r.person_id
-    WHERE ev.kind IN ({kinds}) AND ev.status <> 'cancelled' AND r.state = 'approved' {role}
+    WHERE ev.kind IN ({kinds}) AND ev.status <> 'cancelled' AND r.state = 'approved' {role} AND ev.id IN ({serving})
       AND EXISTS (SELECT 1 FROM events_attendance a WHERE a.registration_id = r.id)
 """
 ATTENDANCE_MEASURES = {"events.participations": 0, "events.participants": 1, "events.trained": 1,
@@ -195,6 +196,13 @@ def event_aggregates(results, at):
             found += [index, *((start.isoformat(), end.isoformat()) if connection.vendor == "sqlite" else (start, end))]
         return found
 
+    # Only the events serving the programme count (issue 15): the ids of its assignments, as numbers in the SQL.
+    from octopus.events.models import Event
+    from octopus.results.assignments import content_type
+
+    programme_id, event_type = int(results.programme.pk), int(content_type(Event).pk)  # numbers the bench reads
+    serving = f"SELECT object_id FROM results_assignment WHERE programme_id = {programme_id} AND content_type_id = {event_type}"  # noqa: E501, S608
+
     def run():
         values, attendance = {}, {}
         with connection.cursor() as cursor:
@@ -204,7 +212,9 @@ def event_aggregates(results, at):
                 if key in ATTENDANCE_MEASURES:
                     cache = (kinds, role, tuple(windows))
                     if cache not in attendance:
-                        inner = PARTICIPATIONS_SQL.format(kinds=listed, role=f"AND r.role = '{role}'" if role else "")
+                        inner = PARTICIPATIONS_SQL.format(
+                            kinds=listed, role=f"AND r.role = '{role}'" if role else "", serving=serving
+                        )
                         sql, sql_params = window_counts_sql(inner, windows, connection.vendor)
                         cursor.execute(sql, sql_params)
                         found = {measure: counts for measure, *counts in cursor.fetchall()}
@@ -215,7 +225,7 @@ def event_aggregates(results, at):
                     for index, window in enumerate(windows):
                         values[code, window] = rows.get(index, [0, 0, 0, 0])[ATTENDANCE_MEASURES[key]]
                 else:
-                    cursor.execute(EVENTS_HELD_SQL.format(values=cte, kinds=listed), params(windows))
+                    cursor.execute(EVENTS_HELD_SQL.format(values=cte, kinds=listed, serving=serving), params(windows))
                     for index, count in cursor.fetchall():
                         values[code, windows[index]] = count
         return values

@@ -2,6 +2,8 @@
 or saying what to do next, and read in the same number of queries however many records a country has."""
 
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -123,7 +125,8 @@ def test_every_section_shows_what_the_programme_did(client, staff):
         "period": "2014", "series": "Assessed articles in place (%)", "value": 50.0}  # fmt: skip
     assert "compliance-chart" in html
     assert context["statistics"]["years"] == [2014, 2015]
-    assert 'data-empty="' not in html
+    # Every section has its records; only the by-programme one is empty: this world's records serve no programme.
+    assert re.findall(r'data-empty="([^"]+)"', html) == ["programmes"]
 
 
 def test_the_page_reads_a_fixed_number_of_queries_whatever_the_records(client, staff, django_assert_num_queries):
@@ -169,3 +172,27 @@ def test_the_compliance_chart_draws_in_the_browser(page, live_server):
     assert page.locator('[data-chart="compliance-chart"] svg').count() == 1
     assert page.locator("[data-compliance] tbody tr").count() >= 3
     assert page.problems == [] and page.outside_requests == []
+
+
+def test_the_page_shows_each_programme_side_by_side_and_a_shared_record_once_in_the_total(client, staff):
+    from octopus.results import services as results_services
+    from octopus.results.models import Programme
+
+    octopus = Programme.objects.get(code="cybercrime-octopus")
+    glacy = results_services.create_programme(
+        code="glacy-plus", title="GLACY+", starts_on=D(2016, 3, 1), ends_on=D(2021, 2, 28),
+        budget_ceiling="1000000", implementing_office="C-PROC", user=None,
+    )  # fmt: skip
+    georgia = Country.objects.get(iso2="GE")
+    shared = events.create_event(user=staff, slug="ge-shared", title="Shared workshop", kind=Kind.IN_COUNTRY_WORKSHOP,
+                          starts_on=D(2017, 5, 2), ends_on=D(2017, 5, 3), country=georgia)  # fmt: skip
+    results_services.assign_programmes(shared, [(octopus, Decimal(50), None), (glacy, Decimal(50), None)])
+    client.force_login(staff)
+
+    html = client.get(reverse("country_activity", args=["GE"])).content.decode()
+
+    rows = dict(re.findall(r'<tr data-programme="([^"]+)">(.*?)</tr>', html, re.S))
+    assert [int(n) for n in re.findall(r'"text-end">(\d+)<', rows["cybercrime-octopus"])] == [1, 0, 0]
+    assert [int(n) for n in re.findall(r'"text-end">(\d+)<', rows["glacy-plus"])] == [1, 0, 0]
+    total = re.search(r"<tr data-total>(.*?)</tr>", html, re.S).group(1)
+    assert [int(n) for n in re.findall(r">(\d+)<", total)] == [1, 0, 0]

@@ -25,6 +25,8 @@ from octopus.events.queries import PERSON_KEY, participations
 from octopus.legislation.models import Advice, AdviceRecommendation, Figure, Level, Statistic
 from octopus.legislation.queries import Share, profile_articles, reviewed_rows
 from octopus.lib.charts import progress_spec
+from octopus.results.assignments import shares_by_record
+from octopus.results.models import Programme
 from octopus.treaties.models import Article
 from octopus.treaties.queries import Status as TreatyStatus
 from octopus.treaties.queries import country_history
@@ -190,6 +192,35 @@ def statistics_table(country: Country) -> dict:
     }
 
 
+def by_programme(hosted: list[Event], attended: list[dict], advice: list[Advice]) -> dict:
+    """The country's events hosted, events attended and advice, per programme they serve, side by side, and over
+    every real programme together, where a record two programmes share counts once. Three queries."""
+    attended_ids = list(Event.objects.filter(slug__in=[row["slug"] for row in attended]).values_list("pk", flat=True))
+    events = shares_by_record(Event, {e.pk for e in hosted} | set(attended_ids))
+    advised = shares_by_record(Advice, [a.pk for a in advice])
+    programmes = {
+        p.pk: p
+        for p in Programme.objects.filter(pk__in={pk for s in [*events.values(), *advised.values()] for pk in s})
+    }
+    real = {pk for pk, p in programmes.items() if not p.is_sample}
+
+    def count(ids, shares, wanted) -> int:
+        return sum(1 for pk in ids if wanted & set(shares.get(pk, {})))
+
+    def figures(wanted) -> list[int]:
+        return [
+            count([e.pk for e in hosted], events, wanted),
+            count(attended_ids, events, wanted),
+            count([a.pk for a in advice], advised, wanted),
+        ]
+
+    rows = [
+        {"programme": p, "figures": figures({pk})}
+        for pk, p in sorted(programmes.items(), key=lambda item: (item[1].is_sample, item[1].starts_on))
+    ]
+    return {"rows": rows, "total": figures(real) if len(real) > 1 else None}
+
+
 @require_GET
 @permission_required("legislation.view_country_activity")
 def country_activity(request, iso2):
@@ -197,6 +228,7 @@ def country_activity(request, iso2):
     today = timezone.localdate()
     treaties = country_history(country, today)
     attended = attended_events(country)
+    hosted = hosted_events(country)
     advice = advice_given(country)
     compliance = compliance_over_time(country, today, advice)
     recommendations = [r for item in advice for r in item.recommendations.all()]
@@ -204,7 +236,7 @@ def country_activity(request, iso2):
         "country": country,
         "today": today,
         "treaties": treaties,
-        "hosted": hosted_events(country),
+        "hosted": hosted,
         "attended": attended,
         "advice": advice,
         "recommendations": {
@@ -216,6 +248,7 @@ def country_activity(request, iso2):
         "chart": compliance_chart(compliance),
         "tcy": tcy_participation(country, treaties, attended),
         "statistics": statistics_table(country),
+        "by_programme": by_programme(hosted, attended, advice),
     }
     return render(request, "legislation/countries/activity.html", context)
 
