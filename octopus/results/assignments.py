@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, QuerySet
 
 from octopus.lib.metrics import Scope, scope
-from octopus.results.models import Assignment
+from octopus.results.models import Assignment, Programme
 
 HUNDRED = Decimal(100)
 
@@ -103,3 +103,20 @@ def shares_by_record(model, ids: Iterable[int]) -> dict[int, dict[int, Decimal]]
     for object_id, programme_id, share in rows.values_list("object_id", "programme_id", "share"):
         found.setdefault(object_id, {})[programme_id] = share
     return found
+
+
+def not_assigned(programme: Programme, shown: int = 5) -> list[dict]:
+    """Records that can count but serve no programme (real ones for a real programme, sample ones for a sample
+    programme), a few of each kind with the page where their programme is set. Two queries per kind of record."""
+    groups = []
+    for countable in countables():
+        records = unassigned(countable.queryset())
+        if any(f.name == "is_sample" for f in countable.model._meta.get_fields()):
+            records = records.filter(is_sample=programme.is_sample)
+        count = records.count()
+        first = [(record, countable.edit_url(record)) for record in records[:shown]]  # always read: a fixed count
+        if count:
+            groups.append(
+                {"key": countable.model._meta.label_lower, "label": countable.label, "count": count, "records": first}
+            )
+    return groups

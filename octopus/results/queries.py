@@ -19,6 +19,9 @@ from octopus.results.assignments import programme_scope
 from octopus.results.calculations import Forecast, Goal, Status, accumulate, as_decimal, assess, forecast, percent_of
 from octopus.results.models import (
     Accumulation,
+    Assumption,
+    AssumptionReview,
+    AssumptionStatus,
     Indicator,
     Level,
     LogframeVersion,
@@ -351,3 +354,28 @@ def official_figures(indicator: Indicator, life: Period, at: datetime.date) -> l
 
 def ordinal_label(indicator: Indicator, value: Decimal | None) -> str:
     return indicator.label_for(value) if indicator.measure == Measure.ORDINAL and value is not None else ""
+
+
+def assumptions_at(programme: Programme, at) -> dict[int, list[dict]]:
+    """Each box's assumptions with their status on `at` (the latest review not after it) and their history up to
+    it. Two queries."""
+    reviews: dict[int, list[AssumptionReview]] = {}
+    for review in AssumptionReview.objects.filter(assumption__node__programme=programme, on__lte=at).order_by(
+        "on", "pk"
+    ):
+        reviews.setdefault(review.assumption_id, []).append(review)
+    found: dict[int, list[dict]] = {}
+    for assumption in Assumption.objects.filter(node__programme=programme):
+        history = reviews.get(assumption.pk, [])
+        latest = history[-1] if history else None
+        status = AssumptionStatus(latest.status if latest else AssumptionStatus.NOT_ASSESSED)
+        found.setdefault(assumption.node_id, []).append(
+            {
+                "assumption": assumption,
+                "status": status.value,
+                "label": status.label,
+                "review": latest,
+                "history": history,
+            }
+        )
+    return found

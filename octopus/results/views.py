@@ -23,7 +23,7 @@ from octopus.lib.metrics import MetricError, reading, registry
 from octopus.lib.precision import Precision, vaguer_than
 from octopus.lib.precision import shown as shown_date
 from octopus.results import services
-from octopus.results.assignments import countables, programme_scope, unassigned
+from octopus.results.assignments import not_assigned, programme_scope
 from octopus.results.calculations import Status, accumulate
 from octopus.results.exports import iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.forms import (
@@ -41,8 +41,6 @@ from octopus.results.forms import (
 )
 from octopus.results.models import (
     Assumption,
-    AssumptionReview,
-    AssumptionStatus,
     Indicator,
     Level,
     ManualValue,
@@ -53,7 +51,13 @@ from octopus.results.models import (
 )
 from octopus.results.periods import LIFE, PeriodError, parse_period
 from octopus.results.permissions import visible_categories, visible_programmes, visible_records
-from octopus.results.queries import get_programme_for_user, programme_results, version_in_force, withheld_from
+from octopus.results.queries import (
+    assumptions_at,
+    get_programme_for_user,
+    programme_results,
+    version_in_force,
+    withheld_from,
+)
 from octopus.results.snapshots import differences
 
 READ = "results.view_programmes"
@@ -168,48 +172,6 @@ def dashboard(request, code):
         "status_counts": sorted(results.status_counts().items(), key=lambda item: item[0].value),
     }
     return render_page(request, "results/dashboard.html", context, date_error)
-
-
-def assumptions_at(programme: Programme, at) -> dict[int, list[dict]]:
-    """Each box's assumptions with their status on `at` (the latest review not after it) and their history up to
-    it. Two queries."""
-    reviews: dict[int, list[AssumptionReview]] = {}
-    for review in AssumptionReview.objects.filter(assumption__node__programme=programme, on__lte=at).order_by(
-        "on", "pk"
-    ):
-        reviews.setdefault(review.assumption_id, []).append(review)
-    found: dict[int, list[dict]] = {}
-    for assumption in Assumption.objects.filter(node__programme=programme):
-        history = reviews.get(assumption.pk, [])
-        latest = history[-1] if history else None
-        status = AssumptionStatus(latest.status if latest else AssumptionStatus.NOT_ASSESSED)
-        found.setdefault(assumption.node_id, []).append(
-            {
-                "assumption": assumption,
-                "status": status.value,
-                "label": status.label,
-                "review": latest,
-                "history": history,
-            }
-        )
-    return found
-
-
-def not_assigned(programme: Programme, shown: int = 5) -> list[dict]:
-    """Records that can count but serve no programme (real ones for a real programme, sample ones for a sample
-    programme), a few of each kind with the page where their programme is set. Two queries per kind of record."""
-    groups = []
-    for countable in countables():
-        records = unassigned(countable.queryset())
-        if any(f.name == "is_sample" for f in countable.model._meta.get_fields()):
-            records = records.filter(is_sample=programme.is_sample)
-        count = records.count()
-        first = [(record, countable.edit_url(record)) for record in records[:shown]]  # always read: a fixed count
-        if count:
-            groups.append(
-                {"key": countable.model._meta.label_lower, "label": countable.label, "count": count, "records": first}
-            )
-    return groups
 
 
 @permission_required(READ)
