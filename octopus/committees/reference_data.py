@@ -18,7 +18,6 @@ import csv
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -26,10 +25,9 @@ from django.db import transaction
 from octopus.committees.models import Committee, Document, DocumentStatus, DocumentType, Meeting
 from octopus.committees.services import documents, meetings
 from octopus.countries.models import Country
-from octopus.events import services as events
-from octopus.events.models import Event, Format, Kind, Series, Status
+from octopus.events.models import Format, Kind, Series, Status
+from octopus.events.reference_data import load_reference_event
 from octopus.lib.precision import Precision
-from octopus.results.assignments import assignments_of
 from octopus.results.models import ResultNode
 from octopus.treaties.models import Treaty
 
@@ -249,23 +247,13 @@ def load_plenaries(path: Path = PLENARIES) -> dict:
             outcome["gaps"].append(plenary)
             continue
         fields = _event_fields(plenary, series, france)
-        event = Event.objects.filter(slug=plenary.slug).first()
-        if event is None:
-            event = events.create_event(user=None, slug=plenary.slug, **fields)
-            outcome["added"] += 1
-        else:
-            changed = {name: value for name, value in fields.items() if getattr(event, name) != value}
-            if changed:
-                event = events.update_event(event, version=None, user=None, **changed)
-                outcome["updated"] += 1
-            else:
-                outcome["unchanged"] += 1
+        serves = activity if plenary.of_the_programme else None
+        event, how, assigned = load_reference_event(plenary.slug, fields, serves=serves)
+        outcome[how] += 1
+        outcome["assigned"] += assigned
         if not Meeting.objects.filter(event=event).exists():
             meetings.record_meeting(committee, event=event, number=plenary.number, user=None,
                                     number_unknown=plenary.number is None)  # fmt: skip
-        if plenary.of_the_programme and activity is not None and not assignments_of(event):
-            events.set_event_programmes(event, [(activity.programme, Decimal(100), activity)], user=None)
-            outcome["assigned"] += 1
     return outcome
 
 

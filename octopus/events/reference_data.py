@@ -153,25 +153,31 @@ def load_conferences(path: Path = DATA) -> dict:
             outcome["gaps"].append(conference)
             continue
         fields = _fields(conference, series, countries, activity)
-        event = Event.objects.filter(slug=conference.slug).first()
-        served_before = event is not None and bool(assignments_of(event))
-        if event is None:
-            event = services.create_event(user=None, slug=conference.slug, **fields)
-            outcome["added"] += 1
-        else:
-            changed = {name: value for name, value in fields.items() if getattr(event, name) != value}
-            if changed:
-                event = services.update_event(event, version=None, user=None, **changed)
-                outcome["updated"] += 1
-            else:
-                outcome["unchanged"] += 1
-        if conference.of_the_programme and activity is not None and not served_before:
-            # Choosing the activity (above) assigned it already, unless the activity was there and the assignment
-            # removed since.
-            if not assignments_of(event):
-                services.set_event_programmes(event, [(activity.programme, Decimal(100), activity)], user=None)
-            outcome["assigned"] += 1
+        serves = activity if conference.of_the_programme else None
+        _event, how, assigned = load_reference_event(conference.slug, fields, serves=serves)
+        outcome[how] += 1
+        outcome["assigned"] += assigned
     return outcome
+
+
+def load_reference_event(slug: str, fields: dict, *, serves: ResultNode | None = None) -> tuple[Event, str, bool]:
+    """Create or update an event of the reference data (a conference, a plenary) from its source's fields. With
+    `serves`, an event serving no programme yet comes to serve that activity's programme at 100 %; what staff set
+    since is kept. Returns the event, "added", "updated" or "unchanged", and whether it was assigned now."""
+    event = Event.objects.filter(slug=slug).first()
+    served_before = event is not None and bool(assignments_of(event))
+    if event is None:
+        event, how = services.create_event(user=None, slug=slug, **fields), "added"
+    else:
+        changed = {name: value for name, value in fields.items() if getattr(event, name) != value}
+        how = "updated" if changed else "unchanged"
+        if changed:
+            event = services.update_event(event, version=None, user=None, **changed)
+    if serves is None or served_before:
+        return event, how, False
+    if not assignments_of(event):  # choosing the activity in `fields` may have assigned it already
+        services.set_event_programmes(event, [(serves.programme, Decimal(100), serves)], user=None)
+    return event, how, True
 
 
 def published_participation() -> list[tuple[Event, int | None, int | None, str]]:
