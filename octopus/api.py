@@ -55,7 +55,27 @@ PROBLEM_RESPONSES = {
 }
 
 
+SAMPLE_HEADER = "Octopus-Sample-Data"
+SAMPLE_KEYS = ("is_sample", "sample")
+
+
+def holds_sample(data) -> bool:
+    """True when an answer's data has a record or a programme flagged as sample (`is_sample` or `sample`)."""
+    if isinstance(data, dict):
+        return any(data.get(key) is True for key in SAMPLE_KEYS) or any(holds_sample(v) for v in data.values())
+    if isinstance(data, (list, tuple)):
+        return any(holds_sample(item) for item in data)
+    return False
+
+
 class OctopusAPI(NinjaAPI):
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        """Every answer holding sample data says so in a header too, beside the flags in its body."""
+        response = super().create_response(request, data, status=status, temporal_response=temporal_response)
+        if holds_sample(data):
+            response[SAMPLE_HEADER] = "true"
+        return response
+
     def get_openapi_schema(self, *args, **kwargs):
         """Document the problem responses every operation can give, in one place."""
         schema = super().get_openapi_schema(*args, **kwargs)

@@ -45,7 +45,7 @@ from octopus.events.models import (
 )
 from octopus.lib.precision import Precision
 from octopus.people.models import Organisation, Person, Sex
-from octopus.results.api import ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
+from octopus.results.api import IsSample, ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
 from octopus.results.models import Assignment
 
 router = Router(tags=["events"])
@@ -94,7 +94,7 @@ class EventOut(Schema):
     source: str
     reported_participants: int | None
     reported_countries: int | None
-    is_sample: bool
+    is_sample: IsSample
     programmes: list[ProgrammeShareOut] = Field(
         description="The programmes the event serves: it counts once for each; the shares (summing to 100) split "
         "its cost. Empty: it serves none and counts for none."
@@ -193,6 +193,7 @@ class SessionOut(Schema):
     ends_at: datetime.datetime
     room: str
     description: str
+    is_sample: IsSample = Field(validation_alias="event.is_sample")
     people: list[SessionPersonOut] = Field(
         description="Chairs, moderators and speakers; given only to roles that read events' people, empty for "
         "everyone else."
@@ -224,6 +225,7 @@ class RegistrantOut(Schema):
     sex: Sex | None
     organisation: str | None
     sector: str | None
+    is_sample: IsSample
 
     @staticmethod
     def resolve_sex(person) -> str | None:
@@ -251,6 +253,7 @@ class RegistrationOut(Schema):
     note: str
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
+    is_sample: IsSample
     version: int = Field(description="Send it back with a transition; a stale version is refused with 409.")
 
     @staticmethod
@@ -292,6 +295,7 @@ class AttendanceOut(Schema):
     session: int | None = Field(validation_alias="session_id")
     mode: Mode
     checked_in_at: datetime.datetime
+    is_sample: IsSample = Field(validation_alias="registration.is_sample")
 
 
 class AttendanceIn(Schema):
@@ -564,7 +568,7 @@ def add_session(request, slug: Path[Slug], payload: SessionIn):
         Session(event=event, **form.session_fields()), user=request.auth, people=form.people()
     )
     shown = Prefetch("people", queryset=SessionPerson.objects.select_related("person"), to_attr="shown_people")
-    return Reply(201, Session.objects.prefetch_related(shown).get(pk=session.pk))
+    return Reply(201, Session.objects.select_related("event").prefetch_related(shown).get(pk=session.pk))
 
 
 # --- registrations -----------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ Each is rendered from a template by WeasyPrint. Nothing is fetched while renderi
 style, QR codes are SVG written into the HTML, and the fetcher allows only inline `data:` addresses. Addresses
 printed on paper (the badge's check-in link, the certificate's verification page) are absolute: the caller gives
 the site's root (`site`, e.g. "https://octopus.example.org").
+
+A PDF of a sample event, or one listing a sample registration, carries the sample mark on every page
+(`templates/pdf/sample_mark.html`) and says so by its `sample` flag, which the download's name repeats.
 """
 
 import datetime
@@ -35,9 +38,21 @@ from octopus.people.models import Sector
 CATEGORY_ORDER = {value: n for n, value in enumerate(DelegationCategory.values)}
 
 
-def render_pdf(template: str, context: dict) -> bytes:
-    html = render_to_string(template, {**context, "generated_at": timezone.now()})
-    return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    sample: bool  # it shows sample data: the mark is on every page
+
+
+def render_pdf(template: str, context: dict, *, sample: bool = False) -> Pdf:
+    html = render_to_string(template, {**context, "sample": sample, "generated_at": timezone.now()})
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    return Pdf(HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(), sample)
+
+
+def shows_sample(event: Event, registrations) -> bool:
+    """The event is sample data, or one of the registrations rendered is."""
+    return event.is_sample or any(registration.is_sample for registration in registrations)
 
 
 def checkin_path(registration: Registration) -> str:
@@ -96,11 +111,10 @@ def badges(event: Event, *, site: str, registration: int | None = None) -> list[
     return result
 
 
-def badges_pdf(event: Event, *, site: str, registration: int | None = None) -> bytes:
-    return render_pdf(
-        "events/documents/badges_pdf.html",
-        {"event": event, "badges": badges(event, site=site, registration=registration)},
-    )
+def badges_pdf(event: Event, *, site: str, registration: int | None = None) -> Pdf:
+    found = badges(event, site=site, registration=registration)
+    sample = shows_sample(event, (badge.registration for badge in found))
+    return render_pdf("events/documents/badges_pdf.html", {"event": event, "badges": found}, sample=sample)
 
 
 # --- lists of participants -------------------------------------------------------------------------------------
@@ -179,15 +193,17 @@ def participant_registrations(event: Event, *, final: bool):
     return registrations.filter(state__in=(RegistrationState.APPROVED, RegistrationState.PENDING))
 
 
-def participants_pdf(event: Event, *, final: bool) -> bytes:
+def participants_pdf(event: Event, *, final: bool) -> Pdf:
     categories = protocol_groups(participant_registrations(event, final=final))
+    listed = (member for category in categories for group in category.groups for member in group.members)
     return render_pdf(
         "events/documents/participants_pdf.html",
         {"event": event, "final": final, "categories": categories, "total": sum(c.count for c in categories)},
+        sample=shows_sample(event, listed),
     )
 
 
-def delegations_pdf(event: Event) -> bytes:
+def delegations_pdf(event: Event) -> Pdf:
     """Each delegation in protocol order: category, nominating authority, credentials, head and members."""
     live = (RegistrationState.APPROVED, RegistrationState.PENDING)
     members = Registration.objects.filter(state__in=live).select_related("person", "person__organisation")
@@ -200,7 +216,9 @@ def delegations_pdf(event: Event) -> bytes:
             delegation.members.all(),
             key=lambda r: (not r.is_head_of_delegation, normalise_name(r.person.last_name)),
         )
-    return render_pdf("events/documents/delegations_pdf.html", {"event": event, "delegations": delegations})
+    sample = shows_sample(event, (member for delegation in delegations for member in delegation.listed))
+    context = {"event": event, "delegations": delegations}
+    return render_pdf("events/documents/delegations_pdf.html", context, sample=sample)
 
 
 # --- certificates ----------------------------------------------------------------------------------------------
@@ -210,7 +228,7 @@ def days_attended(registration: Registration) -> list[datetime.date]:
     return sorted(set(registration.attendance.values_list("day", flat=True)))
 
 
-def certificate_pdf(registration: Registration, *, site: str) -> bytes:
+def certificate_pdf(registration: Registration, *, site: str) -> Pdf:
     """The certificate of attendance of a registration that has its code (services.issue_certificate)."""
     code = registration.certificate_code
     context = {
@@ -221,4 +239,6 @@ def certificate_pdf(registration: Registration, *, site: str) -> bytes:
         "code": code,
         "verify_url": site.rstrip("/") + verify_path(code),
     }
-    return render_pdf("events/documents/certificate_pdf.html", context)
+    return render_pdf(
+        "events/documents/certificate_pdf.html", context, sample=shows_sample(registration.event, [registration])
+    )

@@ -2,12 +2,14 @@
 cost per output unit) and CSV with the same figures as one long table (table, row, measure, value, unit, what is
 missing). Amounts are numbers with 2 decimals and every amount names its currency (EUR) in its header or unit; a
 figure that needs more data to mean anything is an empty cell with what is missing beside it, the same text the
-page and the API give."""
+page and the API give. A position built on sample records says so (`holds_sample`): in the first row of every
+sheet, and in the CSV's row counting them."""
 
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from octopus.downloads import SAMPLE_NOTE
 from octopus.funding.queries import Position, UnitCost
 from octopus.lib.exports import DECIMAL_FORMAT, Table, to_csv, to_xlsx
 
@@ -131,8 +133,17 @@ def tables(position: Position, unit_costs: list[UnitCost] | None = None) -> list
     return result
 
 
+def holds_sample(position: Position) -> bool:
+    """The position is a sample programme's, or sample records are behind its figures."""
+    return position.programme.is_sample or position.sample_rows > 0
+
+
 def position_xlsx(position: Position, unit_costs: list[UnitCost] | None = None) -> bytes:
-    return to_xlsx(*tables(position, unit_costs))
+    sheets = tables(position, unit_costs)
+    if holds_sample(position):
+        for sheet in sheets:
+            sheet.sample_note = str(SAMPLE_NOTE)
+    return to_xlsx(*sheets)
 
 
 def _unit_of(measure: str, value) -> str:

@@ -23,6 +23,7 @@ from octopus.people import services
 from octopus.people.forms import ConsentForm, EraseForm, OrganisationForm, PersonForm
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.queries import duplicate_pairs, filter_people, organisations_with_counts
+from octopus.results.api import IsSample
 
 router = Router(tags=["people"])
 
@@ -48,7 +49,7 @@ class PersonOut(Schema):
     consents: dict[str, bool] = Field(description="Purpose → whether the person consents (false when not asked).")
     merged_into: int | None = Field(description="Set on a record merged into another: follow it.")
     anonymised_at: datetime.datetime | None = Field(description="When the personal data was erased.")
-    is_sample: bool
+    is_sample: IsSample
     created_at: datetime.datetime
     version: int = Field(description="Send it back with a change; a change by someone else in between is a 409.")
 
@@ -117,6 +118,7 @@ class DuplicateOut(Schema):
     first: int
     second: int
     reason: str
+    sample: bool = Field(description="True when either record is sample data, invented for trying Octopus, not real.")
 
 
 class OrganisationOut(Schema):
@@ -126,7 +128,7 @@ class OrganisationOut(Schema):
     sector: str
     country: str | None = Field(description="ISO alpha-2; null for an international organisation.")
     people: int = Field(description="Current (not merged) people of the organisation.")
-    is_sample: bool
+    is_sample: IsSample
 
     @staticmethod
     def resolve_country(organisation) -> str | None:
@@ -210,7 +212,15 @@ def list_people(request, filters: Query[PeopleFilters]):
 )
 def list_duplicates(request):
     _check(request.auth, "people.view_people")
-    return [{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in duplicate_pairs()]
+    return [
+        {
+            "first": p.first.pk,
+            "second": p.second.pk,
+            "reason": p.reason,
+            "sample": p.first.is_sample or p.second.is_sample,
+        }
+        for p in duplicate_pairs()
+    ]
 
 
 @router.get("/people/{person_id}", response=PersonOut, auth=read_auth, summary="One person (the read is logged)")

@@ -22,7 +22,7 @@ from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import ConflictError, DomainError, log_action
 from octopus.countries.models import Country
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.people import services
 from octopus.people.exports import OrganisationsExport, PeopleExport
 from octopus.people.forms import (
@@ -47,8 +47,9 @@ MANAGE = "people.manage_people"
 PAGE_SIZE = 50
 
 
-def download(export, fmt: str, name: str) -> HttpResponse:
-    return table_download(fmt, f"{name}-{timezone.localdate()}", export)
+def download(export, fmt: str, name: str, rows) -> HttpResponse:
+    """`export` of the `rows` (a queryset), marked as sample data when one of them is."""
+    return table_download(fmt, f"{name}-{timezone.localdate()}", export, sample=contains_sample(rows))
 
 
 def query_without(request, *names) -> str:
@@ -86,7 +87,7 @@ def people_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     log_action(request.user, "people.people.exported", user=request.user, data={"filters": chosen, "format": fmt})
-    return download(PeopleExport(people), fmt, "people")
+    return download(PeopleExport(people), fmt, "people", people)
 
 
 @permission_required(MANAGE)
@@ -290,7 +291,7 @@ def organisation_list(request):
 @permission_required(READ)
 def organisation_export(request, fmt):
     organisations, _chosen = organisations_with_counts(request.GET)
-    return download(OrganisationsExport(organisations), fmt, "organisations")
+    return download(OrganisationsExport(organisations), fmt, "organisations", organisations)
 
 
 @permission_required(MANAGE)

@@ -55,6 +55,13 @@ def _number(value) -> str | None:
     return None if value is None else str(value)
 
 
+# --- sample data (shared by every router whose records can be sample data) ----------------------------------------
+
+SAMPLE_NOTE = "True for sample data, invented for trying Octopus, not real."
+# A record's own flag, or that of the record it belongs to (`Field(validation_alias=...)` beside it says which).
+IsSample = Annotated[bool, Field(description=SAMPLE_NOTE)]
+
+
 # --- the programmes a record serves (shared by every router whose records serve programmes) ------------------------
 
 ActivityCode = Annotated[str, Field(max_length=20, pattern=r"^[-A-Za-z0-9._]+$", description="e.g. A1.1")]
@@ -131,6 +138,7 @@ class ProgrammeOut(Schema):
     funding: str
     description: str
     source: str
+    is_sample: IsSample
 
     @staticmethod
     def resolve_budget_ceiling(programme) -> str:
@@ -161,6 +169,7 @@ LogframeNodeOut.model_rebuild()
 class LogframeOut(Schema):
     programme: str
     at: datetime.date
+    sample: bool = Field(description="True for a sample programme: its logframe is sample data, not real.")
     version: VersionOut = Field(description="The version in force on `at`.")
     versions: list[VersionOut]
     nodes: list[LogframeNodeOut] = Field(description="The boxes at the top (the objective), each with its children.")
@@ -193,6 +202,7 @@ class IndicatorOut(Schema):
         description="metric: computed from the records; manual: entered by hand with evidence; awaiting: its metric "
         "is not registered yet."
     )
+    is_sample: IsSample
 
 
 class TargetOut(Schema):
@@ -204,6 +214,7 @@ class TargetOut(Schema):
     value: str
     upper: str | None = Field(description="Upper bound of a range.")
     note: str
+    is_sample: IsSample
 
 
 class GoalOut(Schema):
@@ -272,6 +283,10 @@ class SnapshotSummaryOut(Schema):
     as_of: datetime.date
     digest: str = Field(description="SHA-256 of the canonical JSON of the data (sorted keys, no spaces).")
     frozen_at: datetime.datetime
+    sample: bool = Field(
+        validation_alias="programme.is_sample",
+        description="True for a snapshot of a sample programme: every figure is sample data, not real.",
+    )
 
 
 class SnapshotOut(SnapshotSummaryOut):
@@ -302,7 +317,7 @@ def _day(at: datetime.date | None) -> datetime.date:
     return at or timezone.localdate()
 
 
-def _indicator_out(indicator: Indicator) -> dict:
+def _indicator_out(indicator: Indicator, programme: Programme) -> dict:
     return {
         "code": indicator.code,
         "title": indicator.title,
@@ -325,6 +340,7 @@ def _indicator_out(indicator: Indicator) -> dict:
             "note": indicator.baseline_note,
         },
         "source": indicator_source(indicator),
+        "is_sample": programme.is_sample,
     }
 
 
@@ -352,16 +368,9 @@ def _breakdown(row: IndicatorResult, period: Period, at: datetime.date, visible:
     }
 
 
-def _snapshot_out(frozen: Snapshot) -> dict:
-    return {
-        "id": frozen.pk,
-        "title": frozen.title,
-        "as_of": frozen.as_of,
-        "digest": frozen.digest,
-        "frozen_at": frozen.frozen_at,
-        "data": frozen.data,
-        "verifies": services.snapshot_verifies(frozen),
-    }
+def _snapshot_out(frozen: Snapshot) -> Snapshot:
+    frozen.verifies = services.snapshot_verifies(frozen)
+    return frozen
 
 
 # --- routes ------------------------------------------------------------------------------------------------------
@@ -422,6 +431,7 @@ def get_logframe(
     return {
         "programme": programme.code,
         "at": day,
+        "sample": programme.is_sample,
         "version": version,
         "versions": versions,
         "nodes": [branch(node) for node in children.get(None, [])],
@@ -440,7 +450,7 @@ def list_indicators(
     programme = programme_for(request.auth, code)
     version, _versions_, numbers = versions_at(programme, _day(at))
     indicators = Indicator.objects.filter(node__programme=programme).select_related("node")
-    return [_indicator_out(i) for i in indicators if in_version(i, version, numbers)]
+    return [_indicator_out(i, programme) for i in indicators if in_version(i, version, numbers)]
 
 
 @router.get(
@@ -454,7 +464,7 @@ def get_indicator(request, code: Path[ProgrammeCode], indicator_code: Path[Indic
     indicator = Indicator.objects.filter(node__programme=programme, code=indicator_code).select_related("node").first()
     if indicator is None:
         raise Http404(_("No indicator “%(code)s” in this programme.") % {"code": indicator_code})
-    return _indicator_out(indicator)
+    return _indicator_out(indicator, programme)
 
 
 @router.get(
@@ -483,6 +493,7 @@ def list_targets(
             "value": str(t.value),
             "upper": _number(t.upper),
             "note": t.note,
+            "is_sample": programme.is_sample,
         }
         for t in targets
     ]

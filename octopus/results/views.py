@@ -753,16 +753,23 @@ def snapshot_detail(request, code, pk):
                 return redirect("results_snapshot", code, pk)
     # Figures the reader may not see (money, for a donor) stay out of the frozen table and of the differences.
     frozen_ids = {figure["id"]: code for code, figure in frozen.data["indicators"].items()}
-    withheld = {
-        frozen_ids[indicator.pk] for indicator in Indicator.objects.filter(pk__in=frozen_ids)
-        if withheld_from(request.user, indicator)
-    }  # fmt: skip
+    indicators = {frozen_ids[indicator.pk]: indicator for indicator in Indicator.objects.filter(pk__in=frozen_ids)}
+    withheld = {code for code, indicator in indicators.items() if withheld_from(request.user, indicator)}
+
+    def unit_of(code):
+        return indicators[code].unit if code in indicators else ""
+
     context = {
         "programme": programme,
         "snapshot": frozen,
-        "frozen_figures": {code: f for code, f in frozen.data["indicators"].items() if code not in withheld},
+        # (code, figure, unit, status) and (difference, unit): each number shown with the unit of its indicator.
+        "frozen_figures": [
+            (code, figure, unit_of(code), Status(figure["to_date"]["status"]))
+            for code, figure in frozen.data["indicators"].items()
+            if code not in withheld
+        ],
         "verifies": services.snapshot_verifies(frozen),
-        "differences": [d for d in differences(frozen) if d.code not in withheld],
+        "differences": [(d, unit_of(d.code)) for d in differences(frozen) if d.code not in withheld],
         "restatements": frozen.restatements.select_related("indicator", "stated_by"),
         "form": form,
     }

@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.results.api import IsSample
 from octopus.surveys import services
 from octopus.surveys.forms import QuestionForm, QuestionnaireForm, SectionForm
 from octopus.surveys.models import (
@@ -62,6 +63,7 @@ class QuestionnaireOut(Schema):
     closes_on: datetime.date | None
     status: QuestionnaireStatus
     created_at: datetime.datetime
+    is_sample: IsSample
 
 
 class ChoiceOut(Schema):
@@ -82,6 +84,7 @@ class QuestionOut(Schema):
     choices: list[ChoiceOut] = Field(description="Choice questions: the options; compliance: the levels.")
     file_types: list[FileType]
     max_file_size: int = Field(description="File questions: bytes.")
+    is_sample: IsSample = Field(validation_alias="section.questionnaire.is_sample")
 
     @staticmethod
     def resolve_min_value(question) -> str | None:
@@ -101,6 +104,7 @@ class SectionOut(Schema):
     order: int
     title: str
     article: str
+    is_sample: IsSample = Field(validation_alias="questionnaire.is_sample")
     questions: list[QuestionOut]
 
     @staticmethod
@@ -169,10 +173,16 @@ class ResponseOut(Schema):
     started_at: datetime.datetime
     updated_at: datetime.datetime
     submitted_at: datetime.datetime | None
+    is_sample: IsSample = Field(description="True when the questionnaire or the answering person is sample data, "
+                                "invented for trying Octopus, not real.")  # fmt: skip
 
     @staticmethod
     def resolve_country(response) -> str | None:
         return response.country.iso2 if response.country_id else None
+
+    @staticmethod
+    def resolve_is_sample(response) -> bool:
+        return _sample_response(response, response.questionnaire)
 
 
 class ResponseDetailOut(ResponseOut):
@@ -226,9 +236,18 @@ class CompilationOut(Schema):
     questionnaire: int
     questions: list[str] = Field(description="Question codes in the order of the questionnaire.")
     rows: list[CompiledRowOut] = Field(description="Every respondent that submitted, as last submitted.")
+    sample: bool = Field(
+        description="True when a reply below is sample data, invented for trying Octopus, not real: the "
+        "questionnaire is sample data, or a person who answered is."
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _sample_response(response: Response, questionnaire: Questionnaire) -> bool:
+    """A response is sample data when its questionnaire is, or the person who answered is."""
+    return questionnaire.is_sample or bool(response.person_id and response.person.is_sample)
 
 
 def _plain(number: Decimal) -> str:
@@ -274,7 +293,7 @@ def _answerable(user, response_id: int) -> Response:
 
 
 def _detail(response: Response) -> Response:
-    return Response.objects.select_related("country").get(pk=response.pk)
+    return Response.objects.select_related("country", "questionnaire", "person").get(pk=response.pk)
 
 
 # --- questionnaires ----------------------------------------------------------------------------------------------
@@ -387,7 +406,12 @@ def get_compilation(request, questionnaire_id: Path[Id]):
         }
         for row in compilation.rows
     ]
-    return {"questionnaire": questionnaire.pk, "questions": [q.code for q in compilation.questions], "rows": rows}
+    return {
+        "questionnaire": questionnaire.pk,
+        "questions": [q.code for q in compilation.questions],
+        "rows": rows,
+        "sample": questionnaire.is_sample or any(_sample_response(r.response, questionnaire) for r in compilation.rows),
+    }
 
 
 def _public(value):

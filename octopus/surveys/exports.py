@@ -1,5 +1,7 @@
 """Compiled replies as a table (one row per respondent, one column per question, DESIGN.md §7.12) and as a Word
-document (per section a heading, per question a table of respondents and their answers)."""
+document (per section a heading, per question a table of respondents and their answers). Compiled replies holding
+sample data (`holds_sample`) say so: the Word document in its first paragraph, the table through
+`octopus.downloads.table_download`."""
 
 import io
 import re
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 
+from octopus.downloads import SAMPLE_NOTE
 from octopus.lib.exports import Export
 from octopus.surveys.models import QuestionType
 from octopus.surveys.queries import Compilation
@@ -52,11 +55,20 @@ def answer_text(question, value) -> str:
     return _xml(cell)
 
 
+def holds_sample(compilation: Compilation) -> bool:
+    """The questionnaire is sample data, or a person who answered it is."""
+    return compilation.questionnaire.is_sample or any(
+        row.response.person is not None and row.response.person.is_sample for row in compilation.rows
+    )
+
+
 def compilation_docx(compilation: Compilation) -> bytes:
     """The compiled replies as a DOCX: the title, a "compiled on" line, then per section a heading and per
     question its text and a table Respondent | Answer, one row per respondent that submitted."""
     questionnaire = compilation.questionnaire
     document = Document()
+    if holds_sample(compilation):
+        document.add_paragraph().add_run(str(SAMPLE_NOTE)).bold = True
     document.add_heading(_xml(questionnaire.title), level=0)
     compiled_on = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     document.add_paragraph(

@@ -31,6 +31,7 @@ from octopus.committees.models import (
 from octopus.committees.queries.documents import documents_for, search_documents, with_relations
 from octopus.committees.services import documents as services
 from octopus.lib.precision import Precision
+from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
 
@@ -82,7 +83,7 @@ class DocumentOut(Schema):
     written_procedure: bool
     is_public: bool
     source: str
-    is_sample: bool
+    is_sample: IsSample
     version: int = Field(description="Send it back when correcting or changing the status; stale → 409.")
     versions: list[LanguageVersionOut] = Field(description="The document in English and French.")
 

@@ -22,6 +22,7 @@ from octopus.committees.forms.meetings import AgendaItemForm
 from octopus.committees.models import AgendaItem, Document, Meeting
 from octopus.committees.services import meetings as services
 from octopus.events.models import Kind, Status
+from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
 
@@ -40,6 +41,7 @@ class MeetingOut(Schema):
     starts_on: datetime.date = Field(validation_alias="event.starts_on")
     ends_on: datetime.date = Field(validation_alias="event.ends_on")
     place: str = Field(validation_alias="event.place")
+    is_sample: IsSample = Field(validation_alias="event.is_sample")
 
     @staticmethod
     def resolve_name(meeting) -> str:
@@ -52,6 +54,7 @@ class DocumentRefOut(Schema):
     title: str
     type: str
     status: str
+    is_sample: IsSample
 
 
 class AgendaItemOut(Schema):
@@ -61,6 +64,7 @@ class AgendaItemOut(Schema):
     title: str
     decision: str
     report: str = Field(description="What the abridged meeting report says of the item.")
+    is_sample: IsSample = Field(validation_alias="meeting.event.is_sample")
     documents: list[DocumentRefOut]
 
     @staticmethod
@@ -156,4 +160,4 @@ def add_agenda_item(request, meeting_id: Path[Id], payload: AgendaItemIn):
         raise form_errors(form)
     item = services.add_agenda_item(meeting, order=form.cleaned_data["order"], user=request.auth,
                                     **form.service_fields())  # fmt: skip
-    return Reply(201, AgendaItem.objects.prefetch_related("documents").get(pk=item.pk))
+    return Reply(201, AgendaItem.objects.select_related("meeting__event").prefetch_related("documents").get(pk=item.pk))

@@ -18,6 +18,7 @@ from octopus.committees.models import Committee, ObserverAdmission
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import membership as services
 from octopus.countries.models import Country
+from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
 
@@ -37,6 +38,9 @@ class ObserverStateOut(Schema):
     reasons: list[str] = Field(description="Why it observes: invited, signatory, ratified not yet in force, admitted.")
     since: datetime.date | None
     admission: int | None = Field(description="Id of the admission, when the committee admitted it.")
+    is_sample: IsSample = Field(
+        description="True when the committee's admission of it is sample data, invented for trying Octopus, not real."
+    )
 
 
 class ObserverOrganisationOut(Schema):
@@ -45,12 +49,17 @@ class ObserverOrganisationOut(Schema):
     since: datetime.date
     decision: str
     admission: int
+    is_sample: IsSample
 
 
 class MembershipOut(Schema):
     committee: str
     at: datetime.date
     counts: dict[str, int]
+    sample: bool = Field(
+        description="True when an observer below is sample data, invented for trying Octopus, not real: the counts "
+        "include it."
+    )
     members: list[MemberOut]
     observer_states: list[ObserverStateOut]
     observer_organisations: list[ObserverOrganisationOut]
@@ -70,6 +79,7 @@ class AdmissionOut(Schema):
     admitted_on: datetime.date
     ended_on: datetime.date | None
     decision: str
+    is_sample: IsSample
 
     @staticmethod
     def resolve_country(admission) -> str | None:
@@ -91,33 +101,38 @@ def _committee() -> Committee:
 def members(request, at: datetime.date | None = None):
     committee = _committee()
     membership = membership_at(committee, at or timezone.localdate())
+    states = [
+        {
+            "iso2": r.country.iso2,
+            "name": r.country.name,
+            "reasons": r.reasons,
+            "since": r.since,
+            "admission": r.admission.pk if r.admission else None,
+            "is_sample": bool(r.admission and r.admission.is_sample),
+        }
+        for r in membership.observer_state_rows()
+    ]
+    organisations = [
+        {
+            "id": r.organisation.pk,
+            "name": r.organisation.name,
+            "since": r.since,
+            "decision": r.admission.decision,
+            "admission": r.admission.pk,
+            "is_sample": r.admission.is_sample or r.organisation.is_sample,
+        }
+        for r in membership.organisation_rows()
+    ]
     return {
         "committee": committee.code,
         "at": membership.at,
         "counts": membership.counts,
+        "sample": membership.holds_sample,
         "members": [
             {"iso2": r.country.iso2, "name": r.country.name, "since": r.since} for r in membership.member_rows()
         ],
-        "observer_states": [
-            {
-                "iso2": r.country.iso2,
-                "name": r.country.name,
-                "reasons": r.reasons,
-                "since": r.since,
-                "admission": r.admission.pk if r.admission else None,
-            }
-            for r in membership.observer_state_rows()
-        ],  # fmt: skip
-        "observer_organisations": [
-            {
-                "id": r.organisation.pk,
-                "name": r.organisation.name,
-                "since": r.since,
-                "decision": r.admission.decision,
-                "admission": r.admission.pk,
-            }
-            for r in membership.organisation_rows()
-        ],  # fmt: skip
+        "observer_states": states,
+        "observer_organisations": organisations,
     }
 
 

@@ -28,6 +28,7 @@ from octopus.committees.forms.rounds import (
 from octopus.committees.models import AssessmentRound, Committee, FollowUp, Recommendation
 from octopus.committees.queries import rounds as queries
 from octopus.committees.services import rounds as services
+from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
 
@@ -45,6 +46,7 @@ class ReportOut(Schema):
     title: str
     status: str = Field(description="draft, consultation, adopted or withdrawn: the register's status.")
     adopted_on: datetime.date | None
+    is_sample: IsSample
 
 
 class RoundOut(Schema):
@@ -62,6 +64,7 @@ class RoundOut(Schema):
         "also gives the other states of their replies: not_started, draft, reopened. Counts only: no Party's reply."
     )
     report: ReportOut | None
+    is_sample: IsSample
     version: int
 
 
@@ -82,6 +85,7 @@ class RemindersOut(Schema):
     without_focal_point: list[str] = Field(description="Parties not submitted that have no focal point account.")
     recipients: int
     added: list[str] = Field(description="States that became Parties since and were sent the questionnaire.")
+    sample: bool = Field(description="True when the round is sample data, invented for trying Octopus, not real.")
 
 
 class RecommendationOut(Schema):
@@ -93,6 +97,7 @@ class RecommendationOut(Schema):
     text: str
     latest_status: str | None = Field(description="Status at the latest follow-up; null when not reviewed yet.")
     latest_reviewed_on: datetime.date | None
+    is_sample: IsSample = Field(validation_alias="round.is_sample")
     version: int
 
     @staticmethod
@@ -130,6 +135,7 @@ class FollowUpOut(Schema):
     meeting: int | None = Field(validation_alias="meeting_id")
     report: int | None = Field(validation_alias="report_id")
     note: str
+    is_sample: IsSample = Field(validation_alias="recommendation.round.is_sample")
 
 
 # --- helpers -------------------------------------------------------------------------------------------------------
@@ -165,8 +171,9 @@ def _round_out(round: AssessmentRound, articles, progress: dict[str, int]) -> di
         "questionnaire_status": questionnaire.status if questionnaire else None,
         "deadline": questionnaire.closes_on if questionnaire else None, "progress": progress,
         "report": None if report is None else {"id": report.pk, "symbol": report.symbol, "title": report.title,
-                                               "status": report.status, "adopted_on": report.adopted_on},
-        "version": round.version,
+                                               "status": report.status, "adopted_on": report.adopted_on,
+                                               "is_sample": report.is_sample},
+        "is_sample": round.is_sample, "version": round.version,
     }  # fmt: skip
 
 
@@ -259,7 +266,8 @@ def dispatch(request, round_id: Path[Id], payload: DispatchIn):
 def reminders(request, round_id: Path[Id]):
     _check(request.auth, MANAGE)
     round = _round(round_id)
-    return services.send_reminders(round, user=request.auth, site=request.build_absolute_uri("/").rstrip("/"))
+    sent = services.send_reminders(round, user=request.auth, site=request.build_absolute_uri("/").rstrip("/"))
+    return {**sent, "sample": round.is_sample}
 
 
 # --- recommendations -----------------------------------------------------------------------------------------------
@@ -273,11 +281,11 @@ def reminders(request, round_id: Path[Id]):
 )
 def list_recommendations(request, round_id: Path[Id]):
     _check(request.auth, READ)
-    return list(queries.recommendations(_round(round_id)))
+    return list(queries.recommendations(_round(round_id)).select_related("round"))
 
 
 def _recommendation_out(pk: int):
-    return queries.recommendations(Recommendation.objects.get(pk=pk).round).get(pk=pk)
+    return queries.recommendations(Recommendation.objects.get(pk=pk).round).select_related("round").get(pk=pk)
 
 
 @router.post(
@@ -327,4 +335,4 @@ def add_follow_up(request, round_id: Path[Id], rec_id: Path[Id], payload: Follow
     data = {**payload.dict(), "reviewed_on": payload.reviewed_on.isoformat()}
     cleaned = _valid(FollowUpForm(data={k: "" if v is None else v for k, v in data.items()}, round=round))
     follow_up = services.record_follow_up(recommendation, user=request.auth, **cleaned)
-    return Reply(201, FollowUp.objects.get(pk=follow_up.pk))
+    return Reply(201, FollowUp.objects.select_related("recommendation__round").get(pk=follow_up.pk))

@@ -91,6 +91,12 @@ class Membership:
             for o in self.observer_organisations
         ]
 
+    @property
+    def holds_sample(self) -> bool:
+        """True when an observer stands on a sample admission (or is a sample organisation): the lists and counts
+        include sample data."""
+        return any(a.is_sample for a in self.admissions) or any(o.is_sample for o in self.observer_organisations)
+
     def is_member(self, country: Country) -> bool:
         return any(c.pk == country.pk for c in self.members)
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry, Role
+from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import Committee, Document
 from octopus.committees.services import documents
 from octopus.committees.tests.test_documents import plenary, record, with_original
@@ -38,6 +39,19 @@ def test_the_public_reads_public_documents_and_readers_read_restricted_ones_too(
     assert [d["symbol"] for d in as_donor["items"]] == ["T-CY(2099)1"]
     assert [d["symbol"] for d in as_focal["items"]] == ["T-CY(2099)2", "T-CY(2099)1"]  # by type, number, title
     assert as_focal["count"] == 2
+
+
+def test_a_sample_document_says_so_in_the_body_and_a_header(client, staff):
+    record(staff, symbol="T-CY(2099)1", title="Real report", is_public=True)
+    real = client.get(URL, {"year": 2099})
+    record(staff, symbol="T-CY(2099)3", title="Sample report", is_public=True, is_sample=True)
+
+    both = client.get(URL, {"year": 2099})
+
+    assert ([d["is_sample"] for d in real.json()["items"]], SAMPLE_HEADER in real.headers) == ([False], False)
+    assert [(d["symbol"], d["is_sample"]) for d in both.json()["items"]] == [
+        ("T-CY(2099)1", False), ("T-CY(2099)3", True)]  # fmt: skip
+    assert both.headers[SAMPLE_HEADER] == "true"
 
 
 def test_the_list_filters_and_pages(client, db):

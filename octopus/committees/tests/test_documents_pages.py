@@ -24,6 +24,7 @@ from octopus.committees.tests.test_documents import (
     with_original,
 )
 from octopus.conftest import make_user
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 
 D = datetime.date
 
@@ -215,6 +216,25 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
     assert len(rows) == 2
     assert client.get(reverse("tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol == "T-CY(2098)3"
     assert client.get(reverse("tcy_register_export", args=["pdf"])).status_code == 404
+
+
+def test_the_registers_say_when_they_list_a_sample_document(client, register, staff):
+    sample, _ = with_original(staff, symbol="T-CY(2099)9", title="Sample report", is_sample=True)
+    client.force_login(staff)
+
+    workspace = sample_sheets(client.get(reverse("tcy_register_export", args=["xlsx"]), {"year": "2099"}))[0]
+    public = client.get(reverse("tcy_documents_csv"), {"year": "2099"})
+    real = real_sheets(client.get(reverse("tcy_register_export", args=["xlsx"]), {"public": "no"}))[0]
+
+    assert workspace[0][:2] == ("Symbol", "Title")  # the note above, then the header
+    assert sorted(row[0] for row in workspace[1:]) == ["T-CY(2099)1", "T-CY(2099)2", "T-CY(2099)9"]
+    assert file_name(public) == "tcy-documents-SAMPLE-DATA.csv"
+    assert list(csv.reader(io.StringIO(public.content.decode())))[0][0] == "Symbol"
+    assert [row[0] for row in real] == ["Symbol", "T-CY(2099)2"]  # the filter leaves out the sample document
+    documents.request_translation(sample, language="fr", word_count=10, deadline=D(2099, 3, 1), cost=1, user=staff)
+    requests, totals = sample_sheets(client.get(reverse("tcy_translations_export", args=["xlsx"])))
+    assert requests[0][0] == "Symbol" and requests[1][0] == "T-CY(2099)9"
+    assert totals[0][0] == "Deadline year"
 
 
 def test_recording_a_document_through_the_page(client, staff):

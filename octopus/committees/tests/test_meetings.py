@@ -13,13 +13,16 @@ from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import ConflictError, DomainError
+from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import AgendaItem, Committee, InterpretationRequest, Meeting
 from octopus.committees.queries.meetings import funded_participations, summarise
 from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_meetings_world import build_meetings_world
 from octopus.conftest import assert_problem, bearer_for, make_user
+from octopus.downloads import SAMPLE_NOTE
 from octopus.events import services as events
-from octopus.events.models import Event, Kind, Status
+from octopus.events.models import Event, Kind, Registration, Status
+from octopus.events.tests.sample_files import docx_paragraphs, file_name, is_marked, real_sheets, sample_sheets
 
 D = datetime.date
 
@@ -348,6 +351,31 @@ def test_the_participation_exports_read_back(client, world):
     assert [c.value for c in sheet[4]] == ["Georgia", "GE", 2016, 2, 0, 2, 1000, 650, 1]
 
 
+def test_the_files_of_a_sample_meeting_say_so(client, world, staff):
+    Event.objects.filter(pk=world.t17.event_id).update(is_sample=True)
+    Registration.objects.filter(event=world.t17.event_id).update(is_sample=True)
+    meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt GN 10.", user=staff)
+    signed_in(client, staff)
+
+    (series,) = sample_sheets(client.get(reverse("tcy_meetings"), {"format": "xlsx"}))
+    docx_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "docx"]))
+    csv_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "csv"]))
+
+    assert series[0][:2] == ("Meeting", "Event") and series[2][0] == "T-CY 17"
+    assert file_name(docx_response) == "t-cy-17-decisions-SAMPLE-DATA.docx"
+    paragraphs = docx_paragraphs(docx_response)
+    assert paragraphs[0] == str(SAMPLE_NOTE) and paragraphs[1] == "List of decisions – T-CY 17"
+    assert file_name(csv_response) == "t-cy-17-decisions-SAMPLE-DATA.csv"
+    # Another meeting, real, is not marked.
+    real = client.get(reverse("tcy_meeting_decisions", args=[world.t15.pk, "docx"]))
+    assert not is_marked(real) and docx_paragraphs(real)[0] == "List of decisions – T-CY 15"
+    signed_in(client, make_user(Role.FINANCE_OFFICER))
+    (funded,) = sample_sheets(client.get(reverse("tcy_participation"), {"format": "xlsx"}))
+    assert funded[0][0] == "State" and [row[0] for row in funded[1:]] == ["Armenia", "France", "Georgia"]
+    only_2016 = client.get(reverse("tcy_participation"), {"format": "xlsx", "year": "2016"})
+    assert real_sheets(only_2016)[0][1][0] == "Georgia"  # no sample travel among the rows of 2016
+
+
 # --- API --------------------------------------------------------------------------------------------------------
 
 
@@ -361,8 +389,22 @@ def test_the_api_lists_public_meetings_to_everyone_and_all_to_readers(client, wo
     assert plenaries_2017 == [{
         "id": world.t17.pk, "committee": "T-CY", "number": 17, "name": "T-CY 17", "event": "t-cy-17",
         "title": "17th T-CY plenary", "kind": "tcy_plenary", "status": "held", "starts_on": "2017-07-10",
-        "ends_on": "2017-07-12", "place": "Strasbourg, France"}]  # fmt: skip
+        "ends_on": "2017-07-12", "place": "Strasbourg, France", "is_sample": False}]  # fmt: skip
     assert_problem(client.get(f"/api/v1/committee/meetings/{world.b12.pk}"), 404)
+
+
+def test_a_meeting_of_a_sample_event_says_so_in_the_body_and_a_header(client, world, staff):
+    event = events.create_event(user=staff, title="Sample plenary", slug="sample-plenary", kind=Kind.TCY_PLENARY,
+                                starts_on=D(2019, 7, 1), ends_on=D(2019, 7, 3), is_sample=True)  # fmt: skip
+    sample = meetings.record_meeting(world.tcy, event=event, number=21, user=staff)
+    meetings.add_agenda_item(sample, number="1", title="Opening", user=staff)
+
+    real = client.get(f"/api/v1/committee/meetings/{world.t17.pk}")
+    invented = client.get(f"/api/v1/committee/meetings/{sample.pk}", **bearer_for(staff))
+
+    assert (real.json()["is_sample"], SAMPLE_HEADER in real.headers) == (False, False)
+    assert (invented.json()["is_sample"], invented.json()["agenda"][0]["is_sample"]) == (True, True)
+    assert invented.headers[SAMPLE_HEADER] == "true"
 
 
 def test_the_api_gives_the_agenda_without_restricted_documents_to_the_public(client, world, staff):
@@ -377,9 +419,9 @@ def test_the_api_gives_the_agenda_without_restricted_documents_to_the_public(cli
     reader = client.get(f"/api/v1/committee/meetings/{world.t17.pk}", **bearer_for(staff)).json()
 
     assert anonymous["agenda"] == [{"id": item.pk, "order": 1, "number": "4", "title": "Guidance Notes",
-                                    "decision": "Adopt.", "report": "", "documents": [
+                                    "decision": "Adopt.", "report": "", "is_sample": False, "documents": [
                                         {"id": public.pk, "symbol": "T-CY(2017)3", "title": "GN",
-                                         "type": "guidance_note", "status": "draft"}]}]  # fmt: skip
+                                         "type": "guidance_note", "status": "draft", "is_sample": False}]}]  # fmt: skip
     assert [d["symbol"] for d in reader["agenda"][0]["documents"]] == ["T-CY(2017)3", "T-CY(2017)4"]
 
 

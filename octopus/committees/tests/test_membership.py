@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import DomainError
+from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import BureauTerm, Committee, ObserverAdmission, Representative
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import membership
@@ -172,6 +173,19 @@ def test_the_membership_csv_reads_back(client, tcy, staff):
     assert len(rows) == 1 + expected["members"] + expected["observer_states"] + expected["observer_organisations"]
 
 
+def test_a_membership_csv_holding_a_sample_admission_says_so_in_its_name(client, tcy, staff):
+    admission = membership.admit_observer(
+        tcy, organisation=unodc(), admitted_on=D(2014, 1, 1), decision="T-CY 10", user=staff
+    )
+    real = client.get(reverse("tcy_public"), {"at": "2016-06-01", "format": "csv"})
+    ObserverAdmission.objects.filter(pk=admission.pk).update(is_sample=True)
+
+    sample = client.get(reverse("tcy_public"), {"at": "2016-06-01", "format": "csv"})
+
+    assert real["Content-Disposition"] == 'attachment; filename="t-cy-membership-2016-06-01.csv"'
+    assert sample["Content-Disposition"] == 'attachment; filename="t-cy-membership-2016-06-01-SAMPLE-DATA.csv"'
+
+
 def test_the_workspace_shows_representatives_and_the_bureau_in_a_fixed_number_of_queries(
     client, tcy, bureau, staff, django_assert_num_queries
 ):
@@ -234,8 +248,24 @@ def test_the_api_gives_members_and_observers_with_their_dates(client, tcy, staff
     assert {"iso2": "GE", "name": "Georgia", "since": "2012-10-01"} in body["members"]
     assert body["observer_organisations"] == [{"id": organisation.pk, "name": "UNODC", "since": "2014-01-01",
                                                "decision": "T-CY 10",
-                                               "admission": ObserverAdmission.objects.get().pk}]  # fmt: skip
+                                               "admission": ObserverAdmission.objects.get().pk,
+                                               "is_sample": False}]  # fmt: skip
     assert all(row["reasons"] for row in body["observer_states"])
+
+
+def test_a_sample_observer_says_so_in_the_body_and_a_header(client, tcy, staff):
+    membership.admit_observer(tcy, organisation=unodc(), admitted_on=D(2014, 1, 1), user=staff)
+    real = client.get("/api/v1/committee/members", {"at": "2016-06-01"})
+    sample = Organisation.objects.create(name="Sample forum", sector="international_organisation", is_sample=True)
+    membership.admit_observer(tcy, organisation=sample, admitted_on=D(2015, 1, 1), user=staff)
+
+    both = client.get("/api/v1/committee/members", {"at": "2016-06-01"})
+
+    assert [(o["name"], o["is_sample"]) for o in real.json()["observer_organisations"]] == [("UNODC", False)]
+    assert (real.json()["sample"], SAMPLE_HEADER in real.headers) == (False, False)
+    assert [(o["name"], o["is_sample"]) for o in both.json()["observer_organisations"]] == [
+        ("Sample forum", True), ("UNODC", False)]  # fmt: skip
+    assert (both.json()["sample"], both.headers[SAMPLE_HEADER]) == (True, "true")
 
 
 def test_the_api_admits_an_observer_and_refuses_a_party(client, tcy, staff):
@@ -254,7 +284,7 @@ def test_the_api_admits_an_observer_and_refuses_a_party(client, tcy, staff):
     admission = ObserverAdmission.objects.get()
     assert (created.status_code, created.json()) == (201, {
         "id": admission.pk, "country": "CN", "organisation": None, "admitted_on": "2020-01-01", "ended_on": None,
-        "decision": "T-CY 22"})  # fmt: skip
+        "decision": "T-CY 22", "is_sample": False})  # fmt: skip
     assert "France is a Party on 2020-01-01" in assert_problem(refused, 422)["detail"]
     assert assert_problem(unknown, 422)["errors"] == [{"field": "country",
                                                        "message": "No country with the ISO code “XX”."}]  # fmt: skip

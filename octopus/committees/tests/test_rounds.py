@@ -23,6 +23,7 @@ from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Kind
+from octopus.events.tests.sample_files import sample_sheets
 from octopus.results.assignments import assignments_of, unassigned
 from octopus.results.models import ResultNode
 from octopus.results.services import add_node, create_programme
@@ -598,6 +599,9 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
     assert csv.content.decode().splitlines()[2] == f"Georgia,GE,1,16,'=cmd,Legislate,Partially implemented,{reviewed}"
     assert xlsx["Content-Disposition"] == f'attachment; filename="t-cy-round-{round.number}-recommendations.xlsx"'
     assert staff_client.get(reverse("round_recommendations_export", args=[round.pk, "pdf"])).status_code == 404
+    AssessmentRound.objects.filter(pk=round.pk).update(is_sample=True)  # a sample round's export says so
+    (sample,) = sample_sheets(staff_client.get(reverse("round_recommendations_export", args=[round.pk, "xlsx"])))
+    assert [list(row) for row in sample] == rows
 
 
 def test_the_report_page_links_a_register_document(staff_client, staff):

@@ -7,7 +7,8 @@ from django.core import mail
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.committees.models import AssessmentRound, FollowUp, Recommendation
+from octopus.api import SAMPLE_HEADER
+from octopus.committees.models import AssessmentRound, Committee, FollowUp, Recommendation
 from octopus.committees.services import rounds as services
 from octopus.committees.tests.test_rounds import tcy_round
 from octopus.conftest import assert_problem, bearer_for, make_user
@@ -40,11 +41,25 @@ def test_open_a_round_then_read_it(client, staff, auth):
     assert created.json() == {
         "id": round.pk, "number": 97, "title": "Sanctions", "articles": [11, 13], "opened_on": "2026-06-01",
         "opened_at": None, "questionnaire": round.questionnaire_id, "questionnaire_status": "draft",
-        "deadline": None, "report": None, "version": 1,
+        "deadline": None, "report": None, "is_sample": False, "version": 1,
         "progress": {"not_started": 0, "draft": 0, "submitted": 0, "reopened": 0, "expected": 0},
     }  # fmt: skip
     assert [(r["number"], r["progress"]) for r in listed.json()] == [(97, {"expected": 0, "submitted": 0})]
     assert AuditEntry.objects.about(round).get(action="committees.round.opened").user == staff
+
+
+def test_a_sample_round_says_so_in_the_body_and_a_header(client, staff, auth):
+    tcy_round(staff, number=97)
+    real = client.get(BASE, **auth)
+    tcy = Committee.objects.get(code="T-CY")
+    services.open_round(tcy, number=98, title="Sample round", articles=tcy.treaty.articles.filter(number=16),
+                        opened_on=timezone.localdate(), user=staff, is_sample=True)  # fmt: skip
+
+    both = client.get(BASE, **auth)
+
+    assert ([r["is_sample"] for r in real.json()], SAMPLE_HEADER in real.headers) == ([False], False)
+    assert [(r["number"], r["is_sample"]) for r in both.json()] == [(98, True), (97, False)]  # latest first
+    assert both.headers[SAMPLE_HEADER] == "true"
 
 
 def test_opening_refusals_are_problems(client, staff, auth):
@@ -85,7 +100,8 @@ def test_dispatch_reminders_recommendations_and_follow_ups(client, staff, auth, 
     rec = Recommendation.objects.get(round=round)
     assert added.status_code == 201
     assert added.json() == {"id": rec.pk, "country": "GE", "number": 1, "article": 16, "finding": "F", "text": "T",
-                            "latest_status": None, "latest_reviewed_on": None, "version": 1}  # fmt: skip
+                            "latest_status": None, "latest_reviewed_on": None, "is_sample": False,
+                            "version": 1}  # fmt: skip
     wrong_article = post(client, f"{path}/recommendations", {"country": "GE", "article": 31, "finding": "F",
                                                              "text": "T"}, auth)  # fmt: skip
     not_assessed = post(client, f"{path}/recommendations", {"country": "CN", "finding": "F", "text": "T"}, auth)

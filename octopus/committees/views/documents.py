@@ -50,7 +50,7 @@ from octopus.committees.queries.documents import (
     with_relations,
 )
 from octopus.committees.services import documents as services
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.lib.exports import Table
@@ -169,7 +169,8 @@ def document_list(request):
 def document_list_csv(request):
     filters = DocumentFilterForm(request.GET or None)
     documents = with_relations(filters.filter(Document.objects.public()))
-    return table_download("csv", "tcy-documents", register_table(documents, workspace=False))
+    table = register_table(documents, workspace=False)
+    return table_download("csv", "tcy-documents", table, sample=contains_sample(documents))
 
 
 # Public route with an explicit check: a restricted or withdrawn document is a 404 unless the visitor may read it.
@@ -214,7 +215,8 @@ def get_documents_for_workspace(user):
 def register_export(request, fmt):
     filters = DocumentFilterForm(request.GET or None, workspace=True)
     documents = with_relations(filters.filter(get_documents_for_workspace(request.user)))
-    return table_download(fmt, "tcy-register", register_table(documents, workspace=True))
+    table = register_table(documents, workspace=True)
+    return table_download(fmt, "tcy-register", table, sample=contains_sample(documents))
 
 
 @require_http_methods(["GET", "POST"])
@@ -420,7 +422,8 @@ def translations_tables(requests) -> tuple[Table, Table]:
 def translations_export(request, fmt):
     _filters, requests = _translations(request)
     table, totals = translations_tables(requests)
-    return table_download(fmt, "tcy-translations", table, totals)
+    sample = contains_sample(Document.objects.filter(pk__in=requests.values("document")))
+    return table_download(fmt, "tcy-translations", table, totals, sample=sample)
 
 
 @require_http_methods(["GET", "POST"])

@@ -45,9 +45,9 @@ from octopus.committees.queries.meetings import (
 )
 from octopus.committees.services import meetings as services
 from octopus.committees.views.membership import get_committee
-from octopus.downloads import attachment, table_download
+from octopus.downloads import DOCX, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.events.documents import participant_registrations, protocol_groups
-from octopus.events.models import Event, Status
+from octopus.events.models import Event, Registration, Status
 from octopus.forms import show_refusal
 from octopus.lib.charts import VEGA_LITE_SCHEMA
 from octopus.lib.exports import Table
@@ -58,7 +58,6 @@ LANGUAGES = "committees.manage_language_services"
 TRAVEL = "events.manage_travel"
 PEOPLE = "events.view_events"
 PAGE_SIZE = 50
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def get_meeting(pk: int) -> Meeting:
@@ -126,7 +125,8 @@ def tcy_meetings(request):
     if fmt in ("csv", "xlsx"):
         meetings = list(meetings)
         participants = participants_by_event(Event.objects.filter(pk__in=[m.event_id for m in meetings]))
-        return table_download(fmt, "t-cy-meetings", meetings_table(meetings, participants))
+        sample = any(m.event.is_sample for m in meetings)
+        return table_download(fmt, "t-cy-meetings", meetings_table(meetings, participants), sample=sample)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     participants = participants_by_event(Event.objects.filter(pk__in=[m.event_id for m in page.object_list]))
     for meeting in page.object_list:
@@ -239,8 +239,11 @@ def tcy_agenda_item(request, pk, item_pk):
 
 
 def decisions_docx(meeting: Meeting, items: list[AgendaItem]) -> bytes:
-    """The list of decisions as a Word document: one heading per item, its decision, the documents it cites."""
+    """The list of decisions as a Word document: one heading per item, its decision, the documents it cites. A
+    sample meeting's list says so in its first paragraph."""
     document = DocxDocument()
+    if meeting.event.is_sample:
+        document.add_paragraph().add_run(str(SAMPLE_NOTE)).bold = True
     document.add_heading(_("List of decisions – %(meeting)s") % {"meeting": meeting}, level=1)
     event = meeting.event
     document.add_paragraph(f"{event.title}, {event.starts_on:%d %B %Y} – {event.ends_on:%d %B %Y}, {event.place}")
@@ -263,12 +266,13 @@ def tcy_meeting_decisions(request, pk, fmt):
     meeting = get_meeting(pk)
     items = [item for item in _agenda(meeting) if item.decision]
     name = f"{meeting}-decisions".replace(" ", "-").lower()
+    sample = meeting.event.is_sample
     if fmt == "docx":
-        return attachment(decisions_docx(meeting, items), name=f"{name}.docx", content_type=DOCX)
+        return attachment(decisions_docx(meeting, items), name=f"{name}.docx", content_type=DOCX, sample=sample)
     rows = ([item.order, item.number, item.title, item.decision,
              ", ".join(d.symbol or d.title for d in item.documents.all())] for item in items)  # fmt: skip
     header = [_("Order"), _("Item"), _("Title"), _("Decision"), _("Documents")]
-    return table_download("csv", name, Table(_("Decisions"), header, rows))
+    return table_download("csv", name, Table(_("Decisions"), header, rows), sample=sample)
 
 
 # --- interpretation ---------------------------------------------------------------------------------------------
@@ -369,7 +373,8 @@ def tcy_participation(request):
     summary = summarise(rows)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        return table_download(fmt, "t-cy-funded-participation", funded_table(summary))
+        sample = contains_sample(Registration.objects.filter(pk__in=[r.registration for r in rows]))
+        return table_download(fmt, "t-cy-funded-participation", funded_table(summary), sample=sample)
     context = {
         "committee": committee,
         "filters": filters,

@@ -24,7 +24,8 @@ from octopus.committees.queries.membership import (
 )
 from octopus.committees.services import membership as services
 from octopus.dates import chosen_date
-from octopus.lib.exports import Table, to_csv
+from octopus.downloads import table_download
+from octopus.lib.exports import Table
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
@@ -52,10 +53,9 @@ def membership_table(membership: Membership) -> Table:
     return Table(_("T-CY membership on %(date)s") % {"date": membership.at.isoformat()}, header, rows)
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def membership_download(membership: Membership) -> HttpResponse:
+    name = f"t-cy-membership-{membership.at}"
+    return table_download("csv", name, membership_table(membership), sample=membership.holds_sample)
 
 
 def _membership_context(request, committee: Committee) -> tuple[dict, str]:
@@ -79,7 +79,7 @@ def tcy_public(request):
     committee = get_committee()
     context, date_error = _membership_context(request, committee)
     if request.GET.get("format") == "csv" and not date_error:
-        return csv_response(membership_table(context["membership"]), f"t-cy-membership-{context['at']}.csv")
+        return membership_download(context["membership"])
     return render(request, "committees/membership/public.html", context, status=400 if date_error else 200)
 
 
@@ -89,7 +89,7 @@ def tcy_workspace(request):
     committee = get_committee()
     context, date_error = _membership_context(request, committee)
     if request.GET.get("format") == "csv" and not date_error:
-        return csv_response(membership_table(context["membership"]), f"t-cy-membership-{context['at']}.csv")
+        return membership_download(context["membership"])
     seats = representatives_by_holder(representatives_at(committee, context["at"]))
     for row in context["members"] + context["observer_states"]:
         row.seats = seats.get(("country", row.country.pk), [])

@@ -321,7 +321,7 @@ def recommendations_export(request, pk, fmt):
         raise Http404
     round = get_round_for_user(request.user, pk)
     table = recommendations_table(round)
-    return table_download(fmt, f"t-cy-round-{round.number}-recommendations", table)
+    return table_download(fmt, f"t-cy-round-{round.number}-recommendations", table, sample=round.is_sample)
 
 
 urlpatterns = [

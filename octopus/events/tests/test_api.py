@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry, Role
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import VISITORS, assert_problem, bearer_for
 from octopus.countries.models import Country
 from octopus.events import services
@@ -14,6 +15,7 @@ from octopus.events.tests.api import (
     NEW_EVENT,
     READERS,
     STAFF_ROLES,
+    at,
     counts,
     event_json,
     post,
@@ -37,6 +39,24 @@ def test_the_public_lists_public_events_only(client, staff):
 
     assert response.status_code == 200
     assert response.json() == {"items": [event_json()], "count": 1}
+
+
+def test_a_sample_event_says_so_in_the_body_and_a_header(client, staff):
+    make_event(staff)
+    real = client.get("/api/v1/events")
+    day = datetime.date(2017, 3, 1)
+    sample = make_event(staff, slug="sample-workshop-2017", starts_on=day, is_sample=True)
+    services.save_session(Session(event=sample, title="Opening", starts_at=at(day, 9), ends_at=at(day, 10)), user=staff)
+
+    both = client.get("/api/v1/events")
+    timetable = client.get("/api/v1/events/sample-workshop-2017/sessions")
+
+    assert [(e["slug"], e["is_sample"]) for e in real.json()["items"]] == [("workshop-ge-2016", False)]
+    assert SAMPLE_HEADER not in real.headers
+    assert [(e["slug"], e["is_sample"]) for e in both.json()["items"]] == [
+        ("sample-workshop-2017", True), ("workshop-ge-2016", False)]  # fmt: skip
+    assert both.headers[SAMPLE_HEADER] == "true"
+    assert ([s["is_sample"] for s in timetable.json()], timetable.headers[SAMPLE_HEADER]) == ([True], "true")
 
 
 @pytest.mark.parametrize("visitor", sorted(READERS))
@@ -196,6 +216,7 @@ def session_json(session: Session, people: list) -> dict:
         "ends_at": "2016-05-10T08:00:00Z",
         "room": "Hall A",
         "description": "",
+        "is_sample": False,
         "people": people,
     }
 
@@ -248,6 +269,7 @@ def test_staff_add_a_session_with_its_speakers(client, staff, form, headers):
         "ends_at": "2016-05-11T13:30:00Z",
         "room": "Room 2",
         "description": "",
+        "is_sample": False,
         "people": [{"person": speaker.pk, "name": "Nino1 BERIDZE1", "role": "speaker"}],
     }
 

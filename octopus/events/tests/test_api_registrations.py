@@ -38,6 +38,7 @@ def registration_json(registration: Registration, **changes) -> dict:
             "sex": "female",
             "organisation": None,
             "sector": None,
+            "is_sample": False,
         },
         "state": registration.state,
         "role": "participant",
@@ -47,6 +48,7 @@ def registration_json(registration: Registration, **changes) -> dict:
         "note": "",
         "created_at": iso(registration.created_at),
         "decided_at": None if registration.decided_at is None else iso(registration.decided_at),
+        "is_sample": False,
         "version": registration.version,
         **changes,
     }
@@ -121,6 +123,7 @@ def test_staff_register_someone_who_is_approved_at_once(client, staff, form, hea
             "sex": "female",
             "organisation": "Ministry of Justice",
             "sector": "ministry",
+            "is_sample": False,
         },
         "state": "approved",
         "role": "speaker",
@@ -259,6 +262,7 @@ def test_staff_check_someone_in_once(client, staff, approved, headers):
         "session": None,
         "mode": "online",
         "checked_in_at": iso(attendance.checked_in_at),
+        "is_sample": False,
     }
     assert (first.status_code, first.json()) == (201, expected)
     assert (again.status_code, again.json()) == (200, expected)

@@ -11,17 +11,15 @@ from octopus.accounts.models import Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import documents, services
-from octopus.events.models import DelegationCategory
+from octopus.events.models import DelegationCategory, Event, Registration
 from octopus.events.tests.conftest import person
+from octopus.events.tests.sample_files import MARK, file_name, is_marked, pdf_pages
 from octopus.people.models import Organisation, Sector
 from octopus.people.services import create_person
 
 
 def pdf_text(response) -> str:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(pdf_pages(response))
 
 
 def pages(response) -> int:
@@ -225,3 +223,56 @@ def test_finance_officer_may_read_the_lists(client, event):
 
 def test_a_badge_for_a_registration_that_is_not_a_number_is_404(office, event):
     assert office.get(f"/workspace/events/{event.slug}/badges.pdf?registration=abc").status_code == 404
+
+
+# --- sample data ------------------------------------------------------------------------------------------------
+
+
+def every_pdf(office, staff, event, people_at) -> dict:
+    """Each PDF of the event by its name (the certificate of someone checked in)."""
+    registration = people_at["ge_member"]
+    services.check_in(registration, day=event.starts_on, user=staff)
+    base = f"/workspace/events/{event.slug}"
+    urls = {
+        "badges": "badges.pdf",
+        "provisional": "participants.pdf",
+        "final": "participants.pdf?final=1",
+        "delegations": "delegations.pdf",
+        "certificate": f"registrations/{registration.pk}/certificate.pdf",
+    }
+    return {name: office.get(f"{base}/{url}") for name, url in urls.items()}
+
+
+def test_every_pdf_of_a_sample_event_carries_the_mark_on_every_page(office, staff, event, people_at):
+    Event.objects.filter(pk=event.pk).update(is_sample=True)
+
+    found = every_pdf(office, staff, event, people_at)
+
+    for name, response in found.items():
+        texts = pdf_pages(response)
+        assert texts and all(MARK in text for text in texts), name
+        assert file_name(response).endswith("-SAMPLE-DATA.pdf"), name
+    assert pages(found["badges"]) == 6  # one badge a page still: the mark takes none onto a second page
+    assert file_name(found["delegations"]) == f"{event.slug}-delegations-SAMPLE-DATA.pdf"
+
+
+def test_the_pdfs_of_a_real_event_carry_no_mark(office, staff, event, people_at):
+    found = every_pdf(office, staff, event, people_at)
+
+    for name, response in found.items():
+        assert MARK not in pdf_text(response), name
+        assert not is_marked(response), name
+    assert file_name(found["delegations"]) == f"{event.slug}-delegations.pdf"
+
+
+def test_a_sample_registration_marks_the_pdfs_it_is_on(office, event, people_at):
+    Registration.objects.filter(pk=people_at["other"].pk).update(is_sample=True)
+    base = f"/workspace/events/{event.slug}"
+
+    listed = office.get(f"{base}/participants.pdf")
+    assert all(MARK in text for text in pdf_pages(listed))
+    assert file_name(listed) == f"{event.slug}-participants-provisional-SAMPLE-DATA.pdf"
+    assert MARK in pdf_text(office.get(f"{base}/badges.pdf"))
+    # Not on the delegation list, nor on another person's badge: those files hold no sample data.
+    assert MARK not in pdf_text(office.get(f"{base}/delegations.pdf"))
+    assert MARK not in pdf_text(office.get(f"{base}/badges.pdf?registration={people_at['ge_head'].pk}"))

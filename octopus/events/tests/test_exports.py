@@ -1,4 +1,5 @@
-"""An event's lists as CSV (read with csv) and XLSX (read with openpyxl); formulas neutralised in both."""
+"""An event's lists as CSV (read with csv) and XLSX (read with openpyxl); formulas neutralised in both; sample data
+said in the file. Also the download helpers themselves (octopus.downloads)."""
 
 import csv
 import datetime
@@ -7,13 +8,18 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
+from octopus.downloads import CSV, PDF, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.events import services
-from octopus.events.tests.conftest import person
+from octopus.events.models import Event, Registration
+from octopus.events.tests.conftest import make_event, person
+from octopus.events.tests.sample_files import file_name, is_marked, real_sheets, sample_sheets, sheets
+from octopus.lib.exports import Table
 
 FORMULA = '=HYPERLINK("http://evil.example/x","Click")'
 
@@ -114,3 +120,94 @@ def test_exports_read_in_a_fixed_number_of_queries(office, event, form, register
         services.fund_travel(more, user=None, dsa_rate=Decimal(100), nights=1)
 
     assert {what: queries(what) for what in before} == before
+
+
+# --- sample data ------------------------------------------------------------------------------------------------
+
+
+def test_the_exports_of_a_sample_event_say_so_in_every_sheet_and_in_their_name(office, event, registered):
+    Event.objects.filter(pk=event.pk).update(is_sample=True)
+
+    for what in ("registrations", "attendance", "travel"):
+        (rows,) = sample_sheets(office.get(f"/workspace/events/{event.slug}/export/{what}.xlsx"))
+        assert rows[0][:2] == ("Last name", "First name"), what  # the header moves to row 2
+    (rows,) = sample_sheets(office.get(f"/workspace/events/{event.slug}/export/registrations.xlsx"))
+    assert [row[:2] for row in rows[1:]] == [("Beridze1", "'" + FORMULA), ("Beridze2", "Nino2")]
+    response = office.get(f"/workspace/events/{event.slug}/export/registrations.csv")
+    assert file_name(response) == f"{event.slug}-registrations-SAMPLE-DATA.csv"
+    assert read_csv(response)[0][:2] == ["Last name", "First name"]  # CSV: a header, then rows, always
+
+
+def test_a_sample_registration_marks_the_export_of_a_real_event(office, event, registered):
+    real = office.get(f"/workspace/events/{event.slug}/export/registrations.xlsx")
+    assert file_name(real) == f"{event.slug}-registrations.xlsx"
+    assert real_sheets(real)[0][0][:2] == ("Last name", "First name")
+
+    Registration.objects.filter(pk=registered[1].pk).update(is_sample=True)
+
+    (rows,) = sample_sheets(office.get(f"/workspace/events/{event.slug}/export/registrations.xlsx"))
+    assert len(rows) == 3
+
+
+# --- octopus.downloads --------------------------------------------------------------------------------------------
+
+
+def test_contains_sample_asks_each_queryset_once_whether_it_holds_a_sample_record(
+    staff, event, django_assert_num_queries
+):
+    sample = make_event(staff, slug="sample-2016", is_sample=True)
+    real = Event.objects.filter(pk=event.pk)
+
+    with django_assert_num_queries(1):
+        assert contains_sample(real) is False
+    with django_assert_num_queries(2):
+        assert contains_sample(real, Event.objects.filter(pk=sample.pk)) is True
+    assert contains_sample(Event.objects.none()) is False
+    assert contains_sample() is False
+
+
+def test_an_attachment_of_sample_data_says_so_in_its_name():
+    plain = attachment(b"%PDF", name="badges.pdf", content_type=PDF)
+    marked = attachment(b"%PDF", name="badges.pdf", content_type=PDF, sample=True)
+    bare = attachment("x", name="notes", content_type=CSV, sample=True)
+
+    assert plain["Content-Disposition"] == 'attachment; filename="badges.pdf"'
+    assert marked["Content-Disposition"] == 'attachment; filename="badges-SAMPLE-DATA.pdf"'
+    assert (marked["Content-Type"], marked.content) == (PDF, b"%PDF")
+    assert file_name(bare) == "notes-SAMPLE-DATA"
+
+
+def tables() -> tuple[Table, Table]:
+    return Table("People", ["Name", "Age"], [["Ana", 31]]), Table("Places", ["City"], [["Tbilisi"]])
+
+
+def test_a_table_download_of_sample_data_has_the_note_above_the_header_of_every_sheet():
+    response = table_download("xlsx", "people", *tables(), sample=True)
+
+    assert file_name(response) == "people-SAMPLE-DATA.xlsx"
+    assert sample_sheets(response) == [[("Name", "Age"), ("Ana", 31)], [("City",), ("Tbilisi",)]]
+
+
+def test_a_table_download_of_real_data_starts_with_its_header():
+    response = table_download("xlsx", "people", *tables())
+
+    assert file_name(response) == "people.xlsx" and not is_marked(response)
+    assert sheets(response) == [[("Name", "Age"), ("Ana", 31)], [("City",), ("Tbilisi",)]]
+    csv_response = table_download("csv", "people", *tables())
+    assert file_name(csv_response) == "people.csv"
+    assert read_csv(csv_response) == [["Name", "Age"], ["Ana", "31"]]
+
+
+def test_a_table_with_its_own_note_marks_the_whole_download():
+    table, more = tables()
+    table.sample_note = "SAMPLE DATA — this programme is invented."
+
+    response = table_download("xlsx", "people", table, more)
+
+    assert file_name(response) == "people-SAMPLE-DATA.xlsx"
+    first, second = sheets(response)
+    assert first[0][0] == "SAMPLE DATA — this programme is invented."  # its own note is kept
+    assert second[0][0] == str(SAMPLE_NOTE) and second[1] == ("City",)
+    assert file_name(table_download("csv", "people", *tables(), sample=True)) == "people-SAMPLE-DATA.csv"
+    with pytest.raises(Http404):
+        table_download("pdf", "people", *tables(), sample=True)

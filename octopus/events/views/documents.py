@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
-from octopus.downloads import table_download
+from octopus.downloads import PDF, attachment, contains_sample, table_download
 from octopus.events import calendars, documents
 from octopus.events.exports import EXPORTS
 from octopus.events.forms.documents import CertificateCheckForm, ImportConfirmForm, ImportUploadForm
@@ -42,6 +42,10 @@ def file_response(content, *, name: str, content_type: str, attachment: bool = T
 # --- PDFs ------------------------------------------------------------------------------------------------------
 
 
+def pdf_download(pdf: documents.Pdf, name: str) -> HttpResponse:
+    return attachment(pdf.content, name=name, content_type=PDF, sample=pdf.sample)
+
+
 @require_GET
 @permission_required("events.manage_events")
 def event_badges(request, slug):
@@ -49,8 +53,8 @@ def event_badges(request, slug):
     registration = request.GET.get("registration")
     if registration is not None and not registration.isdigit():
         raise Http404
-    content = documents.badges_pdf(event, site=site_root(request), registration=registration and int(registration))
-    return file_response(content, name=f"{event.slug}-badges.pdf", content_type="application/pdf")
+    pdf = documents.badges_pdf(event, site=site_root(request), registration=registration and int(registration))
+    return pdf_download(pdf, f"{event.slug}-badges.pdf")
 
 
 @require_GET
@@ -58,18 +62,15 @@ def event_badges(request, slug):
 def event_participants_pdf(request, slug):
     event = get_event(slug)
     final = request.GET.get("final") == "1"
-    content = documents.participants_pdf(event, final=final)
-    name = f"{event.slug}-participants-{'final' if final else 'provisional'}.pdf"
-    return file_response(content, name=name, content_type="application/pdf")
+    pdf = documents.participants_pdf(event, final=final)
+    return pdf_download(pdf, f"{event.slug}-participants-{'final' if final else 'provisional'}.pdf")
 
 
 @require_GET
 @permission_required("events.view_events")
 def event_delegations_pdf(request, slug):
     event = get_event(slug)
-    return file_response(
-        documents.delegations_pdf(event), name=f"{event.slug}-delegations.pdf", content_type="application/pdf"
-    )
+    return pdf_download(documents.delegations_pdf(event), f"{event.slug}-delegations.pdf")
 
 
 @require_GET
@@ -84,10 +85,8 @@ def registration_certificate(request, slug, pk):
         back = reverse("registration", args=[slug, pk])
         return redirect(back)
     registration = Registration.objects.select_related("event", "event__country", "person").get(pk=registration.pk)
-    content = documents.certificate_pdf(registration, site=site_root(request))
-    return file_response(
-        content, name=f"certificate-{registration.certificate_code}.pdf", content_type="application/pdf"
-    )
+    pdf = documents.certificate_pdf(registration, site=site_root(request))
+    return pdf_download(pdf, f"certificate-{registration.certificate_code}.pdf")
 
 
 # Public: anyone shown a certificate must be able to check it; the code is unguessable and the page shows only
@@ -161,7 +160,8 @@ def event_export(request, slug, what, fmt):
         raise PermissionDenied
     event = get_event(slug)
     export = EXPORTS[what](event)
-    return table_download(fmt, f"{event.slug}-{what}", export)
+    sample = event.is_sample or contains_sample(event.registrations.all())
+    return table_download(fmt, f"{event.slug}-{what}", export, sample=sample)
 
 
 # --- import ----------------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from octopus.funding.models import (
 )
 from octopus.funding.services import budget as services
 from octopus.legislation.models import Advice
+from octopus.results.api import IsSample
 
 router = Router(tags=["funding"])
 
@@ -67,7 +68,7 @@ class FundingBudgetOut(Schema):
     kind: BudgetKind
     adopted_on: datetime.date
     decision: str
-    is_sample: bool
+    is_sample: IsSample
     total_eur: EurOut = Field(description="Σ of the lines (string).")
     lines: list[FundingBudgetLineOut]
 
@@ -105,6 +106,7 @@ class FundingClosedYearOut(Schema):
     programme: str = Field(validation_alias="programme.code")
     year: int
     closed_on: datetime.date
+    is_sample: IsSample = Field(validation_alias="programme.is_sample")
 
 
 class FundingExpenditureOut(Schema):
@@ -121,7 +123,7 @@ class FundingExpenditureOut(Schema):
     event: int | None = Field(validation_alias="event_id")
     advice: int | None = Field(validation_alias="advice_id")
     brought_in_from: str | None = Field(description="travel, translation or interpretation when brought in.")
-    is_sample: bool
+    is_sample: IsSample
     version: int
 
     @staticmethod

@@ -41,6 +41,7 @@ from octopus.funding.models import (
 from octopus.funding.permissions import donor_codes, visible_contributions
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
+from octopus.results.api import IsSample
 from octopus.results.models import Programme, ResultNode
 
 router = Router(tags=["funding"])
@@ -92,7 +93,7 @@ class FundingDonorOut(Schema):
     name: str
     kind: DonorKind
     country: str | None = Field(description="ISO alpha-2 of the donor State, if any.")
-    is_sample: bool
+    is_sample: IsSample
     version: int
 
     @staticmethod
@@ -117,7 +118,7 @@ class ContributionReceiptOut(Schema):
     rate: str | None = Field(description="Units of the currency per 1 EUR used (None for EUR).")
     override_reason: str
     note: str
-    is_sample: bool
+    is_sample: IsSample
 
     @staticmethod
     def resolve_rate(receipt) -> str | None:
@@ -132,6 +133,7 @@ class ContributionEarmarkOut(Schema):
     country: str | None = Field(description="ISO alpha-2 of the country financed.")
     event: int | None = Field(validation_alias="event_id", description="Id of the event financed.")
     note: str
+    is_sample: IsSample = Field(validation_alias="contribution.is_sample")
 
     @staticmethod
     def resolve_node(earmark) -> str | None:
@@ -148,6 +150,7 @@ class ContributionObligationOut(Schema):
     due_on: datetime.date
     description: str
     submitted_on: datetime.date | None
+    is_sample: IsSample = Field(validation_alias="contribution.is_sample")
     version: int
 
 
@@ -169,7 +172,7 @@ class ContributionOut(Schema):
     received_amount: AmountOut = Field(description="Σ of the receipts, in the contribution's currency (string).")
     received_eur: EurOut = Field(description="Σ of the receipts' EUR values (string).")
     conditions: str
-    is_sample: bool = Field(description="Sample data: not a real amount.")
+    is_sample: IsSample
     receipts: list[ContributionReceiptOut]
     earmarks: list[ContributionEarmarkOut]
     obligations: list[ContributionObligationOut]
@@ -246,7 +249,7 @@ class FundingRateOut(Schema):
     day: datetime.date
     units_per_eur: str = Field(description="Units of the currency per 1 EUR, as a string.")
     source: str
-    is_sample: bool
+    is_sample: IsSample
 
     @staticmethod
     def resolve_units_per_eur(rate) -> str:
@@ -463,7 +466,7 @@ def add_contribution_obligation(request, contribution_id: Path[Id], payload: Con
     obligation = services.add_obligation(
         contribution, kind=payload.kind, due_on=payload.due_on, description=payload.description, user=request.auth
     )
-    return Reply(201, ReportingObligation.objects.get(pk=obligation.pk))
+    return Reply(201, ReportingObligation.objects.select_related("contribution").get(pk=obligation.pk))
 
 
 # --- exchange rates ------------------------------------------------------------------------------------------------

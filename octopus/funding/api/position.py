@@ -114,6 +114,14 @@ class FundingPositionOut(Schema):
     years: list[FundingPositionYearOut]
     categories: list[FundingPositionCategoryOut]
     sample_rows: int = Field(description="Rows flagged as sample data behind these figures: not real amounts.")
+    sample: bool = Field(
+        description="True when these figures are sample data, invented for trying Octopus, not real: the programme "
+        "is a sample programme, or a row behind them is flagged as sample data (`sample_rows` above 0)."
+    )
+
+    @staticmethod
+    def resolve_sample(position) -> bool:
+        return position.programme.is_sample or position.sample_rows > 0
 
     @staticmethod
     def resolve_budget(position) -> int | None:

@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 
 from octopus.accounts.models import Membership, Role, User
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.funding.models import Contribution, Earmark, Expenditure, Receipt
+from octopus.funding.services import budget as budget_services
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
+from octopus.results import services as programmes
 from octopus.results.models import Programme, ResultNode
 
 D = datetime.date
@@ -60,6 +63,27 @@ def money(finance, programme):
     eur = services.pledge_contribution(programme, two, title="Acme 2025", currency="EUR",
                                        amount=Decimal("77777.77"), pledged_on=D(2025, 4, 1), user=finance)  # fmt: skip
     return usd, eur
+
+
+@pytest.fixture
+def sample_money(finance):
+    """A sample programme with a sample donor's pledge, a sample budget and sample expenditure (sample money is
+    recorded only on a sample programme)."""
+    programme = programmes.create_programme(
+        code="sample-programme", title="Sample programme", starts_on=D(2016, 1, 1), ends_on=D(2018, 12, 31),
+        budget_ceiling=Decimal("1000.00"), implementing_office="Sample office", user=finance, is_sample=True,
+    )  # fmt: skip
+    objective = programmes.add_node(programme, level="objective", code="O", title="Objective", user=finance)
+    output = programmes.add_node(programme, level="output", code="1", title="Output", parent=objective, user=finance)
+    donor = services.record_donor(code="SAMPLE", name="Sample donor", kind="state", user=finance, is_sample=True)
+    services.pledge_contribution(programme, donor, title="Sample pledge", currency="EUR", amount=Decimal("500.00"),
+                                 pledged_on=D(2016, 2, 1), user=finance, is_sample=True)  # fmt: skip
+    budget_services.adopt_budget(programme, adopted_on=D(2016, 1, 10), lines=[(output, "staff", 2016, Decimal(800))],
+                                 user=finance, is_sample=True)  # fmt: skip
+    budget_services.record_expenditure(programme, node=output, category="staff", status="spent", spent_on=D(2016, 3, 1),
+                                       description="Sample cost", currency="EUR", amount=Decimal("100.00"),
+                                       user=finance, is_sample=True)  # fmt: skip
+    return programme
 
 
 def post(client, path, body, user):
@@ -264,6 +288,28 @@ def test_the_position_reads_as_exact_strings(client, finance, staff, money):
     earlier = get(client, "/position", finance, programme=CODE, at="2025-03-31").json()
     assert earlier["pledged"] == "95238.10"
     assert_problem(get(client, "/position", staff, programme="no-such"), 404)
+
+
+def test_sample_money_says_so_in_the_body_and_a_header(client, staff, money, sample_money):
+    real = get(client, "/contributions", staff, programme=CODE)
+    sample = get(client, "/contributions", staff, programme="sample-programme")
+    budgets = get(client, "/budgets", staff, programme="sample-programme")
+    expenditure = get(client, "/expenditure", staff, programme="sample-programme")
+
+    assert ([c["is_sample"] for c in real.json()["items"]], SAMPLE_HEADER in real.headers) == ([False, False], False)
+    assert [c["is_sample"] for c in sample.json()["items"]] == [True]
+    assert ([b["is_sample"] for b in budgets.json()], [e["is_sample"] for e in expenditure.json()["items"]]) == (
+        [True], [True])  # fmt: skip
+    assert {sample.headers[SAMPLE_HEADER], budgets.headers[SAMPLE_HEADER], expenditure.headers[SAMPLE_HEADER]} == {
+        "true"}  # fmt: skip
+
+
+def test_the_position_of_a_sample_programme_says_so(client, staff, money, sample_money):
+    real = get(client, "/position", staff, programme=CODE, at="2025-12-31")
+    sample = get(client, "/position", staff, programme="sample-programme", at="2016-12-31")
+
+    assert (real.json()["sample"], real.json()["sample_rows"], SAMPLE_HEADER in real.headers) == (False, 0, False)
+    assert (sample.json()["sample"], sample.json()["spent"], sample.headers[SAMPLE_HEADER]) == (True, "100.00", "true")
 
 
 def test_bad_input_is_refused_with_the_field(client, finance, money):

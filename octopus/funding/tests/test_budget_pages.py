@@ -18,6 +18,7 @@ from octopus.conftest import assert_page_refused, make_user
 from octopus.events import services as event_services
 from octopus.events.models import TravelStatus
 from octopus.events.tests.conftest import make_event, open_form, person
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.funding.models import Budget, BudgetKind, ClosedYear, CostCategory, Expenditure
 from octopus.funding.services import budget as services
 from octopus.funding.services.rates import record_rate
@@ -297,6 +298,18 @@ def test_the_list_total_is_the_sum_of_its_rows_and_exports_read_back(finance_cli
     header, *data = list(sheet.values)
     eur = header.index("EUR")
     assert sum(Decimal(str(row[eur])) for row in data) == total_of_everything(finance_client)
+
+
+def test_an_expenditure_export_holding_a_sample_row_says_so(finance_client, spending):
+    Expenditure.objects.filter(category="travel").update(is_sample=True)
+    url = reverse("expenditure_export", args=["xlsx"])
+
+    (rows,) = sample_sheets(finance_client.get(url))
+    (real,) = real_sheets(finance_client.get(url + "?status=committed"))
+
+    assert rows[0][:2] == ("Date", "Output") and len(rows) == 4  # the note, the header, then every row
+    assert real[0][:2] == ("Date", "Output") and len(real) == 2
+    assert file_name(finance_client.get(url)) == f"expenditure-{CODE}-SAMPLE-DATA.xlsx"
 
 
 def total_of_everything(client) -> Decimal:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.conftest import make_user
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.funding.models import Contribution, ContributionStatus, Donor, Earmark, Receipt, ReportingObligation
 from octopus.funding.money import to_eur
 from octopus.funding.services import contributions as services
@@ -353,3 +354,17 @@ def test_exports_open_back_with_the_rows_of_the_page(finance_client, finance):
         Contribution.objects.filter(donor__code="DONOR-1").values_list("pledged_eur", flat=True), Decimal(0)
     )
     assert finance_client.get(reverse("contribution_export", args=["pdf"])).status_code == 404
+
+
+def test_an_export_holding_a_sample_contribution_says_so(finance_client, finance):
+    generated_contributions(finance)
+    Contribution.objects.filter(title="Signed in EUR").update(is_sample=True)
+
+    (rows,) = sample_sheets(finance_client.get(reverse("contribution_export", args=["xlsx"]) + "?donor=DONOR-1"))
+    real = real_sheets(finance_client.get(reverse("contribution_export", args=["xlsx"]) + "?donor=DONOR-2"))
+
+    assert rows[0][:2] == ("Donor", "Donor code")  # the note above the header
+    assert sorted(row[3] for row in rows[1:]) == ["Pledged only", "Signed in EUR"]
+    assert real[0][0][:2] == ("Donor", "Donor code") and len(real[0]) == 3
+    marked = finance_client.get(reverse("contribution_export", args=["csv"]))
+    assert file_name(marked) == "contributions-SAMPLE-DATA.csv"

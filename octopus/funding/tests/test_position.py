@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.funding.exports import position_csv, position_data, position_xlsx
 from octopus.funding.models import (
     Budget,
@@ -393,12 +394,22 @@ def test_empty_state_invites_the_finance_officer_to_record_a_pledge(client):
     assert "data-empty" in html and "Record the first pledge" not in html
 
 
-def test_sample_rows_are_flagged_on_the_page(staff_client, hand_made):
+def test_sample_rows_are_flagged_on_the_page_and_in_the_exports(staff_client, hand_made):
+    url = reverse("funding_position_export", args=["xlsx"])
+    real = real_sheets(staff_client.get(url, {"at": "2024-06-30"}))
+    assert [rows[0][0] for rows in real] == ["Measure", "Donor code", "Output", "Year", "Cost category", "Unit"]
+
     Contribution.objects.filter(donor__code="b").update(is_sample=True)
     position = funding_position(programme(), AT)
     assert position.sample_rows == 1
     html = staff_client.get(reverse("funding_position"), {"at": "2024-06-30"}).content.decode()
     assert "data-sample-warning" in html and "1 record behind these figures is sample data" in html
+    marked = staff_client.get(url, {"at": "2024-06-30"})
+    assert file_name(marked).endswith("-2024-06-30-SAMPLE-DATA.xlsx")
+    assert [rows[0][0] for rows in sample_sheets(marked)] == [rows[0][0] for rows in real]  # header in row 2
+    csv_response = staff_client.get(reverse("funding_position_export", args=["csv"]), {"at": "2024-06-30"})
+    assert file_name(csv_response).endswith("-SAMPLE-DATA.csv")
+    assert csv_response.content.decode().startswith("Table,Row,Measure")
 
 
 def test_unknown_programme_or_format_is_404(staff_client):

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.forms import show_refusal
 from octopus.funding.forms.budget import (
     BudgetForm,
@@ -328,7 +328,8 @@ def expenditure_export(request, fmt):
     programme = programme_of(request)
     _filters, rows = _filtered(request, programme)
     table = expenditure_table(programme, rows)
-    return table_download(fmt, f"expenditure-{programme.code}", table)
+    sample = programme.is_sample or contains_sample(rows)
+    return table_download(fmt, f"expenditure-{programme.code}", table, sample=sample)
 
 
 # The counts `sync_costs` returns, in words (a count it may add later is shown by its key).

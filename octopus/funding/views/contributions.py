@@ -161,7 +161,7 @@ def contribution_table(rows) -> Table:
 def contribution_export(request, fmt):
     _filters, rows = _filtered(request)
     table = contribution_table(rows)
-    return table_download(fmt, "contributions", table)
+    return table_download(fmt, "contributions", table, sample=any(row.is_sample for row in rows))
 
 
 # --- a pledge ------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from octopus.accounts.permissions import permission_required
 from octopus.dates import chosen_date
 from octopus.downloads import CSV, XLSX, attachment
-from octopus.funding.exports import position_csv, position_xlsx
+from octopus.funding.exports import holds_sample, position_csv, position_xlsx
 from octopus.funding.queries import cost_per_unit
 from octopus.funding.queries import funding_position as position_of
 from octopus.funding.views import chosen_programme
@@ -104,8 +104,10 @@ def funding_position_export(request, fmt):
     unit_costs = [] if position.is_empty else cost_per_unit(programme, at)
     name = f"funding-position-{programme.code}-{at:%Y-%m-%d}.{fmt}"
     if fmt == "csv":
-        return attachment(position_csv(position, unit_costs), name=name, content_type=CSV)
-    return attachment(position_xlsx(position, unit_costs), name=name, content_type=XLSX)
+        content, content_type = position_csv(position, unit_costs), CSV
+    else:
+        content, content_type = position_xlsx(position, unit_costs), XLSX
+    return attachment(content, name=name, content_type=content_type, sample=holds_sample(position))
 
 
 urlpatterns = [

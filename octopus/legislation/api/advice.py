@@ -26,7 +26,7 @@ from octopus.legislation.api.profiles import ISO2, ArticleNumber, body_country, 
 from octopus.legislation.models import Advice, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services import advice as services
 from octopus.people.models import Person
-from octopus.results.api import ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
+from octopus.results.api import IsSample, ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
 from octopus.results.models import Assignment, ResultNode
 from octopus.surveys.permissions import focal_countries
 
@@ -47,6 +47,7 @@ class AdviceRecommendationOut(Schema):
     text: str
     taken_up_on: datetime.date | None
     assessment: int | None = Field(validation_alias="assessment_id", description="Id of the assessment it changed.")
+    is_sample: IsSample = Field(validation_alias="advice.is_sample")
     version: int
 
     @staticmethod
@@ -79,6 +80,7 @@ class AdviceOut(Schema):
     )
     recommendations: list[AdviceRecommendationOut]
     documents: list[AdviceDocumentOut]
+    is_sample: IsSample
     version: int
 
     @staticmethod
@@ -280,7 +282,7 @@ def add_recommendation(request, advice_id: Path[Id], payload: AdviceRecommendati
     advice = get_object_or_404(Advice, pk=advice_id)
     article = profile_article(payload.article) if payload.article is not None else None
     recommendation = services.record_recommendation(advice, text=payload.text, article=article, user=request.auth)
-    return Reply(201, AdviceRecommendation.objects.select_related("article").get(pk=recommendation.pk))
+    return Reply(201, AdviceRecommendation.objects.select_related("article", "advice").get(pk=recommendation.pk))
 
 
 @router.post(
@@ -298,4 +300,4 @@ def take_up(request, recommendation_id: Path[Id], payload: TakeUpIn):
     assessment = _one(Assessment, payload.assessment, "assessment", _("assessment"))
     services.take_up_recommendation(recommendation, taken_up_on=payload.taken_up_on, user=request.auth,
                                     version=payload.version, assessment=assessment)  # fmt: skip
-    return AdviceRecommendation.objects.select_related("article").get(pk=recommendation.pk)
+    return AdviceRecommendation.objects.select_related("article", "advice").get(pk=recommendation.pk)

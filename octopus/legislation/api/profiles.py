@@ -48,6 +48,7 @@ from octopus.legislation.queries import (
     share_from,
 )
 from octopus.legislation.services import profiles as services
+from octopus.results.api import IsSample
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 
@@ -79,6 +80,9 @@ class CountryLevelsOut(Schema):
     levels: dict[str, Level] = Field(description="Article number → compliance level on the day (not_assessed when "
                                      "no reviewed assessment says otherwise).")  # fmt: skip
     share_in_place: float | None = Field(description="% of the assessed articles in place; null when none assessed.")
+    sample: bool = Field(
+        description="True when a level of the row comes from a sample statement, invented for trying Octopus, not real."
+    )
 
 
 class MatrixOut(Schema):
@@ -95,6 +99,7 @@ class LawOut(Schema):
     url: str
     file_name: str
     state: ReviewState
+    is_sample: IsSample
     version: int
 
 
@@ -103,6 +108,7 @@ class PublicLawOut(Schema):
     title: str
     year: int | None
     url: str
+    is_sample: IsSample
 
 
 class StatementOut(Schema):
@@ -116,6 +122,7 @@ class StatementOut(Schema):
     note: str
     citation: str
     laws: list[int] = Field(description="Ids of the laws that implement the article.")
+    is_sample: IsSample
 
 
 class ProfileOut(Schema):
@@ -123,6 +130,9 @@ class ProfileOut(Schema):
     name: str
     at: datetime.date
     share_in_place: float | None
+    sample: bool = Field(
+        description="True when a law or statement below is sample data, invented for trying Octopus, not real."
+    )
     laws: list[PublicLawOut]
     articles: list[StatementOut]
 
@@ -132,6 +142,7 @@ class ArticleCountryOut(Schema):
     name: str
     source: Source
     assessed_on: datetime.date
+    is_sample: IsSample
 
 
 class ArticleLevelsOut(Schema):
@@ -157,6 +168,7 @@ class AssessmentOut(Schema):
     state: ReviewState
     recorded_at: datetime.datetime
     reviewed_at: datetime.datetime | None
+    is_sample: IsSample
     version: int
 
     @staticmethod
@@ -283,9 +295,12 @@ def compliance(
     rows = heat_map(at, articles, region=region, include_all=True)
     if region and not rows:
         raise form_errors({"region": [_("No country is in the region “%(region)s”.") % {"region": region}]})
+    # The heat map reads only the columns it shows, not `is_sample`: the few reviewed sample statements, read once.
+    sample = set(Assessment.objects.reviewed().filter(is_sample=True, assessed_on__lte=at).values_list("pk", flat=True))
     rows = [
         {"iso2": row.country.iso2, "name": row.country.name, "share_in_place": row.share.percent,
-         "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)}}
+         "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)},
+         "sample": any(cell is not None and cell.pk in sample for cell in row.cells)}
         for row in rows
     ]  # fmt: skip
     return {"at": at, "articles": [article_out(a) for a in articles], "countries": rows}
@@ -313,15 +328,17 @@ def profile(request, iso2: Path[ISO2], at: datetime.date | None = None):
             "note": entry.current.note if entry.current else "",
             "citation": entry.current.citation if entry.current else "",
             "laws": [law.pk for law in entry.current.laws.all()] if entry.current else [],
+            "is_sample": bool(entry.current and entry.current.is_sample),
         }
         for entry in entries
     ]
+    laws = [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url, "is_sample": law.is_sample}
+            for law in reviewed_laws(country, at)]  # fmt: skip
     return {
         "iso2": country.iso2, "name": country.name, "at": at,
         "share_in_place": share_from(entry.current for entry in entries).percent,
-        "laws": [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url}
-                 for law in reviewed_laws(country, at)],
-        "articles": statements,
+        "sample": any(row["is_sample"] for row in [*laws, *statements]),
+        "laws": laws, "articles": statements,
     }  # fmt: skip
 
 
@@ -342,7 +359,7 @@ def article_levels(request, number: Path[ArticleNumber], at: datetime.date | Non
     for assessment in article_at(article, at):
         by_level[assessment.level].append({
             "iso2": assessment.country.iso2, "name": assessment.country.name, "source": assessment.source,
-            "assessed_on": assessment.assessed_on,
+            "assessed_on": assessment.assessed_on, "is_sample": assessment.is_sample,
         })  # fmt: skip
     return {"article": article_out(article), "at": at, "countries": by_level}
 

@@ -22,6 +22,7 @@ from octopus.legislation.api.advice import visible
 from octopus.legislation.api.profiles import ISO2, Year, body_country
 from octopus.legislation.models import Figure, Statistic, StatisticSource
 from octopus.legislation.services import statistics as services
+from octopus.results.api import IsSample
 
 router = Router(tags=["legislation"])
 
@@ -42,6 +43,7 @@ class StatisticOut(Schema):
     citation: str
     response: int | None = Field(validation_alias="response_id", description="Id of the questionnaire response.")
     recorded_at: datetime.datetime
+    is_sample: IsSample
     version: int
 
 

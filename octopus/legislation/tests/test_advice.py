@@ -18,6 +18,7 @@ from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import ConflictError, DomainError
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
 from octopus.legislation.services import profiles
@@ -156,6 +157,18 @@ def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff
     lines = list(csv.reader(io.StringIO(text.content.decode())))
     assert [line[2] for line in lines[1:]] == ["Draft law on electronic evidence", "Amendments"]
     assert lines[1][6] == "2–6, 16–17"
+
+
+def test_an_export_holding_sample_advice_says_so(staff_client, staff):
+    advise(staff, "GE")
+    advise(staff, "MD", reviewed="Criminal Code", is_sample=True)
+
+    (rows,) = sample_sheets(staff_client.get(reverse("advice_export", args=["xlsx"])))
+    (real,) = real_sheets(staff_client.get(reverse("advice_export", args=["xlsx"]), {"country": "GE"}))
+
+    assert rows[0][:3] == ("Country", "ISO", "Reviewed") and sorted(row[1] for row in rows[1:]) == ["GE", "MD"]
+    assert real[0][:3] == ("Country", "ISO", "Reviewed") and [row[1] for row in real[1:]] == ["GE"]
+    assert file_name(staff_client.get(reverse("advice_export", args=["csv"]))) == "legislative-advice-SAMPLE-DATA.csv"
 
 
 def test_the_empty_list_says_what_to_do_next(staff_client, client):

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.legislation.models import Advice, Assessment, Law, Statistic
@@ -131,18 +132,34 @@ def test_the_matrix_by_group_and_region_and_its_refusals(client, staff):
 
 def test_the_matrix_takes_a_fixed_number_of_queries_whatever_its_size(client, staff, django_assert_num_queries):
     assess(staff, "GE", 6, "in_place", D(2016, 1, 1))
-    with django_assert_num_queries(3):  # articles, countries, assessments in force
+    with django_assert_num_queries(4):  # articles, countries, assessments in force, sample ones
         small = client.get(f"{BASE}/compliance")
 
     for iso2 in ["AM", "AZ", "MD", "UA", "FR", "DE"]:
         for number in [2, 3, 4, 5, 16, 17, 29, 35]:
             assess(staff, iso2, number, "partially", D(2015, 1, 1))
             assess(staff, iso2, number, "in_place", D(2016, 1, 1))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         large = client.get(f"{BASE}/compliance")
 
     assert small.status_code == large.status_code == 200
     assert next(r for r in large.json()["countries"] if r["iso2"] == "FR")["share_in_place"] == 100.0
+
+
+def test_a_sample_statement_says_so_in_the_body_and_a_header(client, staff):
+    assess(staff, "GE", 6, "in_place", D(2016, 1, 1))
+    real = client.get(f"{BASE}/compliance", {"at": "2016-12-31"})
+    assess(staff, "AM", 6, "partially", D(2016, 1, 1), is_sample=True)
+
+    both = client.get(f"{BASE}/compliance", {"at": "2016-12-31"})
+    real_profile, sample_profile = client.get(f"{BASE}/profiles/GE"), client.get(f"{BASE}/profiles/AM")
+
+    assert ([r["iso2"] for r in real.json()["countries"] if r["sample"]], SAMPLE_HEADER in real.headers) == ([], False)
+    assert ([r["iso2"] for r in both.json()["countries"] if r["sample"]], both.headers[SAMPLE_HEADER]) == (
+        ["AM"], "true")  # fmt: skip
+    assert (real_profile.json()["sample"], SAMPLE_HEADER in real_profile.headers) == (False, False)
+    assert (sample_profile.json()["sample"], sample_profile.json()["articles"][5]["is_sample"]) == (True, True)
+    assert sample_profile.headers[SAMPLE_HEADER] == "true"
 
 
 def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, staff, focal):
@@ -158,11 +175,12 @@ def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, 
     now = client.get(f"{BASE}/profiles/GE").json()
 
     assert (then["iso2"], then["name"], then["at"], then["share_in_place"]) == ("GE", "Georgia", "2012-12-31", 0.0)
-    assert then["laws"] == [{"id": code.pk, "title": "Criminal Code", "year": 1999, "url": "https://example.org/cc"}]
+    assert then["laws"] == [{"id": code.pk, "title": "Criminal Code", "year": 1999, "url": "https://example.org/cc",
+                             "is_sample": False}]  # fmt: skip
     assert then["articles"][1] == {
         "article": {"number": 2, "title": article(2).title, "group": "substantive"}, "level": "partially",
         "source": "desk_review", "assessed_on": "2010-01-01", "provisions": "Art. 284 CC", "note": "",
-        "citation": "T-CY 2010", "laws": [code.pk],
+        "citation": "T-CY 2010", "laws": [code.pk], "is_sample": False,
     }  # fmt: skip
     # Newest first, as on the page.
     assert [law["title"] for law in now["laws"]] == ["Law on e-evidence", "Criminal Code"]
@@ -170,6 +188,7 @@ def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, 
     assert now["articles"][2] == {
         "article": {"number": 3, "title": article(3).title, "group": "substantive"}, "level": "not_assessed",
         "source": None, "assessed_on": None, "provisions": "", "note": "", "citation": "", "laws": [],
+        "is_sample": False,
     }  # fmt: skip
     assert now["share_in_place"] == 100.0
     assert assert_problem(client.get(f"{BASE}/profiles/XX"), 404)
@@ -186,11 +205,13 @@ def test_an_article_page_lists_the_countries_by_level(client, staff):
 
     assert found["article"]["number"] == 6 and found["at"] == "2016-12-31"
     assert found["countries"] == {
-        "in_place": [{"iso2": "GE", "name": "Georgia", "source": "desk_review", "assessed_on": "2016-01-01"}],
-        "partially": [{"iso2": "AM", "name": "Armenia", "source": "tcy_assessment", "assessed_on": "2016-01-01"}],
+        "in_place": [{"iso2": "GE", "name": "Georgia", "source": "desk_review", "assessed_on": "2016-01-01",
+                      "is_sample": False}],
+        "partially": [{"iso2": "AM", "name": "Armenia", "source": "tcy_assessment", "assessed_on": "2016-01-01",
+                       "is_sample": False}],
         "not_in_place": [],
         "not_assessed": [],
-    }
+    }  # fmt: skip
     assert assert_problem(outside, 404)["detail"].startswith("Article 23 of CETS 185 is not one a legislation profile")
 
 
@@ -214,7 +235,8 @@ def test_a_focal_point_records_a_draft_for_its_own_country_only(client, focal, d
     assert created.json() == {
         "id": saved.pk, "country": "GE", "article": 6, "level": "partially", "source": "self_report",
         "assessed_on": "2020-05-01", "provisions": "Art. 286 CC", "note": "", "citation": "", "laws": [],
-        "state": "draft", "recorded_at": created.json()["recorded_at"], "reviewed_at": None, "version": 1,
+        "state": "draft", "recorded_at": created.json()["recorded_at"], "reviewed_at": None, "is_sample": False,
+        "version": 1,
     }  # fmt: skip
     assert saved.recorded_by == focal
     assert (
@@ -311,7 +333,7 @@ def test_laws_are_recorded_listed_and_kept_by_the_countrys_keepers(client, staff
     assert created.status_code == 201
     assert created.json() == {"id": law.pk, "country": "GE", "title": "Criminal Code", "year": 1999,
                               "url": "https://example.org/cc", "file_name": "", "state": "draft",
-                              "version": 1}  # fmt: skip
+                              "is_sample": False, "version": 1}  # fmt: skip
     assert by_staff.json()["state"] == "reviewed"
     assert assert_problem(twice, 422)["detail"] == "Georgia already has a law titled “Criminal Code”."
     assert_problem(other, 403)
@@ -384,12 +406,12 @@ def test_staff_record_advice_recommendations_and_take_up(client, staff):
         "id": advice_id, "country": "GE", "reviewed": "Draft law on electronic evidence", "law": None,
         "mode": "desk_review", "starts_on": "2016-04-01", "ends_on": "2016-04-20", "articles": [2, 16],
         "experts": [expert.pk], "event": None, "activity": None, "programmes": [], "recommendations": [],
-        "documents": [], "version": 1,
+        "documents": [], "is_sample": False, "version": 1,
     }  # fmt: skip
     assert recommended.status_code == 201
     assert recommended.json() == {"id": rec_id, "advice": advice_id, "number": 1, "article": 16,
                                   "text": "Add preservation orders.", "taken_up_on": None, "assessment": None,
-                                  "version": 1}  # fmt: skip
+                                  "is_sample": False, "version": 1}  # fmt: skip
     assert (taken.status_code, taken.json()["taken_up_on"], taken.json()["assessment"]) == (200, "2017-01-01",
                                                                                             changed.pk)  # fmt: skip
     assert_problem(stale, 409)
@@ -446,6 +468,23 @@ def test_advice_is_read_by_the_workspace_and_a_focal_point_sees_its_own_country(
     assert_problem(post(client, "/advice", advice_body(), donor), 403)
     assert_problem(post(client, "/advice", advice_body(), focal), 403)
     assert_problem(post(client, f"/advice/{georgian.pk}/recommendations", {"text": "X"}, focal), 403)
+
+
+def test_sample_advice_and_figures_say_so_in_the_body_and_a_header(client, staff):
+    for iso2, sample in (("GE", False), ("AM", True)):
+        advice_services.record_advice(country(iso2), reviewed="Code", mode="mission", starts_on=D(2016, 4, 1),
+                                      ends_on=D(2016, 4, 2), articles=[article(2)], user=staff,
+                                      is_sample=sample)  # fmt: skip
+        statistics_services.record_figures(country(iso2), 2020, {"cases_recorded": 10}, source="published",
+                                           citation="Report", user=staff, is_sample=sample)  # fmt: skip
+
+    real = [get(client, path, staff, country="GE") for path in ("/advice", "/statistics")]
+    invented = [get(client, path, staff, country="AM") for path in ("/advice", "/statistics")]
+
+    assert [([row["is_sample"] for row in r.json()["items"]], SAMPLE_HEADER in r.headers) for r in real] == [
+        ([False], False), ([False], False)]  # fmt: skip
+    assert [([row["is_sample"] for row in r.json()["items"]], r.headers[SAMPLE_HEADER]) for r in invented] == [
+        ([True], "true"), ([True], "true")]  # fmt: skip
 
 
 def test_advice_is_corrected_with_its_version(client, staff):

@@ -15,6 +15,7 @@ from octopus.accounts.models import Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.queries import effect_of_assistance
 from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles
@@ -189,6 +190,20 @@ def test_the_exports_read_back(client, staff, world):
     assert sides == {("GE", "Assisted"), ("MD", "Assisted"), ("AM", "Not assisted"), ("AZ", "Not assisted"),
                      ("UA", "Not assisted"), ("PH", "Assisted, no baseline (not compared)")}  # fmt: skip
     assert client.get(reverse("legislation_effect_export", args=["effect", "pdf"])).status_code == 404
+
+
+def test_the_exports_of_a_sample_programme_say_so_in_every_sheet(client, staff, world):
+    client.force_login(staff)
+    url = reverse("legislation_effect_export", args=["effect", "xlsx"])
+    real = real_sheets(client.get(url))
+    Programme.objects.filter(code="effect").update(is_sample=True)
+
+    marked = client.get(url)
+
+    assert file_name(marked) == "effect-of-assistance-effect-SAMPLE-DATA.xlsx"
+    # The same sheets and headers, each below the note (a sample programme also counts Senegal's sample records).
+    assert [rows[0] for rows in sample_sheets(marked)] == [rows[0] for rows in real]
+    assert [rows[0][0] for rows in real] == ["Article", "Country"]
 
 
 def test_who_may_read_it(client, staff, world):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from octopus.accounts.models import AuditEntry, Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.events.tests.sample_files import real_sheets, sample_sheets
 from octopus.legislation.models import Assessment, Law, ReviewState
 from octopus.legislation.queries import compliance_at
 from octopus.legislation.services import profiles as services
@@ -274,3 +275,20 @@ def test_the_workspace_lists_profiles_with_the_focal_points_country_first(client
     assert client.get(reverse("legislation_workspace"), {"country": "am"}).url == reverse("profile_edit", args=["AM"])
     csv = client.get(reverse("legislation_workspace_export", args=["csv"])).content.decode()
     assert "Armenia,AM,1,1" in csv
+
+
+def test_the_workspace_export_says_when_it_counts_a_sample_statement(client, focal, staff):
+    services.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
+                               assessed_on=D(2020, 1, 1), user=staff, reviewed=True)  # fmt: skip
+    services.record_assessment(country("AM"), article(3), level="partially", source="desk_review",
+                               assessed_on=D(2020, 1, 1), user=staff, is_sample=True)  # a sample draft  # fmt: skip
+    url = reverse("legislation_workspace_export", args=["xlsx"])
+
+    client.force_login(staff)  # staff count every draft
+    (rows,) = sample_sheets(client.get(url))
+    assert rows[0][:2] == ("Country", "ISO code") and rows[1][:4] == ("Armenia", "AM", 1, 1)
+    assert not real_sheets(client.get(url, {"q": "Georgia"}))[0][1:]  # nothing listed: nothing sample
+
+    client.force_login(focal)  # another country's draft is not counted for a focal point of GE: no sample data
+    (real,) = real_sheets(client.get(url))
+    assert real[0][:2] == ("Country", "ISO code") and [row[1] for row in real[1:]] == ["GE", "AM"]

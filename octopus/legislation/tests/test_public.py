@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import PROFILE_ARTICLES, Law, ReviewState
 from octopus.legislation.services import profiles as services
 from octopus.treaties.models import Article
@@ -104,8 +105,9 @@ def test_the_map_reads_a_fixed_number_of_queries_whatever_its_size(client, staff
     record(countries[:2], articles[:1])
     page = count_queries(reverse("legislation_map"), all="1")
     export = count_queries(reverse("legislation_map_export", args=["xlsx"]))
-    # profile articles, the assessments in force, the countries, the regions (and what the base page reads)
-    assert page <= 6 and export == 3
+    # profile articles, the assessments in force, the countries, the regions (and what the base page reads); the
+    # export also asks whether a cell shown is sample data
+    assert page <= 6 and export == 4
 
     record(countries[:2], articles[1:])
     record(countries[2:], articles)  # 30 countries × every article
@@ -166,6 +168,21 @@ def test_the_map_exports_as_csv_and_xlsx_with_the_levels_shown(client, staff):
     assert values[0][3:5] == ["Art. 2", "Art. 3"] and "Art. 16" not in values[0]
     assert values[1][:5] == ["Georgia", "GE", "Asia", "In place", "Partially in place"] and values[1][-1] == 50
     assert client.get(reverse("legislation_map_export", args=["pdf"])).status_code == 404
+
+
+def test_the_map_export_says_when_a_level_shown_is_sample_data(client, staff):
+    assess(staff, "GE", 2, "in_place", D(2016, 1, 1), is_sample=True)
+    assess(staff, "GE", 2, "partially", D(2017, 1, 1))  # real, and in force from 2017
+    assess(staff, "AM", 2, "in_place", D(2016, 1, 1))
+    url = reverse("legislation_map_export", args=["xlsx"])
+
+    (rows,) = sample_sheets(client.get(url, {"at": "2016-12-31"}))
+    (real,) = real_sheets(client.get(url, {"at": "2017-12-31"}))  # the sample statement is no longer shown
+
+    assert rows[0][:3] == ("Country", "ISO alpha-2", "Region") and [row[1] for row in rows[1:]] == ["AM", "GE"]
+    assert real[0][:3] == ("Country", "ISO alpha-2", "Region") and len(real) == 3
+    marked = client.get(reverse("legislation_map"), {"at": "2016-12-31", "format": "csv"})
+    assert file_name(marked) == "octopus-legislation-map-2016-12-31-SAMPLE-DATA.csv"
 
 
 # --- a country's profile -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import DomainError
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import Statistic, StatisticsQuestionnaire
 from octopus.legislation.services import statistics as services
 from octopus.surveys import services as surveys
@@ -351,6 +352,19 @@ def test_the_exports_read_back(client, staff, recorded):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][:3] == ("Country", "ISO code", "Year")
     assert [(v[1], v[2], v[5]) for v in values[1:]] == [("AM", 2018, 5), ("GE", 2018, 41), ("GE", 2017, 30)]
+
+
+def test_an_export_holding_sample_figures_says_so(client, staff, recorded):
+    Statistic.objects.filter(country__iso2="AM").update(is_sample=True)
+    client.force_login(staff)
+
+    (rows,) = sample_sheets(client.get(reverse("statistics_list"), {"format": "xlsx"}))
+    (georgia,) = real_sheets(client.get(reverse("statistics_list"), {"format": "xlsx", "country": "GE"}))
+
+    assert rows[0][:3] == ("Country", "ISO code", "Year") and [row[1] for row in rows[1:]] == ["AM", "GE", "GE"]
+    assert georgia[0][:3] == ("Country", "ISO code", "Year") and len(georgia) == 3
+    marked = client.get(reverse("statistics_list"), {"format": "csv"})
+    assert file_name(marked) == "country-statistics-SAMPLE-DATA.csv"
 
 
 def test_no_figures_yet_says_what_to_do(client, staff):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member, permission_required
 from octopus.accounts.services import ConflictError, DomainError
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.files import send_document
 from octopus.forms import show_refusal
 from octopus.legislation.forms.advice import (
@@ -148,7 +148,7 @@ def advice_table(advice) -> Table:
 def advice_export(request, fmt):
     _filters, advice = _filtered(request)
     table = advice_table(with_figures(advice))
-    return table_download(fmt, "legislative-advice", table)
+    return table_download(fmt, "legislative-advice", table, sample=contains_sample(advice))
 
 
 # --- recording and correcting ----------------------------------------------------------------------------------------

@@ -122,8 +122,7 @@ def effect_page(request, code):
     return render(request, "legislation/effect.html", context, status=400 if error else 200)
 
 
-def effect_tables(programme, effect: Effect) -> tuple[Table, Table]:
-    sample = f" – {_('SAMPLE DATA')}" if programme.is_sample else ""
+def effect_tables(effect: Effect) -> tuple[Table, Table]:
     header = [_("Article"), _("Title"), _("Assisted countries compared"), _("Change in assisted countries (pp)"),
               _("Countries not assisted compared"), _("Change in countries not assisted (pp)"),
               _("Difference (pp)")]  # fmt: skip
@@ -139,19 +138,17 @@ def effect_tables(programme, effect: Effect) -> tuple[Table, Table]:
         *([c.name, c.iso2, _("Not assisted")] for c in effect.other_countries),
         *([c.name, c.iso2, _("Assisted, no baseline (not compared)")] for c in effect.unmeasured_countries),
     ]
-    countries = Table(_("Countries") + sample, [_("Country"), _("ISO"), _("Side")], sides, frozen_columns=1)
-    table = Table(title + sample, header, rows, frozen_columns=1)
-    if programme.is_sample:  # the first row of each sheet says so too
-        table.sample_note = countries.sample_note = _("SAMPLE DATA — every figure of this programme is invented.")
-    return table, countries
+    countries = Table(_("Countries"), [_("Country"), _("ISO"), _("Side")], sides, frozen_columns=1)
+    return Table(title, header, rows, frozen_columns=1), countries
 
 
 @require_GET
 @permission_required(READ)
 def effect_export(request, code, fmt):
     programme, effect, _error = effect_for(request, code)
-    table, countries = effect_tables(programme, effect)
-    return table_download(fmt, f"effect-of-assistance-{programme.code}", table, countries)
+    table, countries = effect_tables(effect)
+    name = f"effect-of-assistance-{programme.code}"
+    return table_download(fmt, name, table, countries, sample=programme.is_sample)
 
 
 urlpatterns = [

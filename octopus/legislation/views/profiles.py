@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -26,7 +26,7 @@ from octopus.accounts.permissions import is_focal_point, is_staff_member, permis
 from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
 from octopus.dates import chosen_date
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.forms import show_refusal
 from octopus.legislation.forms.profiles import AssessmentForm, LawForm, ReviewForm, WithdrawForm
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, ReviewState
@@ -87,16 +87,20 @@ class ProfileRow:
     own: bool
 
 
+def counted_records(user) -> tuple[QuerySet, QuerySet]:
+    """The assessments and the laws the rows count: the reviewed ones, and the drafts the user may see."""
+    own = Q() if is_staff_member(user) else Q(country__iso2__in=focal_countries(user))
+    counted = Q(state=ReviewState.REVIEWED) | (Q(state=ReviewState.DRAFT) & own)
+    return Assessment.objects.filter(counted), Law.objects.filter(counted)
+
+
 def profile_rows(user, today: datetime.date) -> list[ProfileRow]:
     """One row per country with a profile (or drafts the user may see), in a fixed number of queries."""
-    staff = is_staff_member(user)
     own = focal_countries(user)
-    visible_drafts = Q(state=ReviewState.DRAFT) & (Q() if staff else Q(country__iso2__in=own))
+    counted_assessments, counted_laws = counted_records(user)
     assessments = {
         row["country"]: row
-        for row in Assessment.objects.filter(Q(state=ReviewState.REVIEWED) | visible_drafts)
-        .values("country")
-        .annotate(
+        for row in counted_assessments.values("country").annotate(
             reviewed=Count("pk", filter=Q(state=ReviewState.REVIEWED)),
             drafts=Count("pk", filter=Q(state=ReviewState.DRAFT)),
             last=Max("recorded_at"),
@@ -105,9 +109,7 @@ def profile_rows(user, today: datetime.date) -> list[ProfileRow]:
     }
     laws = {
         row["country"]: row
-        for row in Law.objects.filter(Q(state=ReviewState.REVIEWED) | visible_drafts)
-        .values("country")
-        .annotate(
+        for row in counted_laws.values("country").annotate(
             reviewed=Count("pk", filter=Q(state=ReviewState.REVIEWED)),
             drafts=Count("pk", filter=Q(state=ReviewState.DRAFT)),
             last_review=Max("reviewed_at"),
@@ -204,13 +206,16 @@ def legislation_workspace_export(request, fmt):
     today = timezone.localdate()
     header = [_("Country"), _("ISO code"), _("Reviewed statements"), _("Awaiting review"), _("Laws"),
               _("Articles in place"), _("Articles assessed"), _("Share in place (%)"), _("Last change")]  # fmt: skip
+    listed = filtered_rows(request, today)
     rows = (
         [row.country.name, row.country.iso2, row.reviewed, row.drafts, row.laws, row.share.in_place,
          row.share.assessed, row.share.percent, row.last_change.date() if row.last_change else None]
-        for row in filtered_rows(request, today)
+        for row in listed
     )  # fmt: skip
     table = Table(_("Legislation profiles on %(day)s") % {"day": today.isoformat()}, header, rows, frozen_columns=2)
-    return table_download(fmt, f"legislation-profiles-{today.isoformat()}", table)
+    countries = [row.country for row in listed]
+    sample = contains_sample(*(records.filter(country__in=countries) for records in counted_records(request.user)))
+    return table_download(fmt, f"legislation-profiles-{today.isoformat()}", table, sample=sample)
 
 
 # --- a country's profile -------------------------------------------------------------------------------------------

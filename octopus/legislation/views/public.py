@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET
 
 from octopus.countries.models import Country
 from octopus.dates import chosen_date
-from octopus.downloads import table_download
+from octopus.downloads import contains_sample, table_download
 from octopus.files import send_document
-from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Law, Level, ReviewState
+from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, Level, ReviewState
 from octopus.legislation.queries import (
     GROUP_LABELS,
     GROUPS,
@@ -132,7 +132,8 @@ def map_export(rows, articles, at, kind: str) -> HttpResponse:
         for r in rows
     )
     table = Table(_("Compliance on %(day)s") % {"day": at}, header, lines, frozen_columns=1)
-    return table_download(kind, f"octopus-legislation-map-{at}", table)
+    shown = Assessment.objects.filter(pk__in=[a.pk for r in rows for a in r.cells if a is not None])
+    return table_download(kind, f"octopus-legislation-map-{at}", table, sample=contains_sample(shown))
 
 
 @require_GET

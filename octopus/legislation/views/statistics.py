@@ -189,7 +189,8 @@ def statistics_list(request):
     rows = sort_rows(country_years(statistics), sort)
     fmt = request.GET.get("format")
     if fmt:
-        return table_download(fmt, "country-statistics", statistics_table(rows))
+        sample = any(row.is_sample for row in rows)
+        return table_download(fmt, "country-statistics", statistics_table(rows), sample=sample)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     notes: dict[str, int] = {}  # source text → its footnote number, in order of appearance on the page
     for row in page.object_list:

@@ -5,6 +5,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
 from octopus.accounts.models import AuditEntry, Role
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import VISITORS, assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.people import services
@@ -96,6 +97,17 @@ def test_staff_list_people_by_last_name(client, nino, jon, police, headers):
     assert body["items"][1] == nino_json(nino, police)
     assert body["items"][0]["sex"] == ""  # not stated
     assert body["count"] == 2
+
+
+def test_a_sample_person_says_so_in_the_body_and_a_header(client, staff, nino, headers):
+    real = client.get("/api/v1/people", **headers)
+    services.create_person(user=staff, first_name="Sam", last_name="Sample", country=country("GE"), is_sample=True)
+
+    both = client.get("/api/v1/people", **headers)
+
+    assert ([p["is_sample"] for p in real.json()["items"]], SAMPLE_HEADER in real.headers) == ([False], False)
+    assert [(p["last_name"], p["is_sample"]) for p in both.json()["items"]] == [("Beridze", False), ("Sample", True)]
+    assert both.headers[SAMPLE_HEADER] == "true"
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,7 @@ def test_consent_merge_data_and_erasure(client, staff, bearer, nino):
     )
 
     assert consent.json()["consents"]["future_contact"] is True
-    assert duplicates == [{"first": nino.pk, "second": twin.pk, "reason": "same name, same country"}]
+    assert duplicates == [{"first": nino.pk, "second": twin.pk, "reason": "same name, same country", "sample": False}]
     assert (merged.status_code, merged.json()["phone"]) == (200, "+995 1")
     assert Registration.objects.get(pk=registration.pk).person_id == nino.pk
     assert [r["id"] for r in data["records"]["events.registration"]] == [registration.pk]

@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry
+from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.people import services
 from octopus.people.models import Consent, Organisation, Person
 from octopus.people.tests.conftest import add_person, country
@@ -227,6 +229,24 @@ def test_organisations_list_with_counts_and_export(signed_in, staff, nino, polic
          str(Organisation.objects.get(acronym="CoE").pk)],
         ["Cybercrime Division", "", "Police", "Georgia", "GE", "1", str(police.pk)],
     ]  # fmt: skip
+
+
+def test_exports_holding_a_sample_person_or_organisation_say_so(signed_in, staff, nino, police):
+    add_person(staff, "Sam", "Sample", iso2="AM", is_sample=True)
+    services.create_organisation(name="Sample Unit", sector="police", country=country("AM"), user=staff,
+                                 is_sample=True)  # fmt: skip
+
+    (people,) = sample_sheets(signed_in.get(reverse("people_export", args=["xlsx"])))
+    (georgia,) = real_sheets(signed_in.get(reverse("people_export", args=["xlsx"]) + "?country=GE"))
+    (units,) = sample_sheets(signed_in.get(reverse("people_organisation_export", args=["xlsx"])))
+    (real_units,) = real_sheets(signed_in.get(reverse("people_organisation_export", args=["xlsx"]) + "?country=GE"))
+
+    assert people[0][:2] == ("Last name", "First name") and [row[0] for row in people[1:]] == ["Beridze", "Sample"]
+    assert georgia[0][:2] == ("Last name", "First name") and [row[0] for row in georgia[1:]] == ["Beridze"]
+    assert units[0][:2] == ("Name", "Acronym") and len(units) == 3
+    assert [row[0] for row in real_units] == ["Name", "Cybercrime Division"]
+    csv_response = signed_in.get(reverse("people_export", args=["csv"]))
+    assert file_name(csv_response) == f"people-{timezone.localdate()}-SAMPLE-DATA.csv"
 
 
 def test_an_organisation_already_recorded_keeps_what_was_typed(signed_in, police):

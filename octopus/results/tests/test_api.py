@@ -2,10 +2,12 @@
 role may read (donors their programmes, focal points their country), and snapshots frozen through the API."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.lib.metrics import registry
 from octopus.results import services
@@ -33,6 +35,12 @@ def values(client, headers, **query) -> dict:
     response = client.get(f"{BASE}/values", query, **headers)
     assert response.status_code == 200, response.content
     return {row["indicator"]: row for row in response.json()["indicators"]}
+
+
+def sample_programme(user) -> Programme:
+    return services.create_programme(code="sample-programme", title="Sample programme", starts_on=START, ends_on=END,
+                                     budget_ceiling=Decimal(1000), implementing_office="Sample office", user=user,
+                                     is_sample=True)  # fmt: skip
 
 
 # Values.
@@ -225,6 +233,37 @@ def test_a_signed_in_session_reads_too(client, staff_user):
 
 
 # The logframe, indicators and targets.
+
+
+def test_a_sample_programme_says_so_in_the_body_and_a_header(client, staff, staff_user):
+    real = client.get("/api/v1/programmes", **staff)
+    sample_programme(staff_user)
+
+    both = client.get("/api/v1/programmes", **staff)
+
+    assert SEED in {p["code"] for p in real.json()["items"]}
+    assert ([p["code"] for p in real.json()["items"] if p["is_sample"]], SAMPLE_HEADER in real.headers) == ([], False)
+    assert [p["code"] for p in both.json()["items"] if p["is_sample"]] == ["sample-programme"]
+    assert both.headers[SAMPLE_HEADER] == "true"
+
+
+def test_the_figures_of_a_sample_programme_say_so_and_a_real_ones_do_not(client, staff, staff_user):
+    sample_programme(staff_user)
+    sample = "/api/v1/programmes/sample-programme"
+
+    real_values = client.get(f"{BASE}/values", **staff)
+    real_logframe = client.get(f"{BASE}/logframe", **staff)
+    sample_values = client.get(f"{sample}/values", **staff)
+    sample_logframe = client.get(f"{sample}/logframe", **staff)
+    frozen = client.post(f"{sample}/snapshots", {"title": "Sample report", "as_of": "2016-12-31"},
+                         content_type="application/json", **staff)  # fmt: skip
+    listed = client.get(f"{sample}/snapshots", **staff)
+
+    assert [(r.json()["sample"], SAMPLE_HEADER in r.headers) for r in (real_values, real_logframe)] == [
+        (False, False), (False, False)]  # fmt: skip
+    assert [(r.json()["sample"], r.headers[SAMPLE_HEADER]) for r in (sample_values, sample_logframe, frozen)] == [
+        (True, "true"), (True, "true"), (True, "true")]  # fmt: skip
+    assert ([s["sample"] for s in listed.json()["items"]], listed.headers[SAMPLE_HEADER]) == ([True], "true")
 
 
 def test_the_logframe_in_force_at_a_date_is_a_tree_with_indicator_codes(client, staff):

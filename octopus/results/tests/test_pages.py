@@ -320,3 +320,43 @@ def test_the_sample_programme_is_flagged_as_sample(client, settings):
     assert programme.is_sample and "data-sample-programme" in html and "data-sample-banner" in html
     assert all(v.is_sample for v in ManualValue.objects.filter(indicator__node__programme=programme))
     assert not Programme.objects.get(code="cybercrime-octopus").is_sample
+
+
+def test_every_number_on_the_indicator_values_and_snapshot_pages_carries_its_unit(client, built):
+    workshops = services.update_indicator(
+        built.workshops, expected_version=1, unit="workshops", disaggregations=["country"], user=built.staff
+    )
+    services.update_indicator(built.parties, expected_version=1, unit="States", user=built.staff)
+    entry = approved(built, workshops, "2016", 3, category="AL")
+    approved(built, workshops, "2016", 4, category="GE")
+    frozen = services.freeze_snapshot(built.programme, title="Report 2016", as_of=D(2016, 12, 31), user=built.staff)
+    # A State found, after the report went out, to have been invited in 2016: O.1 now differs from the report.
+    newcomer = Country.objects.exclude(treaty_actions__treaty__number=185).order_by("iso2").first()
+    TreatyAction.objects.create(
+        treaty=Treaty.objects.get(number=185), country=newcomer, kind="invited", date=D(2016, 5, 2), source="Test"
+    )
+    client.force_login(built.staff)
+    unit = r'\s*<span class="text-body-secondary" data-unit>{}</span>'
+
+    indicator = client.get(reverse("results_indicator", args=[built.programme.code, workshops.pk]) + AT).content
+    values = client.get(reverse("results_values", args=[built.programme.code])).content.decode()
+    value = client.get(reverse("results_value", args=[built.programme.code, entry.pk])).content.decode()
+    snapshot = client.get(reverse("results_snapshot", args=[built.programme.code, frozen.pk])).content.decode()
+
+    breakdown = re.search(r'data-breakdown="country">(.*?)</table>', indicator.decode(), re.S).group(1)
+    in_workshops = unit.format("workshops")
+    assert re.findall(r'<td>([A-Z]{2})</td><td class="text-end">(\d+)' + in_workshops, breakdown) == [
+        ("AL", "3"),
+        ("GE", "4"),
+    ]
+    entered = re.search(r"data-values>(.*?)</table>", indicator.decode(), re.S).group(1)
+    assert len(re.findall(r">[34]" + in_workshops, entered)) == 2
+    assert len(re.findall(r">[34]" + in_workshops, values)) == 2
+    assert re.search(r'<dd class="col-8">3' + in_workshops, value)
+    differences = re.search(r"data-differences>(.*?)</table>", snapshot, re.S).group(1)
+    reported = frozen.data["indicators"]["O.1"]["periods"]["2016"]["actual"]
+    in_states = unit.format("States")
+    assert re.findall(r">(\d+)" + in_states, differences)[:2] == [reported, str(int(reported) + 1)]
+    frozen_rows = re.search(r"data-frozen>(.*?)</table>", snapshot, re.S).group(1)
+    assert re.search(r">\d+" + in_states, frozen_rows) and 'data-status="on_track"' in frozen_rows
+    assert "— <span" not in frozen_rows  # a figure not recorded has no unit to carry

@@ -4,6 +4,7 @@
 import pytest
 
 from octopus.accounts.models import AuditEntry
+from octopus.api import SAMPLE_HEADER
 from octopus.conftest import assert_problem, bearer_for
 from octopus.countries.models import Country
 from octopus.surveys import services
@@ -149,6 +150,24 @@ def test_a_focal_point_sees_only_its_own_country(client, staff, focal, questionn
     assert_problem(put(client, f"{API}/responses/{armenia.pk}/answers", {"version": 1, "answers": {}}, focal), 404)
     all_responses = client.get(f"{API}/responses", **bearer_for(staff)).json()
     assert sorted(item["country"] for item in all_responses["items"]) == ["AM", "GE"]
+
+
+def test_a_sample_questionnaire_and_its_replies_say_so_in_the_body_and_a_header(client, staff, georgia, response):
+    sample = services.create_questionnaire(user=staff, code="sample", title="Sample", purpose="statistics",
+                                           is_sample=True)  # fmt: skip
+    services.add_question(services.add_section(sample, user=staff, title="S"), user=staff, code="a", text="A",
+                          type="text")  # fmt: skip
+    services.start_response(services.open_questionnaire(sample, user=staff), country=georgia, user=staff)
+    headers = bearer_for(staff)
+
+    real = client.get(f"{API}/responses", {"questionnaire": response.questionnaire_id}, **headers)
+    invented = client.get(f"{API}/responses", {"questionnaire": sample.pk}, **headers)
+    listed = client.get(f"{API}/questionnaires", **headers)
+
+    assert ([r["is_sample"] for r in real.json()["items"]], SAMPLE_HEADER in real.headers) == ([False], False)
+    assert ([r["is_sample"] for r in invented.json()["items"]], invented.headers[SAMPLE_HEADER]) == ([True], "true")
+    assert [(q["code"], q["is_sample"]) for q in listed.json()["items"]] == [("sample", True), ("tcy-round-3", False)]
+    assert listed.headers[SAMPLE_HEADER] == "true"
 
 
 def test_the_workspace_session_reads_the_api(client, focal, response):

@@ -8,7 +8,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from octopus.countries.models import Country
+from octopus.downloads import SAMPLE_NOTE
+from octopus.events.tests.sample_files import MARK, docx_paragraphs, file_name, is_marked, sample_sheets
+from octopus.people.services import create_person
 from octopus.surveys import services
+from octopus.surveys.models import Questionnaire
 from octopus.surveys.tests.conftest import COMPLETE, PDF, upload
 
 
@@ -111,6 +115,38 @@ def test_the_compilation_exports_to_docx_with_a_table_per_question(client, staff
     assert tables[2] == [["Respondent", "Answer"], ["Armenia", "7.5"], ["Georgia", "12"]]
     assert tables[4] == [["Respondent", "Answer"], ["Armenia", "—"], ["Georgia", "Judge"]]
     assert tables[6] == [["Respondent", "Answer"], ["Armenia", "—"], ["Georgia", "ge-law.pdf"]]
+
+
+def test_a_sample_questionnaire_says_so_in_both_exports(client, staff, questionnaire, replies):
+    client.force_login(staff)
+    real = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+    assert not is_marked(real) and MARK not in docx_paragraphs(real)[0]
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(is_sample=True)
+
+    xlsx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    docx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+
+    (rows,) = sample_sheets(xlsx)
+    assert file_name(xlsx) == "tcy-round-3-compilation-SAMPLE-DATA.xlsx"
+    assert rows[0][:3] == ("Respondent", "Revision", "Submitted at") and [row[0] for row in rows[1:]] == [
+        "Armenia", "Georgia"]  # fmt: skip
+    assert file_name(docx) == "tcy-round-3-compilation-SAMPLE-DATA.docx"
+    paragraphs = docx_paragraphs(docx)
+    assert paragraphs[0] == str(SAMPLE_NOTE) and paragraphs[1] == "Assessment of Articles 16 and 17"
+
+
+def test_a_reply_from_a_sample_person_marks_the_compilation(client, staff, questionnaire, replies):
+    person = create_person(user=staff, first_name="Sam", last_name="Sample", is_sample=True)
+    response = services.start_response(questionnaire, person=person, user=staff)
+    response = services.save_answers(response, {**COMPLETE, "law": "Invented"}, version=response.version, user=staff)
+    services.submit_response(response, version=response.version, user=staff)
+    client.force_login(staff)
+
+    xlsx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    docx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+
+    assert [row[0] for row in sample_sheets(xlsx)[0][1:]] == ["Armenia", "Georgia", "Sam SAMPLE"]
+    assert is_marked(docx) and docx_paragraphs(docx)[0] == str(SAMPLE_NOTE)
 
 
 def test_an_unknown_export_format_is_not_found(client, staff, questionnaire):

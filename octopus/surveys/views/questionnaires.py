@@ -14,10 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import DomainError
-from octopus.downloads import XLSX, attachment
-from octopus.lib.exports import to_xlsx
+from octopus.downloads import DOCX, attachment, table_download
 from octopus.surveys import services
-from octopus.surveys.exports import CompilationExport, answer_text, compilation_docx
+from octopus.surveys.exports import CompilationExport, answer_text, compilation_docx, holds_sample
 from octopus.surveys.forms import (
     QuestionForm,
     QuestionnaireFilterForm,
@@ -37,7 +36,6 @@ from octopus.surveys.queries import (
 
 MANAGE = "surveys.manage_questionnaires"
 PAGE_SIZE = 50
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def query_without_page(request) -> str:
@@ -272,10 +270,9 @@ def _file_href(row, question, value) -> str:
 def compilation_export(request, pk, fmt):
     questionnaire = get_questionnaire_for_user(request.user, pk)
     compilation = compiled(questionnaire)
+    name, sample = f"{questionnaire.code}-compilation", holds_sample(compilation)
     if fmt == "xlsx":
-        content, content_type = to_xlsx(CompilationExport(compilation)), XLSX
-    elif fmt == "docx":
-        content, content_type = compilation_docx(compilation), DOCX
-    else:
-        raise Http404
-    return attachment(content, name=f"{questionnaire.code}-compilation.{fmt}", content_type=content_type)
+        return table_download(fmt, name, CompilationExport(compilation), sample=sample)
+    if fmt == "docx":
+        return attachment(compilation_docx(compilation), name=f"{name}.docx", content_type=DOCX, sample=sample)
+    raise Http404
