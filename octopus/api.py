@@ -103,7 +103,8 @@ api = OctopusAPI(
         "treaty at any date, open to all. Programmes, their logframes, indicators, targets, values and snapshots, "
         "for signed-in users whose role reads them (a bearer token or the workspace session). Writing needs a "
         "bearer token of a user allowed to write (create one in the workspace). Errors are RFC 9457 problem "
-        "documents."
+        "documents. An answer holding sample data (invented for trying Octopus) flags each such record "
+        "`is_sample: true` (an aggregate, `sample: true`) and carries the header `Octopus-Sample-Data: true`."
     ),
     urls_namespace="api",
 )
