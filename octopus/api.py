@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.committees.api import documents as committee_documents
 from octopus.committees.api import meetings as committee_meetings
 from octopus.committees.api import membership as committee_membership
@@ -17,9 +16,11 @@ from octopus.events.api import router as events_router
 from octopus.funding.api import budget as funding_budget
 from octopus.funding.api import contributions as funding_contributions
 from octopus.funding.api import position as funding_position
+from octopus.jobs.api import router as jobs_router
 from octopus.legislation.api import advice as legislation_advice
 from octopus.legislation.api import profiles as legislation_profiles
 from octopus.legislation.api import statistics as legislation_statistics
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.people.api import router as people_router
 from octopus.results.api import router as results_router
@@ -84,14 +85,15 @@ class OctopusAPI(NinjaAPI):
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
                 codes = ["400", "422"]
-                if "{" in path:
+                if "{" in path or "404" in operation["responses"]:  # a path parameter, or NOT_FOUND (a query's)
                     codes.append("404")
                 if operation.get("security"):
                     codes += ["401", "403"]
                 if method in ("put", "delete"):
                     codes.append("409")
                 for code in codes:
-                    operation["responses"][code] = {"description": PROBLEM_RESPONSES[code], "content": content}
+                    description = operation["responses"].get(code, {}).get("description", PROBLEM_RESPONSES[code])
+                    operation["responses"][code] = {"description": description, "content": content}
         return schema
 
 
@@ -124,6 +126,7 @@ api.add_router("/", legislation_statistics.router)
 api.add_router("/", funding_contributions.router)
 api.add_router("/", funding_budget.router)
 api.add_router("/", funding_position.router)
+api.add_router("/", jobs_router)
 
 
 def problem_response(status: int, detail: str = "", **kwargs) -> HttpResponse:
@@ -174,6 +177,9 @@ def on_http_error(request, exc: HttpError):
     return problem_response(exc.status_code, str(exc))
 
 
+NUL_REFUSED = "A NUL character is not allowed in a URL."
+
+
 class RejectNullCharactersMiddleware:
     """A NUL character in the path or query string is never meaningful, and PostgreSQL refuses it in text."""
 
@@ -182,7 +188,9 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in str(request.GET):
-            return HttpResponse("A NUL character is not allowed in a URL.", status=400, content_type="text/plain")
+            if request.path.startswith("/api/"):
+                return problem_response(400, NUL_REFUSED)
+            return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain")
         return self.get_response(request)
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from octopus.accounts.models import Membership, Role, User
 
 # The access matrices' shared checks assert in a module of their own: let pytest explain their failures too.
-pytest.register_assert_rewrite("octopus.access_matrix")
+pytest.register_assert_rewrite("octopus.testing.access_matrix")
 
 ROLE_SCOPES = {
     Role.ADMINISTRATOR: {},

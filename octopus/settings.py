@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "octopus.accounts",
+    "octopus.jobs",
     "octopus.countries",
     "octopus.results",
     "octopus.treaties",
@@ -74,10 +75,12 @@ INSTALLED_APPS = [
     "octopus.legislation",
     "octopus.funding",
     "octopus.sample",
+    "octopus.site",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "octopus.lib.unavailable.DatabaseUnavailableMiddleware",
     "octopus.api.ProblemJSONMiddleware",
     "octopus.api.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,7 +126,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache carries login rate limits; share it between processes in production with REDIS_URL.
+# The default cache carries the login lockout (allauth's counts of failed sign-ins), so every process must share it:
+# Redis with REDIS_URL; in development the database (its table: `manage.py createcachetable`, which `make run` runs and
+# Django runs for every test database). Production without Redis falls back to each process's memory, which
+# `check --deploy` warns about.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -131,6 +137,8 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "octopus_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How far a background job has got: written by the worker outside the job's own transaction (which other processes
@@ -142,6 +150,8 @@ CACHES["progress"] = {
 
 # Background jobs (imports): stored in the database and run by `manage.py db_worker` (`make run` starts one).
 # Under pytest they run at once, in the request that enqueues them.
+# A running job whose worker sent no heartbeat for this long is failed ("the worker stopped; nothing was written").
+JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("OCTOPUS_JOB_HEARTBEAT_TIMEOUT", "60"))
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if "pytest" in sys.modules else "database")
 TASKS = {
     "default": {
@@ -175,7 +185,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# Login rate limiting: per IP and per account (allauth keeps the counters in the cache).
+# Login rate limiting (the lockout): per IP and per account; allauth keeps the counters in the default cache above.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key", "login": "30/m/ip"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Octopus"

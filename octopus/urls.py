@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from octopus.accounts.views import admin_login
 from octopus.api import api
 
 urlpatterns = [
@@ -11,13 +11,18 @@ urlpatterns = [
     path("", include("octopus.surveys.urls")),
     path("", include("octopus.legislation.urls")),
     path("", include("octopus.funding.urls")),
+    path("", include("octopus.jobs.urls")),
     path("workspace/results/", include("octopus.results.urls")),
     path("workspace/people/", include("octopus.people.urls")),
     path("workspace/", include("octopus.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
-    # One way in: allauth's sign-in, with its rate limits and TOTP, also for the Django admin.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # One way in: allauth's sign-in, with its rate limits and TOTP, also for the Django admin; a signed-in user the
+    # admin refuses gets a 403 page.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Pages that fail are shown in the site's layout by Django's own handlers: templates/403.html, 404.html and 500.html
+# (500.html gets an empty context). Under /api/ the ProblemJSONMiddleware turns them into problem documents.

@@ -39,6 +39,10 @@ CONFLICT = {
     }
 }
 
+# A route that finds a record by a code or id in its query string can answer 404 too: this marks it, and
+# octopus/api.py documents the problem (it documents 404 for every path parameter already).
+NOT_FOUND = {"responses": {"404": {"description": "No record has the code or id the query string names"}}}
+
 
 class Pagination(PageNumberPagination):
     """Page-number pagination with bounded numbers (an absurd page is a 422, not a database overflow)."""

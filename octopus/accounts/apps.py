@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # Registers this app's rules (django-rules only autodiscovers modules named rules.py).
-        from octopus.accounts import permissions  # noqa: F401
+        # Registers this app's rules (django-rules only autodiscovers modules named rules.py) and its system checks.
+        from octopus.accounts import checks, permissions  # noqa: F401

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -23,12 +24,12 @@ class OctopusUserManager(UserManager):
     def _create_user(self, username, email, password, **extra_fields):
         # Sign-in is by e-mail; the username is kept equal to it for the admin and for uniqueness.
         email = self.normalize_email(email or username)
-        return super()._create_user(email, email, password, **extra_fields)
+        return super()._create_user(email, email, password, **extra_fields)  # type: ignore[misc]  # not in the stubs
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    def create_user(self, email=None, password=None, **extra_fields):  # type: ignore[override]  # no username: e-mail
         return super().create_user(email, email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(self, email=None, password=None, **extra_fields):  # type: ignore[override]  # as create_user
         return super().create_superuser(email, email, password, **extra_fields)
 
 
@@ -38,7 +39,7 @@ class User(AbstractUser):
         _("sample account"), default=False, help_text=_("Created by the sample data loader, not a real person.")
     )
 
-    objects = OctopusUserManager()
+    objects: ClassVar[OctopusUserManager] = OctopusUserManager()
 
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = []

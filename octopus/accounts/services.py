@@ -6,17 +6,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from octopus.accounts.models import APIToken, AuditEntry
-
-
-class DomainError(Exception):
-    """A refusal a user sees as it is: the message says what is wrong and what to do."""
-
-
-class ConflictError(DomainError):
-    """The record changed since the user read it; nothing was written."""
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -35,20 +26,6 @@ def _jsonable(value):
     return value
 
 
-STALE = _("Someone changed this record while you were editing it; reload to see their change.")
-
-
-def locked_for_update(rows, pk, version: int | None, *, stale: str = STALE):
-    """Row `pk` of `rows` (a model or a queryset) locked until the transaction ends, so that concurrent writes go
-    one after the other; ConflictError when `version`, the one the user read, is no longer the row's (None: the
-    caller saw no version, e.g. a command)."""
-    queryset = rows._default_manager.all() if isinstance(rows, type) else rows
-    current = queryset.select_for_update().get(pk=pk)
-    if version is not None and current.version != version:
-        raise ConflictError(stale)
-    return current
-
-
 def log_action(obj: models.Model, action: str, *, user=None, before=None, after=None, data=None) -> AuditEntry:
     """Record one audited change. `action` is "<app>.<thing>.<verb>", e.g. "treaties.action.recorded"."""
     return AuditEntry.objects.create(
@@ -61,6 +38,25 @@ def log_action(obj: models.Model, action: str, *, user=None, before=None, after=
         after=after,
         data=data or {},
     )
+
+
+def log_download(user, obj: models.Model, what: str, *, file: str = "", rows: int | None = None, **data) -> AuditEntry:
+    """Record that `user` downloaded a file holding personal data about `obj` (the event, person, questionnaire… it is
+    about; for a list of the whole registry, the user). The action is "<what>.downloaded", e.g. `what`
+    "events.badges"; `file` is the file's name and `rows` how many rows or people it holds. Every such download is
+    recorded, as opening a person's record is (DESIGN.md §9)."""
+    details = {"file": file, **({"rows": rows} if rows is not None else {}), **data}
+    return log_action(obj, f"{what}.downloaded", user=user, data=details)
+
+
+def download_log(user, obj: models.Model, what: str, *, rows: int | None = None, **data):
+    """`log_download` as the `sent` callback of `octopus.lib.downloads.attachment` and `table_download`: they call
+    it with the file's name, and a table with its number of rows (`rows`, when given here, counts instead)."""
+
+    def sent(file: str, counted: int | None = None) -> AuditEntry:
+        return log_download(user, obj, what, file=file, rows=counted if rows is None else rows, **data)
+
+    return sent
 
 
 def issue_api_token(user, *, name: str) -> tuple[APIToken, str]:

@@ -1,6 +1,9 @@
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,5 +46,24 @@ def audit_log(request):
     action = request.GET.get("action", "").strip()
     if action:
         entries = entries.filter(action__startswith=action[:100])
+    downloads = request.GET.get("downloads") == "1"
+    if downloads:
+        entries = entries.filter(action__endswith=".downloaded")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit.html", {"page": page, "action": action})
+    return render(request, "accounts/audit.html", {"page": page, "action": action, "downloads": downloads})
+
+
+def admin_login(request):
+    """Where the Django admin sends whoever it does not let in. The anonymous go to the one sign-in (allauth's,
+    with its rate limits and TOTP); a signed-in user without access to the admin gets the 403 page (signing in
+    again would only send them back to the admin, and round again); one with access goes on to `next`."""
+    if not request.user.is_authenticated:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(reverse("account_login") + (f"?{query}" if query else ""))
+    if not admin.site.has_permission(request):
+        raise PermissionDenied
+    wanted = request.GET.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(wanted if safe else reverse("admin:index"))

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.events.models import Event
+from octopus.lib.files import FileType
 from octopus.lib.precision import Precision, shown
 from octopus.people.models import Organisation, Person
-from octopus.surveys.models import FileType, Questionnaire
+from octopus.surveys.models import Questionnaire
 from octopus.treaties.models import Article, Treaty
 
 
@@ -197,9 +198,27 @@ DOCUMENT_TRANSITIONS = {
 }
 
 
+class Circulation(models.TextChoices):
+    """Who reads a document, as the committee's practice has it: a working draft is the secretariat's (and the
+    focal points of a country asked to comment on it); a document circulated to the members is read by every
+    delegation; a public one by everyone (`queries.documents.documents_readable_by`)."""
+
+    DRAFT = "draft", _("Working draft")
+    CIRCULATED = "circulated", _("Circulated to the members")
+    PUBLIC = "public", _("Public")
+
+
+# The steps a document takes (services.change_circulation enforces them): never back.
+CIRCULATION_STEPS = {
+    Circulation.DRAFT: {Circulation.CIRCULATED},
+    Circulation.CIRCULATED: {Circulation.PUBLIC},
+    Circulation.PUBLIC: set(),
+}
+
+
 class DocumentQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True).exclude(status=DocumentStatus.WITHDRAWN)
+        return self.filter(circulation=Circulation.PUBLIC).exclude(status=DocumentStatus.WITHDRAWN)
 
     def adopted(self):
         return self.filter(status=DocumentStatus.ADOPTED)
@@ -229,7 +248,10 @@ class Document(models.Model):
         _("adopted at plenary no."), null=True, blank=True, help_text=_("When a source names the plenary only.")
     )
     written_procedure = models.BooleanField(_("adopted by written procedure"), default=False)
-    is_public = models.BooleanField(_("public"), default=True)
+    circulation = models.CharField(
+        _("circulation"), max_length=12, choices=Circulation.choices, default=Circulation.DRAFT,
+        help_text=_("A working draft, circulated to the members, or public."),
+    )  # fmt: skip
     source = models.TextField(_("source"), blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -260,6 +282,11 @@ class Document(models.Model):
         return reverse("tcy_document_manage", args=[self.pk])
 
     @property
+    def is_public(self) -> bool:
+        """On the public register (unless withdrawn): everyone reads it."""
+        return self.circulation == Circulation.PUBLIC
+
+    @property
     def dated_as(self) -> tuple[datetime.date | None, str]:
         """The day of adoption as stored and how precisely it is known (the results drill-down reads it)."""
         return self.adopted_on, self.adopted_precision
@@ -268,6 +295,25 @@ class Document(models.Model):
     def adoption_shown(self) -> str:
         """The date of adoption as far as it is known: "18 November 2016", "November 2016", "2015", or ""."""
         return shown(self.adopted_on, self.adopted_precision)
+
+
+class CommentRequest(models.Model):
+    """The secretariat asked a country to comment on a working draft (for an assessment report, a country the report
+    assesses): from then on that country's focal points read the draft."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comment_requests")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["document", "requested_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["document", "country"], name="comment_request_once")]
+
+    def __str__(self):
+        return f"{self.document.symbol or self.document.title} – {self.country}"
 
 
 class Language(models.TextChoices):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from octopus.committees.models import Committee, Document, DocumentStatus, DocumentType, Meeting
+from octopus.committees.models import Circulation, Committee, Document, DocumentStatus, DocumentType, Meeting
 from octopus.committees.services import documents, meetings
 from octopus.countries.models import Country
 from octopus.events.models import Format, Kind, Series, Status
@@ -42,6 +42,7 @@ ORGANISER = "Council of Europe"
 PROGRAMME = "cybercrime-octopus"
 ACTIVITY = "A2.3"
 PROGRAMME_YEARS = range(2014, 2021)
+PUBLISHED = Circulation.PUBLIC  # the sources are the Council of Europe's public pages
 TCY_SOURCE = "Convention on Cybercrime (CETS 185), Article 46 – Consultations of the Parties"
 
 
@@ -142,7 +143,7 @@ def load_guidance_notes(path: Path = DATA, dates: Path = NOTE_DATES) -> dict[str
                 else notes.filter(title=fields["title"]).first()
             )
             if found is None:
-                documents.record_document(committee, user=None, **fields)
+                documents.record_document(committee, user=None, circulation=PUBLISHED, **fields)
                 counts["added"] += 1
             elif any(getattr(found, name) != value for name, value in fields.items()):
                 documents.correct_document(found, user=None, **fields)
@@ -276,7 +277,6 @@ def assessment_report_fields(row: dict) -> dict:
         "adopted_precision": precision if adopted_on else Precision.DAY,
         "adopted_at": _meeting(plenary),
         "adopted_at_plenary": plenary,
-        "is_public": True,
         "source": source,
     }
 
@@ -293,7 +293,7 @@ def load_assessment_reports(path: Path = REPORTS) -> dict[str, int]:
             fields = assessment_report_fields(row)
             found = Document.objects.filter(committee=committee, symbol=symbol).first()
             if found is None:
-                documents.record_document(committee, user=None, symbol=symbol, **fields)
+                documents.record_document(committee, user=None, symbol=symbol, circulation=PUBLISHED, **fields)
                 counts["added"] += 1
             elif any(getattr(found, name) != value for name, value in fields.items()):
                 documents.correct_document(found, user=None, **fields)

@@ -34,7 +34,7 @@ ALIASES = {
 }
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(models.QuerySet["Country"]):
     def regions(self) -> list[str]:
         return list(self.exclude(region="").order_by("region").values_list("region", flat=True).distinct())
 

@@ -43,6 +43,7 @@ from octopus.events.models import (
     SessionRole,
     Status,
 )
+from octopus.lib.dates import IsoDate
 from octopus.lib.precision import Precision
 from octopus.people.models import Organisation, Person, Sex
 from octopus.results.api import IsSample, ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
@@ -65,15 +66,19 @@ def _iso2(country) -> str | None:
     return None if country is None else country.iso2
 
 
+# Its own name in the OpenAPI document: other apps' enums are called Status too, and would take its place.
+type EventStatus = Status
+
+
 class EventOut(Schema):
     slug: str
     title: str
     kind: Kind
     series: int | None = Field(validation_alias="series_id", description="Id of the series the event belongs to.")
     series_name: str | None = Field(description="e.g. T-CY plenaries.")
-    status: Status
-    starts_on: datetime.date
-    ends_on: datetime.date
+    status: EventStatus
+    starts_on: IsoDate
+    ends_on: IsoDate
     date_precision: Precision = Field(description="How precisely the dates are known: day, or only the month or "
                                       "the year (then `starts_on` is the first day of it).")  # fmt: skip
     format: Format
@@ -141,9 +146,9 @@ class EventIn(Schema):
     slug: Slug
     kind: Kind
     series: Id | None = Field(default=None, description="Id of a series of events.")
-    status: Status = Status.PLANNED
-    starts_on: datetime.date
-    ends_on: datetime.date
+    status: EventStatus = Status.PLANNED
+    starts_on: IsoDate
+    ends_on: IsoDate
     date_precision: Precision = Field(
         default=Precision.DAY,
         description="month or year for a past event known only so far: the first day of the month or year is stored.",
@@ -291,7 +296,7 @@ class AttendanceOut(Schema):
     registration: int = Field(validation_alias="registration_id")
     person: int = Field(validation_alias="registration.person_id")
     name: str = Field(validation_alias="registration.person.full_name")
-    day: datetime.date
+    day: IsoDate
     session: int | None = Field(validation_alias="session_id")
     mode: Mode
     checked_in_at: datetime.datetime
@@ -300,7 +305,7 @@ class AttendanceOut(Schema):
 
 class AttendanceIn(Schema):
     registration: Id
-    day: datetime.date | None = Field(default=None, description="Defaults to the session's day, else today.")
+    day: IsoDate | None = Field(default=None, description="Defaults to the session's day, else today.")
     session: Id | None = None
     mode: Mode = Mode.IN_PERSON
 
@@ -463,7 +468,7 @@ def _registrations():
 def list_events(
     request,
     kind: Kind | None = None,
-    status: Status | None = None,
+    status: EventStatus | None = None,
     year: Annotated[int | None, Field(ge=1900, le=2200, description="Events that start in this year.")] = None,
     country: Query[ISO2 | None] = None,
 ):
@@ -660,7 +665,7 @@ def transition(request, registration_id: Path[Id], payload: TransitionIn):
     summary="Who was checked in, by day and session",
 )
 @paginate(Pagination, page_size=100)
-def list_attendance(request, slug: Path[Slug], day: datetime.date | None = None, session: Query[Id | None] = None):
+def list_attendance(request, slug: Path[Slug], day: IsoDate | None = None, session: Query[Id | None] = None):
     _check_reader(request.auth)
     event = get_object_or_404(Event, slug=slug)
     rows = Attendance.objects.filter(registration__event=event).select_related("registration__person")

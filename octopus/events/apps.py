@@ -10,10 +10,12 @@ class EventsConfig(AppConfig):
         # Registers this app's rules (django-rules only autodiscovers modules named rules.py) and metrics.
         from octopus.events import metrics, permissions  # noqa: F401
         from octopus.events.services import forget_answers, reconcile_merge
-        from octopus.people.services import ANONYMISE_HOOKS, MERGE_HOOKS
+        from octopus.people.services import people_erasing, people_merging
 
         # People sit below events: they learn of registrations only through these hooks.
-        if reconcile_merge not in MERGE_HOOKS:
-            MERGE_HOOKS.append(reconcile_merge)
-        if forget_answers not in ANONYMISE_HOOKS:
-            ANONYMISE_HOOKS.append(forget_answers)
+        people_merging.register(reconcile_merge)
+        people_erasing.register(forget_answers)
+        # The participant import runs as a job of the one job engine.
+        from octopus.events.imports import register_kind
+
+        register_kind()

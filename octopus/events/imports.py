@@ -1,31 +1,37 @@
-"""Importing a list of participants from XLSX or CSV: read, preview, then apply in one transaction.
+"""Importing a list of participants from XLSX or CSV, as a declaration on the one pipeline (octopus.lib.imports).
 
-`read_rows` turns a file into numbered rows of text (the line number is the spreadsheet's row, the header being
-line 1). `plan_import` says, line by line, what would happen — add a person, update one matched by e-mail, or an
-error with a clear message — without writing anything. `apply_import` re-plans against the database as it is
-now and, only if no line has an error, writes everything in one transaction through the services: any refusal
-half way (a full form, say) undoes every line before it.
+`Participants` says what a line holds and how it is checked and written: add a person, update one matched by
+e-mail, or an error with a clear message. The upload page checks the whole file and shows a preview; confirming
+starts a job ("events.participants") that checks the file again against the database as it is then and, only if
+no line has an error, writes everything in one transaction through the services: any refusal half way (a full
+form, say) undoes every line before it. `read_rows`, `plan_import` and `apply_import` do the same on rows in memory
+(the command line, the tests).
 """
 
-import csv
-import io
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+from django.utils.translation import gettext_lazy
 
-from octopus.accounts.services import DomainError, log_action
+from octopus.accounts.services import log_action
 from octopus.countries.models import Country, normalise_name
 from octopus.events.models import Event, ParticipantRole, RegistrationForm, RegistrationState
 from octopus.events.services import register_person
+from octopus.jobs import registry
+from octopus.jobs.runner import start_job
+from octopus.lib import imports as pipeline
+from octopus.lib.errors import DomainError
+from octopus.lib.imports import Column, ImportRefused, Row
 from octopus.people.models import Organisation, Person, Sector, Sex
 from octopus.people.services import create_organisation, create_person, update_person
 
-MAX_ROWS = 5000
+KIND = "events.participants"
 COLUMNS = ("first_name", "last_name", "email", "sex", "organisation", "sector", "country", "role", "state")
 # Header spellings accepted for each column (compared normalised: lower case, no accents or punctuation).
 HEADERS = {
@@ -48,86 +54,9 @@ IMPORTABLE_STATES = (
     RegistrationState.WAITING,
     RegistrationState.DECLINED,
 )
+SHOWN_LINES = 1000  # the preview lists the first lines and every line in error
 
-
-class ImportRefused(DomainError):
-    """The file cannot be read, or some lines are wrong; nothing was written."""
-
-
-Row = tuple[int, dict[str, str]]
-
-
-# --- reading ---------------------------------------------------------------------------------------------------
-
-
-def _header_map(header: Iterable) -> dict[int, str]:
-    """Column index → field, from the header row; unknown columns are ignored."""
-    names = [normalise_name(str(cell or "")) for cell in header]
-    found: dict[int, str] = {}
-    for index, name in enumerate(names):
-        for column, spellings in HEADERS.items():
-            if name in {normalise_name(s) for s in spellings} and column not in found.values():
-                found[index] = column
-                break
-    missing = [c for c in REQUIRED_COLUMNS if c not in found.values()]
-    if missing:
-        raise ImportRefused(
-            _("The first line must name the columns; none is called “%(column)s”. Expected: %(all)s.")
-            % {"column": "last name", "all": ", ".join(c.replace("_", " ") for c in COLUMNS)}
-        )
-    return found
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _rows_from(lines: Iterable[tuple[int, list]]) -> list[Row]:
-    lines = iter(lines)
-    for _number, header in lines:
-        if any(_text(cell) for cell in header):
-            columns = _header_map(header)
-            break
-    else:
-        raise ImportRefused(_("The file is empty."))
-    rows: list[Row] = []
-    for number, cells in lines:
-        values = {column: _text(cells[i]) if i < len(cells) else "" for i, column in columns.items()}
-        if not any(values.values()):
-            continue
-        rows.append((number, {column: values.get(column, "") for column in COLUMNS}))
-        if len(rows) > MAX_ROWS:
-            raise ImportRefused(_("The file has more than %(max)s lines; split it.") % {"max": MAX_ROWS})
-    return rows
-
-
-def read_rows(file, name: str) -> list[Row]:
-    """Numbered rows of an uploaded .xlsx or .csv file (UTF-8, or Windows-1252 as Excel writes it)."""
-    if name.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(file, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ImportRefused(_("This file could not be read as an XLSX workbook."))
-        try:
-            sheet = workbook.worksheets[0]
-            return _rows_from(enumerate(sheet.iter_rows(values_only=True), start=1))
-        finally:
-            workbook.close()
-    if name.lower().endswith(".csv"):
-        raw = file.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return _rows_from((reader.line_num, cells) for cells in reader)
-    raise ImportRefused(_("Upload an .xlsx or .csv file."))
+__all__ = ["ImportRefused", "Participants", "apply_import", "plan_import", "read_rows", "start_import"]
 
 
 # --- planning --------------------------------------------------------------------------------------------------
@@ -160,14 +89,22 @@ class Line:
 
 @dataclass
 class Plan:
+    """What importing a file would do: the lines shown (the first ones and every one in error) and the counts of
+    the whole file."""
+
     lines: list[Line]
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Line]:
         return [line for line in self.lines if line.action == ERROR]
 
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values()) if self.counts else len(self.lines)
+
     def count(self, action: str) -> int:
-        return sum(1 for line in self.lines if line.action == action)
+        return self.counts.get(action, 0) if self.counts else sum(1 for line in self.lines if line.action == action)
 
     def error_text(self) -> str:
         return "\n".join(
@@ -187,20 +124,77 @@ def _choice(value: str, choices) -> str | None:
 SEX_ALIASES = {"f": Sex.FEMALE, "m": Sex.MALE, "woman": Sex.FEMALE, "man": Sex.MALE}
 
 
-def plan_import(event: Event, rows: list[Row]) -> Plan:
-    """What importing `rows` into `event` would do, line by line; reads the database, writes nothing."""
-    countries = Country.objects.by_name_key()
-    emails = [values["email"].strip().lower() for _n, values in rows if values["email"].strip()]
+SEX_ALIASES = {"f": Sex.FEMALE, "m": Sex.MALE, "woman": Sex.FEMALE, "man": Sex.MALE}
+
+
+@dataclass
+class Context:
+    event: Event
+    form: RegistrationForm | None
+    update: bool
+    user: object
+    countries: dict
+    organisations: dict
+    seen_emails: dict[str, int] = field(default_factory=dict)
+    created_organisations: dict = field(default_factory=dict)
+    outcome: "Outcome" = None
+
+    def __post_init__(self):
+        self.outcome = Outcome()
+
+
+class Participants(pipeline.Declaration):
+    batch_size = 100  # a person and a registration a line: progress shows every hundred
+    columns = tuple(Column(name, HEADERS[name], required=name in REQUIRED_COLUMNS) for name in COLUMNS)
+
+    def header_problem(self, missing, sheet) -> str:
+        return _("The first line must name the columns; none is called “%(column)s”. Expected: %(all)s.") % {
+            "column": "last name", "all": ", ".join(c.replace("_", " ") for c in COLUMNS)}  # fmt: skip
+
+    def start(self, options: dict) -> Context:
+        return Context(
+            event=options["event"],
+            form=options.get("form"),
+            update=options.get("update", False),
+            user=options.get("user"),
+            countries=Country.objects.by_name_key(),
+            organisations={(normalise_name(o.name), o.country_id): o for o in Organisation.objects.all()},
+        )
+
+    def check(self, rows: list[Row], context: Context) -> None:
+        for row, line in zip(rows, _plan_lines(rows, context), strict=True):
+            row.item = line
+            for message in line.errors:
+                row.error(message)
+
+    def write(self, rows: list[Row], context: Context) -> None:
+        for row in rows:
+            _write_line(row.item, context)
+
+    def tally(self, row: Row) -> str:
+        return row.item.action
+
+    def finish(self, context: Context) -> dict:
+        outcome = context.outcome
+        data = {"added": outcome.added, "updated": outcome.updated, "skipped": outcome.skipped}
+        log_action(context.event, "events.participants.imported", user=context.user, data=data)
+        return data
+
+
+def _plan_lines(rows: list[Row], context: Context) -> list[Line]:
+    """What importing `rows` would do, line by line; reads the database, writes nothing."""
+    event, countries, organisations = context.event, context.countries, context.organisations
+    emails = [row.values["email"].strip().lower() for row in rows if row.values["email"].strip()]
     people = {p.email: p for p in Person.objects.current().filter(email__in=emails).order_by("-pk")}
     registered = set(
         event.registrations.exclude(state=RegistrationState.CANCELLED)
         .filter(person__in=people.values())
         .values_list("person_id", flat=True)
     )
-    organisations = {(normalise_name(o.name), o.country_id): o for o in Organisation.objects.all()}
-    seen_emails: dict[str, int] = {}
+    seen_emails = context.seen_emails
     lines = []
-    for number, values in rows:
+    for row in rows:
+        number, values = row.line, row.values
         line = Line(number, values)
         errors = line.errors
         if not values["last_name"]:
@@ -264,10 +258,10 @@ def plan_import(event: Event, rows: list[Row]) -> Plan:
         else:
             line.notes.append(_("New person, registered as %(role)s.") % {"role": ParticipantRole(line.role).label})
         lines.append(line)
-    return Plan(lines)
+    return lines
 
 
-# --- applying --------------------------------------------------------------------------------------------------
+# --- writing ---------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -297,50 +291,112 @@ def _update_person(person: Person, fields: dict, *, user) -> Person:
     return update_person(person, version=None, user=user, **changes) if changes else person
 
 
+def _write_line(line: Line, context: Context) -> None:
+    outcome, user = context.outcome, context.user
+    if line.action == UPDATE and not context.update:
+        outcome.skipped += 1
+        return
+    fields = {
+        "first_name": line.values["first_name"],
+        "last_name": line.values["last_name"],
+        "email": line.values["email"].strip().lower(),
+        "sex": line.sex,
+        "country": line.country,
+        "organisation": _organisation(line, user, context.created_organisations),
+    }
+    try:
+        if line.action == UPDATE:
+            person = _update_person(line.person, fields, user=user)
+            outcome.updated += 1
+        else:
+            person = create_person(user=user, **{k: v for k, v in fields.items() if v not in ("", None)})
+            outcome.added += 1
+        if not line.registered:
+            register_person(context.form, person=person, role=line.role, state=line.state, user=user, by_staff=True)
+    except DomainError as error:
+        raise ImportRefused(_("Line %(line)s: %(message)s Nothing was imported.") % {
+            "line": line.number, "message": error})  # fmt: skip
+
+
+# --- rows in memory: the command line and the tests ------------------------------------------------------------
+
+
+def read_rows(file, name: str) -> list[tuple[int, dict[str, str]]]:
+    """Numbered rows of an .xlsx or .csv file (UTF-8, or Windows-1252 as Excel writes it), read by the pipeline."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise ImportRefused(_("Upload an .xlsx or .csv file."))
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        while chunk := file.read(pipeline.CHUNK):
+            copy.write(chunk)
+        copy.flush()
+        return [(row.line, row.values) for row in pipeline.read(Participants(), copy.name)]
+
+
+def _rows(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterable[Row]:
+    return (Row(number, {column: values.get(column, "") for column in COLUMNS}) for number, values in rows)
+
+
+def plan_import(event: Event, rows) -> Plan:
+    """What importing `rows` into `event` would do, line by line; reads the database, writes nothing."""
+    report = pipeline.check_rows(Participants(), _rows(rows), {"event": event}, keep=len(rows))
+    return Plan([row.item for row in report.shown])
+
+
 def apply_import(
     event: Event,
     form: RegistrationForm,
-    rows: list[Row],
+    rows,
     *,
     update: bool,
     user,
-    progress: Callable[[list[Line]], Iterable[Line]] = iter,
+    progress: Callable[[int], None] = lambda done: None,
 ) -> Outcome:
     """Import `rows` into `event` through `form`. With `update`, people matched by e-mail have their details
     updated and are registered; without, those lines are left out. All or nothing: ImportRefused lists the lines
     in error and nothing is written; a service refusing a line undoes the lines before it."""
     if form.event_id != event.pk:
         raise ImportRefused(_("That registration form belongs to another event."))
-    with transaction.atomic():
-        plan = plan_import(event, rows)
-        if plan.errors:
-            raise ImportRefused(_("Nothing was imported; correct these lines first:") + "\n" + plan.error_text())
-        outcome = Outcome()
-        created_organisations: dict = {}
-        for line in progress(plan.lines):
-            if line.action == UPDATE and not update:
-                outcome.skipped += 1
-                continue
-            fields = {
-                "first_name": line.values["first_name"],
-                "last_name": line.values["last_name"],
-                "email": line.values["email"].strip().lower(),
-                "sex": line.sex,
-                "country": line.country,
-                "organisation": _organisation(line, user, created_organisations),
-            }
-            try:
-                if line.action == UPDATE:
-                    person = _update_person(line.person, fields, user=user)
-                    outcome.updated += 1
-                else:
-                    person = create_person(user=user, **{k: v for k, v in fields.items() if v not in ("", None)})
-                    outcome.added += 1
-                if not line.registered:
-                    register_person(form, person=person, role=line.role, state=line.state, user=user, by_staff=True)
-            except DomainError as error:
-                raise ImportRefused(_("Line %(line)s: %(message)s Nothing was imported.") % {
-                    "line": line.number, "message": error})  # fmt: skip
-        log_action(event, "events.participants.imported", user=user, data={
-            "added": outcome.added, "updated": outcome.updated, "skipped": outcome.skipped})  # fmt: skip
-        return outcome
+    options = {"event": event, "form": form, "update": update, "user": user}
+    data = pipeline.write_rows(Participants(), _rows(rows), options, progress=progress)
+    return Outcome(**data)
+
+
+# --- the job ---------------------------------------------------------------------------------------------------
+
+
+def start_import(event: Event, form: RegistrationForm, staged: str, *, total: int, update: bool, file_name: str,
+                 user):  # fmt: skip
+    """Queue an import of a checked file (already stored: `staged`); the job's page shows how far it has got."""
+    payload = {"event": event.pk, "form": form.pk, "update": update}
+    return start_job(KIND, user=user, payload=payload, file=staged, file_name=file_name, target=event, total=total)
+
+
+def run_import(job, progress) -> dict:
+    event = Event.objects.get(pk=job.payload["event"])
+    form = event.forms.get(pk=job.payload["form"])
+    if not job.file:
+        raise ImportRefused(_("The file of this import is no longer kept; upload it again."))
+    options = {"event": event, "form": form, "update": job.payload["update"], "user": job.created_by}
+    return pipeline.write_file(Participants(), job.file.path, options, progress=progress, confirm=progress.confirm)
+
+
+def _summary(job) -> str:
+    return _("Imported: %(added)s added, %(updated)s updated, %(skipped)s left out.") % {
+        "added": job.outcome.get("added", 0), "updated": job.outcome.get("updated", 0),
+        "skipped": job.outcome.get("skipped", 0)}  # fmt: skip
+
+
+def _links(job) -> list:
+    event = Event.objects.filter(pk=job.payload.get("event")).first()
+    if event is None:
+        return []
+    if job.status == "done":
+        return [(_("See the registrations"), reverse("event_registrations", args=[event.slug]))]
+    return [(_("Upload a corrected file"), reverse("event_import", args=[event.slug])),
+            (event.title, reverse("event", args=[event.slug]))]  # fmt: skip
+
+
+def register_kind() -> None:
+    registry.register(KIND, run_import, permission="events.manage_events", label=gettext_lazy(
+        "Import of participants"), summary=_summary, links=_links)  # fmt: skip

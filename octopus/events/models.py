@@ -530,37 +530,3 @@ class Deployment(models.Model):
 
     def __str__(self):
         return f"{self.person} at {self.event}"
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
-
-
-class ImportJob(models.Model):
-    """A participant import run in the background: the rows staff confirmed, and what came of them."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="import_jobs")
-    form = models.ForeignKey(RegistrationForm, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=200)
-    update = models.BooleanField(_("update people already recorded"), default=False)
-    rows = models.JSONField(default=list, help_text=_("The parsed lines, [line number, {column: value}]."))
-    total = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.JSONField(default=dict, blank=True, help_text=_("Added, updated and left out."))
-    message = models.TextField(blank=True, help_text=_("Why it failed; nothing was written then."))
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Import of {self.file_name} into {self.event}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.events.models import (
     HOLDS_SEAT,
     TRANSITIONS,
@@ -31,6 +31,8 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.lib.precision import Precision, first_day
 from octopus.people.models import Person
 from octopus.people.services import anonymise_person, find_or_create_person, update_person
@@ -51,6 +53,11 @@ def _check_event(event: Event) -> None:
     if event.ends_on < event.starts_on:
         raise DomainError(_("The last day (%(end)s) is before the first day (%(start)s).") % {
             "end": event.ends_on, "start": event.starts_on})  # fmt: skip
+    if event.status == Status.HELD and event.starts_on > timezone.localdate():
+        raise DomainError(
+            _("%(event)s starts on %(start)s: it cannot be marked held before it has taken place.")
+            % {"event": event.title, "start": event.starts_on}
+        )
     if event.kind != Kind.CONTRIBUTION and (event.our_role or event.audience_estimate is not None):
         raise DomainError(
             _("Our role and the estimated audience are recorded only for contributions to others' events.")
@@ -342,10 +349,13 @@ def check_in(
         if session.event_id != event.pk:
             raise DomainError(_("That session is not part of %(event)s.") % {"event": event.title})
         day = timezone.localtime(session.starts_at).date()
-    day = day or timezone.localdate()
+    today = timezone.localdate()
+    day = day or today
     if not event.starts_on <= day <= event.ends_on:
         raise DomainError(_("%(day)s is not a day of %(event)s (%(start)s – %(end)s).") % {
             "day": day, "event": event.title, "start": event.starts_on, "end": event.ends_on})  # fmt: skip
+    if day > today:
+        raise DomainError(_("%(day)s has not come yet: attendance is recorded on the day or after it.") % {"day": day})
     if registration.state != RegistrationState.APPROVED:
         raise DomainError(_("%(person)s cannot be checked in: the registration is %(state)s.") % {
             "person": registration.person, "state": registration.get_state_display().lower()})  # fmt: skip
@@ -367,6 +377,11 @@ def issue_certificate(registration: Registration, *, user) -> Registration:
         return current
     if not current.attendance.exists():
         raise DomainError(_("A certificate of attendance is issued only to people checked in at the event."))
+    if current.event.ends_on > timezone.localdate():
+        raise DomainError(
+            _("A certificate of attendance is issued from the last day of the event (%(end)s).")
+            % {"end": current.event.ends_on}
+        )
     current.certificate_code = secrets.token_hex(6).upper()
     current.save(update_fields=["certificate_code"])
     log_action(current, "events.certificate.issued", user=user, data={"code": current.certificate_code})

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from octopus.downloads import SAMPLE_NOTE
 from octopus.funding.queries import Position, UnitCost
+from octopus.lib.downloads import mark_sample
 from octopus.lib.exports import DECIMAL_FORMAT, Table, to_csv, to_xlsx
 
 
@@ -141,8 +141,7 @@ def holds_sample(position: Position) -> bool:
 def position_xlsx(position: Position, unit_costs: list[UnitCost] | None = None) -> bytes:
     sheets = tables(position, unit_costs)
     if holds_sample(position):
-        for sheet in sheets:
-            sheet.sample_note = str(SAMPLE_NOTE)
+        mark_sample(*sheets)
     return to_xlsx(*sheets)
 
 

@@ -6,6 +6,8 @@ stored rate (`ExchangeRate`, with its source), and stored beside it, so any figu
 rates and totals are sums of stored cents (`money.py`). A rate is quoted as units of the currency per 1 EUR.
 """
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,7 +21,15 @@ from octopus.events.models import Event, Travel
 from octopus.legislation.models import Advice
 from octopus.results.models import Programme, ResultNode
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class Digits(TypedDict):
+    """The size of a decimal field, form field or expression, spread into it with `**`."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: Digits = {"max_digits": 14, "decimal_places": 2}
 
 
 class DonorKind(models.TextChoices):

@@ -34,6 +34,7 @@ from decimal import Decimal
 from django.db.models import Case, Count, DecimalField, F, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from octopus.funding.models import (
     Budget,
@@ -346,13 +347,13 @@ def _add_spending(position: Position, programme, at: datetime.date, received_by_
     position.ceiling = programme.budget_ceiling
     position.budget_total = budget_total if position.budget else None
     position.spent, position.committed = sums["spent"], sums["committed"]
-    position.available = position.received - position.spent - position.committed
+    position.available = available = position.received - position.spent - position.committed
     position.gap = max(position.ceiling - position.signed, ZERO)
     position.spent_last_12_months = sums["last_12"]
-    _add_burn_rate(position, sums["last_12"], sums["first_spent"])
+    _add_burn_rate(position, available, sums["last_12"], sums["first_spent"])
 
 
-def _add_burn_rate(position: Position, last_12: Decimal, first_spent: datetime.date | None) -> None:
+def _add_burn_rate(position: Position, available: Decimal, last_12: Decimal, first_spent: datetime.date | None) -> None:
     """The burn rate and the month money runs out, or what is missing for them to mean anything."""
     at = position.at
     if first_spent is None:
@@ -368,12 +369,12 @@ def _add_burn_rate(position: Position, last_12: Decimal, first_spent: datetime.d
         position.missing["runs_out"] = str(
             _("no burn rate yet (%(reason)s)") % {"reason": position.missing["burn_rate"]}
         )
-    elif position.available <= 0:
+    elif available <= 0:
         position.runs_out = at  # nothing left: it has run out
     elif position.burn_rate <= 0:
         position.missing["runs_out"] = str(_("nothing spent in the last 12 months: no rate to project"))
     else:
-        position.runs_out = runs_out_on(at, position.available, position.burn_rate)
+        position.runs_out = runs_out_on(at, available, position.burn_rate)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -407,10 +408,10 @@ NO_SPENDING = {
 @dataclass
 class UnitCost:
     key: str
-    label: str
+    label: StrOrPromise
     spent: Decimal
     units: int
-    unit_label: str
+    unit_label: StrOrPromise
 
     @property
     def missing(self) -> str:

@@ -10,6 +10,10 @@ class LegislationConfig(AppConfig):
         # Registers this app's metrics and rules, and records the figures of submitted statistics questionnaires.
         from octopus.legislation import metrics, permissions  # noqa: F401
         from octopus.legislation.services.statistics import record_submitted_figures
-        from octopus.surveys.signals import response_submitted
+        from octopus.surveys.hooks import response_submitted
 
-        response_submitted.connect(record_submitted_figures, dispatch_uid="legislation.record_submitted_figures")
+        response_submitted.register(record_submitted_figures)
+        # The legislation import runs as a job of the one job engine.
+        from octopus.legislation.jobs import register_kind
+
+        register_kind()

@@ -7,7 +7,8 @@ Two kinds of workbook (`ImportKind`):
 
 `read_rows` turns a workbook into numbered rows of text (a line number is the spreadsheet's row, the header being
 line 1), small enough to wait in the session between the preview and the confirmation. `plan_import` says, line by
-line, what would happen — or an error with a clear message — without writing anything. `apply_import` plans again
+line, what would happen — or an error with a clear message — without writing anything. `Workbook` is the
+declaration of each kind on the one pipeline (octopus.lib.imports): the job ("legislation.import") plans again
 against the database as it is now and, only if no line has an error, writes everything in ONE transaction through
 the services (`record_law`, `record_assessment`, `record_figures`): a refusal half way undoes every line before it.
 Staff import: laws and assessments are recorded reviewed.
@@ -15,17 +16,15 @@ Staff import: laws and assessments are recorded reviewed.
 
 import datetime
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country, normalise_name
 from octopus.legislation.models import (
     EXECUTED_WITHIN_RECEIVED,
@@ -42,6 +41,9 @@ from octopus.legislation.models import (
 )
 from octopus.legislation.services import profiles as profile_services
 from octopus.legislation.services import statistics as statistics_services
+from octopus.lib import imports as pipeline
+from octopus.lib.errors import DomainError
+from octopus.lib.imports import Column, ImportRefused, Row
 from octopus.treaties.models import Article
 
 MAX_ROWS = 20_000
@@ -76,84 +78,79 @@ LAW_SEPARATOR = ";"
 ARTICLE_NUMBER = re.compile(r"^(?:art(?:icle)?\.?\s*)?(\d+)$", re.IGNORECASE)
 
 
-class ImportRefused(DomainError):
-    """The file cannot be read, or some lines are wrong; nothing was written."""
-
-
-# A row as it waits in the session and in the job: {"sheet": name, "line": number, "values": {column: text}}.
-Row = dict
-
-
 # --- reading ---------------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        # A date cell: midnight is the date itself; a time is of no use to a dated statement.
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+class Workbook(pipeline.Declaration):
+    """A legislation workbook on the one pipeline: every row is planned at once (duplicates and the figures of one
+    year are checked across the file), then written in one transaction."""
 
+    formats = (pipeline.XLSX,)
+    batch_size = None
+    names_sheets = True
 
-def _header_map(kind: str, sheet: str, header) -> dict[int, str]:
-    """Column index → column, from a sheet's header row; unknown columns are ignored."""
-    spellings = {column: {normalise_name(s) for s in names} for column, names in HEADERS[kind].items()}
-    found: dict[int, str] = {}
-    for index, cell in enumerate(header):
-        name = normalise_name(_text(cell))
-        for column, names in spellings.items():
-            if name in names and column not in found.values():
-                found[index] = column
-                break
-    missing = [column for column in REQUIRED[kind] if column not in found.values()]
-    if missing:
-        raise ImportRefused(
-            _("Sheet “%(sheet)s”: the first line must name the columns; missing: %(missing)s. Expected: %(all)s.")
-            % {"sheet": sheet, "missing": ", ".join(missing), "all": ", ".join(HEADERS[kind])}
+    def __init__(self, kind: str):
+        if kind not in ImportKind.values:
+            raise ImportRefused(_("Choose what the file holds: profiles or statistics."))
+        self.kind = kind
+        self.all_sheets = kind == ImportKind.PROFILES
+        self.columns = tuple(Column(name, spellings, required=name in REQUIRED[kind])
+                             for name, spellings in HEADERS[kind].items())  # fmt: skip
+
+    def header_problem(self, missing, sheet) -> str:
+        return _("Sheet “%(sheet)s”: the first line must name the columns; missing: %(missing)s. Expected: "
+                 "%(all)s.") % {"sheet": sheet, "missing": ", ".join(c.name for c in missing),
+                                "all": ", ".join(HEADERS[self.kind])}  # fmt: skip
+
+    def start(self, options: dict) -> dict:
+        return {"user": options.get("user"), "progress": options.get("progress", lambda done: None), "plan": None}
+
+    def check(self, rows: list[Row], context) -> None:
+        if len(rows) > MAX_ROWS:
+            raise ImportRefused(_("The file has more than %(max)s lines; split it.") % {"max": f"{MAX_ROWS:,}"})
+        plan = context["plan"] = plan_import(self.kind, [as_dict(row) for row in rows])
+        for row, line in zip(rows, plan.lines, strict=True):
+            row.item = line
+            if line.action == ERROR:
+                row.error(line.message)
+
+    def refuse(self, problems, context) -> ImportRefused:
+        return ImportRefused(
+            _("Nothing was imported; correct these lines first:") + "\n" + context["plan"].error_text()
         )
-    return found
+
+    def tally(self, row: Row) -> str:
+        return row.item.action
+
+    def write(self, rows: list[Row], context) -> None:
+        apply = _apply_profiles if self.kind == ImportKind.PROFILES else _apply_statistics
+        context["outcome"] = apply(context["plan"], context["user"], context["progress"])
+
+    def finish(self, context) -> dict:
+        return context.get("outcome", {})
 
 
-def _sheet_rows(kind: str, sheet) -> list[Row]:
-    lines = enumerate(sheet.iter_rows(values_only=True), start=1)
-    for _number, header in lines:
-        if any(_text(cell) for cell in header):
-            columns = _header_map(kind, sheet.title, header)
-            break
-    else:
-        return []  # an empty sheet says nothing
-    rows = []
-    for number, cells in lines:
-        values = {column: _text(cells[i]) if i < len(cells) else "" for i, column in columns.items()}
-        if any(values.values()):
-            rows.append({"sheet": sheet.title, "line": number, "values": {c: values.get(c, "") for c in HEADERS[kind]}})
+def as_dict(row: Row) -> dict:
+    return {"sheet": row.sheet, "line": row.line, "values": row.values}
+
+
+def read_rows(file, kind: str) -> list[dict]:
+    """Numbered rows of a workbook: every sheet for profiles (each one a country), the first for statistics.
+    ImportRefused when it is not a workbook, a header lacks a column, or it is too long."""
+    declaration = Workbook(kind)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as copy:
+        while chunk := file.read(pipeline.CHUNK):
+            copy.write(chunk)
+        copy.flush()
+        try:
+            rows = [as_dict(row) for row in pipeline.read(declaration, copy.name, pipeline.XLSX)]
+        except ImportRefused as error:
+            if "no line below" in str(error):
+                return []
+            raise
+    if len(rows) > MAX_ROWS:
+        raise ImportRefused(_("The file has more than %(max)s lines; split it.") % {"max": f"{MAX_ROWS:,}"})
     return rows
-
-
-def read_rows(file, kind: str) -> list[Row]:
-    """Numbered rows of an uploaded workbook: every sheet for profiles (each one a country), the first for
-    statistics. ImportRefused when it is not a workbook, a header lacks a column, or it is too long."""
-    if kind not in ImportKind.values:
-        raise ImportRefused(_("Choose what the file holds: profiles or statistics."))
-    try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ImportRefused(_("This file could not be read as an XLSX workbook."))
-    try:
-        sheets = workbook.worksheets if kind == ImportKind.PROFILES else workbook.worksheets[:1]
-        rows: list[Row] = []
-        for sheet in sheets:
-            rows.extend(_sheet_rows(kind, sheet))
-            if len(rows) > MAX_ROWS:
-                raise ImportRefused(_("The file has more than %(max)s lines; split it.") % {"max": f"{MAX_ROWS:,}"})
-        return rows
-    finally:
-        workbook.close()
 
 
 # --- planning --------------------------------------------------------------------------------------------------
@@ -281,7 +278,7 @@ def _whole(text: str) -> int | None:
         return None
 
 
-def plan_profiles(rows: list[Row]) -> Plan:
+def plan_profiles(rows: list[dict]) -> Plan:
     """What importing profile `rows` would do, line by line; reads the database, writes nothing."""
     countries = Country.objects.by_name_key()
     articles = {a.number: a for a in Article.objects.filter(treaty__number=PROFILE_TREATY).select_related("treaty")}
@@ -381,7 +378,7 @@ def plan_profiles(rows: list[Row]) -> Plan:
     return plan
 
 
-def plan_statistics(rows: list[Row]) -> Plan:
+def plan_statistics(rows: list[dict]) -> Plan:
     """What importing statistics `rows` would do, line by line; reads the database, writes nothing."""
     countries = Country.objects.by_name_key()
     figure_codes = ", ".join(Figure.values)
@@ -492,7 +489,7 @@ def _check_years(plan: Plan) -> None:
 PLANNERS = {ImportKind.PROFILES: plan_profiles, ImportKind.STATISTICS: plan_statistics}
 
 
-def plan_import(kind: str, rows: list[Row]) -> Plan:
+def plan_import(kind: str, rows: list[dict]) -> Plan:
     return PLANNERS[kind](rows)
 
 
@@ -556,18 +553,6 @@ def _apply_statistics(plan: Plan, user, progress: Callable[[int], None]) -> dict
         done += len(lines)
         progress(done)
     return outcome
-
-
-def apply_import(kind: str, rows: list[Row], *, user, progress: Callable[[int], None] = lambda done: None) -> dict:
-    """Import `rows` as the database is now, all or nothing; `progress(lines done)` follows it. ImportRefused
-    lists the lines in error, or names the line a service refused; nothing is written then."""
-    with transaction.atomic():
-        plan = plan_import(kind, rows)
-        if plan.errors:
-            raise ImportRefused(_("Nothing was imported; correct these lines first:") + "\n" + plan.error_text())
-        if kind == ImportKind.PROFILES:
-            return _apply_profiles(plan, user, progress)
-        return _apply_statistics(plan, user, progress)
 
 
 # --- templates -------------------------------------------------------------------------------------------------

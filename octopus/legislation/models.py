@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
-from octopus.events.models import Event, JobStatus
+from octopus.events.models import Event
 from octopus.people.models import Person
 from octopus.results.models import Assignment, ResultNode
 from octopus.surveys.models import Questionnaire, Response
@@ -302,29 +302,3 @@ class StatisticsQuestionnaire(models.Model):
 class ImportKind(models.TextChoices):
     PROFILES = "profiles", _("Legislation profiles (one sheet per country)")
     STATISTICS = "statistics", _("Statistics (one row per figure)")
-
-
-class ImportJob(models.Model):
-    """An import of profiles or statistics run in the background: the rows staff confirmed, and what came of
-    them. All or nothing: a failed job wrote nothing."""
-
-    kind = models.CharField(_("what"), max_length=16, choices=ImportKind.choices)
-    file_name = models.CharField(max_length=200)
-    rows = models.JSONField(default=list, help_text=_("The parsed lines, as the import reads them."))
-    total = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.JSONField(default=dict, blank=True)
-    message = models.TextField(blank=True, help_text=_("Why it failed; nothing was written then."))
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"Import of {self.file_name}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -43,7 +43,7 @@ def compliance_at(at: datetime.date, *, countries=None, sample: bool = True) -> 
     if not sample:
         rows = rows.filter(is_sample=False)
     latest: dict[tuple[int, int], Assessment] = {}
-    for assessment in rows.only("pk", "country_id", "article_id", "level", "source", "assessed_on"):
+    for assessment in rows.only("pk", "country_id", "article_id", "level", "source", "assessed_on", "is_sample"):
         latest[(assessment.country_id, assessment.article_id)] = assessment  # later rows replace earlier ones
     return latest
 
@@ -113,7 +113,7 @@ def workshop_rows() -> list[tuple[int, datetime.date]]:
         hosts.setdefault(pk, set())
         if host is not None:
             hosts[pk].add(host)
-    found = []
+    found: list[tuple[int, datetime.date]] = []
     for pk, (country, day) in places.items():
         found.extend((host, day) for host in sorted(hosts[pk] or ({country} if country is not None else set())))
     return found
@@ -259,6 +259,11 @@ class MapRow:
     country: Country
     cells: list  # the assessment in force per article shown, None where there is none
     share: Share
+
+    @property
+    def sample(self) -> bool:
+        """A level of the row comes from a sample statement."""
+        return any(cell is not None and cell.is_sample for cell in self.cells)
 
 
 def heat_map(

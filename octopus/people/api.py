@@ -17,8 +17,9 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import Id, Pagination, form_errors, read_auth, token_auth
-from octopus.accounts.services import DomainError, log_action
+from octopus.accounts.services import log_action
 from octopus.countries.api import body_country
+from octopus.lib.errors import DomainError
 from octopus.people import services
 from octopus.people.forms import ConsentForm, EraseForm, OrganisationForm, PersonForm
 from octopus.people.models import Organisation, Person, Purpose
@@ -31,6 +32,10 @@ NoNul = r"^[^\x00]*$"
 
 
 # --- schemas -----------------------------------------------------------------------------------------------------
+
+
+# Its own name in the OpenAPI document: other apps' enums are called Purpose too, and would take its place.
+type ConsentPurpose = Purpose
 
 
 class PersonOut(Schema):
@@ -101,7 +106,7 @@ class PersonChangeIn(PersonIn):
 
 
 class ConsentIn(Schema):
-    purpose: Purpose
+    purpose: ConsentPurpose
     granted: bool
     source: str = Field(max_length=200, pattern=NoNul, description="How it was given: registration form, e-mail…")
 

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
+from octopus.lib.widgets import QuickSelect
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.queries import similar_people
 from octopus.people.services import PERSON_FIELDS, find_person
-from octopus.widgets import QuickSelect
 
 
 class CountryChoiceField(forms.ModelChoiceField):

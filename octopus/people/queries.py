@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from octopus.countries.models import normalise_name
-from octopus.people.models import Organisation, Person, Purpose, Sector, Sex
+from octopus.people.models import Organisation, Person, PersonQuerySet, Purpose, Sector, Sex
 
 # Names at least this alike (difflib ratio of their keys) in the same country are shown as possible duplicates.
 CLOSE_NAMES = 0.88
@@ -34,7 +34,7 @@ def get_person_for_user(user, pk: int) -> Person:
     return get_object_or_404(Person.objects.select_related("organisation", "country", "merged_into"), pk=pk)
 
 
-def filter_people(params, queryset: QuerySet | None = None) -> tuple[QuerySet, dict]:
+def filter_people(params, queryset: PersonQuerySet | None = None) -> tuple[QuerySet, dict]:
     """Current people matching the filters of the list page and the API (q, country, organisation, sector, sex,
     consent, sort), and the filters as understood (unknown values are ignored, not errors)."""
     people = (queryset if queryset is not None else Person.objects.all()).current()
@@ -138,7 +138,7 @@ def similar_people(*, first_name: str, last_name: str, country, email: str = "")
     return found
 
 
-def duplicate_pairs(people: QuerySet | None = None, *, limit: int = 200) -> list[DuplicatePair]:
+def duplicate_pairs(people: PersonQuerySet | None = None, *, limit: int = 200) -> list[DuplicatePair]:
     """Pairs of current people who are probably the same: the same e-mail, or the same or close names in the same
     country (accents, case, punctuation and word order ignored). Reads the names once; people are compared only
     within a country and a first letter, so the work grows with the size of those groups, not with the square

@@ -1,7 +1,5 @@
 """The write path for people and organisations (DESIGN.md §7.3)."""
 
-from collections.abc import Callable
-
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
@@ -9,7 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
+from octopus.lib.errors import DomainError
+from octopus.lib.hooks import Hook
+from octopus.lib.locking import locked_for_update
 from octopus.people.models import Consent, Organisation, Person
 
 PERSON_FIELDS = ("title", "first_name", "last_name", "sex", "email", "phone", "position", "organisation", "country")
@@ -158,9 +159,9 @@ def _person_links():
         yield relation
 
 
-# Apps above this one register here how to reconcile their records before a merge moves them (two registrations
+# Apps above this one register on this hook how to reconcile their records before a merge moves them (two registrations
 # of the same person for one event): each hook gets (keep, duplicate, user=...) inside the merge's transaction.
-MERGE_HOOKS: list[Callable[..., None]] = []
+people_merging = Hook("people.merging")
 
 
 @transaction.atomic
@@ -168,8 +169,8 @@ def merge_people(keep: Person, duplicate: Person, *, user) -> Person:
     """Fold `duplicate` into `keep`: every record pointing at the duplicate (registrations, session roles, …) moves
     to `keep`, blank details of `keep` are filled from the duplicate, the most recent answer per consent purpose
     wins, and the duplicate stays as a pointer (`merged_into`) so that old links still resolve. Nothing is lost: the
-    apps holding records reconcile them first (MERGE_HOOKS); if two records still cannot be combined, nothing changes
-    and the message says so."""
+    apps holding records reconcile them first (`people_merging`); if two records still cannot be combined, nothing
+    changes and the message says so."""
     if keep.pk == duplicate.pk:
         raise DomainError(_("Choose two different people to merge."))
     locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
@@ -179,8 +180,7 @@ def merge_people(keep: Person, duplicate: Person, *, user) -> Person:
     if keep.anonymised_at or duplicate.anonymised_at:
         raise DomainError(_("An erased record cannot be merged."))
     before = {"kept": snapshot(keep), "merged": snapshot(duplicate)}
-    for hook in MERGE_HOOKS:
-        hook(keep, duplicate, user=user)
+    people_merging.run(keep, duplicate, user=user)
     moved = {}
     for relation in _person_links():
         model, field = relation.related_model, relation.field.name
@@ -227,9 +227,9 @@ def merge_people(keep: Person, duplicate: Person, *, user) -> Person:
 ERASED_NAME = "—"
 
 
-# Apps above this one register here what they hold about a person beyond links (e.g. answers to a registration
+# Apps above this one register on this hook what they hold about a person beyond links (e.g. answers to a registration
 # form): each hook gets the records about to be erased, inside the same transaction, and blanks its own data.
-ANONYMISE_HOOKS: list[Callable[[list[Person]], None]] = []
+people_erasing = Hook("people.erasing")
 PERSONAL_FIELDS = ("title", "first_name", "last_name", "email", "phone", "position")
 
 
@@ -279,8 +279,7 @@ def anonymise_person(person: Person, *, user, reason: str) -> Person:
         return current
     now = timezone.now()
     records = [current, *Person.objects.select_for_update().filter(merged_into=current)]
-    for hook in ANONYMISE_HOOKS:
-        hook(records)
+    people_erasing.run(records)
     for record in records:
         _scrub_audit(record)
         _blank(record)
@@ -301,6 +300,7 @@ def export_person_data(person: Person, *, user) -> dict:
     that points at them (registrations, attendance roles, …) and the audit trail of their record, as JSON-ready
     data. The export itself is logged."""
     records = [person, *Person.objects.filter(merged_into=person)]
+    linked: dict[str, list[dict]] = {}  # model label → its rows that point at the person
     data = {
         "exported_at": timezone.now().isoformat(),
         "person": _row(person),
@@ -311,13 +311,13 @@ def export_person_data(person: Person, *, user) -> dict:
             {"purpose": c.purpose, "granted": c.granted, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
             for c in Consent.objects.filter(person__in=records).order_by("purpose")
         ],
-        "records": {},
+        "records": linked,
     }
     for relation in _person_links():
         model, field = relation.related_model, relation.field.name
         rows = [_row(obj) for obj in model._base_manager.filter(**{f"{field}__in": records}).order_by("pk")]
         if rows:
-            data["records"][model._meta.label_lower] = rows
+            linked[model._meta.label_lower] = rows
     data["history"] = [
         {"at": e.at.isoformat(), "action": e.action, "data": e.data}
         for e in AuditEntry.objects.filter(

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError, log_action
+from octopus.accounts.services import download_log, log_action
 from octopus.countries.models import Country
-from octopus.downloads import contains_sample, table_download
+from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.people import services
 from octopus.people.exports import OrganisationsExport, PeopleExport
 from octopus.people.forms import (
@@ -47,9 +48,9 @@ MANAGE = "people.manage_people"
 PAGE_SIZE = 50
 
 
-def download(export, fmt: str, name: str, rows) -> HttpResponse:
+def download(export, fmt: str, name: str, rows, *, sent=None) -> HttpResponse:
     """`export` of the `rows` (a queryset), marked as sample data when one of them is."""
-    return table_download(fmt, f"{name}-{timezone.localdate()}", export, sample=contains_sample(rows))
+    return table_download(fmt, f"{name}-{timezone.localdate()}", export, sample=contains_sample(rows), sent=sent)
 
 
 def query_without(request, *names) -> str:
@@ -86,8 +87,9 @@ def people_export(request, fmt):
     people, chosen = filter_people(request.GET)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    log_action(request.user, "people.people.exported", user=request.user, data={"filters": chosen, "format": fmt})
-    return download(PeopleExport(people), fmt, "people", people)
+    # A list of the registry is about no one record: it is logged about the user who takes it.
+    sent = download_log(request.user, request.user, "people.people", filters=chosen)
+    return download(PeopleExport(people), fmt, "people", people, sent=sent)
 
 
 @permission_required(MANAGE)
@@ -138,6 +140,7 @@ HISTORY_LABELS = {
     "people.person.anonymised": gettext_lazy("Erased on request"),
     "people.person.exported": gettext_lazy("Their data exported"),
     "people.consent.recorded": gettext_lazy("Consent answer recorded"),
+    "events.certificate.downloaded": gettext_lazy("Certificate of attendance downloaded"),
 }
 
 

@@ -21,6 +21,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
+from octopus.lib.dates import IsoDate
 from octopus.lib.metrics import MetricError, Official, reading, registry
 from octopus.results import services
 from octopus.results.assignments import programme_scope
@@ -57,9 +58,9 @@ def _number(value) -> str | None:
 
 # --- sample data (shared by every router whose records can be sample data) ----------------------------------------
 
-SAMPLE_NOTE = "True for sample data, invented for trying Octopus, not real."
+SAMPLE_DESCRIPTION = "True for sample data, invented for trying Octopus, not real."
 # A record's own flag, or that of the record it belongs to (`Field(validation_alias=...)` beside it says which).
-IsSample = Annotated[bool, Field(description=SAMPLE_NOTE)]
+IsSample = Annotated[bool, Field(description=SAMPLE_DESCRIPTION)]
 
 
 # --- the programmes a record serves (shared by every router whose records serve programmes) ------------------------
@@ -130,8 +131,8 @@ def programme_shares_form(record, rows: list[ProgrammeShareIn]):
 class ProgrammeOut(Schema):
     code: str
     title: str
-    starts_on: datetime.date
-    ends_on: datetime.date = Field(description="The end as first planned; a logframe version may move it.")
+    starts_on: IsoDate
+    ends_on: IsoDate = Field(description="The end as first planned; a logframe version may move it.")
     budget_ceiling: str
     currency: str
     implementing_office: str
@@ -147,8 +148,8 @@ class ProgrammeOut(Schema):
 
 class VersionOut(Schema):
     number: int
-    valid_from: datetime.date
-    ends_on: datetime.date = Field(description="The programme's end under this version.")
+    valid_from: IsoDate
+    ends_on: IsoDate = Field(description="The programme's end under this version.")
     decision: str
 
 
@@ -168,7 +169,7 @@ LogframeNodeOut.model_rebuild()
 
 class LogframeOut(Schema):
     programme: str
-    at: datetime.date
+    at: IsoDate
     sample: bool = Field(description="True for a sample programme: its logframe is sample data, not real.")
     version: VersionOut = Field(description="The version in force on `at`.")
     versions: list[VersionOut]
@@ -177,7 +178,7 @@ class LogframeOut(Schema):
 
 class BaselineOut(Schema):
     value: str | None
-    on: datetime.date | None
+    on: IsoDate | None
     note: str
 
 
@@ -208,8 +209,8 @@ class IndicatorOut(Schema):
 class TargetOut(Schema):
     indicator: str
     period: str = Field(description='"life", a year ("2016") or a semester ("2016-S1").')
-    start: datetime.date
-    end: datetime.date
+    start: IsoDate
+    end: IsoDate
     comparator: str = Field(description="eq (exactly), le (at most), ge (at least) or range.")
     value: str
     upper: str | None = Field(description="Upper bound of a range.")
@@ -224,12 +225,16 @@ class GoalOut(Schema):
 
 
 class OfficialOut(Schema):
-    as_of: datetime.date
+    as_of: IsoDate
     value: str
     computed: str
     difference: str = Field(description="computed − official")
     source: str
     explained_by: list[str]
+
+
+# Its own name in the OpenAPI document: other apps' enums are called Status too, and would take its place.
+type IndicatorStatus = Status
 
 
 class IndicatorValueOut(Schema):
@@ -246,7 +251,7 @@ class IndicatorValueOut(Schema):
     label: str = Field(description="For an ordinal indicator: the step of the scale the value stands for.")
     target: GoalOut | None
     percent: str | None = Field(description="The value as a percentage of the target.")
-    status: Status | None
+    status: IndicatorStatus | None
     problem: str = Field(description="Why a computed value could not be read, if it could not.")
     reach: str = Field(
         description="programme: counts only the programme's own records; global: about all States, not only "
@@ -268,10 +273,10 @@ class IndicatorValueOut(Schema):
 
 class ValuesOut(Schema):
     programme: str
-    at: datetime.date
+    at: IsoDate
     period: str
-    start: datetime.date
-    end: datetime.date
+    start: IsoDate
+    end: IsoDate
     logframe_version: int
     sample: bool = Field(description="True for a sample programme: every figure is sample data, not real.")
     indicators: list[IndicatorValueOut]
@@ -280,7 +285,7 @@ class ValuesOut(Schema):
 class SnapshotSummaryOut(Schema):
     id: int
     title: str
-    as_of: datetime.date
+    as_of: IsoDate
     digest: str = Field(description="SHA-256 of the canonical JSON of the data (sorted keys, no spaces).")
     frozen_at: datetime.datetime
     sample: bool = Field(
@@ -296,7 +301,7 @@ class SnapshotOut(SnapshotSummaryOut):
 
 class SnapshotIn(Schema):
     title: str = Field(max_length=300, pattern=r"^[^\x00]*$", description="The report these figures go out in.")
-    as_of: datetime.date = Field(description="The day the figures are frozen for.")
+    as_of: IsoDate = Field(description="The day the figures are frozen for.")
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -397,7 +402,7 @@ def get_programme(request, code: Path[ProgrammeCode]):
     "of their indicators.",
 )
 def get_logframe(
-    request, code: Path[ProgrammeCode], at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None
+    request, code: Path[ProgrammeCode], at: Annotated[IsoDate | None, Field(description=AT_DESCRIPTION)] = None
 ):
     programme = programme_for(request.auth, code)
     day = _day(at)
@@ -445,7 +450,7 @@ def get_logframe(
     summary="Indicators of the logframe in force at a date",
 )
 def list_indicators(
-    request, code: Path[ProgrammeCode], at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None
+    request, code: Path[ProgrammeCode], at: Annotated[IsoDate | None, Field(description=AT_DESCRIPTION)] = None
 ):
     programme = programme_for(request.auth, code)
     version, _versions_, numbers = versions_at(programme, _day(at))
@@ -474,7 +479,7 @@ def get_indicator(request, code: Path[ProgrammeCode], indicator_code: Path[Indic
     summary="Targets of the logframe in force at a date",
 )
 def list_targets(
-    request, code: Path[ProgrammeCode], at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None
+    request, code: Path[ProgrammeCode], at: Annotated[IsoDate | None, Field(description=AT_DESCRIPTION)] = None
 ):
     programme = programme_for(request.auth, code)
     version, _versions_, _numbers = versions_at(programme, _day(at))
@@ -510,7 +515,7 @@ def list_targets(
 def get_values(
     request,
     code: Path[ProgrammeCode],
-    at: Annotated[datetime.date | None, Field(description=AT_DESCRIPTION)] = None,
+    at: Annotated[IsoDate | None, Field(description=AT_DESCRIPTION)] = None,
     period: Annotated[str, Field(max_length=40)] = LIFE,
 ):
     programme = programme_for(request.auth, code)

@@ -22,6 +22,7 @@ import datetime
 import enum
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +119,11 @@ class Goal:
         return self.upper if self.comparator == "range" and self.upper is not None else self.value
 
 
-def as_decimal(value) -> Decimal | None:
+@overload
+def as_decimal(value: None) -> None: ...
+@overload
+def as_decimal(value: Decimal | int | float | str) -> Decimal: ...
+def as_decimal(value: Decimal | int | float | str | None) -> Decimal | None:
     if value is None:
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))

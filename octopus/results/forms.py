@@ -7,10 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.lib.metrics import registry
+from octopus.lib.widgets import DateInput
 from octopus.results.models import AssumptionStatus, Indicator, Level, ManualValue, Programme, ResultNode
 from octopus.results.periods import LIFE, SEMESTER, YEAR, periods_of
 from octopus.results.services import INDICATOR_FIELDS
-from octopus.widgets import DateInput
 
 DISAGGREGATIONS = [
     ("sex", _("Sex")),

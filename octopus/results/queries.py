@@ -186,11 +186,12 @@ def programme_results(
         for i in Indicator.objects.filter(node__programme=programme).select_related("node")
         if in_version(i, version, numbers) and (only is None or i.pk in only) and not withheld_from(reader, i)
     ]
-    targets = defaultdict(dict)
+    # indicator → (period kind, period start) → its goal / approved value
+    targets: defaultdict[int, dict[tuple[str, datetime.date], Goal]] = defaultdict(dict)
     for target in Target.objects.filter(logframe_version=version, indicator__node__programme=programme):
         goal = Goal(target.comparator, target.value, target.upper)
         targets[target.indicator_id][(target.period_kind, target.period_start)] = goal
-    manual = defaultdict(dict)
+    manual: defaultdict[int, dict[tuple[str, datetime.date], Decimal | None]] = defaultdict(dict)
     texts = {}
     approved = ManualValue.objects.filter(
         indicator__node__programme=programme, status=ValueStatus.APPROVED, category="", period_start__lte=at
@@ -238,7 +239,7 @@ def tree_order(nodes: list[ResultNode]) -> list[ResultNode]:
     ordered = []
 
     def walk(parent_id):
-        for node in sorted(children[parent_id], key=lambda n: (list(Level).index(n.level), n.order, n.code)):
+        for node in sorted(children[parent_id], key=lambda n: (Level.values.index(n.level), n.order, n.code)):
             ordered.append(node)
             walk(node.pk)
 
@@ -270,7 +271,9 @@ def indicator_result(
         if indicator.accumulation == Accumulation.DISTINCT:
             windows += [(life.start, min(p.end, at)) for p in started]
         try:
-            computed = [as_decimal(v) for v in registry.evaluate_series(indicator.metric_key, windows, **params)]
+            computed: list[Decimal | None] = [
+                as_decimal(v) for v in registry.evaluate_series(indicator.metric_key, windows, **params)
+            ]
             if at < life.end:
                 planned = as_decimal(
                     registry.planned(indicator.metric_key, at + datetime.timedelta(days=1), life.end, **params)

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.lib.metrics import GLOBAL, MetricError, registry
 from octopus.results.assignments import HUNDRED, assignments_of, content_type
 from octopus.results.calculations import as_decimal
@@ -173,7 +175,7 @@ def revise_logframe(
     """A new logframe version in force from `valid_from`. Targets of the version it replaces are carried over, to be
     revised; nothing of the earlier version changes, so reports for earlier dates read as they did."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    latest = programme.versions.order_by("-number").first()
+    latest = latest_version(programme)
     decision = (decision or "").strip()
     if not decision:
         raise DomainError(_("Say which decision made the revision (who, when, why)."))
@@ -221,10 +223,15 @@ def revise_logframe(
 
 
 def latest_version(programme: Programme) -> LogframeVersion:
-    return programme.versions.order_by("-number").first()
+    """The version in force last; every programme has one from its creation (`create_programme`)."""
+    return programme.versions.latest("number")
 
 
-ALLOWED_PARENTS = {Level.OBJECTIVE: {None}, Level.OUTPUT: {None, Level.OBJECTIVE}, Level.ACTIVITY: {Level.OUTPUT}}
+ALLOWED_PARENTS: dict[str, set[str | None]] = {
+    Level.OBJECTIVE: {None},
+    Level.OUTPUT: {None, Level.OBJECTIVE},
+    Level.ACTIVITY: {Level.OUTPUT},
+}
 
 
 def add_node(

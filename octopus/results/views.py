@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
-from octopus.dates import chosen_date
-from octopus.forms import show_refusal
 from octopus.lib.charts import percent_of_target_spec, progress_spec
+from octopus.lib.dates import chosen_date
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import to_csv
+from octopus.lib.forms import show_refusal
 from octopus.lib.metrics import MetricError, reading, registry
 from octopus.lib.precision import Precision, vaguer_than
 from octopus.lib.precision import shown as shown_date

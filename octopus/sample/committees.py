@@ -13,7 +13,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from octopus.committees.models import AssessmentRound, Committee, DocumentType
+from octopus.committees.models import AssessmentRound, Circulation, Committee, DocumentType
 from octopus.committees.services import documents, meetings, rounds
 from octopus.countries.models import Country
 from octopus.events import services as events
@@ -66,7 +66,7 @@ def load_sample_committee(*, staff) -> dict | None:
     for number, title, decision in AGENDA:
         meetings.add_agenda_item(meeting, user=staff, number=number, title=title, decision=decision)
     report = documents.record_document(
-        tcy, user=staff, is_sample=True, type=DocumentType.ASSESSMENT_REPORT, is_public=False,
+        tcy, user=staff, is_sample=True, type=DocumentType.ASSESSMENT_REPORT, circulation=Circulation.DRAFT,
         title="Assessment report on expedited preservation (sample draft)",
     )  # fmt: skip
     articles = Article.objects.filter(treaty=tcy.treaty, number__in=ROUND_ARTICLES)

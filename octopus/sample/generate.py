@@ -31,8 +31,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from octopus.accounts.models import User
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
+from octopus.lib.errors import DomainError
 from octopus.lib.metrics import registry
 from octopus.results import services
 from octopus.results.models import (

@@ -21,18 +21,12 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.lib.dates import IsoDate
+from octopus.lib.files import FileType
 from octopus.results.api import IsSample
 from octopus.surveys import services
 from octopus.surveys.forms import QuestionForm, QuestionnaireForm, SectionForm
-from octopus.surveys.models import (
-    FileType,
-    Purpose,
-    Questionnaire,
-    QuestionnaireStatus,
-    QuestionType,
-    Response,
-    ResponseState,
-)
+from octopus.surveys.models import Purpose, Questionnaire, QuestionnaireStatus, QuestionType, Response, ResponseState
 from octopus.surveys.queries import (
     compiled,
     get_questionnaire_for_user,
@@ -53,14 +47,18 @@ AnswerValue = bool | int | float | Text | list[Annotated[str, Field(max_length=3
 # --- schemas -----------------------------------------------------------------------------------------------------
 
 
+# Its own name in the OpenAPI document: other apps' enums are called Purpose too, and would take its place.
+type QuestionnairePurpose = Purpose
+
+
 class QuestionnaireOut(Schema):
     id: int
     code: str
     title: str
-    purpose: Purpose
+    purpose: QuestionnairePurpose
     description: str
-    opens_on: datetime.date | None
-    closes_on: datetime.date | None
+    opens_on: IsoDate | None
+    closes_on: IsoDate | None
     status: QuestionnaireStatus
     created_at: datetime.datetime
     is_sample: IsSample
@@ -123,10 +121,10 @@ class QuestionnaireDetailOut(QuestionnaireOut):
 class QuestionnaireIn(Schema):
     code: Code
     title: Line
-    purpose: Purpose
+    purpose: QuestionnairePurpose
     description: Text = ""
-    opens_on: datetime.date | None = None
-    closes_on: datetime.date | None = None
+    opens_on: IsoDate | None = None
+    closes_on: IsoDate | None = None
 
 
 class SectionIn(Schema):
@@ -307,7 +305,9 @@ def _detail(response: Response) -> Response:
     description="Staff: every questionnaire; a focal point: those its country is asked to answer. Latest first.",
 )
 @paginate(Pagination, page_size=100)
-def list_questionnaires(request, status: QuestionnaireStatus | None = None, purpose: Purpose | None = None):
+def list_questionnaires(
+    request, status: QuestionnaireStatus | None = None, purpose: QuestionnairePurpose | None = None
+):
     _check_reader(request.auth)
     questionnaires = questionnaires_for_user(request.auth)
     if status:

@@ -1,7 +1,7 @@
 """Compiled replies as a table (one row per respondent, one column per question, DESIGN.md §7.12) and as a Word
 document (per section a heading, per question a table of respondents and their answers). Compiled replies holding
 sample data (`holds_sample`) say so: the Word document in its first paragraph, the table through
-`octopus.downloads.table_download`."""
+`octopus.lib.downloads.table_download`."""
 
 import io
 import re
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 
-from octopus.downloads import SAMPLE_NOTE
+from octopus.lib.downloads import mark_sample_docx
 from octopus.lib.exports import Export
 from octopus.surveys.models import QuestionType
 from octopus.surveys.queries import Compilation
@@ -68,7 +68,7 @@ def compilation_docx(compilation: Compilation) -> bytes:
     questionnaire = compilation.questionnaire
     document = Document()
     if holds_sample(compilation):
-        document.add_paragraph().add_run(str(SAMPLE_NOTE)).bold = True
+        mark_sample_docx(document)
     document.add_heading(_xml(questionnaire.title), level=0)
     compiled_on = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     document.add_paragraph(

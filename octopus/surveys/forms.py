@@ -5,8 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
+from octopus.lib.files import FileType
+from octopus.lib.widgets import DateInput
 from octopus.surveys.models import (
-    FileType,
     Purpose,
     Question,
     Questionnaire,
@@ -15,7 +16,6 @@ from octopus.surveys.models import (
     ResponseState,
     Section,
 )
-from octopus.widgets import DateInput
 
 # ---- building -----------------------------------------------------------------------------------------------------
 

@@ -51,16 +51,6 @@ class Compliance(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class FileType(models.TextChoices):
-    """File types an answer may carry, recognised by their content (never by their name)."""
-
-    PDF = "pdf", "PDF"
-    DOCX = "docx", "Word (DOCX)"
-    XLSX = "xlsx", "Excel (XLSX)"
-    PNG = "png", "PNG"
-    JPEG = "jpeg", "JPEG"
-
-
 class ResponseState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -1,8 +1,7 @@
 """The one write path of questionnaires and responses (DESIGN.md §7.3): every change is checked and audited."""
 
-import io
-import zipfile
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -10,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.permissions import is_staff_member
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
+from octopus.lib.errors import DomainError
+from octopus.lib.files import FileType, detect_file_type
+from octopus.lib.locking import locked_for_update
+from octopus.surveys.hooks import response_submitted
 from octopus.surveys.models import (
     Answer,
-    FileType,
     Question,
     Questionnaire,
     QuestionnaireStatus,
@@ -23,7 +25,6 @@ from octopus.surveys.models import (
     ResponseState,
     Section,
 )
-from octopus.surveys.signals import response_submitted
 
 
 class AnswersInvalid(DomainError):
@@ -102,7 +103,7 @@ def add_question(
         raise DomainError(_("Unknown question type “%(type)s”.") % {"type": type})
     if questionnaire.questions.filter(code=code).exists():
         raise DomainError(_("The code “%(code)s” is already used in this questionnaire.") % {"code": code})
-    fields = {}
+    fields: dict[str, Any] = {}  # keyword arguments of the question
     if type in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE):
         fields["choices"] = _clean_choices(choices)
         if len(fields["choices"]) < 2:
@@ -260,28 +261,6 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def detect_file_type(head: bytes, content) -> str | None:
-    """The FileType of a file from its first bytes (and, for Office files, the parts the archive holds)."""
-    if head.startswith(b"%PDF-"):
-        return FileType.PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return FileType.PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return FileType.JPEG
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            content.seek(0)
-            with zipfile.ZipFile(io.BytesIO(content.read())) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return FileType.DOCX
-        if "xl/workbook.xml" in names:
-            return FileType.XLSX
-    return None
-
-
 def _check_file(question: Question, upload) -> str:
     """The type of an uploaded file, or ValueError saying why it is refused."""
     if question.type != QuestionType.FILE:
@@ -317,7 +296,9 @@ def save_answers(response: Response, answers: dict, *, version: int, user, files
     with transaction.atomic():
         current = _locked(response, version)
         questions = {question.code: question for question in current.questionnaire.questions.all()}
-        errors, cleaned, uploads = {}, {}, {}
+        errors: dict[str, str] = {}
+        cleaned: dict[str, object] = {}  # question code → value to store
+        uploads: dict[str, str] = {}  # question code → file type
         for code, value in answers.items():
             question = questions.get(code)
             if question is None:
@@ -384,6 +365,7 @@ def _revision_data(response: Response) -> dict:
         if answer.question.type == QuestionType.FILE:
             if not answer.file:
                 continue
+            assert isinstance(value, dict)  # a file answer with a file stores its name, size and type
             value = {**value, "path": answer.file.name}
         data[answer.question.code] = value
     return data
@@ -413,9 +395,9 @@ def submit_response(response: Response, *, version: int, user) -> Response:
         current.updated_at = now
         current.save(update_fields=["state", "submitted_at", "submitted_by", "version", "updated_at"])
         log_action(current, "surveys.response.submitted", user=user, data={"revision": revision.number})
-        # Other apps act on the answers (e.g. legislation records a country's statistics); a receiver that raises
+        # Other apps act on the answers (e.g. legislation records a country's statistics); a function that raises
         # AnswersInvalid or DomainError refuses the submission, and this transaction rolls back.
-        response_submitted.send(sender=Response, response=current, revision=revision, user=user)
+        response_submitted.run(response=current, revision=revision, user=user)
     return current
 
 

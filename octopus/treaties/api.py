@@ -1,4 +1,3 @@
-import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +12,7 @@ from pydantic import Field
 
 from octopus.accounts.api import Pagination, form_errors, token_auth
 from octopus.countries.models import Country
+from octopus.lib.dates import IsoDate
 from octopus.treaties import services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm
 from octopus.treaties.models import ActionKind, Origin, Treaty, TreatyAction
@@ -29,7 +29,7 @@ class TreatyOut(Schema):
     number: int
     short_name: str
     title: str
-    opened_on: datetime.date | None
+    opened_on: IsoDate | None
 
 
 class ArticleOut(Schema):
@@ -44,9 +44,9 @@ class TreatyActionOut(Schema):
     treaty: int = Field(validation_alias="treaty.number")
     country: str = Field(validation_alias="country.iso2")
     kind: ActionKind
-    date: datetime.date | None
-    attested_on: datetime.date | None = Field(description="For an undated act: a date by which it had happened.")
-    effective_on: datetime.date | None
+    date: IsoDate | None
+    attested_on: IsoDate | None = Field(description="For an undated act: a date by which it had happened.")
+    effective_on: IsoDate | None
     source: str
     note: str
     origin: Origin
@@ -55,9 +55,9 @@ class TreatyActionOut(Schema):
 
 class TreatyActionFacts(Schema):
     kind: ActionKind
-    date: datetime.date | None = None
-    attested_on: datetime.date | None = None
-    effective_on: datetime.date | None = None
+    date: IsoDate | None = None
+    attested_on: IsoDate | None = None
+    effective_on: IsoDate | None = None
     source: Text
     note: Text = ""
 
@@ -71,17 +71,21 @@ class TreatyActionCorrectionIn(TreatyActionFacts):
     version: int = Field(ge=1)
 
 
+# Its own name in the OpenAPI document: other apps' enums are called Status too, and would take its place.
+type TreatyStatus = Status
+
+
 class StateStatusOut(Schema):
     country: str
     name: str
-    status: Status
-    since: datetime.date | None = Field(description="Day of the act that gives the status, if recorded.")
-    attested_on: datetime.date | None = Field(description="For an undated act: a date by which it had happened.")
+    status: TreatyStatus
+    since: IsoDate | None = Field(description="Day of the act that gives the status, if recorded.")
+    attested_on: IsoDate | None = Field(description="For an undated act: a date by which it had happened.")
 
 
 class TreatyStatusOut(Schema):
     treaty: int
-    at: datetime.date
+    at: IsoDate
     recorded: bool = Field(
         description="False when no treaty action is recorded under this treaty yet: its counts are then a gap in the "
         "record, not zeros."
@@ -127,7 +131,7 @@ def list_articles(request, number: Path[TreatyNumber]):
     description="Derived from dated treaty actions. `at` defaults to today. States with no act are omitted. Parties "
     "are counted from the deposit of their instrument, as the Treaty Office counts them; `in_force` is its own figure.",
 )
-def treaty_status(request, treaty: Query[TreatyNumber], at: datetime.date | None = None):
+def treaty_status(request, treaty: Query[TreatyNumber], at: IsoDate | None = None):
     found = Treaty.objects.filter(number=treaty).first()
     if found is None:
         raise ValidationError([{"loc": ("query", "treaty"), "msg": f"No treaty CETS {treaty} is held."}])

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.treaties.models import Treaty, TreatyAction
-from octopus.widgets import DateInput, QuickSelect
 
 
 class TreatyActionForm(forms.ModelForm):

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country, normalise_name
+from octopus.lib.errors import DomainError
 from octopus.treaties.models import CONSENT_KINDS, ActionKind, Origin, Treaty, TreatyAction
 from octopus.treaties.services import check_action, sync_treaty_action
 

@@ -66,14 +66,19 @@ def status_on(facts: list[Fact], at: datetime.date) -> StatusAt:
     if not known:
         return NO_STATUS
 
+    def known_on(fact: Fact) -> datetime.date:
+        day = fact.known_on
+        assert day is not None  # `known` holds only facts known by a day
+        return day
+
     def latest(kinds) -> Fact | None:
         matching = [f for f in known if f.kind in kinds]
-        return max(matching, key=lambda f: f.known_on) if matching else None
+        return max(matching, key=known_on) if matching else None
 
     denounced = latest({ActionKind.DENOUNCED})
     if denounced:
         # A denunciation ends everything before it; a State that joins again starts afresh.
-        known = [f for f in known if f.known_on > denounced.known_on]
+        known = [f for f in known if known_on(f) > known_on(denounced)]
         if not any(f.kind in CONSENT_KINDS | {ActionKind.IN_FORCE} for f in known):
             return StatusAt(Status.DENOUNCED, denounced.effective_on or denounced.date, denounced.attested_on)
     for status, kinds in (

@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.countries.models import Country
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.treaties.models import CONSENT_KINDS, ONCE_KINDS, ActionKind, Origin, Treaty, TreatyAction
 
 EDITABLE_FIELDS = ("kind", "date", "attested_on", "effective_on", "source", "note", "origin")

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
-from octopus.dates import chosen_date
 from octopus.lib.charts import status_map_spec, timeline_spec
+from octopus.lib.dates import chosen_date
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import to_csv
 from octopus.treaties import reference_data, services
 from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm, WithdrawForm

@@ -76,6 +76,8 @@ EXCLUDED_PREFIXES = {
     "api/v1/legislation": "legislation API: octopus/legislation/tests/test_access.py",
     "workspace/funding/": "funding workspace: octopus/funding/tests/test_access.py",
     "api/v1/funding": "funding API: octopus/funding/tests/test_access.py",
+    "workspace/jobs/": "background jobs: octopus/jobs/tests/test_access.py",
+    "api/v1/jobs": "jobs API: octopus/jobs/tests/test_access.py",
 }
 EXCLUDED_PATTERNS = {}
 

@@ -1,11 +1,10 @@
 """Committee API: the meetings of the T-CY and its Bureau, their agenda with decisions and documents.
 
 Meetings whose event is public are open to everyone; readers of the committee's workspace (a bearer token or the
-workspace session) see every meeting. Documents of the register that are restricted are listed only to roles that
-read restricted documents. Adding an agenda item needs a bearer token of staff who keep the committee; the input is
-validated by the workspace's form and the service does the work."""
+workspace session) see every meeting. An agenda item lists only the documents the reader reads
+(`queries.documents.documents_readable_by`, the register's one rule). Adding an agenda item needs a bearer token of
+staff who keep the committee; the input is validated by the workspace's form and the service does the work."""
 
-import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -19,9 +18,12 @@ from pydantic import Field
 
 from octopus.accounts.api import Id, Line, Pagination, Text, form_errors, token_auth
 from octopus.committees.forms.meetings import AgendaItemForm
-from octopus.committees.models import AgendaItem, Document, Meeting
+from octopus.committees.models import AgendaItem, Meeting
+from octopus.committees.queries.documents import documents_readable_by
 from octopus.committees.services import meetings as services
+from octopus.events.api import EventStatus
 from octopus.events.models import Kind, Status
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
@@ -37,9 +39,9 @@ class MeetingOut(Schema):
     event: str = Field(validation_alias="event.slug", description="Slug of the event (events API).")
     title: str = Field(validation_alias="event.title")
     kind: Kind = Field(validation_alias="event.kind")
-    status: Status = Field(validation_alias="event.status")
-    starts_on: datetime.date = Field(validation_alias="event.starts_on")
-    ends_on: datetime.date = Field(validation_alias="event.ends_on")
+    status: EventStatus = Field(validation_alias="event.status")
+    starts_on: IsoDate = Field(validation_alias="event.starts_on")
+    ends_on: IsoDate = Field(validation_alias="event.ends_on")
     place: str = Field(validation_alias="event.place")
     is_sample: IsSample = Field(validation_alias="event.is_sample")
 
@@ -124,8 +126,7 @@ def list_meetings(
 
 
 def _documents_for(user):
-    documents = Document.objects.order_by("symbol", "title")
-    return documents if user.has_perm("committees.view_restricted_documents") else documents.public()
+    return documents_readable_by(user).order_by("symbol", "title")
 
 
 @router.get(
@@ -133,8 +134,9 @@ def _documents_for(user):
     response=MeetingDetailOut,
     auth=None,
     summary="One meeting with its agenda",
-    description="Each agenda item with its decision, abridged report and the documents attached (restricted ones "
-    "only for roles that read them).",
+    description="Each agenda item with its decision, abridged report and the documents attached that the reader "
+    "reads (the register's rule: public ones for everyone, circulated ones for delegations, drafts for the "
+    "secretariat and a country asked to comment).",
 )
 def get_meeting(request, meeting_id: Path[Id]):
     viewer = _viewer(request)

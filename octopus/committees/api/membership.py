@@ -1,7 +1,6 @@
 """Committee API: membership of the T-CY at any date (public) and observer admissions (a bearer token of staff who
 keep the committee). Writes are validated by the workspace's form and done by the service, as on the pages."""
 
-import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from octopus.committees.models import Committee, ObserverAdmission
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import membership as services
 from octopus.countries.models import Country
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
@@ -29,14 +29,14 @@ TCY = "T-CY"
 class MemberOut(Schema):
     iso2: str
     name: str
-    since: datetime.date | None = Field(description="The day the Convention entered into force for the State.")
+    since: IsoDate | None = Field(description="The day the Convention entered into force for the State.")
 
 
 class ObserverStateOut(Schema):
     iso2: str
     name: str
     reasons: list[str] = Field(description="Why it observes: invited, signatory, ratified not yet in force, admitted.")
-    since: datetime.date | None
+    since: IsoDate | None
     admission: int | None = Field(description="Id of the admission, when the committee admitted it.")
     is_sample: IsSample = Field(
         description="True when the committee's admission of it is sample data, invented for trying Octopus, not real."
@@ -46,7 +46,7 @@ class ObserverStateOut(Schema):
 class ObserverOrganisationOut(Schema):
     id: int
     name: str
-    since: datetime.date
+    since: IsoDate
     decision: str
     admission: int
     is_sample: IsSample
@@ -54,7 +54,7 @@ class ObserverOrganisationOut(Schema):
 
 class MembershipOut(Schema):
     committee: str
-    at: datetime.date
+    at: IsoDate
     counts: dict[str, int]
     sample: bool = Field(
         description="True when an observer below is sample data, invented for trying Octopus, not real: the counts "
@@ -68,7 +68,7 @@ class MembershipOut(Schema):
 class AdmissionIn(Schema):
     country: ISO2 | None = Field(default=None, description="A State (or give an organisation).")
     organisation: Id | None = Field(default=None, description="Id of an international organisation.")
-    admitted_on: datetime.date
+    admitted_on: IsoDate
     decision: Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")] = ""
 
 
@@ -76,8 +76,8 @@ class AdmissionOut(Schema):
     id: int
     country: str | None
     organisation: int | None = Field(validation_alias="organisation_id")
-    admitted_on: datetime.date
-    ended_on: datetime.date | None
+    admitted_on: IsoDate
+    ended_on: IsoDate | None
     decision: str
     is_sample: IsSample
 
@@ -98,7 +98,7 @@ def _committee() -> Committee:
     description="Members are the Parties (from the entry into force); observer States are invited, signatories, "
     "ratified not yet in force, or admitted; observer organisations are admitted. Public.",
 )
-def members(request, at: datetime.date | None = None):
+def members(request, at: IsoDate | None = None):
     committee = _committee()
     membership = membership_at(committee, at or timezone.localdate())
     states = [

@@ -7,7 +7,6 @@ only, as on the pages for focal points. Every write needs a bearer token of the 
 the same rules, audit and e-mails as the pages.
 """
 
-import datetime
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +26,9 @@ from octopus.committees.forms.rounds import (
 )
 from octopus.committees.models import AssessmentRound, Committee, FollowUp, Recommendation
 from octopus.committees.queries import rounds as queries
+from octopus.committees.queries.documents import readable_ids
 from octopus.committees.services import rounds as services
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 
 router = Router(tags=["committee"])
@@ -45,7 +46,7 @@ class ReportOut(Schema):
     symbol: str
     title: str
     status: str = Field(description="draft, consultation, adopted or withdrawn: the register's status.")
-    adopted_on: datetime.date | None
+    adopted_on: IsoDate | None
     is_sample: IsSample
 
 
@@ -54,11 +55,11 @@ class RoundOut(Schema):
     number: int
     title: str
     articles: list[int] = Field(description="Numbers of the articles assessed (of the committee's treaty).")
-    opened_on: datetime.date
+    opened_on: IsoDate
     opened_at: int | None = Field(description="Id of the meeting that opened the round.")
     questionnaire: int | None = Field(description="Id of the round's questionnaire (surveys).")
     questionnaire_status: str | None
-    deadline: datetime.date | None
+    deadline: IsoDate | None
     progress: dict[str, int] = Field(
         description="Parties the questionnaire was sent to (expected) and, of them, those that submitted. One round "
         "also gives the other states of their replies: not_started, draft, reopened. Counts only: no Party's reply."
@@ -72,12 +73,12 @@ class RoundIn(Schema):
     number: int = Field(ge=1, le=999)
     title: Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
     articles: list[Annotated[int, Field(ge=1, le=10000)]] = Field(max_length=100, description="Article numbers.")
-    opened_on: datetime.date
+    opened_on: IsoDate
     opened_at: Id | None = Field(default=None, description="Id of the meeting that opened the round.")
 
 
 class DispatchIn(Schema):
-    deadline: datetime.date
+    deadline: IsoDate
 
 
 class RemindersOut(Schema):
@@ -96,7 +97,7 @@ class RecommendationOut(Schema):
     finding: str
     text: str
     latest_status: str | None = Field(description="Status at the latest follow-up; null when not reviewed yet.")
-    latest_reviewed_on: datetime.date | None
+    latest_reviewed_on: IsoDate | None
     is_sample: IsSample = Field(validation_alias="round.is_sample")
     version: int
 
@@ -120,7 +121,7 @@ class RecommendationChangeIn(Schema):
 
 
 class FollowUpIn(Schema):
-    reviewed_on: datetime.date
+    reviewed_on: IsoDate
     status: str = Field(description="not_implemented, partially, implemented or no_longer_relevant")
     meeting: Id | None = None
     report: Id | None = Field(default=None, description="Id of a follow-up report of the register.")
@@ -130,7 +131,7 @@ class FollowUpIn(Schema):
 class FollowUpOut(Schema):
     id: int
     recommendation: int = Field(validation_alias="recommendation_id")
-    reviewed_on: datetime.date
+    reviewed_on: IsoDate
     status: str
     meeting: int | None = Field(validation_alias="meeting_id")
     report: int | None = Field(validation_alias="report_id")
@@ -161,8 +162,8 @@ def _round(pk: int) -> AssessmentRound:
     )
 
 
-def _round_out(round: AssessmentRound, articles, progress: dict[str, int]) -> dict:
-    report = round.report
+def _round_out(round: AssessmentRound, articles, progress: dict[str, int], readable: set[int]) -> dict:
+    report = round.report if round.report_id in readable else None  # a draft the reader may not read: none
     questionnaire = round.questionnaire
     return {
         "id": round.pk, "number": round.number, "title": round.title, "articles": [a.number for a in articles],
@@ -177,14 +178,14 @@ def _round_out(round: AssessmentRound, articles, progress: dict[str, int]) -> di
     }  # fmt: skip
 
 
-def _detail(round_id: int) -> dict:
+def _detail(round_id: int, user) -> dict:
     round = get_object_or_404(
         AssessmentRound.objects.filter(committee__code=COMMITTEE).select_related("questionnaire", "report"),
         pk=round_id,
     )
     progress = queries.round_progress(round)
     counts = {**progress.counts, "expected": progress.expected}
-    return _round_out(round, round.articles.order_by("number"), counts)
+    return _round_out(round, round.articles.order_by("number"), counts, readable_ids(user, [round.report_id]))
 
 
 def _valid(form):
@@ -209,13 +210,15 @@ def _article_pk(round_or_committee_articles, number: int | None, field: str):
 def list_rounds(request):
     _check(request.auth, READ)
     rows = queries.round_rows(_committee())
-    return [_round_out(row.round, row.articles, {"expected": row.expected, "submitted": row.answered}) for row in rows]
+    readable = readable_ids(request.auth, [row.round.report_id for row in rows])
+    return [_round_out(row.round, row.articles, {"expected": row.expected, "submitted": row.answered}, readable)
+            for row in rows]  # fmt: skip
 
 
 @router.get("/committee/rounds/{round_id}", response=RoundOut, auth=read_auth, summary="One assessment round")
 def get_round(request, round_id: Path[Id]):
     _check(request.auth, READ)
-    return _detail(round_id)
+    return _detail(round_id, request.auth)
 
 
 @router.post(
@@ -238,7 +241,7 @@ def open_round(request, payload: RoundIn):
             "opened_on": payload.opened_on.isoformat(), "opened_at": payload.opened_at or ""}  # fmt: skip
     cleaned = _valid(OpenRoundForm(data=data, committee=committee))
     round = services.open_round(committee, user=request.auth, **cleaned)
-    return Reply(201, _detail(round.pk))
+    return Reply(201, _detail(round.pk, request.auth))
 
 
 @router.post(
@@ -254,7 +257,7 @@ def dispatch(request, round_id: Path[Id], payload: DispatchIn):
     cleaned = _valid(DispatchForm(data={"deadline": payload.deadline.isoformat()}))
     services.dispatch_round(round, user=request.auth, deadline=cleaned["deadline"],
                             site=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
-    return _detail(round.pk)
+    return _detail(round.pk, request.auth)
 
 
 @router.post(

@@ -8,7 +8,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from octopus.committees.models import (
+    CIRCULATION_STEPS,
     DOCUMENT_TRANSITIONS,
+    Circulation,
     Document,
     DocumentStatus,
     DocumentType,
@@ -17,10 +19,11 @@ from octopus.committees.models import (
     TranslationStatus,
 )
 from octopus.committees.queries.documents import search_documents
-from octopus.forms import ServiceModelForm
+from octopus.countries.models import Country
+from octopus.lib.forms import ServiceModelForm
 from octopus.lib.precision import Precision
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.results.models import Level, ResultNode
-from octopus.widgets import DateInput
 
 # --- filters -------------------------------------------------------------------------------------------------------
 
@@ -53,7 +56,13 @@ class DocumentFilterForm(forms.Form):
     q = forms.CharField(label=_("Symbol or title"), required=False, max_length=200)
     public = forms.ChoiceField(
         label=_("Access"),
-        choices=[("", _("Public and restricted")), ("yes", _("Public only")), ("no", _("Restricted only"))],
+        choices=[
+            ("", _("Public and restricted")),
+            ("yes", _("Public only")),
+            ("no", _("Restricted only")),
+            (Circulation.CIRCULATED, _("Circulated to the members")),
+            (Circulation.DRAFT, _("Working drafts")),
+        ],
         required=False,
     )
     sort = forms.ChoiceField(
@@ -139,17 +148,23 @@ class DocumentForm(ServiceModelForm):
 
     class Meta:
         model = Document
-        fields = ["symbol", "title", "type", "number", "is_public", "source", *ADOPTION_FIELDS]
+        fields = ["symbol", "title", "type", "number", "circulation", "source", *ADOPTION_FIELDS]
         widgets = {"source": forms.Textarea(attrs={"rows": 3}), "adopted_on": DateInput()}
-        help_texts = {"is_public": _("Restricted documents are read only by the committee's workspace users.")}
+        help_texts = {
+            "circulation": _("A working draft is read by the secretariat only (and a country asked to comment on "
+                             "it); circulated, by every delegation; public, by everyone. Record an older document "
+                             "as it stands; a new one starts as a working draft."),
+        }  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             self.fields["version"].required = True  # a correction without the version read would overwrite blindly
+            del self.fields["circulation"]  # it moves only by its steps (CirculationForm, CommentRequestForm)
         else:
-            self.initial.setdefault("is_public", False)  # restricted until someone decides to publish it
+            self.initial.setdefault("circulation", Circulation.DRAFT)
+            self.fields["circulation"].required = False  # not given: a working draft
         if not (self.instance.pk and self.instance.status == DocumentStatus.ADOPTED):
             for name in ADOPTION_FIELDS:
                 del self.fields[name]
@@ -158,6 +173,9 @@ class DocumentForm(ServiceModelForm):
 
     def clean_adopted_precision(self):
         return self.cleaned_data.get("adopted_precision") or Precision.DAY
+
+    def clean_circulation(self):
+        return self.cleaned_data.get("circulation") or Circulation.DRAFT
 
     def clean_symbol(self):
         symbol = self.cleaned_data["symbol"].strip()
@@ -225,6 +243,34 @@ class StatusForm(forms.Form):
                 adopted_precision=data.get("adopted_precision") or Precision.DAY,
             )
         return kwargs
+
+
+class CirculationForm(forms.Form):
+    """The next step of a document's circulation: circulated to the members, then public."""
+
+    to = forms.ChoiceField(label=_("Next step"), choices=Circulation.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, document: Document | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if document is not None:
+            allowed = CIRCULATION_STEPS[Circulation(document.circulation)]
+            self.fields["to"].choices = [(v, label) for v, label in Circulation.choices if v in allowed]
+            self.initial.setdefault("version", document.version)
+
+
+class CommentRequestForm(forms.Form):
+    """The country the secretariat asks to comment on a working draft (for an assessment report, one it assesses)."""
+
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.none(), widget=QuickSelect)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, document: Document | None = None, countries=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].queryset = Country.objects.all() if countries is None else countries
+        self.fields["country"].to_field_name = "iso2"
+        if document is not None:
+            self.initial.setdefault("version", document.version)
 
 
 # --- language versions and translations ------------------------------------------------------------------------------

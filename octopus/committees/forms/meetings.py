@@ -8,7 +8,7 @@ from octopus.committees.models import Document, InterpretationStatus
 from octopus.committees.queries.meetings import OTHER, TCY, unlinked_meeting_events
 from octopus.countries.models import Country
 from octopus.events.forms.manage import parse_languages
-from octopus.widgets import QuickSelect
+from octopus.lib.widgets import QuickSelect
 
 
 class MeetingForm(forms.Form):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from octopus.committees.models import BureauRole, RepresentativeRole
 from octopus.countries.models import Country
 from octopus.events.forms.manage import DateInput
+from octopus.lib.widgets import QuickSelect
 from octopus.people.models import Organisation, Sector
-from octopus.widgets import QuickSelect
 
 
 def country_field(*, required: bool) -> forms.ModelChoiceField:

@@ -15,9 +15,9 @@ from octopus.committees.models import (
     Recommendation,
 )
 from octopus.countries.models import Country
+from octopus.lib.widgets import DateInput
 from octopus.results.models import Level, ResultNode
 from octopus.treaties.models import Article
-from octopus.widgets import DateInput
 
 
 class ArticleChoiceField(forms.ModelMultipleChoiceField):

@@ -8,9 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import STALE, ConflictError, DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.committees.models import (
+    CIRCULATION_STEPS,
     DOCUMENT_TRANSITIONS,
+    Circulation,
+    CommentRequest,
     Committee,
     Document,
     DocumentStatus,
@@ -19,14 +22,20 @@ from octopus.committees.models import (
     Meeting,
     TranslationStatus,
 )
-from octopus.files import check_document_file, clean_file_name
+from octopus.committees.queries.documents import assessed_countries
+from octopus.countries.models import Country
+from octopus.lib.errors import ConflictError, DomainError
+from octopus.lib.files import check_document_file, clean_file_name
+from octopus.lib.locking import STALE, locked_for_update
 from octopus.lib.precision import Precision, first_day, last_day
 from octopus.results.services import assign_programmes, serve_activity
 
 DOCUMENT_FIELDS = (
     "symbol", "title", "type", "number", "status", "adopted_on", "adopted_precision", "adopted_at",
-    "adopted_at_plenary", "written_procedure", "is_public", "source",
+    "adopted_at_plenary", "written_procedure", "source",
 )  # fmt: skip
+# Recorded as it stands (an older document may be public already); after that it moves only by its steps.
+NEW_DOCUMENT_FIELDS = (*DOCUMENT_FIELDS, "circulation")
 
 
 def _check_document(document: Document) -> None:
@@ -58,10 +67,12 @@ def _check_document(document: Document) -> None:
 
 @transaction.atomic
 def record_document(committee: Committee, *, user, is_sample: bool = False, **fields) -> Document:
-    """Enter a document in the register."""
-    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    """Enter a document in the register: a working draft unless `circulation` says how far it has gone."""
+    unknown = set(fields) - set(NEW_DOCUMENT_FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields for a document: %s.") % ", ".join(sorted(unknown)))
+    if fields.get("circulation", Circulation.DRAFT) not in Circulation.values:
+        raise DomainError(_("A document is a working draft, circulated to the members, or public."))
     document = Document(committee=committee, changed_by=user, is_sample=is_sample, **fields)
     _check_document(document)
     document.save()
@@ -71,7 +82,8 @@ def record_document(committee: Committee, *, user, is_sample: bool = False, **fi
 
 @transaction.atomic
 def correct_document(document: Document, *, user, version: int | None = None, **fields) -> Document:
-    """Correct what the register says of a document (its title, symbol, source, adoption facts)."""
+    """Correct what the register says of a document (its title, symbol, source, adoption facts); who reads it
+    changes only by the steps of `change_circulation` and `request_comment`."""
     unknown = set(fields) - set(DOCUMENT_FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields for a document: %s.") % ", ".join(sorted(unknown)))
@@ -119,6 +131,55 @@ def change_document_status(
     current.version += 1
     current.save()
     log_action(current, f"committees.document.{to}", user=user, before=before, after=snapshot(current))
+    return current
+
+
+# --- who reads it: a working draft, a country asked to comment, circulated to the members, public -------------
+
+
+@transaction.atomic
+def request_comment(document: Document, *, country: Country, user, version: int | None = None) -> CommentRequest:
+    """Ask `country` to comment on a working draft: its focal points read the draft from now on. For an assessment
+    report linked to a round, the country is one the report assesses. Refused for a document already circulated
+    or withdrawn, for a country asked already, and when `version` is stale."""
+    current = locked_for_update(Document, document.pk, version)
+    if current.circulation != Circulation.DRAFT:
+        raise DomainError(_("This document is %(circulation)s already: every delegation reads it.") % {
+            "circulation": current.get_circulation_display().lower()})  # fmt: skip
+    if current.status == DocumentStatus.WITHDRAWN:
+        raise DomainError(_("This document is withdrawn; nobody is asked to comment on it any more."))
+    assessed = assessed_countries(current)
+    if assessed is not None and not assessed.filter(pk=country.pk).exists():
+        raise DomainError(_("%(country)s is not assessed in this report: ask a country it assesses.") % {
+            "country": country})  # fmt: skip
+    if current.comment_requests.filter(country=country).exists():
+        raise DomainError(_("%(country)s has been asked to comment already.") % {"country": country})
+    before = snapshot(current)
+    asked = CommentRequest.objects.create(document=current, country=country, requested_by=user)
+    current.changed_by = user
+    current.version += 1
+    current.save(update_fields=["changed_by", "version"])
+    log_action(current, "committees.document.comment_requested", user=user, before=before, after=snapshot(current),
+               data={"country": country.iso2, "comment_request": asked.pk})  # fmt: skip
+    return asked
+
+
+@transaction.atomic
+def change_circulation(document: Document, *, to: str, user, version: int | None = None) -> Document:
+    """Take the next step: a working draft is circulated to the members (every delegation reads it), then made public
+    (everyone reads it, on the public register). Never back; refused when `version` is stale."""
+    current = locked_for_update(Document, document.pk, version)
+    if to not in CIRCULATION_STEPS[Circulation(current.circulation)]:
+        raise DomainError(_("A document that is %(from)s cannot become %(to)s.") % {
+            "from": current.get_circulation_display().lower(),
+            "to": (Circulation(to).label if to in Circulation.values else to).lower()})  # fmt: skip
+    before = snapshot(current)
+    current.circulation = to
+    current.changed_by = user
+    current.version += 1
+    current.save()
+    verb = "circulated" if to == Circulation.CIRCULATED else "published"
+    log_action(current, f"committees.document.{verb}", user=user, before=before, after=snapshot(current))
     return current
 
 

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.committees.models import (
     AgendaItem,
     Committee,
@@ -20,6 +20,8 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.membership import bureau_of
 from octopus.events.models import Event, Kind
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 
 AGENDA_FIELDS = ("number", "title", "decision", "report")
 INTERPRETATION_FIELDS = ("languages", "booths", "days", "cost", "status", "note", "requested_on")

@@ -6,7 +6,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.committees.models import (
     BureauRole,
     BureauTerm,
@@ -16,6 +16,7 @@ from octopus.committees.models import (
     RepresentativeRole,
 )
 from octopus.committees.queries.membership import membership_at
+from octopus.lib.errors import DomainError
 from octopus.people.models import Person
 from octopus.people.services import find_or_create_person
 

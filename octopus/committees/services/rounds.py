@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry, Membership, Role
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.committees.models import (
     AssessmentRound,
     Committee,
@@ -36,6 +36,8 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.membership import membership_at
 from octopus.countries.models import Country
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.results.models import ResultNode
 from octopus.results.services import assign_programmes, serve_activity
 from octopus.surveys import services as surveys

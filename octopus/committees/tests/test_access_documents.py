@@ -1,10 +1,13 @@
 """Every page of the document register (`octopus.committees.views.documents.urlpatterns`) and every API route under
 /api/v1/committee/documents × every kind of visitor (`octopus.conftest.VISITORS`).
 
-Everyone reads the public register, its public documents and their files. A restricted document, its page, its
-file and its API record exist only for those who read restricted documents (staff, the finance officer, focal
-points): a 404 for the public, donors and users without a role. The workspace is read by the same roles and kept by
-staff; a translation request's status and cost are kept by staff and the finance officer. A refused page sends the
+Everyone reads the public register, its public documents and their files. A document circulated to the members, its
+page, its file and its API record exist only for every delegation (focal points, with staff and the finance
+officer): a 404 for the public, donors and users without a role. A working draft exists only for the secretariat
+(staff), and for a country's focal points once the secretariat asked that country to comment; each step of
+circulation opens it to more readers, on every page and route that lists or serves it (the steps' tests below).
+The workspace is read by the delegations and kept by staff (who also ask for comments, circulate and publish); a
+translation request's status and cost are kept by staff and the finance officer. A refused page sends the
 anonymous to sign in and is a 403 for everyone else; a refused API call is a problem 401 or 403. Whatever is refused
 changes nothing; every allowed write takes effect and is audited under the acting user.
 """
@@ -17,7 +20,13 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from octopus.access_matrix import (
+from octopus.accounts.models import AuditEntry, Role, User
+from octopus.committees.models import CommentRequest, Document, LanguageVersion
+from octopus.committees.services import documents
+from octopus.committees.tests.test_documents import pdf_bytes, upload, with_original
+from octopus.committees.views.documents import urlpatterns
+from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, bearer_for, make_user
+from octopus.testing.access_matrix import (
     StateBefore,
     api_reads,
     api_request,
@@ -32,17 +41,12 @@ from octopus.access_matrix import (
     served_api_routes,
     served_pages,
 )
-from octopus.accounts.models import AuditEntry, Role, User
-from octopus.committees.models import Document, LanguageVersion
-from octopus.committees.services import documents
-from octopus.committees.tests.test_documents import pdf_bytes, upload, with_original
-from octopus.committees.views.documents import urlpatterns
-from octopus.conftest import VISITORS, PageAccess, assert_problem, bearer_for, make_user
 
 EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
 READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}  # committees.view_committee
-RESTRICTED_READERS = READERS  # committees.view_restricted_documents
+RESTRICTED_READERS = READERS  # committees.view_restricted_documents: what is circulated to the members
+DRAFT_READERS = STAFF  # committees.view_draft_documents: the secretariat's working drafts
 LANGUAGE_SERVICES = STAFF | {Role.FINANCE_OFFICER.value}
 
 PREFIXES = ("t-cy/documents/", "workspace/t-cy/documents/", "workspace/t-cy/translations/")
@@ -61,6 +65,8 @@ PAGES = {
     "tcy_document_manage": PageAccess(read=READERS, write=None),
     "tcy_document_edit": PageAccess(read=STAFF, write=STAFF),
     "tcy_document_status": PageAccess(read=STAFF, write=STAFF),
+    "tcy_document_comment": PageAccess(read=STAFF, write=STAFF),
+    "tcy_document_circulation": PageAccess(read=STAFF, write=STAFF),
     "tcy_document_upload": PageAccess(read=STAFF, write=STAFF),
     "tcy_translation_request": PageAccess(read=STAFF, write=STAFF),
     "tcy_translations": PageAccess(read=READERS, write=None),
@@ -74,6 +80,8 @@ API_ROUTES = {
     f"POST {API_PREFIX}": STAFF,
     f"PUT {API_PREFIX}/{{document_id}}": STAFF,
     f"POST {API_PREFIX}/{{document_id}}/status": STAFF,
+    f"POST {API_PREFIX}/{{document_id}}/comment-requests": STAFF,
+    f"POST {API_PREFIX}/{{document_id}}/circulation": STAFF,
 }
 
 
@@ -93,19 +101,24 @@ def test_the_api_routes_tested_are_the_api_routes_served():
 class World:
     user: User | None
     public: Document  # a public draft report with its English PDF and a French translation requested
-    restricted: Document  # a restricted working document with its English PDF
+    restricted: Document  # a working document circulated to the members, with its English PDF
     translation: LanguageVersion  # the French translation of `public`, requested
+    draft: Document  # a working draft nobody was asked to comment on
 
 
 @pytest.fixture
 def world(db, visitor) -> World:
     builder = User.objects.create_user(email="register-keeper@example.org", password="a-long-test-password")
     public, _ = with_original(builder, symbol="T-CY(2099)1", title="Public report")
-    restricted, _ = with_original(builder, symbol="T-CY(2099)2", title="Restricted compilation", is_public=False)
+    restricted, _ = with_original(
+        builder, symbol="T-CY(2099)2", title="Restricted compilation", circulation="circulated"
+    )
     translation = documents.request_translation(
         public, language="fr", word_count=800, deadline=None, cost=Decimal("120"), user=builder
     )
-    return World(user=make_user(visitor), public=public, restricted=restricted, translation=translation)
+    draft = documents.record_document(public.committee, symbol="T-CY(2099)3",
+                                      title="Draft opinion", type="opinion", user=builder)  # fmt: skip
+    return World(user=make_user(visitor), public=public, restricted=restricted, translation=translation, draft=draft)
 
 
 @pytest.fixture
@@ -139,6 +152,8 @@ def page_args(name: str, w: World) -> list:
         "tcy_register_export": ["xlsx"],
         "tcy_translations_export": ["csv"],
         "tcy_translation": [w.translation.pk],
+        "tcy_document_comment": [w.draft.pk],
+        "tcy_document_circulation": [w.draft.pk],
     }.get(name, [w.public.pk])
 
 
@@ -172,6 +187,19 @@ def test_a_restricted_document_exists_only_for_those_who_read_restricted_documen
     assert response.status_code == (200 if visitor in RESTRICTED_READERS else 404)
 
 
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("route", ["tcy_document", "tcy_document_manage"])
+def test_a_working_draft_exists_only_for_the_secretariat(visitor_client, world, route, visitor):
+    response = visitor_client.get(reverse(route, args=[world.draft.pk]))
+
+    if visitor in DRAFT_READERS:
+        assert response.status_code == 200
+    elif route == "tcy_document_manage" and visitor not in READERS:
+        assert_page_refused(response, visitor, reverse(route, args=[world.draft.pk]))
+    else:
+        assert response.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("route", "visitor"),
     [(n, v) for n, access in PAGES.items() if access.write is None for v in ("anonymous",)],
@@ -189,19 +217,19 @@ def test_read_only_pages_take_no_post(visitor_client, world, route, visitor):
 
 
 def create_form(w):
-    return {"symbol": "T-CY(2099)9", "title": "New opinion", "type": "opinion", "is_public": "on"}
+    return {"symbol": "T-CY(2099)9", "title": "New opinion", "type": "opinion", "circulation": "public"}
 
 
 def created(world, response):
     document = Document.objects.get(symbol="T-CY(2099)9")
     redirected_to(response, "tcy_document_manage", document.pk, exact=True)
-    assert (document.title, document.status) == ("New opinion", "draft")
+    assert (document.title, document.status, document.circulation) == ("New opinion", "draft", "public")
     audited(world.user, "committees.document.recorded", document)
 
 
 def edit_form(w):
-    return {"symbol": w.public.symbol, "title": "Corrected report", "type": w.public.type, "is_public": "on",
-            "source": "", "version": w.public.version}  # fmt: skip
+    return {"symbol": w.public.symbol, "title": "Corrected report", "type": w.public.type, "source": "",
+            "version": w.public.version}  # fmt: skip
 
 
 def edited(world, response):
@@ -219,6 +247,28 @@ def status_changed(world, response):
     redirected_to(response, "tcy_document_manage", world.public.pk, exact=True)
     assert Document.objects.get(pk=world.public.pk).status == "consultation"
     audited(world.user, "committees.document.consultation", world.public)
+
+
+def comment_form(w):
+    return {"country": "GE", "version": w.draft.version}
+
+
+def comment_requested(world, response):
+    redirected_to(response, "tcy_document_manage", world.draft.pk, exact=True)
+    asked = CommentRequest.objects.get(document=world.draft)
+    assert (asked.country.iso2, asked.requested_by, Document.objects.get(pk=world.draft.pk).version) == (
+        "GE", world.user, 2)  # fmt: skip
+    audited(world.user, "committees.document.comment_requested", world.draft)
+
+
+def circulation_form(w):
+    return {"to": "circulated", "version": w.draft.version}
+
+
+def circulated(world, response):
+    redirected_to(response, "tcy_document_manage", world.draft.pk, exact=True)
+    assert Document.objects.get(pk=world.draft.pk).circulation == "circulated"
+    audited(world.user, "committees.document.circulated", world.draft)
 
 
 def upload_form(w):
@@ -258,6 +308,8 @@ PAGE_WRITES = {
     "tcy_document_create": (create_form, created),
     "tcy_document_edit": (edit_form, edited),
     "tcy_document_status": (status_form, status_changed),
+    "tcy_document_comment": (comment_form, comment_requested),
+    "tcy_document_circulation": (circulation_form, circulated),
     "tcy_document_upload": (upload_form, uploaded),
     "tcy_translation_request": (translation_form, translation_requested),
     "tcy_translation": (translation_edit_form, translation_kept),
@@ -285,7 +337,8 @@ def test_page_write(visitor_client, world, route, visitor, django_capture_on_com
 
 
 def api_url(route: str, world: World, document: Document | None = None) -> str:
-    return route.split(" ", 1)[1].format(document_id=(document or world.public).pk)
+    steps = route.endswith(("/comment-requests", "/circulation"))  # steps a working draft takes
+    return route.split(" ", 1)[1].format(document_id=(document or (world.draft if steps else world.public)).pk)
 
 
 def api_create(w):
@@ -321,8 +374,31 @@ def api_status_changed(world, response):
     audited(world.user, "committees.document.withdrawn", world.public)
 
 
+def api_comment(w):
+    return {"country": "GE", "version": w.draft.version}
+
+
+def api_comment_requested(world, response):
+    assert response.status_code == 201, response.content
+    asked = CommentRequest.objects.get(document=world.draft)
+    assert (response.json()["country"], response.json()["version"], asked.requested_by) == ("GE", 2, world.user)
+    audited(world.user, "committees.document.comment_requested", world.draft)
+
+
+def api_circulation(w):
+    return {"to": "circulated", "version": w.draft.version}
+
+
+def api_circulated(world, response):
+    assert response.status_code == 200, response.content
+    assert response.json()["circulation"] == Document.objects.get(pk=world.draft.pk).circulation == "circulated"
+    audited(world.user, "committees.document.circulated", world.draft)
+
+
 API_WRITES = {
     f"POST {API_PREFIX}": (api_create, api_created),
+    f"POST {API_PREFIX}/{{document_id}}/comment-requests": (api_comment, api_comment_requested),
+    f"POST {API_PREFIX}/{{document_id}}/circulation": (api_circulation, api_circulated),
     f"PUT {API_PREFIX}/{{document_id}}": (api_correct, api_corrected),
     f"POST {API_PREFIX}/{{document_id}}/status": (api_status, api_status_changed),
 }
@@ -340,16 +416,20 @@ def test_api_read(client, world, route, visitor):
 
     public = client.get(api_url(route, world), **headers)
     restricted = client.get(api_url(route, world, world.restricted), **headers)
+    draft = client.get(api_url(route, world, world.draft), **headers)
 
     assert public.status_code == 200
     if route.endswith("}"):
-        if visitor in RESTRICTED_READERS:
-            assert restricted.json()["symbol"] == "T-CY(2099)2"
-        else:
-            assert_problem(restricted, 404)
+        for answer, readers, symbol in ((restricted, RESTRICTED_READERS, "T-CY(2099)2"),
+                                        (draft, DRAFT_READERS, "T-CY(2099)3")):  # fmt: skip
+            if visitor in readers:
+                assert answer.json()["symbol"] == symbol
+            else:
+                assert_problem(answer, 404)
     else:
         shown = {d["symbol"] for d in public.json()["items"]}
         assert ("T-CY(2099)2" in shown) == (visitor in RESTRICTED_READERS) and "T-CY(2099)1" in shown
+        assert ("T-CY(2099)3" in shown) == (visitor in DRAFT_READERS)
     assert database_state()["documents"] == before["documents"]
 
 
@@ -369,7 +449,7 @@ def test_api_write_with_a_signed_in_session_but_no_token_is_refused(client, db, 
     # A workspace session is no authority for API writes: a page elsewhere could otherwise forge them.
     staff = make_user(Role.TCY_SECRETARIAT)
     public, _ = with_original(staff, symbol="T-CY(2099)1", title="Public report")
-    world = World(user=staff, public=public, restricted=public, translation=None)
+    world = World(user=staff, public=public, restricted=public, translation=None, draft=public)
     client.force_login(staff)
     body, _took_effect = API_WRITES[route]
     state = StateBefore(database_state)

@@ -15,21 +15,6 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from octopus.access_matrix import (
-    StateBefore,
-    api_reads,
-    api_request,
-    api_writes,
-    audited,
-    bearer,
-    check_api_read,
-    check_api_write,
-    check_page_read,
-    check_page_write,
-    page_reads,
-    page_writes,
-    redirected_to,
-)
 from octopus.accounts.models import AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.committees.api import meetings as meetings_api
@@ -50,6 +35,21 @@ from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event, Kind, Status
 from octopus.people.models import Organisation, Person
+from octopus.testing.access_matrix import (
+    StateBefore,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    page_reads,
+    page_writes,
+    redirected_to,
+)
 
 D = datetime.date
 EVERYONE = frozenset(VISITORS)

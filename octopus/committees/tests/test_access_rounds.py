@@ -16,7 +16,18 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from octopus.access_matrix import (
+from octopus.accounts.models import AuditEntry, Role, User
+from octopus.accounts.services import issue_api_token
+from octopus.committees.models import AssessmentRound, Committee, Document, FollowUp, Recommendation
+from octopus.committees.services import documents
+from octopus.committees.services import rounds as services
+from octopus.committees.views import rounds as views
+from octopus.conftest import VISITORS, PageAccess, make_user
+from octopus.results.assignments import assignments_of
+from octopus.results.models import Assignment, ResultNode
+from octopus.surveys import services as surveys
+from octopus.surveys.models import Questionnaire, QuestionType, Response, Section
+from octopus.testing.access_matrix import (
     StateBefore,
     api_reads,
     api_request,
@@ -32,17 +43,6 @@ from octopus.access_matrix import (
     redirected_to,
     served_api_routes,
 )
-from octopus.accounts.models import AuditEntry, Role, User
-from octopus.accounts.services import issue_api_token
-from octopus.committees.models import AssessmentRound, Committee, Document, FollowUp, Recommendation
-from octopus.committees.services import documents
-from octopus.committees.services import rounds as services
-from octopus.committees.views import rounds as views
-from octopus.conftest import VISITORS, PageAccess, make_user
-from octopus.results.assignments import assignments_of
-from octopus.results.models import Assignment, ResultNode
-from octopus.surveys import services as surveys
-from octopus.surveys.models import Questionnaire, QuestionType, Response, Section
 from octopus.treaties.models import Article
 
 EVERYONE = frozenset(VISITORS)

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.committees.models import Committee, Document, LanguageVersion, Meeting, TranslationStatus
 from octopus.committees.services import documents
 from octopus.conftest import make_user
 from octopus.events import services as events
 from octopus.events.models import Kind, Status
-from octopus.files import MAX_DOCUMENT_FILE_SIZE
+from octopus.lib.errors import ConflictError, DomainError
+from octopus.lib.files import MAX_DOCUMENT_FILE_SIZE
 
 D = datetime.date
 
@@ -54,8 +54,14 @@ def tcy() -> Committee:
 
 
 def record(user, symbol: str = "T-CY(2099)1", **fields) -> Document:
-    """A document of the test's own (the 12 Guidance Notes of the reference data stay as they are)."""
-    values = {"title": "Assessment report on Article 99", "type": "assessment_report", **fields}
+    """A document of the test's own (the 12 Guidance Notes of the reference data stay as they are): public unless
+    `circulation` says otherwise."""
+    values = {
+        "title": "Assessment report on Article 99",
+        "type": "assessment_report",
+        "circulation": "public",
+        **fields,
+    }
     return documents.record_document(tcy(), symbol=symbol, user=user, **values)
 
 
@@ -68,7 +74,7 @@ def with_original(user, **fields) -> tuple[Document, LanguageVersion]:
 
 
 def plenary(user, number: int = 99, day: datetime.date | None = None) -> Meeting:
-    day = day or D(2099, 6, 3)
+    day = day or D(2019, 6, 3)
     event = events.create_event(
         user=user, title=f"T-CY {number}", slug=f"t-cy-{number}", kind=Kind.TCY_PLENARY, status=Status.HELD,
         starts_on=day, ends_on=day + datetime.timedelta(days=2), city="Strasbourg",
@@ -276,7 +282,7 @@ def test_every_status_change_is_audited_including_back_to_draft_and_withdrawal(s
         documents.change_document_status(document, to="withdrawn", user=staff, version=3)
     document = documents.change_document_status(document, to="withdrawn", user=staff, version=4)
 
-    assert (document.adopted_at, document.adopted_on) == (meeting, D(2099, 6, 5))  # the meeting's last day
+    assert (document.adopted_at, document.adopted_on) == (meeting, D(2019, 6, 5))  # the meeting's last day
     assert actions(document) == [
         "committees.document.recorded", "committees.document.consultation", "committees.document.draft",
         "committees.document.adopted", "committees.document.withdrawn",

@@ -43,7 +43,7 @@ def register(staff):
         report, to="adopted", written_procedure=True, adopted_on=D(2099, 5, 2), user=staff
     )
     restricted, _ = with_original(staff, symbol="T-CY(2099)2", title="Draft compilation", type="working_document",
-                                  is_public=False)  # fmt: skip
+                                  circulation="circulated")  # fmt: skip
     withdrawn = record(staff, symbol="T-CY(2098)3", title="Opinion on a protocol", type="opinion")
     withdrawn = documents.change_document_status(withdrawn, to="withdrawn", user=staff)
     return {"report": report, "restricted": restricted, "withdrawn": withdrawn}
@@ -210,9 +210,9 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
     assert symbols(restricted_only) == ["T-CY(2099)2"]
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:9] == ("Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on",
-                           "Adoption date known to the", "Public")  # fmt: skip
+                           "Adoption date known to the", "Circulation")  # fmt: skip
     assert rows[1][:9] == ("T-CY(2099)2", "Draft compilation", "Working document", None, "Draft", None, None, None,
-                           "no")  # fmt: skip
+                           "Circulated to the members")  # fmt: skip
     assert len(rows) == 2
     assert client.get(reverse("tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol == "T-CY(2098)3"
     assert client.get(reverse("tcy_register_export", args=["pdf"])).status_code == 404
@@ -242,15 +242,15 @@ def test_recording_a_document_through_the_page(client, staff):
     blank = client.get(reverse("tcy_document_create")).context["form"]
 
     response = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Agenda of T-CY 99",
-                                                              "type": "agenda", "is_public": "on"})  # fmt: skip
+                                                              "type": "agenda", "circulation": "public"})  # fmt: skip
     refused = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Again", "type": "agenda"})
     numbered = client.post(reverse("tcy_document_create"), {"title": "Note", "type": "guidance_note", "number": "1"})
 
     document = Document.objects.get(symbol="T-CY(2099)7")
     assert response.status_code == 302 and response.url == reverse("tcy_document_manage", args=[document.pk])
-    assert blank["is_public"].value() is False  # restricted until someone decides to publish it
-    assert (document.title, document.status, document.is_public, document.changed_by) == (
-        "Agenda of T-CY 99", "draft", True, staff)  # fmt: skip
+    assert blank["circulation"].value() == "draft"  # a working draft until the secretariat circulates it
+    assert (document.title, document.status, document.circulation, document.changed_by) == (
+        "Agenda of T-CY 99", "draft", "public", staff)  # fmt: skip
     assert refused.status_code == 400
     assert refused.context["form"].errors == {"symbol": ["T-CY(2099)7 is already in the register."]}
     assert refused.context["form"]["title"].value() == "Again"
@@ -262,7 +262,7 @@ def test_recording_a_document_through_the_page(client, staff):
 def test_a_stale_correction_shows_the_conflict_and_keeps_what_was_typed(client, staff):
     document = record(staff)
     client.force_login(staff)
-    fields = {"symbol": document.symbol, "type": document.type, "source": "", "is_public": "on"}
+    fields = {"symbol": document.symbol, "type": document.type, "source": ""}
     documents.correct_document(document, title="Changed by a colleague", user=staff, version=1)
 
     response = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 1})
@@ -302,7 +302,7 @@ def test_adopting_at_a_meeting_or_by_written_procedure_through_the_page(client, 
                                                                          "procedure."]}  # fmt: skip
     assert adopted.status_code == 302 and by_writing.status_code == 302
     first, second = Document.objects.get(pk=first.pk), Document.objects.get(pk=second.pk)
-    assert (first.status, first.adopted_at, first.adopted_on) == ("adopted", meeting, D(2099, 6, 5))
+    assert (first.status, first.adopted_at, first.adopted_on) == ("adopted", meeting, D(2019, 6, 5))
     assert (second.status, second.written_procedure, second.adopted_on) == ("adopted", True, D(2099, 7, 1))
     history = client.get(reverse("tcy_document_manage", args=[first.pk])).context["history"]
     assert [entry.action for entry in history] == ["committees.document.adopted", "committees.document.recorded"]

@@ -12,17 +12,17 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import AgendaItem, Committee, InterpretationRequest, Meeting
 from octopus.committees.queries.meetings import funded_participations, summarise
 from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_meetings_world import build_meetings_world
 from octopus.conftest import assert_problem, bearer_for, make_user
-from octopus.downloads import SAMPLE_NOTE
 from octopus.events import services as events
 from octopus.events.models import Event, Kind, Registration, Status
 from octopus.events.tests.sample_files import docx_paragraphs, file_name, is_marked, real_sheets, sample_sheets
+from octopus.lib.downloads import SAMPLE_NOTE
+from octopus.lib.errors import ConflictError, DomainError
 
 D = datetime.date
 
@@ -409,9 +409,10 @@ def test_a_meeting_of_a_sample_event_says_so_in_the_body_and_a_header(client, wo
 
 def test_the_api_gives_the_agenda_without_restricted_documents_to_the_public(client, world, staff):
     item = meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt.", user=staff)
-    public = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note", user=staff)
+    public = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note",
+                                       circulation="public", user=staff)  # fmt: skip
     restricted = documents.record_document(world.tcy, symbol="T-CY(2017)4", title="Draft", type="working_document",
-                                           is_public=False, user=staff)  # fmt: skip
+                                           circulation="circulated", user=staff)  # fmt: skip
     meetings.attach_document(item, document=public, user=staff)
     meetings.attach_document(item, document=restricted, user=staff)
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.committees.models import AssessmentRound, Committee, Document, FollowUp, Recommendation
 from octopus.committees.queries import rounds as queries
 from octopus.committees.services import documents, meetings
@@ -24,6 +23,7 @@ from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Kind
 from octopus.events.tests.sample_files import sample_sheets
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.results.assignments import assignments_of, unassigned
 from octopus.results.models import ResultNode
 from octopus.results.services import add_node, create_programme

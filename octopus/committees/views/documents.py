@@ -2,10 +2,12 @@
 Notes) with each document's page and files, and the workspace's full register where the secretariat records,
 corrects and adopts documents, uploads their language versions and asks for translations.
 
-Who may do what (`octopus.committees.permissions`): everyone reads the public register; a restricted or withdrawn
-document, its page and its files, exist only for holders of `committees.view_restricted_documents` (a 404 for
-anyone else, the public and donors included). The workspace is read with `committees.view_committee` and kept with
-`committees.manage_committee`; a translation request's status and cost are kept with
+Who may do what (`octopus.committees.permissions`): everyone reads the public register; every other document, its
+page and its files, exist only for those `queries.documents.documents_readable_by` lets read it (a 404 for anyone
+else): every delegation reads what is circulated to the members, the secretariat its working drafts too, and a
+country's focal points a draft the secretariat asked their country to comment on. The workspace is read with
+`committees.view_committee` and kept with `committees.manage_committee` (the secretariat asks for comments,
+circulates and publishes there); a translation request's status and cost are kept with
 `committees.manage_language_services`. Every change goes through `octopus.committees.services.documents`.
 """
 
@@ -23,8 +25,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.committees.forms.documents import (
+    CirculationForm,
+    CommentRequestForm,
     DocumentFilterForm,
     DocumentForm,
     StatusForm,
@@ -34,7 +37,9 @@ from octopus.committees.forms.documents import (
     UploadForm,
 )
 from octopus.committees.models import (
+    CIRCULATION_STEPS,
     DOCUMENT_TRANSITIONS,
+    Circulation,
     Committee,
     Document,
     DocumentStatus,
@@ -44,18 +49,22 @@ from octopus.committees.models import (
 )
 from octopus.committees.queries.documents import (
     RESTRICTED,
+    assessed_countries,
+    comment_requests_of,
+    documents_readable_by,
     get_document_for_user,
     translation_requests,
     translation_totals,
     with_relations,
 )
 from octopus.committees.services import documents as services
-from octopus.downloads import contains_sample, table_download
-from octopus.files import send_document
-from octopus.forms import show_refusal
+from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import Table
+from octopus.lib.files import send_document
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_columns
 from octopus.results.assignments import assignments_of
-from octopus.sorting import sort_columns
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
@@ -98,7 +107,7 @@ def version_text(row: LanguageVersion | None) -> str:
 def register_table(documents, *, workspace: bool) -> Table:
     header = [_("Symbol"), _("Title"), _("Type"), _("Number"), _("Status"), _("Adoption"), _("Adopted on"),
               _("Adoption date known to the")]  # fmt: skip
-    header += [_("Public")] if workspace else []
+    header += [_("Circulation")] if workspace else []
     header += [_("English"), _("French"), _("Source")]
 
     def rows():
@@ -107,7 +116,7 @@ def register_table(documents, *, workspace: bool) -> Table:
             row = [document.symbol, document.title, document.get_type_display(), document.number,
                    document.get_status_display(), adoption_of(document), document.adopted_on,
                    document.adopted_precision if document.adopted_on else ""]  # fmt: skip
-            row += [_("yes") if document.is_public else _("no")] if workspace else []
+            row += [document.get_circulation_display()] if workspace else []
             row += [version_text(versions.get(Language.EN)), version_text(versions.get(Language.FR)), document.source]
             yield row
 
@@ -161,14 +170,14 @@ def _register(request, documents, *, workspace: bool) -> dict:
 # Public: the register of public documents (Guidance Notes, adopted reports) is public information.
 @require_GET
 def document_list(request):
-    context = _register(request, Document.objects.public(), workspace=False)
+    context = _register(request, documents_readable_by(None), workspace=False)  # as the public reads it
     return render(request, "committees/documents/list.html", context)
 
 
 @require_GET
 def document_list_csv(request):
     filters = DocumentFilterForm(request.GET or None)
-    documents = with_relations(filters.filter(Document.objects.public()))
+    documents = with_relations(filters.filter(documents_readable_by(None)))
     table = register_table(documents, workspace=False)
     return table_download("csv", "tcy-documents", table, sample=contains_sample(documents))
 
@@ -201,20 +210,15 @@ def document_file(request, pk, lang):
 @require_GET
 @permission_required(READ)
 def register(request):
-    context = _register(request, get_documents_for_workspace(request.user), workspace=True)
+    context = _register(request, documents_readable_by(request.user), workspace=True)
     return render(request, "committees/documents/list.html", context)
-
-
-def get_documents_for_workspace(user):
-    # Readers of the committee read restricted documents too (the same roles); keep the explicit rule all the same.
-    return Document.objects.all() if user.has_perm(RESTRICTED) else Document.objects.public()
 
 
 @require_GET
 @permission_required(READ)
 def register_export(request, fmt):
     filters = DocumentFilterForm(request.GET or None, workspace=True)
-    documents = with_relations(filters.filter(get_documents_for_workspace(request.user)))
+    documents = with_relations(filters.filter(documents_readable_by(request.user)))
     table = register_table(documents, workspace=True)
     return table_download(fmt, "tcy-register", table, sample=contains_sample(documents))
 
@@ -243,6 +247,9 @@ HISTORY_LABELS = {
     "committees.document.consultation": _lazy("Sent for consultation"),
     "committees.document.adopted": _lazy("Adopted"),
     "committees.document.withdrawn": _lazy("Withdrawn"),
+    "committees.document.comment_requested": _lazy("Comment requested"),
+    "committees.document.circulated": _lazy("Circulated to the members"),
+    "committees.document.published": _lazy("Made public"),
     "committees.language_version.uploaded": _lazy("File uploaded"),
     "committees.translation.requested": _lazy("Translation requested"),
     "committees.translation.in_progress": _lazy("Translation started"),
@@ -262,6 +269,8 @@ def history_of(document: Document) -> list[AuditEntry]:
     entries = list(AuditEntry.objects.filter(about).select_related("user").order_by("-at", "-pk"))
     for entry in entries:
         entry.label = str(HISTORY_LABELS.get(entry.action, entry.action))
+        if entry.action == "committees.document.comment_requested":
+            entry.label = f"{entry.label}: {entry.data.get('country', '')}"
         entry.language = versions.get(entry.object_id) if entry.object_type == "committees.languageversion" else ""
     return entries
 
@@ -280,6 +289,9 @@ def document_manage(request, pk):
         "can_manage": request.user.has_perm(MANAGE),
         "can_keep_translations": request.user.has_perm(LANGUAGE_SERVICES),
         "can_change_status": bool(DOCUMENT_TRANSITIONS[DocumentStatus(document.status)]),
+        "next_steps": [Circulation(step) for step in CIRCULATION_STEPS[Circulation(document.circulation)]],
+        "can_ask_comment": document.circulation == Circulation.DRAFT and document.status != DocumentStatus.WITHDRAWN,
+        "comment_requests": comment_requests_of(document) if request.user.has_perm(MANAGE) else [],
     }
     return render(request, "committees/documents/document.html", context)
 
@@ -325,6 +337,56 @@ def document_status(request, pk):
     title = _("Change the status of %(document)s") % {"document": document.symbol or document.title}
     intro = _("It is %(status)s now. Adopted: at a meeting of the committee, or by written procedure on a day.") % {
         "status": document.get_status_display().lower()}  # fmt: skip
+    return _form_page(request, form, document, title, intro=intro)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def document_comment_request(request, pk):
+    """The secretariat asks a country to comment on a working draft: its focal points read it from then on."""
+    document = get_document_for_user(request.user, pk)
+    countries = assessed_countries(document)
+    form = CommentRequestForm(request.POST or None, document=document, countries=countries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_comment(
+                document, country=form.cleaned_data["country"], user=request.user, version=form.cleaned_data["version"]
+            )
+        except DomainError as error:
+            show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
+        else:
+            messages.success(request, _("%(country)s is asked to comment: its focal points read the draft now.") % {
+                "country": form.cleaned_data["country"]})  # fmt: skip
+            return redirect("tcy_document_manage", document.pk)
+    title = _("Ask a country to comment on %(document)s") % {"document": document.symbol or document.title}
+    intro = _("The working draft is read by the secretariat only. The focal points of the country you ask read it "
+              "from now on, until it is circulated to every delegation.")  # fmt: skip
+    if countries is not None:
+        intro = f"{intro} {_('An assessment report is sent for comment to a country it assesses.')}"
+    return _form_page(request, form, document, title, intro=intro)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required(MANAGE)
+def document_circulation(request, pk):
+    """The next step of who reads the document: circulated to every delegation, then public."""
+    document = get_document_for_user(request.user, pk)
+    form = CirculationForm(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.change_circulation(document, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
+        else:
+            messages.success(request, _("%(document)s: %(circulation)s.") % {
+                "document": document.symbol or document.title,
+                "circulation": document.get_circulation_display().lower()})  # fmt: skip
+            return redirect("tcy_document_manage", document.pk)
+    title = _("Circulate %(document)s") % {"document": document.symbol or document.title}
+    intro = _(
+        "It is %(circulation)s now. Circulated: every delegation reads it. Public: everyone reads it on the "
+        "public register. There is no way back."
+    ) % {"circulation": document.get_circulation_display().lower()}
     return _form_page(request, form, document, title, intro=intro)
 
 
@@ -377,7 +439,7 @@ def translation_request(request, pk, lang):
 
 def _translations(request):
     filters = TranslationFilterForm(request.GET or None)
-    return filters, filters.filter(translation_requests())
+    return filters, filters.filter(translation_requests(request.user))
 
 
 @require_GET
@@ -429,7 +491,7 @@ def translations_export(request, fmt):
 @require_http_methods(["GET", "POST"])
 @permission_required(LANGUAGE_SERVICES)
 def translation_edit(request, pk):
-    row = get_object_or_404(translation_requests(), pk=pk)
+    row = get_object_or_404(translation_requests(request.user), pk=pk)
     served = next((a.activity for a in assignments_of(row) if a.activity_id), None)
     initial = {"status": row.translation_status, "word_count": row.word_count, "deadline": row.deadline,
                "cost": row.cost, "version": row.version, "activity": served}  # fmt: skip
@@ -464,6 +526,8 @@ urlpatterns = [
     path("workspace/t-cy/documents/<int:pk>/", document_manage, name="tcy_document_manage"),
     path("workspace/t-cy/documents/<int:pk>/edit/", document_edit, name="tcy_document_edit"),
     path("workspace/t-cy/documents/<int:pk>/status/", document_status, name="tcy_document_status"),
+    path("workspace/t-cy/documents/<int:pk>/comment/", document_comment_request, name="tcy_document_comment"),
+    path("workspace/t-cy/documents/<int:pk>/circulation/", document_circulation, name="tcy_document_circulation"),
     path("workspace/t-cy/documents/<int:pk>/<str:lang>/upload/", document_upload, name="tcy_document_upload"),
     path(
         "workspace/t-cy/documents/<int:pk>/<str:lang>/translation/", translation_request, name="tcy_translation_request"

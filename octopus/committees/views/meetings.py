@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET
 from docx import Document as DocxDocument
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
 from octopus.committees.forms.meetings import (
     AgendaItemForm,
     DocumentChoiceForm,
@@ -33,7 +32,8 @@ from octopus.committees.forms.meetings import (
     MeetingForm,
     ParticipationFilterForm,
 )
-from octopus.committees.models import AgendaItem, Document, InterpretationRequest, Meeting
+from octopus.committees.models import AgendaItem, InterpretationRequest, Meeting
+from octopus.committees.queries.documents import documents_readable_by
 from octopus.committees.queries.meetings import (
     OTHER,
     TCY,
@@ -45,12 +45,13 @@ from octopus.committees.queries.meetings import (
 )
 from octopus.committees.services import meetings as services
 from octopus.committees.views.membership import get_committee
-from octopus.downloads import DOCX, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.events.documents import participant_registrations, protocol_groups
 from octopus.events.models import Event, Registration, Status
-from octopus.forms import show_refusal
 from octopus.lib.charts import VEGA_LITE_SCHEMA
+from octopus.lib.downloads import DOCX, attachment, contains_sample, mark_sample_docx, table_download
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
+from octopus.lib.forms import show_refusal
 
 READ = "committees.view_committee"
 MANAGE = "committees.manage_committee"
@@ -149,8 +150,9 @@ def tcy_meetings(request):
 # --- one meeting ---------------------------------------------------------------------------------------------------
 
 
-def _agenda(meeting: Meeting) -> list[AgendaItem]:
-    documents = Document.objects.order_by("symbol", "title")
+def _agenda(meeting: Meeting, user) -> list[AgendaItem]:
+    """The agenda, each item with the documents attached that `user` reads (the register's one rule)."""
+    documents = documents_readable_by(user).order_by("symbol", "title")
     return list(meeting.agenda.prefetch_related(Prefetch("documents", queryset=documents)).order_by("order"))
 
 
@@ -177,7 +179,7 @@ def tcy_meeting(request, pk):
     context = {
         "meeting": meeting,
         "event": meeting.event,
-        "agenda": _agenda(meeting),
+        "agenda": _agenda(meeting, request.user),
         "form": form,
         "can_manage": can_manage,
         "can_interpret": request.user.has_perm(LANGUAGES),
@@ -243,7 +245,7 @@ def decisions_docx(meeting: Meeting, items: list[AgendaItem]) -> bytes:
     sample meeting's list says so in its first paragraph."""
     document = DocxDocument()
     if meeting.event.is_sample:
-        document.add_paragraph().add_run(str(SAMPLE_NOTE)).bold = True
+        mark_sample_docx(document)
     document.add_heading(_("List of decisions – %(meeting)s") % {"meeting": meeting}, level=1)
     event = meeting.event
     document.add_paragraph(f"{event.title}, {event.starts_on:%d %B %Y} – {event.ends_on:%d %B %Y}, {event.place}")
@@ -264,7 +266,7 @@ def tcy_meeting_decisions(request, pk, fmt):
     if fmt not in ("csv", "docx"):
         raise Http404
     meeting = get_meeting(pk)
-    items = [item for item in _agenda(meeting) if item.decision]
+    items = [item for item in _agenda(meeting, request.user) if item.decision]
     name = f"{meeting}-decisions".replace(" ", "-").lower()
     sample = meeting.event.is_sample
     if fmt == "docx":

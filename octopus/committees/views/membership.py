@@ -11,7 +11,6 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
 from octopus.committees.forms.membership import AdmissionForm, BureauTermForm, EndForm, RepresentativeForm
 from octopus.committees.models import BureauTerm, Committee, ObserverAdmission, Representative
 from octopus.committees.queries.membership import (
@@ -23,8 +22,9 @@ from octopus.committees.queries.membership import (
     representatives_by_holder,
 )
 from octopus.committees.services import membership as services
-from octopus.dates import chosen_date
-from octopus.downloads import table_download
+from octopus.lib.dates import chosen_date
+from octopus.lib.downloads import table_download
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
 
 READ = "committees.view_committee"

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from octopus.accounts.models import Role
 from octopus.accounts.permissions import permission_required, roles_of
-from octopus.accounts.services import DomainError
 from octopus.committees.forms.rounds import (
     CorrectRecommendationForm,
     DispatchForm,
@@ -31,11 +30,13 @@ from octopus.committees.forms.rounds import (
 )
 from octopus.committees.models import AssessmentRound, Committee, Recommendation
 from octopus.committees.queries import rounds as queries
+from octopus.committees.queries.documents import readable_ids
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import rounds as services
-from octopus.downloads import table_download
-from octopus.forms import show_refusal
+from octopus.lib.downloads import table_download
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
+from octopus.lib.forms import show_refusal
 from octopus.results.assignments import assignments_of
 from octopus.surveys.models import QuestionnaireStatus
 
@@ -78,7 +79,8 @@ def own_countries(user) -> set[str]:
 @permission_required(READ)
 def round_list(request):
     rows = queries.round_rows(get_committee())
-    return render(request, "committees/rounds/list.html", {"rows": rows})
+    readable = readable_ids(request.user, [row.round.report_id for row in rows])
+    return render(request, "committees/rounds/list.html", {"rows": rows, "readable_reports": readable})
 
 
 @permission_required(MANAGE)
@@ -126,6 +128,7 @@ def round_detail(request, pk):
         "follow_up": queries.follow_up_table(items),
         "follow_up_columns": queries.FOLLOW_UP_COLUMNS,
         "manager": manager,
+        "readable_reports": readable_ids(request.user, [round.report_id]),  # a draft the reader may not read: none
         **_programme_context(round, manager),
     }
     return render(request, "committees/rounds/round.html", context)
@@ -266,7 +269,9 @@ def recommendation_detail(request, pk, rec):
     follow_ups = recommendation.follow_ups.select_related("meeting__committee", "meeting__event", "report").order_by(
         "reviewed_on", "pk"
     )
-    context = {"round": round, "recommendation": recommendation, "follow_ups": list(follow_ups), "form": form}
+    follow_ups = list(follow_ups)
+    context = {"round": round, "recommendation": recommendation, "follow_ups": follow_ups, "form": form,
+               "readable_reports": readable_ids(request.user, [f.report_id for f in follow_ups])}  # fmt: skip
     return render(
         request, "committees/rounds/recommendation.html", context, status=400 if form and form.errors else 200
     )

@@ -14,8 +14,8 @@ from octopus.events.models import (
     RegistrationState,
     TravelStatus,
 )
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.people.models import Person, Sex
-from octopus.widgets import DateInput, QuickSelect
 
 
 class VersionField(forms.IntegerField):

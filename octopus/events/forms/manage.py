@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -20,11 +21,11 @@ from octopus.events.models import (
     SessionKind,
     Status,
 )
-from octopus.forms import ServiceModelForm
+from octopus.lib.forms import ServiceModelForm
 from octopus.lib.precision import Precision, first_day
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.people.models import Person, Sector, Sex
 from octopus.results.models import Level, ResultNode
-from octopus.widgets import DateInput, QuickSelect
 
 QUESTION_TYPES = ("text", "choice", "bool")
 
@@ -119,6 +120,8 @@ class EventForm(ServiceModelForm):
             data["starts_on"] = first_day(data["starts_on"], data["date_precision"])  # what is known: its first day
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The last day is before the first day."))
+        if data.get("status") == Status.HELD and data.get("starts_on") and data["starts_on"] > timezone.localdate():
+            self.add_error("status", _("An event that has not begun cannot be held: keep it planned or confirmed."))
         return data
 
     def clean_slug(self):

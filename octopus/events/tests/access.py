@@ -4,6 +4,7 @@ use each route, the records the routes address, and what each allowed write must
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
@@ -14,8 +15,6 @@ from octopus.events.models import (
     Delegation,
     Deployment,
     Event,
-    ImportJob,
-    JobStatus,
     Kind,
     Registration,
     RegistrationForm,
@@ -25,6 +24,7 @@ from octopus.events.models import (
     Status,
     Travel,
 )
+from octopus.jobs.models import Job, JobStatus
 from octopus.people.models import Consent, Organisation, Person
 from octopus.results.models import Assignment
 
@@ -49,7 +49,7 @@ class EventWorld:
     person: Person  # of the pending registration
     duplicate: Person  # the same person entered twice
     series: Series  # the series the event belongs to
-    import_job: ImportJob  # a participant import of the event, finished
+    import_job: Job  # a participant import of the event, finished
 
 
 def build(user) -> EventWorld:
@@ -64,7 +64,7 @@ def build(user) -> EventWorld:
         kind=Kind.IN_COUNTRY_WORKSHOP,
         status=Status.CONFIRMED,
         starts_on=today - datetime.timedelta(days=1),
-        ends_on=today + datetime.timedelta(days=1),
+        ends_on=today,  # over by tonight: its certificates may be issued
         city="Tbilisi",
         country=georgia,
         dsa_rate=200,
@@ -102,9 +102,11 @@ def build(user) -> EventWorld:
         ends_on=today - datetime.timedelta(days=29),
         organiser="OSCE",
     )
-    import_job = ImportJob.objects.create(
-        event=event, form=form, file_name="participants.csv", total=1, status=JobStatus.DONE, created_by=user,
-        finished_at=timezone.now(), outcome={"added": 1, "updated": 0, "skipped": 0},
+    import_job = Job.objects.create(
+        kind="events.participants", payload={"event": event.pk, "form": form.pk, "update": False},
+        content_type=ContentType.objects.get_for_model(event), object_id=event.pk, file_name="participants.csv",
+        total=1, done=1, status=JobStatus.DONE, created_by=user, finished_at=timezone.now(),
+        outcome={"added": 1, "updated": 0, "skipped": 0},
     )  # fmt: skip
     return EventWorld(
         event=event, form=form, session=session, attended=attended, approved=approved, pending=pending,
@@ -117,7 +119,7 @@ def database_state() -> dict:
     """What a refused write must leave as it was: every events and people row, and the audit log."""
     models = (
         Series, Event, Session, SessionPerson, RegistrationForm, Registration, Delegation, Attendance, Travel,
-        Deployment, ImportJob, Person, Organisation, Consent,
+        Deployment, Job, Person, Organisation, Consent,
     )  # fmt: skip
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["host_countries"] = list(Event.host_countries.through.objects.order_by("pk").values())

@@ -7,7 +7,7 @@ import docx
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from octopus.downloads import SAMPLE_NOTE, SAMPLE_SUFFIX
+from octopus.lib.downloads import SAMPLE_NOTE, SAMPLE_SUFFIX
 
 MARK = "SAMPLE DATA"
 

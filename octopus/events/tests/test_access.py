@@ -8,7 +8,6 @@ routes served under the prefixes that `octopus/accounts/tests/test_access.py` le
 """
 
 import datetime
-import io
 from dataclasses import dataclass
 
 import pytest
@@ -16,35 +15,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from octopus.access_matrix import (
-    StateBefore,
-    api_reads,
-    api_request,
-    api_writes,
-    audited,
-    bearer,
-    check_api_read,
-    check_api_write,
-    check_page_read,
-    check_page_write,
-    page_reads,
-    page_writes,
-    redirected_to,
-    served_api_routes,
-    served_pages,
-)
 from octopus.accounts.models import Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.calendars import person_token
-from octopus.events.imports import read_rows
 from octopus.events.models import (
     Attendance,
     Delegation,
     Event,
-    ImportJob,
-    JobStatus,
     Kind,
     Registration,
     RegistrationForm,
@@ -61,8 +40,27 @@ from octopus.events.tests.access import (
     build,
     database_state,
 )
+from octopus.jobs.models import Job, JobStatus
+from octopus.lib.imports import stage
 from octopus.results.assignments import assignments_of
 from octopus.results.models import Programme
+from octopus.testing.access_matrix import (
+    StateBefore,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
 
 READERS = EVENT_READERS  # staff and the finance officer
 
@@ -116,7 +114,6 @@ PAGES = {
     "event_export": PageAccess(read=READERS, write=None),  # registrations; the travel export: TRAVEL_KEEPERS
     "event_import": PageAccess(read=STAFF, write=STAFF),
     "event_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST queues the import
-    "event_import_job": PageAccess(read=STAFF, write=None),  # how far a queued import has got
 }
 
 API_ROUTES = {
@@ -172,7 +169,7 @@ def visitor_client(client, world):
     # A list of participants read and waiting for confirmation, as `event_import` leaves it in the session.
     session = client.session
     session[f"events.import.{world.events.event.pk}"] = {
-        "rows": read_rows(io.BytesIO(IMPORT_CSV), "participants.csv"),
+        "staged": stage(SimpleUploadedFile("participants.csv", IMPORT_CSV)),
         "form": world.events.form.pk,
         "name": "participants.csv",
     }
@@ -208,7 +205,6 @@ def page_args(name: str, w: EventWorld) -> list:
         "travel": [slug, w.travel.pk],
         "event_contribution": [w.contribution.slug],
         "event_export": [slug, "registrations", "csv"],
-        "event_import_job": [slug, w.import_job.pk],
     }.get(name, [slug])
 
 
@@ -546,8 +542,8 @@ def import_form(w):
 
 
 def imported(world, response):
-    job = ImportJob.objects.exclude(pk=world.events.import_job.pk).get()
-    redirected_to(response, "event_import_job", world.events.event.slug, job.pk)
+    job = Job.objects.exclude(pk=world.events.import_job.pk).get()
+    redirected_to(response, "job", job.pk)
     assert (job.status, job.total, job.created_by, job.outcome) == (
         JobStatus.DONE,
         1,

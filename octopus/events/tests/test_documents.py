@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from octopus.accounts.models import Role
+from octopus.accounts.models import AuditEntry, Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import documents, services
@@ -276,3 +276,61 @@ def test_a_sample_registration_marks_the_pdfs_it_is_on(office, event, people_at)
     # Not on the delegation list, nor on another person's badge: those files hold no sample data.
     assert MARK not in pdf_text(office.get(f"{base}/delegations.pdf"))
     assert MARK not in pdf_text(office.get(f"{base}/badges.pdf?registration={people_at['ge_head'].pk}"))
+
+
+# --- each download of personal data is in the audit log ---------------------------------------------------------
+
+
+def downloads() -> list[tuple]:
+    return list(
+        AuditEntry.objects.filter(action__endswith=".downloaded").values_list(
+            "action", "user__email", "object_type", "object_id", "data__rows"
+        )
+    )
+
+
+def test_every_pdf_download_is_in_the_audit_log_with_who_what_and_how_many(office, staff, event, people_at):
+    AuditEntry.objects.all().delete()
+    base = f"/workspace/events/{event.slug}"
+    event_key = ("events.event", str(event.pk))
+
+    assert office.get(f"{base}/badges.pdf").status_code == 200
+    assert downloads() == [("events.badges.downloaded", staff.email, *event_key, 6)]
+    head = people_at["ge_head"]
+    office.get(f"{base}/badges.pdf?registration={head.pk}")
+    office.get(f"{base}/participants.pdf")
+    office.get(f"{base}/participants.pdf?final=1")
+    office.get(f"{base}/delegations.pdf")
+
+    assert downloads()[:4] == [
+        ("events.delegations.downloaded", staff.email, *event_key, 4),
+        ("events.participants.downloaded", staff.email, *event_key, 0),  # final: nobody checked in yet
+        ("events.participants.downloaded", staff.email, *event_key, 7),  # provisional: the pending one too
+        ("events.badges.downloaded", staff.email, *event_key, 1),
+    ]
+    entry = AuditEntry.objects.filter(action="events.delegations.downloaded").get()
+    assert entry.data["file"] == f"{event.slug}-delegations.pdf"
+    assert entry.object_repr == str(event)
+
+
+def test_a_certificate_download_is_in_the_history_of_the_person(office, staff, event, people_at):
+    registration = people_at["ge_member"]
+    services.check_in(registration, day=event.ends_on, user=staff)
+
+    office.get(f"/workspace/events/{event.slug}/registrations/{registration.pk}/certificate.pdf")
+
+    entry = AuditEntry.objects.get(action="events.certificate.downloaded")
+    assert (entry.user, entry.object_type, entry.object_id) == (staff, "people.person", str(registration.person_id))
+    assert entry.data["rows"] == 1 and entry.data["registration"] == registration.pk
+    registration.refresh_from_db()
+    assert entry.data["file"] == f"certificate-{registration.certificate_code}.pdf"
+    page = office.get(f"/workspace/people/{registration.person_id}/").content.decode()
+    assert 'data-action="events.certificate.downloaded">Certificate of attendance downloaded<' in page
+
+
+def test_a_refused_certificate_is_no_download(office, event, people_at):
+    registration = people_at["ge_member"]  # not checked in
+
+    office.get(f"/workspace/events/{event.slug}/registrations/{registration.pk}/certificate.pdf")
+
+    assert downloads() == []

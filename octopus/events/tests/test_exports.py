@@ -12,13 +12,13 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from octopus.accounts.models import Role
+from octopus.accounts.models import AuditEntry, Role
 from octopus.conftest import make_user
-from octopus.downloads import CSV, PDF, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.events import services
 from octopus.events.models import Event, Registration
 from octopus.events.tests.conftest import make_event, person
 from octopus.events.tests.sample_files import file_name, is_marked, real_sheets, sample_sheets, sheets
+from octopus.lib.downloads import CSV, PDF, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.lib.exports import Table
 
 FORMULA = '=HYPERLINK("http://evil.example/x","Click")'
@@ -122,6 +122,27 @@ def test_exports_read_in_a_fixed_number_of_queries(office, event, form, register
     assert {what: queries(what) for what in before} == before
 
 
+@pytest.mark.parametrize(("what", "rows"), [("registrations", 2), ("attendance", 2), ("travel", 1)])
+def test_each_export_is_in_the_audit_log_with_who_the_event_and_its_rows(office, staff, event, registered, what, rows):
+    AuditEntry.objects.all().delete()
+
+    read_xlsx(office.get(f"/workspace/events/{event.slug}/export/{what}.xlsx"))
+
+    entry = AuditEntry.objects.get()
+    about = (entry.action, entry.user, entry.object_type, entry.object_id)
+    assert about == (f"events.{what}.downloaded", staff, "events.event", str(event.pk))
+    assert entry.data == {"file": f"{event.slug}-{what}.xlsx", "rows": rows}
+
+
+def test_a_refused_or_unknown_export_leaves_no_download_in_the_log(client, office, event, registered):
+    AuditEntry.objects.all().delete()
+    office.get(f"/workspace/events/{event.slug}/export/registrations.pdf")
+    client.force_login(make_user("focal_point"))
+    client.get(f"/workspace/events/{event.slug}/export/registrations.csv")
+
+    assert not AuditEntry.objects.exists()
+
+
 # --- sample data ------------------------------------------------------------------------------------------------
 
 
@@ -211,3 +232,14 @@ def test_a_table_with_its_own_note_marks_the_whole_download():
     assert file_name(table_download("csv", "people", *tables(), sample=True)) == "people-SAMPLE-DATA.csv"
     with pytest.raises(Http404):
         table_download("pdf", "people", *tables(), sample=True)
+
+
+def test_a_download_tells_its_sent_callback_the_file_name_and_the_rows_written():
+    sent = []
+    table, more = tables()
+    table._rows = [["Ana", 31], ["Nino", 40]]
+
+    table_download("xlsx", "people", table, more, sample=True, sent=lambda *args: sent.append(args))
+    attachment(b"%PDF", name="badges.pdf", content_type=PDF, sent=lambda *args: sent.append(args))
+
+    assert sent == [("people-SAMPLE-DATA.xlsx", 2), ("badges.pdf",)]

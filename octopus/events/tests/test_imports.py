@@ -9,10 +9,12 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from octopus.events import services
-from octopus.events.imports import ImportRefused, apply_import, plan_import, read_rows
-from octopus.events.models import ImportJob, Registration
-from octopus.events.tasks import run_participant_import, start_import
+from octopus.events.imports import ImportRefused, apply_import, plan_import, read_rows, start_import
+from octopus.events.models import Registration
 from octopus.events.tests.conftest import make_event, person
+from octopus.jobs.models import Job
+from octopus.jobs.runner import run_job
+from octopus.lib.imports import stage
 from octopus.people.models import Organisation, Person
 from octopus.people.services import create_person
 
@@ -114,9 +116,10 @@ def test_add_new_people_only_leaves_existing_people_alone(
     with django_capture_on_commit_callbacks(execute=True):
         response = office.post(f"/workspace/events/{event.slug}/import/preview/", {"mode": "add"})
 
-    job = ImportJob.objects.get(event=event)
-    assert response["Location"] == f"/workspace/events/{event.slug}/import/{job.pk}/"
-    assert (job.status, job.outcome, job.rows) == ("done", {"added": 1, "updated": 0, "skipped": 1}, [])
+    job = Job.objects.serving(event).get()
+    assert response["Location"] == f"/workspace/jobs/{job.pk}/"
+    assert (job.status, job.outcome) == ("done", {"added": 1, "updated": 0, "skipped": 1})
+    assert not job.file  # the file with personal data is not kept past the import
     html = office.get(response["Location"]).content.decode()
     assert 'data-job-status="done"' in html and "Imported: 1 added, 0 updated, 1 left out." in html
     assert 'value="2"' in html  # the progress bar: both lines gone through
@@ -128,7 +131,7 @@ def test_add_new_people_only_leaves_existing_people_alone(
     assert list(event.registrations.values_list("person__email", "state", "role")) == [
         ("ana@example.ge", "approved", "participant")
     ]
-    # The rows are gone from the session once imported.
+    # The file is gone from the session once imported.
     assert office.get(f"/workspace/events/{event.slug}/import/preview/").status_code == 302
 
 
@@ -223,14 +226,15 @@ def test_an_import_job_that_fails_half_way_writes_nothing_says_why_and_runs_once
 ):
     form.waiting_list = False  # capacity 2: the third registration is refused by the service
     form.save()
-    rows = read_rows(io.BytesIO(xlsx([*GOOD, ["Third", "Person", "third@example.org", "", "", "", "GE", "", ""]])),
-                     "list.xlsx")  # fmt: skip
+    content = xlsx([*GOOD, ["Third", "Person", "third@example.org", "", "", "", "GE", "", ""]])
+    staged = stage(SimpleUploadedFile("list.xlsx", content))
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_import(event, form, rows, update=False, file_name="list.xlsx", user=staff)
-    run_participant_import.call(job.pk)  # a second run finds the job taken and does nothing
+        job = start_import(event, form, staged, total=3, update=False, file_name="list.xlsx", user=staff)
+    run_job.call(job.pk)  # a second run finds the job taken and does nothing
 
     job.refresh_from_db()
-    assert (job.status, job.total, job.rows) == ("failed", 3, [])
+    assert (job.status, job.total) == ("failed", 3)
+    assert job.file  # a failed job keeps its file, to be run again
     assert job.message.startswith("Line 4: This event is full")
     assert not event.registrations.exists()

@@ -41,7 +41,9 @@ def links_on(path: str, html: str) -> list[str]:
 def build_event(staff):
     """An event with something on every page: a form, registrations in several states, a session, a delegation
     with a member, funded travel, an attendance and a certificate."""
-    event = make_event(staff, slug="links-plenary", starts_on=timezone.localdate(), dsa_rate=150)
+    # Began yesterday and ends today: people check in today, and certificates may be issued.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    event = make_event(staff, slug="links-plenary", starts_on=yesterday, dsa_rate=150)
     form = open_form(event, title="Participants")
     registrations = [services.register_person(form, person_fields=person(n), user=staff) for n in range(3)]
     approved = services.transition_registration(

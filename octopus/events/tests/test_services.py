@@ -4,10 +4,10 @@ import pytest
 from django.core import mail
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.events import services
 from octopus.events.models import Attendance, Event, Registration, RegistrationState
 from octopus.events.tests.conftest import make_event, person
+from octopus.lib.errors import ConflictError, DomainError
 
 
 def test_an_event_cannot_end_before_it_starts(staff):

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET
 
 from octopus.accounts.models import Role, User
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.delegations import (
     BadgeCheckInForm,
@@ -49,7 +48,8 @@ from octopus.events.models import (
     Travel,
     TravelStatus,
 )
-from octopus.forms import show_refusal
+from octopus.lib.errors import DomainError
+from octopus.lib.forms import show_refusal
 
 READ = "events.view_events"
 MANAGE = "events.manage_events"

@@ -3,6 +3,7 @@ public check, iCal feeds, CSV/XLSX exports and the participant import."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -10,15 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
-from octopus.downloads import PDF, attachment, contains_sample, table_download
-from octopus.events import calendars, documents
+from octopus.accounts.services import download_log
+from octopus.events import calendars, documents, imports
 from octopus.events.exports import EXPORTS
 from octopus.events.forms.documents import CertificateCheckForm, ImportConfirmForm, ImportUploadForm
-from octopus.events.imports import ImportRefused, plan_import, read_rows
-from octopus.events.models import Event, Registration
+from octopus.events.imports import ImportRefused
+from octopus.events.models import Event, Registration, RegistrationState
 from octopus.events.services import issue_certificate
-from octopus.events.tasks import job_progress, start_import
+from octopus.jobs.models import Job
+from octopus.jobs.runner import visible_to
+from octopus.lib.downloads import PDF, attachment, contains_sample, table_download
+from octopus.lib.errors import DomainError
 
 
 def get_event(slug: str) -> Event:
@@ -40,10 +43,11 @@ def file_response(content, *, name: str, content_type: str, attachment: bool = T
 
 
 # --- PDFs ------------------------------------------------------------------------------------------------------
+# Every file below holds personal data: each download is written to the audit log, with how many people it lists.
 
 
-def pdf_download(pdf: documents.Pdf, name: str) -> HttpResponse:
-    return attachment(pdf.content, name=name, content_type=PDF, sample=pdf.sample)
+def pdf_download(pdf: documents.Pdf, name: str, *, sent) -> HttpResponse:
+    return attachment(pdf.content, name=name, content_type=PDF, sample=pdf.sample, sent=sent)
 
 
 @require_GET
@@ -54,7 +58,11 @@ def event_badges(request, slug):
     if registration is not None and not registration.isdigit():
         raise Http404
     pdf = documents.badges_pdf(event, site=site_root(request), registration=registration and int(registration))
-    return pdf_download(pdf, f"{event.slug}-badges.pdf")
+    badged = event.registrations.filter(state=RegistrationState.APPROVED)
+    if registration is not None:
+        badged = badged.filter(pk=int(registration))
+    sent = download_log(request.user, event, "events.badges", rows=badged.count())
+    return pdf_download(pdf, f"{event.slug}-badges.pdf", sent=sent)
 
 
 @require_GET
@@ -63,14 +71,19 @@ def event_participants_pdf(request, slug):
     event = get_event(slug)
     final = request.GET.get("final") == "1"
     pdf = documents.participants_pdf(event, final=final)
-    return pdf_download(pdf, f"{event.slug}-participants-{'final' if final else 'provisional'}.pdf")
+    listed = documents.participant_registrations(event, final=final).count()
+    sent = download_log(request.user, event, "events.participants", rows=listed, final=final)
+    return pdf_download(pdf, f"{event.slug}-participants-{'final' if final else 'provisional'}.pdf", sent=sent)
 
 
 @require_GET
 @permission_required("events.view_events")
 def event_delegations_pdf(request, slug):
     event = get_event(slug)
-    return pdf_download(documents.delegations_pdf(event), f"{event.slug}-delegations.pdf")
+    live = (RegistrationState.APPROVED, RegistrationState.PENDING)
+    listed = Registration.objects.filter(delegation__event=event, state__in=live).count()
+    sent = download_log(request.user, event, "events.delegations", rows=listed)
+    return pdf_download(documents.delegations_pdf(event), f"{event.slug}-delegations.pdf", sent=sent)
 
 
 @require_GET
@@ -86,7 +99,11 @@ def registration_certificate(request, slug, pk):
         return redirect(back)
     registration = Registration.objects.select_related("event", "event__country", "person").get(pk=registration.pk)
     pdf = documents.certificate_pdf(registration, site=site_root(request))
-    return pdf_download(pdf, f"certificate-{registration.certificate_code}.pdf")
+    # About the person, so that it shows in their record's history (and is erased with their name).
+    sent = download_log(
+        request.user, registration.person, "events.certificate", rows=1, event=slug, registration=registration.pk
+    )
+    return pdf_download(pdf, f"certificate-{registration.certificate_code}.pdf", sent=sent)
 
 
 # Public: anyone shown a certificate must be able to check it; the code is unguessable and the page shows only
@@ -161,17 +178,24 @@ def event_export(request, slug, what, fmt):
     event = get_event(slug)
     export = EXPORTS[what](event)
     sample = event.is_sample or contains_sample(event.registrations.all())
-    return table_download(fmt, f"{event.slug}-{what}", export, sample=sample)
+    sent = download_log(request.user, event, f"events.{what}")  # every export lists people
+    return table_download(fmt, f"{event.slug}-{what}", export, sample=sample, sent=sent)
 
 
 # --- import ----------------------------------------------------------------------------------------------------
-# The parsed rows (not the file) wait in the session between the preview and the confirmation: staff confirm
-# exactly what they saw without uploading again, no file with personal data is left on disk, and the rows are
-# planned again against the database at confirmation, so a change in between cannot slip through.
+# The upload is streamed to the private folder and waits there between the preview and the confirmation: staff
+# confirm exactly what they saw without uploading again, and the file is checked again at confirmation and once more
+# by the job, so a change in between cannot slip through. The job deletes the file once it is done.
 
 
 def _session_key(event: Event) -> str:
     return f"events.import.{event.pk}"
+
+
+def _check(event: Event, staged: str):
+    return imports.pipeline.check_file(
+        imports.Participants(), default_storage.path(staged), {"event": event}, keep=imports.SHOWN_LINES
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -181,18 +205,22 @@ def event_import(request, slug):
     form = ImportUploadForm(request.POST or None, request.FILES or None, event=event)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        staged = imports.pipeline.stage(upload)
         try:
-            rows = read_rows(upload, upload.name)
+            _check(event, staged)
         except ImportRefused as error:
+            imports.pipeline.discard(staged)
             form.add_error("file", str(error))
         else:
-            if not rows:
-                form.add_error("file", _("The file has a header but no participant below it."))
-            else:
-                request.session[_session_key(event)] = {
-                    "rows": rows, "form": form.cleaned_data["registration_form"].pk, "name": upload.name}  # fmt: skip
-                return redirect("event_import_preview", slug=event.slug)
-    context = {"event": event, "form": form, "event_url": event_path(event), "has_forms": event.forms.exists()}
+            previous = request.session.get(_session_key(event))
+            if previous:
+                imports.pipeline.discard(previous["staged"])
+            request.session[_session_key(event)] = {
+                "staged": staged, "form": form.cleaned_data["registration_form"].pk, "name": upload.name}  # fmt: skip
+            return redirect("event_import_preview", slug=event.slug)
+    jobs = visible_to(request.user, Job.objects.serving(event).filter(kind=imports.KIND))[:10]
+    context = {"event": event, "form": form, "event_url": event_path(event), "has_forms": event.forms.exists(),
+               "jobs": jobs}  # fmt: skip
     return render(request, "events/documents/import.html", context)
 
 
@@ -201,23 +229,22 @@ def event_import(request, slug):
 def event_import_preview(request, slug):
     event = get_event(slug)
     stored = request.session.get(_session_key(event))
-    if not stored:
+    if not stored or not default_storage.exists(stored["staged"]):
         messages.info(request, _("Upload a list of participants first."))
         return redirect("event_import", slug=event.slug)
-    rows = [(number, values) for number, values in stored["rows"]]
     registration_form = get_object_or_404(event.forms, pk=stored["form"])
     confirm = ImportConfirmForm(request.POST or None)
-    plan = plan_import(event, rows)
+    report = _check(event, stored["staged"])
+    plan = imports.Plan([row.item for row in report.shown], dict(report.counts))
     if request.method == "POST" and confirm.is_valid():
-        if plan.errors:
-            confirm.add_error(None, _("Nothing was imported; correct these lines first:") + "\n" + plan.error_text())
+        if not report.ok:
+            confirm.add_error(None, _("Nothing was imported; correct these lines first:") + "\n" + report.error_text())
         else:
             update = confirm.cleaned_data["mode"] == ImportConfirmForm.ADD_AND_UPDATE
-            job = start_import(
-                event, registration_form, stored["rows"], update=update, file_name=stored["name"], user=request.user
-            )
+            job = imports.start_import(event, registration_form, stored["staged"], total=report.rows, update=update,
+                                       file_name=stored["name"], user=request.user)  # fmt: skip
             del request.session[_session_key(event)]
-            return redirect("event_import_job", slug=event.slug, pk=job.pk)
+            return redirect("job", pk=job.pk)
     context = {
         "event": event,
         "plan": plan,
@@ -227,19 +254,10 @@ def event_import_preview(request, slug):
         "event_url": event_path(event),
         "adds": plan.count("add"),
         "updates": plan.count("update"),
+        "errors": plan.count("error"),
+        "hidden": plan.total - len(plan.lines),
     }
     return render(request, "events/documents/import_preview.html", context)
-
-
-@require_http_methods(["GET"])
-@permission_required("events.manage_events")
-def event_import_job(request, slug, pk):
-    """How far an import has got; the page reloads itself until the job is finished."""
-    event = get_event(slug)
-    job = get_object_or_404(event.import_jobs, pk=pk)
-    done, total = job_progress(job)
-    context = {"event": event, "job": job, "done": done, "total": total, "event_url": event_path(event)}
-    return render(request, "events/documents/import_job.html", context)
 
 
 urlpatterns = [
@@ -254,7 +272,6 @@ urlpatterns = [
     path("workspace/events/<slug:slug>/export/<str:what>.<str:fmt>", event_export, name="event_export"),
     path("workspace/events/<slug:slug>/import/", event_import, name="event_import"),
     path("workspace/events/<slug:slug>/import/preview/", event_import_preview, name="event_import_preview"),
-    path("workspace/events/<slug:slug>/import/<int:pk>/", event_import_job, name="event_import_job"),
     path("verify/", certificate_check, name="certificate_check"),
     path("verify/<str:code>/", certificate_verify, name="certificate_verify"),
     path("events/calendar.ics", events_ical, name="events_ical"),

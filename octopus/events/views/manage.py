@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.manage import (
     CloneForm,
@@ -40,7 +39,8 @@ from octopus.events.models import (
 )
 from octopus.events.queries import attendance_totals
 from octopus.events.views.public import language_names, register, timetable
-from octopus.forms import show_refusal
+from octopus.lib.errors import DomainError
+from octopus.lib.forms import show_refusal
 from octopus.results.assignments import assignments_of
 from octopus.results.forms import programme_shares_formset
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError
 from octopus.events import services
 from octopus.events.forms.public import PublicRegistrationForm
 from octopus.events.models import Event, Kind, RegistrationForm, RegistrationState, SessionPerson, Status
 from octopus.events.queries import attendance_totals
+from octopus.lib.errors import DomainError
 from octopus.people.models import Organisation, Person, Purpose
 from octopus.people.services import create_organisation, record_consent
 

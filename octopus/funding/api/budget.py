@@ -6,7 +6,6 @@ refused one is a 422 problem with their message (expenditure in a closed year, n
 `version` a 409. Amounts are JSON strings with two decimals ("1234.50"), never numbers.
 """
 
-import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -44,6 +43,7 @@ from octopus.funding.models import (
 )
 from octopus.funding.services import budget as services
 from octopus.legislation.models import Advice
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 
 router = Router(tags=["funding"])
@@ -66,7 +66,7 @@ class FundingBudgetOut(Schema):
     programme: str = Field(validation_alias="programme.code")
     number: int = Field(description="1: the original; 2, 3…: revisions.")
     kind: BudgetKind
-    adopted_on: datetime.date
+    adopted_on: IsoDate
     decision: str
     is_sample: IsSample
     total_eur: EurOut = Field(description="Σ of the lines (string).")
@@ -90,7 +90,7 @@ class FundingBudgetLineIn(Schema):
 
 class FundingBudgetIn(Schema):
     programme: Code
-    adopted_on: datetime.date
+    adopted_on: IsoDate
     decision: Line = ""
     is_sample: bool = False
     lines: list[FundingBudgetLineIn] = Field(min_length=1, max_length=2000)
@@ -105,7 +105,7 @@ class FundingClosedYearOut(Schema):
     id: int
     programme: str = Field(validation_alias="programme.code")
     year: int
-    closed_on: datetime.date
+    closed_on: IsoDate
     is_sample: IsSample = Field(validation_alias="programme.is_sample")
 
 
@@ -115,7 +115,7 @@ class FundingExpenditureOut(Schema):
     node: str = Field(validation_alias="node.code", description="Code of the output.")
     category: CostCategory
     status: ExpenditureStatus
-    spent_on: datetime.date
+    spent_on: IsoDate
     description: str
     currency: str
     amount: AmountOut
@@ -139,7 +139,7 @@ class FundingExpenditureIn(Schema):
     node: Code = Field(description="Code of the output.")
     category: CostCategory
     status: ExpenditureStatus
-    spent_on: datetime.date
+    spent_on: IsoDate
     description: Line
     currency: Currency
     amount: AmountIn

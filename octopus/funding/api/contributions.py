@@ -11,7 +11,6 @@ Amounts are exact: JSON strings with two decimals ("1234.50") beside their curre
 cannot hold every amount in cents). Rates are strings too (units of the currency per 1 EUR, up to 8 decimals).
 """
 
-import datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -41,6 +40,7 @@ from octopus.funding.models import (
 from octopus.funding.permissions import donor_codes, visible_contributions
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 from octopus.results.models import Programme, ResultNode
 
@@ -111,7 +111,7 @@ class FundingDonorIn(Schema):
 
 class ContributionReceiptOut(Schema):
     id: int
-    received_on: datetime.date
+    received_on: IsoDate
     amount: AmountOut
     currency: str = Field(validation_alias="contribution.currency")
     eur: EurOut
@@ -147,9 +147,9 @@ class ContributionEarmarkOut(Schema):
 class ContributionObligationOut(Schema):
     id: int
     kind: ObligationKind
-    due_on: datetime.date
+    due_on: IsoDate
     description: str
-    submitted_on: datetime.date | None
+    submitted_on: IsoDate | None
     is_sample: IsSample = Field(validation_alias="contribution.is_sample")
     version: int
 
@@ -163,10 +163,10 @@ class ContributionOut(Schema):
     title: str
     currency: str
     status: ContributionStatus
-    pledged_on: datetime.date
+    pledged_on: IsoDate
     pledged_amount: AmountOut
     pledged_eur: EurOut
-    signed_on: datetime.date | None
+    signed_on: IsoDate | None
     signed_amount: AmountOut | None
     signed_eur: EurOut | None
     received_amount: AmountOut = Field(description="Σ of the receipts, in the contribution's currency (string).")
@@ -205,14 +205,14 @@ class ContributionIn(Schema):
     title: Line
     currency: Currency
     amount: AmountIn
-    pledged_on: datetime.date
+    pledged_on: IsoDate
     reference: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] = ""
     conditions: Text = ""
     is_sample: bool = False
 
 
 class ContributionAgreementIn(Schema):
-    signed_on: datetime.date
+    signed_on: IsoDate
     amount: AmountIn
     version: Version
     reference: Annotated[str, Field(max_length=60, pattern=r"^[^\x00]*$")] | None = None
@@ -220,7 +220,7 @@ class ContributionAgreementIn(Schema):
 
 
 class ContributionReceiptIn(Schema):
-    received_on: datetime.date = Field(description="The value date: the EUR value uses the rate of that day.")
+    received_on: IsoDate = Field(description="The value date: the EUR value uses the rate of that day.")
     amount: AmountIn
     override_reason: Text = Field(
         default="", description="Required when the receipts would exceed the amount signed (else 422)."
@@ -239,14 +239,14 @@ class ContributionEarmarkIn(Schema):
 
 class ContributionObligationIn(Schema):
     kind: ObligationKind
-    due_on: datetime.date
+    due_on: IsoDate
     description: Line = ""
 
 
 class FundingRateOut(Schema):
     id: int
     currency: str
-    day: datetime.date
+    day: IsoDate
     units_per_eur: str = Field(description="Units of the currency per 1 EUR, as a string.")
     source: str
     is_sample: IsSample
@@ -258,7 +258,7 @@ class FundingRateOut(Schema):
 
 class FundingRateIn(Schema):
     currency: Currency
-    day: datetime.date
+    day: IsoDate
     units_per_eur: RateIn
     source: Line = Field(description="Where the rate comes from, e.g. ECB euro foreign exchange reference rates.")
     is_sample: bool = False

@@ -7,16 +7,16 @@ Staff and the finance officer only (`funding.view_position`): a donor is refused
 every donor's money. Amounts are EUR as JSON strings with two decimals ("1234.50"), never numbers.
 """
 
-import datetime
-
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from octopus.accounts.api import read_auth
+from octopus.accounts.api import NOT_FOUND, read_auth
 from octopus.funding.api.contributions import POSITION, Code, EurOut, check
 from octopus.funding.queries import cost_per_unit, funding_position
+from octopus.lib.dates import IsoDate
 from octopus.results.models import Programme
 
 router = Router(tags=["funding"])
@@ -83,7 +83,7 @@ class UnitCostOut(Schema):
 
 class FundingPositionOut(Schema):
     programme: str = Field(validation_alias="programme.code")
-    at: datetime.date = Field(description="Only rows dated on or before this day count.")
+    at: IsoDate = Field(description="Only rows dated on or before this day count.")
     budget: int | None = Field(description="Number of the budget in force (1: original; 2…: revisions).")
     ceiling: EurOut | None = Field(description="The programme's budget ceiling (EUR string).")
     budget_total: EurOut | None
@@ -97,7 +97,7 @@ class FundingPositionOut(Schema):
     gap: EurOut | None = Field(description="Ceiling − signed, not below 0 (EUR string).")
     spent_last_12_months: EurOut | None
     burn_rate: EurOut | None = Field(description="Spent in the last 12 months / 12, per month (EUR string).")
-    runs_out: datetime.date | None = Field(
+    runs_out: IsoDate | None = Field(
         description="The month money runs out at that rate; null when `missing.runs_out` says what lacks."
     )
     missing: dict[str, str] = Field(
@@ -136,11 +136,14 @@ class FundingPositionOut(Schema):
     description="Budget ceiling, pledged, signed, received, spent, committed, available, the funding gap, burn rate "
     "and the month money runs out, by donor, output, year and cost category. Only rows dated on or before `at` "
     '(today by default) count. Every amount is an exact EUR string such as "1234.50", never a JSON number. Staff '
-    "and the finance officer only.",
+    "and the finance officer only. An unknown programme code is a 404.",
+    openapi_extra=NOT_FOUND,
 )
-def get_funding_position(request, programme: Code, at: datetime.date | None = None):
+def get_funding_position(request, programme: Code, at: IsoDate | None = None):
     check(request.auth, POSITION)
-    found = get_object_or_404(Programme, code=programme)
+    found = Programme.objects.filter(code=programme).first()
+    if found is None:
+        raise Http404(_("No programme with the code “%(code)s”.") % {"code": programme})
     position = funding_position(found, at or timezone.localdate())
     position.unit_costs = [] if position.is_empty else cost_per_unit(found, position.at)
     return position

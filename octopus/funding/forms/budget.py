@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 
 from octopus.events.models import Event
-from octopus.forms import ServiceModelForm
 from octopus.funding.forms.contributions import CurrencyField
 from octopus.funding.models import MONEY, CostCategory, Expenditure, ExpenditureStatus
 from octopus.legislation.models import Advice
+from octopus.lib.files import FileType, detect_file_type
+from octopus.lib.forms import ServiceModelForm
+from octopus.lib.widgets import DateInput
 from octopus.results.models import Level, Programme, ResultNode
-from octopus.surveys.models import FileType
-from octopus.surveys.services import detect_file_type
-from octopus.widgets import DateInput
 
 NOT_NEGATIVE = _("An amount cannot be negative; type 0 or leave the cell empty.")
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.events.models import Event
-from octopus.forms import ServiceModelForm
 from octopus.funding.models import ContributionStatus, Donor, ObligationKind
+from octopus.lib.forms import ServiceModelForm
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.results.models import Level, Programme, ResultNode
-from octopus.widgets import DateInput, QuickSelect
 
 
 def money_field(label, **kwargs) -> forms.DecimalField:

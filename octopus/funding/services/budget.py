@@ -2,14 +2,16 @@
 or brought in once from the apps that already know the cost (travel, translations, interpretation)."""
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.committees.models import InterpretationRequest, InterpretationStatus, LanguageVersion, TranslationStatus
 from octopus.events.models import Event, Kind, RegistrationState, Status, Travel, TravelStatus
 from octopus.funding.models import (
@@ -23,6 +25,8 @@ from octopus.funding.models import (
 )
 from octopus.funding.services.contributions import _check_choice, check_not_future, check_sample_fits
 from octopus.funding.services.rates import check_amount, check_currency, convert
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.results.assignments import HUNDRED, assigned_ids, content_type, shares_by_record
 from octopus.results.models import Assignment, Level, Programme, ResultNode
 
@@ -368,7 +372,8 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
     travel = Travel.objects.filter(
         Q(registration__event__in=assigned_ids(Event, [programme.pk])) | ~Q(registration__event__in=events_assigned)
     )
-    sources = [
+    # (the Expenditure field, the records that may cost money, the cost of one of them or None)
+    sources: list[tuple[str, QuerySet[Any], Callable[[Any, datetime.date], dict | None]]] = [
         ("source_travel", travel.select_related("registration__event", "registration__person"), _travel_cost),
         (
             "source_translation",
@@ -382,8 +387,8 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
         ),
     ]
     nodes = {node.pk: node for node in programme.nodes.all()}
-    for field, rows, cost_of in sources:
-        rows = list(rows)
+    for field, records, cost_of in sources:
+        rows = list(records)
         event_ids = {event.pk for event in (_event_of(field, source) for source in rows) if event is not None}
         shares = shares_by_record(Event, event_ids)
         activities = dict(

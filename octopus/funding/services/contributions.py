@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.funding.models import (
     Contribution,
     ContributionStatus,
@@ -23,6 +23,8 @@ from octopus.funding.models import (
     ReportingObligation,
 )
 from octopus.funding.services.rates import check_amount, check_currency, convert
+from octopus.lib.errors import DomainError
+from octopus.lib.locking import locked_for_update
 from octopus.results.models import Level
 
 DONOR_CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
@@ -223,19 +225,21 @@ def record_receipt(
         raise DomainError(_("Sign the agreement first: a receipt is recorded against a signed agreement."))
     if current.status != ContributionStatus.SIGNED:
         raise DomainError(_("This contribution is closed: no receipt can be recorded against it."))
+    signed_on, signed_amount = current.signed_on, current.signed_amount
+    assert signed_on is not None and signed_amount is not None  # signing records both
     amount = check_amount(amount, _("The amount received"))
     check_not_future(received_on, _("of receipt"))
-    if received_on < current.signed_on:
+    if received_on < signed_on:
         raise DomainError(
             _("The money cannot be received (%(received)s) before the agreement was signed (%(signed)s).")
-            % {"received": received_on, "signed": current.signed_on}
+            % {"received": received_on, "signed": signed_on}
         )
     override_reason = (override_reason or "").strip()
     total = _receipts_total(current) + amount
-    if total > current.signed_amount and not override_reason:
+    if total > signed_amount and not override_reason:
         raise DomainError(
             _("Receipts would total %(total)s, more than the %(signed)s signed; give the reason for the override.")
-            % {"total": money(total, current.currency), "signed": money(current.signed_amount, current.currency)}
+            % {"total": money(total, current.currency), "signed": money(signed_amount, current.currency)}
         )
     eur, rate = convert(amount, current.currency, received_on, sample=is_sample or current.is_sample)
     receipt = Receipt.objects.create(

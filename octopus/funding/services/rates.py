@@ -11,9 +11,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.funding.models import ExchangeRate
 from octopus.funding.money import EUR, cents, to_eur
+from octopus.lib.errors import DomainError
 
 RATE_WINDOW_DAYS = 7
 MAX_WHOLE_DIGITS = 12  # MONEY fields: 14 digits, 2 of them after the point

@@ -20,26 +20,6 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from octopus.access_matrix import (
-    StateBefore,
-    Visit,
-    api_reads,
-    api_request,
-    api_writes,
-    audited,
-    bearer,
-    check_api_read,
-    check_api_write,
-    check_page_read,
-    check_page_write,
-    each_visitor,
-    methods_answered_but_not_served,
-    page_reads,
-    page_writes,
-    redirected_to,
-    served_api_routes,
-    served_pages,
-)
 from octopus.accounts.models import AuditEntry, Membership, Role, User
 from octopus.conftest import ROLE_SCOPES, PageAccess, assert_problem, bearer_for, make_user
 from octopus.funding import urls
@@ -61,6 +41,26 @@ from octopus.funding.services import budget as budget_services
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates
 from octopus.results.models import Programme, ResultNode
+from octopus.testing.access_matrix import (
+    StateBefore,
+    Visit,
+    api_reads,
+    api_request,
+    api_writes,
+    audited,
+    bearer,
+    check_api_read,
+    check_api_write,
+    check_page_read,
+    check_page_write,
+    each_visitor,
+    methods_answered_but_not_served,
+    page_reads,
+    page_writes,
+    redirected_to,
+    served_api_routes,
+    served_pages,
+)
 
 D = datetime.date
 PROGRAMME = "cybercrime-octopus"
@@ -251,7 +251,7 @@ def database_state() -> dict:
 
 @dataclass
 class World(Visit):
-    """One visitor in the funding world (see `octopus.access_matrix.each_visitor`)."""
+    """One visitor in the funding world (see `octopus.testing.access_matrix.each_visitor`)."""
 
     funding: FundingWorld
 

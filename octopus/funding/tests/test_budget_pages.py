@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from octopus.accounts.models import Role
+from octopus.accounts.models import AuditEntry, Role
 from octopus.conftest import assert_page_refused, make_user
 from octopus.events import services as event_services
 from octopus.events.models import TravelStatus
@@ -310,6 +310,7 @@ def test_an_expenditure_export_holding_a_sample_row_says_so(finance_client, spen
     assert rows[0][:2] == ("Date", "Output") and len(rows) == 4  # the note, the header, then every row
     assert real[0][:2] == ("Date", "Output") and len(real) == 2
     assert file_name(finance_client.get(url)) == f"expenditure-{CODE}-SAMPLE-DATA.xlsx"
+    assert not AuditEntry.objects.filter(action__endswith=".downloaded").exists()  # typed rows name no one
 
 
 def total_of_everything(client) -> Decimal:
@@ -343,6 +344,12 @@ def test_sync_brings_travel_in_once_and_it_is_edited_where_it_comes_from(finance
     assert f'data-expenditure-row="{row.pk}"' not in page_of(
         finance_client.get(reverse("expenditure") + "?source=typed")
     )
+    # The travel row names the traveller: its download is in the audit log.
+    finance_client.get(reverse("expenditure_export", args=["csv"]))
+    entry = AuditEntry.objects.get(action="funding.expenditure.downloaded")
+    expected = ("finance_officer@example.org", "results.programme", str(programme.pk))
+    assert (entry.user.email, entry.object_type, entry.object_id) == expected
+    assert (entry.data["rows"], entry.data["travellers"]) == (1, 1)
 
     page = page_of(finance_client.get(reverse("expenditure_edit", args=[row.pk])))
     assert "Edit it where it comes from" in page

@@ -10,11 +10,11 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from octopus.accounts.services import DomainError
 from octopus.funding.models import Contribution, ContributionStatus, CostCategory, Expenditure, Receipt
 from octopus.funding.money import cents, to_eur
 from octopus.funding.services import budget, contributions, rates
 from octopus.funding.tests.conftest import RATE_DAY
+from octopus.lib.errors import DomainError
 
 D = datetime.date
 

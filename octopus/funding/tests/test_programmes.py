@@ -13,7 +13,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.accounts.services import DomainError
 from octopus.conftest import bearer_for, make_user
 from octopus.events.models import Event, Kind, Registration, Travel, TravelStatus
 from octopus.funding.exports import position_csv, position_data, position_xlsx
@@ -33,6 +32,7 @@ from octopus.funding.tests.test_position import (
     receipt,
 )
 from octopus.funding.tests.test_position import budget as budget_of
+from octopus.lib.errors import DomainError
 from octopus.lib.metrics import reading, registry
 from octopus.people.models import Person
 from octopus.results.assignments import programme_scope

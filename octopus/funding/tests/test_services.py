@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.committees.models import (
     Committee,
     Document,
@@ -37,6 +36,7 @@ from octopus.funding.models import (
 )
 from octopus.funding.services import budget, contributions, rates
 from octopus.funding.tests.conftest import RATE_DAY
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.people.models import Person
 from octopus.results.models import Level, Programme
 from octopus.results.services import assign_programmes

@@ -25,9 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
-from octopus.downloads import contains_sample, table_download
-from octopus.forms import show_refusal
+from octopus.accounts.services import download_log
 from octopus.funding.forms.budget import (
     BudgetForm,
     BudgetSheetForm,
@@ -41,9 +39,12 @@ from octopus.funding.forms.budget import (
 from octopus.funding.models import Budget, CostCategory, Expenditure
 from octopus.funding.services import budget as services
 from octopus.funding.views import chosen_programme
+from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_columns
 from octopus.results.models import Programme, ResultNode
-from octopus.sorting import sort_columns
 
 READ = "funding.view_position"
 MANAGE = "funding.manage_money"
@@ -329,7 +330,10 @@ def expenditure_export(request, fmt):
     _filters, rows = _filtered(request, programme)
     table = expenditure_table(programme, rows)
     sample = programme.is_sample or contains_sample(rows)
-    return table_download(fmt, f"expenditure-{programme.code}", table, sample=sample)
+    # Travel costs name the traveller ("Travel of … to …"): a list holding them is written to the audit log.
+    travellers = rows.filter(source_travel__isnull=False).count()
+    sent = download_log(request.user, programme, "funding.expenditure", travellers=travellers) if travellers else None
+    return table_download(fmt, f"expenditure-{programme.code}", table, sample=sample, sent=sent)
 
 
 # The counts `sync_costs` returns, in words (a count it may add later is shown by its key).

@@ -18,9 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
-from octopus.downloads import table_download
-from octopus.forms import show_refusal
 from octopus.funding.forms.contributions import (
     SORTS,
     AgreementForm,
@@ -49,8 +46,11 @@ from octopus.funding.money import EUR
 from octopus.funding.permissions import visible_contributions
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates
+from octopus.lib.downloads import table_download
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import Table
-from octopus.sorting import sort_link
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_link
 
 READ = "funding.view_contributions"
 MANAGERS = "funding.view_position"

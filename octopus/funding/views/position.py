@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from octopus.accounts.permissions import permission_required
-from octopus.dates import chosen_date
-from octopus.downloads import CSV, XLSX, attachment
 from octopus.funding.exports import holds_sample, position_csv, position_xlsx
 from octopus.funding.queries import cost_per_unit
 from octopus.funding.queries import funding_position as position_of
 from octopus.funding.views import chosen_programme
 from octopus.lib.charts import VEGA_LITE_SCHEMA
+from octopus.lib.dates import chosen_date
+from octopus.lib.downloads import CSV, XLSX, attachment
 
 VIEW = "funding.view_position"
 

@@ -25,6 +25,7 @@ from octopus.events.models import Event
 from octopus.legislation.api.profiles import ISO2, ArticleNumber, body_country, profile_article
 from octopus.legislation.models import Advice, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services import advice as services
+from octopus.lib.dates import IsoDate
 from octopus.people.models import Person
 from octopus.results.api import IsSample, ProgrammeShareIn, ProgrammeShareOut, programme_shares_form
 from octopus.results.models import Assignment, ResultNode
@@ -45,7 +46,7 @@ class AdviceRecommendationOut(Schema):
     number: int
     article: int | None = Field(description="Article number, when the recommendation is on one.")
     text: str
-    taken_up_on: datetime.date | None
+    taken_up_on: IsoDate | None
     assessment: int | None = Field(validation_alias="assessment_id", description="Id of the assessment it changed.")
     is_sample: IsSample = Field(validation_alias="advice.is_sample")
     version: int
@@ -69,8 +70,8 @@ class AdviceOut(Schema):
     reviewed: str = Field(description="The draft or law reviewed.")
     law: int | None = Field(validation_alias="law_id", description="Id of the law reviewed, when recorded.")
     mode: AdviceMode
-    starts_on: datetime.date
-    ends_on: datetime.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     articles: list[int] = Field(description="Numbers of the articles covered (CETS 185).")
     experts: list[int] = Field(description="Ids of the experts (people).")
     event: int | None = Field(validation_alias="event_id", description="Id of the workshop (an event).")
@@ -109,8 +110,8 @@ class AdviceIn(Schema):
     reviewed: Line = Field(description="The draft or law reviewed.")
     law: Id | None = Field(default=None, description="Id of a law of the country.")
     mode: AdviceMode
-    starts_on: datetime.date
-    ends_on: datetime.date
+    starts_on: IsoDate
+    ends_on: IsoDate
     articles: list[ArticleNumber] = Field(max_length=50, description="Numbers of the articles covered.")
     experts: list[Id] = Field(default=[], max_length=100, description="Ids of people.")
     event: Id | None = Field(default=None, description="Id of the workshop (an event).")
@@ -133,7 +134,7 @@ class AdviceRecommendationIn(Schema):
 
 
 class TakeUpIn(Schema):
-    taken_up_on: datetime.date
+    taken_up_on: IsoDate
     version: Version
     assessment: Id | None = Field(default=None, description="Id of the assessment whose level it changed.")
 

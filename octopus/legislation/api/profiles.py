@@ -48,6 +48,7 @@ from octopus.legislation.queries import (
     share_from,
 )
 from octopus.legislation.services import profiles as services
+from octopus.lib.dates import IsoDate
 from octopus.results.api import IsSample
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
@@ -86,7 +87,7 @@ class CountryLevelsOut(Schema):
 
 
 class MatrixOut(Schema):
-    at: datetime.date
+    at: IsoDate
     articles: list[ProfileArticleOut]
     countries: list[CountryLevelsOut]
 
@@ -117,7 +118,7 @@ class StatementOut(Schema):
     article: ProfileArticleOut
     level: Level
     source: Source | None
-    assessed_on: datetime.date | None
+    assessed_on: IsoDate | None
     provisions: str
     note: str
     citation: str
@@ -128,7 +129,7 @@ class StatementOut(Schema):
 class ProfileOut(Schema):
     iso2: str
     name: str
-    at: datetime.date
+    at: IsoDate
     share_in_place: float | None
     sample: bool = Field(
         description="True when a law or statement below is sample data, invented for trying Octopus, not real."
@@ -141,13 +142,13 @@ class ArticleCountryOut(Schema):
     iso2: str
     name: str
     source: Source
-    assessed_on: datetime.date
+    assessed_on: IsoDate
     is_sample: IsSample
 
 
 class ArticleLevelsOut(Schema):
     article: ProfileArticleOut
-    at: datetime.date
+    at: IsoDate
     countries: dict[Level, list[ArticleCountryOut]] = Field(
         description="Level → the countries at that level on the day, by name. Countries never assessed on the "
         "article are not listed."
@@ -160,7 +161,7 @@ class AssessmentOut(Schema):
     article: int = Field(validation_alias="article.number")
     level: Level
     source: Source
-    assessed_on: datetime.date
+    assessed_on: IsoDate
     provisions: str
     note: str
     citation: str
@@ -181,7 +182,7 @@ class AssessmentIn(Schema):
     article: ArticleNumber
     level: Level
     source: Source
-    assessed_on: datetime.date
+    assessed_on: IsoDate
     provisions: Text = ""
     note: Text = ""
     citation: Annotated[str, Field(max_length=500, pattern=r"^[^\x00]*$")] = ""
@@ -286,7 +287,7 @@ def laws():
 )
 def compliance(
     request,
-    at: datetime.date | None = None,
+    at: IsoDate | None = None,
     region: Annotated[str, Field(max_length=50, pattern=r"^[^\x00]*$")] = "",
     group: Group | None = None,
 ):
@@ -295,12 +296,10 @@ def compliance(
     rows = heat_map(at, articles, region=region, include_all=True)
     if region and not rows:
         raise form_errors({"region": [_("No country is in the region “%(region)s”.") % {"region": region}]})
-    # The heat map reads only the columns it shows, not `is_sample`: the few reviewed sample statements, read once.
-    sample = set(Assessment.objects.reviewed().filter(is_sample=True, assessed_on__lte=at).values_list("pk", flat=True))
     rows = [
         {"iso2": row.country.iso2, "name": row.country.name, "share_in_place": row.share.percent,
          "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)},
-         "sample": any(cell is not None and cell.pk in sample for cell in row.cells)}
+         "sample": row.sample}
         for row in rows
     ]  # fmt: skip
     return {"at": at, "articles": [article_out(a) for a in articles], "countries": rows}
@@ -314,7 +313,7 @@ def compliance(
     description="The reviewed laws (those passed by `at`'s year, or of no known year) and, per article of the "
     "profile, the reviewed assessment in force on `at` (default today). Public.",
 )
-def profile(request, iso2: Path[ISO2], at: datetime.date | None = None):
+def profile(request, iso2: Path[ISO2], at: IsoDate | None = None):
     at = today_or(at)
     country = get_object_or_404(Country, iso2=iso2.upper())
     entries = country_profile(country, at, profile_articles())
@@ -350,7 +349,7 @@ def profile(request, iso2: Path[ISO2], at: datetime.date | None = None):
     description="E.g. who has criminalised misuse of devices (Article 6): the countries at each level on `at` "
     "(default today), from reviewed assessments. Public.",
 )
-def article_levels(request, number: Path[ArticleNumber], at: datetime.date | None = None):
+def article_levels(request, number: Path[ArticleNumber], at: IsoDate | None = None):
     at = today_or(at)
     article = Article.objects.filter(treaty__number=PROFILE_TREATY, number=number).first()
     if article is None or number not in PROFILE_ARTICLES:

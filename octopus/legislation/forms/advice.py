@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.countries.models import Country
 from octopus.events.models import Event
-from octopus.forms import ServiceModelForm
 from octopus.legislation.models import Advice, AdviceMode, Assessment, Law, ReviewState
 from octopus.legislation.queries import profile_articles
+from octopus.lib.forms import ServiceModelForm
+from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.people.models import Person
 from octopus.results.models import Level, ResultNode
 from octopus.treaties.models import Article
-from octopus.widgets import DateInput, QuickSelect
 
 # --- the list ------------------------------------------------------------------------------------------------------
 

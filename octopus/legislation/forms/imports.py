@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octopus.legislation.models import ImportKind
-from octopus.surveys.models import FileType
-from octopus.surveys.services import detect_file_type
+from octopus.lib.files import FileType, detect_file_type
 
 MAX_UPLOAD = 10 * 1024 * 1024  # 20,000 lines of a profile workbook fit well within it
 

@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
-from octopus.files import check_document_file
 from octopus.legislation.models import Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_choice, check_not_future
-from octopus.widgets import DateInput
+from octopus.lib.errors import DomainError
+from octopus.lib.files import check_document_file
+from octopus.lib.widgets import DateInput
 
 
 def _refused(check, *args):

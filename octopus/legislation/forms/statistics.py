@@ -5,11 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
 from octopus.legislation.models import EXECUTED_WITHIN_RECEIVED, Figure
 from octopus.legislation.services.statistics import FIGURE_HELP, SECTIONS, check_year
-from octopus.widgets import QuickSelect
+from octopus.lib.errors import DomainError
+from octopus.lib.widgets import QuickSelect
 
 
 def _checked_year(year: int) -> int:

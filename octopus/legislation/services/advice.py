@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.countries.models import Country
-from octopus.files import check_document_file, clean_file_name
 from octopus.legislation.models import Advice, AdviceDocument, AdviceMode, AdviceRecommendation, Assessment, Law
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
+from octopus.lib.errors import DomainError
+from octopus.lib.files import check_document_file, clean_file_name
+from octopus.lib.locking import locked_for_update
 from octopus.results.services import assign_programmes, serve_activity
 from octopus.treaties.models import Article
 
@@ -103,9 +105,10 @@ def update_advice(
     )  # fmt: skip
     kept = {article.pk for article in articles}
     named = (
-        current.recommendations.filter(article__isnull=False).exclude(article__in=kept).select_related("article")
+        current.recommendations.filter(article__isnull=False).exclude(article__in=kept)
+        .values_list("article__number", flat=True)
     )  # fmt: skip
-    orphaned = sorted({recommendation.article.number for recommendation in named})
+    orphaned = sorted(set(named))
     if orphaned:
         raise DomainError(
             _("A recommendation names Article %(numbers)s: keep it among the articles covered, or change the "

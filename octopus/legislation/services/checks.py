@@ -5,8 +5,8 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY
+from octopus.lib.errors import DomainError
 from octopus.treaties.models import Article
 
 

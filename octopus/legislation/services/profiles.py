@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octopus.accounts.permissions import is_staff_member
-from octopus.accounts.services import DomainError, locked_for_update, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.countries.models import Country
-from octopus.files import check_document_file, clean_file_name
 from octopus.legislation.models import Assessment, Law, Level, ReviewState, Source
 from octopus.legislation.services.checks import check_article, check_choice, check_not_future
+from octopus.lib.errors import DomainError
+from octopus.lib.files import check_document_file, clean_file_name
+from octopus.lib.locking import locked_for_update
 from octopus.treaties.models import Article
 
 

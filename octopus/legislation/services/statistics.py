@@ -6,7 +6,7 @@ than received, counting the figures already recorded) and written together, or n
 
 Focal points report through a yearly `surveys` questionnaire (`create_statistics_questionnaire`): one number question
 per figure, coded by the figure. When a reply is submitted, `record_submitted_figures` (connected to
-`surveys.signals.response_submitted`) records its figures for the replying country, or refuses the submission with
+`surveys.hooks.response_submitted`) records its figures for the replying country, or refuses the submission with
 a message on the question at fault.
 """
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from octopus.accounts.services import STALE, ConflictError, DomainError, log_action, snapshot
+from octopus.accounts.services import log_action, snapshot
 from octopus.countries.models import Country
 from octopus.legislation.models import (
     EXECUTED_WITHIN_RECEIVED,
@@ -27,6 +27,8 @@ from octopus.legislation.models import (
     StatisticsQuestionnaire,
 )
 from octopus.legislation.services.checks import check_choice
+from octopus.lib.errors import ConflictError, DomainError
+from octopus.lib.locking import STALE
 from octopus.surveys import services as surveys
 from octopus.surveys.models import Purpose, QuestionType
 from octopus.surveys.services import AnswersInvalid
@@ -206,8 +208,8 @@ def reply_citation(response, revision) -> str:
     return f"Questionnaire {response.questionnaire.code}, reply {revision.number}"
 
 
-def record_submitted_figures(sender, *, response, revision, user, **kwargs) -> None:
-    """Receiver of `surveys.signals.response_submitted`: the figures of a submitted statistics reply are recorded
+def record_submitted_figures(*, response, revision, user) -> None:
+    """Registered on `surveys.hooks.response_submitted`: the figures of a submitted statistics reply are recorded
     for the replying country. A figure that is not a whole number or is negative, or more requests executed than
     received (counting figures already recorded for the year), refuses the submission with the message on the
     question; nothing is then saved and the reply stays a draft."""

@@ -23,7 +23,30 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from octopus.access_matrix import (
+from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.conftest import VISITORS, PageAccess, assert_problem, bearer_for, make_user
+from octopus.countries.models import Country
+from octopus.jobs.models import Job
+from octopus.legislation import urls
+from octopus.legislation.models import (
+    Advice,
+    AdviceDocument,
+    AdviceRecommendation,
+    Assessment,
+    Law,
+    ReviewState,
+    Statistic,
+    StatisticsQuestionnaire,
+)
+from octopus.legislation.services import advice as advice_services
+from octopus.legislation.services import profiles
+from octopus.legislation.services import statistics as statistics_services
+from octopus.legislation.views.imports import SESSION_KEY
+from octopus.lib.imports import stage
+from octopus.results.assignments import assignments_of
+from octopus.results.models import Assignment, Programme, ProgrammeFunder, ResultNode
+from octopus.surveys.models import Questionnaire
+from octopus.testing.access_matrix import (
     StateBefore,
     Visit,
     api_reads,
@@ -43,29 +66,6 @@ from octopus.access_matrix import (
     served_api_routes,
     served_pages,
 )
-from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.conftest import VISITORS, PageAccess, assert_problem, bearer_for, make_user
-from octopus.countries.models import Country
-from octopus.legislation import urls
-from octopus.legislation.imports import read_rows
-from octopus.legislation.models import (
-    Advice,
-    AdviceDocument,
-    AdviceRecommendation,
-    Assessment,
-    ImportJob,
-    Law,
-    ReviewState,
-    Statistic,
-    StatisticsQuestionnaire,
-)
-from octopus.legislation.services import advice as advice_services
-from octopus.legislation.services import profiles
-from octopus.legislation.services import statistics as statistics_services
-from octopus.legislation.views.imports import SESSION_KEY
-from octopus.results.assignments import assignments_of
-from octopus.results.models import Assignment, Programme, ProgrammeFunder, ResultNode
-from octopus.surveys.models import Questionnaire
 from octopus.treaties.models import Article
 
 D = datetime.date
@@ -124,7 +124,6 @@ PAGES = {
     "legislation_import": PageAccess(read=STAFF, write=STAFF),  # POST: the preview, nothing written
     "legislation_import_template": PageAccess(read=STAFF, write=None),
     "legislation_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST confirms: a job is queued
-    "legislation_import_job": PageAccess(read=STAFF, write=None),
     # Everything the programme did in a country.
     "country_activity": PageAccess(read=STAFF, write=None),
     # The effect of a programme's assistance: as its results pages.
@@ -208,7 +207,7 @@ class LegislationWorld:
     advice: Advice  # given to Georgia on Articles 2, 6, 16, with a recommendation and a document
     recommendation: AdviceRecommendation
     document: AdviceDocument
-    job: ImportJob  # a finished statistics import
+    job: Job  # a finished statistics import
     # Armenia's, for the focal point of Georgia: drafts, advice and a document it must not see.
     am_law: Law
     am_draft_law: Law  # with a file
@@ -242,8 +241,8 @@ def build() -> LegislationWorld:
     document = advice_services.add_advice_document(advice, title="Analysis", upload=pdf("analysis.pdf"), user=keeper)
     statistics_services.record_figures(georgia, 2020, {"cases_recorded": 30, "mla_received": 4}, source="published",
                                        citation="Annual report 2020", user=keeper)  # fmt: skip
-    job = ImportJob.objects.create(kind="statistics", file_name="figures.xlsx", total=2, status="done",
-                                   created_by=keeper, outcome={"added": 2})  # fmt: skip
+    job = Job.objects.create(kind="legislation.import", payload={"kind": "statistics"}, file_name="figures.xlsx",
+                             total=2, done=2, status="done", created_by=keeper, outcome={"added": 2})  # fmt: skip
     am_law = profiles.record_law(armenia, title="Armenian Criminal Code", year=2003, user=keeper, reviewed=True)
     am_draft_law = profiles.record_law(armenia, title="Armenian draft on e-evidence", year=2020, user=keeper)
     am_draft_law = profiles.attach_law_file(am_draft_law, pdf("am.pdf"), user=keeper, version=am_draft_law.version)
@@ -266,7 +265,7 @@ def database_state() -> dict:
     """What a refused write must leave as it was: every legislation row, the questionnaires, the stored files and
     the audit log."""
     models = (Law, Assessment, Advice, AdviceRecommendation, AdviceDocument, Statistic, StatisticsQuestionnaire,
-              ImportJob, Questionnaire, Assignment)  # fmt: skip
+              Job, Questionnaire, Assignment)  # fmt: skip
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     media = Path(settings.MEDIA_ROOT)
     files = media.rglob("*") if media.exists() else []
@@ -277,7 +276,7 @@ def database_state() -> dict:
 
 @dataclass
 class World(Visit):
-    """One visitor in the legislation world (see `octopus.access_matrix.each_visitor`)."""
+    """One visitor in the legislation world (see `octopus.testing.access_matrix.each_visitor`)."""
 
     legislation: LegislationWorld
     own_draft: Assessment | None = field(default=None)  # a draft the visitor recorded, for withdrawing
@@ -317,7 +316,6 @@ def page_args(name: str, world: World) -> list:
         "advice_document_delete": [w.document.pk],
         "statistics_edit": ["GE", 2020],
         "legislation_import_template": ["profiles"],
-        "legislation_import_job": [w.job.pk],
         "country_activity": ["GE"],
     }.get(name, [])
 
@@ -492,18 +490,18 @@ def previewed(world, response):
 def uploaded(world: World) -> None:
     """The visitor's session holds a previewed workbook, as if they had uploaded it."""
     session = world.client.session
-    session[SESSION_KEY] = {"kind": "statistics", "name": "figures.xlsx",
-                            "rows": read_rows(io.BytesIO(statistics_workbook()), "statistics")}  # fmt: skip
+    staged = stage(SimpleUploadedFile("figures.xlsx", statistics_workbook()))
+    session[SESSION_KEY] = {"kind": "statistics", "name": "figures.xlsx", "staged": staged}
     session.save()
     world.client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
 
 
 def import_queued(world, response):
-    job = ImportJob.objects.exclude(pk=world.legislation.job.pk).get()
-    redirected_to(response, "legislation_import_job", job.pk)
+    job = Job.objects.exclude(pk=world.legislation.job.pk).get()
+    redirected_to(response, "job", job.pk)
     # The job runs once the request's transaction commits (never in this test); its rows are applied under its
     # creator, who is the acting user.
-    assert (job.kind, job.total, job.created_by, job.status) == ("statistics", 1, world.user, "queued")
+    assert (job.payload["kind"], job.total, job.created_by, job.status) == ("statistics", 1, world.user, "queued")
 
 
 def octopus_activity() -> ResultNode:

@@ -5,7 +5,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -13,11 +12,12 @@ from openpyxl import Workbook, load_workbook
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.jobs.models import Job
 from octopus.legislation import imports
-from octopus.legislation.imports import read_rows
-from octopus.legislation.models import Assessment, ImportJob, Law, ReviewState, Statistic
+from octopus.legislation.jobs import start_import
+from octopus.legislation.models import Assessment, Law, ReviewState, Statistic
 from octopus.legislation.services import statistics as statistics_services
-from octopus.legislation.tasks import progress_key, start_import
+from octopus.lib.imports import stage
 
 D = datetime.date
 PROFILE_HEADER = ["Article", "Level", "Source", "Date", "Provisions", "Laws", "Note", "Citation"]
@@ -91,9 +91,9 @@ def test_a_profile_workbook_is_previewed_then_imported_reviewed_with_new_laws(
 
     response = confirm(office, django_capture_on_commit_callbacks)
 
-    job = ImportJob.objects.get()
-    assert response["Location"] == f"{URL}{job.pk}/"
-    assert (job.kind, job.status, job.total) == ("profiles", "done", 3)
+    job = Job.objects.get()
+    assert response["Location"] == f"/workspace/jobs/{job.pk}/"
+    assert (job.payload["kind"], job.status, job.total) == ("profiles", "done", 3)
     assert job.outcome == {"assessments": 3, "laws": 2, "unchanged": 0}
     georgia = Assessment.objects.filter(country=country("GE")).order_by("assessed_on")
     assert [(a.article.number, a.level, a.source, a.assessed_on) for a in georgia] == [
@@ -154,7 +154,7 @@ def test_a_bad_line_among_good_ones_is_named_and_nothing_is_written(office, djan
 
     assert response.status_code == 200
     assert "Nothing was imported; correct these lines first:" in response.content.decode()
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
     assert not Assessment.objects.exists() and not Law.objects.exists()
 
 
@@ -182,7 +182,7 @@ def test_a_statistics_workbook_adds_and_corrects_figures_per_country_and_year(
 
     confirm(office, django_capture_on_commit_callbacks)
 
-    job = ImportJob.objects.get()
+    job = Job.objects.get()
     assert (job.status, job.outcome) == ("done", {"added": 3, "corrected": 1, "unchanged": 1})
     figures = dict(Statistic.objects.filter(country=country("GE"), year=2016).values_list("figure", "value"))
     assert figures == {"mla_received": 10, "mla_executed": 8, "cases_recorded": 55}
@@ -225,7 +225,7 @@ def test_bad_statistics_are_named_line_by_line_and_nothing_is_written(office, dj
 
     confirm(office, django_capture_on_commit_callbacks)
 
-    assert not ImportJob.objects.exists()
+    assert not Job.objects.exists()
     assert not Statistic.objects.exists()
 
 
@@ -233,15 +233,15 @@ def test_a_line_that_fails_when_the_job_runs_fails_the_job_and_writes_nothing(
     staff, django_capture_on_commit_callbacks
 ):
     statistics_services.record_figures(country("GE"), 2016, {"mla_received": 10}, source="questionnaire", user=staff)
-    rows = read_rows(io.BytesIO(stats(
+    staged = stage(SimpleUploadedFile("figures.xlsx", stats(
         ["AM", 2016, "cases_recorded", 7, "questionnaire", ""],
         ["GE", 2016, "mla_executed", 8, "questionnaire", ""],
-    )), "statistics")  # fmt: skip
+    )))  # fmt: skip
     # Between the preview and the job, someone corrects the figure received: executing 8 is now too many.
     statistics_services.record_figures(country("GE"), 2016, {"mla_received": 5}, source="questionnaire", user=staff)
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_import("statistics", rows, file_name="figures.xlsx", user=staff)
+        job = start_import("statistics", staged, total=2, file_name="figures.xlsx", user=staff)
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -265,7 +265,7 @@ def test_a_template_downloads_and_imports_as_it_is(office, kind, django_capture_
     assert '<span data-count="error">0</span>' in office.get(f"{URL}preview/").content.decode()
     confirm(office, django_capture_on_commit_callbacks)
 
-    assert ImportJob.objects.get().status == "done"
+    assert Job.objects.get().status == "done"
     assert (Assessment if kind == "profiles" else Statistic).objects.count() == len(rows) - 1
 
 
@@ -299,14 +299,20 @@ def test_only_staff_import(client, db):
 
 
 def test_the_job_page_shows_how_far_a_running_import_has_got(office, staff):
-    job = ImportJob.objects.create(kind="profiles", file_name="big.xlsx", total=400, status="running",
-                                   created_by=staff)  # fmt: skip
-    caches["progress"].set(progress_key(job.pk), 150)
+    job = Job.objects.create(
+        kind="legislation.import",
+        payload={"kind": "profiles"},
+        file_name="big.xlsx",
+        total=400,
+        done=150,
+        status="running",
+        heartbeat_at=timezone.now(),
+        created_by=staff,
+    )
 
-    html = office.get(f"{URL}{job.pk}/").content.decode()
+    html = office.get(f"/workspace/jobs/{job.pk}/").content.decode()
 
     assert '<progress id="import-progress" class="w-100 mb-3" max="400" value="150">' in html
     assert "150 of 400 lines" in html
     assert '<meta http-equiv="refresh" content="2">' in html
     assert f'data-job="{job.pk}"' in office.get(URL).content.decode()  # listed among the recent imports
-    caches["progress"].delete(progress_key(job.pk))

@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import DomainError
 from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event
 from octopus.legislation.models import Advice
 from octopus.legislation.services import advice as services
 from octopus.legislation.services import profiles
+from octopus.lib.errors import DomainError
 from octopus.lib.metrics import Scope, reading, registry
 from octopus.results import services as results_services
 from octopus.results.assignments import assignments_of, programme_scope, unassigned

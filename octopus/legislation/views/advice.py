@@ -16,10 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member, permission_required
-from octopus.accounts.services import ConflictError, DomainError
-from octopus.downloads import contains_sample, table_download
-from octopus.files import send_document
-from octopus.forms import show_refusal
 from octopus.legislation.forms.advice import (
     AdviceDocumentForm,
     AdviceFilterForm,
@@ -31,10 +27,14 @@ from octopus.legislation.forms.advice import (
 )
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
 from octopus.legislation.services import advice as services
+from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import Table
+from octopus.lib.files import send_document
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_columns
 from octopus.results.assignments import assignments_of
 from octopus.results.forms import programme_shares_formset
-from octopus.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 

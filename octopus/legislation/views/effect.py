@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from octopus.accounts.permissions import permission_required
-from octopus.dates import chosen_date
-from octopus.downloads import table_download
 from octopus.legislation.queries import Change, Effect, effect_of_assistance
 from octopus.lib.charts import VEGA_LITE_SCHEMA
+from octopus.lib.dates import chosen_date
+from octopus.lib.downloads import table_download
 from octopus.lib.exports import Table
 from octopus.results.queries import get_programme_for_user
 

@@ -23,17 +23,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
-from octopus.dates import chosen_date
-from octopus.downloads import contains_sample, table_download
-from octopus.forms import show_refusal
 from octopus.legislation.forms.profiles import AssessmentForm, LawForm, ReviewForm, WithdrawForm
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, ReviewState
 from octopus.legislation.queries import Share, compliance_at, group_articles, profile_articles, reviewed_rows, share_of
 from octopus.legislation.services import profiles as services
+from octopus.lib.dates import chosen_date
+from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
-from octopus.sorting import sort_columns
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_columns
 from octopus.surveys.permissions import focal_countries
 from octopus.treaties.models import Article
 

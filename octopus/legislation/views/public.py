@@ -14,10 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from octopus.countries.models import Country
-from octopus.dates import chosen_date
-from octopus.downloads import contains_sample, table_download
-from octopus.files import send_document
-from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, Level, ReviewState
+from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Law, Level, ReviewState
 from octopus.legislation.queries import (
     GROUP_LABELS,
     GROUPS,
@@ -29,7 +26,10 @@ from octopus.legislation.queries import (
     reviewed_laws,
     share_from,
 )
+from octopus.lib.dates import chosen_date
+from octopus.lib.downloads import table_download
 from octopus.lib.exports import Table
+from octopus.lib.files import send_document
 from octopus.treaties.models import Article
 
 # How a level shows in a cell: a short sign read with its title and the legend, and a colour that is never the only
@@ -132,8 +132,7 @@ def map_export(rows, articles, at, kind: str) -> HttpResponse:
         for r in rows
     )
     table = Table(_("Compliance on %(day)s") % {"day": at}, header, lines, frozen_columns=1)
-    shown = Assessment.objects.filter(pk__in=[a.pk for r in rows for a in r.cells if a is not None])
-    return table_download(kind, f"octopus-legislation-map-{at}", table, sample=contains_sample(shown))
+    return table_download(kind, f"octopus-legislation-map-{at}", table, sample=any(r.sample for r in rows))
 
 
 @require_GET

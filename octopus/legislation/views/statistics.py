@@ -17,10 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import is_focal_point, is_staff_member, permission_required
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
-from octopus.downloads import table_download
-from octopus.forms import show_refusal
 from octopus.legislation.forms.statistics import (
     ChooseYearForm,
     FiguresForm,
@@ -31,8 +28,11 @@ from octopus.legislation.forms.statistics import (
 from octopus.legislation.models import Figure, Statistic, StatisticSource, StatisticsQuestionnaire
 from octopus.legislation.services import statistics as services
 from octopus.lib.charts import VEGA_LITE_SCHEMA
+from octopus.lib.downloads import table_download
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import Table
-from octopus.sorting import sort_link
+from octopus.lib.forms import show_refusal
+from octopus.lib.sorting import sort_link
 from octopus.surveys.permissions import focal_countries
 
 READ = "legislation.view_workspace"

@@ -181,6 +181,19 @@ def test_a_person_s_data_downloads_as_json(signed_in, nino):
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith(f'attachment; filename="person-{nino.pk}-')
     assert (data["person"]["email"], data["organisation"]["sector"]) == ("nino.beridze@police.ge", "police")
+    # One entry, about the person, under the user who took it: in the person's history.
+    (entry,) = AuditEntry.objects.filter(user__isnull=False, action__contains="export")
+    assert (entry.action, entry.object_id) == ("people.person.exported", str(nino.pk))
+    html = signed_in.get(reverse("people_person", args=[nino.pk])).content.decode()
+    assert 'data-action="people.person.exported">Their data exported<' in html
+
+
+def test_the_list_of_organisations_holds_no_personal_data_and_is_not_logged(signed_in, police, nino):
+    before = AuditEntry.objects.count()
+
+    assert signed_in.get(reverse("people_organisation_export", args=["xlsx"])).status_code == 200
+
+    assert AuditEntry.objects.count() == before
 
 
 def test_the_export_follows_the_filters_and_neutralises_formulas(signed_in, staff, nino):
@@ -201,7 +214,12 @@ def test_the_export_follows_the_filters_and_neutralises_formulas(signed_in, staf
     ]  # fmt: skip
     assert georgia[1][11:13] == ["True", "False"]
     assert len(georgia) == 2
-    assert AuditEntry.objects.filter(action="people.people.exported", user=staff).count() == 2
+    entries = AuditEntry.objects.filter(action="people.people.downloaded", user=staff)
+    assert [(entry.data["rows"], entry.data["filters"]) for entry in entries] == [
+        (1, {"sort": "name", "country": "GE"}),
+        (2, {"sort": "name"}),
+    ]
+    assert entries[0].data["file"] == f"people-{timezone.localdate()}.csv"
 
 
 def test_the_xlsx_export_opens_with_the_same_rows(signed_in, nino):

@@ -3,9 +3,9 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.events import services as event_services
 from octopus.events.models import Kind, Registration, RegistrationForm, Status
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.people import services
 from octopus.people.models import Consent, Person
 from octopus.people.queries import duplicate_pairs, duplicates_of

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import DomainError
 from octopus.conftest import bearer_for, make_user
 from octopus.events.models import Event
+from octopus.lib.errors import DomainError
 from octopus.lib.metrics import reading, registry
 from octopus.results import services
 from octopus.results.assignments import assignments_of, programme_scope

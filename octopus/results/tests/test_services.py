@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.countries.models import Country
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.metrics import Metric, reading, registry
 from octopus.results import services
 from octopus.results.assignments import programme_scope

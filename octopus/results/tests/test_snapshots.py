@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from octopus.accounts.services import DomainError
 from octopus.countries.models import Country
+from octopus.lib.errors import DomainError
 from octopus.results import services
 from octopus.results.models import Restatement, Snapshot
 from octopus.results.snapshots import differences

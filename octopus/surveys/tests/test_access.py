@@ -13,7 +13,24 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from octopus.access_matrix import (
+from octopus.accounts.models import AuditEntry, Role, User
+from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
+from octopus.countries.models import Country
+from octopus.surveys import services
+from octopus.surveys.models import (
+    Answer,
+    Purpose,
+    Question,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionType,
+    Response,
+    ResponseRevision,
+    ResponseState,
+    Section,
+)
+from octopus.surveys.tests.conftest import COMPLETE, PDF, build_questionnaire, upload
+from octopus.testing.access_matrix import (
     StateBefore,
     Visit,
     api_reads,
@@ -32,23 +49,6 @@ from octopus.access_matrix import (
     served_api_routes,
     served_pages,
 )
-from octopus.accounts.models import AuditEntry, Role, User
-from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
-from octopus.countries.models import Country
-from octopus.surveys import services
-from octopus.surveys.models import (
-    Answer,
-    Purpose,
-    Question,
-    Questionnaire,
-    QuestionnaireStatus,
-    QuestionType,
-    Response,
-    ResponseRevision,
-    ResponseState,
-    Section,
-)
-from octopus.surveys.tests.conftest import COMPLETE, PDF, build_questionnaire, upload
 
 EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
@@ -141,7 +141,7 @@ def database_state() -> dict:
 
 @dataclass
 class World(Visit):
-    """One visitor in the surveys world (see `octopus.access_matrix.each_visitor`)."""
+    """One visitor in the surveys world (see `octopus.testing.access_matrix.each_visitor`)."""
 
     surveys: SurveyWorld
 

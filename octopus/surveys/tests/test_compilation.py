@@ -7,9 +7,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from octopus.accounts.models import AuditEntry
 from octopus.countries.models import Country
-from octopus.downloads import SAMPLE_NOTE
 from octopus.events.tests.sample_files import MARK, docx_paragraphs, file_name, is_marked, sample_sheets
+from octopus.lib.downloads import SAMPLE_NOTE
 from octopus.people.services import create_person
 from octopus.surveys import services
 from octopus.surveys.models import Questionnaire
@@ -147,6 +148,32 @@ def test_a_reply_from_a_sample_person_marks_the_compilation(client, staff, quest
 
     assert [row[0] for row in sample_sheets(xlsx)[0][1:]] == ["Armenia", "Georgia", "Sam SAMPLE"]
     assert is_marked(docx) and docx_paragraphs(docx)[0] == str(SAMPLE_NOTE)
+
+
+def downloads():
+    return list(AuditEntry.objects.filter(action="surveys.compilation.downloaded"))
+
+
+def test_a_compilation_naming_people_is_in_the_audit_log_and_one_of_countries_is_not(
+    client, staff, questionnaire, replies
+):
+    client.force_login(staff)
+    client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    assert downloads() == []  # only countries answered
+
+    person = create_person(user=staff, first_name="Ana", last_name="Evaluator")
+    response = services.start_response(questionnaire, person=person, user=staff)
+    response = services.save_answers(response, {**COMPLETE, "law": "Mine"}, version=response.version, user=staff)
+    services.submit_response(response, version=response.version, user=staff)
+    for fmt in ("xlsx", "docx"):
+        assert client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, fmt])).status_code == 200
+
+    docx, xlsx = downloads()
+    assert [(e.user, e.object_type, e.object_id) for e in (docx, xlsx)] == [
+        (staff, "surveys.questionnaire", str(questionnaire.pk))
+    ] * 2
+    assert xlsx.data == {"file": "tcy-round-3-compilation.xlsx", "rows": 1}  # one person among the respondents
+    assert docx.data == {"file": "tcy-round-3-compilation.docx", "rows": 1}
 
 
 def test_an_unknown_export_format_is_not_found(client, staff, questionnaire):

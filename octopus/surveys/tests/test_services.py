@@ -2,9 +2,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.accounts.services import ConflictError, DomainError
 from octopus.conftest import make_user
 from octopus.countries.models import Country
+from octopus.lib.errors import ConflictError, DomainError
 from octopus.surveys import services
 from octopus.surveys.models import (
     Answer,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import DomainError
-from octopus.downloads import DOCX, attachment, table_download
+from octopus.accounts.services import download_log
+from octopus.lib.downloads import DOCX, attachment, table_download
+from octopus.lib.errors import DomainError
 from octopus.surveys import services
 from octopus.surveys.exports import CompilationExport, answer_text, compilation_docx, holds_sample
 from octopus.surveys.forms import (
@@ -271,8 +272,11 @@ def compilation_export(request, pk, fmt):
     questionnaire = get_questionnaire_for_user(request.user, pk)
     compilation = compiled(questionnaire)
     name, sample = f"{questionnaire.code}-compilation", holds_sample(compilation)
+    if fmt not in ("xlsx", "docx"):
+        raise Http404
+    # Replies of people (evaluations) name them: such a download is written to the audit log; countries' are not.
+    people = sum(1 for row in compilation.rows if row.response.person_id)
+    sent = download_log(request.user, questionnaire, "surveys.compilation", rows=people) if people else None
     if fmt == "xlsx":
-        return table_download(fmt, name, CompilationExport(compilation), sample=sample)
-    if fmt == "docx":
-        return attachment(compilation_docx(compilation), name=f"{name}.docx", content_type=DOCX, sample=sample)
-    raise Http404
+        return table_download(fmt, name, CompilationExport(compilation), sample=sample, sent=sent)
+    return attachment(compilation_docx(compilation), name=f"{name}.docx", content_type=DOCX, sample=sample, sent=sent)

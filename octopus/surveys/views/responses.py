@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from octopus.accounts.permissions import permission_required
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.lib.errors import ConflictError, DomainError
+from octopus.lib.files import FileType
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.surveys import services
 from octopus.surveys.exports import answer_text
 from octopus.surveys.forms import AnswerForm, ResponseFilterForm
-from octopus.surveys.models import FileType, QuestionnaireStatus, QuestionType, ResponseState
+from octopus.surveys.models import QuestionnaireStatus, QuestionType, ResponseState
 from octopus.surveys.queries import (
     get_response_for_user,
     last_change,

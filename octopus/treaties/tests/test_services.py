@@ -6,8 +6,8 @@ import re
 import pytest
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import ConflictError
 from octopus.countries.models import Country
+from octopus.lib.errors import ConflictError
 from octopus.treaties.models import ActionKind, Treaty, TreatyAction
 from octopus.treaties.services import (
     InvalidAction,

@@ -6,9 +6,9 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from octopus.accounts.models import AuditEntry
-from octopus.accounts.services import DomainError
 from octopus.committees.models import AssessmentRound
 from octopus.committees.services.rounds import REMINDED, send_reminders
+from octopus.lib.errors import DomainError
 from octopus.surveys.models import QuestionnaireStatus
 
 

@@ -1,14 +1,15 @@
-"""Import a list of participants into an event from the command line: the same checks and the same single
-transaction as the import page."""
+"""Import a list of participants into an event from the command line: the same declaration on the same pipeline
+as the import page (every line checked, one transaction), run at once rather than as a job."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from octopus.accounts.services import DomainError
-from octopus.events.imports import ADD, UPDATE, apply_import, plan_import, read_rows
+from octopus.events.imports import ADD, UPDATE, Participants
 from octopus.events.models import Audience, Event
+from octopus.lib import imports as pipeline
+from octopus.lib.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -39,20 +40,20 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {file}.")
         try:
-            with path.open("rb") as handle:
-                rows = read_rows(handle, path.name)
-            plan = plan_import(event, rows)
-            if plan.errors:
-                raise CommandError("Nothing was imported; correct these lines first:\n" + plan.error_text())
-            to_write = plan.count(ADD) + (plan.count(UPDATE) if update else 0)
+            report = pipeline.check_file(Participants(), str(path), {"event": event})
+            if not report.ok:
+                raise CommandError("Nothing was imported; correct these lines first:\n" + report.error_text())
+            to_write = report.counts[ADD] + (report.counts[UPDATE] if update else 0)
+            options = {"event": event, "form": registration_form, "update": update, "user": None}
+            with tqdm(total=report.rows, desc="Importing", unit="line", file=self.stderr) as bar:
 
-            def progress(lines):
-                return tqdm(lines, total=len(lines), desc="Importing", unit="line", file=self.stderr)
+                def progress(done):
+                    bar.update(done - bar.n)
 
-            outcome = apply_import(event, registration_form, rows, update=update, user=None, progress=progress)
+                outcome = pipeline.write_file(Participants(), str(path), options, progress=progress)
         except DomainError as error:
             raise CommandError(str(error))
         self.stdout.write(
-            f"{outcome.added} added, {outcome.updated} updated, {outcome.skipped} left out "
-            f"({to_write} of {len(rows)} lines written)."
+            f"{outcome['added']} added, {outcome['updated']} updated, {outcome['skipped']} left out "
+            f"({to_write} of {report.rows} lines written)."
         )

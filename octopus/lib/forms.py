@@ -2,7 +2,7 @@
 
 from django import forms
 
-from octopus.accounts.services import ConflictError, DomainError
+from octopus.lib.errors import ConflictError, DomainError
 
 
 class ServiceModelForm(forms.ModelForm):

@@ -380,7 +380,7 @@ def bench_lists(client, counts: dict[str, list[int]]) -> int:
     print()
     print(f"participant list of {event.slug} ({event.size:,} registrations)")
     print(f"{'what':50} {'median ms':>10} {'queries':>8} {'× bare':>8}")
-    with override_settings(ROOT_URLCONF="octopus.bench"):
+    with override_settings(ROOT_URLCONF="octopus.site.bench"):
         bare = None
         for label, url in rows:
             response = client.get(url)

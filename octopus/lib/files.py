@@ -1,15 +1,50 @@
-"""Uploaded documents (a law's text, an advice's analysis, a committee document): PDF or Word, judged by their
-content, never by the name the uploader gave, which is kept for display and download only."""
+"""Uploaded files, judged by their content (`detect_file_type`), never by the name the uploader gave, which is
+kept for display and download only; documents (a law's text, an advice's analysis, a committee document) are PDF
+or Word."""
 
+import io
 import os
 import re
+import zipfile
 
+from django.db import models
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from octopus.accounts.services import DomainError
-from octopus.surveys.models import FileType
-from octopus.surveys.services import detect_file_type
+from octopus.lib.errors import DomainError
+
+
+class FileType(models.TextChoices):
+    """File types an answer may carry, recognised by their content (never by their name)."""
+
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "Word (DOCX)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PNG = "png", "PNG"
+    JPEG = "jpeg", "JPEG"
+
+
+def detect_file_type(head: bytes, content) -> str | None:
+    """The FileType of a file from its first bytes (and, for Office files, the parts the archive holds)."""
+    if head.startswith(b"%PDF-"):
+        return FileType.PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType.PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileType.JPEG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            content.seek(0)
+            with zipfile.ZipFile(io.BytesIO(content.read())) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return FileType.DOCX
+        if "xl/workbook.xml" in names:
+            return FileType.XLSX
+    return None
+
 
 DOCUMENT_FILE_TYPES = (FileType.PDF, FileType.DOCX)
 MAX_DOCUMENT_FILE_SIZE = 20 * 1024 * 1024
@@ -46,7 +81,7 @@ def clean_file_name(name: str, default: str = "document") -> str:
     return re.sub(r"[\x00-\x1f\x7f]", "", base)[:200] or default
 
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     FileType.PDF: "application/pdf",
     FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }

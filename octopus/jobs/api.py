@@ -1,0 +1,42 @@
+"""Background jobs over the JSON API: the status of one job, for a client that follows an import or a report."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from octopus.accounts.api import Id, read_auth
+from octopus.jobs import registry, runner
+from octopus.jobs.models import Job, JobStatus
+
+router = Router(tags=["jobs"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    status: JobStatus
+    done: int
+    total: int
+    message: str
+    outcome: dict
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    heartbeat_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+
+
+@router.get("/jobs/{id}", response=JobOut, auth=read_auth, summary="One job: status, progress, message")
+def job_status(request, id: Id):
+    """Reading a job whose worker stopped beating marks it failed first. Only users whom the job's kind lets read
+    it see it (403 otherwise)."""
+    try:
+        job = runner.read(id)
+        kind = registry.get(job.kind)
+    except (Job.DoesNotExist, LookupError):
+        raise Http404(_("No such job."))
+    if not kind.may_read(request.user, job):
+        raise PermissionDenied(_("Your role does not let you read this job."))
+    return job

@@ -1,0 +1,132 @@
+"""Fault: the worker is killed in the middle of a participants import. Nothing was written; once the heartbeat is
+older than the timeout, reading the job marks it failed with what to do; one click runs it again to the end.
+
+A real `manage.py db_worker` runs against the test database (a transactional test, so that it sees committed
+rows), with the heartbeat timeout at 2 seconds."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from octopus.accounts.models import Role
+from octopus.conftest import make_user
+from octopus.countries.services import load_countries
+from octopus.events.imports import start_import
+from octopus.events.models import Registration
+from octopus.events.tests.conftest import make_event, open_form
+from octopus.jobs.models import Job, JobStatus
+from octopus.lib.imports import stage
+from octopus.people.models import Person
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker shares the test database"),
+]
+ROWS = 400
+TIMEOUT = 2
+MANAGE = Path(__file__).resolve().parents[3] / "manage.py"
+
+
+@pytest.fixture(autouse=True)
+def reference_data():
+    load_countries()  # transactional tests start from an empty database; the import needs the countries
+
+
+@pytest.fixture
+def database_worker(settings):
+    """Start `manage.py db_worker` processes on this test's database; each is killed at the end if still running."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.JOB_HEARTBEAT_TIMEOUT = TIMEOUT
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{port}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TASKS_BACKEND": "database",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "OCTOPUS_JOB_HEARTBEAT_TIMEOUT": str(TIMEOUT),
+    }
+    started = []
+
+    def start():
+        worker = subprocess.Popen(
+            [sys.executable, str(MANAGE), "db_worker", "--interval", "0.1", "--no-startup-delay", "--no-reload"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=MANAGE.parent,
+        )
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait(10)
+
+
+def wait_for(condition, *, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def participants_csv(rows: int) -> bytes:
+    lines = ["First name;Last name;E-mail;Country"]
+    lines += [f"Nino{n};Beridze{n};nino{n}@example.ge;GE" for n in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_worker_killed_mid_import_writes_nothing_fails_the_job_and_it_runs_again(client, database_worker):
+    staff = make_user(Role.PROGRAMME_STAFF)
+    event = make_event(staff)
+    form = open_form(event, capacity=None, requires_approval=False)
+    people = Person.objects.count()
+    staged = stage(SimpleUploadedFile("many.csv", participants_csv(ROWS)))
+    job = start_import(event, form, staged, total=ROWS, update=False, file_name="many.csv", user=staff)
+
+    worker = database_worker()
+    job = wait_for(
+        lambda: Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, done__gt=0).first(),
+        seconds=40,
+        what="the import to run with progress",
+    )
+    assert job.done < ROWS
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(10)
+
+    assert Person.objects.count() == people and not Registration.objects.filter(event=event).exists()
+    time.sleep(TIMEOUT + 0.5)
+    client.force_login(staff)
+    html = client.get(f"/workspace/jobs/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert (job.status, job.message) == (JobStatus.FAILED, "The worker stopped; nothing was written. Run it again.")
+    assert "The worker stopped; nothing was written. Run it again." in html and "data-job-rerun" in html
+
+    response = client.post(f"/workspace/jobs/{job.pk}/rerun/")
+    again = Job.objects.get(rerun_of=job)
+    assert response["Location"] == f"/workspace/jobs/{again.pk}/"
+    database_worker()
+    finished = Job.objects.filter(pk=again.pk, file="").exclude(status__in=("queued", "running"))
+    again = wait_for(finished.first, seconds=60, what="the job run again to finish and drop its file")
+    assert (again.status, again.outcome, again.done) == (
+        JobStatus.DONE,
+        {"added": ROWS, "updated": 0, "skipped": 0},
+        ROWS,
+    )
+    assert Registration.objects.filter(event=event).count() == ROWS
+    assert not again.file and not Path(django_settings.MEDIA_ROOT, staged).exists()

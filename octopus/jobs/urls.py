@@ -1,0 +1,3 @@
+from octopus.jobs.views import urlpatterns
+
+__all__ = ["urlpatterns"]
