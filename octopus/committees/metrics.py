@@ -233,8 +233,10 @@ def meeting_participants_records(start, end, *, committee=DEFAULT_COMMITTEE, bur
         keys = rows.annotate(key=PERSON_KEY).values("key")
         return Person.objects.filter(pk__in=keys).order_by("last_name", "first_name", "pk")
     pairs = set(rows.filter(country__isnull=False).values_list("event_id", "country_id"))
-    meetings = {m.event_id: m for m in Meeting.objects.filter(event_id__in={e for e, _c in pairs})
-                .select_related("committee", "event")}  # fmt: skip
+    meetings = {
+        m.event_id: m
+        for m in Meeting.objects.filter(event_id__in={e for e, _c in pairs}).select_related("committee", "event")
+    }
     countries = Country.objects.in_bulk({c for _e, c in pairs})
     found = [MeetingDelegation(f"{meetings[e].pk}-{c}", meetings[e], countries[c]) for e, c in pairs if e in meetings]
     return sorted(found, key=lambda d: (d.meeting.event.starts_on, d.meeting.pk, d.country.name))

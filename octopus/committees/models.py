@@ -238,9 +238,12 @@ class Document(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adopted_precision = models.CharField(
-        _("adoption date known to the"), max_length=5, choices=Precision.choices, default=Precision.DAY,
+        _("adoption date known to the"),
+        max_length=5,
+        choices=Precision.choices,
+        default=Precision.DAY,
         help_text=_("Month or year: the date is the first day of what is known."),
-    )  # fmt: skip
+    )
     adopted_at = models.ForeignKey(
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="adopted", verbose_name=_("adopted at")
     )
@@ -249,9 +252,12 @@ class Document(models.Model):
     )
     written_procedure = models.BooleanField(_("adopted by written procedure"), default=False)
     circulation = models.CharField(
-        _("circulation"), max_length=12, choices=Circulation.choices, default=Circulation.DRAFT,
+        _("circulation"),
+        max_length=12,
+        choices=Circulation.choices,
+        default=Circulation.DRAFT,
         help_text=_("A working draft, circulated to the members, or public."),
-    )  # fmt: skip
+    )
     source = models.TextField(_("source"), blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -414,16 +420,25 @@ class AssessmentRound(models.Model):
     articles = models.ManyToManyField(Article, related_name="assessment_rounds", verbose_name=_("articles"))
     opened_on = models.DateField(_("opened on"))
     opened_at = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="rounds_opened",
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rounds_opened",
         verbose_name=_("opened at"),
-    )  # fmt: skip
+    )
     questionnaire = models.OneToOneField(
         Questionnaire, null=True, blank=True, on_delete=models.PROTECT, related_name="assessment_round"
     )
     report = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="assessment_rounds",
-        verbose_name=_("assessment report"), help_text=_("The draft, then the adopted report: its status tells which."),
-    )  # fmt: skip
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessment_rounds",
+        verbose_name=_("assessment report"),
+        help_text=_("The draft, then the adopted report: its status tells which."),
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -481,9 +496,13 @@ class FollowUp(models.Model):
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("meeting")
     )
     report = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups",
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
         verbose_name=_("follow-up report"),
-    )  # fmt: skip
+    )
     status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(

@@ -57,9 +57,13 @@ def tcy() -> Committee:
     )
     Committee.objects.get_or_create(
         code="T-CY Bureau",
-        defaults={"name": "Bureau of the Cybercrime Convention Committee", "treaty": committee.treaty,
-                  "parent": committee, "source": TCY_SOURCE},
-    )  # fmt: skip
+        defaults={
+            "name": "Bureau of the Cybercrime Convention Committee",
+            "treaty": committee.treaty,
+            "parent": committee,
+            "source": TCY_SOURCE,
+        },
+    )
     return committee
 
 
@@ -204,7 +208,7 @@ def read_plenaries(path: Path = PLENARIES) -> list[Plenary]:
                 if row["reported_participants"].strip()
                 else None,
                 source=row["source"].strip(),
-            )  # fmt: skip
+            )
             for row in csv.DictReader(handle)
         ]
 
@@ -253,8 +257,9 @@ def load_plenaries(path: Path = PLENARIES) -> dict:
         outcome[how] += 1
         outcome["assigned"] += assigned
         if not Meeting.objects.filter(event=event).exists():
-            meetings.record_meeting(committee, event=event, number=plenary.number, user=None,
-                                    number_unknown=plenary.number is None)  # fmt: skip
+            meetings.record_meeting(
+                committee, event=event, number=plenary.number, user=None, number_unknown=plenary.number is None
+            )
     return outcome
 
 

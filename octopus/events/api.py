@@ -79,8 +79,10 @@ class EventOut(Schema):
     status: EventStatus
     starts_on: IsoDate
     ends_on: IsoDate
-    date_precision: Precision = Field(description="How precisely the dates are known: day, or only the month or "
-                                      "the year (then `starts_on` is the first day of it).")  # fmt: skip
+    date_precision: Precision = Field(
+        description="How precisely the dates are known: day, or only the month or "
+        "the year (then `starts_on` is the first day of it)."
+    )
     format: Format
     venue: str
     city: str

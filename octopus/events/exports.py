@@ -32,10 +32,23 @@ class RegistrationsExport(Export):
 
     def header(self) -> list[str]:
         return [
-            _("Last name"), _("First name"), _("Country"), _("Title"), _("Sex"), _("E-mail"), _("Position"),
-            _("Organisation"), _("Sector"), _("Role"), _("State"), _("Delegation"), _("Head of delegation"),
-            _("Registered at"), _("Days attended"), _("Certificate code"),
-        ]  # fmt: skip
+            _("Last name"),
+            _("First name"),
+            _("Country"),
+            _("Title"),
+            _("Sex"),
+            _("E-mail"),
+            _("Position"),
+            _("Organisation"),
+            _("Sector"),
+            _("Role"),
+            _("State"),
+            _("Delegation"),
+            _("Head of delegation"),
+            _("Registered at"),
+            _("Days attended"),
+            _("Certificate code"),
+        ]
 
     def rows(self):
         days = Prefetch("attendance", queryset=Attendance.objects.filter(session__isnull=True).order_by("day"))
@@ -77,8 +90,16 @@ class AttendanceExport(Export):
         self.title = _("Attendance")
 
     def header(self) -> list[str]:
-        return [_("Last name"), _("First name"), _("Country"), _("Role"), _("Day"), _("Session"), _("Mode"),
-                _("Checked in at")]  # fmt: skip
+        return [
+            _("Last name"),
+            _("First name"),
+            _("Country"),
+            _("Role"),
+            _("Day"),
+            _("Session"),
+            _("Mode"),
+            _("Checked in at"),
+        ]
 
     def rows(self):
         attendance = (
@@ -109,11 +130,24 @@ class TravelExport(Export):
 
     def header(self) -> list[str]:
         return [
-            _("Last name"), _("First name"), _("Country"), _("Status"), _("Eligible"), _("Requested on"),
-            _("Itinerary"), _("Booking reference"), _("Ticket cost (EUR)"), _("Nights"), _("DSA rate (EUR)"),
-            _("DSA (EUR)"), _("Committed (EUR)"), _("Advance paid (EUR)"), _("Proof received"),
-            _("Actual cost (EUR)"), _("Reconciled on"),
-        ]  # fmt: skip
+            _("Last name"),
+            _("First name"),
+            _("Country"),
+            _("Status"),
+            _("Eligible"),
+            _("Requested on"),
+            _("Itinerary"),
+            _("Booking reference"),
+            _("Ticket cost (EUR)"),
+            _("Nights"),
+            _("DSA rate (EUR)"),
+            _("DSA (EUR)"),
+            _("Committed (EUR)"),
+            _("Advance paid (EUR)"),
+            _("Proof received"),
+            _("Actual cost (EUR)"),
+            _("Reconciled on"),
+        ]
 
     def rows(self):
         travel = (

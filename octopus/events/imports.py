@@ -149,7 +149,9 @@ class Participants(pipeline.Declaration):
 
     def header_problem(self, missing, sheet) -> str:
         return _("The first line must name the columns; none is called “%(column)s”. Expected: %(all)s.") % {
-            "column": "last name", "all": ", ".join(c.replace("_", " ") for c in COLUMNS)}  # fmt: skip
+            "column": "last name",
+            "all": ", ".join(c.replace("_", " ") for c in COLUMNS),
+        }
 
     def start(self, options: dict) -> Context:
         return Context(
@@ -227,8 +229,10 @@ def _plan_lines(rows: list[Row], context: Context) -> list[Line]:
         if values["state"]:
             state = _choice(values["state"], RegistrationState.choices)
             if state not in IMPORTABLE_STATES:
-                errors.append(_("a registration cannot be imported as “%(state)s” (approved, pending, waiting list or "
-                                "declined).") % {"state": values["state"]})  # fmt: skip
+                errors.append(
+                    _("a registration cannot be imported as “%(state)s” (approved, pending, waiting list or declined).")
+                    % {"state": values["state"]}
+                )
             else:
                 line.state = state
         if values["sector"]:
@@ -241,8 +245,10 @@ def _plan_lines(rows: list[Row], context: Context) -> list[Line]:
                 (key, line.country.pk if line.country else None)
             ) or organisations.get((key, None))
             if line.organisation is None and not line.sector:
-                errors.append(_("“%(organisation)s” is a new organisation: give its sector.") % {
-                    "organisation": values["organisation"]})  # fmt: skip
+                errors.append(
+                    _("“%(organisation)s” is a new organisation: give its sector.")
+                    % {"organisation": values["organisation"]}
+                )
         line.person = people.get(email) if email else None
         if errors:
             line.action = ERROR
@@ -314,8 +320,9 @@ def _write_line(line: Line, context: Context) -> None:
         if not line.registered:
             register_person(context.form, person=person, role=line.role, state=line.state, user=user, by_staff=True)
     except DomainError as error:
-        raise ImportRefused(_("Line %(line)s: %(message)s Nothing was imported.") % {
-            "line": line.number, "message": error})  # fmt: skip
+        raise ImportRefused(
+            _("Line %(line)s: %(message)s Nothing was imported.") % {"line": line.number, "message": error}
+        )
 
 
 # --- rows in memory: the command line and the tests ------------------------------------------------------------
@@ -365,8 +372,7 @@ def apply_import(
 # --- the job ---------------------------------------------------------------------------------------------------
 
 
-def start_import(event: Event, form: RegistrationForm, staged: str, *, total: int, update: bool, file_name: str,
-                 user):  # fmt: skip
+def start_import(event: Event, form: RegistrationForm, staged: str, *, total: int, update: bool, file_name: str, user):
     """Queue an import of a checked file (already stored: `staged`); the job's page shows how far it has got."""
     payload = {"event": event.pk, "form": form.pk, "update": update}
     return start_job(KIND, user=user, payload=payload, file=staged, file_name=file_name, target=event, total=total)
@@ -383,8 +389,10 @@ def run_import(job, progress) -> dict:
 
 def _summary(job) -> str:
     return _("Imported: %(added)s added, %(updated)s updated, %(skipped)s left out.") % {
-        "added": job.outcome.get("added", 0), "updated": job.outcome.get("updated", 0),
-        "skipped": job.outcome.get("skipped", 0)}  # fmt: skip
+        "added": job.outcome.get("added", 0),
+        "updated": job.outcome.get("updated", 0),
+        "skipped": job.outcome.get("skipped", 0),
+    }
 
 
 def _links(job) -> list:
@@ -393,10 +401,18 @@ def _links(job) -> list:
         return []
     if job.status == "done":
         return [(_("See the registrations"), reverse("event_registrations", args=[event.slug]))]
-    return [(_("Upload a corrected file"), reverse("event_import", args=[event.slug])),
-            (event.title, reverse("event", args=[event.slug]))]  # fmt: skip
+    return [
+        (_("Upload a corrected file"), reverse("event_import", args=[event.slug])),
+        (event.title, reverse("event", args=[event.slug])),
+    ]
 
 
 def register_kind() -> None:
-    registry.register(KIND, run_import, permission="events.manage_events", label=gettext_lazy(
-        "Import of participants"), summary=_summary, links=_links)  # fmt: skip
+    registry.register(
+        KIND,
+        run_import,
+        permission="events.manage_events",
+        label=gettext_lazy("Import of participants"),
+        summary=_summary,
+        links=_links,
+    )

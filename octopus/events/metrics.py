@@ -286,7 +286,7 @@ contributions = registry.register(
         breakdown={
             "role": lambda start, end: dict(
                 Counter(r or UNKNOWN for r in _contributions(start, end).values_list("our_role", flat=True))
-            )  # fmt: skip
+            )
         },
         planned=lambda start, end: _count_events(start, end, (Kind.CONTRIBUTION,), ACTIVE),
     )

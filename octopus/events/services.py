@@ -40,10 +40,31 @@ from octopus.results.assignments import assignments_of
 from octopus.results.services import assign_programmes, serve_activity
 
 EVENT_FIELDS = (
-    "title", "slug", "kind", "series", "status", "starts_on", "ends_on", "date_precision", "format", "venue", "city",
-    "country", "organiser", "languages", "description", "activity", "is_public", "dsa_rate", "our_role",
-    "audience_estimate", "retention_months", "source", "reported_participants", "reported_countries",
-)  # fmt: skip
+    "title",
+    "slug",
+    "kind",
+    "series",
+    "status",
+    "starts_on",
+    "ends_on",
+    "date_precision",
+    "format",
+    "venue",
+    "city",
+    "country",
+    "organiser",
+    "languages",
+    "description",
+    "activity",
+    "is_public",
+    "dsa_rate",
+    "our_role",
+    "audience_estimate",
+    "retention_months",
+    "source",
+    "reported_participants",
+    "reported_countries",
+)
 
 
 def _check_event(event: Event) -> None:
@@ -51,8 +72,10 @@ def _check_event(event: Event) -> None:
         # A date known to the month or year is stored as the first day of what is known (lib.precision).
         event.starts_on = first_day(event.starts_on, event.date_precision)
     if event.ends_on < event.starts_on:
-        raise DomainError(_("The last day (%(end)s) is before the first day (%(start)s).") % {
-            "end": event.ends_on, "start": event.starts_on})  # fmt: skip
+        raise DomainError(
+            _("The last day (%(end)s) is before the first day (%(start)s).")
+            % {"end": event.ends_on, "start": event.starts_on}
+        )
     if event.status == Status.HELD and event.starts_on > timezone.localdate():
         raise DomainError(
             _("%(event)s starts on %(start)s: it cannot be marked held before it has taken place.")
@@ -130,18 +153,28 @@ def clone_event(event: Event, *, starts_on: datetime.date, title: str, slug: str
     clone = create_event(user=user, host_countries=event.host_countries.all(), **fields)
     for session in event.sessions.prefetch_related("people"):
         copy = Session.objects.create(
-            event=clone, title=session.title, kind=session.kind, room=session.room, description=session.description,
-            starts_at=session.starts_at + shift, ends_at=session.ends_at + shift,
-        )  # fmt: skip
+            event=clone,
+            title=session.title,
+            kind=session.kind,
+            room=session.room,
+            description=session.description,
+            starts_at=session.starts_at + shift,
+            ends_at=session.ends_at + shift,
+        )
         SessionPerson.objects.bulk_create(
             SessionPerson(session=copy, person_id=p.person_id, role=p.role) for p in session.people.all()
         )
     for form in event.forms.all():
         RegistrationForm.objects.create(
-            event=clone, title=form.title, audience=form.audience, invitation_only=form.invitation_only,
-            requires_approval=form.requires_approval, capacity=form.capacity, waiting_list=form.waiting_list,
+            event=clone,
+            title=form.title,
+            audience=form.audience,
+            invitation_only=form.invitation_only,
+            requires_approval=form.requires_approval,
+            capacity=form.capacity,
+            waiting_list=form.waiting_list,
             questions=form.questions,
-        )  # fmt: skip
+        )
     log_action(clone, "events.event.cloned", user=user, data={"from": event.pk})
     return clone
 
@@ -155,8 +188,10 @@ def _check_session(session: Session) -> None:
         raise DomainError(_("A session must end after it starts."))
     local_start, local_end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
     if not (event.starts_on <= local_start.date() and local_end.date() <= event.ends_on):
-        raise DomainError(_("The session must take place between %(start)s and %(end)s, the days of the event.") % {
-            "start": event.starts_on, "end": event.ends_on})  # fmt: skip
+        raise DomainError(
+            _("The session must take place between %(start)s and %(end)s, the days of the event.")
+            % {"start": event.starts_on, "end": event.ends_on}
+        )
     if session.room:
         clash = (
             event.sessions.filter(
@@ -166,8 +201,9 @@ def _check_session(session: Session) -> None:
             .first()
         )
         if clash:
-            raise DomainError(_("%(room)s is taken by “%(other)s” at that time.") % {
-                "room": session.room, "other": clash.title})  # fmt: skip
+            raise DomainError(
+                _("%(room)s is taken by “%(other)s” at that time.") % {"room": session.room, "other": clash.title}
+            )
 
 
 @transaction.atomic
@@ -223,7 +259,9 @@ def _notify(registration: Registration, subject: str, body: str) -> None:
 def _state_message(registration: Registration) -> tuple[str, str]:
     event = registration.event
     subject = _("%(event)s: your registration is %(state)s") % {
-        "event": event.title, "state": registration.get_state_display().lower()}  # fmt: skip
+        "event": event.title,
+        "state": registration.get_state_display().lower(),
+    }
     lines = {
         RegistrationState.PENDING: _("We have received your registration; you will hear from us once it is reviewed."),
         RegistrationState.APPROVED: _("Your participation is confirmed. We look forward to seeing you."),
@@ -272,8 +310,10 @@ def register_person(
     _check_not_registered(event, person)
     full = form.capacity is not None and _seats_taken(form) >= form.capacity
     if full and (not form.waiting_list or state in HOLDS_SEAT):
-        raise DomainError(_("This event is full (%(capacity)s places); no more registrations are taken.") % {
-            "capacity": form.capacity})  # fmt: skip
+        raise DomainError(
+            _("This event is full (%(capacity)s places); no more registrations are taken.")
+            % {"capacity": form.capacity}
+        )
     if state is None:
         if full:
             state = RegistrationState.WAITING
@@ -282,9 +322,15 @@ def register_person(
         else:
             state = RegistrationState.APPROVED
     registration = Registration.objects.create(
-        event=event, form=form, person=person, state=state, role=role or _default_role(form), answers=answers or {},
-        country=person.country, is_sample=is_sample,
-    )  # fmt: skip
+        event=event,
+        form=form,
+        person=person,
+        state=state,
+        role=role or _default_role(form),
+        answers=answers or {},
+        country=person.country,
+        is_sample=is_sample,
+    )
     log_action(registration, "events.registration.created", user=user, after=snapshot(registration))
     _notify(registration, *_state_message(registration))
     return registration
@@ -307,8 +353,10 @@ def transition_registration(
     at once cannot both act: the second is told it changed. Approving from the waiting list needs a free seat."""
     current = locked_for_update(Registration, registration.pk, version)
     if to not in TRANSITIONS[current.state]:
-        raise DomainError(_("A registration that is %(from)s cannot become %(to)s.") % {
-            "from": current.get_state_display().lower(), "to": RegistrationState(to).label.lower()})  # fmt: skip
+        raise DomainError(
+            _("A registration that is %(from)s cannot become %(to)s.")
+            % {"from": current.get_state_display().lower(), "to": RegistrationState(to).label.lower()}
+        )
     if to in HOLDS_SEAT and current.state not in HOLDS_SEAT and current.form_id:
         form = RegistrationForm.objects.select_for_update().get(pk=current.form_id)
         if form.capacity is not None and _seats_taken(form) >= form.capacity:
@@ -322,8 +370,9 @@ def transition_registration(
         with transaction.atomic():
             current.save()
     except IntegrityError:
-        raise DomainError(_("%(person)s already has another registration for this event.") % {
-            "person": current.person}) from None  # fmt: skip
+        raise DomainError(
+            _("%(person)s already has another registration for this event.") % {"person": current.person}
+        ) from None
     log_action(current, f"events.registration.{to}", user=user, before=before, after=snapshot(current))
     _notify(current, *_state_message(current))
     return current
@@ -352,13 +401,17 @@ def check_in(
     today = timezone.localdate()
     day = day or today
     if not event.starts_on <= day <= event.ends_on:
-        raise DomainError(_("%(day)s is not a day of %(event)s (%(start)s – %(end)s).") % {
-            "day": day, "event": event.title, "start": event.starts_on, "end": event.ends_on})  # fmt: skip
+        raise DomainError(
+            _("%(day)s is not a day of %(event)s (%(start)s – %(end)s).")
+            % {"day": day, "event": event.title, "start": event.starts_on, "end": event.ends_on}
+        )
     if day > today:
         raise DomainError(_("%(day)s has not come yet: attendance is recorded on the day or after it.") % {"day": day})
     if registration.state != RegistrationState.APPROVED:
-        raise DomainError(_("%(person)s cannot be checked in: the registration is %(state)s.") % {
-            "person": registration.person, "state": registration.get_state_display().lower()})  # fmt: skip
+        raise DomainError(
+            _("%(person)s cannot be checked in: the registration is %(state)s.")
+            % {"person": registration.person, "state": registration.get_state_display().lower()}
+        )
     lookup = {"registration": registration, "day": day, "session": session}
     try:
         with transaction.atomic():
@@ -479,9 +532,14 @@ def nominate_delegate(
         delegation.nominating_authority = nominating_authority
         delegation.save(update_fields=["nominating_authority"])
     registration = Registration.objects.create(
-        event=event, person=person, delegation=delegation, is_head_of_delegation=head, country=delegation.country,
-        state=RegistrationState.PENDING, form=event.forms.filter(audience="participants").first(),
-    )  # fmt: skip
+        event=event,
+        person=person,
+        delegation=delegation,
+        is_head_of_delegation=head,
+        country=delegation.country,
+        state=RegistrationState.PENDING,
+        form=event.forms.filter(audience="participants").first(),
+    )
     log_action(registration, "events.delegation.nominated", user=user, after=snapshot(registration))
     _notify(registration, *_state_message(registration))
     return registration
@@ -509,9 +567,19 @@ def record_credentials(
 # Funded travel.
 
 TRAVEL_FIELDS = (
-    "status", "eligible", "requested_on", "itinerary", "ticket_reference", "ticket_cost", "nights", "dsa_rate",
-    "advance_paid", "proof_received", "actual_cost", "reconciled_on",
-)  # fmt: skip
+    "status",
+    "eligible",
+    "requested_on",
+    "itinerary",
+    "ticket_reference",
+    "ticket_cost",
+    "nights",
+    "dsa_rate",
+    "advance_paid",
+    "proof_received",
+    "actual_cost",
+    "reconciled_on",
+)
 
 
 @transaction.atomic
@@ -520,8 +588,9 @@ def fund_travel(registration: Registration, *, user, **fields) -> Travel:
     if hasattr(registration, "travel"):
         raise DomainError(_("%(person)s's travel is already recorded.") % {"person": registration.person})
     if registration.state in (RegistrationState.DECLINED, RegistrationState.CANCELLED):
-        raise DomainError(_("A %(state)s registration cannot be funded.") % {
-            "state": registration.get_state_display().lower()})  # fmt: skip
+        raise DomainError(
+            _("A %(state)s registration cannot be funded.") % {"state": registration.get_state_display().lower()}
+        )
     rate = fields.pop("dsa_rate", None)
     if rate is None:
         rate = registration.event.dsa_rate
@@ -562,21 +631,30 @@ def update_travel(travel: Travel, *, version: int | None, user, **fields) -> Tra
 
 @transaction.atomic
 def record_contribution(
-    event: Event, *, user, version: int | None = None, our_role: str, audience_estimate: int | None,
-    countries_reached=(), deployed=(),
-) -> Event:  # fmt: skip
+    event: Event,
+    *,
+    user,
+    version: int | None = None,
+    our_role: str,
+    audience_estimate: int | None,
+    countries_reached=(),
+    deployed=(),
+) -> Event:
     """What we did at another organisation's event: our role, who went [(person, role)], and the estimated
     audience and countries reached (shown as estimates wherever they are counted)."""
     if event.kind != Kind.CONTRIBUTION:
         raise DomainError(_("Only contributions to others' events record an estimated audience."))
     current = update_event(
-        event, version=version, user=user, our_role=our_role, audience_estimate=audience_estimate,
+        event,
+        version=version,
+        user=user,
+        our_role=our_role,
+        audience_estimate=audience_estimate,
         countries_reached=countries_reached,
-    )  # fmt: skip
+    )
     current.deployments.all().delete()
     Deployment.objects.bulk_create(Deployment(event=current, person=p, role=r) for p, r in deployed)
-    log_action(current, "events.contribution.recorded", user=user, data={
-        "deployed": [[p.pk, r] for p, r in deployed]})  # fmt: skip
+    log_action(current, "events.contribution.recorded", user=user, data={"deployed": [[p.pk, r] for p, r in deployed]})
     return current
 
 
@@ -636,7 +714,9 @@ def anonymise_event(event: Event, *, user=None, today: datetime.date | None = No
     kept = Registration.objects.filter(person__in=registrations.values("person")).exclude(event=current)
     still_held = {r.person_id for r in kept.select_related("event") if r.event.retention_ends_on >= today}
     reason = _("Retention of the data of %(event)s ended on %(date)s.") % {
-        "event": current.title, "date": current.retention_ends_on}  # fmt: skip
+        "event": current.title,
+        "date": current.retention_ends_on,
+    }
     people = Person.objects.filter(registrations__event=current, anonymised_at__isnull=True, merged_into__isnull=True)
     count = 0
     for person in people.exclude(pk__in=still_held).distinct():

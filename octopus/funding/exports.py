@@ -71,12 +71,13 @@ def tables(position: Position, unit_costs: list[UnitCost] | None = None) -> list
     )
     donors = MoneyTable(
         _("Donors"),
-        [_("Donor code"), _("Donor"), _eur(_("Pledged")), _eur(_("Signed")), _eur(_("Received")),
-         _eur(_("Earmarked"))],
-        [*[[r.code, r.name, r.pledged, r.signed, r.received, r.earmarked] for r in position.donors],
-         ["", total, position.pledged, position.signed, position.received, position.earmarked]],
+        [_("Donor code"), _("Donor"), _eur(_("Pledged")), _eur(_("Signed")), _eur(_("Received")), _eur(_("Earmarked"))],
+        [
+            *[[r.code, r.name, r.pledged, r.signed, r.received, r.earmarked] for r in position.donors],
+            ["", total, position.pledged, position.signed, position.received, position.earmarked],
+        ],
         frozen_columns=2,
-    )  # fmt: skip
+    )
     result = [totals_table, donors]
     if not position.donor_view:
         budget_total = position.budget_total or Decimal("0.00")
@@ -96,7 +97,7 @@ def tables(position: Position, unit_costs: list[UnitCost] | None = None) -> list
                     ["", total, budget_total, position.spent, position.committed, position.share_spent],
                 ],
                 frozen_columns=1,
-            )  # fmt: skip
+            )
         )
         result.append(
             MoneyTable(
@@ -107,7 +108,7 @@ def tables(position: Position, unit_costs: list[UnitCost] | None = None) -> list
                     [total, budget_total, position.received, position.spent, position.committed],
                 ],
                 frozen_columns=1,
-            )  # fmt: skip
+            )
         )
         result.append(
             MoneyTable(
@@ -118,7 +119,7 @@ def tables(position: Position, unit_costs: list[UnitCost] | None = None) -> list
                     [total, budget_total, position.spent, position.committed],
                 ],
                 frozen_columns=1,
-            )  # fmt: skip
+            )
         )
         if unit_costs:
             result.append(_unit_costs(unit_costs))
@@ -176,8 +177,10 @@ def long_rows(position: Position, unit_costs: list[UnitCost] | None = None) -> l
 
 
 def position_csv(position: Position, unit_costs: list[UnitCost] | None = None) -> str:
-    rows = [[table, row, measure, f"{value:.2f}" if isinstance(value, Decimal) else value, unit, missing]
-            for table, row, measure, value, unit, missing in long_rows(position, unit_costs)]  # fmt: skip
+    rows = [
+        [table, row, measure, f"{value:.2f}" if isinstance(value, Decimal) else value, unit, missing]
+        for table, row, measure, value, unit, missing in long_rows(position, unit_costs)
+    ]
     header = [_("Table"), _("Row"), _("Measure"), _("Value"), _("Unit"), _("What is missing")]
     return to_csv(header, rows)
 
@@ -188,8 +191,20 @@ def _money(value: Decimal | None) -> str | None:
 
 def position_data(position: Position) -> dict:
     """The position as JSON-ready data (amounts as strings with 2 decimals, never floats), for the API."""
-    figures = ("ceiling", "budget_total", "pledged", "signed", "received", "earmarked", "spent", "committed",
-               "available", "gap", "spent_last_12_months", "burn_rate")  # fmt: skip
+    figures = (
+        "ceiling",
+        "budget_total",
+        "pledged",
+        "signed",
+        "received",
+        "earmarked",
+        "spent",
+        "committed",
+        "available",
+        "gap",
+        "spent_last_12_months",
+        "burn_rate",
+    )
     return {
         "programme": position.programme.code,
         "at": position.at.isoformat(),
@@ -200,12 +215,45 @@ def position_data(position: Position) -> dict:
         "runs_out": position.runs_out.isoformat() if position.runs_out else None,
         "missing": dict(position.missing),
         "budget_number": position.budget.number if position.budget else None,
-        "donors": [{"code": r.code, "name": r.name, "pledged": _money(r.pledged), "signed": _money(r.signed),
-                    "received": _money(r.received), "earmarked": _money(r.earmarked)} for r in position.donors],
-        "outputs": [{"code": r.code, "title": r.title, "budget": _money(r.budget), "spent": _money(r.spent),
-                     "committed": _money(r.committed), "share_spent": _money(r.share_spent)} for r in position.outputs],
-        "years": [{"year": r.year, "budget": _money(r.budget), "received": _money(r.received),
-                   "spent": _money(r.spent), "committed": _money(r.committed)} for r in position.years],
-        "categories": [{"category": r.category, "budget": _money(r.budget), "spent": _money(r.spent),
-                        "committed": _money(r.committed)} for r in position.categories],
-    }  # fmt: skip
+        "donors": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "pledged": _money(r.pledged),
+                "signed": _money(r.signed),
+                "received": _money(r.received),
+                "earmarked": _money(r.earmarked),
+            }
+            for r in position.donors
+        ],
+        "outputs": [
+            {
+                "code": r.code,
+                "title": r.title,
+                "budget": _money(r.budget),
+                "spent": _money(r.spent),
+                "committed": _money(r.committed),
+                "share_spent": _money(r.share_spent),
+            }
+            for r in position.outputs
+        ],
+        "years": [
+            {
+                "year": r.year,
+                "budget": _money(r.budget),
+                "received": _money(r.received),
+                "spent": _money(r.spent),
+                "committed": _money(r.committed),
+            }
+            for r in position.years
+        ],
+        "categories": [
+            {
+                "category": r.category,
+                "budget": _money(r.budget),
+                "spent": _money(r.spent),
+                "committed": _money(r.committed),
+            }
+            for r in position.categories
+        ],
+    }

@@ -84,9 +84,12 @@ RECEIPT_SAMPLE = ("is_sample", "contribution__is_sample")
 def _receipts() -> list[tuple]:
     return memo(
         "funding.receipts",
-        lambda: list(_counted(Receipt.objects.all(), *RECEIPT_SAMPLE).values_list(
-            "contribution__programme_id", "contribution__donor__name", "received_on", "eur")),
-    )  # fmt: skip
+        lambda: list(
+            _counted(Receipt.objects.all(), *RECEIPT_SAMPLE).values_list(
+                "contribution__programme_id", "contribution__donor__name", "received_on", "eur"
+            )
+        ),
+    )
 
 
 def _output_code(code: str, level: str, parent: str | None) -> str:
@@ -100,8 +103,10 @@ def _spending() -> list[tuple]:
         rows = _counted(Expenditure.objects.all()).values_list(
             "programme_id", "node__code", "node__level", "node__parent__code", "category", "status", "spent_on", "eur"
         )
-        return [(p, _output_code(code, level, parent), cat, st, day, eur)
-                for p, code, level, parent, cat, st, day, eur in rows]  # fmt: skip
+        return [
+            (p, _output_code(code, level, parent), cat, st, day, eur)
+            for p, code, level, parent, cat, st, day, eur in rows
+        ]
 
     return memo("funding.spending", load)
 
@@ -111,9 +116,14 @@ def _budget_lines() -> list[tuple]:
 
     def load():
         rows = _counted(BudgetLine.objects.all(), "budget__is_sample").values_list(
-            "budget__programme_id", "budget__number", "budget__adopted_on", "node__code", "node__level",
-            "node__parent__code", "amount_eur",
-        )  # fmt: skip
+            "budget__programme_id",
+            "budget__number",
+            "budget__adopted_on",
+            "node__code",
+            "node__level",
+            "node__parent__code",
+            "amount_eur",
+        )
         return [(p, n, day, _output_code(code, level, parent), eur) for p, n, day, code, level, parent, eur in rows]
 
     return memo("funding.budget_lines", load)
@@ -128,8 +138,11 @@ def _sum(values) -> Decimal:
 
 def _pledged_rows(start, end, programme):
     wanted = _programmes(programme)
-    return [row for row in _contributions() if row[0] in wanted and start <= row[3] <= end
-            and row[2] != ContributionStatus.CANCELLED]  # fmt: skip
+    return [
+        row
+        for row in _contributions()
+        if row[0] in wanted and start <= row[3] <= end and row[2] != ContributionStatus.CANCELLED
+    ]
 
 
 def pledged(start: datetime.date, end: datetime.date, programme: str = "") -> Decimal:
@@ -191,8 +204,9 @@ def received_records(start, end, programme: str = ""):
 
 def _spent_rows(start, end, programme):
     wanted = _programmes(programme)
-    return [row for row in _spending() if row[0] in wanted and row[3] == ExpenditureStatus.SPENT
-            and start <= row[4] <= end]  # fmt: skip
+    return [
+        row for row in _spending() if row[0] in wanted and row[3] == ExpenditureStatus.SPENT and start <= row[4] <= end
+    ]
 
 
 def spent(start: datetime.date, end: datetime.date, programme: str = "") -> Decimal:
@@ -226,8 +240,11 @@ def spent_records(start, end, programme: str = ""):
 
 
 def _signed_by(end, programme_id) -> Decimal:
-    return _sum(row[6] for row in _contributions() if row[0] == programme_id and row[2] in SIGNED
-                and row[5] is not None and row[5] <= end and row[6] is not None)  # fmt: skip
+    return _sum(
+        row[6]
+        for row in _contributions()
+        if row[0] == programme_id and row[2] in SIGNED and row[5] is not None and row[5] <= end and row[6] is not None
+    )
 
 
 def gap(start: datetime.date, end: datetime.date, programme: str = "") -> Decimal:
@@ -272,8 +289,11 @@ def budget_spent_share(start: datetime.date, end: datetime.date, output: str = "
     wanted = _programmes(programme)
     latest = _current_budgets(end, wanted)
     budget = _sum(eur for p, number, _day, code, eur in _budget_lines() if code == output and latest.get(p) == number)
-    used = _sum(row[5] for row in _spending() if row[0] in wanted and row[1] == output
-                and row[3] == ExpenditureStatus.SPENT and row[4] <= end)  # fmt: skip
+    used = _sum(
+        row[5]
+        for row in _spending()
+        if row[0] in wanted and row[1] == output and row[3] == ExpenditureStatus.SPENT and row[4] <= end
+    )
     return percent(used, budget)
 
 
@@ -281,11 +301,14 @@ def budget_spent_records(start, end, output: str = "", programme: str = ""):
     output = _check_output(output)
     node = Q(node__code=output) | Q(node__parent__code=output, node__level=Level.ACTIVITY)
     return (
-        _counted(Expenditure.objects.filter(node, programme__in=list(_programmes(programme)),
-                                            status=ExpenditureStatus.SPENT, spent_on__lte=end))
+        _counted(
+            Expenditure.objects.filter(
+                node, programme__in=list(_programmes(programme)), status=ExpenditureStatus.SPENT, spent_on__lte=end
+            )
+        )
         .select_related("node")
         .order_by("spent_on", "pk")
-    )  # fmt: skip
+    )
 
 
 SUM = "sum of EUR"

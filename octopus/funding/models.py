@@ -144,9 +144,10 @@ class Receipt(models.Model):
     eur = models.DecimalField(_("EUR"), **MONEY)
     rate = models.ForeignKey(ExchangeRate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     override_reason = models.TextField(
-        _("reason for receiving more than signed"), blank=True,
+        _("reason for receiving more than signed"),
+        blank=True,
         help_text=_("Required when the receipts would exceed the amount signed."),
-    )  # fmt: skip
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     recorded_by = models.ForeignKey(
@@ -194,9 +195,13 @@ class Earmark(models.Model):
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="earmarks")
     amount = models.DecimalField(_("amount"), **MONEY)
     node = models.ForeignKey(
-        ResultNode, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        ResultNode,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("output or activity"),
-    )  # fmt: skip
+    )
     country = models.ForeignKey(Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -325,9 +330,14 @@ class Expenditure(models.Model):
         InterpretationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     share = models.DecimalField(
-        _("share of the cost (%)"), max_digits=5, decimal_places=2, null=True, blank=True, editable=False,
+        _("share of the cost (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("For a cost brought in from an event several programmes share: this programme's share."),
-    )  # fmt: skip
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -345,7 +355,7 @@ class Expenditure(models.Model):
                     fields=[source, "programme"],
                     condition=Q(**{f"{source}__isnull": False}),
                     name=f"expenditure_{source}_once_per_programme",
-                )  # fmt: skip
+                )
                 for source in ("source_travel", "source_translation", "source_interpretation")
             ],
         ]

@@ -264,11 +264,26 @@ def funding_position(programme, at: datetime.date, *, donor_codes=None) -> Posit
 
     donor_rows = sorted(donors.values(), key=lambda row: (row.name.lower(), row.code))
     position = Position(
-        programme=programme, at=at, donor_view=donor_view, ceiling=None, budget=None, budget_total=None,
-        pledged=totals["pledged"], signed=totals["signed"], received=received, earmarked=earmarked, spent=None,
-        committed=None, available=None, gap=None, spent_last_12_months=None, burn_rate=None, runs_out=None,
-        donors=donor_rows, sample_rows=totals["sample"] + receipt_totals["sample"],
-    )  # fmt: skip
+        programme=programme,
+        at=at,
+        donor_view=donor_view,
+        ceiling=None,
+        budget=None,
+        budget_total=None,
+        pledged=totals["pledged"],
+        signed=totals["signed"],
+        received=received,
+        earmarked=earmarked,
+        spent=None,
+        committed=None,
+        available=None,
+        gap=None,
+        spent_last_12_months=None,
+        burn_rate=None,
+        runs_out=None,
+        donors=donor_rows,
+        sample_rows=totals["sample"] + receipt_totals["sample"],
+    )
     if donor_view:
         position.years = [YearRow(year, received=eur) for year, eur in sorted(received_by_year.items())]
         return position

@@ -94,13 +94,14 @@ class Workbook(pipeline.Declaration):
             raise ImportRefused(_("Choose what the file holds: profiles or statistics."))
         self.kind = kind
         self.all_sheets = kind == ImportKind.PROFILES
-        self.columns = tuple(Column(name, spellings, required=name in REQUIRED[kind])
-                             for name, spellings in HEADERS[kind].items())  # fmt: skip
+        self.columns = tuple(
+            Column(name, spellings, required=name in REQUIRED[kind]) for name, spellings in HEADERS[kind].items()
+        )
 
     def header_problem(self, missing, sheet) -> str:
-        return _("Sheet “%(sheet)s”: the first line must name the columns; missing: %(missing)s. Expected: "
-                 "%(all)s.") % {"sheet": sheet, "missing": ", ".join(c.name for c in missing),
-                                "all": ", ".join(HEADERS[self.kind])}  # fmt: skip
+        return _(
+            "Sheet “%(sheet)s”: the first line must name the columns; missing: %(missing)s. Expected: %(all)s."
+        ) % {"sheet": sheet, "missing": ", ".join(c.name for c in missing), "all": ", ".join(HEADERS[self.kind])}
 
     def start(self, options: dict) -> dict:
         return {"user": options.get("user"), "progress": options.get("progress", lambda done: None), "plan": None}
@@ -216,8 +217,16 @@ class Plan:
         """Per sheet: its country and how many lines would do what."""
         found: dict[str, dict] = {}
         for line in self.lines:
-            entry = found.setdefault(line.sheet, {"name": line.sheet, "country": None, "lines": 0, "errors": 0,
-                                                  "error": self.sheet_errors.get(line.sheet, "")})  # fmt: skip
+            entry = found.setdefault(
+                line.sheet,
+                {
+                    "name": line.sheet,
+                    "country": None,
+                    "lines": 0,
+                    "errors": 0,
+                    "error": self.sheet_errors.get(line.sheet, ""),
+                },
+            )
             entry["lines"] += 1
             entry["errors"] += line.action == ERROR
             entry["country"] = entry["country"] or (line.country if self.kind == ImportKind.PROFILES else None)
@@ -255,8 +264,9 @@ def _one_of(choices) -> str:
 
 def _check_length(line: Line, column: str, limit: int) -> None:
     if len(line.values[column]) > limit:
-        line.errors.append(_("the %(column)s is longer than %(limit)s characters.") % {"column": column,
-                                                                                      "limit": limit})  # fmt: skip
+        line.errors.append(
+            _("the %(column)s is longer than %(limit)s characters.") % {"column": column, "limit": limit}
+        )
 
 
 def _parse_day(text: str) -> datetime.date | None:
@@ -301,7 +311,7 @@ def plan_profiles(rows: list[dict]) -> Plan:
         .filter(country__in=in_file)
         .values_list(
             "country_id", "article__number", "assessed_on", "level", "source", "provisions", "note", "citation"
-        )  # fmt: skip
+        )
     )
     seen: dict[tuple, Line] = {}
     new_laws: set[tuple] = set()
@@ -319,8 +329,10 @@ def plan_profiles(rows: list[dict]) -> Plan:
         elif match is None:
             errors.append(_("“%(article)s” is not an article number.") % {"article": values["article"]})
         elif int(match[1]) not in PROFILE_ARTICLES or int(match[1]) not in articles:
-            errors.append(_("article %(number)s is not one a profile covers (%(covered)s).") % {
-                "number": int(match[1]), "covered": covered})  # fmt: skip
+            errors.append(
+                _("article %(number)s is not one a profile covers (%(covered)s).")
+                % {"number": int(match[1]), "covered": covered}
+            )
         else:
             line.article = articles[int(match[1])]
         for column, choices in (("level", Level), ("source", Source)):
@@ -329,16 +341,19 @@ def plan_profiles(rows: list[dict]) -> Plan:
                 continue
             chosen = _choice(values[column], choices.choices)
             if chosen is None:
-                errors.append(_("%(column)s “%(value)s” is not one of: %(known)s.") % {
-                    "column": column, "value": values[column], "known": _one_of(choices)})  # fmt: skip
+                errors.append(
+                    _("%(column)s “%(value)s” is not one of: %(known)s.")
+                    % {"column": column, "value": values[column], "known": _one_of(choices)}
+                )
             setattr(line, column, chosen or "")
         if not values["date"]:
             errors.append(_("the date is missing."))
         else:
             line.day = _parse_day(values["date"])
             if line.day is None:
-                errors.append(_("“%(date)s” is not a date; use a date cell or write it as 2016-03-31.") % {
-                    "date": values["date"]})  # fmt: skip
+                errors.append(
+                    _("“%(date)s” is not a date; use a date cell or write it as 2016-03-31.") % {"date": values["date"]}
+                )
             elif line.day > today:
                 errors.append(_("the date %(date)s is in the future.") % {"date": line.day.isoformat()})
         for column, limit in (("citation", 500),):
@@ -356,21 +371,37 @@ def plan_profiles(rows: list[dict]) -> Plan:
             if key in seen:
                 other = seen[key]
                 where = (_("line %(line)s") if other.sheet == line.sheet else _("sheet “%(sheet)s”, line %(line)s")) % {
-                    "line": other.number, "sheet": other.sheet}  # fmt: skip
+                    "line": other.number,
+                    "sheet": other.sheet,
+                }
                 errors.append(_("the same article and date as %(where)s.") % {"where": where})
             seen.setdefault(key, line)
         if errors:
             line.action = ERROR
             continue
-        statement = (line.country.pk, line.article.number, line.day, line.level, line.source,
-                     values["provisions"].strip(), values["note"].strip(), values["citation"].strip())  # fmt: skip
+        statement = (
+            line.country.pk,
+            line.article.number,
+            line.day,
+            line.level,
+            line.source,
+            values["provisions"].strip(),
+            values["note"].strip(),
+            values["citation"].strip(),
+        )
         if statement in recorded:
             line.action = UNCHANGED
             line.notes.append(_("Already recorded; left as it is."))
             continue
-        line.notes.append(_("Art. %(number)s: %(level)s as of %(date)s (%(source)s).") % {
-            "number": line.article.number, "level": Level(line.level).label, "date": line.day.isoformat(),
-            "source": Source(line.source).label})  # fmt: skip
+        line.notes.append(
+            _("Art. %(number)s: %(level)s as of %(date)s (%(source)s).")
+            % {
+                "number": line.article.number,
+                "level": Level(line.level).label,
+                "date": line.day.isoformat(),
+                "source": Source(line.source).label,
+            }
+        )
         for key, title in titles.items():
             if (line.country.pk, key) not in laws and (line.country.pk, key) not in new_laws:
                 new_laws.add((line.country.pk, key))
@@ -396,8 +427,11 @@ def plan_statistics(rows: list[dict]) -> Plan:
                 errors.append(_("unknown country “%(country)s”.") % {"country": values["country"]})
         line.year = _whole(values["year"])
         if line.year is None:
-            errors.append(_("“%(year)s” is not a year.") % {"year": values["year"]} if values["year"]
-                          else _("the year is missing."))  # fmt: skip
+            errors.append(
+                _("“%(year)s” is not a year.") % {"year": values["year"]}
+                if values["year"]
+                else _("the year is missing.")
+            )
         else:
             try:
                 statistics_services.check_year(line.year)
@@ -409,23 +443,31 @@ def plan_statistics(rows: list[dict]) -> Plan:
         else:
             line.figure = _choice(values["figure"], Figure.choices) or ""
             if not line.figure:
-                errors.append(_("figure “%(figure)s” is not one of: %(known)s.") % {"figure": values["figure"],
-                                                                                   "known": figure_codes})  # fmt: skip
+                errors.append(
+                    _("figure “%(figure)s” is not one of: %(known)s.")
+                    % {"figure": values["figure"], "known": figure_codes}
+                )
         line.value = _whole(values["value"])
         if line.value is None:
-            errors.append(_("“%(value)s” is not a whole number.") % {"value": values["value"]} if values["value"]
-                          else _("the value is missing."))  # fmt: skip
+            errors.append(
+                _("“%(value)s” is not a whole number.") % {"value": values["value"]}
+                if values["value"]
+                else _("the value is missing.")
+            )
         elif line.value < 0:
             errors.append(_("the value cannot be negative (%(value)s).") % {"value": line.value})
         elif line.value > statistics_services.MAX_FIGURE:
-            errors.append(_("the value cannot be more than %(max)s (%(value)s).") % {
-                "max": f"{statistics_services.MAX_FIGURE:,}", "value": line.value})  # fmt: skip
+            errors.append(
+                _("the value cannot be more than %(max)s (%(value)s).")
+                % {"max": f"{statistics_services.MAX_FIGURE:,}", "value": line.value}
+            )
         citation = values["citation"].strip()
         if values["source"]:
             line.source = _choice(values["source"], StatisticSource.choices) or ""
             if not line.source:
-                errors.append(_("source “%(source)s” is not one of: questionnaire, published.") % {
-                    "source": values["source"]})  # fmt: skip
+                errors.append(
+                    _("source “%(source)s” is not one of: questionnaire, published.") % {"source": values["source"]}
+                )
         elif citation:
             line.source = StatisticSource.PUBLISHED  # a cited figure comes from what staff read
         else:
@@ -501,8 +543,10 @@ def _refused(line: Line, error: DomainError) -> ImportRefused:
 
 
 def _apply_profiles(plan: Plan, user, progress: Callable[[int], None]) -> dict:
-    laws = {(law.country_id, normalise_name(law.title)): law for law in Law.objects.filter(
-        country__in={line.country.pk for line in plan.lines})}  # fmt: skip
+    laws = {
+        (law.country_id, normalise_name(law.title)): law
+        for law in Law.objects.filter(country__in={line.country.pk for line in plan.lines})
+    }
     outcome = {"assessments": 0, "laws": 0, "unchanged": 0}
     for done, line in enumerate(plan.lines, start=1):
         if line.action == UNCHANGED:
@@ -517,10 +561,18 @@ def _apply_profiles(plan: Plan, user, progress: Callable[[int], None]) -> dict:
                         outcome["laws"] += 1
                     linked.append(laws[key])
                 profile_services.record_assessment(
-                    line.country, line.article, level=line.level, source=line.source, assessed_on=line.day,
-                    provisions=line.values["provisions"], note=line.values["note"],
-                    citation=line.values["citation"], laws=linked, user=user, reviewed=True,
-                )  # fmt: skip
+                    line.country,
+                    line.article,
+                    level=line.level,
+                    source=line.source,
+                    assessed_on=line.day,
+                    provisions=line.values["provisions"],
+                    note=line.values["note"],
+                    citation=line.values["citation"],
+                    laws=linked,
+                    user=user,
+                    reviewed=True,
+                )
             except DomainError as error:
                 raise _refused(line, error)
             outcome["assessments"] += 1
@@ -543,9 +595,13 @@ def _apply_statistics(plan: Plan, user, progress: Callable[[int], None]) -> dict
     for (_country, year, source, citation), lines in groups.items():
         try:
             statistics_services.record_figures(
-                lines[0].country, year, {line.figure: line.value for line in lines}, source=source,
-                citation=citation, user=user,
-            )  # fmt: skip
+                lines[0].country,
+                year,
+                {line.figure: line.value for line in lines},
+                source=source,
+                citation=citation,
+                user=user,
+            )
         except DomainError as error:
             raise _refused(lines[0], error)
         outcome["added"] += sum(1 for line in lines if line.action == ADD)
@@ -572,10 +628,14 @@ def template_rows(kind: str) -> tuple[str, list[str], list[list]]:
             "",
             "T-CY assessment report, 2016, p. 12",
         ]
-        return "GE", header, [example]  # fmt: skip
+        return "GE", header, [example]
     header = list(HEADERS[kind])
     cite = "Annual report of the Prosecutor's Office, 2016"
-    return "Statistics", header, [
-        ["GE", 2016, "mla_received", 42, "published", cite],
-        ["GE", 2016, "mla_executed", 37, "published", cite],
-    ]  # fmt: skip
+    return (
+        "Statistics",
+        header,
+        [
+            ["GE", 2016, "mla_received", 42, "published", cite],
+            ["GE", 2016, "mla_executed", 37, "published", cite],
+        ],
+    )

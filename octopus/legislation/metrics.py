@@ -66,8 +66,12 @@ def countries_advised(start: datetime.date, end: datetime.date) -> int:
 
 def _places() -> dict[int, tuple[str, str]]:
     """Country id → (ISO code, region), read once per reading for the breakdowns."""
-    return memo("legislation.places", lambda: {pk: (iso2, region or "Unknown") for pk, iso2, region in
-                                               Country.objects.values_list("pk", "iso2", "region")})  # fmt: skip
+    return memo(
+        "legislation.places",
+        lambda: {
+            pk: (iso2, region or "Unknown") for pk, iso2, region in Country.objects.values_list("pk", "iso2", "region")
+        },
+    )
 
 
 def _advised(start, end) -> set[int]:
@@ -276,9 +280,10 @@ def years_within(start: datetime.date, end: datetime.date) -> range:
 def _figures(figure: str, start, end, country: str) -> list[tuple[int, str, int, str, int]]:
     country_id, years = _country(country), years_within(start, end)
     return [
-        row for row in _statistic_rows()
+        row
+        for row in _statistic_rows()
         if row[3] == figure and row[2] in years and (country_id is None or row[0] == country_id)
-    ]  # fmt: skip
+    ]
 
 
 def _figure_records(figure: str, start, end, country: str):
@@ -351,14 +356,17 @@ registry.register(
         aggregate="median of the records' values",
         params={"country": str},
         reach=GLOBAL,
-        breakdown={"country": lambda start, end, country="": {
-            iso2: days for iso2, (_year, days) in _latest_days(start, end, country).items()}},
+        breakdown={
+            "country": lambda start, end, country="": {
+                iso2: days for iso2, (_year, days) in _latest_days(start, end, country).items()
+            }
+        },
         description="The median, across countries, of each country's most recent reported figure of median days to "
         "execute a mutual legal assistance request, for a year wholly within the period (1 January to 31 December "
         "in it); an even number of countries gives the mean of the two middle figures. country = ISO alpha-2 code "
         "(that country's most recent figure). None when no figure is reported.",
     )
-)  # fmt: skip
+)
 
 
 register_countable(

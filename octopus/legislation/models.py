@@ -146,9 +146,13 @@ class Advice(models.Model):
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="advice", verbose_name=_("workshop")
     )
     activity = models.ForeignKey(
-        ResultNode, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        ResultNode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("programme activity served"),
-    )  # fmt: skip
+    )
     is_sample = models.BooleanField(_("sample data"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -181,9 +185,13 @@ class AdviceRecommendation(models.Model):
     text = models.TextField(_("recommendation"))
     taken_up_on = models.DateField(_("taken up on"), null=True, blank=True)
     assessment = models.ForeignKey(
-        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("assessment it changed"),
-    )  # fmt: skip
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -262,9 +270,13 @@ class Statistic(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=StatisticSource.choices)
     citation = models.CharField(_("citation"), max_length=500, blank=True)
     response = models.ForeignKey(
-        Response, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Response,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("questionnaire response"),
-    )  # fmt: skip
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -215,9 +215,14 @@ def effect_of_assistance(programme, start: datetime.date, end: datetime.date) ->
     per_article = [ArticleEffect(article, *compare({article.pk})) for article in articles]
     countries = {country.pk: country for country in Country.objects.filter(pk__in=everyone | assisted)}
     return Effect(
-        start=start, end=end, assisted=overall[0], others=overall[1], articles=per_article, countries=countries,
+        start=start,
+        end=end,
+        assisted=overall[0],
+        others=overall[1],
+        articles=per_article,
+        countries=countries,
         unmeasured=frozenset(assisted - overall[0].countries),
-    )  # fmt: skip
+    )
 
 
 def group_articles(articles: list[Article], group: str = "") -> set[int]:

@@ -68,9 +68,11 @@ def check_document_file(upload) -> str:
     upload.seek(0)
     if found not in DOCUMENT_FILE_TYPES:
         raise DomainError(
-            _("This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
-              "those.")
-        )  # fmt: skip
+            _(
+                "This file is not a PDF or a Word (DOCX) document (judged by its content, not its name); upload one of "
+                "those."
+            )
+        )
     return found
 
 

@@ -16,14 +16,17 @@ class QuickSelect(forms.Select):
             return super().render(name, value, attrs, renderer)  # option groups: Django's own rendering
         options = format_html_join(
             "\n",
-            "<option value=\"{}\"{}>{}</option>",
+            '<option value="{}"{}>{}</option>',
             (
-                ("" if option["value"] is None else str(option["value"]), " selected" if option["selected"] else "",
-                 option["label"])
+                (
+                    "" if option["value"] is None else str(option["value"]),
+                    " selected" if option["selected"] else "",
+                    option["label"],
+                )
                 for _group_name, group_options, _index in groups
                 for option in group_options
             ),
-        )  # fmt: skip
+        )
         return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 

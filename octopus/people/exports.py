@@ -16,22 +16,43 @@ class PeopleExport(Export):
 
     def header(self) -> list[str]:
         return [
-            _("Last name"), _("First name"), _("Title"), _("Sex"), _("E-mail"), _("Phone"), _("Position"),
-            _("Organisation"), _("Sector"), _("Country represented"), _("ISO"),
+            _("Last name"),
+            _("First name"),
+            _("Title"),
+            _("Sex"),
+            _("E-mail"),
+            _("Phone"),
+            _("Position"),
+            _("Organisation"),
+            _("Sector"),
+            _("Country represented"),
+            _("ISO"),
             *(_("Consent: %(purpose)s") % {"purpose": label} for label in Purpose.labels),
-            _("Recorded on"), _("Sample"), _("ID"),
-        ]  # fmt: skip
+            _("Recorded on"),
+            _("Sample"),
+            _("ID"),
+        ]
 
     def rows(self):
         for p in self.people.iterator(chunk_size=2000):
             organisation = p.organisation
             yield [
-                p.last_name, p.first_name, p.title, p.get_sex_display(), p.email, p.phone, p.position,
-                str(organisation) if organisation else "", organisation.get_sector_display() if organisation else "",
-                p.country.name if p.country else "", p.country.iso2 if p.country else "",
+                p.last_name,
+                p.first_name,
+                p.title,
+                p.get_sex_display(),
+                p.email,
+                p.phone,
+                p.position,
+                str(organisation) if organisation else "",
+                organisation.get_sector_display() if organisation else "",
+                p.country.name if p.country else "",
+                p.country.iso2 if p.country else "",
                 *(getattr(p, f"consents_{purpose}") for purpose in Purpose.values),
-                timezone.localtime(p.created_at).date(), p.is_sample, p.pk,
-            ]  # fmt: skip
+                timezone.localtime(p.created_at).date(),
+                p.is_sample,
+                p.pk,
+            ]
 
 
 class OrganisationsExport(Export):
@@ -47,6 +68,11 @@ class OrganisationsExport(Export):
     def rows(self):
         for o in self.organisations:
             yield [
-                o.name, o.acronym, o.get_sector_display(), o.country.name if o.country else _("International"),
-                o.country.iso2 if o.country else "", o.people_count, o.pk,
-            ]  # fmt: skip
+                o.name,
+                o.acronym,
+                o.get_sector_display(),
+                o.country.name if o.country else _("International"),
+                o.country.iso2 if o.country else "",
+                o.people_count,
+                o.pk,
+            ]

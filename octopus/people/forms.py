@@ -53,16 +53,20 @@ class PersonForm(forms.ModelForm):
         # Before adding someone, show who they may already be (a record entered twice splits their history).
         if not self.instance.pk and not self.errors and not data.get("different_person"):
             self.similar = similar_people(
-                first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
                 country=data.get("country"),
-            )  # fmt: skip
+            )
             if self.similar:
                 found = "; ".join(f"{person} (#{person.pk}, {reason})" for person, reason in self.similar[:5])
                 self.add_error(
                     None,
-                    _("This may be someone already recorded: %(found)s. Open their record, or confirm that this is "
-                      "someone else.") % {"found": found},
-                )  # fmt: skip
+                    _(
+                        "This may be someone already recorded: %(found)s. Open their record, or confirm that this is "
+                        "someone else."
+                    )
+                    % {"found": found},
+                )
         return data
 
     def clean_email(self):

@@ -143,9 +143,13 @@ def merge_organisations(keep: Organisation, duplicate: Organisation, *, user) ->
         keep.acronym = duplicate.acronym
         keep.save(update_fields=["acronym"])
     log_action(
-        keep, "people.organisation.merged", user=user, before=before, after=snapshot(keep),
+        keep,
+        "people.organisation.merged",
+        user=user,
+        before=before,
+        after=snapshot(keep),
         data={"merged": duplicate.pk, "moved": moved},
-    )  # fmt: skip
+    )
     duplicate.delete()
     return keep
 
@@ -204,8 +208,11 @@ def merge_people(keep: Person, duplicate: Person, *, user) -> Person:
             consent.save(update_fields=["person"])
         elif consent.recorded_at > mine.recorded_at:
             mine.granted, mine.recorded_at, mine.recorded_by, mine.source = (
-                consent.granted, consent.recorded_at, consent.recorded_by, consent.source,
-            )  # fmt: skip
+                consent.granted,
+                consent.recorded_at,
+                consent.recorded_by,
+                consent.source,
+            )
             mine.save()
     duplicate.consents.all().delete()  # the older answers: the audit trail keeps them
     for name in PERSON_FIELDS:
@@ -218,9 +225,13 @@ def merge_people(keep: Person, duplicate: Person, *, user) -> Person:
     duplicate.version += 1
     duplicate.save(update_fields=["merged_into", "version"])
     log_action(
-        keep, "people.person.merged", user=user, before=before, after=snapshot(keep),
+        keep,
+        "people.person.merged",
+        user=user,
+        before=before,
+        after=snapshot(keep),
         data={"merged": duplicate.pk, "moved": moved},
-    )  # fmt: skip
+    )
     return keep
 
 

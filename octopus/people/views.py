@@ -187,8 +187,11 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Saved."))
             return redirect("people_person", pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Edit %(person)s") % {
-        "person": person}})  # fmt: skip
+    return render(
+        request,
+        "people/form.html",
+        {"form": form, "person": person, "title": _("Edit %(person)s") % {"person": person}},
+    )
 
 
 @require_POST

@@ -262,20 +262,28 @@ class ProgrammeShareForm(forms.Form):
     row is left out."""
 
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.order_by("starts_on", "code"), required=False,
-        to_field_name="code", empty_label=_("None"),
+        label=_("Programme"),
+        queryset=Programme.objects.order_by("starts_on", "code"),
+        required=False,
+        to_field_name="code",
+        empty_label=_("None"),
         error_messages={"invalid_choice": _("Choose one of the programmes listed.")},
-    )  # fmt: skip
+    )
     share = forms.DecimalField(
-        label=_("Share (%)"), required=False, min_value=Decimal("0.01"), max_value=HUNDRED, max_digits=5,
+        label=_("Share (%)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=HUNDRED,
+        max_digits=5,
         decimal_places=2,
-    )  # fmt: skip
+    )
     activity = forms.ModelChoiceField(
         label=_("Activity (optional)"),
         queryset=ResultNode.objects.filter(level=Level.ACTIVITY).select_related("programme"),
-        required=False, empty_label=_("None"),
+        required=False,
+        empty_label=_("None"),
         error_messages={"invalid_choice": _("Choose one of the activities listed.")},
-    )  # fmt: skip
+    )
 
     def clean(self):
         data = super().clean()
@@ -346,8 +354,9 @@ class BaseProgrammeShareFormSet(forms.BaseFormSet):
 
     def shares(self) -> list[tuple]:
         """(programme, share, activity) of each row filled in, for `assign_programmes`."""
-        return [(f.cleaned_data["programme"], f.cleaned_data["share"], f.cleaned_data["activity"])
-                for f in self.filled()]  # fmt: skip
+        return [
+            (f.cleaned_data["programme"], f.cleaned_data["share"], f.cleaned_data["activity"]) for f in self.filled()
+        ]
 
 
 ProgrammeShareFormSet = forms.formset_factory(

@@ -543,9 +543,11 @@ def enter_manual_value(
 
 def _locked_for_update(entry: ManualValue, expected_version: int | None) -> ManualValue:
     current = locked_for_update(
-        ManualValue.objects.select_related("indicator__node__programme"), entry.pk, expected_version,
+        ManualValue.objects.select_related("indicator__node__programme"),
+        entry.pk,
+        expected_version,
         stale=_("Someone changed this value while you were looking at it; reload to see their change."),
-    )  # fmt: skip
+    )
     _check_not_locked(
         current.indicator.node.programme, Period(current.period_start, current.period_end, current.period_kind)
     )

@@ -66,23 +66,50 @@ def load_sample_committee(*, staff) -> dict | None:
     for number, title, decision in AGENDA:
         meetings.add_agenda_item(meeting, user=staff, number=number, title=title, decision=decision)
     report = documents.record_document(
-        tcy, user=staff, is_sample=True, type=DocumentType.ASSESSMENT_REPORT, circulation=Circulation.DRAFT,
+        tcy,
+        user=staff,
+        is_sample=True,
+        type=DocumentType.ASSESSMENT_REPORT,
+        circulation=Circulation.DRAFT,
         title="Assessment report on expedited preservation (sample draft)",
-    )  # fmt: skip
+    )
     articles = Article.objects.filter(treaty=tcy.treaty, number__in=ROUND_ARTICLES)
     round = rounds.open_round(
-        tcy, number=SAMPLE_NUMBER, title="Expedited preservation of stored computer data (sample)", articles=articles,
-        opened_on=meeting.event.ends_on, opened_at=meeting, user=staff, is_sample=True,
-    )  # fmt: skip
+        tcy,
+        number=SAMPLE_NUMBER,
+        title="Expedited preservation of stored computer data (sample)",
+        articles=articles,
+        opened_on=meeting.event.ends_on,
+        opened_at=meeting,
+        user=staff,
+        is_sample=True,
+    )
     for section in round.questionnaire.sections.all():
         article = section.article.split("/")[-1]
-        surveys.add_question(section, user=staff, code=f"art{article}-level", type=QuestionType.COMPLIANCE,
-                             required=True, text=f"How far does your law implement Article {article}?")  # fmt: skip
-        surveys.add_question(section, user=staff, code=f"art{article}-law", type=QuestionType.TEXT,
-                             text="Which provisions implement it? Quote them.")  # fmt: skip
+        surveys.add_question(
+            section,
+            user=staff,
+            code=f"art{article}-level",
+            type=QuestionType.COMPLIANCE,
+            required=True,
+            text=f"How far does your law implement Article {article}?",
+        )
+        surveys.add_question(
+            section,
+            user=staff,
+            code=f"art{article}-law",
+            type=QuestionType.TEXT,
+            text="Which provisions implement it? Quote them.",
+        )
     first = round.questionnaire.sections.first()
-    surveys.add_question(first, user=staff, code="orders-2016", type=QuestionType.NUMBER, min_value=0,
-                         text="How many preservation orders were issued in 2016?")  # fmt: skip
+    surveys.add_question(
+        first,
+        user=staff,
+        code="orders-2016",
+        type=QuestionType.NUMBER,
+        min_value=0,
+        text="How many preservation orders were issued in 2016?",
+    )
     round_activity = sample_activity(ROUND_ACTIVITY)
     if round_activity is not None:
         rounds.set_round_activity(round, round_activity, user=staff)
@@ -95,8 +122,11 @@ def load_sample_committee(*, staff) -> dict | None:
         response = surveys.save_answers(response, answers, version=response.version, user=staff)
         surveys.submit_response(response, version=response.version, user=staff)
     rounds.record_recommendation(
-        round, country=Country.objects.get(iso2="NL"), user=staff, article=articles.get(number=16),
+        round,
+        country=Country.objects.get(iso2="NL"),
+        user=staff,
+        article=articles.get(number=16),
         finding="Preservation orders cannot reach traffic data held by several service providers (sample).",
         text="Extend preservation orders to traffic data held by all service providers (sample).",
-    )  # fmt: skip
+    )
     return {"round": round.number, "replies": len(REPLIES)}

@@ -56,17 +56,73 @@ GENERATED_DOMAIN = "generated.octopus.test"
 D = datetime.date
 
 FIRST_NAMES = {
-    "female": ["Ana", "Maria", "Nino", "Olena", "Fatima", "Aisha", "Elena", "Sofia", "Amina", "Lucia", "Ines",
-               "Mei", "Priya", "Zeynep", "Grace", "Irina", "Leila", "Marta", "Nadia", "Yasmin"],
-    "male": ["David", "Giorgi", "Ivan", "Ahmed", "Jean", "Luis", "Kwame", "Arjun", "Mehmet", "Pavel", "Samuel",
-             "Tomas", "Omar", "Ravi", "Andrei", "Carlos", "Emeka", "Hiro", "Marco", "Nikola"],
-}  # fmt: skip
-LAST_NAMES = ["Sample", "Example", "Placeholder", "Specimen", "Testcase", "Demo", "Mock", "Dummy", "Fiction",
-              "Invented", "Madeup", "Pretend"]  # fmt: skip
+    "female": [
+        "Ana",
+        "Maria",
+        "Nino",
+        "Olena",
+        "Fatima",
+        "Aisha",
+        "Elena",
+        "Sofia",
+        "Amina",
+        "Lucia",
+        "Ines",
+        "Mei",
+        "Priya",
+        "Zeynep",
+        "Grace",
+        "Irina",
+        "Leila",
+        "Marta",
+        "Nadia",
+        "Yasmin",
+    ],
+    "male": [
+        "David",
+        "Giorgi",
+        "Ivan",
+        "Ahmed",
+        "Jean",
+        "Luis",
+        "Kwame",
+        "Arjun",
+        "Mehmet",
+        "Pavel",
+        "Samuel",
+        "Tomas",
+        "Omar",
+        "Ravi",
+        "Andrei",
+        "Carlos",
+        "Emeka",
+        "Hiro",
+        "Marco",
+        "Nikola",
+    ],
+}
+LAST_NAMES = [
+    "Sample",
+    "Example",
+    "Placeholder",
+    "Specimen",
+    "Testcase",
+    "Demo",
+    "Mock",
+    "Dummy",
+    "Fiction",
+    "Invented",
+    "Madeup",
+    "Pretend",
+]
 SECTORS = list(Sector.values)
 NATIONAL_SECTORS = [s for s in SECTORS if s != Sector.INTERNATIONAL_ORGANISATION]
-ROLE_WEIGHTS = [(ParticipantRole.PARTICIPANT, 85), (ParticipantRole.SPEAKER, 10), (ParticipantRole.MODERATOR, 3),
-                (ParticipantRole.MEDIA, 2)]  # fmt: skip
+ROLE_WEIGHTS = [
+    (ParticipantRole.PARTICIPANT, 85),
+    (ParticipantRole.SPEAKER, 10),
+    (ParticipantRole.MODERATOR, 3),
+    (ParticipantRole.MEDIA, 2),
+]
 
 
 # --- building blocks ---------------------------------------------------------------------------------------------
@@ -132,15 +188,26 @@ def write_participation(
     funded travel for a share of them, and `extra` people whose registration does not count (cancelled or
     pending, without attendance). Returns the attendance rows written."""
     registrations = [
-        Registration(event=event, person=person, state=RegistrationState.APPROVED, country_id=person.country_id,
-                     role=roles[i] if roles else _role(rng), is_sample=True)
+        Registration(
+            event=event,
+            person=person,
+            state=RegistrationState.APPROVED,
+            country_id=person.country_id,
+            role=roles[i] if roles else _role(rng),
+            is_sample=True,
+        )
         for i, person in enumerate(people)
-    ]  # fmt: skip
+    ]
     registrations += [
-        Registration(event=event, person=person, country_id=person.country_id, is_sample=True,
-                     state=rng.choice([RegistrationState.CANCELLED, RegistrationState.PENDING]))
+        Registration(
+            event=event,
+            person=person,
+            country_id=person.country_id,
+            is_sample=True,
+            state=rng.choice([RegistrationState.CANCELLED, RegistrationState.PENDING]),
+        )
         for person in extra
-    ]  # fmt: skip
+    ]
     Registration.objects.bulk_create(registrations, batch_size=BATCH)
     attendance = [
         Attendance(registration=registration, day=day, checked_in_at=_checked_in(day))
@@ -149,11 +216,20 @@ def write_participation(
     ]
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
     travel = [
-        Travel(registration=r, status=TravelStatus.RECONCILED, requested_on=event.starts_on - datetime.timedelta(40),
-               ticket_cost=Decimal(rng.randint(250, 1400)), nights=len(event.days) + 1, dsa_rate=event.dsa_rate or
-               Decimal("180.00"), advance_paid=Decimal(0), proof_received=True, actual_cost=None)
-        for r in registrations[: len(people)] if rng.random() < travel_share
-    ]  # fmt: skip
+        Travel(
+            registration=r,
+            status=TravelStatus.RECONCILED,
+            requested_on=event.starts_on - datetime.timedelta(40),
+            ticket_cost=Decimal(rng.randint(250, 1400)),
+            nights=len(event.days) + 1,
+            dsa_rate=event.dsa_rate or Decimal("180.00"),
+            advance_paid=Decimal(0),
+            proof_received=True,
+            actual_cost=None,
+        )
+        for r in registrations[: len(people)]
+        if rng.random() < travel_share
+    ]
     for item in travel:
         item.actual_cost = item.committed_cost - Decimal(rng.randint(0, 60))
         item.reconciled_on = item.registration.event.ends_on + datetime.timedelta(days=30)
@@ -232,12 +308,20 @@ def load_sample_events(*, staff) -> dict | None:
     made = {"registrations": 0, "attendance": 0}
     for year, starts_on, size, country_count in CONFERENCE_SIZES:
         event = services.create_event(
-            user=staff, slug=f"sample-conference-{year}", title=f"Sample conference {year}",
-            kind=Kind.OCTOPUS_CONFERENCE, status=Status.HELD, starts_on=starts_on,
-            ends_on=starts_on + datetime.timedelta(days=2), city="Strasbourg", country=by_iso["FR"],
-            dsa_rate=Decimal("180.00"), activity=activities.get(Kind.OCTOPUS_CONFERENCE), is_sample=True,
+            user=staff,
+            slug=f"sample-conference-{year}",
+            title=f"Sample conference {year}",
+            kind=Kind.OCTOPUS_CONFERENCE,
+            status=Status.HELD,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=2),
+            city="Strasbourg",
+            country=by_iso["FR"],
+            dsa_rate=Decimal("180.00"),
+            activity=activities.get(Kind.OCTOPUS_CONFERENCE),
+            is_sample=True,
             description="Sample conference for trying Octopus: invented, not a record of a real conference.",
-        )  # fmt: skip
+        )
         returning = rng.sample(attended, min(len(attended), int(size * RETURNING)))
         used = {p.pk for p in attended}  # newcomers are new: nobody who came to an earlier one
         have = {p.country_id for p in returning}
@@ -260,11 +344,18 @@ def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made, a
 
     def event(slug, title, kind, starts_on, days, country, **fields):
         return services.create_event(
-            user=staff, slug=slug, title=f"{title} (sample)", kind=kind, starts_on=starts_on,
-            ends_on=starts_on + datetime.timedelta(days=days - 1), country=by_iso[country], is_sample=True,
+            user=staff,
+            slug=slug,
+            title=f"{title} (sample)",
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=days - 1),
+            country=by_iso[country],
+            is_sample=True,
             description="Sample event for trying Octopus: invented, not a record of a real event.",
-            activity=activities.get(kind), **fields,
-        )  # fmt: skip
+            activity=activities.get(kind),
+            **fields,
+        )
 
     def locals_of(*iso2s, count):
         found = [p for iso in iso2s for p in pool.get(by_iso[iso].pk, [])]
@@ -273,21 +364,62 @@ def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made, a
     trainers = locals_of("FR", "RO", "NL", count=3)
     created = []
     held = {"status": Status.HELD, "dsa_rate": Decimal("120.00")}
-    workshop = event(SAMPLE_EVENTS, "In-country workshop on cybercrime legislation, Georgia", Kind.IN_COUNTRY_WORKSHOP,
-                     D(2017, 5, 16), 2, "GE", city="Tbilisi", host_countries=[by_iso["GE"]], **held)  # fmt: skip
-    regional = event("sample-regional-workshop-2018", "Regional workshop on international cooperation, Eastern "
-                     "Partnership", Kind.REGIONAL_WORKSHOP, D(2018, 3, 13), 3, "UA", city="Kyiv",
-                     host_countries=[by_iso[c] for c in ("AM", "AZ", "GE", "MD", "UA")], **held)  # fmt: skip
-    training = event("sample-training-judges-2019", "Training of judges on electronic evidence", Kind.TRAINING,
-                     D(2019, 4, 9), 2, "MD", city="Chisinau", **held)  # fmt: skip
-    plenary = event("sample-tcy-plenary-2017", "T-CY plenary", Kind.TCY_PLENARY, D(2017, 7, 10), 3, "FR",
-                    city="Strasbourg", **held)  # fmt: skip
-    planned = event("sample-workshop-am-2019", "In-country workshop on data protection and cybercrime, Armenia",
-                    Kind.IN_COUNTRY_WORKSHOP, D(2019, 12, 10), 2, "AM", city="Yerevan",
-                    status=Status.CONFIRMED)  # fmt: skip
-    contribution = event("sample-contribution-2018", "Contribution to a regional cybercrime conference of another "
-                         "organisation", Kind.CONTRIBUTION, D(2018, 10, 2), 2, "SG", city="Singapore",
-                         organiser="Another organisation (sample)", status=Status.HELD)  # fmt: skip
+    workshop = event(
+        SAMPLE_EVENTS,
+        "In-country workshop on cybercrime legislation, Georgia",
+        Kind.IN_COUNTRY_WORKSHOP,
+        D(2017, 5, 16),
+        2,
+        "GE",
+        city="Tbilisi",
+        host_countries=[by_iso["GE"]],
+        **held,
+    )
+    regional = event(
+        "sample-regional-workshop-2018",
+        "Regional workshop on international cooperation, Eastern Partnership",
+        Kind.REGIONAL_WORKSHOP,
+        D(2018, 3, 13),
+        3,
+        "UA",
+        city="Kyiv",
+        host_countries=[by_iso[c] for c in ("AM", "AZ", "GE", "MD", "UA")],
+        **held,
+    )
+    training = event(
+        "sample-training-judges-2019",
+        "Training of judges on electronic evidence",
+        Kind.TRAINING,
+        D(2019, 4, 9),
+        2,
+        "MD",
+        city="Chisinau",
+        **held,
+    )
+    plenary = event(
+        "sample-tcy-plenary-2017", "T-CY plenary", Kind.TCY_PLENARY, D(2017, 7, 10), 3, "FR", city="Strasbourg", **held
+    )
+    planned = event(
+        "sample-workshop-am-2019",
+        "In-country workshop on data protection and cybercrime, Armenia",
+        Kind.IN_COUNTRY_WORKSHOP,
+        D(2019, 12, 10),
+        2,
+        "AM",
+        city="Yerevan",
+        status=Status.CONFIRMED,
+    )
+    contribution = event(
+        "sample-contribution-2018",
+        "Contribution to a regional cybercrime conference of another organisation",
+        Kind.CONTRIBUTION,
+        D(2018, 10, 2),
+        2,
+        "SG",
+        city="Singapore",
+        organiser="Another organisation (sample)",
+        status=Status.HELD,
+    )
     created += [workshop, regional, training, plenary, planned, contribution, _upcoming(event, staff, by_iso)]
     for target, locals_, count in [
         (workshop, ("GE",), 25),
@@ -302,10 +434,13 @@ def _sample_events(rng, staff, by_iso: dict[str, Country], pool, people, made, a
         made["attendance"] += write_participation(rng, target, present, roles=roles, travel_share=0.3)
         made["registrations"] += len(present)
     services.record_contribution(
-        contribution, user=staff, our_role="speaker", audience_estimate=150,
+        contribution,
+        user=staff,
+        our_role="speaker",
+        audience_estimate=150,
         countries_reached=[by_iso[c] for c in ("SG", "MY", "ID", "PH", "TH")],
         deployed=[(person, "speaker") for person in trainers[2:3]],
-    )  # fmt: skip
+    )
     return len(created)
 
 
@@ -313,24 +448,43 @@ def _upcoming(event, staff, by_iso) -> Event:
     """An event three weeks from the day the sample is loaded, open for registration, with a timetable: the one to
     try registering, approving, nominating a delegation and (on its days) checking in."""
     starts_on = timezone.localdate() + datetime.timedelta(days=21)
-    upcoming = event("sample-workshop-upcoming", "In-country workshop on electronic evidence, Georgia",
-                     Kind.IN_COUNTRY_WORKSHOP, starts_on, 2, "GE", city="Batumi", host_countries=[by_iso["GE"]],
-                     status=Status.CONFIRMED, dsa_rate=Decimal("120.00"), languages=["en", "ka"])  # fmt: skip
+    upcoming = event(
+        "sample-workshop-upcoming",
+        "In-country workshop on electronic evidence, Georgia",
+        Kind.IN_COUNTRY_WORKSHOP,
+        starts_on,
+        2,
+        "GE",
+        city="Batumi",
+        host_countries=[by_iso["GE"]],
+        status=Status.CONFIRMED,
+        dsa_rate=Decimal("120.00"),
+        languages=["en", "ka"],
+    )
     services.save_registration_form(
         RegistrationForm(event=upcoming, title="Participants", is_open=True, capacity=40, requires_approval=True),
         user=staff,
     )
     for day, (title, hour, kind) in itertools.product(
-        range(2), [("Plenary: the Budapest Convention and electronic evidence", 9, "plenary"),
-                   ("Working groups: requests for subscriber information", 14, "workshop")],
-    ):  # fmt: skip
+        range(2),
+        [
+            ("Plenary: the Budapest Convention and electronic evidence", 9, "plenary"),
+            ("Working groups: requests for subscriber information", 14, "workshop"),
+        ],
+    ):
         on = starts_on + datetime.timedelta(days=day)
         start = timezone.make_aware(datetime.datetime.combine(on, datetime.time(hour)))
         services.save_session(
-            Session(event=upcoming, title=title, kind=kind, room="Main hall", starts_at=start,
-                    ends_at=start + datetime.timedelta(hours=3)),
+            Session(
+                event=upcoming,
+                title=title,
+                kind=kind,
+                room="Main hall",
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=3),
+            ),
             user=staff,
-        )  # fmt: skip
+        )
     return upcoming
 
 
@@ -429,11 +583,17 @@ def make_events(generation) -> None:
     for kind, starts_on, days, rows in sorted(plan, key=lambda row: (row[1], row[0])):
         by_kind[kind] = by_kind.get(kind, 0) + 1
         event = services.create_event(
-            user=user, slug=f"{GENERATED_PREFIX}{kind.replace('_', '-')}-{by_kind[kind]}", kind=kind,
-            title=f"Generated {Kind(kind).label.lower()} {by_kind[kind]} (not real)", starts_on=starts_on,
-            ends_on=starts_on + datetime.timedelta(days=days - 1), status=Status.HELD if starts_on < now.date()
-            else Status.CONFIRMED, country=rng.choice(countries), dsa_rate=Decimal("150.00"), is_sample=True,
-        )  # fmt: skip
+            user=user,
+            slug=f"{GENERATED_PREFIX}{kind.replace('_', '-')}-{by_kind[kind]}",
+            kind=kind,
+            title=f"Generated {Kind(kind).label.lower()} {by_kind[kind]} (not real)",
+            starts_on=starts_on,
+            ends_on=starts_on + datetime.timedelta(days=days - 1),
+            status=Status.HELD if starts_on < now.date() else Status.CONFIRMED,
+            country=rng.choice(countries),
+            dsa_rate=Decimal("150.00"),
+            is_sample=True,
+        )
         created.append(event)
         made["events"] += 1
         registrations = -(-rows // days)
@@ -452,12 +612,21 @@ def make_events(generation) -> None:
         day = programme.starts_on + datetime.timedelta(
             days=rng.randint(0, (programme.ends_on - programme.starts_on).days)
         )
-        created.append(services.create_event(
-            user=user, slug=f"{GENERATED_PREFIX}contribution-{n + 1}", kind=Kind.CONTRIBUTION, starts_on=day,
-            ends_on=day, title=f"Generated contribution to another organisation's event {n + 1} (not real)",
-            status=Status.HELD, our_role=rng.choice(["speaker", "trainer", "co_organiser", "panellist"]),
-            audience_estimate=rng.randint(30, 400), country=rng.choice(countries), is_sample=True,
-        ))  # fmt: skip
+        created.append(
+            services.create_event(
+                user=user,
+                slug=f"{GENERATED_PREFIX}contribution-{n + 1}",
+                kind=Kind.CONTRIBUTION,
+                starts_on=day,
+                ends_on=day,
+                title=f"Generated contribution to another organisation's event {n + 1} (not real)",
+                status=Status.HELD,
+                our_role=rng.choice(["speaker", "trainer", "co_organiser", "panellist"]),
+                audience_estimate=rng.randint(30, 400),
+                country=rng.choice(countries),
+                is_sample=True,
+            )
+        )
         made["events"] += 1
     assign_generated(created, programme)
     made["people"] = len(people)

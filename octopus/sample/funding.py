@@ -57,11 +57,18 @@ DONORS = [  # code, name, kind: invented, tied to no real country
 # Units per 1 EUR for the sample amounts in that currency: plausible, not official, and dated on Saturdays, when the
 # ECB publishes no rate, so that a real rate of a working day is never kept out by a sample one.
 RATES = {
-    "USD": {D(2016, 2, 27): "1.0900", D(2016, 5, 28): "1.1200", D(2016, 8, 27): "1.1150", D(2017, 8, 26): "1.1900",
-            D(2018, 1, 27): "1.2400", D(2018, 4, 28): "1.2000", D(2018, 9, 29): "1.1600"},
+    "USD": {
+        D(2016, 2, 27): "1.0900",
+        D(2016, 5, 28): "1.1200",
+        D(2016, 8, 27): "1.1150",
+        D(2017, 8, 26): "1.1900",
+        D(2018, 1, 27): "1.2400",
+        D(2018, 4, 28): "1.2000",
+        D(2018, 9, 29): "1.1600",
+    },
     "JPY": {D(2015, 8, 29): "135.50", D(2016, 8, 27): "115.00", D(2017, 8, 26): "131.00", D(2018, 9, 1): "129.00"},
     "GBP": {D(2019, 1, 26): "0.8750"},
-}  # fmt: skip
+}
 
 
 def _amount(value) -> Decimal:
@@ -93,14 +100,25 @@ def _contribution(programme, donor, user, *, title, currency, pledged, signed=No
     """A contribution through its steps: pledged (day, amount), signed (day, amount), receipts [(day, amount)],
     obligations [(kind, due_on, submitted_on or None)]."""
     contribution = contributions.pledge_contribution(
-        programme, donor, title=f"{title} (sample)", currency=currency, amount=_amount(pledged[1]),
-        pledged_on=pledged[0], user=user, reference=f"SAMPLE-{donor.pk}-{pledged[0]:%Y%m}", is_sample=True,
-    )  # fmt: skip
+        programme,
+        donor,
+        title=f"{title} (sample)",
+        currency=currency,
+        amount=_amount(pledged[1]),
+        pledged_on=pledged[0],
+        user=user,
+        reference=f"SAMPLE-{donor.pk}-{pledged[0]:%Y%m}",
+        is_sample=True,
+    )
     if signed is not None:
         contribution = contributions.sign_agreement(
-            contribution, signed_on=signed[0], amount=_amount(signed[1]), user=user, version=contribution.version,
+            contribution,
+            signed_on=signed[0],
+            amount=_amount(signed[1]),
+            user=user,
+            version=contribution.version,
             conditions="Sample conditions: narrative and financial reports as scheduled.",
-        )  # fmt: skip
+        )
     for day, amount in receipts:
         contributions.record_receipt(
             contribution, received_on=day, amount=_amount(amount), user=user, note="Sample instalment", is_sample=True
@@ -120,37 +138,67 @@ def _write_contributions(programme, donors, outputs, user) -> tuple[int, int]:
     """The sample contributions; returns (contributions, earmarks)."""
     a, b, c = (donors[code] for code, _name, _kind in DONORS)
     core = _contribution(
-        programme, a, user, title="Core contribution 2014–2016", currency="EUR",
-        pledged=(D(2014, 2, 10), 300_000), signed=(D(2014, 4, 1), 300_000),
+        programme,
+        a,
+        user,
+        title="Core contribution 2014–2016",
+        currency="EUR",
+        pledged=(D(2014, 2, 10), 300_000),
+        signed=(D(2014, 4, 1), 300_000),
         receipts=[(D(2014, 5, 15), 150_000), (D(2015, 5, 15), 100_000), (D(2016, 5, 16), 50_000)],
-        obligations=[(ObligationKind.NARRATIVE, D(2015, 3, 31), D(2015, 3, 20)),
-                     (ObligationKind.FINANCIAL, D(2016, 3, 31), D(2016, 4, 12)),
-                     (ObligationKind.FINAL, D(2017, 3, 31), D(2017, 3, 28))],
-    )  # fmt: skip
+        obligations=[
+            (ObligationKind.NARRATIVE, D(2015, 3, 31), D(2015, 3, 20)),
+            (ObligationKind.FINANCIAL, D(2016, 3, 31), D(2016, 4, 12)),
+            (ObligationKind.FINAL, D(2017, 3, 31), D(2017, 3, 28)),
+        ],
+    )
     eastern = _contribution(
-        programme, a, user, title="Legislative advice in the Eastern Partnership", currency="USD",
-        pledged=(D(2016, 3, 1), 200_000), signed=(D(2016, 6, 1), 190_000),
+        programme,
+        a,
+        user,
+        title="Legislative advice in the Eastern Partnership",
+        currency="USD",
+        pledged=(D(2016, 3, 1), 200_000),
+        signed=(D(2016, 6, 1), 190_000),
         receipts=[(D(2016, 9, 1), 100_000), (D(2017, 9, 1), 50_000)],
-        obligations=[(ObligationKind.NARRATIVE, D(2017, 6, 30), D(2017, 7, 3)),
-                     (ObligationKind.FINANCIAL, D(2018, 6, 30), None)],
-    )  # fmt: skip
+        obligations=[
+            (ObligationKind.NARRATIVE, D(2017, 6, 30), D(2017, 7, 3)),
+            (ObligationKind.FINANCIAL, D(2018, 6, 30), None),
+        ],
+    )
     asia = _contribution(
-        programme, b, user, title="Octopus activities in Asia and the Pacific", currency="JPY",
-        pledged=(D(2015, 9, 1), 30_000_000), signed=(D(2016, 9, 1), 30_000_000),
+        programme,
+        b,
+        user,
+        title="Octopus activities in Asia and the Pacific",
+        currency="JPY",
+        pledged=(D(2015, 9, 1), 30_000_000),
+        signed=(D(2016, 9, 1), 30_000_000),
         receipts=[(D(2017, 9, 1), 15_000_000), (D(2018, 9, 3), 15_000_000)],
-        obligations=[(ObligationKind.NARRATIVE, D(2018, 3, 31), D(2018, 3, 30)),
-                     (ObligationKind.FINANCIAL, D(2019, 3, 31), None)],
-    )  # fmt: skip
+        obligations=[
+            (ObligationKind.NARRATIVE, D(2018, 3, 31), D(2018, 3, 30)),
+            (ObligationKind.FINANCIAL, D(2019, 3, 31), None),
+        ],
+    )
     _contribution(
-        programme, c, user, title="Support to the Octopus conferences", currency="USD",
-        pledged=(D(2018, 2, 1), 125_000), signed=(D(2018, 5, 2), 125_000),
+        programme,
+        c,
+        user,
+        title="Support to the Octopus conferences",
+        currency="USD",
+        pledged=(D(2018, 2, 1), 125_000),
+        signed=(D(2018, 5, 2), 125_000),
         receipts=[(D(2018, 10, 1), 125_000)],
         obligations=[(ObligationKind.FINAL, D(2019, 12, 31), None)],
-    )  # fmt: skip
+    )
     _contribution(
-        programme, b, user, title="Extension 2019 (pledged, agreement awaited)", currency="GBP",
+        programme,
+        b,
+        user,
+        title="Extension 2019 (pledged, agreement awaited)",
+        currency="GBP",
         pledged=(D(2019, 2, 1), 100_000),
-    )  # fmt: skip
+    )
     withdrawn = _contribution(
         programme, c, user, title="Equipment for cybercrime units", currency="EUR", pledged=(D(2017, 3, 15), 40_000)
     )
@@ -158,14 +206,32 @@ def _write_contributions(programme, donors, outputs, user) -> tuple[int, int]:
         withdrawn, user=user, version=withdrawn.version, reason="Sample: the donor withdrew the pledge."
     )
     earmarks = [
-        (core, {"amount": _amount(75_000), "node": outputs.get(EVENTS_OUTPUT),
-                "note": "Sample earmark: international cooperation"}),
-        (eastern, {"amount": _amount(60_000), "country": Country.objects.filter(iso2="GE").first(),
-                   "note": "Sample earmark: Georgia"}),
-        (eastern, {"amount": _amount(15_000), "event": Event.objects.filter(slug=WORKSHOP).first(),
-                   "note": "Sample earmark: the in-country workshop in Georgia"}),
+        (
+            core,
+            {
+                "amount": _amount(75_000),
+                "node": outputs.get(EVENTS_OUTPUT),
+                "note": "Sample earmark: international cooperation",
+            },
+        ),
+        (
+            eastern,
+            {
+                "amount": _amount(60_000),
+                "country": Country.objects.filter(iso2="GE").first(),
+                "note": "Sample earmark: Georgia",
+            },
+        ),
+        (
+            eastern,
+            {
+                "amount": _amount(15_000),
+                "event": Event.objects.filter(slug=WORKSHOP).first(),
+                "note": "Sample earmark: the in-country workshop in Georgia",
+            },
+        ),
         (asia, {"amount": _amount(10_000_000), "node": outputs.get(EVENTS_OUTPUT), "note": "Sample earmark: output 2"}),
-    ]  # fmt: skip
+    ]
     written = 0
     for contribution, fields in earmarks:
         purpose = fields.get("node") or fields.get("country") or fields.get("event")
@@ -207,13 +273,21 @@ def _budget_lines(outputs, *, revised: bool) -> list[tuple]:
 
 def _write_budget(programme, outputs, user) -> int:
     budget.adopt_budget(
-        programme, adopted_on=D(2014, 1, 15), lines=_budget_lines(outputs, revised=False), user=user,
-        decision="Sample: original budget of the programme.", is_sample=True,
-    )  # fmt: skip
+        programme,
+        adopted_on=D(2014, 1, 15),
+        lines=_budget_lines(outputs, revised=False),
+        user=user,
+        decision="Sample: original budget of the programme.",
+        is_sample=True,
+    )
     budget.adopt_budget(
-        programme, adopted_on=D(2017, 6, 30), lines=_budget_lines(outputs, revised=True), user=user,
-        decision="Sample revision: more regional workshops under output 2.", is_sample=True,
-    )  # fmt: skip
+        programme,
+        adopted_on=D(2017, 6, 30),
+        lines=_budget_lines(outputs, revised=True),
+        user=user,
+        decision="Sample revision: more regional workshops under output 2.",
+        is_sample=True,
+    )
     return 2
 
 
@@ -225,10 +299,18 @@ def _write_expenditure(programme, outputs, user) -> int:
     def spend(code, category, day, description, amount, *, currency="EUR", status=ExpenditureStatus.SPENT, **links):
         nonlocal written
         budget.record_expenditure(
-            programme, node=outputs[code], category=category, status=status, spent_on=day,
-            description=f"{description} (sample)", currency=currency, amount=_amount(amount), user=user,
-            is_sample=True, **links,
-        )  # fmt: skip
+            programme,
+            node=outputs[code],
+            category=category,
+            status=status,
+            spent_on=day,
+            description=f"{description} (sample)",
+            currency=currency,
+            amount=_amount(amount),
+            user=user,
+            is_sample=True,
+            **links,
+        )
         written += 1
 
     for year in YEARS:
@@ -238,14 +320,27 @@ def _write_expenditure(programme, outputs, user) -> int:
     spend("2", CostCategory.EXPERTS, D(2018, 2, 1), "Expert fee invoiced in USD", 9_800, currency="USD")
     workshop = Event.objects.filter(slug=WORKSHOP).first()
     if workshop is not None:
-        spend(EVENTS_OUTPUT, CostCategory.EVENTS, workshop.ends_on, "Venue and catering, workshop in Georgia", 6_500,
-              event=workshop)  # fmt: skip
+        spend(
+            EVENTS_OUTPUT,
+            CostCategory.EVENTS,
+            workshop.ends_on,
+            "Venue and catering, workshop in Georgia",
+            6_500,
+            event=workshop,
+        )
     mission = Advice.objects.filter(is_sample=True, country__iso2=ADVICE_COUNTRY).order_by("starts_on").first()
     if mission is not None:
-        spend(EVENTS_OUTPUT, CostCategory.EXPERTS, mission.ends_on, "Expert fees, advisory mission", 7_200,
-              advice=mission)  # fmt: skip
-    spend("1", CostCategory.EQUIPMENT, D(2019, 11, 4), "Forensic laptops ordered", 18_000,
-          status=ExpenditureStatus.COMMITTED)  # fmt: skip
+        spend(
+            EVENTS_OUTPUT, CostCategory.EXPERTS, mission.ends_on, "Expert fees, advisory mission", 7_200, advice=mission
+        )
+    spend(
+        "1",
+        CostCategory.EQUIPMENT,
+        D(2019, 11, 4),
+        "Forensic laptops ordered",
+        18_000,
+        status=ExpenditureStatus.COMMITTED,
+    )
     return written
 
 

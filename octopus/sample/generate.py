@@ -79,8 +79,13 @@ def computed(key: str, frequency: str, **fields) -> dict:
 def from_events(key: str, kinds: list[str] | None, accumulation: str, **fields) -> dict:
     """An indicator computed by an events metric over the generated events, yearly."""
     params = {"kinds": kinds} if kinds else {}
-    return {"metric_key": key, "metric_params": params, "accumulation": accumulation, "frequency": Frequency.YEAR,
-            **fields}  # fmt: skip
+    return {
+        "metric_key": key,
+        "metric_params": params,
+        "accumulation": accumulation,
+        "frequency": Frequency.YEAR,
+        **fields,
+    }
 
 
 def by_hand(measure: str, frequency: str, **fields) -> dict:
@@ -100,62 +105,178 @@ def by_hand(measure: str, frequency: str, **fields) -> dict:
 # The logframe: (box code, level, parent code, title, [(indicator code, title, fields)]).
 EVERY_DIMENSION = ["country", "sex", "sector", "role"]
 LOGFRAME = [
-    ("O", Level.OBJECTIVE, None, "Generated objective: countries apply the generated standards", [
-        ("G.1", "Parties and invited States (generated treaty)",
-         computed("treaties.parties_and_invited", Frequency.YEAR, disaggregations=["country", "region"])),
-        ("G.2", "Parties (generated treaty), by semester",
-         computed("treaties.parties", Frequency.SEMESTER, disaggregations=["country", "region"])),
-        ("G.3", "Share of assessed provisions in place (generated)",
-         by_hand(Measure.PERCENT, Frequency.YEAR, unit="%")),
-        ("G.4", "Maturity of cooperation (generated ordinal scale)", by_hand(Measure.ORDINAL, Frequency.SEMESTER)),
-    ]),
-    ("1", Level.OUTPUT, "O", "Generated output 1: conferences and their participants", [
-        ("1.1", "Participants trained (generated), by year",
-         by_hand(Measure.COUNT, Frequency.YEAR, unit="people", disaggregations=EVERY_DIMENSION)),
-        ("1.2", "Experts contributing (generated), by semester",
-         by_hand(Measure.COUNT, Frequency.SEMESTER, unit="people", disaggregations=EVERY_DIMENSION)),
-        ("1.3", "Parties and invited States over the life (generated treaty)",
-         computed("treaties.parties_and_invited", Frequency.LIFE)),
-    ]),
-    ("2", Level.OUTPUT, "O", "Generated output 2: funding reaches the countries", [
-        ("2.1", "Funds disbursed to countries (generated), by year",
-         by_hand(Measure.CURRENCY, Frequency.YEAR, unit="EUR", disaggregations=["country", "sector"])),
-        ("2.2", "Co-funding received (generated), by semester",
-         by_hand(Measure.CURRENCY, Frequency.SEMESTER, unit="EUR", disaggregations=["country", "sector"])),
-        ("2.3", "Requests answered late (generated)",
-         by_hand(Measure.PERCENT, Frequency.SEMESTER, unit="%", direction=Direction.DECREASE)),
-    ]),
-    ("3", Level.OUTPUT, "O", "Generated output 3: workshops and advice", [
-        ("3.1", "Workshops held (generated), under a ceiling",
-         by_hand(Measure.COUNT, Frequency.YEAR, unit="workshops", direction=Direction.NONE)),
-        ("3.2", "Parties at the end of each year (generated treaty)", computed("treaties.parties", Frequency.YEAR)),
-        ("3.3", "Quality of advice (generated ordinal scale)", by_hand(Measure.ORDINAL, Frequency.YEAR)),
-    ]),
-    ("4", Level.OUTPUT, "O", "Generated output 4: events and their participants", [
-        ("4.1", "Conferences held (generated events)",
-         from_events("events.held", ["octopus_conference"], Accumulation.SUM, unit="conferences",
-                     disaggregations=["country"])),
-        ("4.2", "Experts at the conferences (generated events)",
-         from_events("events.participants", ["octopus_conference"], Accumulation.DISTINCT, unit="people",
-                     disaggregations=["sex", "country", "sector"])),
-        ("4.3", "Countries at the conferences (generated events)",
-         from_events("events.countries", ["octopus_conference"], Accumulation.DISTINCT, unit="countries",
-                     disaggregations=["region"])),
-        ("4.4", "Organisations at the conferences (generated events)",
-         from_events("events.organisations", ["octopus_conference"], Accumulation.DISTINCT, unit="organisations",
-                     disaggregations=["sector"])),
-        ("4.5", "Workshops held (generated events)",
-         from_events("events.held", ["in_country_workshop", "regional_workshop"], Accumulation.SUM,
-                     unit="workshops", disaggregations=["country"])),
-        ("4.6", "Participants trained (generated events)",
-         from_events("events.trained", None, Accumulation.DISTINCT, unit="people", disaggregations=["sex", "sector"])),
-        ("4.7", "Participants in T-CY meetings (generated events)",
-         from_events("events.participants", ["tcy_plenary", "tcy_bureau"], Accumulation.DISTINCT, unit="people",
-                     disaggregations=["country", "role"])),
-        ("4.8", "Contributions to others' events (generated events)",
-         from_events("events.contributions", None, Accumulation.SUM, unit="events")),
-    ]),
-]  # fmt: skip
+    (
+        "O",
+        Level.OBJECTIVE,
+        None,
+        "Generated objective: countries apply the generated standards",
+        [
+            (
+                "G.1",
+                "Parties and invited States (generated treaty)",
+                computed("treaties.parties_and_invited", Frequency.YEAR, disaggregations=["country", "region"]),
+            ),
+            (
+                "G.2",
+                "Parties (generated treaty), by semester",
+                computed("treaties.parties", Frequency.SEMESTER, disaggregations=["country", "region"]),
+            ),
+            (
+                "G.3",
+                "Share of assessed provisions in place (generated)",
+                by_hand(Measure.PERCENT, Frequency.YEAR, unit="%"),
+            ),
+            ("G.4", "Maturity of cooperation (generated ordinal scale)", by_hand(Measure.ORDINAL, Frequency.SEMESTER)),
+        ],
+    ),
+    (
+        "1",
+        Level.OUTPUT,
+        "O",
+        "Generated output 1: conferences and their participants",
+        [
+            (
+                "1.1",
+                "Participants trained (generated), by year",
+                by_hand(Measure.COUNT, Frequency.YEAR, unit="people", disaggregations=EVERY_DIMENSION),
+            ),
+            (
+                "1.2",
+                "Experts contributing (generated), by semester",
+                by_hand(Measure.COUNT, Frequency.SEMESTER, unit="people", disaggregations=EVERY_DIMENSION),
+            ),
+            (
+                "1.3",
+                "Parties and invited States over the life (generated treaty)",
+                computed("treaties.parties_and_invited", Frequency.LIFE),
+            ),
+        ],
+    ),
+    (
+        "2",
+        Level.OUTPUT,
+        "O",
+        "Generated output 2: funding reaches the countries",
+        [
+            (
+                "2.1",
+                "Funds disbursed to countries (generated), by year",
+                by_hand(Measure.CURRENCY, Frequency.YEAR, unit="EUR", disaggregations=["country", "sector"]),
+            ),
+            (
+                "2.2",
+                "Co-funding received (generated), by semester",
+                by_hand(Measure.CURRENCY, Frequency.SEMESTER, unit="EUR", disaggregations=["country", "sector"]),
+            ),
+            (
+                "2.3",
+                "Requests answered late (generated)",
+                by_hand(Measure.PERCENT, Frequency.SEMESTER, unit="%", direction=Direction.DECREASE),
+            ),
+        ],
+    ),
+    (
+        "3",
+        Level.OUTPUT,
+        "O",
+        "Generated output 3: workshops and advice",
+        [
+            (
+                "3.1",
+                "Workshops held (generated), under a ceiling",
+                by_hand(Measure.COUNT, Frequency.YEAR, unit="workshops", direction=Direction.NONE),
+            ),
+            ("3.2", "Parties at the end of each year (generated treaty)", computed("treaties.parties", Frequency.YEAR)),
+            ("3.3", "Quality of advice (generated ordinal scale)", by_hand(Measure.ORDINAL, Frequency.YEAR)),
+        ],
+    ),
+    (
+        "4",
+        Level.OUTPUT,
+        "O",
+        "Generated output 4: events and their participants",
+        [
+            (
+                "4.1",
+                "Conferences held (generated events)",
+                from_events(
+                    "events.held",
+                    ["octopus_conference"],
+                    Accumulation.SUM,
+                    unit="conferences",
+                    disaggregations=["country"],
+                ),
+            ),
+            (
+                "4.2",
+                "Experts at the conferences (generated events)",
+                from_events(
+                    "events.participants",
+                    ["octopus_conference"],
+                    Accumulation.DISTINCT,
+                    unit="people",
+                    disaggregations=["sex", "country", "sector"],
+                ),
+            ),
+            (
+                "4.3",
+                "Countries at the conferences (generated events)",
+                from_events(
+                    "events.countries",
+                    ["octopus_conference"],
+                    Accumulation.DISTINCT,
+                    unit="countries",
+                    disaggregations=["region"],
+                ),
+            ),
+            (
+                "4.4",
+                "Organisations at the conferences (generated events)",
+                from_events(
+                    "events.organisations",
+                    ["octopus_conference"],
+                    Accumulation.DISTINCT,
+                    unit="organisations",
+                    disaggregations=["sector"],
+                ),
+            ),
+            (
+                "4.5",
+                "Workshops held (generated events)",
+                from_events(
+                    "events.held",
+                    ["in_country_workshop", "regional_workshop"],
+                    Accumulation.SUM,
+                    unit="workshops",
+                    disaggregations=["country"],
+                ),
+            ),
+            (
+                "4.6",
+                "Participants trained (generated events)",
+                from_events(
+                    "events.trained", None, Accumulation.DISTINCT, unit="people", disaggregations=["sex", "sector"]
+                ),
+            ),
+            (
+                "4.7",
+                "Participants in T-CY meetings (generated events)",
+                from_events(
+                    "events.participants",
+                    ["tcy_plenary", "tcy_bureau"],
+                    Accumulation.DISTINCT,
+                    unit="people",
+                    disaggregations=["country", "role"],
+                ),
+            ),
+            (
+                "4.8",
+                "Contributions to others' events (generated events)",
+                from_events("events.contributions", None, Accumulation.SUM, unit="events"),
+            ),
+        ],
+    ),
+]
 
 
 class GenerationError(DomainError):
@@ -397,8 +518,11 @@ def make_manual_values(generation: Generation) -> None:
             if index in with_total:
                 countries = [value for category, value in values if "/" not in category]
                 summed = indicator.measure in (Measure.COUNT, Measure.CURRENCY) and countries
-                total = sum(countries, Decimal(0)) if summed else _value(rng, indicator, total=True, step=position,
-                                                                           steps=steps)  # fmt: skip
+                total = (
+                    sum(countries, Decimal(0))
+                    if summed
+                    else _value(rng, indicator, total=True, step=position, steps=steps)
+                )
                 generation.totals[(indicator.code, period.key)] = total
                 values.insert(0, ("", total))
             # Reviewed a month after the period, at noon UTC: a fixed time, so the rows repeat from the seed.

@@ -59,20 +59,56 @@ COUNTRIES = {
 # Advice given: country, what was reviewed, mode, first and last day, articles covered. Azerbaijan and Morocco get
 # none, so assisted and not assisted countries can be compared.
 ADVICE = [
-    ("GE", "Draft amendments to the Criminal Code (sample)", AdviceMode.DESK_REVIEW, D(2015, 3, 10), D(2015, 4, 20),
-     range(2, 11)),
-    ("MD", "Draft law amending the Criminal Code (sample)", AdviceMode.DESK_REVIEW, D(2015, 9, 1), D(2015, 10, 15),
-     range(2, 9)),
-    ("UA", "Draft law on electronic evidence (sample)", AdviceMode.MISSION, D(2016, 4, 12), D(2016, 4, 14),
-     [*range(16, 22), 29, 30]),
-    ("PH", "Draft cybercrime prevention regulations (sample)", AdviceMode.MISSION, D(2016, 10, 3), D(2016, 10, 5),
-     range(14, 22)),
-    ("GE", "Draft amendments to the Criminal Procedure Code (sample)", AdviceMode.WORKSHOP, D(2017, 5, 16),
-     D(2017, 5, 17), range(16, 22)),
+    (
+        "GE",
+        "Draft amendments to the Criminal Code (sample)",
+        AdviceMode.DESK_REVIEW,
+        D(2015, 3, 10),
+        D(2015, 4, 20),
+        range(2, 11),
+    ),
+    (
+        "MD",
+        "Draft law amending the Criminal Code (sample)",
+        AdviceMode.DESK_REVIEW,
+        D(2015, 9, 1),
+        D(2015, 10, 15),
+        range(2, 9),
+    ),
+    (
+        "UA",
+        "Draft law on electronic evidence (sample)",
+        AdviceMode.MISSION,
+        D(2016, 4, 12),
+        D(2016, 4, 14),
+        [*range(16, 22), 29, 30],
+    ),
+    (
+        "PH",
+        "Draft cybercrime prevention regulations (sample)",
+        AdviceMode.MISSION,
+        D(2016, 10, 3),
+        D(2016, 10, 5),
+        range(14, 22),
+    ),
+    (
+        "GE",
+        "Draft amendments to the Criminal Procedure Code (sample)",
+        AdviceMode.WORKSHOP,
+        D(2017, 5, 16),
+        D(2017, 5, 17),
+        range(16, 22),
+    ),
     ("AM", "Draft Criminal Code (sample)", AdviceMode.DESK_REVIEW, D(2017, 2, 1), D(2017, 3, 10), range(2, 12)),
-    ("SN", "Draft law on cybercrime (sample)", AdviceMode.DESK_REVIEW, D(2018, 1, 15), D(2018, 2, 28),
-     [*range(2, 13), 22]),
-]  # fmt: skip
+    (
+        "SN",
+        "Draft law on cybercrime (sample)",
+        AdviceMode.DESK_REVIEW,
+        D(2018, 1, 15),
+        D(2018, 2, 28),
+        [*range(2, 13), 22],
+    ),
+]
 LAWS = [  # title, how many years before the first assessment it was passed, the articles it implements
     ("Criminal Code (sample)", 12, set(range(1, 14))),
     ("Criminal Procedure Code (sample)", 8, set(range(14, 23))),
@@ -102,9 +138,19 @@ class _Profiles:
         laws = [law for law, numbers in self.laws[country.iso2] if number in numbers]
         provisions = f"{laws[0].title}, provisions on Article {number} (sample)" if laws else ""
         assessment = profiles.record_assessment(
-            country, self.articles[number], level=level, source=source, assessed_on=day, user=self.staff,
-            reviewed=True, provisions=provisions, laws=laws, note=note, citation=CITATION, is_sample=True,
-        )  # fmt: skip
+            country,
+            self.articles[number],
+            level=level,
+            source=source,
+            assessed_on=day,
+            user=self.staff,
+            reviewed=True,
+            provisions=provisions,
+            laws=laws,
+            note=note,
+            citation=CITATION,
+            is_sample=True,
+        )
         self.levels[(country.iso2, number)] = level
         self.count += 1
         return assessment
@@ -112,10 +158,14 @@ class _Profiles:
 
 def _write_laws(book: _Profiles, country: Country, first: datetime.date) -> None:
     book.laws[country.iso2] = [
-        (profiles.record_law(country, title=title, year=first.year - age, user=book.staff, reviewed=True,
-                             is_sample=True), numbers)
+        (
+            profiles.record_law(
+                country, title=title, year=first.year - age, user=book.staff, reviewed=True, is_sample=True
+            ),
+            numbers,
+        )
         for title, age, numbers in LAWS
-    ]  # fmt: skip
+    ]
 
 
 def _write_history(rng, book: _Profiles, country: Country, context: dict) -> tuple[int, int]:
@@ -127,8 +177,9 @@ def _write_history(rng, book: _Profiles, country: Country, context: dict) -> tup
     first, in_place, _size = COUNTRIES[iso2]
     _write_laws(book, country, first)
     for number in book.articles:
-        book.assess(country, number, _first_level(rng, in_place), first, Source.TCY_ASSESSMENT,
-                    "Sample first assessment.")  # fmt: skip
+        book.assess(
+            country, number, _first_level(rng, in_place), first, Source.TCY_ASSESSMENT, "Sample first assessment."
+        )
     agenda = [(D(year, 11, 30), "review", None) for year in range(first.year + 1, 2020)]
     agenda += [(spec[3], "advice", spec) for spec in ADVICE if spec[0] == iso2]
     order = itertools.count()  # ties on a day: in the order planned
@@ -141,24 +192,39 @@ def _write_history(rng, book: _Profiles, country: Country, context: dict) -> tup
         if kind == "review":
             movable = [n for n in book.articles if book.levels[(iso2, n)] in STEP_UP and n not in pending]
             for number in rng.sample(movable, min(len(movable), rng.choice((0, 1, 1, 2)))):
-                book.assess(country, number, STEP_UP[book.levels[(iso2, number)]], day, Source.DESK_REVIEW,
-                            "Sample yearly desk review.")  # fmt: skip
+                book.assess(
+                    country,
+                    number,
+                    STEP_UP[book.levels[(iso2, number)]],
+                    day,
+                    Source.DESK_REVIEW,
+                    "Sample yearly desk review.",
+                )
         elif kind == "advice":
             _iso2, reviewed, mode, starts_on, ends_on, numbers = payload
             advice = advice_services.record_advice(
-                country, reviewed=reviewed, mode=mode, starts_on=starts_on, ends_on=ends_on, user=book.staff,
-                articles=[book.articles[n] for n in numbers], activity=context["activity"], is_sample=True,
+                country,
+                reviewed=reviewed,
+                mode=mode,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                user=book.staff,
+                articles=[book.articles[n] for n in numbers],
+                activity=context["activity"],
+                is_sample=True,
                 event=context["workshop"] if mode == AdviceMode.WORKSHOP else None,
-            )  # fmt: skip
+            )
             advice_count += 1
             weak = [n for n in numbers if book.levels[(iso2, n)] in STEP_UP and n not in pending][:4]
             for position, number in enumerate(weak):
                 article = book.articles[number]
                 recommendation = advice_services.record_recommendation(
-                    advice, article=article, user=book.staff,
+                    advice,
+                    article=article,
+                    user=book.staff,
                     text=f"Bring the provisions on {article.title[0].lower()}{article.title[1:]} in line with "
                     f"Article {number} of the Convention (sample recommendation).",
-                )  # fmt: skip
+                )
                 recommendations += 1
                 if position == len(weak) - 1 and len(weak) > 1:
                     continue  # still open
@@ -174,10 +240,12 @@ def _write_history(rng, book: _Profiles, country: Country, context: dict) -> tup
             recommendation, number = payload
             current = book.levels[(iso2, number)]
             level = Level.IN_PLACE if rng.random() < 0.6 else STEP_UP[current]
-            changed = book.assess(country, number, level, day, Source.LEGISLATIVE_ADVICE,
-                                  "Sample: amended after legislative advice.")  # fmt: skip
-            advice_services.take_up_recommendation(recommendation, taken_up_on=day, assessment=changed,
-                                                   user=book.staff, version=recommendation.version)  # fmt: skip
+            changed = book.assess(
+                country, number, level, day, Source.LEGISLATIVE_ADVICE, "Sample: amended after legislative advice."
+            )
+            advice_services.take_up_recommendation(
+                recommendation, taken_up_on=day, assessment=changed, user=book.staff, version=recommendation.version
+            )
             pending.discard(number)
     return advice_count, recommendations
 
@@ -187,11 +255,17 @@ def _write_drafts(book: _Profiles, country: Country, focal_point) -> int:
     open_articles = [n for n in book.articles if book.levels[(country.iso2, n)] in STEP_UP][:2] or [20, 21]
     for number in open_articles:
         profiles.record_assessment(
-            country, book.articles[number], level=Level.IN_PLACE, source=Source.SELF_REPORT,
-            assessed_on=D(2020, 2, 10), user=focal_point, reviewed=False, is_sample=True,
+            country,
+            book.articles[number],
+            level=Level.IN_PLACE,
+            source=Source.SELF_REPORT,
+            assessed_on=D(2020, 2, 10),
+            user=focal_point,
+            reviewed=False,
+            is_sample=True,
             provisions=f"Amended provisions on Article {number} (sample)",
             note="Sample statement of the focal point, awaiting review.",
-        )  # fmt: skip
+        )
     return len(open_articles)
 
 
@@ -226,8 +300,9 @@ def _write_statistics(rng, staff, countries: dict[str, Country]) -> int:
                 "preservation_sent": rng.randint(1, 20),
                 "preservation_received": rng.randint(1, 25),
             }
-            record_figures(country, year, values, source=StatisticSource.PUBLISHED, citation=CITATION,
-                           user=staff, is_sample=True)  # fmt: skip
+            record_figures(
+                country, year, values, source=StatisticSource.PUBLISHED, citation=CITATION, user=staff, is_sample=True
+            )
             written += len(values)
             days = max(30, round(days * (rng.uniform(0.8, 0.9) if iso2 in advised else rng.uniform(0.93, 1.02))))
     return written

@@ -61,19 +61,45 @@ def load_sample_programme(*, staff, reviewer, donor_code: str) -> Programme | No
         services.add_node(programme, level="activity", code=code, title=title, parent=events, user=staff)
     computed = [
         ("2.1", "Sample conferences held", "events.held", {"kinds": ["octopus_conference"]}, "conferences", "sum"),
-        ("2.2", "Experts at the sample conferences", "events.participants", {"kinds": ["octopus_conference"]},
-         "experts", "distinct"),
-        ("2.3", "Sample workshops held", "events.held", {"kinds": ["in_country_workshop", "regional_workshop"]},
-         "workshops", "sum"),
-        ("2.4", "Countries given legislative advice (sample)", "legislation.countries_advised", {}, "countries",
-         "distinct"),
-    ]  # fmt: skip
+        (
+            "2.2",
+            "Experts at the sample conferences",
+            "events.participants",
+            {"kinds": ["octopus_conference"]},
+            "experts",
+            "distinct",
+        ),
+        (
+            "2.3",
+            "Sample workshops held",
+            "events.held",
+            {"kinds": ["in_country_workshop", "regional_workshop"]},
+            "workshops",
+            "sum",
+        ),
+        (
+            "2.4",
+            "Countries given legislative advice (sample)",
+            "legislation.countries_advised",
+            {},
+            "countries",
+            "distinct",
+        ),
+    ]
     by_code = {}
     for code, title, key, params, unit, accumulation in computed:
         by_code[code] = services.define_indicator(
-            events, code=code, title=title, metric_key=key, metric_params=params, unit=unit,
-            accumulation=accumulation, frequency="year", user=staff, allow_unregistered=True,
-        )  # fmt: skip
+            events,
+            code=code,
+            title=title,
+            metric_key=key,
+            metric_params=params,
+            unit=unit,
+            accumulation=accumulation,
+            frequency="year",
+            user=staff,
+            allow_unregistered=True,
+        )
     services.set_target(by_code["2.3"], version=v1, period="life", comparator="le", value=Decimal("10"), user=staff)
     services.set_target(by_code["2.4"], version=v1, period="life", comparator="ge", value=Decimal("5"), user=staff)
 

@@ -152,8 +152,13 @@ PARTICIPATIONS_SQL = """
     WHERE ev.kind IN ({kinds}) AND ev.status <> 'cancelled' AND r.state = 'approved' {role} AND ev.id IN ({serving})
       AND EXISTS (SELECT 1 FROM events_attendance a WHERE a.registration_id = r.id)
 """
-ATTENDANCE_MEASURES = {"events.participations": 0, "events.participants": 1, "events.trained": 1,
-                       "events.countries": 2, "events.organisations": 3}  # fmt: skip
+ATTENDANCE_MEASURES = {
+    "events.participations": 0,
+    "events.participants": 1,
+    "events.trained": 1,
+    "events.countries": 2,
+    "events.organisations": 3,
+}
 
 
 def event_aggregates(results, at):
@@ -259,8 +264,9 @@ def bench_results(scales: list[int], seed: int, attendance: list[int] | None = N
     for position, scale in enumerate(scales):
         rows = attendance[position] if attendance and position < len(attendance) else scale
         started = time.perf_counter()
-        with tqdm(total=scale + rows, desc=f"Generating {scale:,} values, {rows:,} attendance rows", unit="row",
-                  leave=False) as bar:  # fmt: skip
+        with tqdm(
+            total=scale + rows, desc=f"Generating {scale:,} values, {rows:,} attendance rows", unit="row", leave=False
+        ) as bar:
             made = generate(scale, seed, progress=bar.update, attendance=rows)
         took = time.perf_counter() - started
         # Fresh planner statistics and no dead rows of the replaced generation after the bulk load, as autovacuum

@@ -171,8 +171,10 @@ class ResponseOut(Schema):
     started_at: datetime.datetime
     updated_at: datetime.datetime
     submitted_at: datetime.datetime | None
-    is_sample: IsSample = Field(description="True when the questionnaire or the answering person is sample data, "
-                                "invented for trying Octopus, not real.")  # fmt: skip
+    is_sample: IsSample = Field(
+        description="True when the questionnaire or the answering person is sample data, "
+        "invented for trying Octopus, not real."
+    )
 
     @staticmethod
     def resolve_country(response) -> str | None:
@@ -194,10 +196,11 @@ class ResponseDetailOut(ResponseOut):
     def resolve_answers(response) -> dict:
         return {
             answer.question.code: answer.value
-            for answer in response.answers.select_related("question").order_by("question__section__order",
-                                                                                 "question__order")
+            for answer in response.answers.select_related("question").order_by(
+                "question__section__order", "question__order"
+            )
             if answer.value not in (None, "", [])
-        }  # fmt: skip
+        }
 
     @staticmethod
     def resolve_revisions(response) -> list:
@@ -207,9 +210,10 @@ class ResponseDetailOut(ResponseOut):
 class AnswersIn(Schema):
     version: Version
     answers: dict[Code, AnswerValue] = Field(
-        max_length=1000, description="Question code → value; null or an empty value clears the answer. Files are "
-        "uploaded on the answering page."
-    )  # fmt: skip
+        max_length=1000,
+        description="Question code → value; null or an empty value clears the answer. Files are "
+        "uploaded on the answering page.",
+    )
 
 
 class SubmitIn(Schema):
@@ -317,15 +321,24 @@ def list_questionnaires(
     return questionnaires.order_by("-created_at", "code")
 
 
-@router.get("/questionnaires/{questionnaire_id}", response=QuestionnaireDetailOut, auth=read_auth,
-            summary="One questionnaire with its sections and questions")  # fmt: skip
+@router.get(
+    "/questionnaires/{questionnaire_id}",
+    response=QuestionnaireDetailOut,
+    auth=read_auth,
+    summary="One questionnaire with its sections and questions",
+)
 def get_questionnaire(request, questionnaire_id: Path[Id]):
     _check_reader(request.auth)
     return get_object_or_404(questionnaires_for_user(request.auth), pk=questionnaire_id)
 
 
-@router.post("/questionnaires", response={201: QuestionnaireOut}, auth=token_auth, summary="Create a questionnaire",
-             description="A draft: add sections and questions, then open it.")  # fmt: skip
+@router.post(
+    "/questionnaires",
+    response={201: QuestionnaireOut},
+    auth=token_auth,
+    summary="Create a questionnaire",
+    description="A draft: add sections and questions, then open it.",
+)
 def create_questionnaire(request, payload: QuestionnaireIn):
     _check_builder(request.auth)
     form = _form(QuestionnaireForm, payload)
@@ -339,7 +352,7 @@ def create_questionnaire(request, payload: QuestionnaireIn):
     summary="Add a section at the end",
     description="Only while the questionnaire is a draft (else 422).",
 )
-def add_section(request, questionnaire_id: Path[Id], payload: SectionIn):  # fmt: skip
+def add_section(request, questionnaire_id: Path[Id], payload: SectionIn):
     questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
     form = _form(SectionForm, payload)
     return Reply(201, services.add_section(questionnaire, user=request.auth, **form.cleaned_data))
@@ -368,15 +381,23 @@ def add_question(request, questionnaire_id: Path[Id], payload: QuestionIn):
     return Reply(201, question)
 
 
-@router.post("/questionnaires/{questionnaire_id}/open", response=QuestionnaireOut, auth=token_auth,
-             summary="Open a draft questionnaire to respondents")  # fmt: skip
+@router.post(
+    "/questionnaires/{questionnaire_id}/open",
+    response=QuestionnaireOut,
+    auth=token_auth,
+    summary="Open a draft questionnaire to respondents",
+)
 def open_questionnaire(request, questionnaire_id: Path[Id]):
     questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
     return services.open_questionnaire(questionnaire, user=request.auth)
 
 
-@router.post("/questionnaires/{questionnaire_id}/close", response=QuestionnaireOut, auth=token_auth,
-             summary="Close an open questionnaire: nothing more can be saved or submitted")  # fmt: skip
+@router.post(
+    "/questionnaires/{questionnaire_id}/close",
+    response=QuestionnaireOut,
+    auth=token_auth,
+    summary="Close an open questionnaire: nothing more can be saved or submitted",
+)
 def close_questionnaire(request, questionnaire_id: Path[Id]):
     questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
     return services.close_questionnaire(questionnaire, user=request.auth)
@@ -448,8 +469,12 @@ def list_responses(
     return responses
 
 
-@router.get("/responses/{response_id}", response=ResponseDetailOut, auth=read_auth,
-            summary="One response: its state, version, current answers and submissions")  # fmt: skip
+@router.get(
+    "/responses/{response_id}",
+    response=ResponseDetailOut,
+    auth=read_auth,
+    summary="One response: its state, version, current answers and submissions",
+)
 def get_response(request, response_id: Path[Id]):
     return _response_for(request.auth, response_id)
 

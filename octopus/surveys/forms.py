@@ -70,23 +70,34 @@ class QuestionForm(forms.Form):
     help = forms.CharField(label=_("Help"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
     required = forms.BooleanField(label=_("Required at submission"), required=False)
-    min_value = forms.DecimalField(label=_("Minimum"), required=False, max_digits=20, decimal_places=4,
-                                   help_text=_("Number questions only."))  # fmt: skip
-    max_value = forms.DecimalField(label=_("Maximum"), required=False, max_digits=20, decimal_places=4,
-                                   help_text=_("Number questions only."))  # fmt: skip
+    min_value = forms.DecimalField(
+        label=_("Minimum"), required=False, max_digits=20, decimal_places=4, help_text=_("Number questions only.")
+    )
+    max_value = forms.DecimalField(
+        label=_("Maximum"), required=False, max_digits=20, decimal_places=4, help_text=_("Number questions only.")
+    )
     choices = forms.CharField(
-        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One choice and several-choice questions only: one option a line, “value | label” or just the "
-                    "label."),
-    )  # fmt: skip
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One choice and several-choice questions only: one option a line, “value | label” or just the label."
+        ),
+    )
     file_types = forms.MultipleChoiceField(
-        label=_("Accepted file types"), required=False, choices=FileType.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("Accepted file types"),
+        required=False,
+        choices=FileType.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("File questions only; none ticked accepts every type listed. Judged by the file's content."),
-    )  # fmt: skip
+    )
     max_file_size_kb = forms.IntegerField(
-        label=_("Maximum file size (KB)"), required=False, min_value=1, max_value=100 * 1024,
+        label=_("Maximum file size (KB)"),
+        required=False,
+        min_value=1,
+        max_value=100 * 1024,
         help_text=_("File questions only; 10 240 KB (10 MB) when empty."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,18 +120,21 @@ class QuestionForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is it reopened?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why is it reopened?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The respondent sees it on the response."),
-    )  # fmt: skip
+    )
 
 
 class RespondentsForm(forms.Form):
     """The countries asked to answer: each gets its (empty) response, which its focal points then see."""
 
     countries = forms.ModelMultipleChoiceField(
-        label=_("Countries"), queryset=Country.objects.order_by("name"),
+        label=_("Countries"),
+        queryset=Country.objects.order_by("name"),
         help_text=_("Their focal points find the questionnaire under “Questionnaires to answer”."),
-    )  # fmt: skip
+    )
 
 
 class QuestionnaireFilterForm(forms.Form):

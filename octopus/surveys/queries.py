@@ -131,8 +131,10 @@ def get_response_for_user(user, pk: int) -> Response:
 def questionnaires_with_counts(queryset=None):
     """Questionnaires with the number of their questions and of their responses by state, in one query."""
     queryset = Questionnaire.objects.all() if queryset is None else queryset
-    counts = {f"responses_{state}": Count("responses", filter=Q(responses__state=state), distinct=True)
-              for state in ResponseState.values}  # fmt: skip
+    counts = {
+        f"responses_{state}": Count("responses", filter=Q(responses__state=state), distinct=True)
+        for state in ResponseState.values
+    }
     return queryset.annotate(
         questions_count=Count("questions", distinct=True), responses_count=Count("responses", distinct=True), **counts
     )

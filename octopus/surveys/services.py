@@ -195,10 +195,14 @@ def _locked(response: Response, version: int) -> Response:
     """The response row locked for this transaction, after checking the caller saw its latest version, and still
     open to answers."""
     current = locked_for_update(
-        Response.objects.select_related("questionnaire"), response.pk, version,
-        stale=_("Someone else saved these answers since you opened them. Reload to see their changes; nothing of "
-                "yours was saved."),
-    )  # fmt: skip
+        Response.objects.select_related("questionnaire"),
+        response.pk,
+        version,
+        stale=_(
+            "Someone else saved these answers since you opened them. Reload to see their changes; nothing of "
+            "yours was saved."
+        ),
+    )
     if current.state == ResponseState.SUBMITTED:
         raise DomainError(_("This response has been submitted and is locked; ask the secretariat to reopen it."))
     if current.questionnaire.status != QuestionnaireStatus.OPEN:

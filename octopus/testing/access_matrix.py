@@ -119,8 +119,11 @@ class StateBefore:
 
     def assert_unchanged(self, visitor: str) -> None:
         after = self.database_state()
-        changed = {key: (self.before.get(key), after.get(key)) for key in self.before.keys() | after.keys()
-                   if self.before.get(key) != after.get(key)}  # fmt: skip
+        changed = {
+            key: (self.before.get(key), after.get(key))
+            for key in self.before.keys() | after.keys()
+            if self.before.get(key) != after.get(key)
+        }
         assert after == self.before, (visitor, changed)
 
 
@@ -152,8 +155,9 @@ def check_page_read(visitor: str, response, path: str, allowed: frozenset, *, re
         b"".join(response.streaming_content)
 
 
-def check_page_write(visitor: str, world: Visit, response, path: str, allowed: frozenset, took_effect,
-                     state: StateBefore) -> None:  # fmt: skip
+def check_page_write(
+    visitor: str, world: Visit, response, path: str, allowed: frozenset, took_effect, state: StateBefore
+) -> None:
     """An allowed POST took effect (as `took_effect` checks); a refused one was refused and changed nothing."""
     if visitor in allowed:
         took_effect(world, response)

@@ -298,8 +298,10 @@ def party_bounds(treaty: Treaty, at: datetime.date, facts: dict[int, list[Fact]]
         if status.status == Status.DENOUNCED:
             continue
         # Only the acts of the current membership: a denunciation known by the day ends those before it.
-        cut = max((f.known_on for f in group if f.kind == ActionKind.DENOUNCED and f.known_on and f.known_on <= at),
-                  default=None)  # fmt: skip
+        cut = max(
+            (f.known_on for f in group if f.kind == ActionKind.DENOUNCED and f.known_on and f.known_on <= at),
+            default=None,
+        )
         current = [f for f in group if cut is None or (f.known_on and f.known_on > cut)]
         window = deposit_window(
             current, opened_on=treaty.opened_on, months=treaty.months_to_entry_into_force, treaty_in_force=in_force

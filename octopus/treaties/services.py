@@ -159,10 +159,14 @@ def correct_treaty_action(
         raise InvalidAction(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     Country.objects.select_for_update().filter(pk=action.country_id).first()
     current = locked_for_update(
-        TreatyAction.objects.select_related("treaty", "country"), action.pk, version,
-        stale=_("Someone else changed this action since you opened it. Reload it to see their change, then correct it "
-                "again."),
-    )  # fmt: skip
+        TreatyAction.objects.select_related("treaty", "country"),
+        action.pk,
+        version,
+        stale=_(
+            "Someone else changed this action since you opened it. Reload it to see their change, then correct it "
+            "again."
+        ),
+    )
     before = snapshot(current)
     for field, value in changes.items():
         setattr(current, field, value.strip() if isinstance(value, str) else value)
@@ -187,9 +191,11 @@ def withdraw_treaty_action(action: TreatyAction, *, version: int, reason: str, u
     if not reason.strip():
         raise InvalidAction(_("Say why this action is withdrawn."))
     current = locked_for_update(
-        TreatyAction, action.pk, version,
+        TreatyAction,
+        action.pk,
+        version,
         stale=_("Someone else changed this action since you opened it. Reload it and try again."),
-    )  # fmt: skip
+    )
     before = snapshot(current)
     log_action(current, "treaties.action.withdrawn", user=user, before=before, data={"reason": reason.strip()})
     current.delete()

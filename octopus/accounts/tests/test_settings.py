@@ -29,9 +29,21 @@ PRODUCTION = {
 }
 # Every variable the README's Configuration table documents: a test sets the ones it means, nothing leaks in.
 DOCUMENTED = [
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "BEHIND_PROXY", "CSRF_TRUSTED_ORIGINS", "REDIS_URL",
-    "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "SITE_URL", "TASKS_BACKEND", "PROGRESS_DIR", "MEDIA_ROOT",
-]  # fmt: skip
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "HTTPS",
+    "BEHIND_PROXY",
+    "CSRF_TRUSTED_ORIGINS",
+    "REDIS_URL",
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "SITE_URL",
+    "TASKS_BACKEND",
+    "PROGRESS_DIR",
+    "MEDIA_ROOT",
+]
 EMAIL, PASSWORD = "target@example.org", "the-right-password-123"
 LOCKED_OUT = "Too many failed login attempts"
 

@@ -83,8 +83,10 @@ class DocumentOut(Schema):
     type: DocumentType
     number: int | None
     status: DocumentStatus
-    adopted_on: IsoDate | None = Field(description="The day; for a date known only to the month or the year, "
-                                             "the first day of it (see `adopted_precision`).")  # fmt: skip
+    adopted_on: IsoDate | None = Field(
+        description="The day; for a date known only to the month or the year, "
+        "the first day of it (see `adopted_precision`)."
+    )
     adopted_precision: Precision = Field(description="How precisely the date of adoption is known: day, month, year.")
     adopted_shown: str = Field(description='The date as far as it is known ("November 2016"); "" when none is.')
     adopted_at: int | None = Field(validation_alias="adopted_at_id", description="Id of the adopting meeting.")
@@ -120,8 +122,10 @@ class DocumentFieldsIn(Schema):
 class DocumentIn(DocumentFieldsIn):
     """The fields of the workspace's document form."""
 
-    circulation: Circulation = Field(default=Circulation.DRAFT, description="A new document is a working draft; "
-                                     "record an older one as it stands (circulated or public).")  # fmt: skip
+    circulation: Circulation = Field(
+        default=Circulation.DRAFT,
+        description="A new document is a working draft; record an older one as it stands (circulated or public).",
+    )
 
 
 class DocumentChangeIn(DocumentFieldsIn):
@@ -129,8 +133,9 @@ class DocumentChangeIn(DocumentFieldsIn):
 
     version: Version
     adopted_on: IsoDate | None = None
-    adopted_precision: Precision = Field(default=Precision.DAY, description="month or year: `adopted_on` stands for "
-                                         "its month or year.")  # fmt: skip
+    adopted_precision: Precision = Field(
+        default=Precision.DAY, description="month or year: `adopted_on` stands for its month or year."
+    )
     adopted_at: Id | None = Field(default=None, description="Id of the adopting meeting.")
     adopted_at_plenary: int | None = Field(default=None, ge=1, le=32767)
     written_procedure: bool = False
@@ -141,10 +146,12 @@ class StatusIn(Schema):
     version: Version
     adopted_at: Id | None = Field(default=None, description="Adopted: id of the meeting that adopted it…")
     written_procedure: bool = Field(default=False, description="…or true for a written procedure, with the day.")
-    adopted_on: IsoDate | None = Field(default=None, description="Adopted: the day (a meeting's last day "
-                                             "when not given).")  # fmt: skip
-    adopted_precision: Precision = Field(default=Precision.DAY, description="month or year when only that much of "
-                                         "`adopted_on` is known.")  # fmt: skip
+    adopted_on: IsoDate | None = Field(
+        default=None, description="Adopted: the day (a meeting's last day when not given)."
+    )
+    adopted_precision: Precision = Field(
+        default=Precision.DAY, description="month or year when only that much of `adopted_on` is known."
+    )
 
 
 class CirculationIn(Schema):
@@ -188,8 +195,10 @@ def _check_manager(user) -> None:
 
 def _form_data(payload: Schema) -> dict:
     data = payload.dict()
-    return {key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
-            for key, value in data.items()}  # fmt: skip
+    return {
+        key: "" if value is None else (value.isoformat() if hasattr(value, "isoformat") else value)
+        for key, value in data.items()
+    }
 
 
 def _document_form(payload: Schema, instance: Document | None = None) -> DocumentForm:
@@ -256,8 +265,7 @@ def correct_document(request, document_id: Path[Id], payload: DocumentChangeIn):
     _check_manager(request.auth)
     document = get_object_or_404(Document, pk=document_id)
     form = _document_form(payload, instance=document)
-    document = services.correct_document(document, user=request.auth, version=payload.version,
-                                         **form.service_fields())  # fmt: skip
+    document = services.correct_document(document, user=request.auth, version=payload.version, **form.service_fields())
     return _read(document.pk)
 
 

@@ -160,6 +160,7 @@ def add_agenda_item(request, meeting_id: Path[Id], payload: AgendaItemIn):
     form = AgendaItemForm(data={key: "" if value is None else value for key, value in payload.dict().items()})
     if not form.is_valid():
         raise form_errors(form)
-    item = services.add_agenda_item(meeting, order=form.cleaned_data["order"], user=request.auth,
-                                    **form.service_fields())  # fmt: skip
+    item = services.add_agenda_item(
+        meeting, order=form.cleaned_data["order"], user=request.auth, **form.service_fields()
+    )
     return Reply(201, AgendaItem.objects.select_related("meeting__event").prefetch_related("documents").get(pk=item.pk))

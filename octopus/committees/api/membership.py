@@ -153,15 +153,23 @@ def admit(request, payload: AdmissionIn):
         country = Country.objects.filter(iso2=data["country"].upper()).first()
         if country is None:
             raise form_errors({"country": [_("No country with the ISO code “%(code)s”.") % {"code": data["country"]}]})
-    form = AdmissionForm(data={
-        "country": country.pk if country else "", "organisation": data["organisation"] or "",
-        "admitted_on": data["admitted_on"].isoformat(), "decision": data["decision"],
-    })  # fmt: skip
+    form = AdmissionForm(
+        data={
+            "country": country.pk if country else "",
+            "organisation": data["organisation"] or "",
+            "admitted_on": data["admitted_on"].isoformat(),
+            "decision": data["decision"],
+        }
+    )
     if not form.is_valid():
         raise form_errors(form)
     cleaned = form.cleaned_data
     admission = services.admit_observer(
-        _committee(), admitted_on=cleaned["admitted_on"], country=cleaned["country"],
-        organisation=cleaned["organisation"], decision=cleaned["decision"], user=request.auth,
-    )  # fmt: skip
+        _committee(),
+        admitted_on=cleaned["admitted_on"],
+        country=cleaned["country"],
+        organisation=cleaned["organisation"],
+        decision=cleaned["decision"],
+        user=request.auth,
+    )
     return Reply(201, ObserverAdmission.objects.select_related("country").get(pk=admission.pk))

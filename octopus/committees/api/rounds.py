@@ -166,16 +166,29 @@ def _round_out(round: AssessmentRound, articles, progress: dict[str, int], reada
     report = round.report if round.report_id in readable else None  # a draft the reader may not read: none
     questionnaire = round.questionnaire
     return {
-        "id": round.pk, "number": round.number, "title": round.title, "articles": [a.number for a in articles],
-        "opened_on": round.opened_on, "opened_at": round.opened_at_id,
+        "id": round.pk,
+        "number": round.number,
+        "title": round.title,
+        "articles": [a.number for a in articles],
+        "opened_on": round.opened_on,
+        "opened_at": round.opened_at_id,
         "questionnaire": round.questionnaire_id,
         "questionnaire_status": questionnaire.status if questionnaire else None,
-        "deadline": questionnaire.closes_on if questionnaire else None, "progress": progress,
-        "report": None if report is None else {"id": report.pk, "symbol": report.symbol, "title": report.title,
-                                               "status": report.status, "adopted_on": report.adopted_on,
-                                               "is_sample": report.is_sample},
-        "is_sample": round.is_sample, "version": round.version,
-    }  # fmt: skip
+        "deadline": questionnaire.closes_on if questionnaire else None,
+        "progress": progress,
+        "report": None
+        if report is None
+        else {
+            "id": report.pk,
+            "symbol": report.symbol,
+            "title": report.title,
+            "status": report.status,
+            "adopted_on": report.adopted_on,
+            "is_sample": report.is_sample,
+        },
+        "is_sample": round.is_sample,
+        "version": round.version,
+    }
 
 
 def _detail(round_id: int, user) -> dict:
@@ -211,8 +224,10 @@ def list_rounds(request):
     _check(request.auth, READ)
     rows = queries.round_rows(_committee())
     readable = readable_ids(request.auth, [row.round.report_id for row in rows])
-    return [_round_out(row.round, row.articles, {"expected": row.expected, "submitted": row.answered}, readable)
-            for row in rows]  # fmt: skip
+    return [
+        _round_out(row.round, row.articles, {"expected": row.expected, "submitted": row.answered}, readable)
+        for row in rows
+    ]
 
 
 @router.get("/committee/rounds/{round_id}", response=RoundOut, auth=read_auth, summary="One assessment round")
@@ -237,8 +252,13 @@ def open_round(request, payload: RoundIn):
     unknown = [number for number in numbers if number not in articles]
     if unknown:
         raise form_errors({"articles": [_("Article %(number)s is not among the choices.") % {"number": unknown[0]}]})
-    data = {"number": payload.number, "title": payload.title, "articles": [articles[n] for n in numbers],
-            "opened_on": payload.opened_on.isoformat(), "opened_at": payload.opened_at or ""}  # fmt: skip
+    data = {
+        "number": payload.number,
+        "title": payload.title,
+        "articles": [articles[n] for n in numbers],
+        "opened_on": payload.opened_on.isoformat(),
+        "opened_at": payload.opened_at or "",
+    }
     cleaned = _valid(OpenRoundForm(data=data, committee=committee))
     round = services.open_round(committee, user=request.auth, **cleaned)
     return Reply(201, _detail(round.pk, request.auth))
@@ -255,8 +275,9 @@ def dispatch(request, round_id: Path[Id], payload: DispatchIn):
     _check(request.auth, MANAGE)
     round = _round(round_id)
     cleaned = _valid(DispatchForm(data={"deadline": payload.deadline.isoformat()}))
-    services.dispatch_round(round, user=request.auth, deadline=cleaned["deadline"],
-                            site=request.build_absolute_uri("/").rstrip("/"))  # fmt: skip
+    services.dispatch_round(
+        round, user=request.auth, deadline=cleaned["deadline"], site=request.build_absolute_uri("/").rstrip("/")
+    )
     return _detail(round.pk, request.auth)
 
 
@@ -300,8 +321,12 @@ def _recommendation_out(pk: int):
 def add_recommendation(request, round_id: Path[Id], payload: RecommendationIn):
     _check(request.auth, MANAGE)
     round = _round(round_id)
-    data = {"country": payload.country.upper(), "finding": payload.finding, "text": payload.text,
-            "article": _article_pk(round.articles.all(), payload.article, "article")}  # fmt: skip
+    data = {
+        "country": payload.country.upper(),
+        "finding": payload.finding,
+        "text": payload.text,
+        "article": _article_pk(round.articles.all(), payload.article, "article"),
+    }
     cleaned = _valid(RecommendationForm(data=data, round=round, countries=services.expected_countries(round)))
     recommendation = services.record_recommendation(round, user=request.auth, **cleaned)
     return Reply(201, _recommendation_out(recommendation.pk))
@@ -318,8 +343,12 @@ def correct_recommendation(request, round_id: Path[Id], rec_id: Path[Id], payloa
     _check(request.auth, MANAGE)
     round = _round(round_id)
     recommendation = get_object_or_404(Recommendation.objects.select_related("round"), round=round, pk=rec_id)
-    data = {"finding": payload.finding, "text": payload.text, "version": payload.version,
-            "article": _article_pk(round.articles.all(), payload.article, "article")}  # fmt: skip
+    data = {
+        "finding": payload.finding,
+        "text": payload.text,
+        "version": payload.version,
+        "article": _article_pk(round.articles.all(), payload.article, "article"),
+    }
     cleaned = _valid(CorrectRecommendationForm(data=data, recommendation=recommendation))
     services.correct_recommendation(recommendation, user=request.auth, **cleaned)
     return _recommendation_out(recommendation.pk)

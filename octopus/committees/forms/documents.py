@@ -51,8 +51,13 @@ def ordering(sort: str) -> list:
 class DocumentFilterForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *DocumentType.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[], required=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100,
-                              help_text=_("Adopted in that year, or with it in the symbol."))  # fmt: skip
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        help_text=_("Adopted in that year, or with it in the symbol."),
+    )
     q = forms.CharField(label=_("Symbol or title"), required=False, max_length=200)
     public = forms.ChoiceField(
         label=_("Access"),
@@ -87,9 +92,13 @@ class DocumentFilterForm(forms.Form):
             return documents.none()
         data = self.cleaned_data
         documents = search_documents(
-            documents, type=data["type"], status=data["status"], year=data["year"], q=data["q"],
+            documents,
+            type=data["type"],
+            status=data["status"],
+            year=data["year"],
+            q=data["q"],
             public=data.get("public", ""),
-        )  # fmt: skip
+        )
         return documents.order_by(*ordering(data["sort"] or ""))
 
 
@@ -151,10 +160,12 @@ class DocumentForm(ServiceModelForm):
         fields = ["symbol", "title", "type", "number", "circulation", "source", *ADOPTION_FIELDS]
         widgets = {"source": forms.Textarea(attrs={"rows": 3}), "adopted_on": DateInput()}
         help_texts = {
-            "circulation": _("A working draft is read by the secretariat only (and a country asked to comment on "
-                             "it); circulated, by every delegation; public, by everyone. Record an older document "
-                             "as it stands; a new one starts as a working draft."),
-        }  # fmt: skip
+            "circulation": _(
+                "A working draft is read by the secretariat only (and a country asked to comment on "
+                "it); circulated, by every delegation; public, by everyone. Record an older document "
+                "as it stands; a new one starts as a working draft."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,13 +211,18 @@ class StatusForm(forms.Form):
     adopted_at = MeetingField(label=_("Adopted at the meeting"))
     written_procedure = forms.BooleanField(label=_("Adopted by written procedure"), required=False)
     adopted_on = forms.DateField(
-        label=_("Day of adoption"), required=False, widget=DateInput(),
+        label=_("Day of adoption"),
+        required=False,
+        widget=DateInput(),
         help_text=_("For a written procedure; for a meeting, its last day unless you give another."),
-    )  # fmt: skip
+    )
     adopted_precision = forms.ChoiceField(
-        label=_("Date known to the"), choices=Precision.choices, initial=Precision.DAY, required=False,
+        label=_("Date known to the"),
+        choices=Precision.choices,
+        initial=Precision.DAY,
+        required=False,
         help_text=_("Month or year when a source gives no more: give any day of it."),
-    )  # fmt: skip
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, document: Document | None = None, **kwargs):
@@ -304,10 +320,12 @@ class TranslationForm(forms.Form):
     cost = forms.DecimalField(label=_("Cost (EUR)"), min_value=0, max_digits=10, decimal_places=2, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     activity = forms.ModelChoiceField(
-        label=_("Activity served"), queryset=ResultNode.objects.none(), required=False,
+        label=_("Activity served"),
+        queryset=ResultNode.objects.none(),
+        required=False,
         empty_label=_("— no programme —"),
         help_text=_("The programme that pays for the translation: choosing its activity sets it."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, sample: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,9 +13,10 @@ from octopus.lib.widgets import QuickSelect
 
 class MeetingForm(forms.Form):
     event = forms.ModelChoiceField(
-        unlinked_meeting_events(), label=_("Event"),
+        unlinked_meeting_events(),
+        label=_("Event"),
         help_text=_("A T-CY plenary or Bureau meeting created in Events and not yet numbered."),
-    )  # fmt: skip
+    )
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=32767, help_text=_("T-CY 16 → 16"))
 
     def __init__(self, *args, **kwargs):
@@ -27,14 +28,27 @@ class MeetingForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
-    order = forms.IntegerField(label=_("Position"), min_value=1, max_value=999, required=False,
-                               help_text=_("Where the item stands on the agenda; empty: at the end."))  # fmt: skip
+    order = forms.IntegerField(
+        label=_("Position"),
+        min_value=1,
+        max_value=999,
+        required=False,
+        help_text=_("Where the item stands on the agenda; empty: at the end."),
+    )
     number = forms.CharField(label=_("Item"), max_length=10, help_text=_("As on the agenda, e.g. 4 or 4.2."))
     title = forms.CharField(label=_("Title"), max_length=300)
-    decision = forms.CharField(label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text=_("As in the list of decisions."))  # fmt: skip
-    report = forms.CharField(label=_("Abridged report"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("What the meeting report says of the item."))  # fmt: skip
+    decision = forms.CharField(
+        label=_("Decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("As in the list of decisions."),
+    )
+    report = forms.CharField(
+        label=_("Abridged report"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the meeting report says of the item."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def service_fields(self) -> dict:
@@ -92,17 +106,20 @@ class InterpretationChangeForm(InterpretationForm):
 
 class MeetingFilterForm(forms.Form):
     body = forms.ChoiceField(
-        label=_("Meetings"), required=False,
+        label=_("Meetings"),
+        required=False,
         choices=[("", _("Plenaries and Bureau")), ("plenary", _("Plenaries")), ("bureau", _("Bureau meetings"))],
-    )  # fmt: skip
+    )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2200)
 
 
 class ParticipationFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2200)
     scope = forms.ChoiceField(
-        label=_("Where"), required=False,
+        label=_("Where"),
+        required=False,
         choices=[("", _("T-CY meetings and other fora")), (TCY, _("T-CY meetings")), (OTHER, _("Other fora"))],
-    )  # fmt: skip
-    country = forms.ModelChoiceField(Country.objects.order_by("name"), label=_("State"), required=False,
-                                     widget=QuickSelect)  # fmt: skip
+    )
+    country = forms.ModelChoiceField(
+        Country.objects.order_by("name"), label=_("State"), required=False, widget=QuickSelect
+    )

@@ -22,9 +22,11 @@ def organisation_field(*, required: bool) -> forms.ModelChoiceField:
     # Observers that are not States are international organisations; others are not offered.
     return forms.ModelChoiceField(
         Organisation.objects.filter(sector=Sector.INTERNATIONAL_ORGANISATION).order_by("name"),
-        required=required, label=_("Organisation"), widget=QuickSelect,
+        required=required,
+        label=_("Organisation"),
+        widget=QuickSelect,
         help_text=_("International organisations recorded in People; add one there if it is missing."),
-    )  # fmt: skip
+    )
 
 
 class HolderMixin:
@@ -86,8 +88,9 @@ class BureauTermForm(PersonFieldsMixin):
     country = country_field(required=True)
     role = forms.ChoiceField(label=_("Role"), choices=BureauRole.choices)
     starts_on = forms.DateField(label=_("From"), widget=DateInput, initial=timezone.localdate)
-    ends_on = forms.DateField(label=_("Until"), widget=DateInput, required=False,
-                              help_text=_("The end of the term, if it is known."))  # fmt: skip
+    ends_on = forms.DateField(
+        label=_("Until"), widget=DateInput, required=False, help_text=_("The end of the term, if it is known.")
+    )
 
     field_order = ["country", "role", "first_name", "last_name", "email", "starts_on", "ends_on"]
 

@@ -29,14 +29,17 @@ class OpenRoundForm(forms.Form):
     number = forms.IntegerField(label=_("Round number"), min_value=1, max_value=999)
     title = forms.CharField(label=_("Title"), max_length=300, help_text=_("e.g. Preservation: Articles 16, 17, 29, 30"))
     articles = ArticleChoiceField(
-        label=_("Articles assessed"), queryset=Article.objects.none(),
+        label=_("Articles assessed"),
+        queryset=Article.objects.none(),
         widget=forms.SelectMultiple(attrs={"size": 12}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several. The questionnaire gets one section per article."),
-    )  # fmt: skip
+    )
     opened_at = forms.ModelChoiceField(
-        label=_("Opened at"), queryset=Meeting.objects.none(), required=False,
+        label=_("Opened at"),
+        queryset=Meeting.objects.none(),
+        required=False,
         help_text=_("The plenary that decided the round, if it is in the workspace."),
-    )  # fmt: skip
+    )
     opened_on = forms.DateField(label=_("Opened on"), widget=DateInput)
 
     def __init__(self, *args, committee: Committee, **kwargs):
@@ -78,8 +81,12 @@ class CorrectRecommendationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = recommendation.round.articles.order_by("number")
         if not self.is_bound:
-            self.initial.update(article=recommendation.article_id, finding=recommendation.finding,
-                                text=recommendation.text, version=recommendation.version)  # fmt: skip
+            self.initial.update(
+                article=recommendation.article_id,
+                finding=recommendation.finding,
+                text=recommendation.text,
+                version=recommendation.version,
+            )
 
 
 class FollowUpForm(forms.Form):
@@ -104,9 +111,11 @@ class FollowUpForm(forms.Form):
 
 class ReportForm(forms.Form):
     document = forms.ModelChoiceField(
-        label=_("Assessment report"), queryset=Document.objects.none(), required=False,
+        label=_("Assessment report"),
+        queryset=Document.objects.none(),
+        required=False,
         help_text=_("From the register; leave empty to unlink. Its status (draft, adopted) is kept in the register."),
-    )  # fmt: skip
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, round: AssessmentRound, **kwargs):
@@ -124,10 +133,12 @@ class ServedActivityForm(forms.Form):
     """The logframe activity a round serves (which sets its programme); empty: it serves none."""
 
     activity = forms.ModelChoiceField(
-        label=_("Activity served"), queryset=ResultNode.objects.none(), required=False,
+        label=_("Activity served"),
+        queryset=ResultNode.objects.none(),
+        required=False,
         empty_label=_("— no programme —"),
         help_text=_("Choosing the activity sets the programme; the round then counts for that programme only."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, round: AssessmentRound, **kwargs):
         super().__init__(*args, **kwargs)

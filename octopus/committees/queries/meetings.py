@@ -120,8 +120,25 @@ def funded_participations(
     ).order_by("registration__event__starts_on", "registration__event_id", "registration__country__name", "pk")
     facts = facts_by_country(committee.treaty)
     result = []
-    for (pk, registration, person, merged_into, country, iso2, name, event, title, slug, starts_on, kind, ticket,
-         rate, nights, actual, status) in found:  # fmt: skip
+    for (
+        pk,
+        registration,
+        person,
+        merged_into,
+        country,
+        iso2,
+        name,
+        event,
+        title,
+        slug,
+        starts_on,
+        kind,
+        ticket,
+        rate,
+        nights,
+        actual,
+        status,
+    ) in found:
         scope = TCY if kind in MEETING_KINDS else OTHER
         if scope == OTHER and status_on(facts.get(country, []), starts_on).status != TreatyStatus.PARTY:
             continue
@@ -141,7 +158,7 @@ def funded_participations(
                 committed=ticket + rate * nights,
                 actual=actual,
                 status=status,
-            )  # fmt: skip
+            )
         )
     return result
 

@@ -84,8 +84,14 @@ def round_rows(committee: Committee) -> list[RoundRow]:
     result = []
     for round in rounds:
         codes = _sent_codes(entries[round.pk])
-        result.append(RoundRow(round=round, articles=list(round.articles.all()), expected=len(codes),
-                               answered=len(codes & submitted[round.pk])))  # fmt: skip
+        result.append(
+            RoundRow(
+                round=round,
+                articles=list(round.articles.all()),
+                expected=len(codes),
+                answered=len(codes & submitted[round.pk]),
+            )
+        )
     return result
 
 
@@ -153,17 +159,23 @@ def round_progress(round: AssessmentRound) -> RoundProgress:
     rows = []
     for country in countries:
         response = responses.get(country.iso2)
-        rows.append(PartyProgress(
-            country=country, response=response, state=progress_state(response),
-            revisions=response.revision_count if response else 0, reminders=reminders[country.iso2],
-            last_reminded=last.get(country.iso2),
-        ))  # fmt: skip
+        rows.append(
+            PartyProgress(
+                country=country,
+                response=response,
+                state=progress_state(response),
+                revisions=response.revision_count if response else 0,
+                reminders=reminders[country.iso2],
+                last_reminded=last.get(country.iso2),
+            )
+        )
     counter = Counter(row.state for row in rows)
     reminded_at = [entry.at for entry in entries if entry.action == REMINDED]
     return RoundProgress(
-        rows=rows, counts={state: counter.get(state, 0) for state in PROGRESS_STATES},
+        rows=rows,
+        counts={state: counter.get(state, 0) for state in PROGRESS_STATES},
         last_reminded=reminded_at[-1] if reminded_at else None,
-    )  # fmt: skip
+    )
 
 
 # ---- recommendations --------------------------------------------------------------------------------------------
@@ -203,7 +215,7 @@ def follow_up_table(items) -> list[FollowUpRow]:
             country=country,
             counts={key: counter.get(key, 0) for key, _label in FOLLOW_UP_COLUMNS},
             total=sum(counter.values()),
-        )  # fmt: skip
+        )
         for country, counter in sorted(by_country.values(), key=lambda pair: pair[0].name)
     ]
 

@@ -31,9 +31,18 @@ from octopus.lib.precision import Precision, first_day, last_day
 from octopus.results.services import assign_programmes, serve_activity
 
 DOCUMENT_FIELDS = (
-    "symbol", "title", "type", "number", "status", "adopted_on", "adopted_precision", "adopted_at",
-    "adopted_at_plenary", "written_procedure", "source",
-)  # fmt: skip
+    "symbol",
+    "title",
+    "type",
+    "number",
+    "status",
+    "adopted_on",
+    "adopted_precision",
+    "adopted_at",
+    "adopted_at_plenary",
+    "written_procedure",
+    "source",
+)
 # Recorded as it stands (an older document may be public already); after that it moves only by its steps.
 NEW_DOCUMENT_FIELDS = (*DOCUMENT_FIELDS, "circulation")
 
@@ -61,8 +70,10 @@ def _check_document(document: Document) -> None:
     if document.symbol and others.filter(symbol=document.symbol).exists():
         raise DomainError(_("%(symbol)s is already in the register.") % {"symbol": document.symbol})
     if document.number is not None and others.filter(type=document.type, number=document.number).exists():
-        raise DomainError(_("%(type)s #%(number)s is already in the register.") % {
-            "type": document.get_type_display(), "number": document.number})  # fmt: skip
+        raise DomainError(
+            _("%(type)s #%(number)s is already in the register.")
+            % {"type": document.get_type_display(), "number": document.number}
+        )
 
 
 @transaction.atomic
@@ -114,8 +125,10 @@ def change_document_status(
     """Move a document along draft → under consultation → adopted (or withdrawn); adoption says when and how."""
     current = locked_for_update(Document, document.pk, version)
     if to not in DOCUMENT_TRANSITIONS[current.status]:
-        raise DomainError(_("A document that is %(from)s cannot become %(to)s.") % {
-            "from": current.get_status_display().lower(), "to": DocumentStatus(to).label.lower()})  # fmt: skip
+        raise DomainError(
+            _("A document that is %(from)s cannot become %(to)s.")
+            % {"from": current.get_status_display().lower(), "to": DocumentStatus(to).label.lower()}
+        )
     before = snapshot(current)
     current.status = to
     if to == DocumentStatus.ADOPTED:
@@ -144,14 +157,17 @@ def request_comment(document: Document, *, country: Country, user, version: int 
     or withdrawn, for a country asked already, and when `version` is stale."""
     current = locked_for_update(Document, document.pk, version)
     if current.circulation != Circulation.DRAFT:
-        raise DomainError(_("This document is %(circulation)s already: every delegation reads it.") % {
-            "circulation": current.get_circulation_display().lower()})  # fmt: skip
+        raise DomainError(
+            _("This document is %(circulation)s already: every delegation reads it.")
+            % {"circulation": current.get_circulation_display().lower()}
+        )
     if current.status == DocumentStatus.WITHDRAWN:
         raise DomainError(_("This document is withdrawn; nobody is asked to comment on it any more."))
     assessed = assessed_countries(current)
     if assessed is not None and not assessed.filter(pk=country.pk).exists():
-        raise DomainError(_("%(country)s is not assessed in this report: ask a country it assesses.") % {
-            "country": country})  # fmt: skip
+        raise DomainError(
+            _("%(country)s is not assessed in this report: ask a country it assesses.") % {"country": country}
+        )
     if current.comment_requests.filter(country=country).exists():
         raise DomainError(_("%(country)s has been asked to comment already.") % {"country": country})
     before = snapshot(current)
@@ -159,8 +175,14 @@ def request_comment(document: Document, *, country: Country, user, version: int 
     current.changed_by = user
     current.version += 1
     current.save(update_fields=["changed_by", "version"])
-    log_action(current, "committees.document.comment_requested", user=user, before=before, after=snapshot(current),
-               data={"country": country.iso2, "comment_request": asked.pk})  # fmt: skip
+    log_action(
+        current,
+        "committees.document.comment_requested",
+        user=user,
+        before=before,
+        after=snapshot(current),
+        data={"country": country.iso2, "comment_request": asked.pk},
+    )
     return asked
 
 
@@ -170,9 +192,13 @@ def change_circulation(document: Document, *, to: str, user, version: int | None
     (everyone reads it, on the public register). Never back; refused when `version` is stale."""
     current = locked_for_update(Document, document.pk, version)
     if to not in CIRCULATION_STEPS[Circulation(current.circulation)]:
-        raise DomainError(_("A document that is %(from)s cannot become %(to)s.") % {
-            "from": current.get_circulation_display().lower(),
-            "to": (Circulation(to).label if to in Circulation.values else to).lower()})  # fmt: skip
+        raise DomainError(
+            _("A document that is %(from)s cannot become %(to)s.")
+            % {
+                "from": current.get_circulation_display().lower(),
+                "to": (Circulation(to).label if to in Circulation.values else to).lower(),
+            }
+        )
     before = snapshot(current)
     current.circulation = to
     current.changed_by = user
@@ -272,12 +298,15 @@ def request_translation(
     else:
         row = locked_for_update(LanguageVersion, row.pk, None)
         if row.translation_status == TranslationStatus.ORIGINAL:
-            raise DomainError(_("The %(language)s version is the original; it is not translated.") % {
-                "language": row.get_language_display()})  # fmt: skip
+            raise DomainError(
+                _("The %(language)s version is the original; it is not translated.")
+                % {"language": row.get_language_display()}
+            )
         if row.translation_status in (TranslationStatus.IN_PROGRESS, TranslationStatus.DELIVERED):
-            raise DomainError(_("The %(language)s translation is already %(status)s.") % {
-                "language": row.get_language_display(),
-                "status": row.get_translation_status_display().lower()})  # fmt: skip
+            raise DomainError(
+                _("The %(language)s translation is already %(status)s.")
+                % {"language": row.get_language_display(), "status": row.get_translation_status_display().lower()}
+            )
         before = snapshot(row)
         row.version += 1
     row.translation_status = TranslationStatus.REQUESTED
@@ -308,8 +337,10 @@ def update_translation(
     changed_status = status is not UNCHANGED and status != row.translation_status
     if changed_status and status not in TRANSLATION_TRANSITIONS.get(row.translation_status, set()):
         to = TranslationStatus(status).label if status in TranslationStatus.values else status
-        raise DomainError(_("A translation that is %(from)s cannot become %(to)s.") % {
-            "from": row.get_translation_status_display().lower(), "to": str(to).lower()})  # fmt: skip
+        raise DomainError(
+            _("A translation that is %(from)s cannot become %(to)s.")
+            % {"from": row.get_translation_status_display().lower(), "to": str(to).lower()}
+        )
     before = snapshot(row)
     if status is not UNCHANGED:
         row.translation_status = status

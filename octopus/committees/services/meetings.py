@@ -29,10 +29,13 @@ INTERPRETATION_FIELDS = ("languages", "booths", "days", "cost", "status", "note"
 INTERPRETATION_TRANSITIONS = {
     InterpretationStatus.REQUESTED: {InterpretationStatus.CONFIRMED, InterpretationStatus.CANCELLED},
     InterpretationStatus.CONFIRMED: {
-        InterpretationStatus.REQUESTED, InterpretationStatus.DELIVERED, InterpretationStatus.CANCELLED},
+        InterpretationStatus.REQUESTED,
+        InterpretationStatus.DELIVERED,
+        InterpretationStatus.CANCELLED,
+    },
     InterpretationStatus.DELIVERED: set(),
     InterpretationStatus.CANCELLED: {InterpretationStatus.REQUESTED},
-}  # fmt: skip
+}
 STALE_ITEM = _("Someone changed this agenda item while you were editing it; reload to see their change.")
 
 
@@ -71,8 +74,9 @@ def record_meeting(
     )
     if taken is not None:
         raise DomainError(
-            _("%(series)s %(number)s is already %(event)s.") % {"series": series, "number": number,
-                                                                "event": taken.event.title})  # fmt: skip
+            _("%(series)s %(number)s is already %(event)s.")
+            % {"series": series, "number": number, "event": taken.event.title}
+        )
     meeting = Meeting.objects.create(committee=series, event=event, number=number)
     log_action(meeting, "committees.meeting.recorded", user=user, after=snapshot(meeting))
     return meeting
@@ -175,8 +179,12 @@ def attach_document(item: AgendaItem, *, document: Document, user) -> AgendaItem
     if current.documents.filter(pk=document.pk).exists():
         raise DomainError(_("%(document)s is already attached to this item.") % {"document": document})
     current.documents.add(document)
-    log_action(current, "committees.agenda_item.document_attached", user=user,
-               data={"document": document.pk, "symbol": document.symbol})  # fmt: skip
+    log_action(
+        current,
+        "committees.agenda_item.document_attached",
+        user=user,
+        data={"document": document.pk, "symbol": document.symbol},
+    )
     return current
 
 
@@ -187,8 +195,12 @@ def detach_document(item: AgendaItem, *, document: Document, user) -> AgendaItem
     if not current.documents.filter(pk=document.pk).exists():
         raise DomainError(_("%(document)s is not attached to this item.") % {"document": document})
     current.documents.remove(document)
-    log_action(current, "committees.agenda_item.document_detached", user=user,
-               data={"document": document.pk, "symbol": document.symbol})  # fmt: skip
+    log_action(
+        current,
+        "committees.agenda_item.document_detached",
+        user=user,
+        data={"document": document.pk, "symbol": document.symbol},
+    )
     return current
 
 
@@ -227,9 +239,14 @@ def request_interpretation(
     """Book interpretation for a meeting: languages, booths, days (within the meeting's) and its cost."""
     meeting = Meeting.objects.select_related("event").get(pk=meeting.pk)
     request = InterpretationRequest(
-        meeting=meeting, languages=list(dict.fromkeys(languages)), booths=booths, days=days, cost=cost, note=note,
+        meeting=meeting,
+        languages=list(dict.fromkeys(languages)),
+        booths=booths,
+        days=days,
+        cost=cost,
+        note=note,
         requested_on=requested_on or timezone.localdate(),
-    )  # fmt: skip
+    )
     _check_interpretation(request, meeting)
     request.save()
     log_action(request, "committees.interpretation.requested", user=user, after=snapshot(request))

@@ -110,21 +110,33 @@ def open_round(
         )
     if opened_at is not None:
         if opened_at.committee_id != committee.pk:
-            raise DomainError(_("%(meeting)s is not a meeting of %(committee)s.") % {
-                "meeting": opened_at, "committee": committee})  # fmt: skip
+            raise DomainError(
+                _("%(meeting)s is not a meeting of %(committee)s.") % {"meeting": opened_at, "committee": committee}
+            )
         if opened_on < opened_at.event.starts_on:
-            raise DomainError(_("The round cannot be opened before the meeting that opened it (%(date)s).") % {
-                "date": opened_at.event.starts_on})  # fmt: skip
+            raise DomainError(
+                _("The round cannot be opened before the meeting that opened it (%(date)s).")
+                % {"date": opened_at.event.starts_on}
+            )
     questionnaire = surveys.create_questionnaire(
-        user=user, code=questionnaire_code(committee, number), title=title, purpose=Purpose.ASSESSMENT,
+        user=user,
+        code=questionnaire_code(committee, number),
+        title=title,
+        purpose=Purpose.ASSESSMENT,
         is_sample=is_sample,
-    )  # fmt: skip
+    )
     for article in articles:
         surveys.add_section(questionnaire, user=user, title=article.title, article=section_article(article))
     round = AssessmentRound.objects.create(
-        committee=committee, number=number, title=title, opened_on=opened_on, opened_at=opened_at,
-        questionnaire=questionnaire, created_by=user, is_sample=is_sample,
-    )  # fmt: skip
+        committee=committee,
+        number=number,
+        title=title,
+        opened_on=opened_on,
+        opened_at=opened_at,
+        questionnaire=questionnaire,
+        created_by=user,
+        is_sample=is_sample,
+    )
     round.articles.set(articles)
     log_action(round, "committees.round.opened", user=user, after=_round_snapshot(round))
     return round
@@ -172,15 +184,22 @@ def _invite(round: AssessmentRound, responses: list[Response], emails: dict, sit
     questionnaire = round.questionnaire
     for response in responses:
         subject = _("%(committee)s assessment round %(number)s: questionnaire for %(country)s") % {
-            "committee": round.committee, "number": round.number, "country": response.country.name}  # fmt: skip
+            "committee": round.committee,
+            "number": round.number,
+            "country": response.country.name,
+        }
         body = _(
             "Dear focal point,\n\nThe %(committee)s has opened assessment round %(number)s, “%(title)s”. Please "
             "answer the questionnaire for %(country)s by %(deadline)s:\n\n%(link)s\n\nYou can save drafts and "
             "come back; colleagues of your country share the same reply. Submit it once complete.\n"
         ) % {
-            "committee": round.committee, "number": round.number, "title": round.title,
-            "country": response.country.name, "deadline": questionnaire.closes_on, "link": _answer_link(response, site),
-        }  # fmt: skip
+            "committee": round.committee,
+            "number": round.number,
+            "title": round.title,
+            "country": response.country.name,
+            "deadline": questionnaire.closes_on,
+            "link": _answer_link(response, site),
+        }
         _mail(emails.get(response.country.iso2, []), subject, body)
 
 
@@ -215,16 +234,22 @@ def dispatch_round(
         raise DomainError(_("Add at least one question to the questionnaire before sending it."))
     parties = membership_at(current.committee, on).members
     if not parties:
-        raise DomainError(_("%(committee)s has no Party on %(date)s: nobody to send the questionnaire to.") % {
-            "committee": current.committee, "date": on})  # fmt: skip
+        raise DomainError(
+            _("%(committee)s has no Party on %(date)s: nobody to send the questionnaire to.")
+            % {"committee": current.committee, "date": on}
+        )
     questionnaire.opens_on, questionnaire.closes_on = on, deadline
     questionnaire.save(update_fields=["opens_on", "closes_on"])
     if questionnaire.status == QuestionnaireStatus.DRAFT:
         surveys.open_questionnaire(questionnaire, user=user)
     responses = _start_responses(current, parties, user)
     codes = [country.iso2 for country in parties]
-    log_action(current, "committees.round.dispatched", user=user, data={
-        "countries": codes, "deadline": deadline.isoformat(), "on": on.isoformat()})  # fmt: skip
+    log_action(
+        current,
+        "committees.round.dispatched",
+        user=user,
+        data={"countries": codes, "deadline": deadline.isoformat(), "on": on.isoformat()},
+    )
     _invite(current, responses, focal_point_emails(codes), site)
     return current
 
@@ -249,8 +274,9 @@ def refresh_respondents(
         return []
     responses = _start_responses(current, added, user)
     codes = [country.iso2 for country in added]
-    log_action(current, "committees.round.respondents_added", user=user, data={
-        "countries": codes, "on": on.isoformat()})  # fmt: skip
+    log_action(
+        current, "committees.round.respondents_added", user=user, data={"countries": codes, "on": on.isoformat()}
+    )
     _invite(current, responses, focal_point_emails(codes), site)
     return added
 
@@ -283,8 +309,11 @@ def send_reminders(round: AssessmentRound, *, user, on: datetime.date | None = N
     }
     for response in reminded:
         subject = _("Reminder: %(committee)s assessment round %(number)s, reply of %(country)s due %(deadline)s") % {
-            "committee": current.committee, "number": current.number, "country": response.country.name,
-            "deadline": questionnaire.closes_on}  # fmt: skip
+            "committee": current.committee,
+            "number": current.number,
+            "country": response.country.name,
+            "deadline": questionnaire.closes_on,
+        }
         state = (
             _("has been reopened for correction and is not yet submitted again")
             if response.state == ResponseState.REOPENED
@@ -294,9 +323,13 @@ def send_reminders(round: AssessmentRound, *, user, on: datetime.date | None = N
             "Dear focal point,\n\nThe reply of %(country)s to the questionnaire of assessment round %(number)s, "
             "“%(title)s”, %(state)s. The deadline is %(deadline)s.\n\n%(link)s\n"
         ) % {
-            "country": response.country.name, "number": current.number, "title": current.title, "state": state,
-            "deadline": questionnaire.closes_on, "link": _answer_link(response, site),
-        }  # fmt: skip
+            "country": response.country.name,
+            "number": current.number,
+            "title": current.title,
+            "state": state,
+            "deadline": questionnaire.closes_on,
+            "link": _answer_link(response, site),
+        }
         _mail(emails[response.country.iso2], subject, body)
     if reminded:
         log_action(current, REMINDED, user=user, data={k: v for k, v in result.items() if k != "added"})
@@ -328,15 +361,22 @@ def record_recommendation(
     # The round row is locked so that two recommendations to one Party never get the same number.
     current = AssessmentRound.objects.select_for_update().get(pk=round.pk)
     if country.iso2 not in expected_codes(current):
-        raise DomainError(_("%(country)s was not sent the questionnaire of this round: it is not assessed in it.") % {
-            "country": country.name})  # fmt: skip
+        raise DomainError(
+            _("%(country)s was not sent the questionnaire of this round: it is not assessed in it.")
+            % {"country": country.name}
+        )
     _check_article(current, article)
     finding, text = _check_texts(finding, text)
     last = Recommendation.objects.filter(round=current, country=country).aggregate(last=Max("number"))["last"]
     recommendation = Recommendation.objects.create(
-        round=current, country=country, number=(last or 0) + 1, article=article, finding=finding, text=text,
+        round=current,
+        country=country,
+        number=(last or 0) + 1,
+        article=article,
+        finding=finding,
+        text=text,
         created_by=user,
-    )  # fmt: skip
+    )
     log_action(recommendation, "committees.recommendation.recorded", user=user, after=snapshot(recommendation))
     return recommendation
 
@@ -380,21 +420,26 @@ def record_follow_up(
     if status not in FollowUpStatus.values:
         raise DomainError(_("Unknown follow-up status “%(status)s”.") % {"status": status})
     if reviewed_on < round.opened_on:
-        raise DomainError(_("A review cannot come before the round was opened (%(date)s).") % {
-            "date": round.opened_on})  # fmt: skip
+        raise DomainError(_("A review cannot come before the round was opened (%(date)s).") % {"date": round.opened_on})
     if reviewed_on > timezone.localdate():
         raise DomainError(_("A review cannot be dated in the future."))
     if meeting is not None and meeting.committee_id != round.committee_id:
-        raise DomainError(_("%(meeting)s is not a meeting of %(committee)s.") % {
-            "meeting": meeting, "committee": round.committee})  # fmt: skip
+        raise DomainError(
+            _("%(meeting)s is not a meeting of %(committee)s.") % {"meeting": meeting, "committee": round.committee}
+        )
     if report is not None and (
         report.committee_id != round.committee_id or report.type != DocumentType.FOLLOW_UP_REPORT
     ):
         raise DomainError(_("Choose a follow-up report of %(committee)s's register.") % {"committee": round.committee})
     follow_up = FollowUp.objects.create(
-        recommendation=recommendation, reviewed_on=reviewed_on, status=status, meeting=meeting, report=report,
-        note=(note or "").strip(), recorded_by=user,
-    )  # fmt: skip
+        recommendation=recommendation,
+        reviewed_on=reviewed_on,
+        status=status,
+        meeting=meeting,
+        report=report,
+        note=(note or "").strip(),
+        recorded_by=user,
+    )
     log_action(follow_up, "committees.follow_up.recorded", user=user, after=snapshot(follow_up))
     return follow_up
 
@@ -411,8 +456,9 @@ def link_report(
     current = locked_for_update(AssessmentRound, round.pk, version)
     if document is not None:
         if document.committee_id != current.committee_id or document.type != DocumentType.ASSESSMENT_REPORT:
-            raise DomainError(_("Choose an assessment report of %(committee)s's register.") % {
-                "committee": current.committee})  # fmt: skip
+            raise DomainError(
+                _("Choose an assessment report of %(committee)s's register.") % {"committee": current.committee}
+            )
         if document.status == DocumentStatus.WITHDRAWN:
             raise DomainError(_("%(document)s has been withdrawn.") % {"document": document.symbol or document.title})
     before = _round_snapshot(current)

@@ -55,8 +55,9 @@ def build(step: str) -> dict:
     round = open_round(keeper, 83, [16])
     rounds.dispatch_round(round, deadline=datetime.date(2020, 12, 31), user=keeper, on=datetime.date(2020, 6, 1))
     committee = Committee.objects.get(code="T-CY")
-    report = documents.record_document(committee, symbol=SYMBOL, title="Assessment report on preservation",
-                                       type="assessment_report", user=keeper)  # fmt: skip
+    report = documents.record_document(
+        committee, symbol=SYMBOL, title="Assessment report on preservation", type="assessment_report", user=keeper
+    )
     documents.upload_language_version(report, language="en", upload=upload("r.pdf", pdf_bytes()), user=keeper)
     rounds.link_report(round, document=report, user=keeper)
     meeting = plenary(keeper, 97, day=datetime.date(2020, 11, 2))
@@ -105,8 +106,14 @@ def expected(visitor: str, readable: bool) -> dict:
     answer = 200 if readable else 404
     found = {"page": answer, "file": answer, "api": answer, "api register": readable}
     if visitor in DELEGATIONS:
-        found |= {"register": readable, "workspace page": answer, "meeting": readable, "api meeting": readable,
-                  "round": readable, "api round": readable}  # fmt: skip
+        found |= {
+            "register": readable,
+            "workspace page": answer,
+            "meeting": readable,
+            "api meeting": readable,
+            "round": readable,
+            "api round": readable,
+        }
     return found
 
 

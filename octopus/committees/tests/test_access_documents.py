@@ -116,8 +116,9 @@ def world(db, visitor) -> World:
     translation = documents.request_translation(
         public, language="fr", word_count=800, deadline=None, cost=Decimal("120"), user=builder
     )
-    draft = documents.record_document(public.committee, symbol="T-CY(2099)3",
-                                      title="Draft opinion", type="opinion", user=builder)  # fmt: skip
+    draft = documents.record_document(
+        public.committee, symbol="T-CY(2099)3", title="Draft opinion", type="opinion", user=builder
+    )
     return World(user=make_user(visitor), public=public, restricted=restricted, translation=translation, draft=draft)
 
 
@@ -228,8 +229,13 @@ def created(world, response):
 
 
 def edit_form(w):
-    return {"symbol": w.public.symbol, "title": "Corrected report", "type": w.public.type, "source": "",
-            "version": w.public.version}  # fmt: skip
+    return {
+        "symbol": w.public.symbol,
+        "title": "Corrected report",
+        "type": w.public.type,
+        "source": "",
+        "version": w.public.version,
+    }
 
 
 def edited(world, response):
@@ -257,7 +263,10 @@ def comment_requested(world, response):
     redirected_to(response, "tcy_document_manage", world.draft.pk, exact=True)
     asked = CommentRequest.objects.get(document=world.draft)
     assert (asked.country.iso2, asked.requested_by, Document.objects.get(pk=world.draft.pk).version) == (
-        "GE", world.user, 2)  # fmt: skip
+        "GE",
+        world.user,
+        2,
+    )
     audited(world.user, "committees.document.comment_requested", world.draft)
 
 
@@ -353,8 +362,12 @@ def api_created(world, response):
 
 
 def api_correct(w):
-    return {"symbol": w.public.symbol, "title": "Corrected over the API", "type": w.public.type,
-            "version": w.public.version}  # fmt: skip
+    return {
+        "symbol": w.public.symbol,
+        "title": "Corrected over the API",
+        "type": w.public.type,
+        "version": w.public.version,
+    }
 
 
 def api_corrected(world, response):
@@ -420,8 +433,10 @@ def test_api_read(client, world, route, visitor):
 
     assert public.status_code == 200
     if route.endswith("}"):
-        for answer, readers, symbol in ((restricted, RESTRICTED_READERS, "T-CY(2099)2"),
-                                        (draft, DRAFT_READERS, "T-CY(2099)3")):  # fmt: skip
+        for answer, readers, symbol in (
+            (restricted, RESTRICTED_READERS, "T-CY(2099)2"),
+            (draft, DRAFT_READERS, "T-CY(2099)3"),
+        ):
             if visitor in readers:
                 assert answer.json()["symbol"] == symbol
             else:

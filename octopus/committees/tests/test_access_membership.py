@@ -121,29 +121,57 @@ def build(user) -> CommitteeWorld:
     countries = {c.iso2: c for c in Country.objects.filter(iso2__in=["FR", "GE"])}
     unodc = Organisation.objects.create(name="UNODC", sector="international_organisation")
     admission = ObserverAdmission.objects.create(committee=tcy, organisation=unodc, admitted_on=D(2015, 1, 1))
-    giorgi = Person.objects.create(first_name="Giorgi", last_name="Tsiklauri", email="giorgi@example.org",
-                                   country=countries["GE"])  # fmt: skip
-    seat = Representative.objects.create(committee=tcy, country=countries["GE"], person=giorgi, role="head",
-                                         starts_on=D(2016, 1, 1))  # fmt: skip
+    giorgi = Person.objects.create(
+        first_name="Giorgi", last_name="Tsiklauri", email="giorgi@example.org", country=countries["GE"]
+    )
+    seat = Representative.objects.create(
+        committee=tcy, country=countries["GE"], person=giorgi, role="head", starts_on=D(2016, 1, 1)
+    )
     paul = Person.objects.create(last_name="Martin", email="paul@example.org", country=countries["FR"])
-    term = BureauTerm.objects.create(committee=Committee.objects.get(code="T-CY Bureau"), person=paul,
-                                     country=countries["FR"], role="chair", starts_on=D(2016, 1, 1))  # fmt: skip
-    event = Event.objects.create(title="97th plenary", slug="access-plenary", kind=Kind.TCY_PLENARY,
-                                 status=Status.HELD, starts_on=D(2017, 7, 10), ends_on=D(2017, 7, 12))  # fmt: skip
-    unlinked = Event.objects.create(title="18th plenary", slug="access-unlinked", kind=Kind.TCY_PLENARY,
-                                    starts_on=D(2018, 7, 9), ends_on=D(2018, 7, 11))  # fmt: skip
+    term = BureauTerm.objects.create(
+        committee=Committee.objects.get(code="T-CY Bureau"),
+        person=paul,
+        country=countries["FR"],
+        role="chair",
+        starts_on=D(2016, 1, 1),
+    )
+    event = Event.objects.create(
+        title="97th plenary",
+        slug="access-plenary",
+        kind=Kind.TCY_PLENARY,
+        status=Status.HELD,
+        starts_on=D(2017, 7, 10),
+        ends_on=D(2017, 7, 12),
+    )
+    unlinked = Event.objects.create(
+        title="18th plenary",
+        slug="access-unlinked",
+        kind=Kind.TCY_PLENARY,
+        starts_on=D(2018, 7, 9),
+        ends_on=D(2018, 7, 11),
+    )
     meeting = Meeting.objects.create(committee=tcy, event=event, number=97)  # no real plenary has that number
     item = AgendaItem.objects.create(meeting=meeting, order=1, number="1", title="Opening")
     Document.objects.create(committee=tcy, symbol="T-CY(2099)1", title="Working paper", type="working_document")
     booked = InterpretationRequest.objects.create(meeting=meeting, languages=["en", "fr"], booths=2, days=3)
-    return CommitteeWorld(admission=admission, seat=seat, term=term, meeting=meeting, item=item, booked=booked,
-                          unlinked=unlinked)  # fmt: skip
+    return CommitteeWorld(
+        admission=admission, seat=seat, term=term, meeting=meeting, item=item, booked=booked, unlinked=unlinked
+    )
 
 
 def database_state() -> dict:
     """What a refused request must leave as it was: the committee's rows, the people, and the audit log."""
-    models = (ObserverAdmission, Representative, BureauTerm, Meeting, AgendaItem, InterpretationRequest, Document,
-              Person, Organisation)  # fmt: skip
+    models = (
+        ObserverAdmission,
+        Representative,
+        BureauTerm,
+        Meeting,
+        AgendaItem,
+        InterpretationRequest,
+        Document,
+        Person,
+        Organisation,
+    )
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["agenda_documents"] = list(AgendaItem.documents.through.objects.order_by("pk").values())
     state["audit_entries"] = AuditEntry.objects.count()
@@ -211,8 +239,13 @@ def admitted(world, response):
 def ended(model, field: str, action: str):
     def check(world, response):
         redirected_to(response, "tcy_workspace", exact=True)
-        row = model.objects.get(pk={ObserverAdmission: world.committee.admission, Representative: world.committee.seat,
-                                    BureauTerm: world.committee.term}[model].pk)  # fmt: skip
+        row = model.objects.get(
+            pk={
+                ObserverAdmission: world.committee.admission,
+                Representative: world.committee.seat,
+                BureauTerm: world.committee.term,
+            }[model].pk
+        )
         assert getattr(row, field) == D(2020, 12, 31)
         audited(world.user, action, row)
 
@@ -289,12 +322,12 @@ PAGE_WRITES = {
             "starts_on": "2016-01-01",
         },
         appointed,
-    ),  # fmt: skip
+    ),
     "tcy_representative_end": (lambda w: END, ended(Representative, "ends_on", "committees.representative.ended")),
     "tcy_bureau_elect": (
         lambda w: {"country": country_pk("GE"), "role": "member", "last_name": "Beridze", "starts_on": "2016-01-01"},
         elected,
-    ),  # fmt: skip
+    ),
     "tcy_bureau_end": (lambda w: END, ended(BureauTerm, "ends_on", "committees.bureau.ended")),
     "tcy_meetings": (lambda w: {"event": w.unlinked.pk, "number": "18"}, recorded),
     "tcy_meeting": (lambda w: {"number": "2", "title": "Adoption of the agenda"}, item_added),
@@ -307,11 +340,11 @@ PAGE_WRITES = {
             "version": str(w.item.version),
         },
         item_changed,
-    ),  # fmt: skip
+    ),
     "tcy_interpretation_add": (
         lambda w: {"languages": "en, ru", "booths": "2", "days": "2", "cost": "5000"},
         interpretation_requested,
-    ),  # fmt: skip
+    ),
     "tcy_interpretation": (
         lambda w: {
             "languages": "en, fr, ru",
@@ -323,7 +356,7 @@ PAGE_WRITES = {
             "version": "1",
         },
         interpretation_updated,
-    ),  # fmt: skip
+    ),
 }
 
 
@@ -369,7 +402,7 @@ API_WRITES = {
     "POST /api/v1/committee/meetings/{meeting_id}/agenda": (
         lambda w: {"number": "2", "title": "Agenda"},
         api_item_added,
-    ),  # fmt: skip
+    ),
 }
 API_READS = api_reads(API_ROUTES)
 

@@ -104,9 +104,13 @@ class World:
 def open_round(builder, number: int, articles) -> AssessmentRound:
     committee = Committee.objects.get(code="T-CY")
     round = services.open_round(
-        committee, number=number, title=f"Round {number}", user=builder, opened_on=datetime.date(2004, 6, 1),
+        committee,
+        number=number,
+        title=f"Round {number}",
+        user=builder,
+        opened_on=datetime.date(2004, 6, 1),
         articles=Article.objects.filter(treaty=committee.treaty, number__in=articles),
-    )  # fmt: skip
+    )
     section = Section.objects.get(questionnaire=round.questionnaire, order=1)
     surveys.add_question(section, user=builder, code="law", text="Which law?", type=QuestionType.TEXT)
     return round
@@ -121,8 +125,13 @@ def world(db, visitor, django_capture_on_commit_callbacks) -> World:
         services.dispatch_round(sent, deadline=datetime.date(2004, 12, 31), user=builder, on=DISPATCHED_ON)
     first = sent.questionnaire.responses.select_related("country").order_by("country__name").first().country
     recommendation = services.record_recommendation(sent, country=first, finding="F", text="T", user=builder)
-    report = documents.record_document(Committee.objects.get(code="T-CY"), symbol="T-CY(2005)1", user=builder,
-                                       title="Assessment report", type="assessment_report")  # fmt: skip
+    report = documents.record_document(
+        Committee.objects.get(code="T-CY"),
+        symbol="T-CY(2005)1",
+        user=builder,
+        title="Assessment report",
+        type="assessment_report",
+    )
     mail.outbox.clear()
     user = make_user(visitor)
     key = issue_api_token(user, name="access test")[1] if user else None
@@ -337,14 +346,18 @@ def api_followed_up(world, response):
 
 API_WRITES = {
     "POST /api/v1/committee/rounds": (
-        lambda w: {"number": 84, "title": "Sanctions", "articles": [13], "opened_on": "2026-01-10"}, api_opened),
+        lambda w: {"number": 84, "title": "Sanctions", "articles": [13], "opened_on": "2026-01-10"},
+        api_opened,
+    ),
     "POST /api/v1/committee/rounds/{round_id}/dispatch": (dispatch_form, api_dispatched),
     "POST /api/v1/committee/rounds/{round_id}/reminders": (lambda w: {}, api_reminded),
     "POST /api/v1/committee/rounds/{round_id}/recommendations": (
-        lambda w: {"country": w.recommendation.country.iso2, "finding": "Gap", "text": "Close it"}, api_recommended),
+        lambda w: {"country": w.recommendation.country.iso2, "finding": "Gap", "text": "Close it"},
+        api_recommended,
+    ),
     "PUT /api/v1/committee/rounds/{round_id}/recommendations/{rec_id}": (correction_form, api_corrected),
     "POST /api/v1/committee/rounds/{round_id}/recommendations/{rec_id}/follow-ups": (follow_up_form, api_followed_up),
-}  # fmt: skip
+}
 API_READS = api_reads(API_ROUTES)
 
 

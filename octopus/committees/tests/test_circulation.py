@@ -74,8 +74,11 @@ def test_what_cannot_be_asked_or_done_is_refused_and_changes_nothing(staff, repo
         documents.change_circulation(public, to=Circulation.CIRCULATED, user=staff)  # never back
 
     actions = list(AuditEntry.objects.about(report).order_by("pk").values_list("action", flat=True))
-    assert actions[-3:] == ["committees.document.comment_requested", "committees.document.circulated",
-                            "committees.document.published"]  # fmt: skip
+    assert actions[-3:] == [
+        "committees.document.comment_requested",
+        "committees.document.circulated",
+        "committees.document.published",
+    ]
     assert list(CommentRequest.objects.filter(document=report).values_list("country__iso2", flat=True)) == ["GE"]
 
 
@@ -110,16 +113,21 @@ def test_the_steps_over_the_api(client, staff, report):
     headers = bearer_for(staff)
     url = f"/api/v1/committee/documents/{report.pk}"
 
-    foreign = client.post(f"{url}/comment-requests", {"country": "BR", "version": 1}, content_type="application/json",
-                          **headers)  # fmt: skip
-    asked = client.post(f"{url}/comment-requests", {"country": "GE", "version": 1}, content_type="application/json",
-                        **headers)  # fmt: skip
-    stale = client.post(f"{url}/circulation", {"to": "circulated", "version": 1}, content_type="application/json",
-                        **headers)  # fmt: skip
-    circulated = client.post(f"{url}/circulation", {"to": "circulated", "version": 2},
-                             content_type="application/json", **headers)  # fmt: skip
-    skipped = client.post(f"{url}/circulation", {"to": "draft", "version": 3}, content_type="application/json",
-                          **headers)  # fmt: skip
+    foreign = client.post(
+        f"{url}/comment-requests", {"country": "BR", "version": 1}, content_type="application/json", **headers
+    )
+    asked = client.post(
+        f"{url}/comment-requests", {"country": "GE", "version": 1}, content_type="application/json", **headers
+    )
+    stale = client.post(
+        f"{url}/circulation", {"to": "circulated", "version": 1}, content_type="application/json", **headers
+    )
+    circulated = client.post(
+        f"{url}/circulation", {"to": "circulated", "version": 2}, content_type="application/json", **headers
+    )
+    skipped = client.post(
+        f"{url}/circulation", {"to": "draft", "version": 3}, content_type="application/json", **headers
+    )
 
     assert assert_problem(foreign, 422)["errors"][0]["field"] == "country"
     assert (asked.status_code, asked.json()["country"], asked.json()["version"]) == (201, "GE", 2)

@@ -36,8 +36,9 @@ def committee(db):
         ("AM", "in_force", D(2014, 1, 1)),
     ]
     for iso2, kind, day in acts:
-        TreatyAction.objects.create(treaty=treaty, country=Country.objects.get(iso2=iso2), kind=kind, date=day,
-                                    source="test")  # fmt: skip
+        TreatyAction.objects.create(
+            treaty=treaty, country=Country.objects.get(iso2=iso2), kind=kind, date=day, source="test"
+        )
     return Committee.objects.create(code="TEST", name="Test committee", treaty=treaty)
 
 
@@ -61,8 +62,9 @@ def test_a_state_that_ratifies_mid_round_is_an_observer_until_the_treaty_is_in_f
 
 def test_a_party_needs_no_admission_and_an_observer_is_admitted_once(committee, staff):
     with pytest.raises(DomainError, match="is a Party on 2016-07-01, hence a member"):
-        membership.admit_observer(committee, country=Country.objects.get(iso2="FR"), admitted_on=D(2016, 7, 1),
-                                  user=staff)  # fmt: skip
+        membership.admit_observer(
+            committee, country=Country.objects.get(iso2="FR"), admitted_on=D(2016, 7, 1), user=staff
+        )
     japan = Country.objects.get(iso2="JP")
     membership.admit_observer(committee, country=japan, admitted_on=D(2016, 1, 1), user=staff, decision="TEST 3")
     with pytest.raises(DomainError, match="Japan is already an observer"):
@@ -122,18 +124,21 @@ def test_the_guidance_notes_load_with_only_what_the_sources_say(db):
 
 def test_guidance_notes_adopted_count_when_at_least_the_year_is_known(db, django_assert_num_queries):
     with reading(), django_assert_num_queries(1):
-        programme = registry.evaluate("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
-                                      type="guidance_note")  # fmt: skip
+        programme = registry.evaluate(
+            "committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31), type="guidance_note"
+        )
         by_year = registry.evaluate_series(
-            "committees.documents_adopted", [(D(y, 1, 1), D(y, 12, 31)) for y in range(2014, 2020)],
+            "committees.documents_adopted",
+            [(D(y, 1, 1), D(y, 12, 31)) for y in range(2014, 2020)],
             type="guidance_note",
-        )  # fmt: skip
+        )
 
     # Terrorism (November 2016), #10 (28 February 2017), election interference (2019)
     assert (programme, by_year) == (3, [0, 0, 1, 1, 0, 1])
-    assert [d.title[:20] for d in registry.records("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31),
-                                                   type="guidance_note")] == [
-        "Terrorism", "Production orders fo", "Election interferenc"]  # fmt: skip
+    assert [
+        d.title[:20]
+        for d in registry.records("committees.documents_adopted", D(2014, 1, 1), D(2019, 12, 31), type="guidance_note")
+    ] == ["Terrorism", "Production orders fo", "Election interferenc"]
 
 
 def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):
@@ -151,10 +156,14 @@ def test_a_document_moves_through_its_statuses_and_adoption_says_how(staff):
         documents.change_document_status(adopted, to="consultation", user=staff)
 
     assert (adopted.status, adopted.adopted_on, adopted.version) == (DocumentStatus.ADOPTED, D(2019, 5, 2), 3)
-    assert registry.evaluate("committees.documents_adopted", D(2019, 1, 1), D(2019, 12, 31),
-                             type="assessment_report") == 1  # fmt: skip
+    assert (
+        registry.evaluate("committees.documents_adopted", D(2019, 1, 1), D(2019, 12, 31), type="assessment_report") == 1
+    )
     actions = AuditEntry.objects.about(adopted).values_list("action", flat=True)
-    assert sorted(actions) == ["committees.document.adopted", "committees.document.consultation",
-                               "committees.document.recorded"]  # fmt: skip
+    assert sorted(actions) == [
+        "committees.document.adopted",
+        "committees.document.consultation",
+        "committees.document.recorded",
+    ]
     with pytest.raises(DomainError, match="already in the register"):
         documents.record_document(committee, symbol="T-CY(2099)1", title="Again", type="opinion", user=staff)

@@ -76,9 +76,15 @@ def with_original(user, **fields) -> tuple[Document, LanguageVersion]:
 def plenary(user, number: int = 99, day: datetime.date | None = None) -> Meeting:
     day = day or D(2019, 6, 3)
     event = events.create_event(
-        user=user, title=f"T-CY {number}", slug=f"t-cy-{number}", kind=Kind.TCY_PLENARY, status=Status.HELD,
-        starts_on=day, ends_on=day + datetime.timedelta(days=2), city="Strasbourg",
-    )  # fmt: skip
+        user=user,
+        title=f"T-CY {number}",
+        slug=f"t-cy-{number}",
+        kind=Kind.TCY_PLENARY,
+        status=Status.HELD,
+        starts_on=day,
+        ends_on=day + datetime.timedelta(days=2),
+        city="Strasbourg",
+    )
     return Meeting.objects.create(committee=tcy(), event=event, number=number)
 
 
@@ -106,7 +112,12 @@ def test_the_original_is_stored_outside_the_web_root_under_a_random_name_and_aud
     assert len(row.file.name.rsplit("-", 1)[1]) == len("0123456789abcdef0123456789abcdef.pdf")
     assert pypdf.PdfReader(stored).metadata.title == "Article 99"
     assert (row.translation_status, row.file_name, row.file_type, row.file_size, row.uploaded_by) == (
-        TranslationStatus.ORIGINAL, "Report final.pdf", "pdf", stored.stat().st_size, staff)  # fmt: skip
+        TranslationStatus.ORIGINAL,
+        "Report final.pdf",
+        "pdf",
+        stored.stat().st_size,
+        staff,
+    )
     assert row.uploaded_at is not None and row.version == 1
     assert actions(row) == ["committees.language_version.uploaded"]
     entry = AuditEntry.objects.about(row).get()
@@ -190,7 +201,11 @@ def test_a_translation_is_requested_from_the_original_with_words_deadline_and_co
     )
 
     assert (requested.translation_status, requested.word_count, requested.deadline, requested.cost) == (
-        TranslationStatus.REQUESTED, 5200, D(2099, 9, 1), Decimal("780.50"))  # fmt: skip
+        TranslationStatus.REQUESTED,
+        5200,
+        D(2099, 9, 1),
+        Decimal("780.50"),
+    )
     assert not requested.file
     assert actions(requested) == ["committees.translation.requested"]
     assert AuditEntry.objects.about(requested).get().after["cost"] == "780.50"
@@ -233,9 +248,17 @@ def test_a_translation_moves_from_requested_to_delivered_and_a_cancelled_one_may
         documents.update_translation(row, user=staff, version=3, status="original")
 
     assert (row.translation_status, row.cost, row.word_count, row.deadline, row.version) == (
-        TranslationStatus.DELIVERED, Decimal("150"), 100, D(2099, 10, 1), 3)  # fmt: skip
-    assert actions(row) == ["committees.translation.requested", "committees.translation.in_progress",
-                            "committees.translation.delivered"]  # fmt: skip
+        TranslationStatus.DELIVERED,
+        Decimal("150"),
+        100,
+        D(2099, 10, 1),
+        3,
+    )
+    assert actions(row) == [
+        "committees.translation.requested",
+        "committees.translation.in_progress",
+        "committees.translation.delivered",
+    ]
 
     other, _ = with_original(staff, symbol="T-CY(2099)2")
     asked = documents.request_translation(other, language="fr", word_count=10, deadline=None, cost=0, user=staff)
@@ -244,7 +267,11 @@ def test_a_translation_moves_from_requested_to_delivered_and_a_cancelled_one_may
         other, language="fr", word_count=12, deadline=D(2099, 1, 2), cost=9, user=staff
     )
     assert (cancelled.translation_status, again.translation_status, again.word_count, again.version) == (
-        "cancelled", "requested", 12, 3)  # fmt: skip
+        "cancelled",
+        "requested",
+        12,
+        3,
+    )
 
 
 def test_an_original_is_not_a_translation_to_update(staff):
@@ -284,9 +311,12 @@ def test_every_status_change_is_audited_including_back_to_draft_and_withdrawal(s
 
     assert (document.adopted_at, document.adopted_on) == (meeting, D(2019, 6, 5))  # the meeting's last day
     assert actions(document) == [
-        "committees.document.recorded", "committees.document.consultation", "committees.document.draft",
-        "committees.document.adopted", "committees.document.withdrawn",
-    ]  # fmt: skip
+        "committees.document.recorded",
+        "committees.document.consultation",
+        "committees.document.draft",
+        "committees.document.adopted",
+        "committees.document.withdrawn",
+    ]
     assert Document.objects.public().filter(pk=document.pk).exists() is False
 
 

@@ -52,7 +52,9 @@ def test_a_sample_document_says_so_in_the_body_and_a_header(client, staff):
 
     assert ([d["is_sample"] for d in real.json()["items"]], SAMPLE_HEADER in real.headers) == ([False], False)
     assert [(d["symbol"], d["is_sample"]) for d in both.json()["items"]] == [
-        ("T-CY(2099)1", False), ("T-CY(2099)3", True)]  # fmt: skip
+        ("T-CY(2099)1", False),
+        ("T-CY(2099)3", True),
+    ]
     assert both.headers[SAMPLE_HEADER] == "true"
 
 
@@ -71,8 +73,9 @@ def test_the_list_filters_and_pages(client, db):
 
 def test_one_document_with_its_versions_and_file_address(client, staff, restricted):
     focal, donor = make_user(Role.FOCAL_POINT), make_user(Role.DONOR)
-    documents.request_translation(restricted, language="fr", word_count=300, deadline=D(2099, 9, 1), cost="45.10",
-                                  user=staff)  # fmt: skip
+    documents.request_translation(
+        restricted, language="fr", word_count=300, deadline=D(2099, 9, 1), cost="45.10", user=staff
+    )
 
     shown = client.get(f"{URL}/{restricted.pk}", **bearer_for(focal))
 
@@ -83,7 +86,11 @@ def test_one_document_with_its_versions_and_file_address(client, staff, restrict
     assert english["file_url"] == f"http://testserver/t-cy/documents/{restricted.pk}/en/file/"
     assert (english["language"], english["translation_status"], english["file_type"]) == ("en", "original", "pdf")
     assert (french["translation_status"], french["word_count"], french["cost"], french["file_url"]) == (
-        "requested", 300, "45.10", None)  # fmt: skip
+        "requested",
+        300,
+        "45.10",
+        None,
+    )
     assert_problem(client.get(f"{URL}/{restricted.pk}"), 404)
     assert_problem(client.get(f"{URL}/{restricted.pk}", **bearer_for(donor)), 404)
     assert_problem(client.get(f"{URL}/999999999"), 404)
@@ -93,10 +100,15 @@ def test_recording_a_document_validates_like_the_page(client, staff):
     headers = bearer_for(staff)
     record(staff, symbol="T-CY(2099)5")
 
-    created = client.post(URL, {"symbol": "T-CY(2099)6", "title": "Opinion on Article 99", "type": "opinion",
-                                "is_public": False}, content_type="application/json", **headers)  # fmt: skip
-    duplicate = client.post(URL, {"symbol": "T-CY(2099)5", "title": "Again", "type": "opinion"},
-                            content_type="application/json", **headers)  # fmt: skip
+    created = client.post(
+        URL,
+        {"symbol": "T-CY(2099)6", "title": "Opinion on Article 99", "type": "opinion", "is_public": False},
+        content_type="application/json",
+        **headers,
+    )
+    duplicate = client.post(
+        URL, {"symbol": "T-CY(2099)5", "title": "Again", "type": "opinion"}, content_type="application/json", **headers
+    )
     untitled = client.post(URL, {"title": "", "type": "opinion"}, content_type="application/json", **headers)
 
     assert created.status_code == 201
@@ -115,8 +127,9 @@ def test_a_correction_with_a_stale_version_is_a_conflict(client, staff):
     body = {"symbol": document.symbol, "title": "Corrected title", "type": document.type, "source": "Letter"}
 
     saved = client.put(f"{URL}/{document.pk}", {**body, "version": 1}, content_type="application/json", **headers)
-    stale = client.put(f"{URL}/{document.pk}", {**body, "title": "Late", "version": 1},
-                       content_type="application/json", **headers)  # fmt: skip
+    stale = client.put(
+        f"{URL}/{document.pk}", {**body, "title": "Late", "version": 1}, content_type="application/json", **headers
+    )
 
     assert (saved.status_code, saved.json()["version"], saved.json()["title"]) == (200, 2, "Corrected title")
     assert_problem(stale, 409)
@@ -130,8 +143,9 @@ def test_status_changes_over_the_api(client, staff):
     url = f"{URL}/{document.pk}/status"
 
     unsaid = client.post(url, {"to": "adopted", "version": 1}, content_type="application/json", **headers)
-    adopted = client.post(url, {"to": "adopted", "adopted_at": meeting.pk, "version": 1},
-                          content_type="application/json", **headers)  # fmt: skip
+    adopted = client.post(
+        url, {"to": "adopted", "adopted_at": meeting.pk, "version": 1}, content_type="application/json", **headers
+    )
     stale = client.post(url, {"to": "withdrawn", "version": 1}, content_type="application/json", **headers)
     backwards = client.post(url, {"to": "draft", "version": 2}, content_type="application/json", **headers)
 
@@ -140,7 +154,10 @@ def test_status_changes_over_the_api(client, staff):
     ]
     assert adopted.status_code == 200
     assert (adopted.json()["status"], adopted.json()["adopted_at"], adopted.json()["adopted_on"]) == (
-        "adopted", meeting.pk, "2019-06-05")  # fmt: skip
+        "adopted",
+        meeting.pk,
+        "2019-06-05",
+    )
     assert_problem(stale, 409)
     assert assert_problem(backwards, 422)["errors"][0]["field"] == "to"
     assert Document.objects.get(pk=document.pk).status == "adopted"
@@ -151,8 +168,12 @@ def test_writes_need_a_token_of_someone_who_keeps_the_register(client, staff):
     focal = make_user(Role.FOCAL_POINT)
 
     anonymous = client.post(URL, {"title": "X", "type": "opinion"}, content_type="application/json")
-    refused = client.post(f"{URL}/{document.pk}/status", {"to": "withdrawn", "version": 1},
-                          content_type="application/json", **bearer_for(focal))  # fmt: skip
+    refused = client.post(
+        f"{URL}/{document.pk}/status",
+        {"to": "withdrawn", "version": 1},
+        content_type="application/json",
+        **bearer_for(focal),
+    )
 
     assert_problem(anonymous, 401)
     assert_problem(refused, 403)
@@ -172,24 +193,53 @@ def test_the_list_loads_in_a_fixed_number_of_queries(client, staff, django_asser
 
 def test_an_adoption_known_to_the_month_is_sent_and_read_with_its_precision(client, staff):
     tcy = Committee.objects.get(code="T-CY")
-    draft = documents.record_document(tcy, symbol="T-CY(2099)5", title="Opinion", type="opinion", circulation="public",
-                                      user=staff)  # fmt: skip
+    draft = documents.record_document(
+        tcy, symbol="T-CY(2099)5", title="Opinion", type="opinion", circulation="public", user=staff
+    )
     auth = bearer_for(staff)
 
-    adopted = client.post(f"{URL}/{draft.pk}/status", {"to": "adopted", "version": 1, "written_procedure": True,
-                          "adopted_on": "2099-11-18", "adopted_precision": "month"},
-                          content_type="application/json", **auth)  # fmt: skip
-    wrong = client.post(f"{URL}/{draft.pk}/status", {"to": "withdrawn", "version": 2, "adopted_precision": "week"},
-                        content_type="application/json", **auth)  # fmt: skip
+    adopted = client.post(
+        f"{URL}/{draft.pk}/status",
+        {
+            "to": "adopted",
+            "version": 1,
+            "written_procedure": True,
+            "adopted_on": "2099-11-18",
+            "adopted_precision": "month",
+        },
+        content_type="application/json",
+        **auth,
+    )
+    wrong = client.post(
+        f"{URL}/{draft.pk}/status",
+        {"to": "withdrawn", "version": 2, "adopted_precision": "week"},
+        content_type="application/json",
+        **auth,
+    )
 
     assert adopted.status_code == 200, adopted.content
     body = adopted.json()
     assert (body["adopted_on"], body["adopted_precision"], body["adopted_shown"]) == (
-        "2099-11-01", "month", "November 2099")  # fmt: skip
+        "2099-11-01",
+        "month",
+        "November 2099",
+    )
     assert Document.objects.get(pk=draft.pk).dated_as == (D(2099, 11, 1), "month")
     assert assert_problem(wrong, 422)["errors"][0]["field"] == "adopted_precision"
-    corrected = client.put(f"{URL}/{draft.pk}", {"symbol": "T-CY(2099)5", "title": "Opinion", "type": "opinion",
-                           "is_public": True, "version": 2, "written_procedure": True, "adopted_on": "2099-03-03",
-                           "adopted_precision": "year"}, content_type="application/json", **auth)  # fmt: skip
+    corrected = client.put(
+        f"{URL}/{draft.pk}",
+        {
+            "symbol": "T-CY(2099)5",
+            "title": "Opinion",
+            "type": "opinion",
+            "is_public": True,
+            "version": 2,
+            "written_procedure": True,
+            "adopted_on": "2099-03-03",
+            "adopted_precision": "year",
+        },
+        content_type="application/json",
+        **auth,
+    )
     assert corrected.status_code == 200, corrected.content
     assert (corrected.json()["adopted_on"], corrected.json()["adopted_shown"]) == ("2099-01-01", "2099")

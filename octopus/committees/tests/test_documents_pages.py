@@ -42,8 +42,9 @@ def register(staff):
     report = documents.change_document_status(
         report, to="adopted", written_procedure=True, adopted_on=D(2099, 5, 2), user=staff
     )
-    restricted, _ = with_original(staff, symbol="T-CY(2099)2", title="Draft compilation", type="working_document",
-                                  circulation="circulated")  # fmt: skip
+    restricted, _ = with_original(
+        staff, symbol="T-CY(2099)2", title="Draft compilation", type="working_document", circulation="circulated"
+    )
     withdrawn = record(staff, symbol="T-CY(2098)3", title="Opinion on a protocol", type="opinion")
     withdrawn = documents.change_document_status(withdrawn, to="withdrawn", user=staff)
     return {"report": report, "restricted": restricted, "withdrawn": withdrawn}
@@ -112,10 +113,30 @@ def test_the_public_csv_holds_the_filtered_public_register(client, register):
 
     assert response["Content-Disposition"] == 'attachment; filename="tcy-documents.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on",
-                       "Adoption date known to the", "English", "French", "Source"]  # fmt: skip
-    assert rows[1][:9] == ["T-CY(2099)1", "Assessment report on preservation", "Assessment report", "", "Adopted",
-                           "By written procedure, 2 May 2099", "2099-05-02", "day", "PDF (original)"]  # fmt: skip
+    assert rows[0] == [
+        "Symbol",
+        "Title",
+        "Type",
+        "Number",
+        "Status",
+        "Adoption",
+        "Adopted on",
+        "Adoption date known to the",
+        "English",
+        "French",
+        "Source",
+    ]
+    assert rows[1][:9] == [
+        "T-CY(2099)1",
+        "Assessment report on preservation",
+        "Assessment report",
+        "",
+        "Adopted",
+        "By written procedure, 2 May 2099",
+        "2099-05-02",
+        "day",
+        "PDF (original)",
+    ]
     assert len(rows) == 2
 
 
@@ -156,10 +177,12 @@ def test_a_restricted_or_withdrawn_document_and_its_file_exist_only_for_those_wh
 
 def test_a_translation_is_public_once_delivered_and_a_working_file_until_then(client, register, staff):
     report = register["report"]
-    documents.request_translation(report, language="fr", word_count=5000, deadline=D(2099, 6, 1), cost=Decimal("900"),
-                                  user=staff)  # fmt: skip
-    french = documents.upload_language_version(report, language="fr", upload=upload("fr.pdf", pdf_bytes()), user=staff,
-                                               version=1)  # fmt: skip
+    documents.request_translation(
+        report, language="fr", word_count=5000, deadline=D(2099, 6, 1), cost=Decimal("900"), user=staff
+    )
+    french = documents.upload_language_version(
+        report, language="fr", upload=upload("fr.pdf", pdf_bytes()), user=staff, version=1
+    )
     file = reverse("tcy_document_file", args=[report.pk, "fr"])
 
     working = client.get(file)
@@ -177,8 +200,9 @@ def test_a_translation_is_public_once_delivered_and_a_working_file_until_then(cl
 
 def test_a_public_file_is_an_attachment_of_the_type_found_at_upload(client, register, staff):
     report = register["report"]
-    documents.upload_language_version(report, language="fr", upload=upload("rapport.pdf", docx_bytes("Rapport")),
-                                      user=staff)  # fmt: skip
+    documents.upload_language_version(
+        report, language="fr", upload=upload("rapport.pdf", docx_bytes("Rapport")), user=staff
+    )
 
     response = client.get(reverse("tcy_document_file", args=[report.pk, "fr"]))
 
@@ -209,10 +233,28 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
     assert symbols(response) == ["T-CY(2099)1", "T-CY(2099)2"]
     assert symbols(restricted_only) == ["T-CY(2099)2"]
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[0][:9] == ("Symbol", "Title", "Type", "Number", "Status", "Adoption", "Adopted on",
-                           "Adoption date known to the", "Circulation")  # fmt: skip
-    assert rows[1][:9] == ("T-CY(2099)2", "Draft compilation", "Working document", None, "Draft", None, None, None,
-                           "Circulated to the members")  # fmt: skip
+    assert rows[0][:9] == (
+        "Symbol",
+        "Title",
+        "Type",
+        "Number",
+        "Status",
+        "Adoption",
+        "Adopted on",
+        "Adoption date known to the",
+        "Circulation",
+    )
+    assert rows[1][:9] == (
+        "T-CY(2099)2",
+        "Draft compilation",
+        "Working document",
+        None,
+        "Draft",
+        None,
+        None,
+        None,
+        "Circulated to the members",
+    )
     assert len(rows) == 2
     assert client.get(reverse("tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol == "T-CY(2098)3"
     assert client.get(reverse("tcy_register_export", args=["pdf"])).status_code == 404
@@ -241,8 +283,10 @@ def test_recording_a_document_through_the_page(client, staff):
     client.force_login(staff)
     blank = client.get(reverse("tcy_document_create")).context["form"]
 
-    response = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Agenda of T-CY 99",
-                                                              "type": "agenda", "circulation": "public"})  # fmt: skip
+    response = client.post(
+        reverse("tcy_document_create"),
+        {"symbol": "T-CY(2099)7", "title": "Agenda of T-CY 99", "type": "agenda", "circulation": "public"},
+    )
     refused = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Again", "type": "agenda"})
     numbered = client.post(reverse("tcy_document_create"), {"title": "Note", "type": "guidance_note", "number": "1"})
 
@@ -250,7 +294,11 @@ def test_recording_a_document_through_the_page(client, staff):
     assert response.status_code == 302 and response.url == reverse("tcy_document_manage", args=[document.pk])
     assert blank["circulation"].value() == "draft"  # a working draft until the secretariat circulates it
     assert (document.title, document.status, document.circulation, document.changed_by) == (
-        "Agenda of T-CY 99", "draft", "public", staff)  # fmt: skip
+        "Agenda of T-CY 99",
+        "draft",
+        "public",
+        staff,
+    )
     assert refused.status_code == 400
     assert refused.context["form"].errors == {"symbol": ["T-CY(2099)7 is already in the register."]}
     assert refused.context["form"]["title"].value() == "Again"
@@ -269,8 +317,9 @@ def test_a_stale_correction_shows_the_conflict_and_keeps_what_was_typed(client, 
 
     assert response.status_code == 400
     form = response.context["form"]
-    assert form.non_field_errors() == ["Someone changed this record while you were editing it; reload to see their "
-                                       "change."]  # fmt: skip
+    assert form.non_field_errors() == [
+        "Someone changed this record while you were editing it; reload to see their change."
+    ]
     assert (form["title"].value(), form["version"].value()) == ("Mine", 2)
     assert Document.objects.get(pk=document.pk).title == "Changed by a colleague"
     blind = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Blind"})
@@ -294,12 +343,17 @@ def test_adopting_at_a_meeting_or_by_written_procedure_through_the_page(client, 
         {"to": "adopted", "written_procedure": "on", "adopted_on": "2099-07-01", "version": 1},
     )
 
-    assert [value for value, _label in page.context["form"].fields["to"].choices] == ["consultation", "adopted",
-                                                                                      "withdrawn"]  # fmt: skip
-    assert unsaid.context["form"].errors == {"adopted_at": ["Say how it was adopted: at which meeting, or by written "
-                                                            "procedure."]}  # fmt: skip
-    assert written_without_day.context["form"].errors == {"adopted_on": ["Give the day of adoption by written "
-                                                                         "procedure."]}  # fmt: skip
+    assert [value for value, _label in page.context["form"].fields["to"].choices] == [
+        "consultation",
+        "adopted",
+        "withdrawn",
+    ]
+    assert unsaid.context["form"].errors == {
+        "adopted_at": ["Say how it was adopted: at which meeting, or by written procedure."]
+    }
+    assert written_without_day.context["form"].errors == {
+        "adopted_on": ["Give the day of adoption by written procedure."]
+    }
     assert adopted.status_code == 302 and by_writing.status_code == 302
     first, second = Document.objects.get(pk=first.pk), Document.objects.get(pk=second.pk)
     assert (first.status, first.adopted_at, first.adopted_on) == ("adopted", meeting, D(2019, 6, 5))
@@ -336,10 +390,12 @@ def test_uploading_through_the_page_is_judged_by_content(client, staff):
 def test_translation_requests_with_totals_exports_and_who_keeps_them(client, staff):
     first, _ = with_original(staff)
     second, _ = with_original(staff, symbol="T-CY(2099)2")
-    asked = documents.request_translation(first, language="fr", word_count=1000, deadline=D(2099, 3, 1),
-                                          cost=Decimal("150.00"), user=staff)  # fmt: skip
-    documents.request_translation(second, language="fr", word_count=500, deadline=D(2099, 4, 1),
-                                  cost=Decimal("75.50"), user=staff)  # fmt: skip
+    asked = documents.request_translation(
+        first, language="fr", word_count=1000, deadline=D(2099, 3, 1), cost=Decimal("150.00"), user=staff
+    )
+    documents.request_translation(
+        second, language="fr", word_count=500, deadline=D(2099, 4, 1), cost=Decimal("75.50"), user=staff
+    )
     documents.update_translation(asked, user=staff, version=1, status="delivered")
     focal, finance = make_user(Role.FOCAL_POINT), make_user(Role.FINANCE_OFFICER)
     client.force_login(focal)
@@ -347,11 +403,18 @@ def test_translation_requests_with_totals_exports_and_who_keeps_them(client, sta
     page = client.get(reverse("tcy_translations"))
     refused = client.get(reverse("tcy_translation", args=[asked.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("tcy_translations_export", args=["xlsx"])).content))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("tcy_translations_export", args=["csv"]),
-                                                  {"status": "requested"}).content.decode())))  # fmt: skip
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("tcy_translations_export", args=["csv"]), {"status": "requested"}).content.decode()
+            )
+        )
+    )
 
     assert [(t["year"], t["status"], t["words"], t["cost"]) for t in page.context["totals"]] == [
-        (2099, "delivered", 1000, Decimal("150.00")), (2099, "requested", 500, Decimal("75.50"))]  # fmt: skip
+        (2099, "delivered", 1000, Decimal("150.00")),
+        (2099, "requested", 500, Decimal("75.50")),
+    ]
     assert (page.context["total_words"], page.context["total_cost"]) == (1500, Decimal("225.50"))
     assert refused.status_code == 403
     assert workbook.sheetnames == ["Translation requests", "Totals"]
@@ -359,14 +422,24 @@ def test_translation_requests_with_totals_exports_and_who_keeps_them(client, sta
         (2099, "Translation delivered", 1, 1000, 150),
         (2099, "Translation requested", 1, 500, 75.5),
     ]
-    assert rows == [["Symbol", "Title", "Into", "Status", "Words", "Deadline", "Cost (EUR)"],
-                    ["T-CY(2099)2", "Assessment report on Article 99", "French", "Translation requested", "500",
-                     "2099-04-01", "75.50"]]  # fmt: skip
+    assert rows == [
+        ["Symbol", "Title", "Into", "Status", "Words", "Deadline", "Cost (EUR)"],
+        [
+            "T-CY(2099)2",
+            "Assessment report on Article 99",
+            "French",
+            "Translation requested",
+            "500",
+            "2099-04-01",
+            "75.50",
+        ],
+    ]
     client.force_login(finance)
     second_fr = LanguageVersion.objects.get(document=second, language="fr")
-    saved = client.post(reverse("tcy_translation", args=[second_fr.pk]),
-                        {"status": "in_progress", "word_count": "520", "deadline": "2099-04-02", "cost": "80",
-                         "version": 1})  # fmt: skip
+    saved = client.post(
+        reverse("tcy_translation", args=[second_fr.pk]),
+        {"status": "in_progress", "word_count": "520", "deadline": "2099-04-02", "cost": "80", "version": 1},
+    )
     assert saved.status_code == 302
     second_fr.refresh_from_db()
     assert (second_fr.translation_status, second_fr.word_count, second_fr.cost) == ("in_progress", 520, Decimal(80))

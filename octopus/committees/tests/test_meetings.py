@@ -53,8 +53,14 @@ def test_a_meeting_is_an_event_of_a_tcy_kind_numbered_once(world, staff):
         meetings.record_meeting(world.tcy, event=world.t15.event, number=21, user=staff)
     with pytest.raises(DomainError, match="Give the meeting's number"):
         meetings.record_meeting(world.tcy, event=world.unlinked, number=0, user=staff)
-    bureau_event = events.create_event(user=staff, title="Bureau 17", slug="bureau-17", kind=Kind.TCY_BUREAU,
-                                       starts_on=D(2019, 3, 1), ends_on=D(2019, 3, 1))  # fmt: skip
+    bureau_event = events.create_event(
+        user=staff,
+        title="Bureau 17",
+        slug="bureau-17",
+        kind=Kind.TCY_BUREAU,
+        starts_on=D(2019, 3, 1),
+        ends_on=D(2019, 3, 1),
+    )
 
     meeting = meetings.record_meeting(world.tcy, event=world.unlinked, number=21, user=staff)
     bureau_meeting = meetings.record_meeting(world.tcy, event=bureau_event, number=17, user=staff)  # its own series
@@ -69,24 +75,42 @@ def test_agenda_items_are_added_moved_edited_and_removed_in_order(world, staff):
     for number, title in (("1", "Opening"), ("2", "Agenda"), ("3", "Guidance Notes"), ("4", "Next meeting")):
         meetings.add_agenda_item(meeting, number=number, title=title, user=staff)
     inserted = meetings.add_agenda_item(meeting, number="2bis", title="Bureau report", order=2, user=staff)
-    assert [t for _o, _n, t in agenda_of(meeting)] == ["Opening", "Bureau report", "Agenda", "Guidance Notes",
-                                                       "Next meeting"]  # fmt: skip
+    assert [t for _o, _n, t in agenda_of(meeting)] == [
+        "Opening",
+        "Bureau report",
+        "Agenda",
+        "Guidance Notes",
+        "Next meeting",
+    ]
 
     last = AgendaItem.objects.get(meeting=meeting, title="Next meeting")
-    moved = meetings.update_agenda_item(last, order=1, version=last.version, user=staff,
-                                        decision="T-CY 18 on 9-11 July 2018.")  # fmt: skip
-    assert [t for _o, _n, t in agenda_of(meeting)] == ["Next meeting", "Opening", "Bureau report", "Agenda",
-                                                       "Guidance Notes"]  # fmt: skip
+    moved = meetings.update_agenda_item(
+        last, order=1, version=last.version, user=staff, decision="T-CY 18 on 9-11 July 2018."
+    )
+    assert [t for _o, _n, t in agenda_of(meeting)] == [
+        "Next meeting",
+        "Opening",
+        "Bureau report",
+        "Agenda",
+        "Guidance Notes",
+    ]
     meetings.update_agenda_item(moved, order=5, version=None, user=staff)
     assert [o for o, _n, _t in agenda_of(meeting)] == [1, 2, 3, 4, 5]
     assert agenda_of(meeting)[-1] == (5, "4", "Next meeting")
 
     meetings.remove_agenda_item(inserted, user=staff)
-    assert agenda_of(meeting) == [(1, "1", "Opening"), (2, "2", "Agenda"), (3, "3", "Guidance Notes"),
-                                  (4, "4", "Next meeting")]  # fmt: skip
+    assert agenda_of(meeting) == [
+        (1, "1", "Opening"),
+        (2, "2", "Agenda"),
+        (3, "3", "Guidance Notes"),
+        (4, "4", "Next meeting"),
+    ]
     actions = AuditEntry.objects.filter(action__startswith="committees.agenda_item.").values_list("action", flat=True)
-    assert sorted(actions) == sorted(["committees.agenda_item.added"] * 5 + ["committees.agenda_item.changed"] * 2
-                                     + ["committees.agenda_item.removed"])  # fmt: skip
+    assert sorted(actions) == sorted(
+        ["committees.agenda_item.added"] * 5
+        + ["committees.agenda_item.changed"] * 2
+        + ["committees.agenda_item.removed"]
+    )
 
 
 def test_a_stale_agenda_edit_is_a_conflict_and_changes_nothing(world, staff):
@@ -106,8 +130,9 @@ def test_a_stale_agenda_edit_is_a_conflict_and_changes_nothing(world, staff):
 
 def test_documents_of_the_register_are_attached_and_detached(world, staff):
     item = meetings.add_agenda_item(world.b12, number="3", title="Guidance Notes", user=staff)
-    note = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN on production orders",
-                                     type="guidance_note", user=staff)  # fmt: skip
+    note = documents.record_document(
+        world.tcy, symbol="T-CY(2017)3", title="GN on production orders", type="guidance_note", user=staff
+    )
     other = Committee.objects.create(code="OTHER", name="Another committee", treaty=world.tcy.treaty)
     foreign = documents.record_document(other, symbol="X(2017)1", title="Not ours", type="opinion", user=staff)
 
@@ -122,8 +147,10 @@ def test_documents_of_the_register_are_attached_and_detached(world, staff):
         meetings.detach_document(item, document=note, user=staff)
 
     assert item.documents.count() == 0
-    assert [e.data["symbol"] for e in AuditEntry.objects.filter(action__startswith="committees.agenda_item.document")
-            .order_by("pk")] == ["T-CY(2017)3", "T-CY(2017)3"]  # fmt: skip
+    assert [
+        e.data["symbol"]
+        for e in AuditEntry.objects.filter(action__startswith="committees.agenda_item.document").order_by("pk")
+    ] == ["T-CY(2017)3", "T-CY(2017)3"]
 
 
 def test_interpretation_is_requested_within_the_meeting_and_changed_with_its_version(world, staff):
@@ -131,19 +158,25 @@ def test_interpretation_is_requested_within_the_meeting_and_changed_with_its_ver
         meetings.request_interpretation(world.t17, languages=["en"], booths=1, days=1, user=staff)
     with pytest.raises(DomainError, match="1 to 3 days"):
         meetings.request_interpretation(world.t17, languages=["en", "fr"], booths=2, days=4, user=staff)
-    booked = meetings.request_interpretation(world.t17, languages=["en", "fr", "en"], booths=2, days=3,
-                                             cost=Decimal("9600.00"), user=staff)  # fmt: skip
+    booked = meetings.request_interpretation(
+        world.t17, languages=["en", "fr", "en"], booths=2, days=3, cost=Decimal("9600.00"), user=staff
+    )
     confirmed = meetings.update_interpretation(booked, version=1, status="confirmed", user=staff)
     with pytest.raises(ConflictError):
         meetings.update_interpretation(booked, version=1, cost=Decimal(1), user=staff)
-    delivered = meetings.update_interpretation(confirmed, version=2, status="delivered", cost=Decimal("9100"),
-                                               user=staff)  # fmt: skip
+    delivered = meetings.update_interpretation(
+        confirmed, version=2, status="delivered", cost=Decimal("9100"), user=staff
+    )
     with pytest.raises(DomainError, match="delivered cannot become requested"):
         meetings.update_interpretation(delivered, version=3, status="requested", user=staff)
 
     current = InterpretationRequest.objects.get()
-    assert (current.languages, current.status, current.cost, current.version) == (["en", "fr"], "delivered",
-                                                                                  Decimal("9100.00"), 3)  # fmt: skip
+    assert (current.languages, current.status, current.cost, current.version) == (
+        ["en", "fr"],
+        "delivered",
+        Decimal("9100.00"),
+        3,
+    )
     assert AuditEntry.objects.filter(action__startswith="committees.interpretation.").count() == 3
 
 
@@ -178,10 +211,19 @@ def signed_in(client, user):
     return client
 
 
-def test_the_series_lists_meetings_with_participants_in_a_fixed_number_of_queries(client, world, staff,
-                                                                                django_assert_num_queries):  # fmt: skip
-    documents.record_document(world.tcy, symbol="T-CY(2017)9", title="Adopted", type="opinion", status="adopted",
-                              adopted_on=D(2017, 7, 12), adopted_at=world.t17, user=staff)  # fmt: skip
+def test_the_series_lists_meetings_with_participants_in_a_fixed_number_of_queries(
+    client, world, staff, django_assert_num_queries
+):
+    documents.record_document(
+        world.tcy,
+        symbol="T-CY(2017)9",
+        title="Adopted",
+        type="opinion",
+        status="adopted",
+        adopted_on=D(2017, 7, 12),
+        adopted_at=world.t17,
+        user=staff,
+    )
     signed_in(client, staff)
 
     with django_assert_num_queries(11):
@@ -219,12 +261,19 @@ def test_numbering_an_event_on_the_page(client, world, staff):
     assert (response.status_code, response.url, meeting.number) == (302, reverse("tcy_meeting", args=[meeting.pk]), 21)
 
 
-def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation(client, world, staff,
-                                                                                django_assert_num_queries):  # fmt: skip
+def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation(
+    client, world, staff, django_assert_num_queries
+):
     note = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note", user=staff)
     first = meetings.add_agenda_item(world.t15, number="1", title="Opening", user=staff)
-    second = meetings.add_agenda_item(world.t15, number="5", title="Guidance Notes", decision="Adopted GN 10.",
-                                      report="The plenary discussed the draft.", user=staff)  # fmt: skip
+    second = meetings.add_agenda_item(
+        world.t15,
+        number="5",
+        title="Guidance Notes",
+        decision="Adopted GN 10.",
+        report="The plenary discussed the draft.",
+        user=staff,
+    )
     meetings.attach_document(second, document=note, user=staff)
     meetings.request_interpretation(world.t15, languages=["en", "fr"], booths=2, days=2, user=staff)
     signed_in(client, staff)
@@ -234,8 +283,10 @@ def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation
 
     assert [i.pk for i in response.context["agenda"]] == [first.pk, second.pk]
     assert [i.pk for i in response.context["decisions"]] == [second.pk]
-    groups = [(c.key, [(g.name, [r.person.last_name for r in g.members]) for g in c.groups])
-              for c in response.context["categories"]]  # fmt: skip
+    groups = [
+        (c.key, [(g.name, [r.person.last_name for r in g.members]) for g in c.groups])
+        for c in response.context["categories"]
+    ]
     assert groups == [("other", [("France", ["Silva"]), ("Georgia", ["Tsiklauri"])])]
     provisional = client.get(reverse("tcy_meeting", args=[world.t15.pk]))
     assert provisional.context["participants_total"] == 4  # approved and pending
@@ -254,8 +305,7 @@ def test_a_focal_point_reads_the_meeting_but_not_its_participants(client, world)
 
 
 def test_the_list_of_decisions_reads_back_in_csv_and_docx(client, world, staff):
-    item = meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt GN 10.",
-                                    user=staff)  # fmt: skip
+    item = meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt GN 10.", user=staff)
     meetings.add_agenda_item(world.t17, number="5", title="Any other business", user=staff)  # no decision
     note = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note", user=staff)
     meetings.attach_document(item, document=note, user=staff)
@@ -312,8 +362,11 @@ def test_the_participation_page_totals_per_state_and_year_in_a_fixed_number_of_q
         response = client.get(reverse("tcy_participation"))
 
     summary = response.context["summary"]
-    assert [(t.iso2, t.year, t.count) for t in summary.by_state_and_year] == [("AM", 2017, 1), ("FR", 2017, 1),
-                                                                              ("GE", 2016, 2)]  # fmt: skip
+    assert [(t.iso2, t.year, t.count) for t in summary.by_state_and_year] == [
+        ("AM", 2017, 1),
+        ("FR", 2017, 1),
+        ("GE", 2016, 2),
+    ]
     assert response.context["chart"]["data"]["values"] == [
         {"year": "2016", "where": "T-CY meetings", "count": 2},
         {"year": "2016", "where": "Other fora", "count": 0},
@@ -386,16 +439,35 @@ def test_the_api_lists_public_meetings_to_everyone_and_all_to_readers(client, wo
 
     assert [m["name"] for m in public] == ["T-CY 15", "T-CY 17"]  # the Bureau's event is not public; 19 cancelled
     assert [m["name"] for m in everything] == ["T-CY 15", "T-CY Bureau 12", "T-CY 17", "T-CY 19"]
-    assert plenaries_2017 == [{
-        "id": world.t17.pk, "committee": "T-CY", "number": 17, "name": "T-CY 17", "event": "t-cy-17",
-        "title": "17th T-CY plenary", "kind": "tcy_plenary", "status": "held", "starts_on": "2017-07-10",
-        "ends_on": "2017-07-12", "place": "Strasbourg, France", "is_sample": False}]  # fmt: skip
+    assert plenaries_2017 == [
+        {
+            "id": world.t17.pk,
+            "committee": "T-CY",
+            "number": 17,
+            "name": "T-CY 17",
+            "event": "t-cy-17",
+            "title": "17th T-CY plenary",
+            "kind": "tcy_plenary",
+            "status": "held",
+            "starts_on": "2017-07-10",
+            "ends_on": "2017-07-12",
+            "place": "Strasbourg, France",
+            "is_sample": False,
+        }
+    ]
     assert_problem(client.get(f"/api/v1/committee/meetings/{world.b12.pk}"), 404)
 
 
 def test_a_meeting_of_a_sample_event_says_so_in_the_body_and_a_header(client, world, staff):
-    event = events.create_event(user=staff, title="Sample plenary", slug="sample-plenary", kind=Kind.TCY_PLENARY,
-                                starts_on=D(2019, 7, 1), ends_on=D(2019, 7, 3), is_sample=True)  # fmt: skip
+    event = events.create_event(
+        user=staff,
+        title="Sample plenary",
+        slug="sample-plenary",
+        kind=Kind.TCY_PLENARY,
+        starts_on=D(2019, 7, 1),
+        ends_on=D(2019, 7, 3),
+        is_sample=True,
+    )
     sample = meetings.record_meeting(world.tcy, event=event, number=21, user=staff)
     meetings.add_agenda_item(sample, number="1", title="Opening", user=staff)
 
@@ -409,20 +481,39 @@ def test_a_meeting_of_a_sample_event_says_so_in_the_body_and_a_header(client, wo
 
 def test_the_api_gives_the_agenda_without_restricted_documents_to_the_public(client, world, staff):
     item = meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt.", user=staff)
-    public = documents.record_document(world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note",
-                                       circulation="public", user=staff)  # fmt: skip
-    restricted = documents.record_document(world.tcy, symbol="T-CY(2017)4", title="Draft", type="working_document",
-                                           circulation="circulated", user=staff)  # fmt: skip
+    public = documents.record_document(
+        world.tcy, symbol="T-CY(2017)3", title="GN", type="guidance_note", circulation="public", user=staff
+    )
+    restricted = documents.record_document(
+        world.tcy, symbol="T-CY(2017)4", title="Draft", type="working_document", circulation="circulated", user=staff
+    )
     meetings.attach_document(item, document=public, user=staff)
     meetings.attach_document(item, document=restricted, user=staff)
 
     anonymous = client.get(f"/api/v1/committee/meetings/{world.t17.pk}").json()
     reader = client.get(f"/api/v1/committee/meetings/{world.t17.pk}", **bearer_for(staff)).json()
 
-    assert anonymous["agenda"] == [{"id": item.pk, "order": 1, "number": "4", "title": "Guidance Notes",
-                                    "decision": "Adopt.", "report": "", "is_sample": False, "documents": [
-                                        {"id": public.pk, "symbol": "T-CY(2017)3", "title": "GN",
-                                         "type": "guidance_note", "status": "draft", "is_sample": False}]}]  # fmt: skip
+    assert anonymous["agenda"] == [
+        {
+            "id": item.pk,
+            "order": 1,
+            "number": "4",
+            "title": "Guidance Notes",
+            "decision": "Adopt.",
+            "report": "",
+            "is_sample": False,
+            "documents": [
+                {
+                    "id": public.pk,
+                    "symbol": "T-CY(2017)3",
+                    "title": "GN",
+                    "type": "guidance_note",
+                    "status": "draft",
+                    "is_sample": False,
+                }
+            ],
+        }
+    ]
     assert [d["symbol"] for d in reader["agenda"][0]["documents"]] == ["T-CY(2017)3", "T-CY(2017)4"]
 
 
@@ -436,10 +527,18 @@ def test_the_api_adds_an_agenda_item_and_refuses_bad_input(client, world, staff)
         content_type="application/json",
         **headers,
     )
-    invalid = client.post(f"/api/v1/committee/meetings/{world.t17.pk}/agenda", {"number": "2", "title": ""},
-                          content_type="application/json", **headers)  # fmt: skip
-    missing = client.post("/api/v1/committee/meetings/999999/agenda", {"number": "2", "title": "X"},
-                          content_type="application/json", **headers)  # fmt: skip
+    invalid = client.post(
+        f"/api/v1/committee/meetings/{world.t17.pk}/agenda",
+        {"number": "2", "title": ""},
+        content_type="application/json",
+        **headers,
+    )
+    missing = client.post(
+        "/api/v1/committee/meetings/999999/agenda",
+        {"number": "2", "title": "X"},
+        content_type="application/json",
+        **headers,
+    )
 
     assert created.status_code == 201
     assert (created.json()["order"], created.json()["documents"]) == (1, [])
@@ -458,8 +557,15 @@ def test_a_stale_interpretation_edit_shows_a_conflict_keeping_what_was_typed(cli
     booked = meetings.request_interpretation(world.t17, languages=["en", "fr"], booths=2, days=3, user=staff)
     meetings.update_interpretation(booked, version=1, cost=Decimal(8000), user=staff)  # someone else, meanwhile
     signed_in(client, make_user(Role.FINANCE_OFFICER))
-    data = {"languages": "en, fr, ru", "booths": "3", "days": "3", "cost": "9000", "status": "confirmed",
-            "note": "Russian added", "version": "1"}  # fmt: skip
+    data = {
+        "languages": "en, fr, ru",
+        "booths": "3",
+        "days": "3",
+        "cost": "9000",
+        "status": "confirmed",
+        "note": "Russian added",
+        "version": "1",
+    }
 
     response = client.post(reverse("tcy_interpretation", args=[world.t17.pk, booked.pk]), data)
 

@@ -45,9 +45,18 @@ class MeetingsWorld:
 
 def _event(user, slug, title, kind, start, end, *, status=Status.HELD, public=True, dsa=200):
     return events.create_event(
-        user=user, title=title, slug=slug, kind=kind, status=status, starts_on=start,
-        ends_on=end, city="Strasbourg", country=Country.objects.get(iso2="FR"), is_public=public, dsa_rate=dsa,
-    )  # fmt: skip
+        user=user,
+        title=title,
+        slug=slug,
+        kind=kind,
+        status=status,
+        starts_on=start,
+        ends_on=end,
+        city="Strasbourg",
+        country=Country.objects.get(iso2="FR"),
+        is_public=public,
+        dsa_rate=dsa,
+    )
 
 
 def _register(user, event, first, last, iso2, *, attended=True, state=None):
@@ -55,10 +64,17 @@ def _register(user, event, first, last, iso2, *, attended=True, state=None):
         event=event, title="Delegates", is_open=True, requires_approval=False
     )
     registration = events.register_person(
-        form, person_fields={"first_name": first, "last_name": last, "email": f"{first.lower()}@example.org",
-                             "country": Country.objects.get(iso2=iso2)},
-        by_staff=True, user=user, state=state,
-    )  # fmt: skip
+        form,
+        person_fields={
+            "first_name": first,
+            "last_name": last,
+            "email": f"{first.lower()}@example.org",
+            "country": Country.objects.get(iso2=iso2),
+        },
+        by_staff=True,
+        user=user,
+        state=state,
+    )
     if attended:
         events.check_in(registration, day=event.starts_on, user=user)
     return registration
@@ -130,14 +146,28 @@ def build_meetings_world() -> MeetingsWorld:
     _fund(user, people["aram@workshop"], 200, 1)
     _fund(user, people["li@workshop"], 50, 1)
     e19 = events.update_event(e19, version=None, user=user, status=Status.CANCELLED)
-    return MeetingsWorld(user=user, tcy=tcy, bureau=bureau, t15=t15, b12=b12, t17=t17, t19=t19, workshop=workshop,
-                         unlinked=unlinked, people=people)  # fmt: skip
+    return MeetingsWorld(
+        user=user,
+        tcy=tcy,
+        bureau=bureau,
+        t15=t15,
+        b12=b12,
+        t17=t17,
+        t19=t19,
+        workshop=workshop,
+        unlinked=unlinked,
+        people=people,
+    )
 
 
 def test_the_world_holds_what_its_docstring_says(db):
     world = build_meetings_world()
 
     assert [str(m) for m in Meeting.objects.order_by("event__starts_on")] == [
-        "T-CY 15", "T-CY Bureau 12", "T-CY 17", "T-CY 19"]  # fmt: skip
+        "T-CY 15",
+        "T-CY Bureau 12",
+        "T-CY 17",
+        "T-CY 19",
+    ]
     assert Registration.objects.filter(attendance__isnull=False).distinct().count() == 9
     assert (world.unlinked.kind, Event.objects.get(slug="t-cy-19").status) == (Kind.TCY_PLENARY, Status.CANCELLED)

@@ -34,14 +34,21 @@ def test_meetings_held_counts_held_meetings_of_the_committee_and_optionally_its_
     assert registry.evaluate_series("committees.meetings_held", YEARS, bureau=True) == [1, 2, 0]
     assert registry.evaluate("committees.meetings_held", *ALL, committee="T-CY Bureau") == 1
     assert [str(m) for m in registry.records("committees.meetings_held", *ALL, bureau=True)] == [
-        "T-CY 15", "T-CY Bureau 12", "T-CY 17"]  # fmt: skip
+        "T-CY 15",
+        "T-CY Bureau 12",
+        "T-CY 17",
+    ]
 
 
 def test_meeting_participants_counts_participations_people_and_delegations(world):
-    values = {m: registry.evaluate("committees.meeting_participants", *ALL, measure=m)
-              for m in ("participations", "people", "delegations")}  # fmt: skip
-    with_bureau = {m: registry.evaluate("committees.meeting_participants", *ALL, measure=m, bureau=True)
-                   for m in ("participations", "people", "delegations")}  # fmt: skip
+    values = {
+        m: registry.evaluate("committees.meeting_participants", *ALL, measure=m)
+        for m in ("participations", "people", "delegations")
+    }
+    with_bureau = {
+        m: registry.evaluate("committees.meeting_participants", *ALL, measure=m, bureau=True)
+        for m in ("participations", "people", "delegations")
+    }
 
     assert values == {"participations": 5, "people": 4, "delegations": 4}
     assert with_bureau == {"participations": 6, "people": 4, "delegations": 5}
@@ -55,11 +62,19 @@ def test_meeting_participants_drill_down_to_the_records_counted(world):
     delegations = registry.records("committees.meeting_participants", *ALL, measure="delegations")
 
     assert [(r.event.slug, r.person.last_name) for r in participations] == [
-        ("t-cy-15", "Silva"), ("t-cy-15", "Tsiklauri"), ("t-cy-17", "Silva"), ("t-cy-17", "Martin"),
-        ("t-cy-17", "Petrosyan")]  # fmt: skip
+        ("t-cy-15", "Silva"),
+        ("t-cy-15", "Tsiklauri"),
+        ("t-cy-17", "Silva"),
+        ("t-cy-17", "Martin"),
+        ("t-cy-17", "Petrosyan"),
+    ]
     assert [p.last_name for p in people] == ["Martin", "Petrosyan", "Silva", "Tsiklauri"]
-    assert [str(d) for d in delegations] == ["France – T-CY 15", "Georgia – T-CY 15", "Armenia – T-CY 17",
-                                             "France – T-CY 17"]  # fmt: skip
+    assert [str(d) for d in delegations] == [
+        "France – T-CY 15",
+        "Georgia – T-CY 15",
+        "Armenia – T-CY 17",
+        "France – T-CY 17",
+    ]
     assert len({d.pk for d in delegations}) == 4
 
 
@@ -67,7 +82,9 @@ def test_funded_states_counts_distinct_states_funded_in_the_period(world):
     assert registry.evaluate("committees.funded_states", *ALL) == 3
     assert registry.evaluate_series("committees.funded_states", YEARS) == [1, 2, 0]
     assert [c.iso2 for c in registry.records("committees.funded_states", D(2017, 1, 1), D(2017, 12, 31))] == [
-        "AM", "FR"]  # fmt: skip  # China's delegate at the workshop: not a Party, not counted
+        "AM",
+        "FR",
+    ]  # China's delegate at the workshop: not a Party, not counted
 
 
 def test_a_reading_loads_each_metric_once_whatever_the_periods(world, django_assert_num_queries):
@@ -93,18 +110,29 @@ def test_language_services_cost_adds_translations_by_deadline_and_interpretation
     staff = world.user
     report = documents.record_document(tcy(), symbol="T-CY(2017)99", title="Report", type="opinion", user=staff)
     documents.upload_language_version(report, language="en", upload=upload("en.pdf", pdf_bytes()), user=staff)
-    documents.request_translation(report, language="fr", word_count=6000, deadline=D(2017, 3, 1),
-                                  cost=Decimal("900.50"), user=staff)  # fmt: skip
+    documents.request_translation(
+        report, language="fr", word_count=6000, deadline=D(2017, 3, 1), cost=Decimal("900.50"), user=staff
+    )
     dropped = documents.record_document(tcy(), symbol="T-CY(2018)98", title="Dropped", type="opinion", user=staff)
     documents.upload_language_version(dropped, language="en", upload=upload("en.pdf", pdf_bytes()), user=staff)
-    cancelled = documents.request_translation(dropped, language="fr", word_count=100, deadline=D(2018, 1, 1),
-                                              cost=Decimal("50"), user=staff)  # fmt: skip
+    cancelled = documents.request_translation(
+        dropped, language="fr", word_count=100, deadline=D(2018, 1, 1), cost=Decimal("50"), user=staff
+    )
     documents.update_translation(cancelled, status="cancelled", user=staff, version=cancelled.version)
-    meetings.request_interpretation(Meeting.objects.get(number=15, committee__code="T-CY"), languages=["en", "fr"],
-                                    booths=2, days=2, cost=Decimal("4000"), user=staff)  # fmt: skip
+    meetings.request_interpretation(
+        Meeting.objects.get(number=15, committee__code="T-CY"),
+        languages=["en", "fr"],
+        booths=2,
+        days=2,
+        cost=Decimal("4000"),
+        user=staff,
+    )
 
     assert registry.evaluate_series("committees.language_services_cost", YEARS) == [
-        Decimal("4000"), Decimal("900.50"), Decimal("0")]  # fmt: skip
+        Decimal("4000"),
+        Decimal("900.50"),
+        Decimal("0"),
+    ]
     assert registry.evaluate("committees.language_services_cost", *ALL, service="translation") == Decimal("900.50")
     records = registry.records("committees.language_services_cost", *ALL)
     assert [str(record) for record in records] == ["T-CY(2017)99 (French)", "T-CY 15: en, fr × 2 booths × 2 days"]
@@ -116,8 +144,16 @@ def test_language_services_cost_adds_translations_by_deadline_and_interpretation
 
 
 def programme(code: str, *, sample: bool = False):
-    return create_programme(code=code, title=code, starts_on=D(2014, 1, 1), ends_on=D(2020, 12, 31), user=None,
-                            budget_ceiling=Decimal(1), implementing_office="C-PROC", is_sample=sample)  # fmt: skip
+    return create_programme(
+        code=code,
+        title=code,
+        starts_on=D(2014, 1, 1),
+        ends_on=D(2020, 12, 31),
+        user=None,
+        budget_ceiling=Decimal(1),
+        implementing_office="C-PROC",
+        is_sample=sample,
+    )
 
 
 def test_a_programme_counts_only_the_meetings_and_costs_of_the_events_it_serves(world):
@@ -127,10 +163,12 @@ def test_a_programme_counts_only_the_meetings_and_costs_of_the_events_it_serves(
     events.set_event_programmes(world.t17.event, [(octopus, 60, None), (glacy, 40, None)], user=None)
     events.set_event_programmes(world.b12.event, [(octopus, 100, None)], user=None)
     events.set_event_programmes(world.workshop, [(octopus, 100, None)], user=None)
-    meetings.request_interpretation(world.t15, languages=["en", "fr"], booths=2, days=2, cost=Decimal("4000"),
-                                    user=world.user)  # fmt: skip
-    meetings.request_interpretation(world.t17, languages=["en", "fr"], booths=2, days=3, cost=Decimal("6000"),
-                                    user=world.user)  # fmt: skip
+    meetings.request_interpretation(
+        world.t15, languages=["en", "fr"], booths=2, days=2, cost=Decimal("4000"), user=world.user
+    )
+    meetings.request_interpretation(
+        world.t17, languages=["en", "fr"], booths=2, days=3, cost=Decimal("6000"), user=world.user
+    )
 
     def read(scope):
         with reading(scope):
@@ -152,9 +190,16 @@ def test_a_programme_counts_only_the_meetings_and_costs_of_the_events_it_serves(
 
 def test_sample_meetings_count_only_for_a_sample_programme(world):
     sample = programme("test-sample", sample=True)
-    plenary = events.create_event(user=world.user, title="Sample plenary", slug="sample-plenary", kind="tcy_plenary",
-                                  status="held", starts_on=D(2016, 3, 1), ends_on=D(2016, 3, 2),
-                                  is_sample=True)  # fmt: skip
+    plenary = events.create_event(
+        user=world.user,
+        title="Sample plenary",
+        slug="sample-plenary",
+        kind="tcy_plenary",
+        status="held",
+        starts_on=D(2016, 3, 1),
+        ends_on=D(2016, 3, 2),
+        is_sample=True,
+    )
     meetings.record_meeting(world.tcy, event=plenary, number=901, user=world.user)
     events.set_event_programmes(plenary, [(sample, 100, None)], user=None)
 
@@ -169,10 +214,12 @@ def test_documents_are_the_committees_whatever_the_programme_but_sample_ones_cou
     staff = make_user(Role.TCY_SECRETARIAT)
     octopus, sample = programme("test-octopus"), programme("test-sample", sample=True)
     for symbol, is_sample in (("T-CY(2099)7", False), ("T-CY(2099)8", True)):
-        draft = documents.record_document(tcy(), symbol=symbol, title=symbol, type="assessment_report", user=staff,
-                                          is_sample=is_sample)  # fmt: skip
-        documents.change_document_status(draft, to="adopted", user=staff, written_procedure=True,
-                                         adopted_on=D(2099, 3, 5), adopted_precision="month")  # fmt: skip
+        draft = documents.record_document(
+            tcy(), symbol=symbol, title=symbol, type="assessment_report", user=staff, is_sample=is_sample
+        )
+        documents.change_document_status(
+            draft, to="adopted", user=staff, written_procedure=True, adopted_on=D(2099, 3, 5), adopted_precision="month"
+        )
     year = (D(2099, 1, 1), D(2099, 12, 31))
 
     with reading(programme_scope(octopus)):

@@ -33,7 +33,12 @@ def test_the_plenaries_of_the_period_are_held_numbered_meetings_serving_the_prog
     assert plenaries.count() == 8  # two the sources date without a number (July 2018, November 2019)
     twelfth = by_number[12].event
     assert (twelfth.kind, twelfth.status, twelfth.starts_on, twelfth.ends_on, twelfth.city) == (
-        "tcy_plenary", "held", D(2014, 12, 2), D(2014, 12, 3), "Strasbourg")  # fmt: skip
+        "tcy_plenary",
+        "held",
+        D(2014, 12, 2),
+        D(2014, 12, 3),
+        "Strasbourg",
+    )
     assert "12th-plenary-of-t-cy" in twelfth.source
     sixteenth = by_number[16].event
     assert sixteenth.dated_as == (D(2016, 11, 1), Precision.MONTH)  # "November 2016": no day is invented
@@ -72,7 +77,11 @@ def test_the_assessment_reports_carry_their_adoption_as_the_sources_give_it(db):
 
     mla = reports["T-CY(2013)17rev"]
     assert (mla.status, mla.dated_as, mla.adopted_at.number, mla.adoption_shown) == (
-        "adopted", (D(2014, 12, 1), Precision.MONTH), 12, "December 2014")  # fmt: skip
+        "adopted",
+        (D(2014, 12, 1), Precision.MONTH),
+        12,
+        "December 2014",
+    )
     assert reports["T-CY(2016)25"].status == "draft"  # listed June 2017; no source says it was adopted
     assert reports["T-CY(2016)25"].adopted_on is None
     assert reports["T-CY(2015)24"].status == "draft"
@@ -87,8 +96,7 @@ def test_guidance_notes_known_to_the_month_or_year_count_in_their_year(db):
     assert election.dated_as == (D(2019, 1, 1), Precision.YEAR)
     with reading(programme_scope(octopus())):
         by_year = registry.evaluate_series("committees.documents_adopted", years, type="guidance_note")
-        in_2016 = registry.records("committees.documents_adopted", D(2016, 1, 1), D(2016, 12, 31),
-                                   type="guidance_note")  # fmt: skip
+        in_2016 = registry.records("committees.documents_adopted", D(2016, 1, 1), D(2016, 12, 31), type="guidance_note")
     assert by_year == [0, 0, 1, 1, 0, 1]  # Terrorism (Nov. 2016), #10 (28 Feb. 2017), election interference (2019)
     assert [d.title for d in in_2016] == ["Terrorism"]
 

@@ -51,8 +51,9 @@ def add_question(round: AssessmentRound, user, *, required=False) -> None:
 
 def plenary(user, number: int, day: datetime.date):
     """A T-CY plenary: an event of the events app numbered in the committee's series."""
-    event = events.create_event(user=user, title=f"T-CY {number}", slug=f"t-cy-{number}", kind=Kind.TCY_PLENARY,
-                                starts_on=day, ends_on=day)  # fmt: skip
+    event = events.create_event(
+        user=user, title=f"T-CY {number}", slug=f"t-cy-{number}", kind=Kind.TCY_PLENARY, starts_on=day, ends_on=day
+    )
     return meetings.record_meeting(Committee.objects.get(code="T-CY"), event=event, number=number, user=user)
 
 
@@ -61,9 +62,14 @@ def tcy_round(user, *, number=90, articles=(16, 17), opened_on=None, opened_at=N
     committee = Committee.objects.get(code="T-CY")
     chosen = Article.objects.filter(treaty=committee.treaty, number__in=articles)
     round = services.open_round(
-        committee, number=number, title="Preservation", articles=chosen, opened_at=opened_at,
-        opened_on=opened_on or timezone.localdate() - datetime.timedelta(days=30), user=user,
-    )  # fmt: skip
+        committee,
+        number=number,
+        title="Preservation",
+        articles=chosen,
+        opened_at=opened_at,
+        opened_on=opened_on or timezone.localdate() - datetime.timedelta(days=30),
+        user=user,
+    )
     add_question(round, user)
     return round
 
@@ -80,9 +86,13 @@ def committee(db):
     treaty = Treaty.objects.create(number=99902, short_name="Test treaty", title="Test treaty")
     for number, title in [(1, "Definitions"), (2, "Illegal access"), (3, "Preservation")]:
         Article.objects.create(treaty=treaty, number=number, title=title)
-    for iso2, kind, day in [("AM", "in_force", D(2014, 1, 1)), ("FR", "signed", D(2015, 1, 10)),
-                            ("FR", "ratified", D(2016, 3, 1)), ("FR", "in_force", D(2016, 7, 1)),
-                            ("GE", "invited", D(2015, 6, 1))]:  # fmt: skip
+    for iso2, kind, day in [
+        ("AM", "in_force", D(2014, 1, 1)),
+        ("FR", "signed", D(2015, 1, 10)),
+        ("FR", "ratified", D(2016, 3, 1)),
+        ("FR", "in_force", D(2016, 7, 1)),
+        ("GE", "invited", D(2015, 6, 1)),
+    ]:
         TreatyAction.objects.create(treaty=treaty, country=country(iso2), kind=kind, date=day, source="test")
     committee = Committee.objects.create(code="TEST", name="Test committee", treaty=treaty)
     admit_observer(committee, country=country("JP"), admitted_on=D(2015, 1, 1), user=None)
@@ -92,9 +102,13 @@ def committee(db):
 @pytest.fixture
 def round(committee, staff):
     opened = services.open_round(
-        committee, number=1, title="Preservation", articles=committee.treaty.articles.filter(number__in=[3, 1]),
-        opened_on=D(2016, 1, 10), user=staff,
-    )  # fmt: skip
+        committee,
+        number=1,
+        title="Preservation",
+        articles=committee.treaty.articles.filter(number__in=[3, 1]),
+        opened_on=D(2016, 1, 10),
+        user=staff,
+    )
     add_question(opened, staff, required=True)
     return opened
 
@@ -124,7 +138,9 @@ def test_opening_a_round_creates_its_draft_questionnaire_with_a_section_per_arti
 
     assert (questionnaire.code, questionnaire.purpose, questionnaire.status) == ("test-round-1", "assessment", "draft")
     assert list(questionnaire.sections.values_list("order", "article", "title")) == [
-        (1, "99902/1", "Definitions"), (2, "99902/3", "Preservation")]  # fmt: skip
+        (1, "99902/1", "Definitions"),
+        (2, "99902/3", "Preservation"),
+    ]
     assert sorted(round.articles.values_list("number", flat=True)) == [1, 3]
     entry = AuditEntry.objects.about(round).get(action="committees.round.opened")
     assert (entry.user, entry.after["articles"]) == (staff, sorted(round.articles.values_list("pk", flat=True)))
@@ -152,8 +168,9 @@ def test_opening_refuses_what_makes_no_sense(committee, round, staff):
     with pytest.raises(
         DomainError, match=r"^The round cannot be opened before the meeting that opened it \(2016-01-20\)\.$"
     ):
-        services.open_round(tcy, number=94, title="Early", articles=[other], opened_on=D(2016, 1, 19),
-                            opened_at=meeting, user=staff)  # fmt: skip
+        services.open_round(
+            tcy, number=94, title="Early", articles=[other], opened_on=D(2016, 1, 19), opened_at=meeting, user=staff
+        )
     assert not AssessmentRound.objects.filter(number=94).exists()
 
 
@@ -165,8 +182,11 @@ def test_dispatch_sends_to_the_parties_of_the_day_only(round, staff, focal_point
 
     questionnaire = sent.questionnaire
     questionnaire.refresh_from_db()
-    assert (questionnaire.status, questionnaire.opens_on, questionnaire.closes_on) == ("open", D(2016, 6, 1),
-                                                                                        D(2016, 9, 30))  # fmt: skip
+    assert (questionnaire.status, questionnaire.opens_on, questionnaire.closes_on) == (
+        "open",
+        D(2016, 6, 1),
+        D(2016, 9, 30),
+    )
     # FR ratified but the treaty is not in force for it; GE is only invited; JP is an admitted observer.
     assert [c.iso2 for c in services.expected_countries(round)] == ["AM"]
     response = questionnaire.responses.get()
@@ -195,13 +215,20 @@ def test_a_state_that_ratifies_mid_round_is_expected_once_the_treaty_is_in_force
     assert (before, [c.iso2 for c in added], again) == ([], ["FR"], [])
     assert [c.iso2 for c in services.expected_countries(round)] == ["AM", "FR"]
     assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["fr@example.org"], "TEST assessment round 1: questionnaire for France")]  # fmt: skip
+        (["fr@example.org"], "TEST assessment round 1: questionnaire for France")
+    ]
     assert not round.questionnaire.responses.filter(country__iso2="JP").exists()  # the observer is never assessed
 
 
 def test_dispatch_refusals(committee, round, staff, django_capture_on_commit_callbacks):
-    empty = services.open_round(committee, number=2, title="Empty", articles=committee.treaty.articles.all()[:1],
-                                opened_on=D(2016, 1, 10), user=staff)  # fmt: skip
+    empty = services.open_round(
+        committee,
+        number=2,
+        title="Empty",
+        articles=committee.treaty.articles.all()[:1],
+        opened_on=D(2016, 1, 10),
+        user=staff,
+    )
     with pytest.raises(DomainError, match=r"^Add at least one question to the questionnaire before sending it\.$"):
         services.dispatch_round(empty, deadline=D(2016, 9, 30), user=staff, on=D(2016, 6, 1))
     with pytest.raises(DomainError, match=r"^The deadline must be after the day of dispatch \(2016-06-01\)\.$"):
@@ -235,8 +262,12 @@ def test_a_mail_server_that_is_down_does_not_undo_the_dispatch(
     round, staff, focal_points, settings, django_capture_on_commit_callbacks
 ):
     # Nothing listens on port 9: sending fails with a connection error, after the commit.
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": 9}}}  # fmt: skip
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9},
+        }
+    }
 
     dispatched(round, staff, django_capture_on_commit_callbacks)
 
@@ -314,7 +345,8 @@ def test_the_command_reminds_rounds_due_soon(staff, django_capture_on_commit_cal
     ]
     assert out.getvalue().strip() == "Reminded the focal points of 1 Part(ies) in 1 round(s)."
     assert [(m.to, m.subject.split(",")[0]) for m in mail.outbox] == [
-        ([focal.email], "Reminder: T-CY assessment round 91")]  # fmt: skip
+        ([focal.email], "Reminder: T-CY assessment round 91")
+    ]
     assert AuditEntry.objects.filter(action="committees.round.reminded", user=None).count() == 1
     with django_capture_on_commit_callbacks(execute=True):  # run again the same day: reminded already this week
         call_command("send_round_reminders", stdout=io.StringIO(), stderr=io.StringIO())
@@ -340,23 +372,27 @@ def test_recommendations_are_numbered_per_party_and_refused_when_they_make_no_se
     services.refresh_respondents(round, on=D(2016, 7, 1))
     article = round.articles.get(number=3)
 
-    first = services.record_recommendation(round, country=country("AM"), finding="No law.", text="Adopt one.",
-                                           article=article, user=staff)  # fmt: skip
+    first = services.record_recommendation(
+        round, country=country("AM"), finding="No law.", text="Adopt one.", article=article, user=staff
+    )
     second = services.record_recommendation(round, country=country("AM"), finding="F2", text="T2", user=staff)
     french = services.record_recommendation(round, country=country("FR"), finding="F", text="T", user=staff)
 
     assert [(r.country.iso2, r.number) for r in (first, second, french)] == [("AM", 1), ("AM", 2), ("FR", 1)]
     cases = [
         ({"country": country("JP")}, "Japan was not sent the questionnaire of this round: it is not assessed in it."),
-        ({"article": Article.objects.get(treaty=round.committee.treaty, number=2)},
-         "Article 2 is not assessed in this round."),
+        (
+            {"article": Article.objects.get(treaty=round.committee.treaty, number=2)},
+            "Article 2 is not assessed in this round.",
+        ),
         ({"finding": " "}, "Say what the assessment found."),
         ({"text": ""}, "Write the recommendation."),
-    ]  # fmt: skip
+    ]
     for change, message in cases:
         with pytest.raises(DomainError) as refused:
-            services.record_recommendation(round, user=staff, **{"country": country("AM"), "finding": "f",
-                                                                  "text": "t", **change})  # fmt: skip
+            services.record_recommendation(
+                round, user=staff, **{"country": country("AM"), "finding": "f", "text": "t", **change}
+            )
         assert str(refused.value) == message
     assert Recommendation.objects.filter(round=round).count() == 3
     assert AuditEntry.objects.filter(action="committees.recommendation.recorded").count() == 3
@@ -376,8 +412,9 @@ def test_a_correction_needs_the_latest_version(round, staff, django_capture_on_c
     assert (entry.before["text"], entry.after["text"]) == ("T", "Adopt a law on preservation.")
 
 
-def test_follow_ups_over_plenaries_and_the_table_per_party(round, staff, django_capture_on_commit_callbacks,
-                                                           django_assert_num_queries):  # fmt: skip
+def test_follow_ups_over_plenaries_and_the_table_per_party(
+    round, staff, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     dispatched(round, staff, django_capture_on_commit_callbacks)
     services.refresh_respondents(round, on=D(2016, 7, 1))
     am1, am2, fr1 = (
@@ -390,8 +427,9 @@ def test_follow_ups_over_plenaries_and_the_table_per_party(round, staff, django_
     with pytest.raises(DomainError, match=r"^A review cannot come before the round was opened \(2016-01-10\)\.$"):
         services.record_follow_up(am2, reviewed_on=D(2015, 1, 1), status="implemented", user=staff)
     with pytest.raises(DomainError, match=r"^A review cannot be dated in the future\.$"):
-        services.record_follow_up(am2, reviewed_on=timezone.localdate() + datetime.timedelta(days=1),
-                                  status="implemented", user=staff)  # fmt: skip
+        services.record_follow_up(
+            am2, reviewed_on=timezone.localdate() + datetime.timedelta(days=1), status="implemented", user=staff
+        )
     with pytest.raises(DomainError, match="Unknown follow-up status"):
         services.record_follow_up(am2, reviewed_on=D(2017, 1, 1), status="done", user=staff)
     agenda = documents.record_document(round.committee, title="Agenda", type="agenda", user=staff)
@@ -403,7 +441,10 @@ def test_follow_ups_over_plenaries_and_the_table_per_party(round, staff, django_
     table = queries.follow_up_table(items)
 
     assert [(i.country.iso2, i.number, i.latest_status) for i in items] == [
-        ("AM", 1, "implemented"), ("AM", 2, None), ("FR", 1, "partially")]  # fmt: skip
+        ("AM", 1, "implemented"),
+        ("AM", 2, None),
+        ("FR", 1, "partially"),
+    ]
     assert [(row.country.iso2, row.counts, row.total) for row in table] == [
         ("AM", {"none": 1, "not_implemented": 0, "partially": 0, "implemented": 1, "no_longer_relevant": 0}, 2),
         ("FR", {"none": 0, "not_implemented": 0, "partially": 1, "implemented": 0, "no_longer_relevant": 0}, 1),
@@ -413,11 +454,13 @@ def test_follow_ups_over_plenaries_and_the_table_per_party(round, staff, django_
 
 
 def test_the_report_link_and_its_status_come_from_the_register(committee, round, staff):
-    report = documents.record_document(committee, symbol="T-CY(2017)10", title="Assessment report", user=staff,
-                                       type="assessment_report")  # fmt: skip
+    report = documents.record_document(
+        committee, symbol="T-CY(2017)10", title="Assessment report", user=staff, type="assessment_report"
+    )
     opinion = documents.record_document(committee, title="An opinion", type="opinion", user=staff)
-    other = documents.record_document(Committee.objects.get(code="T-CY"), title="Other", type="assessment_report",
-                                      user=staff)  # fmt: skip
+    other = documents.record_document(
+        Committee.objects.get(code="T-CY"), title="Other", type="assessment_report", user=staff
+    )
 
     linked = services.link_report(round, document=report, user=staff, version=1)
     for document in (opinion, other):
@@ -425,10 +468,12 @@ def test_the_report_link_and_its_status_come_from_the_register(committee, round,
             services.link_report(round, document=document, user=staff)
     with pytest.raises(ConflictError):
         services.link_report(round, document=None, user=staff, version=1)
-    adopted = documents.change_document_status(report, to="adopted", user=staff, written_procedure=True,
-                                               adopted_on=D(2017, 7, 1))  # fmt: skip
-    withdrawn = documents.record_document(committee, title="Withdrawn", type="assessment_report", status="withdrawn",
-                                          user=staff)  # fmt: skip
+    adopted = documents.change_document_status(
+        report, to="adopted", user=staff, written_procedure=True, adopted_on=D(2017, 7, 1)
+    )
+    withdrawn = documents.record_document(
+        committee, title="Withdrawn", type="assessment_report", status="withdrawn", user=staff
+    )
     with pytest.raises(DomainError, match="has been withdrawn"):
         services.link_report(round, document=withdrawn, user=staff)
 
@@ -441,8 +486,9 @@ def test_the_report_link_and_its_status_come_from_the_register(committee, round,
 # --- progress and the list ---------------------------------------------------------------------------------------
 
 
-def test_progress_per_party_from_replies_and_the_audit_log(round, staff, focal_points, django_assert_num_queries,
-                                                          django_capture_on_commit_callbacks):  # fmt: skip
+def test_progress_per_party_from_replies_and_the_audit_log(
+    round, staff, focal_points, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     dispatched(round, staff, django_capture_on_commit_callbacks)
     services.refresh_respondents(round, on=D(2016, 7, 1))
     with django_capture_on_commit_callbacks(execute=True):
@@ -454,7 +500,9 @@ def test_progress_per_party_from_replies_and_the_audit_log(round, staff, focal_p
         progress = queries.round_progress(round)
 
     assert [(r.country.iso2, r.state, r.revisions, r.reminders) for r in progress.rows] == [
-        ("AM", "not_started", 0, 1), ("FR", "draft", 0, 1)]  # fmt: skip
+        ("AM", "not_started", 0, 1),
+        ("FR", "draft", 0, 1),
+    ]
     assert progress.rows[1].last_saved == reply.updated_at and progress.rows[0].last_saved is None
     assert progress.counts == {"not_started": 1, "draft": 1, "submitted": 0, "reopened": 0}
     assert progress.last_reminded == AuditEntry.objects.get(action="committees.round.reminded").at
@@ -490,14 +538,20 @@ def test_the_list_says_what_to_do_when_empty_then_shows_rounds_in_fixed_queries(
 
     rows = response.context["rows"]
     assert [(r.round.number, [a.number for a in r.articles], r.answered, r.expected) for r in rows] == [
-        (92, [31], 0, 0), (91, [16, 17], 1, parties)]  # fmt: skip
+        (92, [31], 0, 0),
+        (91, [16, 17], 1, parties),
+    ]
     assert f"1/{parties}" in response.content.decode() and "T-CY 92" in response.content.decode()
 
 
 def test_opening_a_round_from_the_page(staff_client, staff):
     articles = Article.objects.filter(treaty__number=185, number__in=[29, 30])
-    data = {"number": "95", "title": "Mutual assistance in preservation", "articles": [a.pk for a in articles],
-            "opened_on": "2026-01-15"}  # fmt: skip
+    data = {
+        "number": "95",
+        "title": "Mutual assistance in preservation",
+        "articles": [a.pk for a in articles],
+        "opened_on": "2026-01-15",
+    }
 
     response = staff_client.post(reverse("round_open"), data)
 
@@ -562,15 +616,18 @@ def test_dispatch_reminders_and_recommendation_pages(staff_client, staff, django
     assert "Reminder sent to the focal points of 1 Party: GE." in reminded.content.decode()
     assert "Last sent" in reminded.content.decode()
 
-    added = staff_client.post(reverse("recommendation_add", args=[round.pk]),
-                              {"country": "GE", "finding": "No preservation", "text": "Legislate"})  # fmt: skip
+    added = staff_client.post(
+        reverse("recommendation_add", args=[round.pk]),
+        {"country": "GE", "finding": "No preservation", "text": "Legislate"},
+    )
     rec = Recommendation.objects.get(round=round, country__iso2="GE")
     assert added.status_code == 302
     page = reverse("recommendation", args=[round.pk, rec.pk])
     followed = staff_client.post(page, {"reviewed_on": timezone.localdate().isoformat(), "status": "implemented"})
     assert followed.status_code == 302 and rec.follow_ups.get().status == "implemented"
-    stale = staff_client.post(reverse("recommendation_edit", args=[round.pk, rec.pk]),
-                              {"finding": "X", "text": "Y", "version": "7"})  # fmt: skip
+    stale = staff_client.post(
+        reverse("recommendation_edit", args=[round.pk, rec.pk]), {"finding": "X", "text": "Y", "version": "7"}
+    )
     assert stale.status_code == 400 and "Someone changed this record" in stale.content.decode()
     assert stale.context["form"]["version"].value() == 1  # the current version, for a deliberate second save
 
@@ -580,8 +637,9 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         services.dispatch_round(round, deadline=timezone.localdate() + datetime.timedelta(days=60), user=staff)
     article = round.articles.get(number=16)
-    rec = services.record_recommendation(round, country=country("GE"), finding="=cmd", text="Legislate",
-                                         article=article, user=staff)  # fmt: skip
+    rec = services.record_recommendation(
+        round, country=country("GE"), finding="=cmd", text="Legislate", article=article, user=staff
+    )
     reviewed = timezone.localdate() - datetime.timedelta(days=1)
     services.record_follow_up(rec, reviewed_on=reviewed, status="partially", user=staff)
     services.record_recommendation(round, country=country("AM"), finding="F", text="T", user=staff)
@@ -591,11 +649,27 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
 
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Party", "ISO code", "No.", "Article", "Finding", "Recommendation", "Latest status",
-                       "Reviewed on"]  # fmt: skip
+    assert rows[0] == [
+        "Party",
+        "ISO code",
+        "No.",
+        "Article",
+        "Finding",
+        "Recommendation",
+        "Latest status",
+        "Reviewed on",
+    ]
     assert rows[1] == ["Armenia", "AM", 1, None, "F", "T", "Not reviewed yet", None]
-    assert rows[2] == ["Georgia", "GE", 1, 16, "'=cmd", "Legislate", "Partially implemented",
-                       datetime.datetime.combine(reviewed, datetime.time())]  # fmt: skip
+    assert rows[2] == [
+        "Georgia",
+        "GE",
+        1,
+        16,
+        "'=cmd",
+        "Legislate",
+        "Partially implemented",
+        datetime.datetime.combine(reviewed, datetime.time()),
+    ]
     assert csv.content.decode().splitlines()[2] == f"Georgia,GE,1,16,'=cmd,Legislate,Partially implemented,{reviewed}"
     assert xlsx["Content-Disposition"] == f'attachment; filename="t-cy-round-{round.number}-recommendations.xlsx"'
     assert staff_client.get(reverse("round_recommendations_export", args=[round.pk, "pdf"])).status_code == 404
@@ -606,8 +680,13 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
 
 def test_the_report_page_links_a_register_document(staff_client, staff):
     round = tcy_round(staff)
-    report = documents.record_document(Committee.objects.get(code="T-CY"), symbol="T-CY(2099)7", user=staff,
-                                       title="Assessment report round 90", type="assessment_report")  # fmt: skip
+    report = documents.record_document(
+        Committee.objects.get(code="T-CY"),
+        symbol="T-CY(2099)7",
+        user=staff,
+        title="Assessment report round 90",
+        type="assessment_report",
+    )
 
     response = staff_client.post(reverse("round_report", args=[round.pk]), {"document": report.pk, "version": 1})
 
@@ -621,8 +700,16 @@ def test_the_report_page_links_a_register_document(staff_client, staff):
 def test_choosing_the_activity_a_round_serves_sets_its_programme_and_a_real_round_never_serves_a_sample_one(staff):
     round = tcy_round(staff)
     research = ResultNode.objects.get(programme__code="cybercrime-octopus", code="A2.2")
-    sample = create_programme(code="test-sample", title="Sample", starts_on=D(2014, 1, 1), ends_on=D(2020, 1, 1),
-                              budget_ceiling=1, implementing_office="x", user=staff, is_sample=True)  # fmt: skip
+    sample = create_programme(
+        code="test-sample",
+        title="Sample",
+        starts_on=D(2014, 1, 1),
+        ends_on=D(2020, 1, 1),
+        budget_ceiling=1,
+        implementing_office="x",
+        user=staff,
+        is_sample=True,
+    )
     output = add_node(sample, level="output", code="2", title="Sample output", user=staff)
     sample_activity = add_node(sample, level="activity", code="A2.6", title="Rounds", parent=output, user=staff)
 
@@ -631,7 +718,8 @@ def test_choosing_the_activity_a_round_serves_sets_its_programme_and_a_real_roun
         services.set_round_activity(round, sample_activity, user=staff)
 
     assert [(a.programme.code, a.activity.code, a.share) for a in assignments_of(round)] == [
-        ("cybercrime-octopus", "A2.2", 100)]  # fmt: skip
+        ("cybercrime-octopus", "A2.2", 100)
+    ]
     assert [r.pk for r in unassigned(AssessmentRound.objects.filter(pk=round.pk))] == []
     services.set_round_activity(round, None, user=staff)
     assert assignments_of(round) == []

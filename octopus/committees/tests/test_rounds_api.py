@@ -39,11 +39,20 @@ def test_open_a_round_then_read_it(client, staff, auth):
     round = AssessmentRound.objects.get(number=97)
     assert created.status_code == 201
     assert created.json() == {
-        "id": round.pk, "number": 97, "title": "Sanctions", "articles": [11, 13], "opened_on": "2026-06-01",
-        "opened_at": None, "questionnaire": round.questionnaire_id, "questionnaire_status": "draft",
-        "deadline": None, "report": None, "is_sample": False, "version": 1,
+        "id": round.pk,
+        "number": 97,
+        "title": "Sanctions",
+        "articles": [11, 13],
+        "opened_on": "2026-06-01",
+        "opened_at": None,
+        "questionnaire": round.questionnaire_id,
+        "questionnaire_status": "draft",
+        "deadline": None,
+        "report": None,
+        "is_sample": False,
+        "version": 1,
         "progress": {"not_started": 0, "draft": 0, "submitted": 0, "reopened": 0, "expected": 0},
-    }  # fmt: skip
+    }
     assert [(r["number"], r["progress"]) for r in listed.json()] == [(97, {"expected": 0, "submitted": 0})]
     assert AuditEntry.objects.about(round).get(action="committees.round.opened").user == staff
 
@@ -52,8 +61,15 @@ def test_a_sample_round_says_so_in_the_body_and_a_header(client, staff, auth):
     tcy_round(staff, number=97)
     real = client.get(BASE, **auth)
     tcy = Committee.objects.get(code="T-CY")
-    services.open_round(tcy, number=98, title="Sample round", articles=tcy.treaty.articles.filter(number=16),
-                        opened_on=timezone.localdate(), user=staff, is_sample=True)  # fmt: skip
+    services.open_round(
+        tcy,
+        number=98,
+        title="Sample round",
+        articles=tcy.treaty.articles.filter(number=16),
+        opened_on=timezone.localdate(),
+        user=staff,
+        is_sample=True,
+    )
 
     both = client.get(BASE, **auth)
 
@@ -69,8 +85,9 @@ def test_opening_refusals_are_problems(client, staff, auth):
     twice = post(client, BASE, {"number": 97, "title": "X", "articles": [16], "opened_on": "2026-06-01"}, auth)
     untitled = post(client, BASE, {"number": 98, "title": "", "articles": [16], "opened_on": "2026-06-01"}, auth)
 
-    assert assert_problem(unknown, 422)["errors"] == [{"field": "articles",
-                                                       "message": "Article 999 is not among the choices."}]  # fmt: skip
+    assert assert_problem(unknown, 422)["errors"] == [
+        {"field": "articles", "message": "Article 999 is not among the choices."}
+    ]
     assert assert_problem(twice, 422)["detail"] == "T-CY already has a round 97."
     assert assert_problem(untitled, 422)["errors"][0]["field"] == "title"
     assert AssessmentRound.objects.filter(number=98).count() == 0
@@ -99,11 +116,21 @@ def test_dispatch_reminders_recommendations_and_follow_ups(client, staff, auth, 
     added = post(client, f"{path}/recommendations", {"country": "ge", "article": 16, "finding": "F", "text": "T"}, auth)
     rec = Recommendation.objects.get(round=round)
     assert added.status_code == 201
-    assert added.json() == {"id": rec.pk, "country": "GE", "number": 1, "article": 16, "finding": "F", "text": "T",
-                            "latest_status": None, "latest_reviewed_on": None, "is_sample": False,
-                            "version": 1}  # fmt: skip
-    wrong_article = post(client, f"{path}/recommendations", {"country": "GE", "article": 31, "finding": "F",
-                                                             "text": "T"}, auth)  # fmt: skip
+    assert added.json() == {
+        "id": rec.pk,
+        "country": "GE",
+        "number": 1,
+        "article": 16,
+        "finding": "F",
+        "text": "T",
+        "latest_status": None,
+        "latest_reviewed_on": None,
+        "is_sample": False,
+        "version": 1,
+    }
+    wrong_article = post(
+        client, f"{path}/recommendations", {"country": "GE", "article": 31, "finding": "F", "text": "T"}, auth
+    )
     not_assessed = post(client, f"{path}/recommendations", {"country": "CN", "finding": "F", "text": "T"}, auth)
     assert assert_problem(wrong_article, 422)["errors"][0]["field"] == "article"
     assert assert_problem(not_assessed, 422)["errors"][0]["field"] == "country"
@@ -112,8 +139,9 @@ def test_dispatch_reminders_recommendations_and_follow_ups(client, staff, auth, 
     follow_ups = f"{path}/recommendations/{rec.pk}/follow-ups"
     followed = post(client, follow_ups, {"reviewed_on": today, "status": "implemented"}, auth)
     bad_status = post(client, follow_ups, {"reviewed_on": today, "status": "done"}, auth)
-    missing = post(client, f"{path}/recommendations/999999/follow-ups", {"reviewed_on": today,
-                                                                          "status": "implemented"}, auth)  # fmt: skip
+    missing = post(
+        client, f"{path}/recommendations/999999/follow-ups", {"reviewed_on": today, "status": "implemented"}, auth
+    )
     assert followed.status_code == 201 and followed.json()["status"] == "implemented"
     assert assert_problem(bad_status, 422)["errors"][0]["field"] == "status"
     assert_problem(missing, 404)
@@ -121,15 +149,17 @@ def test_dispatch_reminders_recommendations_and_follow_ups(client, staff, auth, 
 
     listed = client.get(f"{path}/recommendations", **auth)
     assert [(r["country"], r["latest_status"], r["latest_reviewed_on"]) for r in listed.json()] == [
-        ("GE", "implemented", today)]  # fmt: skip
+        ("GE", "implemented", today)
+    ]
 
 
 def test_a_stale_correction_is_a_conflict(client, staff, auth, django_capture_on_commit_callbacks):
     round = tcy_round(staff)
     with django_capture_on_commit_callbacks(execute=True):
         services.dispatch_round(round, deadline=timezone.localdate() + datetime.timedelta(days=9), user=staff)
-    rec = services.record_recommendation(round, country=round.questionnaire.responses.first().country, finding="F",
-                                         text="T", user=staff)  # fmt: skip
+    rec = services.record_recommendation(
+        round, country=round.questionnaire.responses.first().country, finding="F", text="T", user=staff
+    )
     path = f"{BASE}/{round.pk}/recommendations/{rec.pk}"
 
     first = client.put(path, {"finding": "F2", "text": "T2", "version": 1}, content_type="application/json", **auth)

@@ -105,17 +105,32 @@ def version_text(row: LanguageVersion | None) -> str:
 
 
 def register_table(documents, *, workspace: bool) -> Table:
-    header = [_("Symbol"), _("Title"), _("Type"), _("Number"), _("Status"), _("Adoption"), _("Adopted on"),
-              _("Adoption date known to the")]  # fmt: skip
+    header = [
+        _("Symbol"),
+        _("Title"),
+        _("Type"),
+        _("Number"),
+        _("Status"),
+        _("Adoption"),
+        _("Adopted on"),
+        _("Adoption date known to the"),
+    ]
     header += [_("Circulation")] if workspace else []
     header += [_("English"), _("French"), _("Source")]
 
     def rows():
         for document in documents:
             versions = versions_of(document)
-            row = [document.symbol, document.title, document.get_type_display(), document.number,
-                   document.get_status_display(), adoption_of(document), document.adopted_on,
-                   document.adopted_precision if document.adopted_on else ""]  # fmt: skip
+            row = [
+                document.symbol,
+                document.title,
+                document.get_type_display(),
+                document.number,
+                document.get_status_display(),
+                adoption_of(document),
+                document.adopted_on,
+                document.adopted_precision if document.adopted_on else "",
+            ]
             row += [document.get_circulation_display()] if workspace else []
             row += [version_text(versions.get(Language.EN)), version_text(versions.get(Language.FR)), document.source]
             yield row
@@ -158,7 +173,7 @@ def _register(request, documents, *, workspace: bool) -> dict:
                 "status": _("Status"),
                 "adopted_on": _("Adopted on"),
             },
-        ),  # fmt: skip
+        ),
         "filtered": any(value for key, value in request.GET.items() if key not in ("sort", "page")),
         "query": query_without_page(request),
         "export_query": request.GET.urlencode(),
@@ -297,8 +312,14 @@ def document_manage(request, pk):
 
 
 def _form_page(request, form, document, title, *, intro="", multipart=False, status=None):
-    context = {"form": form, "document": document, "title": title, "intro": intro, "multipart": multipart,
-               "back": reverse("tcy_document_manage", args=[document.pk])}  # fmt: skip
+    context = {
+        "form": form,
+        "document": document,
+        "title": title,
+        "intro": intro,
+        "multipart": multipart,
+        "back": reverse("tcy_document_manage", args=[document.pk]),
+    }
     return render(request, "committees/documents/form.html", context, status=status or (400 if form.errors else 200))
 
 
@@ -336,7 +357,8 @@ def document_status(request, pk):
             return redirect("tcy_document_manage", document.pk)
     title = _("Change the status of %(document)s") % {"document": document.symbol or document.title}
     intro = _("It is %(status)s now. Adopted: at a meeting of the committee, or by written procedure on a day.") % {
-        "status": document.get_status_display().lower()}  # fmt: skip
+        "status": document.get_status_display().lower()
+    }
     return _form_page(request, form, document, title, intro=intro)
 
 
@@ -355,12 +377,17 @@ def document_comment_request(request, pk):
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
         else:
-            messages.success(request, _("%(country)s is asked to comment: its focal points read the draft now.") % {
-                "country": form.cleaned_data["country"]})  # fmt: skip
+            messages.success(
+                request,
+                _("%(country)s is asked to comment: its focal points read the draft now.")
+                % {"country": form.cleaned_data["country"]},
+            )
             return redirect("tcy_document_manage", document.pk)
     title = _("Ask a country to comment on %(document)s") % {"document": document.symbol or document.title}
-    intro = _("The working draft is read by the secretariat only. The focal points of the country you ask read it "
-              "from now on, until it is circulated to every delegation.")  # fmt: skip
+    intro = _(
+        "The working draft is read by the secretariat only. The focal points of the country you ask read it "
+        "from now on, until it is circulated to every delegation."
+    )
     if countries is not None:
         intro = f"{intro} {_('An assessment report is sent for comment to a country it assesses.')}"
     return _form_page(request, form, document, title, intro=intro)
@@ -378,9 +405,14 @@ def document_circulation(request, pk):
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
         else:
-            messages.success(request, _("%(document)s: %(circulation)s.") % {
-                "document": document.symbol or document.title,
-                "circulation": document.get_circulation_display().lower()})  # fmt: skip
+            messages.success(
+                request,
+                _("%(document)s: %(circulation)s.")
+                % {
+                    "document": document.symbol or document.title,
+                    "circulation": document.get_circulation_display().lower(),
+                },
+            )
             return redirect("tcy_document_manage", document.pk)
     title = _("Circulate %(document)s") % {"document": document.symbol or document.title}
     intro = _(
@@ -400,9 +432,13 @@ def document_upload(request, pk, lang):
     if request.method == "POST" and form.is_valid():
         try:
             services.upload_language_version(
-                document, language=language, upload=form.cleaned_data["file"], user=request.user,
-                version=form.cleaned_data["version"], expect_new=form.cleaned_data["version"] is None,
-            )  # fmt: skip
+                document,
+                language=language,
+                upload=form.cleaned_data["file"],
+                user=request.user,
+                version=form.cleaned_data["version"],
+                expect_new=form.cleaned_data["version"] is None,
+            )
         except ConflictError as error:
             current = LanguageVersion.objects.filter(document=document, language=language)
             show_refusal(form, error, current_version=lambda: current.values_list("version", flat=True).first())
@@ -465,10 +501,17 @@ def translations(request):
 def translations_tables(requests) -> tuple[Table, Table]:
     header = [_("Symbol"), _("Title"), _("Into"), _("Status"), _("Words"), _("Deadline"), _("Cost (EUR)")]
     rows = (
-        [r.document.symbol, r.document.title, r.get_language_display(), r.get_translation_status_display(),
-         r.word_count, r.deadline, r.cost]
+        [
+            r.document.symbol,
+            r.document.title,
+            r.get_language_display(),
+            r.get_translation_status_display(),
+            r.word_count,
+            r.deadline,
+            r.cost,
+        ]
         for r in requests
-    )  # fmt: skip
+    )
     totals = (
         [row["year"], row["status_label"], row["requests"], row["words"], row["cost"]]
         for row in translation_totals(requests)
@@ -493,8 +536,14 @@ def translations_export(request, fmt):
 def translation_edit(request, pk):
     row = get_object_or_404(translation_requests(request.user), pk=pk)
     served = next((a.activity for a in assignments_of(row) if a.activity_id), None)
-    initial = {"status": row.translation_status, "word_count": row.word_count, "deadline": row.deadline,
-               "cost": row.cost, "version": row.version, "activity": served}  # fmt: skip
+    initial = {
+        "status": row.translation_status,
+        "word_count": row.word_count,
+        "deadline": row.deadline,
+        "cost": row.cost,
+        "version": row.version,
+        "activity": served,
+    }
     form = TranslationForm(request.POST or None, initial=initial, sample=row.document.is_sample)
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -509,9 +558,13 @@ def translation_edit(request, pk):
         else:
             messages.success(request, _("Translation request saved."))
             return redirect("tcy_translations")
-    context = {"form": form, "title": _("Translation of %(document)s") % {"document": row}, "row": row,
-               "back": reverse("tcy_translations"),
-               "intro": _("Requested → being translated → delivered, or cancelled.")}  # fmt: skip
+    context = {
+        "form": form,
+        "title": _("Translation of %(document)s") % {"document": row},
+        "row": row,
+        "back": reverse("tcy_translations"),
+        "intro": _("Requested → being translated → delivered, or cancelled."),
+    }
     return render(request, "committees/documents/form.html", context, status=400 if form.errors else 200)
 
 

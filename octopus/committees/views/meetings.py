@@ -86,12 +86,30 @@ def tcy_meetings_public(request):
 
 def meetings_table(meetings, participants: dict) -> Table:
     rows = (
-        [str(m), m.event.title, m.event.starts_on, m.event.ends_on, m.event.place, m.event.get_status_display(),
-         participants.get(m.event_id, 0), m.items, m.documents_adopted]
+        [
+            str(m),
+            m.event.title,
+            m.event.starts_on,
+            m.event.ends_on,
+            m.event.place,
+            m.event.get_status_display(),
+            participants.get(m.event_id, 0),
+            m.items,
+            m.documents_adopted,
+        ]
         for m in meetings
-    )  # fmt: skip
-    header = [_("Meeting"), _("Event"), _("First day"), _("Last day"), _("Place"), _("Status"), _("Participants"),
-              _("Agenda items"), _("Documents adopted")]  # fmt: skip
+    )
+    header = [
+        _("Meeting"),
+        _("Event"),
+        _("First day"),
+        _("Last day"),
+        _("Place"),
+        _("Status"),
+        _("Participants"),
+        _("Agenda items"),
+        _("Documents adopted"),
+    ]
     return Table(_("T-CY meetings"), header, rows)
 
 
@@ -200,8 +218,14 @@ def tcy_agenda_item(request, pk, item_pk):
     meeting = get_meeting(pk)
     item = get_object_or_404(meeting.agenda.prefetch_related("documents"), pk=item_pk)
     family = [meeting.committee_id] + ([meeting.committee.parent_id] if meeting.committee.parent_id else [])
-    initial = {"order": item.order, "number": item.number, "title": item.title, "decision": item.decision,
-               "report": item.report, "version": item.version}  # fmt: skip
+    initial = {
+        "order": item.order,
+        "number": item.number,
+        "title": item.title,
+        "decision": item.decision,
+        "report": item.report,
+        "version": item.version,
+    }
     posted = request.POST if request.method == "POST" else None
     action = posted.get("action", "") if posted else ""
     form = AgendaItemForm(posted if posted and not action else None, initial=initial)
@@ -225,17 +249,25 @@ def tcy_agenda_item(request, pk, item_pk):
     elif posted and not action and form.is_valid():
         try:
             services.update_agenda_item(
-                item, version=form.cleaned_data["version"], order=form.cleaned_data["order"], user=request.user,
+                item,
+                version=form.cleaned_data["version"],
+                order=form.cleaned_data["order"],
+                user=request.user,
                 **form.service_fields(),
-            )  # fmt: skip
+            )
         except DomainError as error:
             current = AgendaItem.objects.filter(pk=item.pk).values_list("version", flat=True)
             show_refusal(form, error, current_version=current.first)
         else:
             messages.success(request, _("Item saved."))
             return redirect("tcy_meeting", meeting.pk)
-    context = {"meeting": meeting, "item": item, "form": form, "documents": documents,
-               "attached": list(item.documents.all())}  # fmt: skip
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "form": form,
+        "documents": documents,
+        "attached": list(item.documents.all()),
+    }
     failed = form.errors or documents.errors
     return render(request, "committees/meetings/agenda_item.html", context, status=400 if failed else 200)
 
@@ -271,8 +303,16 @@ def tcy_meeting_decisions(request, pk, fmt):
     sample = meeting.event.is_sample
     if fmt == "docx":
         return attachment(decisions_docx(meeting, items), name=f"{name}.docx", content_type=DOCX, sample=sample)
-    rows = ([item.order, item.number, item.title, item.decision,
-             ", ".join(d.symbol or d.title for d in item.documents.all())] for item in items)  # fmt: skip
+    rows = (
+        [
+            item.order,
+            item.number,
+            item.title,
+            item.decision,
+            ", ".join(d.symbol or d.title for d in item.documents.all()),
+        ]
+        for item in items
+    )
     header = [_("Order"), _("Item"), _("Title"), _("Decision"), _("Documents")]
     return table_download("csv", name, Table(_("Decisions"), header, rows), sample=sample)
 
@@ -353,8 +393,17 @@ def funded_table(summary) -> Table:
         [t.country_name, t.iso2, t.year, t.tcy, t.other, t.count, t.committed, t.actual, t.reconciled]
         for t in summary.by_state_and_year
     )
-    header = [_("State"), _("ISO code"), _("Year"), _("T-CY meetings"), _("Other fora"), _("Funded participations"),
-              _("Cost committed (EUR)"), _("Actual cost (EUR)"), _("Reconciled")]  # fmt: skip
+    header = [
+        _("State"),
+        _("ISO code"),
+        _("Year"),
+        _("T-CY meetings"),
+        _("Other fora"),
+        _("Funded participations"),
+        _("Cost committed (EUR)"),
+        _("Actual cost (EUR)"),
+        _("Reconciled"),
+    ]
     return Table(_("Funded participation"), header, rows, frozen_columns=1)
 
 
@@ -368,10 +417,12 @@ def tcy_participation(request):
     if filters.is_valid():
         year, scope, country = (filters.cleaned_data[k] for k in ("year", "scope", "country"))
         rows = [
-            r for r in rows
-            if (not year or r.starts_on.year == year) and (not scope or r.scope == scope)
+            r
+            for r in rows
+            if (not year or r.starts_on.year == year)
+            and (not scope or r.scope == scope)
             and (not country or r.country == country.pk)
-        ]  # fmt: skip
+        ]
     summary = summarise(rows)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):

@@ -135,9 +135,13 @@ def tcy_admit(request):
         data = form.cleaned_data
         try:
             admission = services.admit_observer(
-                committee, admitted_on=data["admitted_on"], country=data["country"],
-                organisation=data["organisation"], decision=data["decision"], user=request.user,
-            )  # fmt: skip
+                committee,
+                admitted_on=data["admitted_on"],
+                country=data["country"],
+                organisation=data["organisation"],
+                decision=data["decision"],
+                user=request.user,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
@@ -145,21 +149,27 @@ def tcy_admit(request):
                 request, _("%(who)s admitted as observer.") % {"who": admission.country or admission.organisation}
             )
             return redirect("tcy_workspace")
-    return _form_page(request, form, title=_("Admit an observer"),
-                      intro=_("Parties are members from the entry into force: they need no admission."))  # fmt: skip
+    return _form_page(
+        request,
+        form,
+        title=_("Admit an observer"),
+        intro=_("Parties are members from the entry into force: they need no admission."),
+    )
 
 
 @permission_required(MANAGE)
 def tcy_admission_end(request, pk):
-    admission = get_object_or_404(ObserverAdmission.objects.select_related("country", "organisation"), pk=pk,
-                                  committee__code=TCY)  # fmt: skip
+    admission = get_object_or_404(
+        ObserverAdmission.objects.select_related("country", "organisation"), pk=pk, committee__code=TCY
+    )
     who = admission.country or admission.organisation
     return _end_page(
-        request, lambda day: services.end_admission(admission, ended_on=day, user=request.user),
+        request,
+        lambda day: services.end_admission(admission, ended_on=day, user=request.user),
         done=_("Admission of %(who)s ended.") % {"who": who},
         title=_("End the admission of %(who)s") % {"who": who},
         intro=_("Admitted on %(date)s.") % {"date": admission.admitted_on},
-    )  # fmt: skip
+    )
 
 
 @permission_required(MANAGE)
@@ -171,27 +181,38 @@ def tcy_representative_add(request):
         data = form.cleaned_data
         try:
             seat = services.appoint_representative(
-                committee, country=data["country"], organisation=data["organisation"], role=data["role"],
-                starts_on=data["starts_on"], person_fields=form.person_fields(), user=request.user,
-            )  # fmt: skip
+                committee,
+                country=data["country"],
+                organisation=data["organisation"],
+                role=data["role"],
+                starts_on=data["starts_on"],
+                person_fields=form.person_fields(),
+                user=request.user,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(seat)s recorded.") % {"seat": seat})
             return redirect("tcy_workspace")
-    return _form_page(request, form, title=_("Add a representative"),
-                      intro=_("Who represents a member or an observer on the committee between meetings."))  # fmt: skip
+    return _form_page(
+        request,
+        form,
+        title=_("Add a representative"),
+        intro=_("Who represents a member or an observer on the committee between meetings."),
+    )
 
 
 @permission_required(MANAGE)
 def tcy_representative_end(request, pk):
-    seat = get_object_or_404(Representative.objects.select_related("person", "country", "organisation"), pk=pk,
-                             committee__code=TCY)  # fmt: skip
+    seat = get_object_or_404(
+        Representative.objects.select_related("person", "country", "organisation"), pk=pk, committee__code=TCY
+    )
     return _end_page(
-        request, lambda day: services.end_representation(seat, ends_on=day, user=request.user),
+        request,
+        lambda day: services.end_representation(seat, ends_on=day, user=request.user),
         done=_("Seat of %(person)s ended.") % {"person": seat.person},
         title=_("End the seat of %(seat)s") % {"seat": seat},
-    )  # fmt: skip
+    )
 
 
 @permission_required(MANAGE)
@@ -205,27 +226,35 @@ def tcy_bureau_elect(request):
         data = form.cleaned_data
         try:
             term = services.elect_bureau_member(
-                bureau, country=data["country"], role=data["role"], starts_on=data["starts_on"],
-                ends_on=data["ends_on"], person_fields=form.person_fields(), user=request.user,
-            )  # fmt: skip
+                bureau,
+                country=data["country"],
+                role=data["role"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                person_fields=form.person_fields(),
+                user=request.user,
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(term)s recorded.") % {"term": term})
             return redirect("tcy_workspace")
-    return _form_page(request, form, title=_("Record an election to the Bureau"),
-                      intro=_("The Bureau is elected among the Parties."))  # fmt: skip
+    return _form_page(
+        request, form, title=_("Record an election to the Bureau"), intro=_("The Bureau is elected among the Parties.")
+    )
 
 
 @permission_required(MANAGE)
 def tcy_bureau_end(request, pk):
-    term = get_object_or_404(BureauTerm.objects.select_related("person", "committee"), pk=pk,
-                             committee__parent__code=TCY)  # fmt: skip
+    term = get_object_or_404(
+        BureauTerm.objects.select_related("person", "committee"), pk=pk, committee__parent__code=TCY
+    )
     return _end_page(
-        request, lambda day: services.end_bureau_term(term, ends_on=day, user=request.user),
+        request,
+        lambda day: services.end_bureau_term(term, ends_on=day, user=request.user),
         done=_("Term of %(person)s ended.") % {"person": term.person},
         title=_("End the term of %(term)s") % {"term": term},
-    )  # fmt: skip
+    )
 
 
 urlpatterns = [

@@ -169,8 +169,9 @@ def round_dispatch(request, pk):
     form = DispatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.dispatch_round(round, deadline=form.cleaned_data["deadline"], user=request.user,
-                                    site=site_root(request))  # fmt: skip
+            services.dispatch_round(
+                round, deadline=form.cleaned_data["deadline"], user=request.user, site=site_root(request)
+            )
         except DomainError as error:
             show_refusal(form, error)
         else:
@@ -200,8 +201,10 @@ def round_reminders(request, pk):
     else:
         messages.info(request, _("No reminder sent: every Party with a focal point has submitted its reply."))
     if sent["without_focal_point"]:
-        messages.warning(request, _("No focal point account to remind for: %(codes)s.") % {
-            "codes": ", ".join(sent["without_focal_point"])})  # fmt: skip
+        messages.warning(
+            request,
+            _("No focal point account to remind for: %(codes)s.") % {"codes": ", ".join(sent["without_focal_point"])},
+        )
     if sent["added"]:
         messages.info(
             request, _("New Parties sent the questionnaire: %(codes)s.") % {"codes": ", ".join(sent["added"])}
@@ -215,15 +218,19 @@ def round_report(request, pk):
     form = ReportForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         try:
-            services.link_report(round, document=form.cleaned_data["document"], user=request.user,
-                                 version=form.cleaned_data["version"])  # fmt: skip
+            services.link_report(
+                round, document=form.cleaned_data["document"], user=request.user, version=form.cleaned_data["version"]
+            )
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: AssessmentRound.objects.get(pk=round.pk).version)
         else:
             messages.success(request, _("Report link saved."))
             return redirect("round", round.pk)
-    context = {"form": form, "round": round, "title": _("Assessment report of round %(number)s") % {
-        "number": round.number}}  # fmt: skip
+    context = {
+        "form": form,
+        "round": round,
+        "title": _("Assessment report of round %(number)s") % {"number": round.number},
+    }
     return render(request, "committees/rounds/form.html", context, status=400 if form.errors else 200)
 
 
@@ -233,19 +240,30 @@ def round_report(request, pk):
 @permission_required(MANAGE)
 def recommendation_add(request, pk):
     round = get_round_for_user(request.user, pk)
-    form = RecommendationForm(request.POST or None, round=round, countries=services.expected_countries(round),
-                              initial={"country": request.GET.get("country", "")})  # fmt: skip
+    form = RecommendationForm(
+        request.POST or None,
+        round=round,
+        countries=services.expected_countries(round),
+        initial={"country": request.GET.get("country", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             recommendation = services.record_recommendation(round, user=request.user, **form.cleaned_data)
         except DomainError as error:
             show_refusal(form, error)
         else:
-            messages.success(request, _("Recommendation %(number)s to %(country)s recorded.") % {
-                "number": recommendation.number, "country": recommendation.country.name})  # fmt: skip
+            messages.success(
+                request,
+                _("Recommendation %(number)s to %(country)s recorded.")
+                % {"number": recommendation.number, "country": recommendation.country.name},
+            )
             return redirect("round", round.pk)
-    context = {"form": form, "round": round, "title": _("New recommendation"),
-               "intro": _("Recommendations are addressed to the Parties sent the questionnaire.")}  # fmt: skip
+    context = {
+        "form": form,
+        "round": round,
+        "title": _("New recommendation"),
+        "intro": _("Recommendations are addressed to the Parties sent the questionnaire."),
+    }
     return render(request, "committees/rounds/form.html", context, status=400 if form.errors else 200)
 
 
@@ -270,8 +288,13 @@ def recommendation_detail(request, pk, rec):
         "reviewed_on", "pk"
     )
     follow_ups = list(follow_ups)
-    context = {"round": round, "recommendation": recommendation, "follow_ups": follow_ups, "form": form,
-               "readable_reports": readable_ids(request.user, [f.report_id for f in follow_ups])}  # fmt: skip
+    context = {
+        "round": round,
+        "recommendation": recommendation,
+        "follow_ups": follow_ups,
+        "form": form,
+        "readable_reports": readable_ids(request.user, [f.report_id for f in follow_ups]),
+    }
     return render(
         request, "committees/rounds/recommendation.html", context, status=400 if form and form.errors else 200
     )
@@ -286,23 +309,37 @@ def recommendation_edit(request, pk, rec):
         data = form.cleaned_data
         try:
             services.correct_recommendation(
-                recommendation, version=data["version"], user=request.user, finding=data["finding"], text=data["text"],
+                recommendation,
+                version=data["version"],
+                user=request.user,
+                finding=data["finding"],
+                text=data["text"],
                 article=data["article"],
-            )  # fmt: skip
+            )
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: Recommendation.objects.get(pk=recommendation.pk).version)
         else:
             messages.success(request, _("Recommendation corrected."))
             return redirect("recommendation", round.pk, recommendation.pk)
     title = _("Correct recommendation %(number)s to %(country)s") % {
-        "number": recommendation.number, "country": recommendation.country.name}  # fmt: skip
+        "number": recommendation.number,
+        "country": recommendation.country.name,
+    }
     context = {"form": form, "round": round, "recommendation": recommendation, "title": title}
     return render(request, "committees/rounds/form.html", context, status=400 if form.errors else 200)
 
 
 def recommendations_table(round: AssessmentRound) -> Table:
-    header = [_("Party"), _("ISO code"), _("No."), _("Article"), _("Finding"), _("Recommendation"),
-              _("Latest status"), _("Reviewed on")]  # fmt: skip
+    header = [
+        _("Party"),
+        _("ISO code"),
+        _("No."),
+        _("Article"),
+        _("Finding"),
+        _("Recommendation"),
+        _("Latest status"),
+        _("Reviewed on"),
+    ]
     rows = (
         [
             item.country.name,
@@ -313,7 +350,7 @@ def recommendations_table(round: AssessmentRound) -> Table:
             item.text,
             queries.status_label(item.latest_status),
             item.latest_reviewed_on,
-        ]  # fmt: skip
+        ]
         for item in queries.recommendations(round)
     )
     return Table(_("Round %(number)s recommendations") % {"number": round.number}, header, rows, frozen_columns=3)
@@ -343,10 +380,10 @@ urlpatterns = [
         "workspace/t-cy/rounds/<int:pk>/recommendations/<int:rec>/edit/",
         recommendation_edit,
         name="recommendation_edit",
-    ),  # fmt: skip
+    ),
     path(
         "workspace/t-cy/rounds/<int:pk>/recommendations.<str:fmt>",
         recommendations_export,
         name="round_recommendations_export",
-    ),  # fmt: skip
+    ),
 ]

@@ -181,9 +181,19 @@ class TravelForm(forms.Form):
     version = VersionField()
 
     FIELDS = (
-        "status", "eligible", "requested_on", "itinerary", "ticket_reference", "ticket_cost", "nights", "dsa_rate",
-        "advance_paid", "proof_received", "actual_cost", "reconciled_on",
-    )  # fmt: skip
+        "status",
+        "eligible",
+        "requested_on",
+        "itinerary",
+        "ticket_reference",
+        "ticket_cost",
+        "nights",
+        "dsa_rate",
+        "advance_paid",
+        "proof_received",
+        "actual_cost",
+        "reconciled_on",
+    )
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}

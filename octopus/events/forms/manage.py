@@ -161,9 +161,13 @@ class EventFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All statuses")), *Status.choices], required=False)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="iso2",
-        empty_label=_("All countries"), widget=QuickSelect,
-    )  # fmt: skip
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+        empty_label=_("All countries"),
+        widget=QuickSelect,
+    )
     series = forms.ModelChoiceField(
         label=_("Series"), queryset=Series.objects.all(), required=False, empty_label=_("All series")
     )
@@ -356,9 +360,13 @@ class RegistrationFilterForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=[("", _("All roles")), *ParticipantRole.choices], required=False)
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="iso2",
-        empty_label=_("All countries"), widget=QuickSelect,
-    )  # fmt: skip
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+        empty_label=_("All countries"),
+        widget=QuickSelect,
+    )
     form = forms.ModelChoiceField(
         label=_("Form"), queryset=RegistrationForm.objects.none(), required=False, empty_label=_("All forms")
     )
@@ -432,8 +440,9 @@ class PersonFieldsForm(forms.Form):
 
 class StaffRegistrationForm(PersonFieldsForm):
     form = forms.ModelChoiceField(label=_("Registration form"), queryset=RegistrationForm.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=[("", _("As the form decides")), *ParticipantRole.choices],
-                             required=False)  # fmt: skip
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("As the form decides")), *ParticipantRole.choices], required=False
+    )
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)

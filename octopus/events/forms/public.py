@@ -16,13 +16,15 @@ class PublicRegistrationForm(PersonFieldsForm):
         for question in self.questions:
             self.fields["q_" + question["name"]] = self.question_field(question)
         self.fields["consent_publish_list"] = forms.BooleanField(
-            label=Purpose.PUBLISH_LIST.label, required=False,
+            label=Purpose.PUBLISH_LIST.label,
+            required=False,
             help_text=_("Your name, organisation and country on the public list of participants of this event."),
-        )  # fmt: skip
+        )
         self.fields["consent_future_contact"] = forms.BooleanField(
-            label=Purpose.FUTURE_CONTACT.label, required=False,
+            label=Purpose.FUTURE_CONTACT.label,
+            required=False,
             help_text=_("The programme office may write to you about its future events."),
-        )  # fmt: skip
+        )
 
     @staticmethod
     def question_field(question: dict) -> forms.Field:

@@ -77,15 +77,19 @@ def build(user) -> EventWorld:
     organisation = Organisation.objects.create(name="Ministry of Justice", sector="ministry", country=georgia)
     fields = {"country": georgia, "organisation": organisation, "sex": "female"}
     attended = services.register_person(
-        form, person_fields={"first_name": "Ana", "last_name": "Kapanadze", "email": "ana@example.ge", **fields},
-        by_staff=True, user=user,
-    )  # fmt: skip
+        form,
+        person_fields={"first_name": "Ana", "last_name": "Kapanadze", "email": "ana@example.ge", **fields},
+        by_staff=True,
+        user=user,
+    )
     services.check_in(attended, day=today, user=user)
     attended = services.issue_certificate(attended, user=user)
     approved = services.register_person(
-        form, person_fields={"first_name": "Giorgi", "last_name": "Tsiklauri", "email": "giorgi@example.ge", **fields},
-        by_staff=True, user=user,
-    )  # fmt: skip
+        form,
+        person_fields={"first_name": "Giorgi", "last_name": "Tsiklauri", "email": "giorgi@example.ge", **fields},
+        by_staff=True,
+        user=user,
+    )
     pending = services.register_person(
         form, person_fields={"first_name": "Nino", "last_name": "Beridze", "email": "nino@example.ge", **fields}
     )
@@ -103,24 +107,54 @@ def build(user) -> EventWorld:
         organiser="OSCE",
     )
     import_job = Job.objects.create(
-        kind="events.participants", payload={"event": event.pk, "form": form.pk, "update": False},
-        content_type=ContentType.objects.get_for_model(event), object_id=event.pk, file_name="participants.csv",
-        total=1, done=1, status=JobStatus.DONE, created_by=user, finished_at=timezone.now(),
+        kind="events.participants",
+        payload={"event": event.pk, "form": form.pk, "update": False},
+        content_type=ContentType.objects.get_for_model(event),
+        object_id=event.pk,
+        file_name="participants.csv",
+        total=1,
+        done=1,
+        status=JobStatus.DONE,
+        created_by=user,
+        finished_at=timezone.now(),
         outcome={"added": 1, "updated": 0, "skipped": 0},
-    )  # fmt: skip
+    )
     return EventWorld(
-        event=event, form=form, session=session, attended=attended, approved=approved, pending=pending,
-        delegation=delegation, token=token, travel=travel, contribution=contribution, person=pending.person,
-        duplicate=duplicate, series=series, import_job=import_job,
-    )  # fmt: skip
+        event=event,
+        form=form,
+        session=session,
+        attended=attended,
+        approved=approved,
+        pending=pending,
+        delegation=delegation,
+        token=token,
+        travel=travel,
+        contribution=contribution,
+        person=pending.person,
+        duplicate=duplicate,
+        series=series,
+        import_job=import_job,
+    )
 
 
 def database_state() -> dict:
     """What a refused write must leave as it was: every events and people row, and the audit log."""
     models = (
-        Series, Event, Session, SessionPerson, RegistrationForm, Registration, Delegation, Attendance, Travel,
-        Deployment, Job, Person, Organisation, Consent,
-    )  # fmt: skip
+        Series,
+        Event,
+        Session,
+        SessionPerson,
+        RegistrationForm,
+        Registration,
+        Delegation,
+        Attendance,
+        Travel,
+        Deployment,
+        Job,
+        Person,
+        Organisation,
+        Consent,
+    )
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["host_countries"] = list(Event.host_countries.through.objects.order_by("pk").values())
     state["countries_reached"] = list(Event.countries_reached.through.objects.order_by("pk").values())

@@ -19,14 +19,30 @@ def staff(db):
     return make_user(Role.PROGRAMME_STAFF)
 
 
-def make_event(staff, *, slug="workshop-ge-2016", kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=datetime.date(2016, 5, 10),
-               days=2, **fields):  # fmt: skip
-    fields = {"title": slug.replace("-", " ").title(), "city": "Tbilisi", "country": Country.objects.get(iso2="GE"),
-              "status": Status.CONFIRMED, **fields}  # fmt: skip
-    return services.create_event(
-        user=staff, slug=slug, kind=kind, starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=days - 1),
+def make_event(
+    staff,
+    *,
+    slug="workshop-ge-2016",
+    kind=Kind.IN_COUNTRY_WORKSHOP,
+    starts_on=datetime.date(2016, 5, 10),
+    days=2,
+    **fields,
+):
+    fields = {
+        "title": slug.replace("-", " ").title(),
+        "city": "Tbilisi",
+        "country": Country.objects.get(iso2="GE"),
+        "status": Status.CONFIRMED,
         **fields,
-    )  # fmt: skip
+    }
+    return services.create_event(
+        user=staff,
+        slug=slug,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=days - 1),
+        **fields,
+    )
 
 
 def open_form(event, **fields) -> RegistrationForm:
@@ -35,8 +51,14 @@ def open_form(event, **fields) -> RegistrationForm:
 
 
 def person(n: int, *, country="GE", sex="female", **fields) -> dict:
-    return {"first_name": f"Nino{n}", "last_name": f"Beridze{n}", "email": f"nino{n}@example.ge", "sex": sex,
-            "country": Country.objects.get(iso2=country), **fields}  # fmt: skip
+    return {
+        "first_name": f"Nino{n}",
+        "last_name": f"Beridze{n}",
+        "email": f"nino{n}@example.ge",
+        "sex": sex,
+        "country": Country.objects.get(iso2=country),
+        **fields,
+    }
 
 
 @pytest.fixture
@@ -85,10 +107,12 @@ def session(staff, event) -> Session:
     chair = create_person(user=staff, **person(9))
     start = timezone.make_aware(datetime.datetime.combine(event.starts_on, datetime.time(9)))
     return services.save_session(
-        Session(event=event, title="Opening", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
-                room="Hall A"),
-        user=staff, people=[(chair, "chair")],
-    )  # fmt: skip
+        Session(
+            event=event, title="Opening", starts_at=start, ends_at=start + datetime.timedelta(hours=1), room="Hall A"
+        ),
+        user=staff,
+        people=[(chair, "chair")],
+    )
 
 
 @pytest.fixture

@@ -334,16 +334,22 @@ def cloned(world, response):
 def programmes_form(w):
     programme = Programme.objects.get(code="cybercrime-octopus")
     activity = programme.nodes.get(code="A3.1")
-    return {"version": w.event.version, "programmes-TOTAL_FORMS": "1", "programmes-INITIAL_FORMS": "0",
-            "programmes-0-programme": programme.code, "programmes-0-activity": activity.pk,
-            "programmes-0-share": "100"}  # fmt: skip
+    return {
+        "version": w.event.version,
+        "programmes-TOTAL_FORMS": "1",
+        "programmes-INITIAL_FORMS": "0",
+        "programmes-0-programme": programme.code,
+        "programmes-0-activity": activity.pk,
+        "programmes-0-share": "100",
+    }
 
 
 def programmes_set(world, response):
     redirected_to(response, "event", world.events.event.slug)
     event = Event.objects.get(pk=world.events.event.pk)
     assert [(a.programme.code, a.activity.code, a.share) for a in assignments_of(event)] == [
-        ("cybercrime-octopus", "A3.1", 100)]  # fmt: skip
+        ("cybercrime-octopus", "A3.1", 100)
+    ]
     audited(world.user, "results.assignment.set", event)
 
 
@@ -609,8 +615,14 @@ def api_url(route: str, world: World) -> str:
 
 def api_event(w):
     start = (today() + datetime.timedelta(days=60)).isoformat()
-    return {"title": "API workshop", "slug": "access-api", "kind": Kind.IN_COUNTRY_WORKSHOP.value,
-            "starts_on": start, "ends_on": start, "country": "AM"}  # fmt: skip
+    return {
+        "title": "API workshop",
+        "slug": "access-api",
+        "kind": Kind.IN_COUNTRY_WORKSHOP.value,
+        "starts_on": start,
+        "ends_on": start,
+        "country": "AM",
+    }
 
 
 def api_event_created(world, response):
@@ -622,9 +634,18 @@ def api_event_created(world, response):
 
 def api_event_change(w):
     event = w.event
-    return {"title": "Renamed over the API", "slug": event.slug, "kind": event.kind, "status": event.status,
-            "starts_on": event.starts_on.isoformat(), "ends_on": event.ends_on.isoformat(), "country": "GE",
-            "city": "Batumi", "dsa_rate": "200", "version": event.version}  # fmt: skip
+    return {
+        "title": "Renamed over the API",
+        "slug": event.slug,
+        "kind": event.kind,
+        "status": event.status,
+        "starts_on": event.starts_on.isoformat(),
+        "ends_on": event.ends_on.isoformat(),
+        "country": "GE",
+        "city": "Batumi",
+        "dsa_rate": "200",
+        "version": event.version,
+    }
 
 
 def api_event_changed(world, response):
@@ -684,8 +705,10 @@ def api_checked_in(world, response):
 
 
 def api_programmes(w):
-    return {"programmes": [{"programme": "cybercrime-octopus", "share": "100", "activity": "A3.1"}],
-            "version": w.event.version}  # fmt: skip
+    return {
+        "programmes": [{"programme": "cybercrime-octopus", "share": "100", "activity": "A3.1"}],
+        "version": w.event.version,
+    }
 
 
 def api_programmes_set(world, response):

@@ -54,7 +54,9 @@ def test_a_sample_event_says_so_in_the_body_and_a_header(client, staff):
     assert [(e["slug"], e["is_sample"]) for e in real.json()["items"]] == [("workshop-ge-2016", False)]
     assert SAMPLE_HEADER not in real.headers
     assert [(e["slug"], e["is_sample"]) for e in both.json()["items"]] == [
-        ("sample-workshop-2017", True), ("workshop-ge-2016", False)]  # fmt: skip
+        ("sample-workshop-2017", True),
+        ("workshop-ge-2016", False),
+    ]
     assert both.headers[SAMPLE_HEADER] == "true"
     assert ([s["is_sample"] for s in timetable.json()], timetable.headers[SAMPLE_HEADER]) == ([True], "true")
 
@@ -89,9 +91,13 @@ def test_a_workspace_session_reads_every_event_too(client, staff):
 def test_events_filter_by_kind_status_year_and_country(client, staff, query, slugs):
     make_event(staff)
     make_event(
-        staff, slug="training-al-2017", kind=Kind.TRAINING, status=Status.HELD, starts_on=datetime.date(2017, 2, 1),
+        staff,
+        slug="training-al-2017",
+        kind=Kind.TRAINING,
+        status=Status.HELD,
+        starts_on=datetime.date(2017, 2, 1),
         country=Country.objects.get(iso2="AL"),
-    )  # fmt: skip
+    )
 
     response = client.get("/api/v1/events", query)
 
@@ -138,10 +144,19 @@ def test_staff_create_an_event(client, staff, headers):
 
     assert response.status_code == 201, response.content
     assert response.json() == event_json(
-        slug="regional-ee-2017", title="Regional workshop on electronic evidence", kind="regional_workshop",
-        status="planned", starts_on="2017-03-06", ends_on="2017-03-08", venue="Hotel Radisson", city="Chisinau",
-        country="MD", host_countries=["MD", "UA"], languages=["en", "ru"], dsa_rate="185.00",
-    )  # fmt: skip
+        slug="regional-ee-2017",
+        title="Regional workshop on electronic evidence",
+        kind="regional_workshop",
+        status="planned",
+        starts_on="2017-03-06",
+        ends_on="2017-03-08",
+        venue="Hotel Radisson",
+        city="Chisinau",
+        country="MD",
+        host_countries=["MD", "UA"],
+        languages=["en", "ru"],
+        dsa_rate="185.00",
+    )
     event = Event.objects.get(slug="regional-ee-2017")
     entry = AuditEntry.objects.order_by("-pk").first()
     assert (entry.action, entry.object_id, entry.user) == ("events.event.created", str(event.pk), staff)
@@ -315,9 +330,11 @@ def write_routes(event, form, approved):
         "register": ("post", f"/api/v1/events/{event.slug}/registrations", {"last_name": "Kapanadze"}),
         "transition": ("post", f"/api/v1/registrations/{approved.pk}/transition", {"to": "cancelled", "version": 1}),
         "check in": (
-            "post", f"/api/v1/events/{event.slug}/attendance", {"registration": approved.pk, "day": "2016-05-10"}
+            "post",
+            f"/api/v1/events/{event.slug}/attendance",
+            {"registration": approved.pk, "day": "2016-05-10"},
         ),
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.parametrize("visitor", [v for v in VISITORS if v not in STAFF_ROLES])
@@ -408,8 +425,11 @@ def test_the_published_contract_documents_a_conflict_on_transition_and_no_sign_i
     assert transition["responses"]["409"]["content"] == {
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
     }
-    assert [path for path in ("/api/v1/events", "/api/v1/events/{slug}", "/api/v1/events/{slug}/sessions")
-            if "security" in paths[path]["get"]] == []  # fmt: skip
+    assert [
+        path
+        for path in ("/api/v1/events", "/api/v1/events/{slug}", "/api/v1/events/{slug}/sessions")
+        if "security" in paths[path]["get"]
+    ] == []
     assert paths["/api/v1/events/{slug}/registrations"]["get"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
 
 

@@ -105,10 +105,17 @@ def test_staff_register_someone_who_is_approved_at_once(client, staff, form, hea
     response = post(
         client,
         "/api/v1/events/workshop-ge-2016/registrations",
-        {"first_name": "Tamar", "last_name": "Kapanadze", "email": "Tamar@Example.ge", "sex": "female",
-         "country": "ge", "organisation": organisation.pk, "role": "speaker"},
+        {
+            "first_name": "Tamar",
+            "last_name": "Kapanadze",
+            "email": "Tamar@Example.ge",
+            "sex": "female",
+            "country": "ge",
+            "organisation": organisation.pk,
+            "role": "speaker",
+        },
         headers,
-    )  # fmt: skip
+    )
 
     assert response.status_code == 201, response.content
     registration = Registration.objects.get(pk=response.json()["id"])
@@ -149,10 +156,13 @@ def test_staff_register_a_person_already_recorded(client, staff, form, headers):
         ({"last_name": "Kapanadze", "email": "not-an-address"}, "email", None),
         ({"last_name": "Kapanadze", "form": 2**40}, "form", None),
         ({"last_name": "Kapanadze", "answers": {"shoe_size": "42"}}, "answers", None),
-        ({"first_name": "Nino1", "last_name": "Beridze1", "email": "nino1@example.ge"}, None,
-         "Nino1 BERIDZE1 is already registered for this event."),
+        (
+            {"first_name": "Nino1", "last_name": "Beridze1", "email": "nino1@example.ge"},
+            None,
+            "Nino1 BERIDZE1 is already registered for this event.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_refused_registration_saves_nothing(client, form, headers, body, field, detail):
     registered(form, 1)
     before = counts()

@@ -20,8 +20,9 @@ def parse(response) -> list:
 
 
 def test_public_feed_lists_public_events_that_are_not_cancelled(client, staff, event):
-    make_event(staff, slug="plenary-2016", starts_on=D(2016, 7, 4), days=3, venue="Palais", city="Strasbourg",
-               country=None)  # fmt: skip
+    make_event(
+        staff, slug="plenary-2016", starts_on=D(2016, 7, 4), days=3, venue="Palais", city="Strasbourg", country=None
+    )
     make_event(staff, slug="cancelled-2016", status=Status.CANCELLED)
     make_event(staff, slug="internal-2016", is_public=False)
 

@@ -72,8 +72,11 @@ def test_two_staff_approving_the_same_registration_act_once(staff_pair):
 
     assert Registration.objects.get(pk=registration.pk).version == 2
     assert AuditEntry.objects.filter(action="events.registration.approved").count() == 1
-    told = [str(m) for c in clients for m in c.get(reverse("registration", args=[form.event.slug, registration.pk]))
-            .context["messages"]]  # fmt: skip
+    told = [
+        str(m)
+        for c in clients
+        for m in c.get(reverse("registration", args=[form.event.slug, registration.pk])).context["messages"]
+    ]
     assert sum("changed this record" in m for m in told) == 1  # the second is told, not silently overwritten
 
 

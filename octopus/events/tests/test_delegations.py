@@ -79,8 +79,16 @@ def invite(client, event, iso2="AM", category="member", **extra):
 
 
 def nominee(n: int, **fields) -> dict:
-    return {"title": "Ms", "first_name": f"Anna{n}", "last_name": f"Hakobyan{n}", "sex": "female",
-            "email": f"anna{n}@example.am", "position": "Prosecutor", "nominating_authority": "", **fields}  # fmt: skip
+    return {
+        "title": "Ms",
+        "first_name": f"Anna{n}",
+        "last_name": f"Hakobyan{n}",
+        "sex": "female",
+        "email": f"anna{n}@example.am",
+        "position": "Prosecutor",
+        "nominating_authority": "",
+        **fields,
+    }
 
 
 def test_a_focal_point_nominates_the_delegation_through_the_link(
@@ -248,12 +256,19 @@ def test_a_contribution_records_our_role_who_went_and_estimates(staff_client, st
     path = reverse("event_contribution", args=[contribution.slug])
     countries = Country.objects.filter(iso2__in=["GE", "AM", "MD"])
     data = {
-        "our_role": "speaker", "audience_estimate": "250", "countries_reached": [c.pk for c in countries],
-        "version": contribution.version, "deployed-TOTAL_FORMS": "3", "deployed-INITIAL_FORMS": "0",
-        "deployed-0-email": "MARC@example.org", "deployed-0-role": "speaker",
-        "deployed-1-email": "ana@example.org", "deployed-1-role": "trainer",
-        "deployed-2-email": "", "deployed-2-role": "",
-    }  # fmt: skip
+        "our_role": "speaker",
+        "audience_estimate": "250",
+        "countries_reached": [c.pk for c in countries],
+        "version": contribution.version,
+        "deployed-TOTAL_FORMS": "3",
+        "deployed-INITIAL_FORMS": "0",
+        "deployed-0-email": "MARC@example.org",
+        "deployed-0-role": "speaker",
+        "deployed-1-email": "ana@example.org",
+        "deployed-1-role": "trainer",
+        "deployed-2-email": "",
+        "deployed-2-role": "",
+    }
 
     response = staff_client.post(path, data)
 
@@ -271,10 +286,14 @@ def test_a_contribution_records_our_role_who_went_and_estimates(staff_client, st
 
 def test_a_contribution_names_only_people_in_the_registry(staff_client, contribution):
     data = {
-        "our_role": "trainer", "audience_estimate": "40", "version": contribution.version,
-        "deployed-TOTAL_FORMS": "1", "deployed-INITIAL_FORMS": "0",
-        "deployed-0-email": "nobody@example.org", "deployed-0-role": "trainer",
-    }  # fmt: skip
+        "our_role": "trainer",
+        "audience_estimate": "40",
+        "version": contribution.version,
+        "deployed-TOTAL_FORMS": "1",
+        "deployed-INITIAL_FORMS": "0",
+        "deployed-0-email": "nobody@example.org",
+        "deployed-0-role": "trainer",
+    }
 
     response = staff_client.post(reverse("event_contribution", args=[contribution.slug]), data)
 
@@ -325,9 +344,14 @@ def test_who_may_invite_record_credentials_and_contributions(client, staff, plen
     )
     contributed = client.post(
         reverse("event_contribution", args=[contribution.slug]),
-        {"our_role": "speaker", "audience_estimate": "9", "version": contribution.version,
-         "deployed-TOTAL_FORMS": "0", "deployed-INITIAL_FORMS": "0"},
-    )  # fmt: skip
+        {
+            "our_role": "speaker",
+            "audience_estimate": "9",
+            "version": contribution.version,
+            "deployed-TOTAL_FORMS": "0",
+            "deployed-INITIAL_FORMS": "0",
+        },
+    )
 
     statuses = (invited.status_code, credentials.status_code, contributed.status_code)
     if visitor in ALLOWED_TO_MANAGE:

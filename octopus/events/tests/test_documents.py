@@ -204,9 +204,16 @@ def test_the_check_form_leads_to_the_certificate(client, certified):
 
 @pytest.mark.parametrize(
     ("visitor", "status"),
-    [("anonymous", 302), ("no_role", 403), ("focal_point", 403), ("donor", 403), ("finance_officer", 403),
-     ("tcy_secretariat", 200), ("administrator", 200)],
-)  # fmt: skip
+    [
+        ("anonymous", 302),
+        ("no_role", 403),
+        ("focal_point", 403),
+        ("donor", 403),
+        ("finance_officer", 403),
+        ("tcy_secretariat", 200),
+        ("administrator", 200),
+    ],
+)
 def test_who_may_print_badges(client, event, visitor, status):
     user = make_user(visitor)
     if user:

@@ -92,8 +92,9 @@ def test_a_bad_line_means_nothing_is_written(office, event, form, staff):
 def test_a_refusal_half_way_undoes_the_lines_before_it(event, form, staff):
     form.waiting_list = False  # capacity 2: the third registration is refused by the service
     form.save()
-    rows = read_rows(io.BytesIO(xlsx([*GOOD, ["Third", "Person", "third@example.org", "", "", "", "GE", "", ""]])),
-                     "list.xlsx")  # fmt: skip
+    rows = read_rows(
+        io.BytesIO(xlsx([*GOOD, ["Third", "Person", "third@example.org", "", "", "", "GE", "", ""]])), "list.xlsx"
+    )
     people, organisations = Person.objects.count(), Organisation.objects.count()
 
     with pytest.raises(ImportRefused, match="Line 4: This event is full"):

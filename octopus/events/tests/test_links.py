@@ -53,8 +53,14 @@ def build_event(staff):
         registrations[1], to=RegistrationState.DECLINED, version=registrations[1].version, user=staff
     )
     start = timezone.make_aware(datetime.datetime.combine(event.starts_on, datetime.time(9)))
-    session = Session(event=event, title="Opening", kind=SessionKind.PLENARY, starts_at=start,
-                      ends_at=start + datetime.timedelta(hours=1), room="Room 1")  # fmt: skip
+    session = Session(
+        event=event,
+        title="Opening",
+        kind=SessionKind.PLENARY,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        room="Room 1",
+    )
     services.save_session(session, user=staff, people=[(approved.person, "chair")])
     services.check_in(approved, day=event.starts_on, user=staff)
     services.issue_certificate(approved, user=staff)
@@ -90,8 +96,27 @@ def test_every_link_on_an_events_workspace_pages_answers(client, staff):
     # The crawl reached every area of the event, so the check above covers them.
     reached = {resolve(urlsplit(path).path).url_name for path in statuses}
     assert {
-        "event", "event_edit", "event_clone", "event_sessions", "event_session_edit", "event_forms",
-        "event_form_edit", "event_registrations", "registration", "registration_add", "event_delegations",
-        "delegation", "event_checkin", "event_travel", "travel", "event_badges", "event_participants_pdf",
-        "event_export", "event_import", "event_public", "event_register", "event_participants_public", "events",
-    } <= reached  # fmt: skip
+        "event",
+        "event_edit",
+        "event_clone",
+        "event_sessions",
+        "event_session_edit",
+        "event_forms",
+        "event_form_edit",
+        "event_registrations",
+        "registration",
+        "registration_add",
+        "event_delegations",
+        "delegation",
+        "event_checkin",
+        "event_travel",
+        "travel",
+        "event_badges",
+        "event_participants_pdf",
+        "event_export",
+        "event_import",
+        "event_public",
+        "event_register",
+        "event_participants_public",
+        "events",
+    } <= reached

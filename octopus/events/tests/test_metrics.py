@@ -33,10 +33,17 @@ def case(staff):
     two host countries, one planned, one cancelled), a training and contributions to others' events."""
     country = Country.objects.get
     conference = {year: Event.objects.get(slug=f"octopus-{year}") for year in (2016, 2018, 2019)}
-    workshop = make_event(staff, slug="workshop-ge-2016", status=Status.HELD, host_countries=[country(iso2="GE"),
-                          country(iso2="AM")])  # fmt: skip
-    regional = make_event(staff, slug="regional-2017", kind=Kind.REGIONAL_WORKSHOP, status=Status.HELD,
-                          starts_on=D(2017, 3, 1), country=country(iso2="UA"))  # fmt: skip
+    workshop = make_event(
+        staff, slug="workshop-ge-2016", status=Status.HELD, host_countries=[country(iso2="GE"), country(iso2="AM")]
+    )
+    regional = make_event(
+        staff,
+        slug="regional-2017",
+        kind=Kind.REGIONAL_WORKSHOP,
+        status=Status.HELD,
+        starts_on=D(2017, 3, 1),
+        country=country(iso2="UA"),
+    )
     make_event(staff, slug="workshop-2019", status=Status.PLANNED, starts_on=D(2019, 10, 1))
     make_event(staff, slug="workshop-2018", status=Status.CANCELLED, starts_on=D(2018, 10, 1))
     training = make_event(staff, slug="training-2018", kind=Kind.TRAINING, status=Status.HELD, starts_on=D(2018, 4, 2))
@@ -45,8 +52,15 @@ def case(staff):
         ("contribution-2018", D(2018, 6, 1), Status.HELD, "trainer", 80),
         ("contribution-2019", D(2019, 6, 1), Status.CONFIRMED, "", None),
     ]:
-        make_event(staff, slug=slug, kind=Kind.CONTRIBUTION, status=status, starts_on=day, our_role=role,
-                   audience_estimate=audience)  # fmt: skip
+        make_event(
+            staff,
+            slug=slug,
+            kind=Kind.CONTRIBUTION,
+            status=status,
+            starts_on=day,
+            our_role=role,
+            audience_estimate=audience,
+        )
     police = Organisation.objects.create(name="Police GE", sector="police", country=country(iso2="GE"))
     prosecution = Organisation.objects.create(name="Parquet", sector="prosecution", country=country(iso2="FR"))
     a = Person.objects.create(first_name="Ana", last_name="A", sex="female", organisation=police)
@@ -88,7 +102,9 @@ def test_events_held_with_planned_series_and_where(case):
     assert registry.evaluate("events.held", *LIFE, **CONFERENCES) == 4
     assert registry.evaluate_series("events.held", YEARS, **CONFERENCES) == [0, 1, 1, 0, 1, 1]
     assert [e.slug for e in registry.records("events.held", *LIFE, **WORKSHOPS)] == [
-        "workshop-ge-2016", "regional-2017"]  # fmt: skip
+        "workshop-ge-2016",
+        "regional-2017",
+    ]
     assert registry.planned("events.held", *LIFE, **WORKSHOPS) == 1
     assert registry.breakdown("events.held", "country", *LIFE, **WORKSHOPS) == {"GE": 1, "AM": 1, "UA": 1}
     assert registry.breakdown("events.held", "region", *LIFE, **WORKSHOPS) == {"Asia": 1, "Europe": 1}
@@ -105,13 +121,11 @@ def test_participants_countries_and_organisations_of_the_conferences(case):
     assert registry.breakdown("events.participants", "role", *LIFE, **CONFERENCES) == {"participant": 2, "speaker": 1}
     assert registry.breakdown("events.participants", "country", *LIFE, **CONFERENCES) == {"GE": 1, "FR": 1}
     assert registry.breakdown("events.participants", "region", *LIFE, **CONFERENCES) == {"Asia": 1, "Europe": 1}
-    assert registry.breakdown("events.participants", "sector", *LIFE, **CONFERENCES) == {
-        "police": 1, "prosecution": 1}  # fmt: skip
+    assert registry.breakdown("events.participants", "sector", *LIFE, **CONFERENCES) == {"police": 1, "prosecution": 1}
     assert registry.evaluate("events.countries", *LIFE, **CONFERENCES) == 2
     assert registry.breakdown("events.countries", "region", *LIFE, **CONFERENCES) == {"Asia": 1, "Europe": 1}
     assert [o.name for o in registry.records("events.organisations", *LIFE, **CONFERENCES)] == ["Parquet", "Police GE"]
-    assert registry.breakdown("events.organisations", "sector", *LIFE, **CONFERENCES) == {
-        "police": 1, "prosecution": 1}  # fmt: skip
+    assert registry.breakdown("events.organisations", "sector", *LIFE, **CONFERENCES) == {"police": 1, "prosecution": 1}
     # Without kinds: every event (c at the regional workshop, a and c at the training, as participant or trainer).
     assert registry.evaluate("events.participants", *LIFE) == 3
 
@@ -135,7 +149,11 @@ def test_the_longest_interval_between_conferences_in_months(case):
     assert registry.evaluate("events.conference_interval", D(2018, 1, 1), D(2019, 12, 31)) == 16.3
     assert registry.evaluate("events.conference_interval", *YEARS[2]) is None
     assert [e.slug for e in registry.records("events.conference_interval", *LIFE)] == [
-        "octopus-2015", "octopus-2016", "octopus-2018", "octopus-2019"]  # fmt: skip
+        "octopus-2015",
+        "octopus-2016",
+        "octopus-2018",
+        "octopus-2019",
+    ]
     assert metric.aggregate != "count"
 
 

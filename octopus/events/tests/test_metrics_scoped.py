@@ -30,9 +30,15 @@ EVENT_METRICS = [m for m in registry if m.key.startswith("events.")]
 
 def make_programme(code: str, *, is_sample: bool = False) -> Programme:
     return results.create_programme(
-        code=code, title=code.upper(), starts_on=D(2013, 10, 1), ends_on=D(2024, 12, 31), is_sample=is_sample,
-        budget_ceiling=Decimal(1_000_000), implementing_office="C-PROC", user=None,
-    )  # fmt: skip
+        code=code,
+        title=code.upper(),
+        starts_on=D(2013, 10, 1),
+        ends_on=D(2024, 12, 31),
+        is_sample=is_sample,
+        budget_ceiling=Decimal(1_000_000),
+        implementing_office="C-PROC",
+        user=None,
+    )
 
 
 def octopus() -> Programme:
@@ -103,15 +109,24 @@ def test_through_the_api_too(client, staff):
 
 def test_a_shared_conference_counts_once_for_each_programme_and_once_for_both(staff):
     glacy = make_programme("glacy-plus")
-    shared = make_event(staff, slug="shared-conference-2017", kind=Kind.OCTOPUS_CONFERENCE, status=Status.HELD,
-                        starts_on=D(2017, 6, 1), days=3)  # fmt: skip
+    shared = make_event(
+        staff,
+        slug="shared-conference-2017",
+        kind=Kind.OCTOPUS_CONFERENCE,
+        status=Status.HELD,
+        starts_on=D(2017, 6, 1),
+        days=3,
+    )
     attended(shared, "Ana", "Eka", "Nino")
     set_event_programmes(shared, [(octopus(), Decimal(50), None), (glacy, Decimal(50), None)], user=staff)
     year_2017 = YEARS[3]
 
     counted = {}
-    for name, scope in [("octopus", programme_scope(octopus())), ("glacy", programme_scope(glacy)),
-                        ("both", programme_scope(octopus(), glacy))]:  # fmt: skip
+    for name, scope in [
+        ("octopus", programme_scope(octopus())),
+        ("glacy", programme_scope(glacy)),
+        ("both", programme_scope(octopus(), glacy)),
+    ]:
         with reading(scope):
             counted[name] = (
                 registry.evaluate("events.held", *year_2017, **CONFERENCES),
@@ -152,8 +167,9 @@ def test_events_before_2014_and_cancelled_ones_are_not_waiting_for_a_programme(s
 
 def test_a_real_programme_never_counts_a_sample_event(staff):
     sample = make_programme("sample-test", is_sample=True)
-    workshop = make_event(staff, slug="sample-workshop-2017", status=Status.HELD, starts_on=D(2017, 3, 1),
-                          is_sample=True)  # fmt: skip
+    workshop = make_event(
+        staff, slug="sample-workshop-2017", status=Status.HELD, starts_on=D(2017, 3, 1), is_sample=True
+    )
     attended(workshop, "Ana")
     set_event_programmes(workshop, [(sample, Decimal(100), None)], user=staff)
 

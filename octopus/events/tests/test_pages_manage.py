@@ -80,8 +80,9 @@ def test_a_finance_officer_sees_the_timetable_but_cannot_add_a_session(client, e
     client.force_login(make_user(Role.FINANCE_OFFICER))
     url = reverse("event_sessions", args=[event.slug])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"title": "Opening", "kind": "plenary", "starts_at": "2016-05-10T09:00",
-                                 "ends_at": "2016-05-10T10:00"})  # fmt: skip
+    response = client.post(
+        url, {"title": "Opening", "kind": "plenary", "starts_at": "2016-05-10T09:00", "ends_at": "2016-05-10T10:00"}
+    )
     assert response.status_code == 403
     assert not event.sessions.exists()
 
@@ -117,8 +118,13 @@ def test_the_event_list_counts_registrations_in_a_fixed_number_of_queries(
 def test_the_event_list_filters_by_kind_year_and_country_and_sorts_by_title(staff_client, staff):
     delete_with_what_protects_it(Event.objects.all())  # the reference conferences and plenaries
     make_event(staff, slug="alpha-workshop", starts_on=D(2016, 5, 10))
-    make_event(staff, slug="tcy-plenary-2017", kind=Kind.TCY_PLENARY, starts_on=D(2017, 7, 10),
-               country=Country.objects.get(iso2="MD"))  # fmt: skip
+    make_event(
+        staff,
+        slug="tcy-plenary-2017",
+        kind=Kind.TCY_PLENARY,
+        starts_on=D(2017, 7, 10),
+        country=Country.objects.get(iso2="MD"),
+    )
     make_event(staff, slug="zulu-training", kind=Kind.TRAINING, starts_on=D(2017, 9, 1))
 
     def slugs(query):
@@ -174,7 +180,11 @@ def test_staff_create_an_event_with_host_countries_and_languages(staff_client):
     assert event.languages == ["en", "ro"]
     assert sorted(c.iso2 for c in event.host_countries.all()) == ["MD", "UA"]
     assert (event.starts_on, event.ends_on, str(event.dsa_rate), event.retention_months) == (
-        D(2018, 4, 16), D(2018, 4, 18), "215.00", 24)  # fmt: skip
+        D(2018, 4, 16),
+        D(2018, 4, 18),
+        "215.00",
+        24,
+    )
     assert AuditEntry.objects.filter(action="events.event.created", object_id=str(event.pk)).count() == 1
     assert staff_client.get(response.url).status_code == 200
 
@@ -200,8 +210,9 @@ def test_staff_edit_an_event_and_a_stale_edit_is_refused_keeping_what_was_typed(
     url = reverse("event_edit", args=[event.slug])
     form_html = staff_client.get(url).content.decode()
     assert 'name="version" value="1"' in form_html
-    data = event_data(slug=event.slug, title="Renamed workshop", starts_on="2016-05-10", ends_on="2016-05-11",
-                      version="1")  # fmt: skip
+    data = event_data(
+        slug=event.slug, title="Renamed workshop", starts_on="2016-05-10", ends_on="2016-05-11", version="1"
+    )
 
     # Someone else saves in between.
     services.update_event(event, version=1, user=staff, city="Batumi")
@@ -222,8 +233,10 @@ def test_staff_edit_an_event_and_a_stale_edit_is_refused_keeping_what_was_typed(
 
 
 def test_moving_an_event_away_from_its_sessions_is_refused(staff_client, staff, event):
-    services.save_session(Session(event=event, title="Opening", starts_at=aware(event.starts_on, 9),
-                                  ends_at=aware(event.starts_on, 10)), user=staff)  # fmt: skip
+    services.save_session(
+        Session(event=event, title="Opening", starts_at=aware(event.starts_on, 9), ends_at=aware(event.starts_on, 10)),
+        user=staff,
+    )
     data = event_data(slug=event.slug, starts_on="2016-06-10", ends_on="2016-06-11", version="1")
 
     response = staff_client.post(reverse("event_edit", args=[event.slug]), data)
@@ -234,8 +247,10 @@ def test_moving_an_event_away_from_its_sessions_is_refused(staff_client, staff, 
 
 
 def test_staff_clone_an_event_with_its_timetable_and_forms(staff_client, staff, event, form):
-    services.save_session(Session(event=event, title="Opening", starts_at=aware(event.starts_on, 9),
-                                  ends_at=aware(event.starts_on, 10)), user=staff)  # fmt: skip
+    services.save_session(
+        Session(event=event, title="Opening", starts_at=aware(event.starts_on, 9), ends_at=aware(event.starts_on, 10)),
+        user=staff,
+    )
     url = reverse("event_clone", args=[event.slug])
     assert 'value="workshop-ge-2016-copy"' in staff_client.get(url).content.decode()
 
@@ -301,8 +316,14 @@ def test_the_series_page_lists_its_events_in_order_with_counts(staff_client, sta
 
 
 def session_data(**overrides):
-    return {"title": "Opening", "kind": "plenary", "starts_at": "2016-05-10T09:00", "ends_at": "2016-05-10T10:30",
-            "room": "Room A", **overrides}  # fmt: skip
+    return {
+        "title": "Opening",
+        "kind": "plenary",
+        "starts_at": "2016-05-10T09:00",
+        "ends_at": "2016-05-10T10:30",
+        "room": "Room A",
+        **overrides,
+    }
 
 
 def test_staff_add_edit_and_remove_a_session_with_its_people(staff_client, staff, event):
@@ -323,7 +344,9 @@ def test_staff_add_edit_and_remove_a_session_with_its_people(staff_client, staff
     assert response.status_code == 302
     session = event.sessions.get()
     assert sorted((sp.person.last_name, sp.role) for sp in session.people.all()) == [
-        ("Schulman", "speaker"), ("Seger", "chair")]  # fmt: skip
+        ("Schulman", "speaker"),
+        ("Seger", "chair"),
+    ]
     html = staff_client.get(url).content.decode()
     assert "Alexander SEGER" in html and "09:00–10:30" in html
 
@@ -344,13 +367,23 @@ def test_staff_add_edit_and_remove_a_session_with_its_people(staff_client, staff
     [
         ({"starts_at": "2016-05-12T09:00", "ends_at": "2016-05-12T10:00"}, "the days of the event"),
         ({"ends_at": "2016-05-10T08:00"}, "A session must end after it starts."),
-        ({"title": "Workshop 2", "starts_at": "2016-05-10T10:00", "ends_at": "2016-05-10T11:00"},
-         "Room A is taken by “Opening” at that time."),
+        (
+            {"title": "Workshop 2", "starts_at": "2016-05-10T10:00", "ends_at": "2016-05-10T11:00"},
+            "Room A is taken by “Opening” at that time.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_session_refused_shows_why_and_changes_nothing(staff_client, staff, event, data, message):
-    services.save_session(Session(event=event, title="Opening", room="Room A", starts_at=aware(event.starts_on, 9),
-                                  ends_at=aware(event.starts_on, 10, 30)), user=staff)  # fmt: skip
+    services.save_session(
+        Session(
+            event=event,
+            title="Opening",
+            room="Room A",
+            starts_at=aware(event.starts_on, 9),
+            ends_at=aware(event.starts_on, 10, 30),
+        ),
+        user=staff,
+    )
     response = staff_client.post(reverse("event_sessions", args=[event.slug]), session_data(**data))
 
     assert response.status_code == 400
@@ -360,12 +393,21 @@ def test_a_session_refused_shows_why_and_changes_nothing(staff_client, staff, ev
 
 def test_parallel_sessions_share_a_slot(staff_client, staff, event):
     for title, room in (("Workshop on e-evidence", "Room A"), ("Workshop on capacity", "Room B")):
-        services.save_session(Session(event=event, title=title, room=room, kind="workshop",
-                                      starts_at=aware(event.starts_on, 14), ends_at=aware(event.starts_on, 16)),
-                              user=staff)  # fmt: skip
+        services.save_session(
+            Session(
+                event=event,
+                title=title,
+                room=room,
+                kind="workshop",
+                starts_at=aware(event.starts_on, 14),
+                ends_at=aware(event.starts_on, 16),
+            ),
+            user=staff,
+        )
     html = staff_client.get(reverse("event_sessions", args=[event.slug])).content.decode()
-    slots = re.findall(r"data-slot>(.*?)</div></div>\s*</div>\s*(?=<div class=\"row g-2 mb-2\" data-slot|</section>)",
-                       html, re.S)  # fmt: skip
+    slots = re.findall(
+        r"data-slot>(.*?)</div></div>\s*</div>\s*(?=<div class=\"row g-2 mb-2\" data-slot|</section>)", html, re.S
+    )
     assert len(slots) == 1
     assert "Workshop on e-evidence" in slots[0] and "Workshop on capacity" in slots[0]
 
@@ -377,17 +419,31 @@ QUESTIONS = "dietary | Dietary needs | choice | no | none, vegetarian, vegan\nvi
 
 def test_staff_create_a_registration_form_with_questions(staff_client, event):
     url = reverse("event_forms", args=[event.slug])
-    response = staff_client.post(url, {"title": "Speakers", "audience": "speakers", "is_open": "on",
-                                       "invitation_only": "on", "capacity": "10", "waiting_list": "on",
-                                       "questions": QUESTIONS})  # fmt: skip
+    response = staff_client.post(
+        url,
+        {
+            "title": "Speakers",
+            "audience": "speakers",
+            "is_open": "on",
+            "invitation_only": "on",
+            "capacity": "10",
+            "waiting_list": "on",
+            "questions": QUESTIONS,
+        },
+    )
 
     assert response.status_code == 302
     created = RegistrationForm.objects.get(event=event, title="Speakers")
     assert created.questions == [
-        {"name": "dietary", "label": "Dietary needs", "type": "choice", "required": False,
-         "choices": ["none", "vegetarian", "vegan"]},
+        {
+            "name": "dietary",
+            "label": "Dietary needs",
+            "type": "choice",
+            "required": False,
+            "choices": ["none", "vegetarian", "vegan"],
+        },
         {"name": "visa", "label": "I need a visa letter", "type": "bool", "required": False},
-    ]  # fmt: skip
+    ]
     assert AuditEntry.objects.filter(action="events.form.saved", object_id=str(created.pk)).count() == 1
     html = staff_client.get(url).content.decode()
     assert f"/events/{event.slug}/register/{created.pk}/?key={created.invitation_key}" in html
@@ -505,9 +561,16 @@ def test_the_registration_page_shows_answers_and_history(staff_client, staff, ev
 
 def test_staff_add_a_registration_which_is_approved_at_once(staff_client, event, form):
     url = reverse("registration_add", args=[event.slug])
-    data = {"form": form.pk, "first_name": "Irakli", "last_name": "Kobakhidze", "email": "irakli@example.ge",
-            "country": "GE", "organisation_name": "Ministry of Justice", "sector": "ministry",
-            "role": "speaker"}  # fmt: skip
+    data = {
+        "form": form.pk,
+        "first_name": "Irakli",
+        "last_name": "Kobakhidze",
+        "email": "irakli@example.ge",
+        "country": "GE",
+        "organisation_name": "Ministry of Justice",
+        "sector": "ministry",
+        "role": "speaker",
+    }
 
     response = staff_client.post(url, data)
 
@@ -579,8 +642,17 @@ def test_every_event_page_has_the_same_tabs_with_the_current_one_active(staff_cl
         reverse("event_travel", args=[event.slug]): "Funded travel",
         reverse("event_import", args=[event.slug]): "Import",
     }
-    expected = ["Overview", "Timetable", "Registration forms", "Registrations", "Delegations", "Check-in",
-                "Funded travel", "Import", "Public page"]  # fmt: skip
+    expected = [
+        "Overview",
+        "Timetable",
+        "Registration forms",
+        "Registrations",
+        "Delegations",
+        "Check-in",
+        "Funded travel",
+        "Import",
+        "Public page",
+    ]
     for url, active in pages.items():
         html = staff_client.get(url).content.decode()
         found = tabs(html)
@@ -593,8 +665,15 @@ def test_the_finance_officer_sees_only_the_tabs_they_may_open(client, event):
     client.force_login(make_user(Role.FINANCE_OFFICER))
     html = client.get(reverse("event_travel", args=[event.slug])).content.decode()
     # No check-in, no import: those are for programme staff.
-    assert list(tabs(html)) == ["Overview", "Timetable", "Registration forms", "Registrations", "Delegations",
-                                "Funded travel", "Public page"]  # fmt: skip
+    assert list(tabs(html)) == [
+        "Overview",
+        "Timetable",
+        "Registration forms",
+        "Registrations",
+        "Delegations",
+        "Funded travel",
+        "Public page",
+    ]
     assert [label for label, on in tabs(html).items() if on] == ["Funded travel"]
 
 
@@ -640,9 +719,15 @@ def test_the_registration_page_links_the_certificate_badge_and_person_once_atten
 
 
 def test_a_contribution_shows_our_role_and_estimates_instead_of_registrations(staff_client, staff):
-    event = make_event(staff, slug="conference-2016", kind=Kind.CONTRIBUTION, organiser="UNODC",
-                       our_role="speaker", audience_estimate=300,
-                       countries_reached=[Country.objects.get(iso2="GE")])  # fmt: skip
+    event = make_event(
+        staff,
+        slug="conference-2016",
+        kind=Kind.CONTRIBUTION,
+        organiser="UNODC",
+        our_role="speaker",
+        audience_estimate=300,
+        countries_reached=[Country.objects.get(iso2="GE")],
+    )
 
     html = staff_client.get(reverse("event", args=[event.slug])).content.decode()
 

@@ -66,12 +66,19 @@ def test_the_programme_page_shows_the_event_and_its_timetable_by_day_with_parall
     chair = Person.objects.create(first_name="Alexander", last_name="Seger")
     speaker = Person.objects.create(first_name="Cristina", last_name="Schulman")
     day1, day2 = event.days
-    services.save_session(Session(event=event, title="Opening", starts_at=aware(day1, 9), ends_at=aware(day1, 10)),
-                          user=staff, people=[(chair, "chair")])  # fmt: skip
+    services.save_session(
+        Session(event=event, title="Opening", starts_at=aware(day1, 9), ends_at=aware(day1, 10)),
+        user=staff,
+        people=[(chair, "chair")],
+    )
     for title, room in (("Workshop A", "Room A"), ("Workshop B", "Room B")):
-        services.save_session(Session(event=event, title=title, room=room, kind="workshop",
-                                      starts_at=aware(day2, 14), ends_at=aware(day2, 16)),
-                              user=staff, people=[(speaker, "speaker")])  # fmt: skip
+        services.save_session(
+            Session(
+                event=event, title=title, room=room, kind="workshop", starts_at=aware(day2, 14), ends_at=aware(day2, 16)
+            ),
+            user=staff,
+            people=[(speaker, "speaker")],
+        )
     open_form(event, title="Participants")
     open_form(event, title="Invited experts", invitation_only=True)
     open_form(event, title="Closed form", is_open=False)
@@ -104,16 +111,34 @@ def test_a_non_public_event_is_not_found_publicly(client, staff):
 
 
 def registration_data(n=1, **overrides):
-    return {"title": "Ms", "first_name": f"Nino{n}", "last_name": f"Beridze{n}", "sex": "female",
-            "email": f"nino{n}@example.ge", "organisation_name": "Ministry of Internal Affairs", "sector": "police",
-            "position": "Investigator", "country": "GE", **overrides}  # fmt: skip
+    return {
+        "title": "Ms",
+        "first_name": f"Nino{n}",
+        "last_name": f"Beridze{n}",
+        "sex": "female",
+        "email": f"nino{n}@example.ge",
+        "organisation_name": "Ministry of Internal Affairs",
+        "sector": "police",
+        "position": "Investigator",
+        "country": "GE",
+        **overrides,
+    }
 
 
 def test_registering_records_person_answers_consents_and_shows_the_pending_state(client, event):
-    form = open_form(event, questions=[
-        {"name": "dietary", "label": "Dietary needs", "type": "choice", "required": True, "choices": ["none", "vegan"]},
-        {"name": "visa", "label": "Visa letter", "type": "bool", "required": False},
-    ])  # fmt: skip
+    form = open_form(
+        event,
+        questions=[
+            {
+                "name": "dietary",
+                "label": "Dietary needs",
+                "type": "choice",
+                "required": True,
+                "choices": ["none", "vegan"],
+            },
+            {"name": "visa", "label": "Visa letter", "type": "bool", "required": False},
+        ],
+    )
     url = reverse("event_register", args=[event.slug, form.pk])
     assert "Dietary needs" in client.get(url).content.decode()
 
@@ -133,8 +158,9 @@ def test_registering_records_person_answers_consents_and_shows_the_pending_state
 
 
 def test_a_known_organisation_is_matched_and_an_unknown_one_without_sector_is_kept_with_the_answers(client, event):
-    known = Organisation.objects.create(name="Prosecutor's Office", sector=Sector.PROSECUTION,
-                                        country=Country.objects.get(iso2="GE"))  # fmt: skip
+    known = Organisation.objects.create(
+        name="Prosecutor's Office", sector=Sector.PROSECUTION, country=Country.objects.get(iso2="GE")
+    )
     form = open_form(event, requires_approval=False)
     url = reverse("event_register", args=[event.slug, form.pk])
 
@@ -161,8 +187,10 @@ def test_a_full_event_without_waiting_list_refuses_keeping_what_was_typed_and_ch
     services.register_person(form, person_fields=person(1), user=staff, by_staff=True)
     people_before = Person.objects.count()
 
-    response = client.post(reverse("event_register", args=[event.slug, form.pk]),
-                           registration_data(2, organisation_name="New Agency", consent_publish_list="on"))  # fmt: skip
+    response = client.post(
+        reverse("event_register", args=[event.slug, form.pk]),
+        registration_data(2, organisation_name="New Agency", consent_publish_list="on"),
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -228,8 +256,9 @@ def listed(staff, event):
     form = open_form(event, capacity=None)
     rows = {}
     for n, country, consent in [(1, "GE", True), (2, "AM", True), (3, "GE", False), (4, "GE", None), (5, "AM", True)]:
-        registration = services.register_person(form, person_fields=person(n, country=country), user=staff,
-                                                by_staff=True)  # fmt: skip
+        registration = services.register_person(
+            form, person_fields=person(n, country=country), user=staff, by_staff=True
+        )
         if consent is not None:
             record_consent(registration.person, purpose=Purpose.PUBLISH_LIST, granted=consent, user=staff)
         record_consent(registration.person, purpose=Purpose.FUTURE_CONTACT, granted=True, user=staff)
@@ -247,7 +276,9 @@ def test_the_public_list_shows_only_approved_participants_who_consented_grouped_
     assert re.findall(r'data-country="([^"]+)"', html) == ["Armenia", "Georgia"]
     names = re.findall(r"data-participant>\s*(.*?)</li>", html, re.S)
     assert [" ".join(re.sub(r"<[^>]+>", "", n).split()) for n in names] == [
-        "Nino2 BERIDZE2", "Nino1 BERIDZE1, Cybercrime Unit"]  # fmt: skip
+        "Nino2 BERIDZE2",
+        "Nino1 BERIDZE1, Cybercrime Unit",
+    ]
 
 
 # The event (1), its listed participants with organisation and country (1), the sample banner (1).
@@ -260,8 +291,7 @@ def test_the_public_list_runs_a_fixed_number_of_queries(client, staff, event, li
         small = client.get(url).content.decode()
     form = open_form(event, title="More", capacity=None)
     for n in range(10, 30):
-        registration = services.register_person(form, person_fields=person(n, country="FR"), user=staff,
-                                                by_staff=True)  # fmt: skip
+        registration = services.register_person(form, person_fields=person(n, country="FR"), user=staff, by_staff=True)
         record_consent(registration.person, purpose=Purpose.PUBLISH_LIST, granted=True, user=staff)
     with django_assert_num_queries(PARTICIPANTS_QUERIES):
         large = client.get(url).content.decode()
@@ -300,8 +330,13 @@ def test_the_calendar_links_its_ical_feed(client, db):
 
 
 def test_a_reference_event_shows_the_reported_figures_beside_the_recorded_attendance(client, staff):
-    event = make_event(staff, slug="reference-workshop", source="Conference report, Strasbourg 2019",
-                       reported_participants=300, reported_countries=None)  # fmt: skip
+    event = make_event(
+        staff,
+        slug="reference-workshop",
+        source="Conference report, Strasbourg 2019",
+        reported_participants=300,
+        reported_countries=None,
+    )
     form = open_form(event, requires_approval=False)
     for n, iso2 in ((1, "GE"), (2, "GE"), (3, "AM")):
         registration = services.register_person(form, person_fields=person(n, country=iso2), user=None)

@@ -112,8 +112,15 @@ def test_an_activity_of_another_programme_is_refused_at_its_field(staff_client, 
 
 
 def test_a_sample_event_cannot_serve_a_real_programme(staff_client, staff):
-    sample = services.create_event(user=staff, slug="sample-x", title="Sample X", kind="training",
-                                   starts_on=D(2017, 1, 1), ends_on=D(2017, 1, 1), is_sample=True)  # fmt: skip
+    sample = services.create_event(
+        user=staff,
+        slug="sample-x",
+        title="Sample X",
+        kind="training",
+        starts_on=D(2017, 1, 1),
+        ends_on=D(2017, 1, 1),
+        is_sample=True,
+    )
 
     response = staff_client.post(
         reverse("event_programmes", args=[sample.slug]), rows((octopus(), None, "100"), version=sample.version)
@@ -201,8 +208,13 @@ def put_programmes(client, event, body, headers):
 def test_the_api_shows_and_sets_the_programmes(client, staff, event):
     headers = bearer_for(staff)
     glacy = make_programme("glacy-plus")
-    body = {"programmes": [{"programme": "cybercrime-octopus", "share": "50", "activity": "A3.1"},
-                           {"programme": glacy.code, "share": "50"}], "version": 1}  # fmt: skip
+    body = {
+        "programmes": [
+            {"programme": "cybercrime-octopus", "share": "50", "activity": "A3.1"},
+            {"programme": glacy.code, "share": "50"},
+        ],
+        "version": 1,
+    }
 
     response = put_programmes(client, event, body, headers)
 
@@ -248,8 +260,14 @@ def test_a_date_known_to_the_year_is_stored_as_its_first_day_and_shown_as_far_as
 
 
 def test_the_api_takes_and_shows_the_precision(client, staff):
-    body = {"title": "Workshop", "slug": "month-workshop", "kind": "in_country_workshop", "starts_on": "2016-11-18",
-            "ends_on": "2016-11-18", "date_precision": "month"}  # fmt: skip
+    body = {
+        "title": "Workshop",
+        "slug": "month-workshop",
+        "kind": "in_country_workshop",
+        "starts_on": "2016-11-18",
+        "ends_on": "2016-11-18",
+        "date_precision": "month",
+    }
 
     response = client.post("/api/v1/events", json.dumps(body), content_type="application/json", **bearer_for(staff))
 

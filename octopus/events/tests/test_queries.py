@@ -30,8 +30,9 @@ def case(staff):
     p1 at both (a duplicate across events); p2 at both, the workshop registration moved to p2 from p3, merged into
     p2; p4, also merged into p2 but whose registration was left behind (the guard); p5 cancelled with attendance
     and approved without any; p6 with no sex or organisation; p7 only at the other event."""
-    conference = make_event(staff, slug="conf-2016", kind=Kind.OCTOPUS_CONFERENCE, status=Status.HELD,
-                            starts_on=D(2016, 11, 16), days=3)  # fmt: skip
+    conference = make_event(
+        staff, slug="conf-2016", kind=Kind.OCTOPUS_CONFERENCE, status=Status.HELD, starts_on=D(2016, 11, 16), days=3
+    )
     workshop = make_event(staff, slug="workshop-ge-2016", status=Status.HELD, starts_on=D(2016, 5, 10))
     plenary = make_event(staff, slug="tcy-16", kind=Kind.TCY_PLENARY, status=Status.HELD, starts_on=D(2016, 11, 14))
     police_ge = Organisation.objects.create(name="Police GE", sector="police", country=Country.objects.get(iso2="GE"))
@@ -40,8 +41,9 @@ def case(staff):
     p1 = Person.objects.create(first_name="Nino", last_name="One", sex="female", organisation=police_ge)
     p2 = Person.objects.create(first_name="Jean", last_name="Two", sex="male", organisation=prosecution_fr)
     p3 = Person.objects.create(first_name="J.", last_name="Two", sex="male", merged_into=p2)
-    p4 = Person.objects.create(first_name="Jean", last_name="Deux", sex="male", organisation=prosecution_fr,
-                               merged_into=p2)  # fmt: skip
+    p4 = Person.objects.create(
+        first_name="Jean", last_name="Deux", sex="male", organisation=prosecution_fr, merged_into=p2
+    )
     p5 = Person.objects.create(first_name="Olena", last_name="Five", sex="female", organisation=police_ua)
     p6 = Person.objects.create(first_name="Anon", last_name="Six")
     p7 = Person.objects.create(first_name="Only", last_name="Plenary", sex="female", organisation=police_ua)

@@ -32,22 +32,33 @@ def test_the_dated_conferences_are_real_held_events_with_their_source_and_report
     # The test database is built with the reference data, conferences included.
     events = Event.objects.filter(series__name="Octopus conferences").order_by("starts_on")
 
-    assert [e.slug for e in events] == [f"octopus-{y}" for y in (2007, 2008, 2009, 2011, 2012, 2015, 2016, 2018,
-                                                                  2019, 2021, 2023)]  # fmt: skip
+    assert [e.slug for e in events] == [
+        f"octopus-{y}" for y in (2007, 2008, 2009, 2011, 2012, 2015, 2016, 2018, 2019, 2021, 2023)
+    ]
     assert {(e.kind, e.status, e.is_sample) for e in events} == {(Kind.OCTOPUS_CONFERENCE, Status.HELD, False)}
     octopus_2016 = events.get(slug="octopus-2016")
     assert (octopus_2016.starts_on, octopus_2016.ends_on, octopus_2016.city, octopus_2016.country.iso2) == (
-        D(2016, 11, 16), D(2016, 11, 18), "Strasbourg", "FR")  # fmt: skip
+        D(2016, 11, 16),
+        D(2016, 11, 18),
+        "Strasbourg",
+        "FR",
+    )
     assert (octopus_2016.reported_participants, octopus_2016.reported_countries) == (300, 90)
     assert octopus_2016.source.startswith("https://dig.watch/updates/cybercrime-challenges-discussed-octopus")
     octopus_2018 = events.get(slug="octopus-2018")
     # The city from the CoE speaking points (research of issue 15); no source gives its participation.
     assert (octopus_2018.city, octopus_2018.country.iso2, octopus_2018.reported_participants) == (
-        "Strasbourg", "FR", None)  # fmt: skip
+        "Strasbourg",
+        "FR",
+        None,
+    )
     assert "rm.coe.int/octopus-conference-on-cybercrime-strasbourg-11-13-july-2018" in octopus_2018.source
     octopus_2023 = events.get(slug="octopus-2023")
     assert (octopus_2023.country.iso2, octopus_2023.reported_participants, octopus_2023.reported_countries) == (
-        "RO", 500, None)  # fmt: skip
+        "RO",
+        500,
+        None,
+    )
     assert all(e.source for e in events)
 
 
@@ -106,7 +117,9 @@ def test_an_assignment_staff_set_is_kept_and_a_missing_one_is_restored():
 
     assert outcome["assigned"] == 1  # 2018, which served none
     assert sorted((a.programme.code, a.share) for a in assignments_of(event)) == [
-        ("cybercrime-octopus", Decimal("50.00")), ("glacy-plus", Decimal("50.00"))]  # fmt: skip
+        ("cybercrime-octopus", Decimal("50.00")),
+        ("glacy-plus", Decimal("50.00")),
+    ]
     assert [a.programme.code for a in assignments_of(Event.objects.get(slug="octopus-2018"))] == ["cybercrime-octopus"]
     assert load_conferences()["assigned"] == 0
 
@@ -125,13 +138,23 @@ def test_published_participation_is_handed_over_with_its_source():
     published = [(e.slug, p, c, s.split(" ")[0]) for e, p, c, s in published_participation()]
 
     assert published == [
-        ("octopus-2007", 140, 55, "https://www.coe.int/t/dg1/legalcooperation/economiccrime/cybercrime/cy%20activity"
-         "%20interface2007/interface2007_en.asp?toPrint=yes&"),
+        (
+            "octopus-2007",
+            140,
+            55,
+            "https://www.coe.int/t/dg1/legalcooperation/economiccrime/cybercrime/cy%20activity"
+            "%20interface2007/interface2007_en.asp?toPrint=yes&",
+        ),
         ("octopus-2012", 280, 80, "https://www.coe.int/en/web/cybercrime/octopus-interface-2012"),
         ("octopus-2016", 300, 90, "https://dig.watch/updates/cybercrime-challenges-discussed-octopus-conference-2016"),
-        ("octopus-2023", 500, None, "https://coe.int/web/cybercrime/-/c-proc-over-500-professionals-from-around-130-"
-         "countries-attend-the-octopus-conference-2023"),
-    ]  # fmt: skip
+        (
+            "octopus-2023",
+            500,
+            None,
+            "https://coe.int/web/cybercrime/-/c-proc-over-500-professionals-from-around-130-"
+            "countries-attend-the-octopus-conference-2023",
+        ),
+    ]
 
 
 def test_loading_again_changes_nothing_and_restores_what_was_changed():

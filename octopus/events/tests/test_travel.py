@@ -73,9 +73,15 @@ def test_staff_fund_a_participant_at_the_event_rate(staff_client, funded_event):
 
     response = staff_client.post(
         reverse("event_travel", args=[funded_event.slug]),
-        {"registration": first.pk, "eligible": "on", "itinerary": "TBS–STR–TBS", "ticket_cost": "320.00",
-         "nights": "2", "dsa_rate": ""},
-    )  # fmt: skip
+        {
+            "registration": first.pk,
+            "eligible": "on",
+            "itinerary": "TBS–STR–TBS",
+            "ticket_cost": "320.00",
+            "nights": "2",
+            "dsa_rate": "",
+        },
+    )
 
     travel = Travel.objects.get(registration=first)
     assert response.status_code == 302
@@ -103,11 +109,19 @@ def test_funding_needs_a_rate_when_the_event_has_none(staff_client, staff):
 
 def edit_data(travel, **changes) -> dict:
     data = {
-        "status": travel.status, "eligible": "on", "requested_on": travel.requested_on.isoformat(),
-        "itinerary": travel.itinerary, "ticket_reference": travel.ticket_reference, "ticket_cost": travel.ticket_cost,
-        "nights": travel.nights, "dsa_rate": travel.dsa_rate, "advance_paid": travel.advance_paid,
-        "actual_cost": "", "reconciled_on": "", "version": travel.version,
-    }  # fmt: skip
+        "status": travel.status,
+        "eligible": "on",
+        "requested_on": travel.requested_on.isoformat(),
+        "itinerary": travel.itinerary,
+        "ticket_reference": travel.ticket_reference,
+        "ticket_cost": travel.ticket_cost,
+        "nights": travel.nights,
+        "dsa_rate": travel.dsa_rate,
+        "advance_paid": travel.advance_paid,
+        "actual_cost": "",
+        "reconciled_on": "",
+        "version": travel.version,
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 

@@ -102,13 +102,20 @@ def focal_point_emails(country) -> list[str]:
 def send_nomination_link(event: Event, delegation: Delegation, link: str, recipients: list[str]) -> None:
     """Mail the link to each focal point once the link is saved (robust: a mail server down does not undo it)."""
     subject = _("%(event)s: nominate the delegation of %(country)s") % {
-        "event": event.title, "country": delegation.country.name}  # fmt: skip
+        "event": event.title,
+        "country": delegation.country.name,
+    }
     body = _(
         "The secretariat invites %(country)s to nominate its delegation to %(event)s (%(start)s – %(end)s).\n\n"
         "Use this link to name the members and the head of the delegation:\n%(link)s\n\n"
         "The link is personal to your State's focal points: do not forward it. It replaces any link sent before."
-    ) % {"country": delegation.country.name, "event": event.title, "start": event.starts_on, "end": event.ends_on,
-         "link": link}  # fmt: skip
+    ) % {
+        "country": delegation.country.name,
+        "event": event.title,
+        "start": event.starts_on,
+        "end": event.ends_on,
+        "link": link,
+    }
 
     for email in recipients:
         # One message each, so that one address refused by the mail server does not stop the others.
@@ -127,9 +134,12 @@ def event_delegations(request, slug):
             data = form.cleaned_data
             try:
                 delegation, token = services.issue_nomination_link(
-                    event, country=data["country"], category=data["category"],
-                    nominating_authority=data["nominating_authority"], user=request.user,
-                )  # fmt: skip
+                    event,
+                    country=data["country"],
+                    category=data["category"],
+                    nominating_authority=data["nominating_authority"],
+                    user=request.user,
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -166,9 +176,12 @@ def delegation_detail(request, slug, pk):
             data = form.cleaned_data
             try:
                 services.record_credentials(
-                    delegation, received_on=data["received_on"], verified=data["verified"], user=request.user,
+                    delegation,
+                    received_on=data["received_on"],
+                    verified=data["verified"],
+                    user=request.user,
                     version=data["version"],
-                )  # fmt: skip
+                )
             except DomainError as error:
                 show_refusal(form, error, current_version=lambda: Delegation.objects.get(pk=pk).version)
             else:
@@ -194,8 +207,11 @@ def decide_member(request, event, delegation):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(person)s: %(state)s.") % {
-                "person": registration.person, "state": RegistrationState(form.cleaned_data["to"]).label})  # fmt: skip
+            messages.success(
+                request,
+                _("%(person)s: %(state)s.")
+                % {"person": registration.person, "state": RegistrationState(form.cleaned_data["to"]).label},
+            )
     else:
         messages.error(request, _("Choose approve or decline."))
     return redirect("delegation", event.slug, delegation.pk)
@@ -220,10 +236,12 @@ def nominate(request, token):
             data = form.cleaned_data
             try:
                 registration = services.nominate_delegate(
-                    delegation, person_fields=form.person_fields(), head=data["head"],
+                    delegation,
+                    person_fields=form.person_fields(),
+                    head=data["head"],
                     nominating_authority=data["nominating_authority"],
                     user=request.user if request.user.is_authenticated else None,
-                )  # fmt: skip
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -348,12 +366,21 @@ def check_in_and_tell(request, registration, *, day, session, mode) -> bool:
         return False
     where = session.title if session else attendance.day
     if created:
-        messages.success(request, _("%(person)s checked in (%(where)s, %(mode)s).") % {
-            "person": registration.person, "where": where, "mode": Mode(mode).label.lower()})  # fmt: skip
+        messages.success(
+            request,
+            _("%(person)s checked in (%(where)s, %(mode)s).")
+            % {"person": registration.person, "where": where, "mode": Mode(mode).label.lower()},
+        )
     else:
-        messages.info(request, _("%(person)s was already checked in (%(where)s) at %(time)s; nothing changed.") % {
-            "person": registration.person, "where": where,
-            "time": timezone.localtime(attendance.checked_in_at).strftime("%H:%M")})  # fmt: skip
+        messages.info(
+            request,
+            _("%(person)s was already checked in (%(where)s) at %(time)s; nothing changed.")
+            % {
+                "person": registration.person,
+                "where": where,
+                "time": timezone.localtime(attendance.checked_in_at).strftime("%H:%M"),
+            },
+        )
     return True
 
 
@@ -448,8 +475,11 @@ def event_travel(request, slug):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("%(person)s's travel is funded; record the tickets when booked.") % {
-                    "person": registration.person})  # fmt: skip
+                messages.success(
+                    request,
+                    _("%(person)s's travel is funded; record the tickets when booked.")
+                    % {"person": registration.person},
+                )
                 return redirect("travel", slug, travel.pk)
         status = 400
     status_filter = request.GET.get("status", "")
@@ -520,10 +550,14 @@ def event_contribution(request, slug):
         if form.is_valid() and people.is_valid():
             try:
                 services.record_contribution(
-                    event, user=request.user, version=form.cleaned_data["version"],
-                    our_role=form.cleaned_data["our_role"], audience_estimate=form.cleaned_data["audience_estimate"],
-                    countries_reached=form.cleaned_data["countries_reached"], deployed=people.deployed(),
-                )  # fmt: skip
+                    event,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    our_role=form.cleaned_data["our_role"],
+                    audience_estimate=form.cleaned_data["audience_estimate"],
+                    countries_reached=form.cleaned_data["countries_reached"],
+                    deployed=people.deployed(),
+                )
             except DomainError as error:
                 show_refusal(form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
             else:

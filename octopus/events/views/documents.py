@@ -147,9 +147,11 @@ def ical_response(content: bytes, name: str) -> HttpResponse:
 @require_GET
 def events_ical(request):
     content = calendars.calendar_bytes(
-        calendars.public_events(), name=_("Cybercrime@Octopus events"), site=site_root(request),
+        calendars.public_events(),
+        name=_("Cybercrime@Octopus events"),
+        site=site_root(request),
         host=request.get_host().split(":")[0],
-    )  # fmt: skip
+    )
     return ical_response(content, "octopus-events.ics")
 
 
@@ -159,9 +161,11 @@ def events_ical(request):
 def person_ical(request, token):
     person = calendars.person_for_token(token)
     content = calendars.calendar_bytes(
-        calendars.person_events(person), name=_("My Cybercrime@Octopus events"), site=site_root(request),
+        calendars.person_events(person),
+        name=_("My Cybercrime@Octopus events"),
+        site=site_root(request),
         host=request.get_host().split(":")[0],
-    )  # fmt: skip
+    )
     return ical_response(content, "my-octopus-events.ics")
 
 
@@ -216,11 +220,19 @@ def event_import(request, slug):
             if previous:
                 imports.pipeline.discard(previous["staged"])
             request.session[_session_key(event)] = {
-                "staged": staged, "form": form.cleaned_data["registration_form"].pk, "name": upload.name}  # fmt: skip
+                "staged": staged,
+                "form": form.cleaned_data["registration_form"].pk,
+                "name": upload.name,
+            }
             return redirect("event_import_preview", slug=event.slug)
     jobs = visible_to(request.user, Job.objects.serving(event).filter(kind=imports.KIND))[:10]
-    context = {"event": event, "form": form, "event_url": event_path(event), "has_forms": event.forms.exists(),
-               "jobs": jobs}  # fmt: skip
+    context = {
+        "event": event,
+        "form": form,
+        "event_url": event_path(event),
+        "has_forms": event.forms.exists(),
+        "jobs": jobs,
+    }
     return render(request, "events/documents/import.html", context)
 
 
@@ -241,8 +253,15 @@ def event_import_preview(request, slug):
             confirm.add_error(None, _("Nothing was imported; correct these lines first:") + "\n" + report.error_text())
         else:
             update = confirm.cleaned_data["mode"] == ImportConfirmForm.ADD_AND_UPDATE
-            job = imports.start_import(event, registration_form, stored["staged"], total=report.rows, update=update,
-                                       file_name=stored["name"], user=request.user)  # fmt: skip
+            job = imports.start_import(
+                event,
+                registration_form,
+                stored["staged"],
+                total=report.rows,
+                update=update,
+                file_name=stored["name"],
+                user=request.user,
+            )
             del request.session[_session_key(event)]
             return redirect("job", pk=job.pk)
     context = {

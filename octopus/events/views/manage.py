@@ -142,9 +142,11 @@ def event_clone(request, slug):
         "form": form,
         "event": event,
         "title": _("Clone %(event)s") % {"event": event.title},
-        "intro": _("The new event has the same place, series, registration forms and timetable (moved to the new "
-                   "dates), and no registrations."),
-    }  # fmt: skip
+        "intro": _(
+            "The new event has the same place, series, registration forms and timetable (moved to the new "
+            "dates), and no registrations."
+        ),
+    }
     return render(request, "events/manage/form.html", context, status=400 if form.errors else 200)
 
 
@@ -393,9 +395,13 @@ def registration_add(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             registration = register(
-                form.cleaned_data["form"], form.cleaned_data, answers={}, user=request.user, by_staff=True,
+                form.cleaned_data["form"],
+                form.cleaned_data,
+                answers={},
+                user=request.user,
+                by_staff=True,
                 role=form.cleaned_data["role"],
-            )  # fmt: skip
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -175,9 +175,13 @@ def event_register(request, slug, form_id):
         user = request.user if request.user.is_authenticated else None
         try:
             registration = register(
-                reg_form, form.cleaned_data, answers=form.answers(), user=user, invitation_key=key,
+                reg_form,
+                form.cleaned_data,
+                answers=form.answers(),
+                user=user,
+                invitation_key=key,
                 consents=form.consents(),
-            )  # fmt: skip
+            )
         except DomainError as error:
             form.add_error(None, str(error))
         else:

@@ -177,11 +177,16 @@ def expenditure_rows():
 def _expenditure_fields(payload: FundingExpenditureIn):
     programme = body_programme(payload.programme)
     return programme, {
-        "node": body_node(programme, payload.node), "category": payload.category, "status": payload.status,
-        "spent_on": payload.spent_on, "description": payload.description, "currency": payload.currency,
-        "amount": amount(payload.amount), "event": _one(Event, payload.event, "event", _("event")),
+        "node": body_node(programme, payload.node),
+        "category": payload.category,
+        "status": payload.status,
+        "spent_on": payload.spent_on,
+        "description": payload.description,
+        "currency": payload.currency,
+        "amount": amount(payload.amount),
+        "event": _one(Event, payload.event, "event", _("event")),
         "advice": _one(Advice, payload.advice, "advice", _("advice mission")),
-    }  # fmt: skip
+    }
 
 
 # --- budgets -------------------------------------------------------------------------------------------------------
@@ -214,9 +219,13 @@ def add_funding_budget(request, payload: FundingBudgetIn):
         for i, line in enumerate(payload.lines)
     ]
     budget = services.adopt_budget(
-        programme, adopted_on=payload.adopted_on, lines=lines, decision=payload.decision,
-        is_sample=payload.is_sample, user=request.auth,
-    )  # fmt: skip
+        programme,
+        adopted_on=payload.adopted_on,
+        lines=lines,
+        decision=payload.decision,
+        is_sample=payload.is_sample,
+        user=request.auth,
+    )
     return Reply(201, budget_rows().get(pk=budget.pk))
 
 
@@ -244,8 +253,9 @@ def close_funding_year(request, payload: FundingClosedYearIn):
     description="Latest first; amounts in their currency and EUR, as strings.",
 )
 @paginate(Pagination, page_size=100)
-def list_funding_expenditure(request, programme: Code | None = None, status: ExpenditureStatus | None = None,
-                             year: Year | None = None):  # fmt: skip
+def list_funding_expenditure(
+    request, programme: Code | None = None, status: ExpenditureStatus | None = None, year: Year | None = None
+):
     check(request.auth, POSITION)
     rows = expenditure_rows()
     if programme:

@@ -332,9 +332,13 @@ def list_funding_donors(request):
 def add_funding_donor(request, payload: FundingDonorIn):
     check(request.auth, MANAGE)
     donor = services.record_donor(
-        code=payload.code, name=payload.name, kind=payload.kind, country=body_country(payload.country),
-        is_sample=payload.is_sample, user=request.auth,
-    )  # fmt: skip
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        country=body_country(payload.country),
+        is_sample=payload.is_sample,
+        user=request.auth,
+    )
     return Reply(201, Donor.objects.select_related("country").get(pk=donor.pk))
 
 
@@ -349,8 +353,9 @@ def add_funding_donor(request, payload: FundingDonorIn):
     description="Latest pledge first. A donor reads its own contributions only. Amounts are strings (exact).",
 )
 @paginate(Pagination, page_size=100)
-def list_contributions(request, programme: Code | None = None, donor: Code | None = None,
-                       status: ContributionStatus | None = None):  # fmt: skip
+def list_contributions(
+    request, programme: Code | None = None, donor: Code | None = None, status: ContributionStatus | None = None
+):
     check(request.auth, VIEW)
     rows = visible_contributions(request.auth, contribution_rows())
     if programme:
@@ -388,10 +393,17 @@ def add_contribution(request, payload: ContributionIn):
     if donor is None:
         raise form_errors({"donor": [_("No donor with the code “%(code)s”.") % {"code": payload.donor}]})
     contribution = services.pledge_contribution(
-        programme, donor, title=payload.title, currency=payload.currency, amount=amount(payload.amount),
-        pledged_on=payload.pledged_on, reference=payload.reference, conditions=payload.conditions,
-        is_sample=payload.is_sample, user=request.auth,
-    )  # fmt: skip
+        programme,
+        donor,
+        title=payload.title,
+        currency=payload.currency,
+        amount=amount(payload.amount),
+        pledged_on=payload.pledged_on,
+        reference=payload.reference,
+        conditions=payload.conditions,
+        is_sample=payload.is_sample,
+        user=request.auth,
+    )
     return Reply(201, contribution_rows().get(pk=contribution.pk))
 
 
@@ -407,9 +419,14 @@ def sign_contribution(request, contribution_id: Path[Id], payload: ContributionA
     check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     services.sign_agreement(
-        contribution, signed_on=payload.signed_on, amount=amount(payload.amount), version=payload.version,
-        reference=payload.reference, conditions=payload.conditions, user=request.auth,
-    )  # fmt: skip
+        contribution,
+        signed_on=payload.signed_on,
+        amount=amount(payload.amount),
+        version=payload.version,
+        reference=payload.reference,
+        conditions=payload.conditions,
+        user=request.auth,
+    )
     return contribution_rows().get(pk=contribution.pk)
 
 
@@ -425,9 +442,14 @@ def add_contribution_receipt(request, contribution_id: Path[Id], payload: Contri
     check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     receipt = services.record_receipt(
-        contribution, received_on=payload.received_on, amount=amount(payload.amount),
-        override_reason=payload.override_reason, note=payload.note, is_sample=payload.is_sample, user=request.auth,
-    )  # fmt: skip
+        contribution,
+        received_on=payload.received_on,
+        amount=amount(payload.amount),
+        override_reason=payload.override_reason,
+        note=payload.note,
+        is_sample=payload.is_sample,
+        user=request.auth,
+    )
     return Reply(201, Receipt.objects.select_related("rate", "contribution").get(pk=receipt.pk))
 
 
@@ -448,9 +470,14 @@ def add_contribution_earmark(request, contribution_id: Path[Id], payload: Contri
         if event is None:
             raise form_errors({"event": [_("No event with the id %(id)s.") % {"id": payload.event}]})
     earmark = services.add_earmark(
-        contribution, amount=amount(payload.amount), node=body_node(contribution.programme, payload.node),
-        country=body_country(payload.country), event=event, note=payload.note, user=request.auth,
-    )  # fmt: skip
+        contribution,
+        amount=amount(payload.amount),
+        node=body_node(contribution.programme, payload.node),
+        country=body_country(payload.country),
+        event=event,
+        note=payload.note,
+        user=request.auth,
+    )
     return Reply(201, Earmark.objects.select_related("node", "country", "contribution").get(pk=earmark.pk))
 
 
@@ -498,7 +525,11 @@ def add_funding_rate(request, payload: FundingRateIn):
     if Decimal(payload.units_per_eur) <= 0:
         raise form_errors({"units_per_eur": [_("A rate must be above zero.")]})
     rate = rate_services.record_rate(
-        payload.currency, payload.day, Decimal(payload.units_per_eur), source=payload.source,
-        is_sample=payload.is_sample, user=request.auth,
-    )  # fmt: skip
+        payload.currency,
+        payload.day,
+        Decimal(payload.units_per_eur),
+        source=payload.source,
+        is_sample=payload.is_sample,
+        user=request.auth,
+    )
     return Reply(201, rate)

@@ -49,9 +49,11 @@ class BudgetForm(forms.Form):
 
     adopted_on = forms.DateField(label=_("Adopted on"), widget=DateInput())
     decision = forms.CharField(
-        label=_("Decision"), max_length=300, required=False,
+        label=_("Decision"),
+        max_length=300,
+        required=False,
         help_text=_("Who adopted it and where it is recorded, e.g. “Steering committee, 12 March 2016”."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, outputs, years, amounts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,9 +63,18 @@ class BudgetForm(forms.Form):
             for category in CostCategory:
                 for year in self.years:
                     name, label = self.cell_name(node, category, year), f"{node.code} · {category.label} · {year}"
-                    self.fields[name] = amount_field(label, required=False, widget=forms.TextInput(attrs={
-                        "inputmode": "decimal", "class": "form-control form-control-sm text-end", "size": 9,
-                        "aria-label": label}))  # fmt: skip
+                    self.fields[name] = amount_field(
+                        label,
+                        required=False,
+                        widget=forms.TextInput(
+                            attrs={
+                                "inputmode": "decimal",
+                                "class": "form-control form-control-sm text-end",
+                                "size": 9,
+                                "aria-label": label,
+                            }
+                        ),
+                    )
                     amount = amounts.get((node.pk, category.value, year))
                     if amount:
                         self.initial[name] = amount
@@ -75,11 +86,15 @@ class BudgetForm(forms.Form):
     def grid(self) -> list[dict]:
         """The cells as the template lays them out: a row per output × category, a bound field per year."""
         return [
-            {"node": node, "category": category, "first": index == 0,
-             "cells": [self[self.cell_name(node, category.value, year)] for year in self.years]}
+            {
+                "node": node,
+                "category": category,
+                "first": index == 0,
+                "cells": [self[self.cell_name(node, category.value, year)] for year in self.years],
+            }
             for node in self.outputs
             for index, category in enumerate(CostCategory)
-        ]  # fmt: skip
+        ]
 
     def lines(self) -> list[tuple]:
         """(node, category, year, amount_eur) for every cell with an amount."""
@@ -106,7 +121,7 @@ class CloseYearForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that no expenditure can be recorded in or moved into this year once it is closed."),
         error_messages={"required": _("Tick the box to confirm: closing a year cannot be undone here.")},
-    )  # fmt: skip
+    )
 
 
 # --- the expenditure list ------------------------------------------------------------------------------------------
@@ -144,9 +159,12 @@ def ordering(sort: str) -> list:
 
 class ExpenditureFilterForm(forms.Form):
     output = forms.ModelChoiceField(
-        label=_("Output"), queryset=ResultNode.objects.none(), required=False, to_field_name="code",
+        label=_("Output"),
+        queryset=ResultNode.objects.none(),
+        required=False,
+        to_field_name="code",
         empty_label=_("All outputs"),
-    )  # fmt: skip
+    )
     category = forms.ChoiceField(
         label=_("Cost category"), choices=[("", _("All categories")), *CostCategory.choices], required=False
     )
@@ -156,9 +174,11 @@ class ExpenditureFilterForm(forms.Form):
     )
     source = forms.ChoiceField(label=_("Source"), choices=[("", _("All sources")), *Source.CHOICES], required=False)
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False, choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
+        label=_("Sort"),
+        required=False,
+        choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
         widget=forms.HiddenInput,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,8 +223,9 @@ class ExpenditureForm(ServiceModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     currency = CurrencyField(initial="EUR")
-    amount = amount_field(_("Amount"), help_text=_("In the currency above; its EUR value is computed with the rate "
-                                                  "of the day."))  # fmt: skip
+    amount = amount_field(
+        _("Amount"), help_text=_("In the currency above; its EUR value is computed with the rate of the day.")
+    )
 
     class Meta:
         model = Expenditure
@@ -250,10 +271,12 @@ MAX_SHEET_BYTES = 2 * 1024 * 1024
 class BudgetSheetForm(forms.Form):
     sheet = forms.FileField(
         label=_("Spreadsheet (XLSX)"),
-        help_text=_("First row: output, category, year, amount. One row per line: the output's code (1, 2, 3), the "
-                    "cost category (its name or code, e.g. “Travel and DSA” or travel), the year and the EUR amount. "
-                    "The grid is filled from it for you to check before adopting."),
-    )  # fmt: skip
+        help_text=_(
+            "First row: output, category, year, amount. One row per line: the output's code (1, 2, 3), the "
+            "cost category (its name or code, e.g. “Travel and DSA” or travel), the year and the EUR amount. "
+            "The grid is filled from it for you to check before adopting."
+        ),
+    )
 
 
 def _category(value) -> str | None:
@@ -288,8 +311,12 @@ def read_budget_sheet(upload, *, outputs, years) -> tuple[dict, list[str]]:
     header = [str(cell or "").strip().lower() for cell in next(rows, ())]
     missing = [name for name in SHEET_COLUMNS if name not in header]
     if missing:
-        return {}, [str(_("Line 1 must name the columns %(columns)s; missing: %(missing)s.")
-                        % {"columns": ", ".join(SHEET_COLUMNS), "missing": ", ".join(missing)})]  # fmt: skip
+        return {}, [
+            str(
+                _("Line 1 must name the columns %(columns)s; missing: %(missing)s.")
+                % {"columns": ", ".join(SHEET_COLUMNS), "missing": ", ".join(missing)}
+            )
+        ]
     index = {name: header.index(name) for name in SHEET_COLUMNS}
     nodes = {node.code: node for node in outputs}
     amounts, errors = {}, []
@@ -300,8 +327,10 @@ def read_budget_sheet(upload, *, outputs, years) -> tuple[dict, list[str]]:
         problems = []
         node = nodes.get(_whole(values["output"]))
         if node is None:
-            problems.append(_("“%(value)s” is not an output of the programme (%(codes)s)")
-                            % {"value": _whole(values["output"]), "codes": ", ".join(nodes)})  # fmt: skip
+            problems.append(
+                _("“%(value)s” is not an output of the programme (%(codes)s)")
+                % {"value": _whole(values["output"]), "codes": ", ".join(nodes)}
+            )
         category = _category(values["category"])
         if category is None:
             problems.append(_("“%(value)s” is not a cost category") % {"value": _whole(values["category"])})
@@ -310,8 +339,10 @@ def read_budget_sheet(upload, *, outputs, years) -> tuple[dict, list[str]]:
         except ValueError:
             year = None
         if year not in years:
-            problems.append(_("“%(value)s” is not a year of the programme (%(first)s–%(last)s)")
-                            % {"value": _whole(values["year"]), "first": years[0], "last": years[-1]})  # fmt: skip
+            problems.append(
+                _("“%(value)s” is not a year of the programme (%(first)s–%(last)s)")
+                % {"value": _whole(values["year"]), "first": years[0], "last": years[-1]}
+            )
         try:
             amount = Decimal(_whole(values["amount"]) or "0")
         except ArithmeticError:
@@ -323,8 +354,10 @@ def read_budget_sheet(upload, *, outputs, years) -> tuple[dict, list[str]]:
         elif amount != amount.quantize(Decimal("0.01")):
             problems.append(_("the amount has more than 2 decimal places"))
         if not problems and (node.pk, category, year) in amounts:
-            problems.append(_("output %(code)s, %(category)s, %(year)s is given twice")
-                            % {"code": node.code, "category": CostCategory(category).label, "year": year})  # fmt: skip
+            problems.append(
+                _("output %(code)s, %(category)s, %(year)s is given twice")
+                % {"code": node.code, "category": CostCategory(category).label, "year": year}
+            )
         if problems:
             errors.append(
                 str(_("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(map(str, problems))})

@@ -29,10 +29,13 @@ class CurrencyField(forms.RegexField):
         kwargs.setdefault("label", _("Currency"))
         kwargs.setdefault("help_text", _("Three letters (ISO 4217), e.g. EUR, USD, GBP."))
         super().__init__(
-            regex=r"^[A-Za-z]{3}$", max_length=3, min_length=3,
+            regex=r"^[A-Za-z]{3}$",
+            max_length=3,
+            min_length=3,
             error_messages={"invalid": _("Type the currency as its three letters, e.g. USD.")},
-            widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}), **kwargs,
-        )  # fmt: skip
+            widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
+            **kwargs,
+        )
 
     def to_python(self, value):
         return super().to_python(value).strip().upper()
@@ -70,22 +73,31 @@ def ordering(sort: str) -> list:
 
 class ContributionFilterForm(forms.Form):
     programme = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Programme.objects.order_by("title"), required=False, to_field_name="code",
+        label=_("Programme"),
+        queryset=Programme.objects.order_by("title"),
+        required=False,
+        to_field_name="code",
         empty_label=_("All programmes"),
-    )  # fmt: skip
+    )
     donor = forms.ModelChoiceField(
-        label=_("Donor"), queryset=Donor.objects.all(), required=False, to_field_name="code",
+        label=_("Donor"),
+        queryset=Donor.objects.all(),
+        required=False,
+        to_field_name="code",
         empty_label=_("All donors"),
-    )  # fmt: skip
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All statuses")), *ContributionStatus.choices], required=False
     )
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100,
-                              help_text=_("The year of the pledge."))  # fmt: skip
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=1990, max_value=2100, help_text=_("The year of the pledge.")
+    )
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False, choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
+        label=_("Sort"),
+        required=False,
+        choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
         widget=forms.HiddenInput,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, contributions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,8 +155,9 @@ class PledgeForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.order_by("title"))
     donor = forms.ModelChoiceField(label=_("Donor"), queryset=Donor.objects.all())
     title = forms.CharField(label=_("Title"), max_length=300)
-    reference = forms.CharField(label=_("Reference"), max_length=60, required=False,
-                                help_text=_("The agreement's number, if there is one yet."))  # fmt: skip
+    reference = forms.CharField(
+        label=_("Reference"), max_length=60, required=False, help_text=_("The agreement's number, if there is one yet.")
+    )
     currency = CurrencyField(initial="EUR")
     amount = money_field(_("Amount pledged"), help_text=_("In the currency above."))
     pledged_on = forms.DateField(label=_("Pledged on"), widget=DateInput())
@@ -184,9 +197,11 @@ class ReceiptForm(OnePageForm):
     amount = money_field(_("Amount received"), help_text=_("In the contribution's currency."))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     override_reason = forms.CharField(
-        label=_("Reason for receiving more than signed"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason for receiving more than signed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only when the receipts would exceed the amount signed."),
-    )  # fmt: skip
+    )
 
 
 class CancelForm(OnePageForm):
@@ -198,12 +213,19 @@ class CancelForm(OnePageForm):
 class EarmarkForm(OnePageForm):
     id_prefix = "earmark"
     amount = money_field(_("Amount"), help_text=_("In the contribution's currency."))
-    node = forms.ModelChoiceField(label=_("Output or activity"), queryset=ResultNode.objects.none(), required=False,
-                                  empty_label=_("None"))  # fmt: skip
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.order_by("name"), required=False,
-                                     empty_label=_("None"), widget=QuickSelect)  # fmt: skip
-    event = forms.ModelChoiceField(label=_("Event"), queryset=Event.objects.none(), required=False,
-                                   empty_label=_("None"))  # fmt: skip
+    node = forms.ModelChoiceField(
+        label=_("Output or activity"), queryset=ResultNode.objects.none(), required=False, empty_label=_("None")
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        empty_label=_("None"),
+        widget=QuickSelect,
+    )
+    event = forms.ModelChoiceField(
+        label=_("Event"), queryset=Event.objects.none(), required=False, empty_label=_("None")
+    )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     PURPOSES = ("node", "country", "event")
@@ -243,11 +265,15 @@ class RateForm(forms.Form):
     currency = CurrencyField(help_text=_("Three letters (ISO 4217), not EUR."))
     day = forms.DateField(label=_("Day"), widget=DateInput())
     units_per_eur = forms.DecimalField(
-        label=_("Units per EUR"), max_digits=18, decimal_places=8, min_value=Decimal("0.00000001"),
+        label=_("Units per EUR"),
+        max_digits=18,
+        decimal_places=8,
+        min_value=Decimal("0.00000001"),
         help_text=_("How many units of the currency buy 1 EUR, as the ECB quotes it (e.g. 1.1023 for USD)."),
-    )  # fmt: skip
-    source = forms.CharField(label=_("Source"), max_length=300,
-                             help_text=_("Where the rate comes from, e.g. “ECB euro reference rate”."))  # fmt: skip
+    )
+    source = forms.CharField(
+        label=_("Source"), max_length=300, help_text=_("Where the rate comes from, e.g. “ECB euro reference rate”.")
+    )
 
 
 class RateFilterForm(forms.Form):

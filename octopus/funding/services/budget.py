@@ -77,8 +77,11 @@ def adopt_budget(
                 % {"year": year, "first": first_year, "last": last_year}
             )
         label = CostCategory(category).label
-        amount = check_amount(amount, _("The amount for %(code)s %(category)s %(year)s") % {
-            "code": node.code, "category": label, "year": year}, zero_allowed=True)  # fmt: skip
+        amount = check_amount(
+            amount,
+            _("The amount for %(code)s %(category)s %(year)s") % {"code": node.code, "category": label, "year": year},
+            zero_allowed=True,
+        )
         if (node.pk, category, year) in seen:
             raise DomainError(
                 _("Output %(code)s, %(category)s, %(year)s is given twice: one line each.")
@@ -92,9 +95,14 @@ def adopt_budget(
     Programme.objects.select_for_update().get(pk=programme.pk)
     number = (Budget.objects.filter(programme=programme).aggregate(last=Max("number"))["last"] or 0) + 1
     budget = Budget.objects.create(
-        programme=programme, number=number, kind=BudgetKind.ORIGINAL if number == 1 else BudgetKind.REVISED,
-        adopted_on=adopted_on, decision=(decision or "").strip(), is_sample=is_sample, created_by=user,
-    )  # fmt: skip
+        programme=programme,
+        number=number,
+        kind=BudgetKind.ORIGINAL if number == 1 else BudgetKind.REVISED,
+        adopted_on=adopted_on,
+        decision=(decision or "").strip(),
+        is_sample=is_sample,
+        created_by=user,
+    )
     BudgetLine.objects.bulk_create(
         BudgetLine(budget=budget, node=node, category=category, year=year, amount_eur=amount)
         for node, category, year, amount in checked
@@ -167,14 +175,32 @@ def record_expenditure(
     """Money committed or spent against an output and cost category, in an open year, with its EUR value."""
     check_sample_fits(programme, is_sample)
     description, amount, eur, rate = _check_expenditure(
-        programme, node=node, category=category, status=status, spent_on=spent_on, description=description,
-        currency=currency, amount=amount, sample=is_sample,
-    )  # fmt: skip
+        programme,
+        node=node,
+        category=category,
+        status=status,
+        spent_on=spent_on,
+        description=description,
+        currency=currency,
+        amount=amount,
+        sample=is_sample,
+    )
     expenditure = Expenditure.objects.create(
-        programme=programme, node=node, category=category, status=status, spent_on=spent_on,
-        description=description, currency=currency, amount=amount, eur=eur, rate=rate, event=event, advice=advice,
-        is_sample=is_sample, recorded_by=user,
-    )  # fmt: skip
+        programme=programme,
+        node=node,
+        category=category,
+        status=status,
+        spent_on=spent_on,
+        description=description,
+        currency=currency,
+        amount=amount,
+        eur=eur,
+        rate=rate,
+        event=event,
+        advice=advice,
+        is_sample=is_sample,
+        recorded_by=user,
+    )
     log_action(expenditure, "funding.expenditure.recorded", user=user, after=snapshot(expenditure))
     return expenditure
 
@@ -204,15 +230,26 @@ def update_expenditure(
     if current.source_travel_id or current.source_translation_id or current.source_interpretation_id:
         raise DomainError(_("This cost comes from another part of the application: correct it there, then sync."))
     description, amount, eur, rate = _check_expenditure(
-        current.programme, node=node, category=category, status=status, spent_on=spent_on, description=description,
-        currency=currency, amount=amount, sample=current.is_sample,
-    )  # fmt: skip
+        current.programme,
+        node=node,
+        category=category,
+        status=status,
+        spent_on=spent_on,
+        description=description,
+        currency=currency,
+        amount=amount,
+        sample=current.is_sample,
+    )
     _check_open(current.programme, current.spent_on.year)  # nor moved out of a closed year
     before = snapshot(current)
     current.node, current.category, current.status, current.spent_on = node, category, status, spent_on
     current.description, current.currency, current.amount, current.eur, current.rate = (
-        description, currency, amount, eur, rate
-    )  # fmt: skip
+        description,
+        currency,
+        amount,
+        eur,
+        rate,
+    )
     current.event, current.advice = event, advice
     current.version += 1
     current.save()
@@ -239,7 +276,9 @@ def _travel_cost(travel: Travel, today: datetime.date) -> dict | None:
     if not travel.eligible:
         return None
     called_off = event.status == Status.CANCELLED or travel.registration.state in (
-        RegistrationState.CANCELLED, RegistrationState.DECLINED)  # fmt: skip
+        RegistrationState.CANCELLED,
+        RegistrationState.DECLINED,
+    )
     if called_off and travel.status != TravelStatus.RECONCILED:
         return None  # nobody travels: nothing stays bound (a reconciled cost was paid all the same)
     if travel.status in (TravelStatus.APPROVED, TravelStatus.BOOKED, TravelStatus.ADVANCE_PAID):
@@ -250,10 +289,14 @@ def _travel_cost(travel: Travel, today: datetime.date) -> dict | None:
     else:  # requested or refused: no money is bound
         return None
     return {
-        "category": CostCategory.TRAVEL, "status": status, "spent_on": day, "amount": amount, "event": event,
-        "description": _("Travel of %(person)s to %(event)s") % {
-            "person": travel.registration.person, "event": event.title},
-    }  # fmt: skip
+        "category": CostCategory.TRAVEL,
+        "status": status,
+        "spent_on": day,
+        "amount": amount,
+        "event": event,
+        "description": _("Travel of %(person)s to %(event)s")
+        % {"person": travel.registration.person, "event": event.title},
+    }
 
 
 def _translation_cost(version: LanguageVersion, today: datetime.date) -> dict | None:
@@ -266,11 +309,15 @@ def _translation_cost(version: LanguageVersion, today: datetime.date) -> dict | 
         return None
     meeting = version.document.adopted_at
     return {
-        "category": CostCategory.LANGUAGE, "status": status, "spent_on": day, "amount": version.cost,
-        "event": meeting.event if meeting else None, "code": _output_code(meeting.event) if meeting else "2",
-        "description": _("Translation into %(language)s of %(document)s") % {
-            "language": version.get_language_display(), "document": version.document.symbol or version.document.title},
-    }  # fmt: skip
+        "category": CostCategory.LANGUAGE,
+        "status": status,
+        "spent_on": day,
+        "amount": version.cost,
+        "event": meeting.event if meeting else None,
+        "code": _output_code(meeting.event) if meeting else "2",
+        "description": _("Translation into %(language)s of %(document)s")
+        % {"language": version.get_language_display(), "document": version.document.symbol or version.document.title},
+    }
 
 
 def _interpretation_cost(request: InterpretationRequest, today: datetime.date) -> dict | None:
@@ -281,11 +328,13 @@ def _interpretation_cost(request: InterpretationRequest, today: datetime.date) -
         return None
     ended = event.ends_on < today or event.status == Status.HELD
     return {
-        "category": CostCategory.LANGUAGE, "event": event, "amount": request.cost,
+        "category": CostCategory.LANGUAGE,
+        "event": event,
+        "amount": request.cost,
         "status": ExpenditureStatus.SPENT if ended else ExpenditureStatus.COMMITTED,
         "spent_on": event.ends_on if ended else event.starts_on,
         "description": _("Interpretation at %(meeting)s") % {"meeting": request.meeting},
-    }  # fmt: skip
+    }
 
 
 def _source_is_sample(field: str, source) -> bool:
@@ -352,10 +401,7 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
     Returns the counts: added, updated, removed, skipped_closed, not_assigned."""
     Programme.objects.select_for_update().get(pk=programme.pk)  # one sync at a time
     if outputs is None:
-        outputs = {
-            node.code: node
-            for node in programme.nodes.filter(level=Level.OUTPUT, code__in=OUTPUT_CODES)  # fmt: skip
-        }
+        outputs = {node.code: node for node in programme.nodes.filter(level=Level.OUTPUT, code__in=OUTPUT_CODES)}
     missing = [code for code in OUTPUT_CODES if code not in outputs]
     if missing:
         raise DomainError(
@@ -405,8 +451,9 @@ def sync_costs(programme: Programme, *, user, outputs: dict | None = None) -> di
             event = _event_of(field, source)
             served = shares.get(event.pk, {}) if event is not None else {}
             wanted = cost_of(source, today)
-            if wanted is not None and not (wanted["amount"] > 0 and programme.starts_on <= wanted["spent_on"]
-                                           <= programme.ends_on):  # fmt: skip
+            if wanted is not None and not (
+                wanted["amount"] > 0 and programme.starts_on <= wanted["spent_on"] <= programme.ends_on
+            ):
                 wanted = None  # nothing to pay, or a cost of another programme's years
             if wanted is not None and _source_is_sample(field, source) != programme.is_sample:
                 wanted = None  # sample costs only for a sample programme, real costs only for a real one
@@ -452,9 +499,15 @@ def _apply(programme, field, source, row, wanted, closed, counts, user) -> None:
             counts["skipped_closed"] += 1
             return
         row = Expenditure.objects.create(
-            programme=programme, currency="EUR", eur=wanted["amount"], rate=None, recorded_by=user,
-            is_sample=_source_is_sample(field, source), **wanted, **{field: source},
-        )  # fmt: skip
+            programme=programme,
+            currency="EUR",
+            eur=wanted["amount"],
+            rate=None,
+            recorded_by=user,
+            is_sample=_source_is_sample(field, source),
+            **wanted,
+            **{field: source},
+        )
         log_action(row, "funding.expenditure.brought_in", user=user, after=snapshot(row), data={"source": field})
         counts["added"] += 1
         return

@@ -129,10 +129,19 @@ def pledge_contribution(
     check_not_future(pledged_on, _("of the pledge"))
     eur, rate = convert(amount, currency, pledged_on, sample=is_sample)
     contribution = Contribution.objects.create(
-        programme=programme, donor=donor, title=title, currency=currency, pledged_on=pledged_on,
-        pledged_amount=amount, pledged_eur=eur, pledged_rate=rate, reference=(reference or "").strip(),
-        conditions=(conditions or "").strip(), is_sample=is_sample, created_by=user,
-    )  # fmt: skip
+        programme=programme,
+        donor=donor,
+        title=title,
+        currency=currency,
+        pledged_on=pledged_on,
+        pledged_amount=amount,
+        pledged_eur=eur,
+        pledged_rate=rate,
+        reference=(reference or "").strip(),
+        conditions=(conditions or "").strip(),
+        is_sample=is_sample,
+        created_by=user,
+    )
     log_action(contribution, "funding.contribution.pledged", user=user, after=snapshot(contribution))
     return contribution
 
@@ -243,9 +252,16 @@ def record_receipt(
         )
     eur, rate = convert(amount, current.currency, received_on, sample=is_sample or current.is_sample)
     receipt = Receipt.objects.create(
-        contribution=current, received_on=received_on, amount=amount, eur=eur, rate=rate,
-        override_reason=override_reason, note=(note or "").strip(), is_sample=is_sample, recorded_by=user,
-    )  # fmt: skip
+        contribution=current,
+        received_on=received_on,
+        amount=amount,
+        eur=eur,
+        rate=rate,
+        override_reason=override_reason,
+        note=(note or "").strip(),
+        is_sample=is_sample,
+        recorded_by=user,
+    )
     log_action(receipt, "funding.receipt.recorded", user=user, after=snapshot(receipt))
     return receipt
 
@@ -266,9 +282,13 @@ def cancel_contribution(contribution: Contribution, *, user, version: int | None
     current.version += 1
     current.save()
     log_action(
-        current, "funding.contribution.cancelled", user=user, before=before, after=snapshot(current),
+        current,
+        "funding.contribution.cancelled",
+        user=user,
+        before=before,
+        after=snapshot(current),
         data={"reason": reason},
-    )  # fmt: skip
+    )
     return current
 
 

@@ -133,7 +133,10 @@ def convert(
     eur = to_eur(amount, row.units_per_eur)
     if abs(eur) >= MAX_EUR:
         raise DomainError(
-            _("%(amount)s %(currency)s is %(eur)s EUR at %(rate)s: more than any amount a programme handles; check "
-              "the amount and the rate.") % {"amount": amount, "currency": currency, "eur": eur, "rate": row}
-        )  # fmt: skip
+            _(
+                "%(amount)s %(currency)s is %(eur)s EUR at %(rate)s: more than any amount a programme handles; check "
+                "the amount and the rate."
+            )
+            % {"amount": amount, "currency": currency, "eur": eur, "rate": row}
+        )
     return eur, row

@@ -49,10 +49,18 @@ def donor(finance):
 def signed_usd(programme, donor, finance, usd_rate):
     """A USD contribution pledged on 2016-03-01 and signed on 2016-03-02 for 100,000.00 USD."""
     pledge = contributions.pledge_contribution(
-        programme, donor, title="Support", currency="USD", amount=Decimal("100000.00"), pledged_on=RATE_DAY,
+        programme,
+        donor,
+        title="Support",
+        currency="USD",
+        amount=Decimal("100000.00"),
+        pledged_on=RATE_DAY,
         user=finance,
-    )  # fmt: skip
+    )
     return contributions.sign_agreement(
-        pledge, signed_on=RATE_DAY + datetime.timedelta(days=1), amount=Decimal("100000.00"), user=finance,
+        pledge,
+        signed_on=RATE_DAY + datetime.timedelta(days=1),
+        amount=Decimal("100000.00"),
+        user=finance,
         version=pledge.version,
-    )  # fmt: skip
+    )

@@ -180,8 +180,12 @@ def spellings(amount: Decimal) -> list[str]:
     """How a page, an export or the API may write an amount: 987654.32, 987,654.32, 987 654,32, 987.654,32…"""
     whole, cents = f"{amount:.2f}".split(".")
     grouped = f"{int(whole):,}"
-    return [f"{amount:.2f}", f"{whole},{cents}", f"{grouped}.{cents}", *(
-        f"{grouped.replace(',', sep)},{cents}" for sep in (" ", "\u00a0", "\u202f", ".", "'"))]  # fmt: skip
+    return [
+        f"{amount:.2f}",
+        f"{whole},{cents}",
+        f"{grouped}.{cents}",
+        *(f"{grouped.replace(',', sep)},{cents}" for sep in (" ", "\u00a0", "\u202f", ".", "'")),
+    ]
 
 
 def build() -> FundingWorld:
@@ -191,36 +195,68 @@ def build() -> FundingWorld:
     rates.record_rate("USD", D(2016, 3, 1), Decimal("1.25"), source="Test rate", user=keeper)
 
     own_donor = services.record_donor(code=OWN_CODE, name="Own Donor State", kind=DonorKind.STATE, user=keeper)
-    own = services.pledge_contribution(programme, own_donor, title="Own support", currency="USD",
-                                       amount=Decimal("100000.00"), pledged_on=D(2016, 3, 1), user=keeper)  # fmt: skip
-    own = services.sign_agreement(own, signed_on=D(2016, 3, 2), amount=Decimal("100000.00"), user=keeper,
-                                  version=own.version, reference="OWN-1")  # fmt: skip
+    own = services.pledge_contribution(
+        programme,
+        own_donor,
+        title="Own support",
+        currency="USD",
+        amount=Decimal("100000.00"),
+        pledged_on=D(2016, 3, 1),
+        user=keeper,
+    )
+    own = services.sign_agreement(
+        own, signed_on=D(2016, 3, 2), amount=Decimal("100000.00"), user=keeper, version=own.version, reference="OWN-1"
+    )
     services.record_receipt(own, received_on=D(2016, 3, 3), amount=Decimal("40000.00"), user=keeper)
     own_earmark = services.add_earmark(own, amount=Decimal("20000.00"), node=node("A3.1"), user=keeper)
-    own_obligation = services.add_obligation(own, kind="narrative", due_on=D(2016, 6, 30), user=keeper,
-                                             description="Own narrative report")  # fmt: skip
+    own_obligation = services.add_obligation(
+        own, kind="narrative", due_on=D(2016, 6, 30), user=keeper, description="Own narrative report"
+    )
     own_pledge = services.pledge_contribution(
-        programme, own_donor, title="Own second pledge", currency="EUR", amount=Decimal("10000.00"),
-        pledged_on=D(2016, 3, 10), user=keeper,
-    )  # fmt: skip
+        programme,
+        own_donor,
+        title="Own second pledge",
+        currency="EUR",
+        amount=Decimal("10000.00"),
+        pledged_on=D(2016, 3, 10),
+        user=keeper,
+    )
 
     rival_donor = services.record_donor(code=RIVAL_CODE, name="Rival Foundation", kind=DonorKind.COMPANY, user=keeper)
-    rival = services.pledge_contribution(programme, rival_donor, title="Rival grant", currency="USD",
-                                         amount=RIVAL_PLEDGED, pledged_on=D(2016, 3, 1), user=keeper)  # fmt: skip
-    rival = services.sign_agreement(rival, signed_on=D(2016, 3, 2), amount=RIVAL_PLEDGED, user=keeper,
-                                    version=rival.version, reference="RIVAL-AGR")  # fmt: skip
+    rival = services.pledge_contribution(
+        programme,
+        rival_donor,
+        title="Rival grant",
+        currency="USD",
+        amount=RIVAL_PLEDGED,
+        pledged_on=D(2016, 3, 1),
+        user=keeper,
+    )
+    rival = services.sign_agreement(
+        rival, signed_on=D(2016, 3, 2), amount=RIVAL_PLEDGED, user=keeper, version=rival.version, reference="RIVAL-AGR"
+    )
     services.record_receipt(rival, received_on=D(2016, 3, 4), amount=RIVAL_RECEIVED, user=keeper)
     services.add_earmark(rival, amount=RIVAL_EARMARKED, node=node("A3.1"), user=keeper, note="Rival earmark")
     services.add_obligation(rival, kind="audit", due_on=D(2016, 9, 30), user=keeper, description="Rival audit report")
 
     budget = budget_services.adopt_budget(
-        programme, adopted_on=D(2016, 1, 15), user=keeper, decision="Steering committee",
+        programme,
+        adopted_on=D(2016, 1, 15),
+        user=keeper,
+        decision="Steering committee",
         lines=[(node("3"), "events", 2016, Decimal("400000.00")), (node("1"), "staff", 2016, Decimal("100000.00"))],
-    )  # fmt: skip
+    )
     expenditure = budget_services.record_expenditure(
-        programme, node=node("3"), category="events", status="spent", spent_on=D(2016, 3, 5),
-        description="Workshop venue", currency="EUR", amount=Decimal("12000.00"), user=keeper,
-    )  # fmt: skip
+        programme,
+        node=node("3"),
+        category="events",
+        status="spent",
+        spent_on=D(2016, 3, 5),
+        description="Workshop venue",
+        currency="EUR",
+        amount=Decimal("12000.00"),
+        user=keeper,
+    )
 
     rival = Contribution.objects.get(pk=rival.pk)
     live = Contribution.objects.exclude(status=ContributionStatus.CANCELLED)
@@ -234,16 +270,35 @@ def build() -> FundingWorld:
     forbidden = [text for amount in amounts for text in spellings(amount)]
     forbidden += ["Rival", RIVAL_CODE, "RIVAL-AGR"]
     return FundingWorld(
-        keeper=keeper, programme=programme, own_donor=own_donor, own=Contribution.objects.get(pk=own.pk),
-        own_pledge=own_pledge, own_earmark=own_earmark, own_obligation=own_obligation, rival_donor=rival_donor,
-        rival=rival, budget=budget, expenditure=expenditure, forbidden=forbidden,
-    )  # fmt: skip
+        keeper=keeper,
+        programme=programme,
+        own_donor=own_donor,
+        own=Contribution.objects.get(pk=own.pk),
+        own_pledge=own_pledge,
+        own_earmark=own_earmark,
+        own_obligation=own_obligation,
+        rival_donor=rival_donor,
+        rival=rival,
+        budget=budget,
+        expenditure=expenditure,
+        forbidden=forbidden,
+    )
 
 
 def database_state() -> dict:
     """What a refused request must leave as it was: every funding row and the audit log."""
-    models = (Donor, ExchangeRate, Contribution, Receipt, Earmark, ReportingObligation, Budget, BudgetLine,
-              ClosedYear, Expenditure)  # fmt: skip
+    models = (
+        Donor,
+        ExchangeRate,
+        Contribution,
+        Receipt,
+        Earmark,
+        ReportingObligation,
+        Budget,
+        BudgetLine,
+        ClosedYear,
+        Expenditure,
+    )
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     state["audit_entries"] = AuditEntry.objects.count()
     return state
@@ -306,7 +361,10 @@ def pledged(world, response):
     contribution = Contribution.objects.get(title="Pledge typed in")
     redirected_to(response, "contribution_detail", contribution.pk)
     assert (contribution.donor.code, contribution.pledged_amount, contribution.created_by) == (
-        OWN_CODE, Decimal("5000.00"), world.user)  # fmt: skip
+        OWN_CODE,
+        Decimal("5000.00"),
+        world.user,
+    )
     audited(world.user, "funding.contribution.pledged", contribution)
 
 
@@ -410,9 +468,17 @@ def costs_synced(world, response):
 
 
 def expenditure_form(w: FundingWorld, *, new=True) -> dict:
-    data = {"node": node("3").pk, "category": "travel", "status": "committed", "spent_on": "2016-04-02",
-            "description": "Expert travel", "currency": "EUR", "amount": "2500.00", "event": "",
-            "advice": ""}  # fmt: skip
+    data = {
+        "node": node("3").pk,
+        "category": "travel",
+        "status": "committed",
+        "spent_on": "2016-04-02",
+        "description": "Expert travel",
+        "currency": "EUR",
+        "amount": "2500.00",
+        "event": "",
+        "advice": "",
+    }
     if not new:
         data["version"] = w.expenditure.version
     return data
@@ -434,33 +500,61 @@ def expenditure_corrected(world, response):
 
 PAGE_WRITES = {
     "contribution_new": (
-        lambda w: {"programme": w.programme.pk, "donor": w.own_donor.pk, "title": "Pledge typed in",
-                   "currency": "EUR", "amount": "5000.00", "pledged_on": "2016-04-01"}, pledged),
+        lambda w: {
+            "programme": w.programme.pk,
+            "donor": w.own_donor.pk,
+            "title": "Pledge typed in",
+            "currency": "EUR",
+            "amount": "5000.00",
+            "pledged_on": "2016-04-01",
+        },
+        pledged,
+    ),
     "contribution_sign": (
-        lambda w: {"signed_on": "2016-03-15", "amount": "10000.00", "reference": "OWN-2", "conditions": "",
-                   "version": w.own_pledge.version}, signed),
-    "contribution_cancel": (lambda w: {"reason": "Withdrawn by the donor", "version": w.own_pledge.version},
-                            cancelled),
-    "receipt_add": (lambda w: {"received_on": "2016-03-04", "amount": "1000.00", "note": "", "override_reason": ""},
-                    received),
-    "earmark_add": (lambda w: {"amount": "5000.00", "node": node("A3.2").pk, "country": "", "event": "",
-                               "note": "Second activity"}, earmarked),
+        lambda w: {
+            "signed_on": "2016-03-15",
+            "amount": "10000.00",
+            "reference": "OWN-2",
+            "conditions": "",
+            "version": w.own_pledge.version,
+        },
+        signed,
+    ),
+    "contribution_cancel": (lambda w: {"reason": "Withdrawn by the donor", "version": w.own_pledge.version}, cancelled),
+    "receipt_add": (
+        lambda w: {"received_on": "2016-03-04", "amount": "1000.00", "note": "", "override_reason": ""},
+        received,
+    ),
+    "earmark_add": (
+        lambda w: {"amount": "5000.00", "node": node("A3.2").pk, "country": "", "event": "", "note": "Second activity"},
+        earmarked,
+    ),
     "earmark_remove": (lambda w: {}, earmark_removed),
-    "obligation_add": (lambda w: {"kind": "financial", "due_on": "2016-12-31",
-                                  "description": "Financial report 2016"}, obligation_added),
+    "obligation_add": (
+        lambda w: {"kind": "financial", "due_on": "2016-12-31", "description": "Financial report 2016"},
+        obligation_added,
+    ),
     "obligation_submitted": (submitted_form, submitted),
-    "exchange_rate_add": (lambda w: {"currency": "GBP", "day": "2016-03-01", "units_per_eur": "0.78",
-                                     "source": "ECB euro reference rate"}, rate_recorded),
-    "donor_new": (lambda w: {"code": "NEW-DONOR", "name": "New State", "kind": "state", "country": ""},
-                  donor_recorded),
-    "donor_edit": (lambda w: {"name": "Own Donor State (renamed)", "kind": "state", "country": "",
-                              "version": w.own_donor.version}, donor_changed),
+    "exchange_rate_add": (
+        lambda w: {
+            "currency": "GBP",
+            "day": "2016-03-01",
+            "units_per_eur": "0.78",
+            "source": "ECB euro reference rate",
+        },
+        rate_recorded,
+    ),
+    "donor_new": (lambda w: {"code": "NEW-DONOR", "name": "New State", "kind": "state", "country": ""}, donor_recorded),
+    "donor_edit": (
+        lambda w: {"name": "Own Donor State (renamed)", "kind": "state", "country": "", "version": w.own_donor.version},
+        donor_changed,
+    ),
     "budget_adopt": (budget_form, budget_adopted),
     "budget_close_year": (lambda w: {"year": "2016", "confirm": "on"}, year_closed),
     "funding_sync_costs": (lambda w: {}, costs_synced),
     "expenditure_new": (expenditure_form, expenditure_recorded),
     "expenditure_edit": (lambda w: expenditure_form(w, new=False), expenditure_corrected),
-}  # fmt: skip
+}
 
 
 def test_every_page_write_has_a_scenario():
@@ -493,8 +587,9 @@ def test_a_page_answers_only_the_methods_it_serves(client, funding):
 
 def api_url(route: str, w: FundingWorld) -> str:
     path = route.split(" ", 1)[1]
-    path = path.format(contribution_id=w.own_pledge.pk if path.endswith("/agreement") else w.own.pk,
-                       expenditure_id=w.expenditure.pk)  # fmt: skip
+    path = path.format(
+        contribution_id=w.own_pledge.pk if path.endswith("/agreement") else w.own.pk, expenditure_id=w.expenditure.pk
+    )
     if path.endswith(("/budgets", "/position")) and route.startswith("GET "):
         path += f"?programme={PROGRAMME}"  # required: the programme asked about
     return path
@@ -533,8 +628,16 @@ def api_expenditure_corrected(world, response):
 
 
 def api_expenditure_body(w: FundingWorld, *, new=True) -> dict:
-    body = {"programme": PROGRAMME, "node": "3", "category": "travel", "status": "committed",
-            "spent_on": "2016-04-02", "description": "API travel", "currency": "EUR", "amount": "2500.00"}  # fmt: skip
+    body = {
+        "programme": PROGRAMME,
+        "node": "3",
+        "category": "travel",
+        "status": "committed",
+        "spent_on": "2016-04-02",
+        "description": "API travel",
+        "currency": "EUR",
+        "amount": "2500.00",
+    }
     if not new:
         body["version"] = w.expenditure.version
     return body
@@ -543,37 +646,57 @@ def api_expenditure_body(w: FundingWorld, *, new=True) -> dict:
 API_WRITES = {
     f"POST {API_PREFIX}/donors": (
         lambda w: {"code": "API-DONOR", "name": "API State", "kind": "state"},
-        api_created(Donor, "funding.donor.recorded", code="API-DONOR")),
+        api_created(Donor, "funding.donor.recorded", code="API-DONOR"),
+    ),
     f"POST {API_PREFIX}/contributions": (
-        lambda w: {"programme": PROGRAMME, "donor": OWN_CODE, "title": "API pledge", "currency": "EUR",
-                   "amount": "2500.00", "pledged_on": "2016-04-01"},
-        api_created(Contribution, "funding.contribution.pledged", title="API pledge",
-                    pledged_eur=Decimal("2500.00"))),
+        lambda w: {
+            "programme": PROGRAMME,
+            "donor": OWN_CODE,
+            "title": "API pledge",
+            "currency": "EUR",
+            "amount": "2500.00",
+            "pledged_on": "2016-04-01",
+        },
+        api_created(Contribution, "funding.contribution.pledged", title="API pledge", pledged_eur=Decimal("2500.00")),
+    ),
     f"POST {API_PREFIX}/contributions/{{contribution_id}}/agreement": (
-        lambda w: {"signed_on": "2016-03-15", "amount": "10000.00", "version": w.own_pledge.version}, api_signed),
+        lambda w: {"signed_on": "2016-03-15", "amount": "10000.00", "version": w.own_pledge.version},
+        api_signed,
+    ),
     f"POST {API_PREFIX}/contributions/{{contribution_id}}/receipts": (
         lambda w: {"received_on": "2016-03-04", "amount": "1000.00"},
-        api_created(Receipt, "funding.receipt.recorded", eur=Decimal("800.00"))),
+        api_created(Receipt, "funding.receipt.recorded", eur=Decimal("800.00")),
+    ),
     f"POST {API_PREFIX}/contributions/{{contribution_id}}/earmarks": (
         lambda w: {"amount": "5000.00", "node": "A3.2"},
-        api_created(Earmark, "funding.earmark.added", amount=Decimal("5000.00"))),
+        api_created(Earmark, "funding.earmark.added", amount=Decimal("5000.00")),
+    ),
     f"POST {API_PREFIX}/contributions/{{contribution_id}}/obligations": (
         lambda w: {"kind": "final", "due_on": "2017-01-31"},
-        api_created(ReportingObligation, "funding.obligation.added", kind="final")),
+        api_created(ReportingObligation, "funding.obligation.added", kind="final"),
+    ),
     f"POST {API_PREFIX}/rates": (
         lambda w: {"currency": "GBP", "day": "2016-03-01", "units_per_eur": "0.78", "source": "ECB"},
-        api_created(ExchangeRate, "funding.rate.recorded", currency="GBP", units_per_eur=Decimal("0.78"))),
+        api_created(ExchangeRate, "funding.rate.recorded", currency="GBP", units_per_eur=Decimal("0.78")),
+    ),
     f"POST {API_PREFIX}/budgets": (
-        lambda w: {"programme": PROGRAMME, "adopted_on": "2016-06-01",
-                   "lines": [{"node": "3", "category": "events", "year": 2016, "amount_eur": "450000.00"}]},
-        api_created(Budget, "funding.budget.adopted", number=2)),
+        lambda w: {
+            "programme": PROGRAMME,
+            "adopted_on": "2016-06-01",
+            "lines": [{"node": "3", "category": "events", "year": 2016, "amount_eur": "450000.00"}],
+        },
+        api_created(Budget, "funding.budget.adopted", number=2),
+    ),
     f"POST {API_PREFIX}/closed-years": (lambda w: {"programme": PROGRAMME, "year": 2016}, api_closed),
     f"POST {API_PREFIX}/expenditure": (
         api_expenditure_body,
-        api_created(Expenditure, "funding.expenditure.recorded", description="API travel", eur=Decimal("2500.00"))),
+        api_created(Expenditure, "funding.expenditure.recorded", description="API travel", eur=Decimal("2500.00")),
+    ),
     f"PUT {API_PREFIX}/expenditure/{{expenditure_id}}": (
-        lambda w: api_expenditure_body(w, new=False), api_expenditure_corrected),
-}  # fmt: skip
+        lambda w: api_expenditure_body(w, new=False),
+        api_expenditure_corrected,
+    ),
+}
 API_READS = api_reads(API_ROUTES)
 
 
@@ -656,8 +779,12 @@ def test_the_scan_finds_the_rivals_amounts_where_they_are_shown(client, funding)
     # The finance officer reads every donor's: the spellings scanned for are the ones the pages and API use.
     finance = make_user(Role.FINANCE_OFFICER)
     client.force_login(finance)
-    for path in (reverse("contributions"), reverse("contribution_detail", args=[funding.rival.pk]),
-                 reverse("contribution_export", args=["xlsx"]), f"{API_PREFIX}/contributions"):  # fmt: skip
+    for path in (
+        reverse("contributions"),
+        reverse("contribution_detail", args=[funding.rival.pk]),
+        reverse("contribution_export", args=["xlsx"]),
+        f"{API_PREFIX}/contributions",
+    ):
         text = readable_text(client.get(path))
         assert any(spelling in text for spelling in spellings(RIVAL_PLEDGED)), path
         assert "Rival" in text, path
@@ -705,10 +832,13 @@ def test_a_donor_writes_nothing_to_another_donors_contribution(client, funding):
     rival = funding.rival
     for name in ("contribution_sign", "contribution_cancel", "receipt_add", "earmark_add", "obligation_add"):
         assert client.post(reverse(name, args=[rival.pk]), {"version": rival.version}).status_code == 403, name
-    for suffix, body in (("agreement", {"signed_on": "2016-03-15", "amount": "1.00", "version": rival.version}),
-                         ("receipts", {"received_on": "2016-03-04", "amount": "1.00"})):  # fmt: skip
-        response = client.post(f"{API_PREFIX}/contributions/{rival.pk}/{suffix}", body,
-                               content_type="application/json", **headers)  # fmt: skip
+    for suffix, body in (
+        ("agreement", {"signed_on": "2016-03-15", "amount": "1.00", "version": rival.version}),
+        ("receipts", {"received_on": "2016-03-04", "amount": "1.00"}),
+    ):
+        response = client.post(
+            f"{API_PREFIX}/contributions/{rival.pk}/{suffix}", body, content_type="application/json", **headers
+        )
         assert_problem(response, 403)
     assert database_state() == before
 
@@ -719,8 +849,16 @@ def test_what_a_donor_financed_shows_no_total_counting_another_donors_money(clie
     # others' amounts (880,123.46 EUR here, of which 790,123.46 the rival's).
     from octopus.results.services import define_indicator
 
-    define_indicator(node("A3.1"), code="F-PLEDGED", title="Funds pledged", user=funding.keeper, measure="currency",
-                     unit="EUR", metric_key="funding.pledged", metric_params={"programme": PROGRAMME})  # fmt: skip
+    define_indicator(
+        node("A3.1"),
+        code="F-PLEDGED",
+        title="Funds pledged",
+        user=funding.keeper,
+        measure="currency",
+        unit="EUR",
+        metric_key="funding.pledged",
+        metric_params={"programme": PROGRAMME},
+    )
     client.force_login(make_user(Role.DONOR))
 
     response = client.get(reverse("donor_portal"))

@@ -59,8 +59,9 @@ def read_grid(html: str) -> dict:
     table = table[: table.index("</table>")]
     rows, row_totals, differences = {}, {}, {}
     for key, body in re.findall(r'<tr data-row="([^"]+)">(.*?)</tr>', table, re.S):
-        rows[key] = {int(year): money(amount) for year, amount in re.findall(r'data-cell="(\d+)" data-amount="([^"]*)"',
-                                                                              body)}  # fmt: skip
+        rows[key] = {
+            int(year): money(amount) for year, amount in re.findall(r'data-cell="(\d+)" data-amount="([^"]*)"', body)
+        }
         row_totals[key] = Decimal(re.search(r'data-row-total="([^"]+)"', body).group(1))
         found = re.search(r'data-difference="([^"]+)"', body)
         if found:
@@ -93,10 +94,16 @@ def test_adopt_the_original_then_a_revision_and_compare(finance_client, programm
     assert page.status_code == 200
     assert f'name="{cell(one, "staff", 2015)}"' in page_of(page)
 
-    response = adopt(finance_client, programme, {
-        cell(one, "staff", 2015): "100000.00", cell(one, "staff", 2016): "0.10",
-        cell(one, "travel", 2016): "50000.50", cell(three, "events", 2016): "12345.67",
-    })  # fmt: skip
+    response = adopt(
+        finance_client,
+        programme,
+        {
+            cell(one, "staff", 2015): "100000.00",
+            cell(one, "staff", 2016): "0.10",
+            cell(one, "travel", 2016): "50000.50",
+            cell(three, "events", 2016): "12345.67",
+        },
+    )
     assert response.status_code == 302, page_of(response)
     original = Budget.objects.get(programme=programme)
     assert (original.number, original.kind, original.decision) == (1, BudgetKind.ORIGINAL, "Steering committee")
@@ -112,10 +119,18 @@ def test_adopt_the_original_then_a_revision_and_compare(finance_client, programm
     prefilled = page_of(finance_client.get(reverse("budget_adopt")))
     assert re.search(rf'name="{cell(one, "staff", 2015)}" value="100000.00"', prefilled)
 
-    response = adopt(finance_client, programme, {
-        cell(one, "staff", 2015): "90000.00", cell(one, "staff", 2016): "0.10",
-        cell(one, "travel", 2016): "50000.50", cell(two, "experts", 2017): "5000",
-    }, adopted_on="2016-06-30", decision="Revision 1")  # fmt: skip
+    response = adopt(
+        finance_client,
+        programme,
+        {
+            cell(one, "staff", 2015): "90000.00",
+            cell(one, "staff", 2016): "0.10",
+            cell(one, "travel", 2016): "50000.50",
+            cell(two, "experts", 2017): "5000",
+        },
+        adopted_on="2016-06-30",
+        decision="Revision 1",
+    )
     assert response.status_code == 302, page_of(response)
     revised = Budget.objects.get(programme=programme, number=2)
     assert revised.kind == BudgetKind.REVISED
@@ -162,9 +177,19 @@ def test_a_refused_budget_keeps_what_was_typed(finance_client, programme, output
 
 
 def expenditure_data(node, **fields) -> dict:
-    return {"programme": CODE, "node": node.pk, "category": "experts", "status": "spent", "spent_on": "2016-03-01",
-            "description": "Expert fee, desk review", "currency": "EUR", "amount": "1500.00", "event": "",
-            "advice": "", **fields}  # fmt: skip
+    return {
+        "programme": CODE,
+        "node": node.pk,
+        "category": "experts",
+        "status": "spent",
+        "spent_on": "2016-03-01",
+        "description": "Expert fee, desk review",
+        "currency": "EUR",
+        "amount": "1500.00",
+        "event": "",
+        "advice": "",
+        **fields,
+    }
 
 
 def test_a_closed_year_refuses_expenditure_in_it(finance_client, finance, programme, outputs):
@@ -192,7 +217,7 @@ def test_a_closed_year_refuses_expenditure_in_it(finance_client, finance, progra
     response = finance_client.post(
         reverse("expenditure_edit", args=[row.pk]),
         expenditure_data(outputs["3"], spent_on="2016-12-31", version=row.version),
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert "2016 is closed" in page_of(response)
     row.refresh_from_db()
@@ -201,9 +226,14 @@ def test_a_closed_year_refuses_expenditure_in_it(finance_client, finance, progra
 
 def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, programme, outputs):
     other = results_services.create_programme(
-        code="glacy", title="GLACY", starts_on=datetime.date(2016, 1, 1), ends_on=datetime.date(2019, 12, 31),
-        budget_ceiling=Decimal("1000000.00"), implementing_office="C-PROC", user=None,
-    )  # fmt: skip
+        code="glacy",
+        title="GLACY",
+        starts_on=datetime.date(2016, 1, 1),
+        ends_on=datetime.date(2019, 12, 31),
+        budget_ceiling=Decimal("1000000.00"),
+        implementing_office="C-PROC",
+        user=None,
+    )
     elsewhere = results_services.add_node(other, level="output", code="1", title="Another output", user=None)
     response = finance_client.post(reverse("expenditure_new"), expenditure_data(elsewhere, spent_on="2017-01-10"))
     assert response.status_code == 400
@@ -233,9 +263,20 @@ def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, progr
     assert (row.amount, row.eur) == (Decimal("1000.00"), Decimal("909.09"))
 
     # Someone corrected it meanwhile: a stale version is a conflict, nothing overwritten.
-    services.update_expenditure(row, user=finance, version=1, **{
-        "node": outputs["3"], "category": "experts", "status": "spent", "spent_on": row.spent_on,
-        "description": "Changed elsewhere", "currency": "USD", "amount": Decimal("1000.00")})  # fmt: skip
+    services.update_expenditure(
+        row,
+        user=finance,
+        version=1,
+        **{
+            "node": outputs["3"],
+            "category": "experts",
+            "status": "spent",
+            "spent_on": row.spent_on,
+            "description": "Changed elsewhere",
+            "currency": "USD",
+            "amount": Decimal("1000.00"),
+        },
+    )
     response = finance_client.post(
         reverse("expenditure_edit", args=[row.pk]), expenditure_data(outputs["3"], description="Mine", version=1)
     )
@@ -251,15 +292,36 @@ def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, progr
 def spending(finance, programme, outputs):
     record_rate("USD", datetime.date(2017, 3, 1), Decimal("1.0627"), source="ECB", user=finance)
     common = {"user": finance, "description": "Row"}
-    services.record_expenditure(programme, node=outputs["1"], category="events", status="spent",
-                                spent_on=datetime.date(2017, 3, 2), currency="USD", amount=Decimal("333.33"),
-                                **common)  # fmt: skip
-    services.record_expenditure(programme, node=outputs["3"], category="experts", status="committed",
-                                spent_on=datetime.date(2017, 5, 2), currency="EUR", amount=Decimal("0.05"),
-                                **common)  # fmt: skip
-    services.record_expenditure(programme, node=outputs["3"], category="travel", status="spent",
-                                spent_on=datetime.date(2018, 1, 9), currency="EUR", amount=Decimal("1234.56"),
-                                **common)  # fmt: skip
+    services.record_expenditure(
+        programme,
+        node=outputs["1"],
+        category="events",
+        status="spent",
+        spent_on=datetime.date(2017, 3, 2),
+        currency="USD",
+        amount=Decimal("333.33"),
+        **common,
+    )
+    services.record_expenditure(
+        programme,
+        node=outputs["3"],
+        category="experts",
+        status="committed",
+        spent_on=datetime.date(2017, 5, 2),
+        currency="EUR",
+        amount=Decimal("0.05"),
+        **common,
+    )
+    services.record_expenditure(
+        programme,
+        node=outputs["3"],
+        category="travel",
+        status="spent",
+        spent_on=datetime.date(2018, 1, 9),
+        currency="EUR",
+        amount=Decimal("1234.56"),
+        **common,
+    )
 
 
 def list_totals(html: str) -> tuple[list[Decimal], Decimal]:
@@ -366,9 +428,16 @@ def test_sync_brings_travel_in_once_and_it_is_edited_where_it_comes_from(finance
 
 def test_staff_read_but_only_the_finance_officer_writes(client, finance, programme, outputs):
     row = services.record_expenditure(
-        programme, node=outputs["2"], category="staff", status="spent", spent_on=datetime.date(2017, 1, 5),
-        description="Salary", currency="EUR", amount=Decimal("10.00"), user=finance,
-    )  # fmt: skip
+        programme,
+        node=outputs["2"],
+        category="staff",
+        status="spent",
+        spent_on=datetime.date(2017, 1, 5),
+        description="Salary",
+        currency="EUR",
+        amount=Decimal("10.00"),
+        user=finance,
+    )
     client.force_login(make_user(Role.PROGRAMME_STAFF))
     for name in ("budget", "expenditure"):
         response = client.get(reverse(name))
@@ -402,14 +471,27 @@ def test_staff_read_but_only_the_finance_officer_writes(client, finance, program
 @pytest.mark.parametrize("visitor", [Role.DONOR, Role.FOCAL_POINT, "no_role", "anonymous"])
 def test_donors_focal_points_and_the_public_see_no_budget(client, visitor, finance, programme, outputs):
     row = services.record_expenditure(
-        programme, node=outputs["2"], category="staff", status="spent", spent_on=datetime.date(2017, 1, 5),
-        description="Salary", currency="EUR", amount=Decimal("10.00"), user=finance,
-    )  # fmt: skip
+        programme,
+        node=outputs["2"],
+        category="staff",
+        status="spent",
+        spent_on=datetime.date(2017, 1, 5),
+        description="Salary",
+        currency="EUR",
+        amount=Decimal("10.00"),
+        user=finance,
+    )
     user = make_user(visitor)
     if user is not None:
         client.force_login(user)
-    paths = [reverse("budget"), reverse("budget_adopt"), reverse("expenditure"), reverse("expenditure_new"),
-             reverse("expenditure_export", args=["csv"]), reverse("expenditure_edit", args=[row.pk])]  # fmt: skip
+    paths = [
+        reverse("budget"),
+        reverse("budget_adopt"),
+        reverse("expenditure"),
+        reverse("expenditure_new"),
+        reverse("expenditure_export", args=["csv"]),
+        reverse("expenditure_edit", args=[row.pk]),
+    ]
     for path in paths:
         assert_page_refused(client.get(path), visitor, path)
     for path in (reverse("budget_close_year"), reverse("funding_sync_costs")):
@@ -429,8 +511,14 @@ def xlsx(rows) -> io.BytesIO:
 
 
 def test_a_spreadsheet_fills_the_grid_to_check_before_adopting(finance_client, programme, outputs):
-    sheet = xlsx([["Output", "Category", "Year", "Amount"], [1, "staff", 2015, 1000.5], ["3", "Travel and DSA", 2016,
-                  "250.25"], [None, None, None, None]])  # fmt: skip
+    sheet = xlsx(
+        [
+            ["Output", "Category", "Year", "Amount"],
+            [1, "staff", 2015, 1000.5],
+            ["3", "Travel and DSA", 2016, "250.25"],
+            [None, None, None, None],
+        ]
+    )
     response = finance_client.post(reverse("budget_adopt"), {"programme": CODE, "load": "1", "sheet": sheet})
     assert response.status_code == 200
     html = page_of(response)
@@ -439,14 +527,22 @@ def test_a_spreadsheet_fills_the_grid_to_check_before_adopting(finance_client, p
     assert re.search(rf'name="{cell(outputs["3"], "travel", 2016)}" value="250.25"', html)
     assert not Budget.objects.exists()  # filled, not adopted
 
-    bad = xlsx([["output", "category", "year", "amount"], [9, "staff", 2015, 1], [1, "food", 2030, -2],
-                [1, "staff", 2015, "1.234"]])  # fmt: skip
+    bad = xlsx(
+        [
+            ["output", "category", "year", "amount"],
+            [9, "staff", 2015, 1],
+            [1, "food", 2030, -2],
+            [1, "staff", 2015, "1.234"],
+        ]
+    )
     response = finance_client.post(reverse("budget_adopt"), {"programme": CODE, "load": "1", "sheet": bad})
     assert response.status_code == 400
     html = page_of(response)
     assert "Line 2: “9” is not an output of the programme (1, 2, 3)." in html
-    assert "Line 3: “food” is not a cost category; “2030” is not a year of the programme (2014–2019); the amount " \
-           "cannot be negative." in html  # fmt: skip
+    assert (
+        "Line 3: “food” is not a cost category; “2030” is not a year of the programme (2014–2019); the amount "
+        "cannot be negative." in html
+    )
     assert "Line 4: the amount has more than 2 decimal places." in html
 
     not_a_sheet = io.BytesIO(b"output,category,year,amount\n1,staff,2015,1\n")
@@ -460,12 +556,19 @@ def test_grid_totals_are_the_sums_of_their_cells_on_generated_budgets(finance_cl
     generator = random.Random(7)
     for number in (1, 2, 3):
         lines = {
-            (generator.choice(list(outputs.values())), generator.choice(list(CostCategory)).value,
-             generator.randint(2014, 2019)): Decimal(generator.randint(0, 10**9)) / 100
+            (
+                generator.choice(list(outputs.values())),
+                generator.choice(list(CostCategory)).value,
+                generator.randint(2014, 2019),
+            ): Decimal(generator.randint(0, 10**9)) / 100
             for _line in range(60)
-        }  # fmt: skip
-        services.adopt_budget(programme, adopted_on=datetime.date(2014 + number, 1, 1), user=finance,
-                              lines=[(*key, amount) for key, amount in lines.items()])  # fmt: skip
+        }
+        services.adopt_budget(
+            programme,
+            adopted_on=datetime.date(2014 + number, 1, 1),
+            user=finance,
+            lines=[(*key, amount) for key, amount in lines.items()],
+        )
         grid = read_grid(page_of(finance_client.get(reverse("budget"))))
         assert_totals_add_up(grid)
         assert grid["grand"] == sum(lines.values(), Decimal(0))

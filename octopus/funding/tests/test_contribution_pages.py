@@ -50,9 +50,14 @@ def usd_rate(finance, day=None, units=USD_RATE):
 
 def signed_contribution(finance, donor_, *, amount="100000.00", currency="EUR", title="Core funding"):
     contribution = services.pledge_contribution(
-        programme(), donor_, title=title, currency=currency, amount=Decimal(amount), pledged_on=D(2016, 3, 4),
+        programme(),
+        donor_,
+        title=title,
+        currency=currency,
+        amount=Decimal(amount),
+        pledged_on=D(2016, 3, 4),
         user=finance,
-    )  # fmt: skip
+    )
     return services.sign_agreement(
         contribution, signed_on=D(2016, 3, 7), amount=Decimal(amount), user=finance, version=contribution.version
     )
@@ -71,9 +76,16 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
     response = finance_client.post(reverse("donor_new"), {"code": "DONOR-1", "name": "Donor State", "kind": "state"})
     assert response.status_code == 302
     state = Donor.objects.get(code="DONOR-1")
-    pledge = {"programme": programme().pk, "donor": state.pk, "title": "Support to Output 3", "reference": "",
-              "currency": "usd", "amount": "100000.00", "pledged_on": "2016-03-04",
-              "conditions": "Annual report"}  # fmt: skip
+    pledge = {
+        "programme": programme().pk,
+        "donor": state.pk,
+        "title": "Support to Output 3",
+        "reference": "",
+        "currency": "usd",
+        "amount": "100000.00",
+        "pledged_on": "2016-03-04",
+        "conditions": "Annual report",
+    }
     refused = finance_client.post(reverse("contribution_new"), pledge)
     assert refused.status_code == 400
     assert "No EUR rate for USD on or up to 7 days before 2016-03-04" in html_of(refused)
@@ -97,13 +109,20 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
     assert "1 EUR = 1.1023 USD, ECB, 2016-03-04" in page and "90,719.40" in page
     assert "data-agreement-form" in page and "data-receipt-form" not in page  # money comes once signed
 
-    sign = {"signed_on": "2016-03-08", "amount": "90000.00", "reference": "AGR-2016-7", "conditions": "",
-            "version": contribution.version}  # fmt: skip
+    sign = {
+        "signed_on": "2016-03-08",
+        "amount": "90000.00",
+        "reference": "AGR-2016-7",
+        "conditions": "",
+        "version": contribution.version,
+    }
     assert finance_client.post(reverse("contribution_sign", args=[contribution.pk]), sign).status_code == 302
     contribution.refresh_from_db()
     assert (contribution.status, contribution.signed_amount, contribution.reference) == (
-        ContributionStatus.SIGNED, Decimal("90000.00"), "AGR-2016-7"
-    )  # fmt: skip
+        ContributionStatus.SIGNED,
+        Decimal("90000.00"),
+        "AGR-2016-7",
+    )
     assert contribution.signed_eur == to_eur(Decimal("90000"), USD_RATE)
 
     receipt = {"received_on": "2016-03-10", "amount": "40000.00", "note": "First instalment"}
@@ -114,8 +133,13 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
     assert "36,287.76" in page and "First instalment" in page and "still to receive: 50,000.00 USD" in page
 
     actions = set(AuditEntry.objects.filter(action__startswith="funding.").values_list("action", flat=True))
-    assert {"funding.donor.recorded", "funding.rate.recorded", "funding.contribution.pledged",
-            "funding.contribution.signed", "funding.receipt.recorded"} <= actions  # fmt: skip
+    assert {
+        "funding.donor.recorded",
+        "funding.rate.recorded",
+        "funding.contribution.pledged",
+        "funding.contribution.signed",
+        "funding.receipt.recorded",
+    } <= actions
 
 
 def test_a_receipt_above_the_signed_amount_needs_a_reason(finance_client, finance):
@@ -178,8 +202,9 @@ def test_obligations_cancellation_and_stale_versions(finance_client, finance):
 
     # Someone signed a correction meanwhile: the page's version is stale, nothing is written, the message says so.
     stale = contribution.version
-    services.sign_agreement(contribution, signed_on=D(2016, 3, 7), amount=Decimal("99000.00"), user=finance,
-                            version=stale)  # fmt: skip
+    services.sign_agreement(
+        contribution, signed_on=D(2016, 3, 7), amount=Decimal("99000.00"), user=finance, version=stale
+    )
     refused = finance_client.post(
         reverse("contribution_sign", args=[contribution.pk]),
         {"signed_on": "2016-03-07", "amount": "98000.00", "version": stale},
@@ -261,18 +286,29 @@ def test_staff_read_everything_but_write_nothing(client, staff_user, finance):
         contribution, amount=Decimal("1.00"), node=ResultNode.objects.get(programme=programme(), code="3"), user=finance
     )
     client.force_login(staff_user)
-    for url in (reverse("contributions"), reverse("contribution_detail", args=[contribution.pk]), reverse("donors"),
-                reverse("donor_edit", args=[contribution.donor_id]), reverse("exchange_rates")):  # fmt: skip
+    for url in (
+        reverse("contributions"),
+        reverse("contribution_detail", args=[contribution.pk]),
+        reverse("donors"),
+        reverse("donor_edit", args=[contribution.donor_id]),
+        reverse("exchange_rates"),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert html_of(response).count('method="post"') == 1, url  # signing out only
     writes = [
-        reverse("contribution_new"), reverse("contribution_sign", args=[contribution.pk]),
-        reverse("contribution_cancel", args=[contribution.pk]), reverse("receipt_add", args=[contribution.pk]),
-        reverse("earmark_add", args=[contribution.pk]), reverse("earmark_remove", args=[earmark.pk]),
-        reverse("obligation_add", args=[contribution.pk]), reverse("obligation_submitted", args=[obligation.pk]),
-        reverse("donor_new"), reverse("donor_edit", args=[contribution.donor_id]), reverse("exchange_rate_add"),
-    ]  # fmt: skip
+        reverse("contribution_new"),
+        reverse("contribution_sign", args=[contribution.pk]),
+        reverse("contribution_cancel", args=[contribution.pk]),
+        reverse("receipt_add", args=[contribution.pk]),
+        reverse("earmark_add", args=[contribution.pk]),
+        reverse("earmark_remove", args=[earmark.pk]),
+        reverse("obligation_add", args=[contribution.pk]),
+        reverse("obligation_submitted", args=[obligation.pk]),
+        reverse("donor_new"),
+        reverse("donor_edit", args=[contribution.donor_id]),
+        reverse("exchange_rate_add"),
+    ]
     for url in writes:
         assert client.post(url, {}).status_code == 403, url
     assert client.get(reverse("contribution_new")).status_code == 403
@@ -288,9 +324,14 @@ def generated_contributions(finance):
     usd_rate(finance, day=D(2016, 3, 7), units=Decimal("1.0987"))
     one, two = donor(finance, "DONOR-1", "Donor One"), donor(finance, "DONOR-2", "Donor Two")
     pledged = services.pledge_contribution(
-        programme(), one, title="Pledged only", currency="USD", amount=Decimal("33333.33"), pledged_on=D(2016, 3, 5),
+        programme(),
+        one,
+        title="Pledged only",
+        currency="USD",
+        amount=Decimal("33333.33"),
+        pledged_on=D(2016, 3, 5),
         user=finance,
-    )  # fmt: skip
+    )
     received = signed_contribution(finance, two, amount="77777.77", currency="USD", title="Received in parts")
     for day, amount in ((D(2016, 3, 7), "11111.11"), (D(2016, 3, 8), "22222.23"), (D(2016, 3, 9), "0.01")):
         services.record_receipt(received, received_on=day, amount=Decimal(amount), user=finance)

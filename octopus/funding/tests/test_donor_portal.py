@@ -52,16 +52,30 @@ def funded(finance):
     rate_services.record_rate("CHF", D(2025, 3, 3), Decimal("0.95"), source="ECB", user=finance)
     one = services.record_donor(code="DONOR-1", name="Ruritania", kind="state", user=finance)
     two = services.record_donor(code="DONOR-2", name="Acme Corp", kind="company", user=finance)
-    c = services.pledge_contribution(programme, one, title="Ruritania support", currency="USD",
-                                     amount=Decimal("125000.00"), pledged_on=D(2025, 3, 3), user=finance)  # fmt: skip
-    c = services.sign_agreement(c, signed_on=D(2025, 3, 3), amount=Decimal("100000.00"), version=c.version,
-                                reference="RU-2025-1", user=finance)  # fmt: skip
+    c = services.pledge_contribution(
+        programme,
+        one,
+        title="Ruritania support",
+        currency="USD",
+        amount=Decimal("125000.00"),
+        pledged_on=D(2025, 3, 3),
+        user=finance,
+    )
+    c = services.sign_agreement(
+        c, signed_on=D(2025, 3, 3), amount=Decimal("100000.00"), version=c.version, reference="RU-2025-1", user=finance
+    )
     services.record_receipt(c, received_on=D(2025, 3, 4), amount=Decimal("50000.00"), user=finance)
     workshop = event_services.create_event(
-        user=finance, slug="workshop-tbilisi", kind=Kind.IN_COUNTRY_WORKSHOP, title="Workshop in Tbilisi",
-        starts_on=D(2016, 5, 10), ends_on=D(2016, 5, 11), city="Tbilisi", country=Country.objects.get(iso2="GE"),
+        user=finance,
+        slug="workshop-tbilisi",
+        kind=Kind.IN_COUNTRY_WORKSHOP,
+        title="Workshop in Tbilisi",
+        starts_on=D(2016, 5, 10),
+        ends_on=D(2016, 5, 11),
+        city="Tbilisi",
+        country=Country.objects.get(iso2="GE"),
         status=Status.HELD,
-    )  # fmt: skip
+    )
     # The workshop serves the programme's activity A3.1, so it counts for its indicator 3.1 (issue 15).
     assign_programmes(workshop, [(programme, Decimal(100), ResultNode.objects.get(programme=programme, code="A3.1"))])
     output = ResultNode.objects.get(programme=programme, code="3")
@@ -81,8 +95,9 @@ def funded(finance):
         pledged_on=D(2025, 3, 3),
         user=finance,
     )
-    other = services.sign_agreement(other, signed_on=D(2025, 3, 3), amount=Decimal("54321.98"),
-                                    version=other.version, user=finance)  # fmt: skip
+    other = services.sign_agreement(
+        other, signed_on=D(2025, 3, 3), amount=Decimal("54321.98"), version=other.version, user=finance
+    )
     services.add_earmark(other, amount=Decimal("11111.11"), country=Country.objects.get(iso2="AM"), user=finance)
     services.add_obligation(other, kind="audit", due_on=D(2025, 5, 1), description="Acme audit", user=finance)
     return {"contribution": c, "workshop": workshop, "done": done, "late": late, "future": future}

@@ -33,8 +33,14 @@ def day(text: str) -> datetime.date:
 @pytest.fixture
 def money():
     a, b = donor("a", "Alpha"), donor("b", "Beta")
-    signed = contribution(a, "1000000.00", day("2023-01-10"), status=ContributionStatus.SIGNED,
-                          signed_on=day("2023-02-01"), signed="900000.00")  # fmt: skip
+    signed = contribution(
+        a,
+        "1000000.00",
+        day("2023-01-10"),
+        status=ContributionStatus.SIGNED,
+        signed_on=day("2023-02-01"),
+        signed="900000.00",
+    )
     receipt(signed, "400000.00", day("2023-03-01"))
     receipt(signed, "300000.00", day("2024-03-01"))
     usd = rate("USD", day("2023-05-01"), "1.10")
@@ -43,8 +49,11 @@ def money():
     Earmark.objects.create(contribution=in_dollars, amount=D("55000.00"), node=node("3"))
     contribution(donor("c"), "50000.00", day("2023-03-01"), status=ContributionStatus.CANCELLED)
     budget(1, day("2023-01-01"), [("1", CostCategory.STAFF, 2023, "100000.00")])
-    budget(2, day("2024-01-01"), [("3", CostCategory.EVENTS, 2024, "200000.00"),
-                                  ("A3.1", CostCategory.EXPERTS, 2024, "30000.00")])  # fmt: skip
+    budget(
+        2,
+        day("2024-01-01"),
+        [("3", CostCategory.EVENTS, 2024, "200000.00"), ("A3.1", CostCategory.EXPERTS, 2024, "30000.00")],
+    )
     expense("1", CostCategory.STAFF, SPENT, day("2023-06-30"), "50000.00")
     expense("A3.1", CostCategory.EXPERTS, SPENT, day("2024-01-15"), "20000.00")
     expense("3", CostCategory.EVENTS, COMMITTED, day("2024-02-01"), "10000.00")  # committed: not spent
@@ -59,7 +68,9 @@ def test_pledged_counts_pledges_dated_in_the_period(money):
     assert value("funding.pledged", "2023-01-10", "2023-05-01") == D("1100000.00")  # both ends included
     assert value("funding.pledged", "2023-01-11", "2023-04-30") == D("0.00")  # cancelled one not counted
     assert registry.breakdown("funding.pledged", "donor", day("2023-01-01"), day("2023-12-31"), **P) == {
-        "Alpha": D("1000000.00"), "Beta": D("100000.00")}  # fmt: skip
+        "Alpha": D("1000000.00"),
+        "Beta": D("100000.00"),
+    }
     records = registry.records("funding.pledged", day("2023-01-10"), day("2023-05-01"), **P)
     assert [c.donor.code for c in records] == ["a", "b"]
 
@@ -69,7 +80,9 @@ def test_received_counts_receipts_by_value_date(money):
     assert value("funding.received", "2023-03-02", "2023-12-30") == D("0.00")
     assert value("funding.received", "2024-01-01", "2024-12-31") == D("300000.00")
     assert registry.breakdown("funding.received", "donor", day("2023-01-01"), day("2023-12-31"), **P) == {
-        "Alpha": D("400000.00"), "Beta": D("10000.00")}  # fmt: skip
+        "Alpha": D("400000.00"),
+        "Beta": D("10000.00"),
+    }
     records = registry.records("funding.received", day("2023-01-01"), day("2023-12-31"), **P)
     assert [r.eur for r in records] == [D("400000.00"), D("10000.00")]
 
@@ -125,8 +138,14 @@ def test_money_indicators_are_left_out_of_the_results_a_donor_or_a_focal_point_r
 
     staff = make_user(Role.PROGRAMME_STAFF)
     add_funder(programme, donor_code="DONOR-1", name="Donor one", user=staff)
-    money = define_indicator(programme.nodes.get(code="O"), code="F.1", title="Funds signed by every donor",
-                             user=staff, metric_key="funding.pledged", unit="EUR")  # fmt: skip
+    money = define_indicator(
+        programme.nodes.get(code="O"),
+        code="F.1",
+        title="Funds signed by every donor",
+        user=staff,
+        metric_key="funding.pledged",
+        unit="EUR",
+    )
     dashboard = reverse("results_dashboard", args=[programme.code])
     records = reverse("results_records", args=[programme.code, money.pk])
 

@@ -143,9 +143,14 @@ def test_totals_equal_the_sum_of_their_parts(programme, output, finance, generat
         ]
         for n, (which, currency, pledged, signed, receipts) in enumerate(generated):
             contribution = contributions.pledge_contribution(
-                programme, donors[which], title=f"Generated {n}", currency=currency, amount=pledged,
-                pledged_on=RATE_DAY, user=finance,
-            )  # fmt: skip
+                programme,
+                donors[which],
+                title=f"Generated {n}",
+                currency=currency,
+                amount=pledged,
+                pledged_on=RATE_DAY,
+                user=finance,
+            )
             if signed:
                 contribution = contributions.sign_agreement(
                     contribution, signed_on=RATE_DAY, amount=pledged, user=finance, version=contribution.version
@@ -156,9 +161,16 @@ def test_totals_equal_the_sum_of_their_parts(programme, output, finance, generat
                     )
         for code, category, status, currency, amount in spending:
             budget.record_expenditure(
-                programme, node=output(code), category=category, status=status, spent_on=D(2016, 3, 8),
-                description="Generated", currency=currency, amount=amount, user=finance,
-            )  # fmt: skip
+                programme,
+                node=output(code),
+                category=category,
+                status=status,
+                spent_on=D(2016, 3, 8),
+                description="Generated",
+                currency=currency,
+                amount=amount,
+                user=finance,
+            )
 
         mine = Contribution.objects.filter(donor__in=donors)
         receipts = Receipt.objects.filter(contribution__in=mine)
@@ -166,8 +178,9 @@ def test_totals_equal_the_sum_of_their_parts(programme, output, finance, generat
         # Every stored EUR part is its amount at its stored rate.
         for contribution in mine:
             rate = contribution.pledged_rate
-            assert contribution.pledged_eur == (to_eur(contribution.pledged_amount, rate.units_per_eur) if rate else
-                                                contribution.pledged_amount)  # fmt: skip
+            assert contribution.pledged_eur == (
+                to_eur(contribution.pledged_amount, rate.units_per_eur) if rate else contribution.pledged_amount
+            )
         for row in [*receipts, *spent]:
             assert row.eur == (to_eur(row.amount, row.rate.units_per_eur) if row.rate else row.amount)
         # By donor, SQL Sum equals the sum of the stored parts; the overall total is the sum of the donors'.
@@ -176,9 +189,7 @@ def test_totals_equal_the_sum_of_their_parts(programme, output, finance, generat
             ("signed_eur", mine.filter(status=ContributionStatus.SIGNED), "donor"),
             ("eur", receipts, "contribution__donor"),
         ]:
-            by_donor = {
-                row[donor_path]: row["total"] for row in rows.values(donor_path).annotate(total=Sum(field))
-            }  # fmt: skip
+            by_donor = {row[donor_path]: row["total"] for row in rows.values(donor_path).annotate(total=Sum(field))}
             for donor in donors:
                 parts = [getattr(row, field) for row in rows if _donor_of(row) == donor]
                 assert by_donor.get(donor.pk, Decimal(0)) == sum(parts, Decimal(0))

@@ -55,14 +55,19 @@ def glacy() -> Programme:
     found = Programme.objects.filter(code="glacy-plus").first()
     if found is None:
         found = results.create_programme(
-            code="glacy-plus", title="GLACY+ (test)", starts_on=datetime.date(2016, 3, 1),
-            ends_on=datetime.date(2026, 2, 28), budget_ceiling=D("18890000.00"), implementing_office="C-PROC",
+            code="glacy-plus",
+            title="GLACY+ (test)",
+            starts_on=datetime.date(2016, 3, 1),
+            ends_on=datetime.date(2026, 2, 28),
+            budget_ceiling=D("18890000.00"),
+            implementing_office="C-PROC",
             user=None,
-        )  # fmt: skip
+        )
         objective = results.add_node(found, level="objective", code="O", title="GLACY+ objective", user=None)
         for code in ("1", "2", "3"):
-            results.add_node(found, level="output", code=code, title=f"GLACY+ output {code}", parent=objective,
-                             user=None)  # fmt: skip
+            results.add_node(
+                found, level="output", code=code, title=f"GLACY+ output {code}", parent=objective, user=None
+            )
     return found
 
 
@@ -78,8 +83,19 @@ def rate(currency: str, day: datetime.date, units: str) -> ExchangeRate:
     return ExchangeRate.objects.create(currency=currency, day=day, units_per_eur=D(units), source="ECB reference")
 
 
-def contribution(who, amount, pledged_on, *, currency="EUR", rate_row=None, status=ContributionStatus.PLEDGED,
-                 signed_on=None, signed=None, signed_rate=None, programme_row=None) -> Contribution:  # fmt: skip
+def contribution(
+    who,
+    amount,
+    pledged_on,
+    *,
+    currency="EUR",
+    rate_row=None,
+    status=ContributionStatus.PLEDGED,
+    signed_on=None,
+    signed=None,
+    signed_rate=None,
+    programme_row=None,
+) -> Contribution:
     amount = D(amount)
     eur = amount if rate_row is None else to_eur(amount, rate_row.units_per_eur)
     fields = {}
@@ -88,9 +104,17 @@ def contribution(who, amount, pledged_on, *, currency="EUR", rate_row=None, stat
         signed_eur = signed if signed_rate is None else to_eur(signed, signed_rate.units_per_eur)
         fields = {"signed_on": signed_on, "signed_amount": signed, "signed_rate": signed_rate, "signed_eur": signed_eur}
     return Contribution.objects.create(
-        programme=programme_row or programme(), donor=who, title="Contribution", currency=currency, status=status,
-        pledged_on=pledged_on, pledged_amount=amount, pledged_eur=eur, pledged_rate=rate_row, **fields,
-    )  # fmt: skip
+        programme=programme_row or programme(),
+        donor=who,
+        title="Contribution",
+        currency=currency,
+        status=status,
+        pledged_on=pledged_on,
+        pledged_amount=amount,
+        pledged_eur=eur,
+        pledged_rate=rate_row,
+        **fields,
+    )
 
 
 def receipt(of: Contribution, amount, day, rate_row=None) -> Receipt:
@@ -101,9 +125,11 @@ def receipt(of: Contribution, amount, day, rate_row=None) -> Receipt:
 
 def budget(number: int, adopted_on, lines, programme_row=None) -> Budget:
     made = Budget.objects.create(
-        programme=programme_row or programme(), number=number, adopted_on=adopted_on,
+        programme=programme_row or programme(),
+        number=number,
+        adopted_on=adopted_on,
         kind=BudgetKind.ORIGINAL if number == 1 else BudgetKind.REVISED,
-    )  # fmt: skip
+    )
     for code, category, year, amount in lines:
         BudgetLine.objects.create(budget=made, node=node(code), category=category, year=year, amount_eur=D(amount))
     return made
@@ -111,9 +137,17 @@ def budget(number: int, adopted_on, lines, programme_row=None) -> Budget:
 
 def expense(code, category, status, day, amount, **links) -> Expenditure:
     return Expenditure.objects.create(
-        programme=programme(), node=node(code), category=category, status=status, spent_on=day, description="Cost",
-        currency="EUR", amount=D(amount), eur=D(amount), **links,
-    )  # fmt: skip
+        programme=programme(),
+        node=node(code),
+        category=category,
+        status=status,
+        spent_on=day,
+        description="Cost",
+        currency="EUR",
+        amount=D(amount),
+        eur=D(amount),
+        **links,
+    )
 
 
 SPENT, COMMITTED = ExpenditureStatus.SPENT, ExpenditureStatus.COMMITTED
@@ -123,8 +157,14 @@ SPENT, COMMITTED = ExpenditureStatus.SPENT, ExpenditureStatus.COMMITTED
 def hand_made():
     """A small set whose position on 30 June 2024 is worked out by hand in the tests."""
     a, b = donor("a", "Alpha"), donor("b", "Beta")
-    a_money = contribution(a, "1000000.00", datetime.date(2023, 1, 10), status=ContributionStatus.SIGNED,
-                           signed_on=datetime.date(2023, 2, 1), signed="900000.00")  # fmt: skip
+    a_money = contribution(
+        a,
+        "1000000.00",
+        datetime.date(2023, 1, 10),
+        status=ContributionStatus.SIGNED,
+        signed_on=datetime.date(2023, 2, 1),
+        signed="900000.00",
+    )
     receipt(a_money, "400000.00", datetime.date(2023, 3, 1))
     receipt(a_money, "300000.00", datetime.date(2024, 3, 1))
     receipt(a_money, "200000.00", datetime.date(2024, 7, 15))  # after the day
@@ -134,9 +174,15 @@ def hand_made():
     contribution(donor("c"), "50000.00", datetime.date(2023, 1, 1), status=ContributionStatus.CANCELLED)
     contribution(donor("d"), "70000.00", datetime.date(2024, 8, 1))  # pledged after the day
     budget(1, datetime.date(2023, 1, 1), [("1", CostCategory.STAFF, 2023, "100000.00")])
-    budget(2, datetime.date(2024, 1, 1), [("1", CostCategory.STAFF, 2023, "120000.00"),
-                                          ("3", CostCategory.EVENTS, 2024, "200000.00"),
-                                          ("A3.1", CostCategory.EXPERTS, 2024, "30000.00")])  # fmt: skip
+    budget(
+        2,
+        datetime.date(2024, 1, 1),
+        [
+            ("1", CostCategory.STAFF, 2023, "120000.00"),
+            ("3", CostCategory.EVENTS, 2024, "200000.00"),
+            ("A3.1", CostCategory.EXPERTS, 2024, "30000.00"),
+        ],
+    )
     budget(3, datetime.date(2024, 9, 1), [("1", CostCategory.STAFF, 2024, "999999.00")])  # adopted after the day
     expense("1", CostCategory.STAFF, SPENT, datetime.date(2023, 6, 30), "50000.00")  # a year before: not in burn
     expense("A3.1", CostCategory.EXPERTS, SPENT, datetime.date(2024, 1, 15), "20000.00")
@@ -146,10 +192,13 @@ def hand_made():
 
 def test_position_values_on_a_hand_made_set(hand_made):
     p = funding_position(programme(), AT)
-    assert (p.ceiling, p.pledged, p.signed, p.received) == (D("3500000.00"), D("1100000.00"), D("900000.00"),
-                                                             D("700000.00"))  # fmt: skip
-    assert (p.spent, p.committed, p.available, p.gap) == (D("70000.00"), D("10000.00"), D("620000.00"),
-                                                          D("2600000.00"))  # fmt: skip
+    assert (p.ceiling, p.pledged, p.signed, p.received) == (
+        D("3500000.00"),
+        D("1100000.00"),
+        D("900000.00"),
+        D("700000.00"),
+    )
+    assert (p.spent, p.committed, p.available, p.gap) == (D("70000.00"), D("10000.00"), D("620000.00"), D("2600000.00"))
     assert p.earmarked == D("50000.00")  # USD 55,000 at the pledge's 1.10
     assert p.budget.number == 2 and p.budget_total == D("350000.00")
     assert p.spent_last_12_months == D("20000.00")  # 30 June 2023 itself is outside the 12 months
@@ -168,19 +217,26 @@ def test_position_values_on_a_hand_made_set(hand_made):
     assert outputs["3"] == (D("230000.00"), D("20000.00"), D("10000.00"), D("8.7"))  # A3.1 rolled up to 3
     assert outputs["2"] == (D("0.00"), D("0.00"), D("0.00"), None)
     years = {row.year: (row.budget, row.received, row.spent, row.committed) for row in p.years}
-    assert years == {2023: (D("120000.00"), D("400000.00"), D("50000.00"), D("0.00")),
-                     2024: (D("230000.00"), D("300000.00"), D("20000.00"), D("10000.00"))}  # fmt: skip
+    assert years == {
+        2023: (D("120000.00"), D("400000.00"), D("50000.00"), D("0.00")),
+        2024: (D("230000.00"), D("300000.00"), D("20000.00"), D("10000.00")),
+    }
     categories = {row.category: (row.budget, row.spent, row.committed) for row in p.categories if row.budget}
-    assert categories == {"staff": (D("120000.00"), D("50000.00"), D("0.00")),
-                          "events": (D("200000.00"), D("0.00"), D("10000.00")),
-                          "experts": (D("30000.00"), D("20000.00"), D("0.00"))}  # fmt: skip
+    assert categories == {
+        "staff": (D("120000.00"), D("50000.00"), D("0.00")),
+        "events": (D("200000.00"), D("0.00"), D("10000.00")),
+        "experts": (D("30000.00"), D("20000.00"), D("0.00")),
+    }
     assert_sums(p)
 
 
 def test_as_at_rule_counts_rows_dated_on_or_before_the_day(hand_made):
     before_signing = funding_position(programme(), datetime.date(2023, 1, 31))
     assert (before_signing.pledged, before_signing.signed, before_signing.gap) == (
-        D("1000000.00"), D("0.00"), D("3500000.00"))  # fmt: skip
+        D("1000000.00"),
+        D("0.00"),
+        D("3500000.00"),
+    )
     assert before_signing.budget.number == 1 and before_signing.budget_total == D("100000.00")
     on_signing = funding_position(programme(), datetime.date(2023, 2, 1))
     assert (on_signing.signed, on_signing.gap) == (D("900000.00"), D("2600000.00"))
@@ -189,8 +245,10 @@ def test_as_at_rule_counts_rows_dated_on_or_before_the_day(hand_made):
     assert later.spent == D("70099.00")
     nothing = funding_position(programme(), datetime.date(2022, 12, 31))
     assert nothing.is_empty and nothing.burn_rate is None and nothing.runs_out is None
-    assert nothing.missing == {"burn_rate": "no expenditure recorded yet",
-                               "runs_out": "no burn rate yet (no expenditure recorded yet)"}  # fmt: skip
+    assert nothing.missing == {
+        "burn_rate": "no expenditure recorded yet",
+        "runs_out": "no burn rate yet (no expenditure recorded yet)",
+    }
 
 
 def test_runs_out_now_when_nothing_is_available(hand_made):
@@ -201,8 +259,12 @@ def test_runs_out_now_when_nothing_is_available(hand_made):
 
 def test_a_donors_view_holds_only_its_money(hand_made):
     p = funding_position(programme(), AT, donor_codes={"a"})
-    assert (p.pledged, p.signed, p.received, p.earmarked) == (D("1000000.00"), D("900000.00"), D("700000.00"),
-                                                              D("0.00"))  # fmt: skip
+    assert (p.pledged, p.signed, p.received, p.earmarked) == (
+        D("1000000.00"),
+        D("900000.00"),
+        D("700000.00"),
+        D("0.00"),
+    )
     assert [row.code for row in p.donors] == ["a"]
     assert p.spent is None and p.gap is None and p.ceiling is None and p.outputs == [] and p.categories == []
     assert {row.year: row.received for row in p.years} == {2023: D("400000.00"), 2024: D("300000.00")}
@@ -231,8 +293,10 @@ def generate(seed: int, size: int) -> None:
     rng = random.Random(seed)
     day = lambda: datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randrange(5 * 365))  # noqa: E731
     money = lambda top: D(rng.randrange(1, top * 100)) / 100  # noqa: E731
-    rates = {cur: rate(cur, datetime.date(2020, 1, 1) + datetime.timedelta(days=seed), f"{rng.uniform(0.5, 3):.6f}")
-             for cur in ("USD", "GBP")}  # fmt: skip
+    rates = {
+        cur: rate(cur, datetime.date(2020, 1, 1) + datetime.timedelta(days=seed), f"{rng.uniform(0.5, 3):.6f}")
+        for cur in ("USD", "GBP")
+    }
     donors = [donor(f"gen-{seed}-{i}") for i in range(max(2, size // 5))]
     codes = ["1", "2", "3", "A3.1", "A1.1"]
     codes = [code for code in codes if ResultNode.objects.filter(programme__code="cybercrime-octopus", code=code)]
@@ -242,25 +306,34 @@ def generate(seed: int, size: int) -> None:
         status = rng.choice(list(ContributionStatus))
         pledged_on = day()
         signed = money(50000) if status in (ContributionStatus.SIGNED, ContributionStatus.CLOSED) else None
-        made = contribution(rng.choice(donors), money(50000), pledged_on, currency=currency, rate_row=rate_row,
-                            status=status, signed=signed, signed_on=pledged_on + datetime.timedelta(days=30),
-                            signed_rate=rate_row)  # fmt: skip
+        made = contribution(
+            rng.choice(donors),
+            money(50000),
+            pledged_on,
+            currency=currency,
+            rate_row=rate_row,
+            status=status,
+            signed=signed,
+            signed_on=pledged_on + datetime.timedelta(days=30),
+            signed_rate=rate_row,
+        )
         for _receipt in range(rng.randrange(3)):
             receipt(made, money(20000), day(), rate_row)
         if rng.random() < 0.5:
             Earmark.objects.create(contribution=made, amount=money(1000), node=node(rng.choice(codes)))
     first = Budget.objects.filter(programme=programme()).count() + 1
     for number in (first, first + 1):
-        lines = {(rng.choice(codes), rng.choice(CostCategory.values), rng.randrange(2021, 2026)): money(90000)
-                 for _ in range(size)}  # fmt: skip
+        lines = {
+            (rng.choice(codes), rng.choice(CostCategory.values), rng.randrange(2021, 2026)): money(90000)
+            for _ in range(size)
+        }
         budget(
             number,
             datetime.date(2021, 1, 1) + datetime.timedelta(days=200 * number),
             [(*key, amount) for key, amount in lines.items()],
         )
     for _ in range(size * 2):
-        expense(rng.choice(codes), rng.choice(CostCategory.values), rng.choice([SPENT, COMMITTED]), day(),
-                money(9000))  # fmt: skip
+        expense(rng.choice(codes), rng.choice(CostCategory.values), rng.choice([SPENT, COMMITTED]), day(), money(9000))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -307,12 +380,18 @@ def test_cost_per_workshop_from_the_events_held(hand_made):
 
     staff = make_user(Role.PROGRAMME_STAFF)
     for n, kind in enumerate([Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP, Kind.TRAINING]):
-        held = make_event(staff, slug=f"event-{n}", kind=kind, starts_on=datetime.date(2024, 2, 1 + n * 3),
-                          status=Status.HELD)  # fmt: skip
+        held = make_event(
+            staff, slug=f"event-{n}", kind=kind, starts_on=datetime.date(2024, 2, 1 + n * 3), status=Status.HELD
+        )
         assign_programmes(held, [(programme(), D(100), None)])
     # A workshop of another programme counts for none of this programme's costs per unit.
-    other = make_event(staff, slug="glacy-workshop", kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=datetime.date(2024, 3, 1),
-                       status=Status.HELD)  # fmt: skip
+    other = make_event(
+        staff,
+        slug="glacy-workshop",
+        kind=Kind.IN_COUNTRY_WORKSHOP,
+        starts_on=datetime.date(2024, 3, 1),
+        status=Status.HELD,
+    )
     assign_programmes(other, [(glacy(), D(100), None)])
     expense("3", CostCategory.EVENTS, SPENT, datetime.date(2024, 2, 10), "1234.56", event=held)
     costs = {cost.key: cost for cost in cost_per_unit(programme(), AT)}

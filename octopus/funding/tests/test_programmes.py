@@ -59,18 +59,32 @@ def money_indicators():
     staff = make_user(Role.PROGRAMME_STAFF)
     objective = programme().nodes.get(code="O")
     for n, key in enumerate(FUNDING_METRICS):
-        define_indicator(objective, code=f"F.{n + 1}", title=key, user=staff, metric_key=key, unit="EUR",
-                         frequency="year")  # fmt: skip
+        define_indicator(
+            objective, code=f"F.{n + 1}", title=key, user=staff, metric_key=key, unit="EUR", frequency="year"
+        )
     define_indicator(
-        objective, code="F.9", title="Output 3 spent", user=staff, metric_key="funding.budget_spent_share",
-        metric_params={"output": "3"}, measure="percent", accumulation="latest", frequency="year",
-    )  # fmt: skip
+        objective,
+        code="F.9",
+        title="Output 3 spent",
+        user=staff,
+        metric_key="funding.budget_spent_share",
+        metric_params={"output": "3"},
+        measure="percent",
+        accumulation="latest",
+        frequency="year",
+    )
 
 
 def test_money_of_another_programme_changes_none_of_cybercrime_octopus_funding_values(money_indicators):
     seed = programme()
-    ours = contribution(donor("a"), "1000000.00", day(2016, 1, 10), status=ContributionStatus.SIGNED,
-                        signed_on=day(2016, 2, 1), signed="900000.00")  # fmt: skip
+    ours = contribution(
+        donor("a"),
+        "1000000.00",
+        day(2016, 1, 10),
+        status=ContributionStatus.SIGNED,
+        signed_on=day(2016, 2, 1),
+        signed="900000.00",
+    )
     receipt(ours, "400000.00", day(2016, 3, 1))
     expense("3", CostCategory.EVENTS, SPENT, day(2016, 6, 30), "5000.00")
     budget_of(1, day(2016, 1, 1), [("3", CostCategory.EVENTS, 2016, "100000.00")])
@@ -79,14 +93,27 @@ def test_money_of_another_programme_changes_none_of_cybercrime_octopus_funding_v
 
     # GLACY+ records money of its own: a pledge signed and received, a budget, an expense on its output 3.
     other = glacy()
-    theirs = contribution(donor("b"), "2000000.00", day(2016, 4, 1), status=ContributionStatus.SIGNED,
-                          signed_on=day(2016, 4, 2), signed="2000000.00", programme_row=other)  # fmt: skip
+    theirs = contribution(
+        donor("b"),
+        "2000000.00",
+        day(2016, 4, 1),
+        status=ContributionStatus.SIGNED,
+        signed_on=day(2016, 4, 2),
+        signed="2000000.00",
+        programme_row=other,
+    )
     receipt(theirs, "1500000.00", day(2016, 5, 1))
     Expenditure.objects.create(
-        programme=other, node=other.nodes.get(code="3"), category=CostCategory.EVENTS, status=SPENT,
-        spent_on=day(2016, 7, 1), description="Workshop of GLACY+", currency="EUR", amount=D("7777.77"),
+        programme=other,
+        node=other.nodes.get(code="3"),
+        category=CostCategory.EVENTS,
+        status=SPENT,
+        spent_on=day(2016, 7, 1),
+        description="Workshop of GLACY+",
+        currency="EUR",
+        amount=D("7777.77"),
         eur=D("7777.77"),
-    )  # fmt: skip
+    )
     budget_of(1, day(2016, 1, 1), [], programme_row=other)
 
     assert values(seed, day(2019, 12, 31)) == before
@@ -117,7 +144,10 @@ def test_sample_money_counts_only_in_a_reading_that_counts_sample_records():
 def test_split_cost_puts_the_remainder_on_the_largest_share():
     assert split_cost(D("1000.01"), {1: D(50), 2: D(50)}) == {1: D("500.01"), 2: D("500.00")}  # tie: lowest id
     assert split_cost(D("100.00"), {3: D("33.33"), 1: D("33.33"), 2: D("33.34")}) == {
-        3: D("33.33"), 1: D("33.33"), 2: D("33.34")}  # fmt: skip
+        3: D("33.33"),
+        1: D("33.33"),
+        2: D("33.34"),
+    }
     assert split_cost(D("0.02"), {1: D(30), 2: D(70)}) == {1: D("0.00"), 2: D("0.02")}
     parts = split_cost(D("12345.67"), {1: D("12.5"), 2: D("60"), 3: D("27.5")})
     assert sum(parts.values()) == D("12345.67") and parts == {1: D("1543.20"), 2: D("7407.42"), 3: D("3395.05")}
@@ -127,14 +157,24 @@ def travel_to(event, cost: str) -> Travel:
     person = Person.objects.create(first_name="Ana", last_name=f"Traveller {event.pk}")
     registration = Registration.objects.create(event=event, person=person, state="approved")
     return Travel.objects.create(
-        registration=registration, status=TravelStatus.RECONCILED, ticket_cost=D("1.00"), nights=0, dsa_rate=D("0.00"),
-        actual_cost=D(cost), reconciled_on=event.ends_on,
-    )  # fmt: skip
+        registration=registration,
+        status=TravelStatus.RECONCILED,
+        ticket_cost=D("1.00"),
+        nights=0,
+        dsa_rate=D("0.00"),
+        actual_cost=D(cost),
+        reconciled_on=event.ends_on,
+    )
 
 
 def conference(slug="shared-conference"):
-    return Event.objects.create(title="Octopus 2016", slug=slug, kind=Kind.OCTOPUS_CONFERENCE,
-                                starts_on=day(2016, 11, 16), ends_on=day(2016, 11, 18))  # fmt: skip
+    return Event.objects.create(
+        title="Octopus 2016",
+        slug=slug,
+        kind=Kind.OCTOPUS_CONFERENCE,
+        starts_on=day(2016, 11, 16),
+        ends_on=day(2016, 11, 18),
+    )
 
 
 def test_a_shared_conference_splits_its_travel_cost_to_the_cent(client):
@@ -168,7 +208,8 @@ def test_a_shared_conference_splits_its_travel_cost_to_the_cent(client):
     assert budget.sync_costs(seed, user=finance)["removed"] == 1
     assert budget.sync_costs(other, user=finance)["updated"] == 1
     assert [(r.programme.code, r.eur, r.share) for r in Expenditure.objects.filter(source_travel=travel)] == [
-        ("glacy-plus", D("1000.01"), D("100.00"))]  # fmt: skip
+        ("glacy-plus", D("1000.01"), D("100.00"))
+    ]
 
 
 def test_an_event_serving_no_programme_brings_in_no_cost_and_is_reported():
@@ -195,8 +236,14 @@ def test_the_sync_page_says_how_many_costs_are_not_assigned(client):
 
 def test_burn_rate_needs_months_of_expenditure():
     seed = programme()
-    signed = contribution(donor("a"), "5000.00", day(2016, 1, 1), status=ContributionStatus.SIGNED,
-                          signed_on=day(2016, 1, 2), signed="5000.00")  # fmt: skip
+    signed = contribution(
+        donor("a"),
+        "5000.00",
+        day(2016, 1, 1),
+        status=ContributionStatus.SIGNED,
+        signed_on=day(2016, 1, 2),
+        signed="5000.00",
+    )
     receipt(signed, "5000.00", day(2016, 1, 15))
     expense("3", CostCategory.EVENTS, SPENT, day(2016, 5, 1), "1200.00")
 
@@ -269,13 +316,35 @@ def test_sample_money_is_refused_on_a_real_programme():
     sample_donor = contributions.record_donor(code="S", name="Sample", kind="state", user=finance, is_sample=True)
 
     with pytest.raises(DomainError, match="Sample money is recorded only on a sample programme"):
-        contributions.pledge_contribution(seed, sample_donor, title="x", currency="EUR", amount=D("1.00"),
-                                          pledged_on=day(2016, 1, 1), user=finance, is_sample=True)  # fmt: skip
+        contributions.pledge_contribution(
+            seed,
+            sample_donor,
+            title="x",
+            currency="EUR",
+            amount=D("1.00"),
+            pledged_on=day(2016, 1, 1),
+            user=finance,
+            is_sample=True,
+        )
     with pytest.raises(DomainError, match="Sample money"):
-        budget.record_expenditure(seed, node=node("3"), category="staff", status=ExpenditureStatus.SPENT,
-                                  spent_on=day(2016, 1, 1), description="x", currency="EUR", amount=D("1.00"),
-                                  user=finance, is_sample=True)  # fmt: skip
+        budget.record_expenditure(
+            seed,
+            node=node("3"),
+            category="staff",
+            status=ExpenditureStatus.SPENT,
+            spent_on=day(2016, 1, 1),
+            description="x",
+            currency="EUR",
+            amount=D("1.00"),
+            user=finance,
+            is_sample=True,
+        )
     with pytest.raises(DomainError, match="Sample money"):
-        budget.adopt_budget(seed, adopted_on=day(2016, 1, 1), lines=[(node("3"), "staff", 2016, D("1.00"))],
-                            user=finance, is_sample=True)  # fmt: skip
+        budget.adopt_budget(
+            seed,
+            adopted_on=day(2016, 1, 1),
+            lines=[(node("3"), "staff", 2016, D("1.00"))],
+            user=finance,
+            is_sample=True,
+        )
     assert not seed.contributions.exists() and not seed.expenditure.exists() and not seed.budgets.exists()

@@ -42,8 +42,19 @@ from octopus.results.models import Level, Programme
 from octopus.results.services import assign_programmes
 
 D = datetime.date
-ROWS = [Donor, ExchangeRate, Contribution, Receipt, ReportingObligation, Earmark, Budget, BudgetLine, ClosedYear,
-        Expenditure, AuditEntry]  # fmt: skip
+ROWS = [
+    Donor,
+    ExchangeRate,
+    Contribution,
+    Receipt,
+    ReportingObligation,
+    Earmark,
+    Budget,
+    BudgetLine,
+    ClosedYear,
+    Expenditure,
+    AuditEntry,
+]
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +76,14 @@ def last_audit(action: str) -> AuditEntry:
 
 def pledge(programme, donor, finance, *, currency="EUR", amount="1000.00", pledged_on=RATE_DAY):
     return contributions.pledge_contribution(
-        programme, donor, title="Support", currency=currency, amount=Decimal(amount), pledged_on=pledged_on,
+        programme,
+        donor,
+        title="Support",
+        currency=currency,
+        amount=Decimal(amount),
+        pledged_on=pledged_on,
         user=finance,
-    )  # fmt: skip
+    )
 
 
 # Rates ----------------------------------------------------------------------------------------------------------
@@ -128,8 +144,11 @@ def test_pledge_rules(programme, donor, finance, usd_rate):
     usd = call(programme, donor, user=finance, **{**kwargs, "amount": Decimal("100000.00")})
     assert (usd.pledged_eur, usd.pledged_rate, usd.status) == (Decimal("80000.00"), usd_rate, "pledged")
     after = last_audit("funding.contribution.pledged").after
-    assert (after["pledged_amount"], after["pledged_eur"], after["pledged_rate"]) == ("100000.00", "80000.00",
-                                                                                     usd_rate.pk)  # fmt: skip
+    assert (after["pledged_amount"], after["pledged_eur"], after["pledged_rate"]) == (
+        "100000.00",
+        "80000.00",
+        usd_rate.pk,
+    )
     eur = call(programme, donor, user=finance, **{**kwargs, "currency": "EUR", "pledged_on": D(2010, 1, 1)})
     assert (eur.pledged_eur, eur.pledged_rate) == (Decimal("10.00"), None)  # EUR needs no rate, whatever the day
 
@@ -158,8 +177,11 @@ def test_sign_agreement_rules(programme, donor, finance, usd_rate):
         2,
     )
     entry = last_audit("funding.contribution.signed")
-    assert (entry.before["status"], entry.after["status"], entry.after["signed_eur"]) == ("pledged", "signed",
-                                                                                         "72000.00")  # fmt: skip
+    assert (entry.before["status"], entry.after["status"], entry.after["signed_eur"]) == (
+        "pledged",
+        "signed",
+        "72000.00",
+    )
     # A signed agreement is corrected the same way, with the version read.
     contributions.add_earmark(signed, amount=Decimal("50000.00"), node=programme.nodes.get(code="3"), user=finance)
     message = refused(sign(amount=Decimal("40000.00"), version=2), "Earmarks already total")
@@ -219,8 +241,11 @@ def test_cancel_contribution(programme, donor, finance):
     cancelled = contributions.cancel_contribution(contribution, user=finance, version=1, reason="Withdrawn")
     assert cancelled.status == ContributionStatus.CANCELLED
     entry = last_audit("funding.contribution.cancelled")
-    assert (entry.before["status"], entry.after["status"], entry.data["reason"]) == ("pledged", "cancelled",
-                                                                                    "Withdrawn")  # fmt: skip
+    assert (entry.before["status"], entry.after["status"], entry.data["reason"]) == (
+        "pledged",
+        "cancelled",
+        "Withdrawn",
+    )
     refused(lambda: contributions.cancel_contribution(cancelled, user=finance, version=2, reason="x"), "already")
     refused(
         lambda: contributions.record_receipt(cancelled, received_on=RATE_DAY, amount="1.00", user=finance),
@@ -320,9 +345,16 @@ def test_close_year(programme, finance):
 
 
 def spend(programme, finance, output, **changes):
-    kwargs = {"node": output("3"), "category": "experts", "status": "spent", "spent_on": D(2016, 3, 4),
-              "description": "Expert mission", "currency": "EUR", "amount": Decimal("500.00"),
-              "user": finance}  # fmt: skip
+    kwargs = {
+        "node": output("3"),
+        "category": "experts",
+        "status": "spent",
+        "spent_on": D(2016, 3, 4),
+        "description": "Expert mission",
+        "currency": "EUR",
+        "amount": Decimal("500.00"),
+        "user": finance,
+    }
     return lambda: budget.record_expenditure(programme, **{**kwargs, **changes})
 
 
@@ -345,8 +377,15 @@ def test_record_expenditure_rules(programme, finance, output, usd_rate):
 
 def test_update_expenditure_rules(programme, finance, output, usd_rate):
     row = spend(programme, finance, output, spent_on=D(2017, 5, 1))()
-    fields = {"node": output("3"), "category": "experts", "status": "spent", "spent_on": D(2017, 5, 1),
-              "description": "Expert mission", "currency": "EUR", "amount": Decimal("500.00")}  # fmt: skip
+    fields = {
+        "node": output("3"),
+        "category": "experts",
+        "status": "spent",
+        "spent_on": D(2017, 5, 1),
+        "description": "Expert mission",
+        "currency": "EUR",
+        "amount": Decimal("500.00"),
+    }
 
     def update(version=1, **changes):
         return lambda: budget.update_expenditure(row, user=finance, version=version, **{**fields, **changes})
@@ -365,8 +404,7 @@ def test_update_expenditure_rules(programme, finance, output, usd_rate):
         2,
     )
     entry = last_audit("funding.expenditure.updated")
-    assert (entry.before["amount"], entry.after["amount"], entry.after["status"]) == ("500.00", "600.00",
-                                                                                      "committed")  # fmt: skip
+    assert (entry.before["amount"], entry.after["amount"], entry.after["status"]) == ("500.00", "600.00", "committed")
     # Out of a closed year: refused too.
     old = spend(programme, finance, output, spent_on=D(2015, 6, 1))()
     budget.close_year(programme, 2015, user=finance)
@@ -382,9 +420,12 @@ def test_update_expenditure_rules(programme, finance, output, usd_rate):
 def make_event(kind, starts_on, ends_on=None, slug=None, *, serves=("cybercrime-octopus",)):
     """An event serving the programmes `serves` names, in equal shares (the seed programme alone by default)."""
     event = Event.objects.create(
-        title=f"Test {kind} {starts_on}", slug=slug or f"test-{kind}-{starts_on}".replace("_", "-"), kind=kind,
-        starts_on=starts_on, ends_on=ends_on or starts_on,
-    )  # fmt: skip
+        title=f"Test {kind} {starts_on}",
+        slug=slug or f"test-{kind}-{starts_on}".replace("_", "-"),
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on or starts_on,
+    )
     programmes = [Programme.objects.get(code=code) for code in serves]
     if programmes:
         assign_programmes(event, [(p, Decimal(100) / len(programmes), None) for p in programmes])
@@ -394,19 +435,30 @@ def make_event(kind, starts_on, ends_on=None, slug=None, *, serves=("cybercrime-
 def make_travel(event, **fields):
     person = Person.objects.create(first_name="Ana", last_name=f"Traveller {event.pk}")
     registration = Registration.objects.create(event=event, person=person, state="approved")
-    defaults = {"status": TravelStatus.APPROVED, "ticket_cost": Decimal("400.00"), "nights": 3,
-                "dsa_rate": Decimal("100.00")}  # fmt: skip
+    defaults = {
+        "status": TravelStatus.APPROVED,
+        "ticket_cost": Decimal("400.00"),
+        "nights": 3,
+        "dsa_rate": Decimal("100.00"),
+    }
     return Travel.objects.create(registration=registration, **{**defaults, **fields})
 
 
 def synced_rows(programme):
     return sorted(
         Expenditure.objects.filter(programme=programme).values_list(
-            "source_travel", "source_translation", "source_interpretation", "node__code", "category", "status",
-            "spent_on", "amount", "eur",
+            "source_travel",
+            "source_translation",
+            "source_interpretation",
+            "node__code",
+            "category",
+            "status",
+            "spent_on",
+            "amount",
+            "eur",
         ),
         key=str,
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -421,8 +473,9 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
     workshop = make_event(Kind.IN_COUNTRY_WORKSHOP, D(2016, 9, 5))
     plenary = make_event(Kind.TCY_PLENARY, D(2016, 7, 10), D(2016, 7, 12))
     committed = make_travel(conference)  # 400 + 3 × 100
-    reconciled = make_travel(workshop, status=TravelStatus.RECONCILED, actual_cost=Decimal("555.55"),
-                             reconciled_on=D(2016, 10, 1))  # fmt: skip
+    reconciled = make_travel(
+        workshop, status=TravelStatus.RECONCILED, actual_cost=Decimal("555.55"), reconciled_on=D(2016, 10, 1)
+    )
     refused_travel = make_travel(workshop, status=TravelStatus.REFUSED)
     ineligible = make_travel(conference, eligible=False)
     meeting = Meeting.objects.create(committee=committee, event=plenary)
@@ -431,9 +484,13 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
         committee=committee, title="Test guidance", type=DocumentType.GUIDANCE_NOTE, adopted_at=meeting
     )
     delivered = LanguageVersion.objects.create(
-        document=document, language="fr", translation_status=TranslationStatus.DELIVERED, cost=Decimal("900.00"),
-        deadline=D(2016, 5, 1), uploaded_at=datetime.datetime(2016, 4, 20, 12, tzinfo=datetime.UTC),
-    )  # fmt: skip
+        document=document,
+        language="fr",
+        translation_status=TranslationStatus.DELIVERED,
+        cost=Decimal("900.00"),
+        deadline=D(2016, 5, 1),
+        uploaded_at=datetime.datetime(2016, 4, 20, 12, tzinfo=datetime.UTC),
+    )
     interpretation = InterpretationRequest.objects.create(
         meeting=meeting, languages=["en", "fr"], booths=2, days=3, cost=Decimal("7000.00")
     )
@@ -442,8 +499,14 @@ def test_sync_costs_brings_each_cost_once(programme, finance, committee):
     mine = Expenditure.objects.filter(programme=programme)
     row = mine.get(source_travel=committed)
     assert (row.node.code, row.category, row.status, row.spent_on, row.amount, row.eur, row.event) == (
-        "1", CostCategory.TRAVEL, ExpenditureStatus.COMMITTED, D(2016, 6, 1), Decimal("700.00"), Decimal("700.00"),
-        conference)  # fmt: skip
+        "1",
+        CostCategory.TRAVEL,
+        ExpenditureStatus.COMMITTED,
+        D(2016, 6, 1),
+        Decimal("700.00"),
+        Decimal("700.00"),
+        conference,
+    )
     row = mine.get(source_travel=reconciled)
     assert (row.node.code, row.status, row.spent_on, row.amount) == ("3", "spent", D(2016, 10, 1), Decimal("555.55"))
     assert not mine.filter(source_travel__in=[refused_travel, ineligible]).exists()
@@ -528,7 +591,7 @@ def test_synced_cost_is_not_edited_by_hand(programme, finance, output):
             description="x",
             currency="EUR",
             amount=Decimal("1.00"),
-        ),  # fmt: skip
+        ),
         "correct it there",
     )
 
@@ -552,8 +615,10 @@ def test_sync_costs_drops_what_no_longer_costs_and_what_falls_outside_the_progra
 def test_an_amount_worth_more_euros_than_a_programme_handles_is_refused(programme, donor, finance):
     rates.record_rate("XAU", RATE_DAY, Decimal("0.00000100"), source="Test rate", user=finance)
 
-    message = refused(lambda: pledge(programme, donor, finance, currency="XAU", amount="2000000.00"),
-                      "more than any amount a programme handles")  # fmt: skip
+    message = refused(
+        lambda: pledge(programme, donor, finance, currency="XAU", amount="2000000.00"),
+        "more than any amount a programme handles",
+    )
 
     assert "check the amount and the rate" in message
     assert not Contribution.objects.filter(currency="XAU").exists()

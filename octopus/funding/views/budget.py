@@ -96,8 +96,10 @@ def budget_grid(programme: Programme, amounts: dict, previous: dict | None) -> d
         nodes.update({node.pk: node for node in ResultNode.objects.filter(pk__in=missing)})
     years = sorted({year for _node, _category, year in keys})
     order = {pk: index for index, pk in enumerate(nodes)}
-    pairs = sorted({(node, category) for node, category, _year in keys},
-                   key=lambda pair: (order[pair[0]], CATEGORY_ORDER.get(pair[1], 99)))  # fmt: skip
+    pairs = sorted(
+        {(node, category) for node, category, _year in keys},
+        key=lambda pair: (order[pair[0]], CATEGORY_ORDER.get(pair[1], 99)),
+    )
     rows, column_totals = [], [ZERO for _year in years]
     for node, category in pairs:
         cells = []
@@ -110,16 +112,20 @@ def budget_grid(programme: Programme, amounts: dict, previous: dict | None) -> d
             cells.append({"year": year, "amount": amount, "difference": difference})
             column_totals[index] += amount or ZERO
         total = sum((cell["amount"] or ZERO for cell in cells), ZERO)
-        row = {"node": nodes[node], "category": CostCategory(category).label if category in CATEGORY_ORDER
-               else category, "category_code": category, "cells": cells, "total": total}  # fmt: skip
+        row = {
+            "node": nodes[node],
+            "category": CostCategory(category).label if category in CATEGORY_ORDER else category,
+            "category_code": category,
+            "cells": cells,
+            "total": total,
+        }
         if previous is not None:
             before_total = sum((previous.get((node, category, year), ZERO) for year in years), ZERO)
             row["previous"] = before_total
             row["difference"] = total - before_total
         rows.append(row)
     grand = sum(column_totals, ZERO)
-    grid = {"years": years, "rows": rows, "column_totals": list(zip(years, column_totals, strict=True)),
-            "total": grand}  # fmt: skip
+    grid = {"years": years, "rows": rows, "column_totals": list(zip(years, column_totals, strict=True)), "total": grand}
     if previous is not None:
         previous_total = sum(previous.values(), ZERO)
         grid["previous_total"] = previous_total
@@ -183,30 +189,44 @@ def budget_adopt(request):
                 sheet_form.add_error("sheet", error)
             if not errors:
                 amounts = loaded
-                messages.info(request, _("The grid is filled from the sheet: %(count)s lines, %(total)s EUR. Check "
-                                         "it, say when and by what decision it was adopted, and adopt it.")
-                              % {"count": len(loaded), "total": f"{sum(loaded.values(), ZERO):,.2f}"})  # fmt: skip
+                messages.info(
+                    request,
+                    _(
+                        "The grid is filled from the sheet: %(count)s lines, %(total)s EUR. Check "
+                        "it, say when and by what decision it was adopted, and adopt it."
+                    )
+                    % {"count": len(loaded), "total": f"{sum(loaded.values(), ZERO):,.2f}"},
+                )
         form = BudgetForm(outputs=outputs, years=years, amounts=amounts, initial={"adopted_on": timezone.localdate()})
         return _adopt_page(request, form, sheet_form, programme=programme, current=current)
     form = BudgetForm(
-        request.POST or None, outputs=outputs, years=years, amounts=amounts,
+        request.POST or None,
+        outputs=outputs,
+        years=years,
+        amounts=amounts,
         initial={"adopted_on": timezone.localdate()},
-    )  # fmt: skip
+    )
     if request.method == "POST" and form.is_valid():
         try:
             adopted = services.adopt_budget(
-                programme, adopted_on=form.cleaned_data["adopted_on"], lines=form.lines(), user=request.user,
+                programme,
+                adopted_on=form.cleaned_data["adopted_on"],
+                lines=form.lines(),
+                user=request.user,
                 decision=form.cleaned_data["decision"],
-            )  # fmt: skip
+            )
         except DomainError as error:
             show_refusal(form, error)
         else:
             messages.success(
                 request,
                 _("Budget %(number)s (%(kind)s) adopted: %(total)s EUR.")
-                % {"number": adopted.number, "kind": adopted.get_kind_display().lower(),
-                   "total": f"{sum((line[3] for line in form.lines()), ZERO):,.2f}"},
-            )  # fmt: skip
+                % {
+                    "number": adopted.number,
+                    "kind": adopted.get_kind_display().lower(),
+                    "total": f"{sum((line[3] for line in form.lines()), ZERO):,.2f}",
+                },
+            )
             return redirect(with_programme("budget", programme))
     return _adopt_page(request, form, sheet_form, programme=programme, current=current)
 
@@ -229,8 +249,9 @@ def budget_close_year(request):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(year)s is closed: no expenditure can be recorded in it any more.")
-                             % {"year": year})  # fmt: skip
+            messages.success(
+                request, _("%(year)s is closed: no expenditure can be recorded in it any more.") % {"year": year}
+            )
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -245,17 +266,26 @@ def source_of(row: Expenditure) -> dict | None:
     """Where a brought-in cost comes from: what it is and the page where it is kept; None for a typed one."""
     if row.source_travel_id:
         travel = row.source_travel
-        return {"kind": Source.TRAVEL, "label": _("Travel of %(who)s") % {"who": travel.registration},
-                "url": reverse("event_travel", args=[travel.registration.event.slug])}  # fmt: skip
+        return {
+            "kind": Source.TRAVEL,
+            "label": _("Travel of %(who)s") % {"who": travel.registration},
+            "url": reverse("event_travel", args=[travel.registration.event.slug]),
+        }
     if row.source_translation_id:
         version = row.source_translation
-        return {"kind": Source.TRANSLATION, "label": _("Translation: %(doc)s (%(lang)s)")
-                % {"doc": version.document, "lang": version.get_language_display()},
-                "url": reverse("tcy_translation", args=[version.pk])}  # fmt: skip
+        return {
+            "kind": Source.TRANSLATION,
+            "label": _("Translation: %(doc)s (%(lang)s)")
+            % {"doc": version.document, "lang": version.get_language_display()},
+            "url": reverse("tcy_translation", args=[version.pk]),
+        }
     if row.source_interpretation_id:
         request = row.source_interpretation
-        return {"kind": Source.INTERPRETATION, "label": _("Interpretation: %(what)s") % {"what": request},
-                "url": reverse("tcy_meeting", args=[request.meeting_id])}  # fmt: skip
+        return {
+            "kind": Source.INTERPRETATION,
+            "label": _("Interpretation: %(what)s") % {"what": request},
+            "url": reverse("tcy_meeting", args=[request.meeting_id]),
+        }
     return None
 
 
@@ -291,8 +321,14 @@ def expenditure(request):
     query = request.GET.copy()
     query.pop("page", None)
     query["programme"] = programme.code
-    labels = {"spent_on": _("Date"), "output": _("Output"), "category": _("Category"),
-              "description": _("Description"), "status": _("Status"), "eur": _("EUR")}  # fmt: skip
+    labels = {
+        "spent_on": _("Date"),
+        "output": _("Output"),
+        "category": _("Category"),
+        "description": _("Description"),
+        "status": _("Status"),
+        "eur": _("EUR"),
+    }
     context = {
         "programme": programme,
         "programmes": Programme.objects.order_by("starts_on", "code"),
@@ -312,14 +348,35 @@ def expenditure(request):
 
 
 def expenditure_table(programme, rows) -> Table:
-    header = [_("Date"), _("Output"), _("Category"), _("Description"), _("Status"), _("Source"), _("Currency"),
-              _("Amount"), _("Rate (units per EUR)"), _("EUR"), _("Sample data")]  # fmt: skip
+    header = [
+        _("Date"),
+        _("Output"),
+        _("Category"),
+        _("Description"),
+        _("Status"),
+        _("Source"),
+        _("Currency"),
+        _("Amount"),
+        _("Rate (units per EUR)"),
+        _("EUR"),
+        _("Sample data"),
+    ]
     data = (
-        [row.spent_on, row.node.code, row.get_category_display(), row.description, row.get_status_display(),
-         SOURCE_LABELS[source_kind(row)], row.currency, row.amount, row.rate.units_per_eur if row.rate else None,
-         row.eur, row.is_sample]
+        [
+            row.spent_on,
+            row.node.code,
+            row.get_category_display(),
+            row.description,
+            row.get_status_display(),
+            SOURCE_LABELS[source_kind(row)],
+            row.currency,
+            row.amount,
+            row.rate.units_per_eur if row.rate else None,
+            row.eur,
+            row.is_sample,
+        ]
         for row in rows.select_related("rate")
-    )  # fmt: skip
+    )
     return Table(_("Expenditure %(code)s") % {"code": programme.code}, header, data, frozen_columns=1)
 
 
@@ -361,18 +418,25 @@ def funding_sync_costs(request):
     else:
         summary = sync_summary(counts)
         if any(counts.get(key) for key in ("added", "updated", "removed")):
-            messages.success(request, _("Costs brought in from events and the committee: %(counts)s.")
-                             % {"counts": summary})  # fmt: skip
+            messages.success(
+                request, _("Costs brought in from events and the committee: %(counts)s.") % {"counts": summary}
+            )
         else:
-            messages.info(request, _("Nothing new to bring in from events and the committee: %(counts)s.")
-                          % {"counts": summary})  # fmt: skip
+            messages.info(
+                request, _("Nothing new to bring in from events and the committee: %(counts)s.") % {"counts": summary}
+            )
     return redirect(with_programme("expenditure", programme))
 
 
 def _form_page(request, form, *, programme, row=None, source=None):
-    context = {"form": form, "programme": programme, "row": row, "source": source,
-               "back": with_programme("expenditure", programme),
-               "closed_years": sorted(programme.closed_years.values_list("year", flat=True))}  # fmt: skip
+    context = {
+        "form": form,
+        "programme": programme,
+        "row": row,
+        "source": source,
+        "back": with_programme("expenditure", programme),
+        "closed_years": sorted(programme.closed_years.values_list("year", flat=True)),
+    }
     return render(request, "funding/budget/expenditure_form.html", context, status=400 if form.errors else 200)
 
 
@@ -399,11 +463,17 @@ def expenditure_edit(request, pk):
     read-only here: it is corrected where it comes from, and brought in again from there."""
     row = get_object_or_404(
         Expenditure.objects.select_related(
-            "programme", "node", "rate", "event", "advice__country", "source_travel__registration__event",
-            "source_translation__document", "source_interpretation__meeting",
+            "programme",
+            "node",
+            "rate",
+            "event",
+            "advice__country",
+            "source_travel__registration__event",
+            "source_translation__document",
+            "source_interpretation__meeting",
         ),
         pk=pk,
-    )  # fmt: skip
+    )
     can_manage = request.user.has_perm(MANAGE)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
@@ -411,10 +481,16 @@ def expenditure_edit(request, pk):
     if source is not None or not can_manage:
         if request.method == "POST":
             messages.error(request, _("This cost is brought in from another record: edit it where it comes from."))
-        context = {"row": row, "programme": row.programme, "source": source, "can_manage": can_manage,
-                   "back": with_programme("expenditure", row.programme)}  # fmt: skip
-        return render(request, "funding/budget/expenditure_detail.html", context,
-                      status=400 if request.method == "POST" else 200)  # fmt: skip
+        context = {
+            "row": row,
+            "programme": row.programme,
+            "source": source,
+            "can_manage": can_manage,
+            "back": with_programme("expenditure", row.programme),
+        }
+        return render(
+            request, "funding/budget/expenditure_detail.html", context, status=400 if request.method == "POST" else 200
+        )
     form = ExpenditureForm(request.POST or None, instance=row, programme=row.programme)
     if request.method == "POST" and form.is_valid():
         try:

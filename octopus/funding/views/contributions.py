@@ -138,21 +138,51 @@ def contributions(request):
 
 
 CONTRIBUTION_HEADER = [
-    "Donor", "Donor code", "Programme", "Title", "Reference", "Status", "Pledged on", "Currency", "Pledged",
-    "Signed on", "Signed", "Received", "Earmarked", "Pledged (EUR)", "Signed (EUR)", "Received (EUR)", "Sample data",
-]  # fmt: skip
+    "Donor",
+    "Donor code",
+    "Programme",
+    "Title",
+    "Reference",
+    "Status",
+    "Pledged on",
+    "Currency",
+    "Pledged",
+    "Signed on",
+    "Signed",
+    "Received",
+    "Earmarked",
+    "Pledged (EUR)",
+    "Signed (EUR)",
+    "Received (EUR)",
+    "Sample data",
+]
 
 
 def contribution_table(rows) -> Table:
     """The list as a table: amounts in the contribution's currency, then the EUR the totals count."""
     header = [_(name) for name in CONTRIBUTION_HEADER]
     lines = (
-        [row.donor.name, row.donor.code, row.programme.code, row.title, row.reference, row.get_status_display(),
-         row.pledged_on, row.currency, row.pledged_amount, row.signed_on, row.signed_amount, row.received_amount,
-         row.earmarked_amount, row.counted["pledged"], row.counted["signed"], row.counted["received"],
-         row.is_sample]
+        [
+            row.donor.name,
+            row.donor.code,
+            row.programme.code,
+            row.title,
+            row.reference,
+            row.get_status_display(),
+            row.pledged_on,
+            row.currency,
+            row.pledged_amount,
+            row.signed_on,
+            row.signed_amount,
+            row.received_amount,
+            row.earmarked_amount,
+            row.counted["pledged"],
+            row.counted["signed"],
+            row.counted["received"],
+            row.is_sample,
+        ]
         for row in rows
-    )  # fmt: skip
+    )
     return Table(_("Contributions"), header, lines, frozen_columns=1)
 
 
@@ -182,9 +212,11 @@ def contribution_new(request):
             messages.success(request, _("Pledge recorded. Record the agreement once it is signed."))
             return redirect("contribution_detail", contribution.pk)
     return render(
-        request, "funding/contributions/pledge.html", {"form": form, "no_donor": not Donor.objects.exists()},
+        request,
+        "funding/contributions/pledge.html",
+        {"form": form, "no_donor": not Donor.objects.exists()},
         status=400 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 # --- the life of a contribution ------------------------------------------------------------------------------------
@@ -205,8 +237,11 @@ def _detail(request, contribution: Contribution, **forms):
                 obligation.form = submitted_form
             elif obligation.submitted_on is None:
                 obligation.form = SubmittedForm(prefix=f"o{obligation.pk}", initial={"version": obligation.version})
-    agreement = {"version": contribution.version, "reference": contribution.reference,
-                 "conditions": contribution.conditions}  # fmt: skip
+    agreement = {
+        "version": contribution.version,
+        "reference": contribution.reference,
+        "conditions": contribution.conditions,
+    }
     if contribution.signed_amount is not None:
         agreement |= {"signed_on": contribution.signed_on, "amount": contribution.signed_amount}
     context = {
@@ -487,7 +522,7 @@ urlpatterns = [
         "workspace/funding/contributions/obligations/<int:pk>/submitted/",
         obligation_submitted,
         name="obligation_submitted",
-    ),  # fmt: skip
+    ),
     path("workspace/funding/donors/", donors, name="donors"),
     path("workspace/funding/donors/new/", donor_new, name="donor_new"),
     path("workspace/funding/donors/<int:pk>/", donor_edit, name="donor_edit"),

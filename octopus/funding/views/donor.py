@@ -160,8 +160,7 @@ def totals(rows: list[ContributionRow]) -> dict[str, Decimal]:
 def donor_portal(request):
     donor, donors = chosen_donor(request)
     at = timezone.localdate()
-    context = {"donor": donor, "donors": donors, "at": at,
-               "can_pick": request.user.has_perm("funding.view_position")}  # fmt: skip
+    context = {"donor": donor, "donors": donors, "at": at, "can_pick": request.user.has_perm("funding.view_position")}
     if donor is not None:
         contributions = donor_contributions(request.user, donor)
         rows = contribution_rows(contributions, at)

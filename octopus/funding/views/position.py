@@ -33,8 +33,13 @@ def _bar_spec(values: list[dict], *, title: str, stack: bool = False, horizontal
         encoding["order"] = {"field": "rank", "type": "quantitative"}
     else:
         encoding["xOffset" if not horizontal else "yOffset"] = {"field": "series", "sort": None}
-    encoding["color"] = {"field": "series", "type": "nominal", "title": None, "sort": None,
-                         "legend": {"orient": "bottom"}}  # fmt: skip
+    encoding["color"] = {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "sort": None,
+        "legend": {"orient": "bottom"},
+    }
     encoding["tooltip"] = [
         {"field": "group", "type": "nominal", "title": _("Group")},
         {"field": "series", "type": "nominal", "title": _("Series")},

@@ -160,9 +160,12 @@ def visible(user, rows, field: str = "country"):
 
 def advice_rows():
     return Advice.objects.select_related("country").prefetch_related(
-        "articles", "experts", "documents", "recommendations__article",
+        "articles",
+        "experts",
+        "documents",
+        "recommendations__article",
         Prefetch("assignments", queryset=Assignment.objects.select_related("programme")),
-    )  # fmt: skip
+    )
 
 
 def _one(model, pk: int | None, field: str, what: str):
@@ -182,12 +185,16 @@ def _fields(payload: AdviceIn) -> dict:
     if missing:
         raise form_errors({"experts": [_("No person with the id %(id)s.") % {"id": missing[0]}]})
     return {
-        "reviewed": payload.reviewed, "mode": payload.mode, "starts_on": payload.starts_on,
-        "ends_on": payload.ends_on, "articles": [profile_article(number, "articles") for number in numbers],
-        "law": _one(Law, payload.law, "law", _("law")), "experts": experts,
+        "reviewed": payload.reviewed,
+        "mode": payload.mode,
+        "starts_on": payload.starts_on,
+        "ends_on": payload.ends_on,
+        "articles": [profile_article(number, "articles") for number in numbers],
+        "law": _one(Law, payload.law, "law", _("law")),
+        "experts": experts,
         "event": _one(Event, payload.event, "event", _("event")),
         "activity": _one(ResultNode, payload.activity, "activity", _("programme activity")),
-    }  # fmt: skip
+    }
 
 
 # --- advice --------------------------------------------------------------------------------------------------------
@@ -244,8 +251,14 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
     check(request.auth, MANAGE)
     advice = get_object_or_404(Advice.objects.select_related("country"), pk=advice_id)
     if payload.country.upper() != advice.country.iso2:
-        raise form_errors({"country": [_("Advice given to %(country)s stays with it; record new advice for another "
-                                         "country.") % {"country": advice.country}]})  # fmt: skip
+        raise form_errors(
+            {
+                "country": [
+                    _("Advice given to %(country)s stays with it; record new advice for another country.")
+                    % {"country": advice.country}
+                ]
+            }
+        )
     services.update_advice(advice, user=request.auth, version=payload.version, **_fields(payload))
     return advice_rows().get(pk=advice.pk)
 
@@ -299,6 +312,11 @@ def take_up(request, recommendation_id: Path[Id], payload: TakeUpIn):
     check(request.auth, MANAGE)
     recommendation = get_object_or_404(AdviceRecommendation, pk=recommendation_id)
     assessment = _one(Assessment, payload.assessment, "assessment", _("assessment"))
-    services.take_up_recommendation(recommendation, taken_up_on=payload.taken_up_on, user=request.auth,
-                                    version=payload.version, assessment=assessment)  # fmt: skip
+    services.take_up_recommendation(
+        recommendation,
+        taken_up_on=payload.taken_up_on,
+        user=request.auth,
+        version=payload.version,
+        assessment=assessment,
+    )
     return AdviceRecommendation.objects.select_related("article", "advice").get(pk=recommendation.pk)

@@ -78,8 +78,10 @@ class ProfileArticleOut(Schema):
 class CountryLevelsOut(Schema):
     iso2: str
     name: str
-    levels: dict[str, Level] = Field(description="Article number → compliance level on the day (not_assessed when "
-                                     "no reviewed assessment says otherwise).")  # fmt: skip
+    levels: dict[str, Level] = Field(
+        description="Article number → compliance level on the day (not_assessed when "
+        "no reviewed assessment says otherwise)."
+    )
     share_in_place: float | None = Field(description="% of the assessed articles in place; null when none assessed.")
     sample: bool = Field(
         description="True when a level of the row comes from a sample statement, invented for trying Octopus, not real."
@@ -222,8 +224,9 @@ def level_of(assessment: Assessment | None) -> str:
 
 
 def not_covered(number: int) -> str:
-    return _("Article %(number)s of CETS 185 is not one a legislation profile covers (Articles 1–22, 24–35 and "
-             "42).") % {"number": number}  # fmt: skip
+    return _(
+        "Article %(number)s of CETS 185 is not one a legislation profile covers (Articles 1–22, 24–35 and 42)."
+    ) % {"number": number}
 
 
 def profile_article(number: int, field: str = "article") -> Article:
@@ -248,8 +251,9 @@ def check(user, perm: str, country: Country | None = None) -> None:
 
 def check_reviewed_by_staff(user, reviewed: bool) -> None:
     if reviewed and not user.has_perm(REVIEW):
-        raise PermissionDenied(_("Only staff may record a statement or a law as reviewed; send it as a draft for "
-                                 "their review."))  # fmt: skip
+        raise PermissionDenied(
+            _("Only staff may record a statement or a law as reviewed; send it as a draft for their review.")
+        )
 
 
 def visible(user, rows):
@@ -297,11 +301,15 @@ def compliance(
     if region and not rows:
         raise form_errors({"region": [_("No country is in the region “%(region)s”.") % {"region": region}]})
     rows = [
-        {"iso2": row.country.iso2, "name": row.country.name, "share_in_place": row.share.percent,
-         "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)},
-         "sample": row.sample}
+        {
+            "iso2": row.country.iso2,
+            "name": row.country.name,
+            "share_in_place": row.share.percent,
+            "levels": {str(article.number): level_of(cell) for article, cell in zip(articles, row.cells, strict=True)},
+            "sample": row.sample,
+        }
         for row in rows
-    ]  # fmt: skip
+    ]
     return {"at": at, "articles": [article_out(a) for a in articles], "countries": rows}
 
 
@@ -331,14 +339,19 @@ def profile(request, iso2: Path[ISO2], at: IsoDate | None = None):
         }
         for entry in entries
     ]
-    laws = [{"id": law.pk, "title": law.title, "year": law.year, "url": law.url, "is_sample": law.is_sample}
-            for law in reviewed_laws(country, at)]  # fmt: skip
+    laws = [
+        {"id": law.pk, "title": law.title, "year": law.year, "url": law.url, "is_sample": law.is_sample}
+        for law in reviewed_laws(country, at)
+    ]
     return {
-        "iso2": country.iso2, "name": country.name, "at": at,
+        "iso2": country.iso2,
+        "name": country.name,
+        "at": at,
         "share_in_place": share_from(entry.current for entry in entries).percent,
         "sample": any(row["is_sample"] for row in [*laws, *statements]),
-        "laws": laws, "articles": statements,
-    }  # fmt: skip
+        "laws": laws,
+        "articles": statements,
+    }
 
 
 @router.get(
@@ -356,10 +369,15 @@ def article_levels(request, number: Path[ArticleNumber], at: IsoDate | None = No
         raise Http404(not_covered(number))
     by_level = {level: [] for level in Level.values}
     for assessment in article_at(article, at):
-        by_level[assessment.level].append({
-            "iso2": assessment.country.iso2, "name": assessment.country.name, "source": assessment.source,
-            "assessed_on": assessment.assessed_on, "is_sample": assessment.is_sample,
-        })  # fmt: skip
+        by_level[assessment.level].append(
+            {
+                "iso2": assessment.country.iso2,
+                "name": assessment.country.name,
+                "source": assessment.source,
+                "assessed_on": assessment.assessed_on,
+                "is_sample": assessment.is_sample,
+            }
+        )
     return {"article": article_out(article), "at": at, "countries": by_level}
 
 
@@ -411,10 +429,18 @@ def add_assessment(request, payload: AssessmentIn):
     if missing:
         raise form_errors({"laws": [_("No law with the id %(id)s.") % {"id": missing[0]}]})
     assessment = services.record_assessment(
-        country, article, level=payload.level, source=payload.source, assessed_on=payload.assessed_on,
-        user=request.auth, reviewed=payload.reviewed, provisions=payload.provisions, note=payload.note,
-        citation=payload.citation, laws=list(found.values()),
-    )  # fmt: skip
+        country,
+        article,
+        level=payload.level,
+        source=payload.source,
+        assessed_on=payload.assessed_on,
+        user=request.auth,
+        reviewed=payload.reviewed,
+        provisions=payload.provisions,
+        note=payload.note,
+        citation=payload.citation,
+        laws=list(found.values()),
+    )
     return Reply(201, assessments(request.auth).get(pk=assessment.pk))
 
 
@@ -471,8 +497,9 @@ def add_law(request, payload: LawIn):
     country = body_country(payload.country)
     check(request.auth, EDIT, country)
     check_reviewed_by_staff(request.auth, payload.reviewed)
-    law = services.record_law(country, title=payload.title, user=request.auth, year=payload.year, url=payload.url,
-                              reviewed=payload.reviewed)  # fmt: skip
+    law = services.record_law(
+        country, title=payload.title, user=request.auth, year=payload.year, url=payload.url, reviewed=payload.reviewed
+    )
     return Reply(201, laws().get(pk=law.pk))
 
 
@@ -486,8 +513,9 @@ def add_law(request, payload: LawIn):
 def change_law(request, law_id: Path[Id], payload: LawChangeIn):
     law = _law_for(request.auth, law_id)
     check(request.auth, EDIT, law.country)
-    services.update_law(law, user=request.auth, version=payload.version, title=payload.title, year=payload.year,
-                        url=payload.url)  # fmt: skip
+    services.update_law(
+        law, user=request.auth, version=payload.version, title=payload.title, year=payload.year, url=payload.url
+    )
     return laws().get(pk=law.pk)
 
 

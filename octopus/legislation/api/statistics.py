@@ -105,8 +105,12 @@ def record(request, payload: FiguresIn):
     check(request.auth, RECORD)
     country = body_country(payload.country)
     written = services.record_figures(
-        country, payload.year, {figure.value: value for figure, value in payload.figures.items()},
-        source=StatisticSource.PUBLISHED, user=request.auth, citation=payload.citation,
+        country,
+        payload.year,
+        {figure.value: value for figure, value in payload.figures.items()},
+        source=StatisticSource.PUBLISHED,
+        user=request.auth,
+        citation=payload.citation,
         versions={figure.value: version for figure, version in (payload.versions or {}).items()},
-    )  # fmt: skip
+    )
     return Reply(201, list(Statistic.objects.select_related("country").filter(pk__in=[row.pk for row in written])))

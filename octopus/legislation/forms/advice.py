@@ -39,16 +39,23 @@ def ordering(sort: str) -> list:
 
 class AdviceFilterForm(forms.Form):
     country = forms.ModelChoiceField(
-        label=_("Country"), queryset=Country.objects.all(), required=False, to_field_name="iso2",
-        empty_label=_("All countries"), widget=QuickSelect,
-    )  # fmt: skip
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        required=False,
+        to_field_name="iso2",
+        empty_label=_("All countries"),
+        widget=QuickSelect,
+    )
     mode = forms.ChoiceField(label=_("Mode"), choices=[("", _("All modes")), *AdviceMode.choices], required=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100,
-                              help_text=_("The year the advice started."))  # fmt: skip
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=1990, max_value=2100, help_text=_("The year the advice started.")
+    )
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False, choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
+        label=_("Sort"),
+        required=False,
+        choices=[(f"{d}{k}", f"{d}{k}") for k in SORTS for d in ("", "-")],
         widget=forms.HiddenInput,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, advice=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +97,18 @@ class AdviceForm(ServiceModelForm):
 
     class Meta:
         model = Advice
-        fields = ["country", "reviewed", "law", "mode", "starts_on", "ends_on", "articles", "experts", "event",
-                  "activity"]  # fmt: skip
+        fields = [
+            "country",
+            "reviewed",
+            "law",
+            "mode",
+            "starts_on",
+            "ends_on",
+            "articles",
+            "experts",
+            "event",
+            "activity",
+        ]
         widgets = {
             "country": QuickSelect,
             "starts_on": DateInput(),
@@ -148,8 +165,14 @@ class AdviceForm(ServiceModelForm):
             label = article_section(article)
             if not groups or groups[-1][0] != label:
                 groups.append((label, []))
-            groups[-1][1].append({"value": article.pk, "number": article.number, "title": article.title,
-                                  "checked": str(article.pk) in chosen})  # fmt: skip
+            groups[-1][1].append(
+                {
+                    "value": article.pk,
+                    "number": article.number,
+                    "title": article.title,
+                    "checked": str(article.pk) in chosen,
+                }
+            )
         return groups
 
     def clean(self):
@@ -171,10 +194,12 @@ class AdviceForm(ServiceModelForm):
 class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     article = forms.ModelChoiceField(
-        label=_("Article (optional)"), queryset=Article.objects.none(), required=False,
+        label=_("Article (optional)"),
+        queryset=Article.objects.none(),
+        required=False,
         empty_label=_("No article in particular"),
         error_messages={"invalid_choice": _("Choose one of the articles the advice covered.")},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, advice: Advice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,10 +219,12 @@ class AssessmentField(forms.ModelChoiceField):
 class TakeUpForm(forms.Form):
     taken_up_on = forms.DateField(label=_("Taken up on"), widget=DateInput())
     assessment = AssessmentField(
-        label=_("Assessment it changed (optional)"), queryset=Assessment.objects.none(), required=False,
+        label=_("Assessment it changed (optional)"),
+        queryset=Assessment.objects.none(),
+        required=False,
         empty_label=_("None recorded"),
         error_messages={"invalid_choice": _("Choose a reviewed assessment of the advised country.")},
-    )  # fmt: skip
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, advice: Advice, assessments=None, **kwargs):

@@ -36,13 +36,17 @@ class AssessmentForm(forms.Form):
     level = forms.CharField(label=_("Compliance level"), widget=forms.Select(choices=[("", "—"), *Level.choices]))
     source = forms.CharField(label=_("Source"), widget=forms.Select(choices=[("", "—"), *Source.choices]))
     assessed_on = forms.DateField(
-        label=_("As of"), widget=DateInput,
+        label=_("As of"),
+        widget=DateInput,
         help_text=_("The day the statement describes the law as it stood (not in the future)."),
-    )  # fmt: skip
+    )
     provisions = forms.CharField(
-        label=_("Provisions of national law"), required=False, max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 4}), help_text=_("e.g. Criminal Code, Art. 284 (illegal access)."),
-    )  # fmt: skip
+        label=_("Provisions of national law"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("e.g. Criminal Code, Art. 284 (illegal access)."),
+    )
     laws = LawChoiceField(
         label=_("Laws"), queryset=Law.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -51,9 +55,11 @@ class AssessmentForm(forms.Form):
         label=_("Citation"), required=False, max_length=500, help_text=_("Where the source says so.")
     )
     reviewed = forms.BooleanField(
-        label=_("Record as reviewed"), required=False, initial=True,
+        label=_("Record as reviewed"),
+        required=False,
+        initial=True,
         help_text=_("Counted and public at once. Untick to leave it as a draft for another reviewer."),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, country: Country, staff: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,12 +91,18 @@ class LawForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=300)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
-    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https",
-                         help_text=_("Where the official text is published."))  # fmt: skip
+    url = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Where the official text is published."),
+    )
     file = forms.FileField(
-        label=_("File"), required=False,
+        label=_("File"),
+        required=False,
         help_text=_("The text of the law: a PDF or a Word (DOCX) file of at most 20 MB."),
-    )  # fmt: skip
+    )
     reviewed = forms.BooleanField(
         label=_("Record as reviewed"), required=False, initial=True, help_text=_("Public at once.")
     )
@@ -103,8 +115,9 @@ class LawForm(forms.Form):
             del self.fields["reviewed"]
         if law is not None:
             self.fields["version"].required = True
-            self.fields["file"].help_text = _("Replaces the file the law has. A PDF or a Word (DOCX) file of at most "
-                                              "20 MB.")  # fmt: skip
+            self.fields["file"].help_text = _(
+                "Replaces the file the law has. A PDF or a Word (DOCX) file of at most 20 MB."
+            )
             if not self.is_bound:
                 self.initial.update(title=law.title, year=law.year, url=law.url, version=law.version)
 

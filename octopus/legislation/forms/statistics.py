@@ -61,10 +61,11 @@ class FiguresForm(forms.Form):
     never overwritten)."""
 
     citation = forms.CharField(
-        label=_("Published source"), max_length=500,
+        label=_("Published source"),
+        max_length=500,
         help_text=_("Where these figures are published: the report, its date and page, or its address."),
         error_messages={"required": _("Cite the published source of these figures.")},
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, recorded=None, **kwargs):
         """`recorded`: {figure: Statistic} already recorded for the country's year."""
@@ -72,16 +73,19 @@ class FiguresForm(forms.Form):
         super().__init__(*args, **kwargs)
         for figure in Figure:
             self.fields[figure.value] = forms.IntegerField(
-                label=figure.label, required=False, help_text=FIGURE_HELP[figure],
-                error_messages={"invalid": _("Enter a whole number."),
-                                "min_value": _("A figure cannot be negative.")},
-                min_value=0, max_value=2_000_000_000,
+                label=figure.label,
+                required=False,
+                help_text=FIGURE_HELP[figure],
+                error_messages={"invalid": _("Enter a whole number."), "min_value": _("A figure cannot be negative.")},
+                min_value=0,
+                max_value=2_000_000_000,
                 initial=self.recorded[figure].value if figure in self.recorded else None,
-            )  # fmt: skip
+            )
             self.fields[version_name(figure)] = forms.IntegerField(
-                required=False, widget=forms.HiddenInput,
+                required=False,
+                widget=forms.HiddenInput,
                 initial=self.recorded[figure].version if figure in self.recorded else None,
-            )  # fmt: skip
+            )
         self.order_fields([figure.value for figure in Figure] + ["citation"])
 
     def sections(self):
@@ -96,9 +100,11 @@ class FiguresForm(forms.Form):
         for executed, received in EXECUTED_WITHIN_RECEIVED.items():
             done, got = values.get(executed.value), values.get(received.value)
             if done is not None and got is not None and done > got and executed.value not in self.errors:
-                self.add_error(executed.value, _("%(executed)s (%(done)s) cannot be more than %(received)s "
-                                                 "(%(got)s).") % {"executed": executed.label, "done": done,
-                                                                  "received": received.label, "got": got})  # fmt: skip
+                self.add_error(
+                    executed.value,
+                    _("%(executed)s (%(done)s) cannot be more than %(received)s (%(got)s).")
+                    % {"executed": executed.label, "done": done, "received": received.label, "got": got},
+                )
         return cleaned
 
     def changed_figures(self) -> tuple[dict[str, int], dict[str, int]]:

@@ -67,9 +67,17 @@ def record_advice(
         country, reviewed=reviewed, mode=mode, starts_on=starts_on, ends_on=ends_on, articles=articles, law=law
     )
     advice = Advice.objects.create(
-        country=country, reviewed=reviewed, law=law, mode=mode, starts_on=starts_on, ends_on=ends_on, event=event,
-        activity=activity, recorded_by=user, is_sample=is_sample,
-    )  # fmt: skip
+        country=country,
+        reviewed=reviewed,
+        law=law,
+        mode=mode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        event=event,
+        activity=activity,
+        recorded_by=user,
+        is_sample=is_sample,
+    )
     advice.articles.set(articles)
     advice.experts.set(experts)
     log_action(advice, "legislation.advice.recorded", user=user, after=advice_snapshot(advice))
@@ -100,20 +108,29 @@ def update_advice(
     recommendation would have been taken up before the advice started."""
     current = locked_for_update(Advice, advice.pk, version)
     reviewed, articles = _check_advice(
-        current.country, reviewed=reviewed, mode=mode, starts_on=starts_on, ends_on=ends_on, articles=articles,
+        current.country,
+        reviewed=reviewed,
+        mode=mode,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        articles=articles,
         law=law,
-    )  # fmt: skip
+    )
     kept = {article.pk for article in articles}
     named = (
-        current.recommendations.filter(article__isnull=False).exclude(article__in=kept)
+        current.recommendations.filter(article__isnull=False)
+        .exclude(article__in=kept)
         .values_list("article__number", flat=True)
-    )  # fmt: skip
+    )
     orphaned = sorted(set(named))
     if orphaned:
         raise DomainError(
-            _("A recommendation names Article %(numbers)s: keep it among the articles covered, or change the "
-              "recommendation first.") % {"numbers": ", ".join(str(number) for number in orphaned)}
-        )  # fmt: skip
+            _(
+                "A recommendation names Article %(numbers)s: keep it among the articles covered, or change the "
+                "recommendation first."
+            )
+            % {"numbers": ", ".join(str(number) for number in orphaned)}
+        )
     early = current.recommendations.filter(taken_up_on__lt=starts_on).order_by("number").first()
     if early is not None:
         raise DomainError(
@@ -155,8 +172,9 @@ def record_recommendation(advice: Advice, *, text: str, user, article: Article |
     if not text:
         raise DomainError(_("Write the recommendation."))
     if article is not None and not advice.articles.filter(pk=article.pk).exists():
-        raise DomainError(_("Article %(number)s is not among the articles the advice covered.") % {
-            "number": article.number})  # fmt: skip
+        raise DomainError(
+            _("Article %(number)s is not among the articles the advice covered.") % {"number": article.number}
+        )
     Advice.objects.select_for_update().get(pk=advice.pk)  # numbers given one at a time
     number = advice.recommendations.count() + 1
     recommendation = AdviceRecommendation.objects.create(advice=advice, number=number, article=article, text=text)
@@ -166,9 +184,13 @@ def record_recommendation(advice: Advice, *, text: str, user, article: Article |
 
 @transaction.atomic
 def take_up_recommendation(
-    recommendation: AdviceRecommendation, *, taken_up_on: datetime.date, user, version: int | None,
+    recommendation: AdviceRecommendation,
+    *,
+    taken_up_on: datetime.date,
+    user,
+    version: int | None,
     assessment: Assessment | None = None,
-) -> AdviceRecommendation:  # fmt: skip
+) -> AdviceRecommendation:
     """Record that the country took a recommendation up, and (if known) the assessment whose level it changed."""
     current = locked_for_update(AdviceRecommendation, recommendation.pk, version)
     check_not_future(taken_up_on, _("The day a recommendation was taken up"))
@@ -194,8 +216,9 @@ def correct_recommendation(
     if not text:
         raise DomainError(_("Write the recommendation."))
     if article is not None and not current.advice.articles.filter(pk=article.pk).exists():
-        raise DomainError(_("Article %(number)s is not among the articles the advice covered.") % {
-            "number": article.number})  # fmt: skip
+        raise DomainError(
+            _("Article %(number)s is not among the articles the advice covered.") % {"number": article.number}
+        )
     before = snapshot(current)
     current.text, current.article = text, article
     current.version += 1
@@ -215,9 +238,13 @@ def add_advice_document(advice: Advice, *, title: str, upload, user) -> AdviceDo
         raise DomainError(_("Give the document a title."))
     file_type = check_document_file(upload)
     document = AdviceDocument(
-        advice=advice, title=title, file_type=file_type, file_name=clean_file_name(getattr(upload, "name", "")),
-        uploaded_at=timezone.now(), uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-    )  # fmt: skip
+        advice=advice,
+        title=title,
+        file_type=file_type,
+        file_name=clean_file_name(getattr(upload, "name", "")),
+        uploaded_at=timezone.now(),
+        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
     document.file.save("upload", upload, save=False)  # advice_file_path names it by its type
     document.save()
     log_action(document, "legislation.advice_document.added", user=user, after=snapshot(document))

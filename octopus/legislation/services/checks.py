@@ -13,9 +13,12 @@ from octopus.treaties.models import Article
 def check_article(article: Article) -> None:
     if article.treaty.number != PROFILE_TREATY or article.number not in PROFILE_ARTICLES:
         raise DomainError(
-            _("Article %(number)s of %(treaty)s is not one a legislation profile covers (CETS 185, Articles 1–22, "
-              "24–35 and 42).") % {"number": article.number, "treaty": article.treaty.short_name}
-        )  # fmt: skip
+            _(
+                "Article %(number)s of %(treaty)s is not one a legislation profile covers (CETS 185, Articles 1–22, "
+                "24–35 and 42)."
+            )
+            % {"number": article.number, "treaty": article.treaty.short_name}
+        )
 
 
 def check_not_future(day: datetime.date, what: str) -> None:
@@ -26,5 +29,6 @@ def check_not_future(day: datetime.date, what: str) -> None:
 def check_choice(value: str, choices, what: str) -> None:
     if value not in choices.values:
         known = ", ".join(str(label) for label in choices.labels)
-        raise DomainError(_("“%(value)s” is not a %(what)s (one of: %(known)s).") % {
-            "value": value, "what": what, "known": known})  # fmt: skip
+        raise DomainError(
+            _("“%(value)s” is not a %(what)s (one of: %(known)s).") % {"value": value, "what": what, "known": known}
+        )

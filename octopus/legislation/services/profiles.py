@@ -20,16 +20,28 @@ from octopus.treaties.models import Article
 
 @transaction.atomic
 def record_law(
-    country: Country, *, title: str, user, year: int | None = None, url: str = "", reviewed: bool = False,
+    country: Country,
+    *,
+    title: str,
+    user,
+    year: int | None = None,
+    url: str = "",
+    reviewed: bool = False,
     is_sample: bool = False,
-) -> Law:  # fmt: skip
+) -> Law:
     """Record a national law of `country`; staff may record it `reviewed` (public at once), a focal point's is a
     draft until staff review it."""
     law = Law(
-        country=country, title=(title or "").strip(), year=year, url=(url or "").strip(), recorded_by=user,
-        is_sample=is_sample, state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT,
-        reviewed_by=user if reviewed else None, reviewed_at=timezone.now() if reviewed else None,
-    )  # fmt: skip
+        country=country,
+        title=(title or "").strip(),
+        year=year,
+        url=(url or "").strip(),
+        recorded_by=user,
+        is_sample=is_sample,
+        state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT,
+        reviewed_by=user if reviewed else None,
+        reviewed_at=timezone.now() if reviewed else None,
+    )
     _check_law_fields(law)
     law.save()
     log_action(law, "legislation.law.recorded", user=user, after=snapshot(law))
@@ -63,11 +75,20 @@ def record_assessment(
         raise DomainError(_("%(law)s is a law of another country.") % {"law": foreign[0]})
     now = timezone.now()
     assessment = Assessment.objects.create(
-        country=country, article=article, level=level, source=source, assessed_on=assessed_on,
-        provisions=provisions.strip(), note=note.strip(), citation=citation.strip(), recorded_by=user,
-        state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT, reviewed_by=user if reviewed else None,
-        reviewed_at=now if reviewed else None, is_sample=is_sample,
-    )  # fmt: skip
+        country=country,
+        article=article,
+        level=level,
+        source=source,
+        assessed_on=assessed_on,
+        provisions=provisions.strip(),
+        note=note.strip(),
+        citation=citation.strip(),
+        recorded_by=user,
+        state=ReviewState.REVIEWED if reviewed else ReviewState.DRAFT,
+        reviewed_by=user if reviewed else None,
+        reviewed_at=now if reviewed else None,
+        is_sample=is_sample,
+    )
     assessment.laws.set(laws)
     log_action(assessment, "legislation.assessment.recorded", user=user, after=snapshot(assessment))
     return assessment
@@ -103,8 +124,9 @@ def _check_law_fields(law: Law) -> None:
     if law.year is not None and not 1900 <= law.year <= timezone.localdate().year:
         raise DomainError(_("The year %(year)s is not a year a law in force was passed.") % {"year": law.year})
     if Law.objects.filter(country=law.country_id, title=law.title).exclude(pk=law.pk).exists():
-        raise DomainError(_("%(country)s already has a law titled “%(title)s”.") % {
-            "country": law.country, "title": law.title})  # fmt: skip
+        raise DomainError(
+            _("%(country)s already has a law titled “%(title)s”.") % {"country": law.country, "title": law.title}
+        )
 
 
 def _back_to_draft_unless_staff(law: Law, user) -> None:

@@ -45,8 +45,10 @@ def check_figure(figure: str, value) -> None:
     if value < 0:
         raise DomainError(_("%(figure)s cannot be negative (%(value)s).") % {"figure": label, "value": value})
     if value > MAX_FIGURE:
-        raise DomainError(_("%(figure)s cannot be more than %(max)s (%(value)s).") % {
-            "figure": label, "max": f"{MAX_FIGURE:,}", "value": value})  # fmt: skip
+        raise DomainError(
+            _("%(figure)s cannot be more than %(max)s (%(value)s).")
+            % {"figure": label, "max": f"{MAX_FIGURE:,}", "value": value}
+        )
 
 
 def check_year(year: int) -> None:
@@ -67,9 +69,13 @@ def check_consistent(values: dict[str, int]) -> None:
         ):
             raise DomainError(
                 _("%(executed)s (%(done)s) cannot be more than %(received)s (%(got)s).")
-                % {"executed": executed.label, "done": values[executed], "received": received.label,
-                   "got": values[received]}
-            )  # fmt: skip
+                % {
+                    "executed": executed.label,
+                    "done": values[executed],
+                    "received": received.label,
+                    "got": values[received],
+                }
+            )
 
 
 @transaction.atomic
@@ -100,9 +106,7 @@ def record_figures(
         check_figure(figure, value)
     # One writer per country at a time, so that two new figures of a year are checked against each other.
     Country.objects.select_for_update().filter(pk=country.pk).first()
-    recorded = {
-        row.figure: row for row in Statistic.objects.select_for_update().filter(country=country, year=year)
-    }  # fmt: skip
+    recorded = {row.figure: row for row in Statistic.objects.select_for_update().filter(country=country, year=year)}
     if versions is not None:  # a correction must say which value it corrects
         for figure in values:
             if figure in recorded and versions.get(figure) != recorded[figure].version:
@@ -113,9 +117,16 @@ def record_figures(
         row = recorded.get(figure)
         if row is None:
             row = Statistic.objects.create(
-                country=country, year=year, figure=figure, value=value, source=source, citation=citation,
-                response=response, recorded_by=user, is_sample=is_sample,
-            )  # fmt: skip
+                country=country,
+                year=year,
+                figure=figure,
+                value=value,
+                source=source,
+                citation=citation,
+                response=response,
+                recorded_by=user,
+                is_sample=is_sample,
+            )
             log_action(row, "legislation.statistic.recorded", user=user, after=snapshot(row))
         elif (row.value, row.source, row.citation, row.response_id) != (
             value,
@@ -144,36 +155,47 @@ SECTIONS = [
     (
         gettext_lazy("International cooperation"),
         [
-            Figure.MLA_SENT, Figure.MLA_RECEIVED, Figure.MLA_EXECUTED, Figure.MLA_MEDIAN_DAYS,
-            Figure.CONTACT_247_SENT, Figure.CONTACT_247_RECEIVED, Figure.CONTACT_247_EXECUTED,
-            Figure.PRESERVATION_SENT, Figure.PRESERVATION_RECEIVED,
+            Figure.MLA_SENT,
+            Figure.MLA_RECEIVED,
+            Figure.MLA_EXECUTED,
+            Figure.MLA_MEDIAN_DAYS,
+            Figure.CONTACT_247_SENT,
+            Figure.CONTACT_247_RECEIVED,
+            Figure.CONTACT_247_EXECUTED,
+            Figure.PRESERVATION_SENT,
+            Figure.PRESERVATION_RECEIVED,
         ],
     ),
-]  # fmt: skip
+]
 
 # What each figure counts, for respondents and for staff typing figures in.
 FIGURE_HELP = {
-    Figure.CASES_RECORDED: gettext_lazy("Cases of cybercrime (offences of Articles 2–11 of the Convention) recorded "
-                                        "by the police in the year."),
-    Figure.CASES_INVESTIGATED: gettext_lazy("Cybercrime cases for which a criminal investigation was opened in the "
-                                            "year."),
+    Figure.CASES_RECORDED: gettext_lazy(
+        "Cases of cybercrime (offences of Articles 2–11 of the Convention) recorded by the police in the year."
+    ),
+    Figure.CASES_INVESTIGATED: gettext_lazy(
+        "Cybercrime cases for which a criminal investigation was opened in the year."
+    ),
     Figure.CASES_PROSECUTED: gettext_lazy("Cybercrime cases brought before a court (indictments) in the year."),
     Figure.CASES_CONVICTED: gettext_lazy("Cybercrime cases decided in the year with at least one conviction."),
-    Figure.MLA_SENT: gettext_lazy("Requests for mutual legal assistance in cybercrime or electronic evidence sent "
-                                  "to other States in the year."),
+    Figure.MLA_SENT: gettext_lazy(
+        "Requests for mutual legal assistance in cybercrime or electronic evidence sent to other States in the year."
+    ),
     Figure.MLA_RECEIVED: gettext_lazy("Such requests received from other States in the year."),
-    Figure.MLA_EXECUTED: gettext_lazy("Requests received in the year that were executed; no more than those "
-                                      "received."),
-    Figure.MLA_MEDIAN_DAYS: gettext_lazy("Median number of days from receiving a request to executing it, for the "
-                                         "requests executed in the year."),
+    Figure.MLA_EXECUTED: gettext_lazy("Requests received in the year that were executed; no more than those received."),
+    Figure.MLA_MEDIAN_DAYS: gettext_lazy(
+        "Median number of days from receiving a request to executing it, for the requests executed in the year."
+    ),
     Figure.CONTACT_247_SENT: gettext_lazy("Requests sent through the 24/7 point of contact in the year."),
     Figure.CONTACT_247_RECEIVED: gettext_lazy("Requests received by the 24/7 point of contact in the year."),
-    Figure.CONTACT_247_EXECUTED: gettext_lazy("Requests received by the 24/7 point of contact that were executed; "
-                                              "no more than those received."),
-    Figure.PRESERVATION_SENT: gettext_lazy("Requests for the expedited preservation of stored data (Article 29) "
-                                           "sent in the year."),
+    Figure.CONTACT_247_EXECUTED: gettext_lazy(
+        "Requests received by the 24/7 point of contact that were executed; no more than those received."
+    ),
+    Figure.PRESERVATION_SENT: gettext_lazy(
+        "Requests for the expedited preservation of stored data (Article 29) sent in the year."
+    ),
     Figure.PRESERVATION_RECEIVED: gettext_lazy("Requests for expedited preservation received in the year."),
-}  # fmt: skip
+}
 
 
 def questionnaire_code(year: int) -> str:
@@ -188,18 +210,29 @@ def create_statistics_questionnaire(year: int, *, user):
     if StatisticsQuestionnaire.objects.filter(year=year).exists():
         raise DomainError(_("The statistics questionnaire for %(year)s has already been prepared.") % {"year": year})
     questionnaire = surveys.create_questionnaire(
-        user=user, code=questionnaire_code(year), title=_("Country statistics %(year)s") % {"year": year},
+        user=user,
+        code=questionnaire_code(year),
+        title=_("Country statistics %(year)s") % {"year": year},
         purpose=Purpose.STATISTICS,
-        description=_("Your country's figures for %(year)s: criminal justice action on cybercrime and international "
-                      "cooperation. Leave blank what is not known; give whole numbers.") % {"year": year},
-    )  # fmt: skip
+        description=_(
+            "Your country's figures for %(year)s: criminal justice action on cybercrime and international "
+            "cooperation. Leave blank what is not known; give whole numbers."
+        )
+        % {"year": year},
+    )
     for title, figures in SECTIONS:
         section = surveys.add_section(questionnaire, user=user, title=str(title))
         for figure in figures:
             surveys.add_question(
-                section, user=user, code=figure.value, text=str(figure.label), type=QuestionType.NUMBER,
-                help=str(FIGURE_HELP[figure]), min_value=0, max_value=MAX_FIGURE,
-            )  # fmt: skip
+                section,
+                user=user,
+                code=figure.value,
+                text=str(figure.label),
+                type=QuestionType.NUMBER,
+                help=str(FIGURE_HELP[figure]),
+                min_value=0,
+                max_value=MAX_FIGURE,
+            )
     StatisticsQuestionnaire.objects.create(questionnaire=questionnaire, year=year)
     return questionnaire
 
@@ -235,19 +268,29 @@ def record_submitted_figures(*, response, revision, user) -> None:
             errors[code] = _("Enter a whole number.")
         else:
             values[code] = int(number)
-    recorded = dict(Statistic.objects.filter(country_id=response.country_id, year=link.year).values_list(
-        "figure", "value"))  # fmt: skip
+    recorded = dict(
+        Statistic.objects.filter(country_id=response.country_id, year=link.year).values_list("figure", "value")
+    )
     merged = {**recorded, **values}
     for executed, received in EXECUTED_WITHIN_RECEIVED.items():
         done, got = merged.get(executed), merged.get(received)
         if done is not None and got is not None and done > got:
             at = executed.value if executed.value in values else received.value
             errors[at] = _("%(executed)s (%(done)s) cannot be more than %(received)s (%(got)s).") % {
-                "executed": executed.label, "done": done, "received": received.label, "got": got}  # fmt: skip
+                "executed": executed.label,
+                "done": done,
+                "received": received.label,
+                "got": got,
+            }
     if errors:
         raise AnswersInvalid(errors)
     if values:
         record_figures(
-            response.country, link.year, values, source=StatisticSource.QUESTIONNAIRE, user=user, response=response,
+            response.country,
+            link.year,
+            values,
+            source=StatisticSource.QUESTIONNAIRE,
+            user=user,
+            response=response,
             citation=reply_citation(response, revision),
-        )  # fmt: skip
+        )

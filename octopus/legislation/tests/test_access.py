@@ -229,43 +229,98 @@ def build() -> LegislationWorld:
     law = profiles.record_law(georgia, title="Criminal Code", year=1999, user=keeper, reviewed=True)
     law = profiles.attach_law_file(law, pdf("criminal-code.pdf"), user=keeper, version=law.version)
     draft_law = profiles.record_law(georgia, title="Law on Electronic Communications", year=2005, user=keeper)
-    profiles.record_assessment(georgia, article(6), level="partially", source="tcy_assessment",
-                               assessed_on=D(2020, 1, 1), user=keeper, reviewed=True, laws=[law])  # fmt: skip
-    draft = profiles.record_assessment(georgia, article(2), level="in_place", source="desk_review",
-                                       assessed_on=D(2021, 1, 1), user=keeper)  # fmt: skip
+    profiles.record_assessment(
+        georgia,
+        article(6),
+        level="partially",
+        source="tcy_assessment",
+        assessed_on=D(2020, 1, 1),
+        user=keeper,
+        reviewed=True,
+        laws=[law],
+    )
+    draft = profiles.record_assessment(
+        georgia, article(2), level="in_place", source="desk_review", assessed_on=D(2021, 1, 1), user=keeper
+    )
     advice = advice_services.record_advice(
-        georgia, reviewed="Draft law on electronic evidence", mode="desk_review", starts_on=D(2024, 3, 1),
-        ends_on=D(2024, 3, 20), articles=[article(2), article(6), article(16)], user=keeper,
-    )  # fmt: skip
+        georgia,
+        reviewed="Draft law on electronic evidence",
+        mode="desk_review",
+        starts_on=D(2024, 3, 1),
+        ends_on=D(2024, 3, 20),
+        articles=[article(2), article(6), article(16)],
+        user=keeper,
+    )
     recommendation = advice_services.record_recommendation(advice, text="Criminalise illegal access.", user=keeper)
     document = advice_services.add_advice_document(advice, title="Analysis", upload=pdf("analysis.pdf"), user=keeper)
-    statistics_services.record_figures(georgia, 2020, {"cases_recorded": 30, "mla_received": 4}, source="published",
-                                       citation="Annual report 2020", user=keeper)  # fmt: skip
-    job = Job.objects.create(kind="legislation.import", payload={"kind": "statistics"}, file_name="figures.xlsx",
-                             total=2, done=2, status="done", created_by=keeper, outcome={"added": 2})  # fmt: skip
+    statistics_services.record_figures(
+        georgia,
+        2020,
+        {"cases_recorded": 30, "mla_received": 4},
+        source="published",
+        citation="Annual report 2020",
+        user=keeper,
+    )
+    job = Job.objects.create(
+        kind="legislation.import",
+        payload={"kind": "statistics"},
+        file_name="figures.xlsx",
+        total=2,
+        done=2,
+        status="done",
+        created_by=keeper,
+        outcome={"added": 2},
+    )
     am_law = profiles.record_law(armenia, title="Armenian Criminal Code", year=2003, user=keeper, reviewed=True)
     am_draft_law = profiles.record_law(armenia, title="Armenian draft on e-evidence", year=2020, user=keeper)
     am_draft_law = profiles.attach_law_file(am_draft_law, pdf("am.pdf"), user=keeper, version=am_draft_law.version)
-    am_draft = profiles.record_assessment(armenia, article(2), level="partially", source="self_report",
-                                          assessed_on=D(2021, 1, 1), user=keeper)  # fmt: skip
+    am_draft = profiles.record_assessment(
+        armenia, article(2), level="partially", source="self_report", assessed_on=D(2021, 1, 1), user=keeper
+    )
     am_advice = advice_services.record_advice(
-        armenia, reviewed="Armenian draft", mode="workshop", starts_on=D(2024, 4, 1), ends_on=D(2024, 4, 2),
-        articles=[article(2)], user=keeper,
-    )  # fmt: skip
+        armenia,
+        reviewed="Armenian draft",
+        mode="workshop",
+        starts_on=D(2024, 4, 1),
+        ends_on=D(2024, 4, 2),
+        articles=[article(2)],
+        user=keeper,
+    )
     am_recommendation = advice_services.record_recommendation(am_advice, text="Amend Article 2.", user=keeper)
     am_document = advice_services.add_advice_document(am_advice, title="Armenian analysis", upload=pdf(), user=keeper)
     return LegislationWorld(
-        keeper=keeper, law=law, draft_law=draft_law, draft=draft, advice=advice, recommendation=recommendation,
-        document=document, job=job, am_law=am_law, am_draft_law=am_draft_law, am_draft=am_draft,
-        am_advice=am_advice, am_recommendation=am_recommendation, am_document=am_document,
-    )  # fmt: skip
+        keeper=keeper,
+        law=law,
+        draft_law=draft_law,
+        draft=draft,
+        advice=advice,
+        recommendation=recommendation,
+        document=document,
+        job=job,
+        am_law=am_law,
+        am_draft_law=am_draft_law,
+        am_draft=am_draft,
+        am_advice=am_advice,
+        am_recommendation=am_recommendation,
+        am_document=am_document,
+    )
 
 
 def database_state() -> dict:
     """What a refused write must leave as it was: every legislation row, the questionnaires, the stored files and
     the audit log."""
-    models = (Law, Assessment, Advice, AdviceRecommendation, AdviceDocument, Statistic, StatisticsQuestionnaire,
-              Job, Questionnaire, Assignment)  # fmt: skip
+    models = (
+        Law,
+        Assessment,
+        Advice,
+        AdviceRecommendation,
+        AdviceDocument,
+        Statistic,
+        StatisticsQuestionnaire,
+        Job,
+        Questionnaire,
+        Assignment,
+    )
     state = {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
     media = Path(settings.MEDIA_ROOT)
     files = media.rglob("*") if media.exists() else []
@@ -374,8 +429,9 @@ def law_changed(world, response):
 
 def own_draft(world: World) -> None:
     """The visitor's own draft statement on Article 3 of Georgia: only its author may withdraw it."""
-    world.own_draft = profiles.record_assessment(country("GE"), article(3), level="partially", source="self_report",
-                                                 assessed_on=D(2023, 5, 1), user=world.user)  # fmt: skip
+    world.own_draft = profiles.record_assessment(
+        country("GE"), article(3), level="partially", source="self_report", assessed_on=D(2023, 5, 1), user=world.user
+    )
 
 
 def withdrawn(world, response):
@@ -396,9 +452,13 @@ def accepted(model, attribute, action):
 
 
 def advice_form(w, *, new=True):
-    data = {"reviewed": "Draft amendments to the Criminal Procedure Code", "mode": "workshop",
-            "starts_on": "2024-05-06", "ends_on": "2024-05-07",
-            "articles": [article(n).pk for n in (2, 6, 16, 17)]}  # fmt: skip
+    data = {
+        "reviewed": "Draft amendments to the Criminal Procedure Code",
+        "mode": "workshop",
+        "starts_on": "2024-05-06",
+        "ends_on": "2024-05-07",
+        "articles": [article(n).pk for n in (2, 6, 16, 17)],
+    }
     if new:
         data["country"] = country("MD").pk
     else:
@@ -463,8 +523,11 @@ def document_removed(world, response):
 def figures_recorded(world, response):
     redirected_to(response, "statistics_list")
     figures = Statistic.objects.filter(country__iso2="GE", year=2020)
-    assert dict(figures.values_list("figure", "value")) == {"cases_recorded": 30, "mla_received": 4,
-                                                            "cases_prosecuted": 7}  # fmt: skip
+    assert dict(figures.values_list("figure", "value")) == {
+        "cases_recorded": 30,
+        "mla_received": 4,
+        "cases_prosecuted": 7,
+    }
     prosecuted = figures.get(figure="cases_prosecuted")
     assert (prosecuted.citation, prosecuted.recorded_by) == ("Court statistics 2020", world.user)
     audited(world.user, "legislation.statistic.recorded", prosecuted)
@@ -509,8 +572,13 @@ def octopus_activity() -> ResultNode:
 
 
 def programmes_form(w):
-    return {"programmes-TOTAL_FORMS": "1", "programmes-INITIAL_FORMS": "0", "programmes-0-programme": PROGRAMME,
-            "programmes-0-share": "100", "programmes-0-activity": octopus_activity().pk}  # fmt: skip
+    return {
+        "programmes-TOTAL_FORMS": "1",
+        "programmes-INITIAL_FORMS": "0",
+        "programmes-0-programme": PROGRAMME,
+        "programmes-0-share": "100",
+        "programmes-0-activity": octopus_activity().pk,
+    }
 
 
 def programmes_set(world, response):
@@ -537,10 +605,17 @@ PAGE_WRITES = {
     "advice_edit": (lambda w: advice_form(w, new=False), advice_corrected),
     "advice_programmes": (programmes_form, programmes_set),
     "advice_recommendation_add": (
-        lambda w: {"text": "Criminalise misuse of devices.", "article": article(6).pk}, recommendation_recorded),
+        lambda w: {"text": "Criminalise misuse of devices.", "article": article(6).pk},
+        recommendation_recorded,
+    ),
     "advice_recommendation_edit": (
-        lambda w: {"text": "Criminalise illegal access (Art. 2).", "article": article(2).pk,
-                   "version": w.recommendation.version}, recommendation_corrected),
+        lambda w: {
+            "text": "Criminalise illegal access (Art. 2).",
+            "article": article(2).pk,
+            "version": w.recommendation.version,
+        },
+        recommendation_corrected,
+    ),
     "advice_recommendation_take_up": (take_up_form, taken_up),
     "advice_document_add": (lambda w: {"title": "Workshop report", "file": pdf("report.pdf")}, document_added),
     "advice_document_delete": (lambda w: {}, document_removed),
@@ -548,7 +623,7 @@ PAGE_WRITES = {
     "statistics_questionnaire_create": (lambda w: {"year": "2023"}, questionnaire_prepared),
     "legislation_import": (import_form, previewed),
     "legislation_import_preview": (lambda w: {"confirm": "1"}, import_queued),
-}  # fmt: skip
+}
 # What the visitor has done before the write, inside its savepoint.
 PREPARE = {"assessment_withdraw": own_draft, "legislation_import_preview": uploaded}
 
@@ -643,8 +718,9 @@ def test_a_draft_laws_file_exists_only_for_its_countrys_editors(client, legislat
     user = make_user(visitor)
     if user:
         client.force_login(user)
-    draft = profiles.attach_law_file(legislation.draft_law, pdf(), user=legislation.keeper,
-                                     version=legislation.draft_law.version)  # fmt: skip
+    draft = profiles.attach_law_file(
+        legislation.draft_law, pdf(), user=legislation.keeper, version=legislation.draft_law.version
+    )
 
     response = client.get(reverse("law_file", args=[draft.pk]))
 
@@ -661,8 +737,14 @@ def test_a_draft_laws_file_exists_only_for_its_countrys_editors(client, legislat
 def api_url(route: str, world: World) -> str:
     w = world.legislation
     path = route.split(" ", 1)[1]
-    return path.format(iso2="GE", number=6, assessment_id=w.draft.pk, law_id=w.draft_law.pk if path.endswith(
-        "/review") else w.law.pk, advice_id=w.advice.pk, recommendation_id=w.recommendation.pk)  # fmt: skip
+    return path.format(
+        iso2="GE",
+        number=6,
+        assessment_id=w.draft.pk,
+        law_id=w.draft_law.pk if path.endswith("/review") else w.law.pk,
+        advice_id=w.advice.pk,
+        recommendation_id=w.recommendation.pk,
+    )
 
 
 def api_assessment_recorded(world, response):
@@ -697,8 +779,14 @@ def api_law_changed(world, response):
 
 
 def api_advice_body(w, *, new=True):
-    body = {"country": "MD" if new else "GE", "reviewed": "API draft", "mode": "mission", "starts_on": "2024-02-01",
-            "ends_on": "2024-02-03", "articles": [2, 6, 16]}  # fmt: skip
+    body = {
+        "country": "MD" if new else "GE",
+        "reviewed": "API draft",
+        "mode": "mission",
+        "starts_on": "2024-02-01",
+        "ends_on": "2024-02-03",
+        "articles": [2, 6, 16],
+    }
     if not new:
         body["version"] = w.advice.version
     return body
@@ -743,30 +831,47 @@ def api_programmes_set(world, response):
 
 API_WRITES = {
     f"POST {API_PREFIX}/assessments": (
-        lambda w: {"country": "GE", "article": 7, "level": "in_place", "source": "self_report",
-                   "assessed_on": "2024-01-10"}, api_assessment_recorded),
+        lambda w: {
+            "country": "GE",
+            "article": 7,
+            "level": "in_place",
+            "source": "self_report",
+            "assessed_on": "2024-01-10",
+        },
+        api_assessment_recorded,
+    ),
     f"POST {API_PREFIX}/assessments/{{assessment_id}}/review": (
         lambda w: {"accept": True, "version": w.draft.version},
-        api_accepted("draft", "legislation.assessment.reviewed")),
+        api_accepted("draft", "legislation.assessment.reviewed"),
+    ),
     f"POST {API_PREFIX}/laws": (lambda w: {"country": "GE", "title": "API law", "year": 2021}, api_law_recorded),
     f"PUT {API_PREFIX}/laws/{{law_id}}": (
-        lambda w: {"title": "Criminal Code (API)", "year": 1999, "version": w.law.version}, api_law_changed),
+        lambda w: {"title": "Criminal Code (API)", "year": 1999, "version": w.law.version},
+        api_law_changed,
+    ),
     f"POST {API_PREFIX}/laws/{{law_id}}/review": (
         lambda w: {"accept": True, "version": w.draft_law.version},
-        api_accepted("draft_law", "legislation.law.reviewed")),
+        api_accepted("draft_law", "legislation.law.reviewed"),
+    ),
     f"POST {API_PREFIX}/advice": (api_advice_body, api_advice_recorded),
     f"PUT {API_PREFIX}/advice/{{advice_id}}": (lambda w: api_advice_body(w, new=False), api_advice_corrected),
     f"PUT {API_PREFIX}/advice/{{advice_id}}/programmes": (
         lambda w: {"programmes": [{"programme": PROGRAMME, "share": 100, "activity": octopus_activity().code}]},
-        api_programmes_set),
+        api_programmes_set,
+    ),
     f"POST {API_PREFIX}/advice/{{advice_id}}/recommendations": (
-        lambda w: {"text": "Add preservation orders.", "article": 16}, api_recommendation_recorded),
+        lambda w: {"text": "Add preservation orders.", "article": 16},
+        api_recommendation_recorded,
+    ),
     f"POST {API_PREFIX}/recommendations/{{recommendation_id}}/take-up": (
-        lambda w: {"taken_up_on": "2024-06-01", "version": w.recommendation.version}, api_taken_up),
+        lambda w: {"taken_up_on": "2024-06-01", "version": w.recommendation.version},
+        api_taken_up,
+    ),
     f"POST {API_PREFIX}/statistics": (
         lambda w: {"country": "GE", "year": 2021, "figures": {"cases_recorded": 5}, "citation": "Annual report"},
-        api_figures_recorded),
-}  # fmt: skip
+        api_figures_recorded,
+    ),
+}
 
 
 def test_every_api_write_has_a_scenario():

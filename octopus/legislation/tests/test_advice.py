@@ -50,8 +50,13 @@ def article(number: int) -> Article:
 
 
 def advise(staff, iso2="GE", numbers=(2, 3, 16), **fields) -> Advice:
-    values = {"reviewed": "Draft law on electronic evidence", "mode": "desk_review", "starts_on": D(2024, 3, 1),
-              "ends_on": D(2024, 3, 20), **fields}  # fmt: skip
+    values = {
+        "reviewed": "Draft law on electronic evidence",
+        "mode": "desk_review",
+        "starts_on": D(2024, 3, 1),
+        "ends_on": D(2024, 3, 20),
+        **fields,
+    }
     return services.record_advice(country(iso2), articles=[article(n) for n in numbers], user=staff, **values)
 
 
@@ -88,7 +93,11 @@ def test_staff_record_advice_through_the_page_and_it_is_audited(staff_client, st
     assert list(advice.experts.all()) == [expert]
     assert response.status_code == 302 and response.url == reverse("advice_detail", args=[advice.pk])
     assert (advice.country.iso2, advice.mode, advice.starts_on, advice.recorded_by) == (
-        "GE", "workshop", D(2024, 5, 6), staff)  # fmt: skip
+        "GE",
+        "workshop",
+        D(2024, 5, 6),
+        staff,
+    )
     assert sorted(advice.articles.values_list("number", flat=True)) == [2, 3, 4, 5, 6, 16, 17]
     entry = AuditEntry.objects.about(advice).get(action="legislation.advice.recorded")
     assert entry.after["articles"] == [2, 3, 4, 5, 6, 16, 17]
@@ -126,8 +135,15 @@ def test_bad_advice_is_refused_with_a_message_keeping_what_was_typed(staff_clien
 def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff):
     advise(staff, "GE", numbers=(2, 3, 4, 5, 6, 16, 17), starts_on=D(2023, 4, 1), ends_on=D(2023, 4, 2))
     advise(staff, "GE", reviewed="Amendments", mode="mission", starts_on=D(2024, 2, 1), ends_on=D(2024, 2, 3))
-    moldova = advise(staff, "MD", reviewed="Criminal Code", mode="workshop", numbers=(29, 35),
-                     starts_on=D(2024, 5, 1), ends_on=D(2024, 5, 2))  # fmt: skip
+    moldova = advise(
+        staff,
+        "MD",
+        reviewed="Criminal Code",
+        mode="workshop",
+        numbers=(29, 35),
+        starts_on=D(2024, 5, 1),
+        ends_on=D(2024, 5, 2),
+    )
     services.record_recommendation(moldova, text="Designate a 24/7 point of contact.", article=article(35), user=staff)
 
     def listed(**query):
@@ -150,8 +166,17 @@ def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.values)
     assert values[0][:3] == ("Country", "ISO", "Reviewed")
-    assert values[1] == ("Moldova", "MD", "Criminal Code", "Workshop", datetime.datetime(2024, 5, 1),
-                         datetime.datetime(2024, 5, 2), "29, 35", 1, 0)  # fmt: skip
+    assert values[1] == (
+        "Moldova",
+        "MD",
+        "Criminal Code",
+        "Workshop",
+        datetime.datetime(2024, 5, 1),
+        datetime.datetime(2024, 5, 2),
+        "29, 35",
+        1,
+        0,
+    )
     assert len(values) == 3
     text = staff_client.get(reverse("advice_export", args=["csv"]), {"country": "GE", "sort": "starts_on"})
     lines = list(csv.reader(io.StringIO(text.content.decode())))
@@ -180,8 +205,16 @@ def test_a_stale_edit_is_a_conflict_that_changes_nothing_and_keeps_what_was_type
     advice = advise(staff)
     page = staff_client.get(reverse("advice_edit", args=[advice.pk]))
     assert page.status_code == 200 and 'name="version" value="1"' in page.content.decode()
-    services.update_advice(advice, user=staff, version=1, reviewed="Changed meanwhile", mode="mission",
-                           starts_on=advice.starts_on, ends_on=advice.ends_on, articles=[article(2)])  # fmt: skip
+    services.update_advice(
+        advice,
+        user=staff,
+        version=1,
+        reviewed="Changed meanwhile",
+        mode="mission",
+        starts_on=advice.starts_on,
+        ends_on=advice.ends_on,
+        articles=[article(2)],
+    )
 
     data = form_data(country=None, reviewed="My correction", version=1)
     response = staff_client.post(reverse("advice_edit", args=[advice.pk]), data)
@@ -205,8 +238,16 @@ def test_a_correction_keeps_the_articles_recommendations_name(staff):
     advice = advise(staff, numbers=(2, 16))
     services.record_recommendation(advice, text="Add preservation orders.", article=article(16), user=staff)
     with pytest.raises(DomainError, match="A recommendation names Article 16"):
-        services.update_advice(advice, user=staff, version=1, reviewed=advice.reviewed, mode=advice.mode,
-                               starts_on=advice.starts_on, ends_on=advice.ends_on, articles=[article(2)])  # fmt: skip
+        services.update_advice(
+            advice,
+            user=staff,
+            version=1,
+            reviewed=advice.reviewed,
+            mode=advice.mode,
+            starts_on=advice.starts_on,
+            ends_on=advice.ends_on,
+            articles=[article(2)],
+        )
     assert sorted(Advice.objects.get().articles.values_list("number", flat=True)) == [2, 16]
 
 
@@ -221,10 +262,24 @@ def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, s
     first, second = AdviceRecommendation.objects.order_by("number")
     assert (first.number, first.article.number, second.number, second.article) == (1, 2, 2, None)
 
-    changed = profiles.record_assessment(country("GE"), article(2), level="in_place", source="legislative_advice",
-                                         assessed_on=D(2024, 9, 1), reviewed=True, user=staff)  # fmt: skip
-    foreign = profiles.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
-                                         assessed_on=D(2024, 9, 1), reviewed=True, user=staff)  # fmt: skip
+    changed = profiles.record_assessment(
+        country("GE"),
+        article(2),
+        level="in_place",
+        source="legislative_advice",
+        assessed_on=D(2024, 9, 1),
+        reviewed=True,
+        user=staff,
+    )
+    foreign = profiles.record_assessment(
+        country("AM"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2024, 9, 1),
+        reviewed=True,
+        user=staff,
+    )
     page = staff_client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
     assert "Art. 2 – In place – 2024-09-01" in page
 
@@ -232,14 +287,16 @@ def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, s
     prefix = f"r{first.pk}-"
     early = staff_client.post(take_up, {prefix + "taken_up_on": "2024-01-01", prefix + "version": 1})
     assert early.status_code == 400 and "cannot be taken up before the advice was given" in early.content.decode()
-    other = staff_client.post(take_up, {prefix + "taken_up_on": "2024-09-01", prefix + "assessment": foreign.pk,
-                                        prefix + "version": 1})  # fmt: skip
+    other = staff_client.post(
+        take_up, {prefix + "taken_up_on": "2024-09-01", prefix + "assessment": foreign.pk, prefix + "version": 1}
+    )
     assert other.status_code == 400 and "Choose a reviewed assessment of the advised country." in other.content.decode()
     first.refresh_from_db()
     assert first.taken_up_on is None
 
-    done = staff_client.post(take_up, {prefix + "taken_up_on": "2024-09-01", prefix + "assessment": changed.pk,
-                                       prefix + "version": 1})  # fmt: skip
+    done = staff_client.post(
+        take_up, {prefix + "taken_up_on": "2024-09-01", prefix + "assessment": changed.pk, prefix + "version": 1}
+    )
     assert done.status_code == 302
     first.refresh_from_db()
     assert (first.taken_up_on, first.assessment, first.version) == (D(2024, 9, 1), changed, 2)
@@ -264,7 +321,11 @@ def test_documents_are_uploaded_downloaded_as_stored_and_removed(
     assert staff_client.post(add, {"title": "Analysis of the draft", "file": upload}).status_code == 302
     document = AdviceDocument.objects.get()
     assert (document.title, document.file_name, document.file_type, document.uploaded_by) == (
-        "Analysis of the draft", "GE analysis 2024.pdf", "pdf", staff)  # fmt: skip
+        "Analysis of the draft",
+        "GE analysis 2024.pdf",
+        "pdf",
+        staff,
+    )
     assert AuditEntry.objects.about(document).filter(action="legislation.advice_document.added").exists()
     document_pk = document.pk
 
@@ -301,8 +362,11 @@ def test_a_focal_point_reads_its_own_countrys_advice_only_and_changes_nothing(cl
     assert len(list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.values)) == 2
 
     recommendation = services.record_recommendation(own, text="Keep it.", user=staff)
-    for url in (reverse("advice_new"), reverse("advice_edit", args=[own.pk]),
-                reverse("advice_recommendation_edit", args=[recommendation.pk])):  # fmt: skip
+    for url in (
+        reverse("advice_new"),
+        reverse("advice_edit", args=[own.pk]),
+        reverse("advice_recommendation_edit", args=[recommendation.pk]),
+    ):
         assert client.get(url).status_code == 403
     for url in (
         reverse("advice_new"),
@@ -335,8 +399,16 @@ def test_a_correction_cannot_move_the_start_after_a_take_up(staff):
     recommendation = services.record_recommendation(advice, text="Criminalise illegal access.", user=staff)
     services.take_up_recommendation(recommendation, taken_up_on=D(2024, 4, 1), user=staff, version=1)
     with pytest.raises(DomainError, match="Recommendation 1 was taken up on 2024-04-01, before the advice would start"):
-        services.update_advice(advice, user=staff, version=1, reviewed=advice.reviewed, mode=advice.mode,
-                               starts_on=D(2024, 5, 1), ends_on=D(2024, 5, 2), articles=[article(2)])  # fmt: skip
+        services.update_advice(
+            advice,
+            user=staff,
+            version=1,
+            reviewed=advice.reviewed,
+            mode=advice.mode,
+            starts_on=D(2024, 5, 1),
+            ends_on=D(2024, 5, 2),
+            articles=[article(2)],
+        )
     assert Advice.objects.get().starts_on == D(2024, 3, 1)
 
 
@@ -344,10 +416,15 @@ def test_a_recommendation_is_corrected_with_its_version_on_an_article_covered(st
     advice = advise(staff, numbers=(2, 16))
     recommendation = services.record_recommendation(advice, text="Preservation.", user=staff)
 
-    corrected = services.correct_recommendation(recommendation, text="Add expedited preservation orders.",
-                                                article=article(16), user=staff, version=1)  # fmt: skip
+    corrected = services.correct_recommendation(
+        recommendation, text="Add expedited preservation orders.", article=article(16), user=staff, version=1
+    )
     assert (corrected.number, corrected.text, corrected.article, corrected.version) == (
-        1, "Add expedited preservation orders.", article(16), 2)  # fmt: skip
+        1,
+        "Add expedited preservation orders.",
+        article(16),
+        2,
+    )
     with pytest.raises(ConflictError):
         services.correct_recommendation(recommendation, text="Stale", article=None, user=staff, version=1)
     with pytest.raises(DomainError, match="Article 22 is not among the articles the advice covered"):
@@ -387,8 +464,15 @@ def test_a_recommendation_is_corrected_through_its_page(staff_client, staff):
 
 def test_the_advice_page_costs_the_same_queries_however_many_recommendations_are_open(staff_client, staff):
     advice = advise(staff, numbers=(2,))
-    profiles.record_assessment(country("GE"), article(2), level="in_place", source="desk_review",
-                               assessed_on=D(2024, 9, 1), reviewed=True, user=staff)  # fmt: skip
+    profiles.record_assessment(
+        country("GE"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2024, 9, 1),
+        reviewed=True,
+        user=staff,
+    )
     url = reverse("advice_detail", args=[advice.pk])
 
     def queries() -> int:

@@ -56,8 +56,7 @@ def article(number: int) -> Article:
 
 def assess(user, iso2, number, level, day, **fields):
     fields = {"source": "desk_review", "reviewed": True, **fields}
-    return services.record_assessment(country(iso2), article(number), level=level, assessed_on=day, user=user,
-                                      **fields)  # fmt: skip
+    return services.record_assessment(country(iso2), article(number), level=level, assessed_on=day, user=user, **fields)
 
 
 def post(client, path, body, user):
@@ -75,10 +74,21 @@ def get(client, path, user=None, **params):
 def test_the_openapi_document_lists_the_routes(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
 
-    for path in ["/compliance", "/profiles/{iso2}", "/articles/{number}", "/assessments",
-                 "/assessments/{assessment_id}/review", "/laws", "/laws/{law_id}", "/laws/{law_id}/review",
-                 "/advice", "/advice/{advice_id}", "/advice/{advice_id}/recommendations",
-                 "/recommendations/{recommendation_id}/take-up", "/statistics"]:  # fmt: skip
+    for path in [
+        "/compliance",
+        "/profiles/{iso2}",
+        "/articles/{number}",
+        "/assessments",
+        "/assessments/{assessment_id}/review",
+        "/laws",
+        "/laws/{law_id}",
+        "/laws/{law_id}/review",
+        "/advice",
+        "/advice/{advice_id}",
+        "/advice/{advice_id}/recommendations",
+        "/recommendations/{recommendation_id}/take-up",
+        "/statistics",
+    ]:
         assert f"/api/v1/legislation{path}" in paths, path
     assert set(paths[f"{BASE}/laws/{{law_id}}"]) == {"put"}
     assert "409" in paths[f"{BASE}/assessments/{{assessment_id}}/review"]["post"]["responses"]
@@ -121,12 +131,14 @@ def test_the_matrix_by_group_and_region_and_its_refusals(client, staff):
 
     assert {a["group"] for a in procedural["articles"]} == {"international"}
     assert {r["iso2"] for r in procedural["countries"]} == set(
-        Country.objects.filter(region=region).values_list("iso2", flat=True))  # fmt: skip
+        Country.objects.filter(region=region).values_list("iso2", flat=True)
+    )
     georgia = next(r for r in procedural["countries"] if r["iso2"] == "GE")
     assert (georgia["levels"]["29"], georgia["share_in_place"], "6" in georgia["levels"]) == ("not_in_place", 0, False)
     assert assert_problem(bad_group, 422)["errors"][0]["field"] == "group"
     assert assert_problem(bad_region, 422)["errors"] == [
-        {"field": "region", "message": "No country is in the region “Atlantis”."}]  # fmt: skip
+        {"field": "region", "message": "No country is in the region “Atlantis”."}
+    ]
     assert assert_problem(bad_day, 422)["errors"][0]["field"] == "at"
 
 
@@ -156,15 +168,18 @@ def test_a_sample_statement_says_so_in_the_body_and_a_header(client, staff):
 
     assert ([r["iso2"] for r in real.json()["countries"] if r["sample"]], SAMPLE_HEADER in real.headers) == ([], False)
     assert ([r["iso2"] for r in both.json()["countries"] if r["sample"]], both.headers[SAMPLE_HEADER]) == (
-        ["AM"], "true")  # fmt: skip
+        ["AM"],
+        "true",
+    )
     assert (real_profile.json()["sample"], SAMPLE_HEADER in real_profile.headers) == (False, False)
     assert (sample_profile.json()["sample"], sample_profile.json()["articles"][5]["is_sample"]) == (True, True)
     assert sample_profile.headers[SAMPLE_HEADER] == "true"
 
 
 def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, staff, focal):
-    code = services.record_law(country("GE"), title="Criminal Code", year=1999, url="https://example.org/cc",
-                               reviewed=True, user=staff)  # fmt: skip
+    code = services.record_law(
+        country("GE"), title="Criminal Code", year=1999, url="https://example.org/cc", reviewed=True, user=staff
+    )
     services.record_law(country("GE"), title="Law on e-evidence", year=2015, reviewed=True, user=staff)
     services.record_law(country("GE"), title="Draft law", user=focal)  # a draft: not public
     assess(staff, "GE", 2, "partially", D(2010, 1, 1), provisions="Art. 284 CC", laws=[code], citation="T-CY 2010")
@@ -175,21 +190,34 @@ def test_a_countrys_profile_on_a_day_shows_reviewed_laws_and_statements(client, 
     now = client.get(f"{BASE}/profiles/GE").json()
 
     assert (then["iso2"], then["name"], then["at"], then["share_in_place"]) == ("GE", "Georgia", "2012-12-31", 0.0)
-    assert then["laws"] == [{"id": code.pk, "title": "Criminal Code", "year": 1999, "url": "https://example.org/cc",
-                             "is_sample": False}]  # fmt: skip
+    assert then["laws"] == [
+        {"id": code.pk, "title": "Criminal Code", "year": 1999, "url": "https://example.org/cc", "is_sample": False}
+    ]
     assert then["articles"][1] == {
-        "article": {"number": 2, "title": article(2).title, "group": "substantive"}, "level": "partially",
-        "source": "desk_review", "assessed_on": "2010-01-01", "provisions": "Art. 284 CC", "note": "",
-        "citation": "T-CY 2010", "laws": [code.pk], "is_sample": False,
-    }  # fmt: skip
+        "article": {"number": 2, "title": article(2).title, "group": "substantive"},
+        "level": "partially",
+        "source": "desk_review",
+        "assessed_on": "2010-01-01",
+        "provisions": "Art. 284 CC",
+        "note": "",
+        "citation": "T-CY 2010",
+        "laws": [code.pk],
+        "is_sample": False,
+    }
     # Newest first, as on the page.
     assert [law["title"] for law in now["laws"]] == ["Law on e-evidence", "Criminal Code"]
     assert (now["articles"][1]["level"], now["articles"][1]["provisions"]) == ("in_place", "Art. 284 as amended")
     assert now["articles"][2] == {
-        "article": {"number": 3, "title": article(3).title, "group": "substantive"}, "level": "not_assessed",
-        "source": None, "assessed_on": None, "provisions": "", "note": "", "citation": "", "laws": [],
+        "article": {"number": 3, "title": article(3).title, "group": "substantive"},
+        "level": "not_assessed",
+        "source": None,
+        "assessed_on": None,
+        "provisions": "",
+        "note": "",
+        "citation": "",
+        "laws": [],
         "is_sample": False,
-    }  # fmt: skip
+    }
     assert now["share_in_place"] == 100.0
     assert assert_problem(client.get(f"{BASE}/profiles/XX"), 404)
 
@@ -205,13 +233,21 @@ def test_an_article_page_lists_the_countries_by_level(client, staff):
 
     assert found["article"]["number"] == 6 and found["at"] == "2016-12-31"
     assert found["countries"] == {
-        "in_place": [{"iso2": "GE", "name": "Georgia", "source": "desk_review", "assessed_on": "2016-01-01",
-                      "is_sample": False}],
-        "partially": [{"iso2": "AM", "name": "Armenia", "source": "tcy_assessment", "assessed_on": "2016-01-01",
-                       "is_sample": False}],
+        "in_place": [
+            {"iso2": "GE", "name": "Georgia", "source": "desk_review", "assessed_on": "2016-01-01", "is_sample": False}
+        ],
+        "partially": [
+            {
+                "iso2": "AM",
+                "name": "Armenia",
+                "source": "tcy_assessment",
+                "assessed_on": "2016-01-01",
+                "is_sample": False,
+            }
+        ],
         "not_in_place": [],
         "not_assessed": [],
-    }  # fmt: skip
+    }
     assert assert_problem(outside, 404)["detail"].startswith("Article 23 of CETS 185 is not one a legislation profile")
 
 
@@ -219,8 +255,15 @@ def test_an_article_page_lists_the_countries_by_level(client, staff):
 
 
 def statement(**change):
-    return {"country": "GE", "article": 6, "level": "partially", "source": "self_report",
-            "assessed_on": "2020-05-01", "provisions": "Art. 286 CC", **change}  # fmt: skip
+    return {
+        "country": "GE",
+        "article": 6,
+        "level": "partially",
+        "source": "self_report",
+        "assessed_on": "2020-05-01",
+        "provisions": "Art. 286 CC",
+        **change,
+    }
 
 
 def test_a_focal_point_records_a_draft_for_its_own_country_only(client, focal, donor):
@@ -233,11 +276,22 @@ def test_a_focal_point_records_a_draft_for_its_own_country_only(client, focal, d
     saved = Assessment.objects.get()
     assert created.status_code == 201
     assert created.json() == {
-        "id": saved.pk, "country": "GE", "article": 6, "level": "partially", "source": "self_report",
-        "assessed_on": "2020-05-01", "provisions": "Art. 286 CC", "note": "", "citation": "", "laws": [],
-        "state": "draft", "recorded_at": created.json()["recorded_at"], "reviewed_at": None, "is_sample": False,
+        "id": saved.pk,
+        "country": "GE",
+        "article": 6,
+        "level": "partially",
+        "source": "self_report",
+        "assessed_on": "2020-05-01",
+        "provisions": "Art. 286 CC",
+        "note": "",
+        "citation": "",
+        "laws": [],
+        "state": "draft",
+        "recorded_at": created.json()["recorded_at"],
+        "reviewed_at": None,
+        "is_sample": False,
         "version": 1,
-    }  # fmt: skip
+    }
     assert saved.recorded_by == focal
     assert (
         assert_problem(other, 403)["detail"] == "Your role does not allow changing the legislation profile of Armenia."
@@ -262,12 +316,14 @@ def test_bad_statements_are_problems_and_nothing_is_saved(client, staff):
     no_law = post(client, "/assessments", statement(laws=[armenian.pk + 1000]), staff)
 
     assert assert_problem(outside, 422)["detail"].startswith(
-        "Article 23 of Budapest Convention is not one a legislation profile covers")  # fmt: skip
+        "Article 23 of Budapest Convention is not one a legislation profile covers"
+    )
     assert assert_problem(unknown_article, 422)["errors"][0]["field"] == "article"
     assert assert_problem(level, 422)["errors"][0]["field"] == "level"
     assert assert_problem(future, 422)["detail"].startswith("The date of an assessment cannot be in the future")
     assert assert_problem(unknown_country, 422)["errors"] == [
-        {"field": "country", "message": "No country with the ISO code “XX”."}]  # fmt: skip
+        {"field": "country", "message": "No country with the ISO code “XX”."}
+    ]
     assert assert_problem(foreign_law, 422)["detail"] == "Criminal Code (2003) is a law of another country."
     assert assert_problem(no_law, 422)["errors"][0]["field"] == "laws"
     assert not Assessment.objects.exists()
@@ -320,8 +376,12 @@ def test_staff_review_a_draft_and_a_stale_review_is_refused(client, staff, focal
 
 
 def test_laws_are_recorded_listed_and_kept_by_the_countrys_keepers(client, staff, focal, focal_am):
-    created = post(client, "/laws", {"country": "GE", "title": "Criminal Code", "year": 1999,
-                                     "url": "https://example.org/cc"}, focal)  # fmt: skip
+    created = post(
+        client,
+        "/laws",
+        {"country": "GE", "title": "Criminal Code", "year": 1999, "url": "https://example.org/cc"},
+        focal,
+    )
     by_staff = post(client, "/laws", {"country": "AM", "title": "Law on ICT", "reviewed": True}, staff)
     twice = post(client, "/laws", {"country": "GE", "title": "Criminal Code"}, staff)
     other = post(client, "/laws", {"country": "AM", "title": "Law", "year": 2001}, focal)
@@ -331,9 +391,17 @@ def test_laws_are_recorded_listed_and_kept_by_the_countrys_keepers(client, staff
 
     law = Law.objects.get(country__iso2="GE")
     assert created.status_code == 201
-    assert created.json() == {"id": law.pk, "country": "GE", "title": "Criminal Code", "year": 1999,
-                              "url": "https://example.org/cc", "file_name": "", "state": "draft",
-                              "is_sample": False, "version": 1}  # fmt: skip
+    assert created.json() == {
+        "id": law.pk,
+        "country": "GE",
+        "title": "Criminal Code",
+        "year": 1999,
+        "url": "https://example.org/cc",
+        "file_name": "",
+        "state": "draft",
+        "is_sample": False,
+        "version": 1,
+    }
     assert by_staff.json()["state"] == "reviewed"
     assert assert_problem(twice, 422)["detail"] == "Georgia already has a law titled “Criminal Code”."
     assert_problem(other, 403)
@@ -352,8 +420,11 @@ def test_a_law_is_corrected_with_its_version(client, staff, focal):
     changed = put(client, f"/laws/{law.pk}", {"title": "Criminal Code of Georgia", "year": 1999, "version": 1}, focal)
     stale = put(client, f"/laws/{law.pk}", {"title": "Code", "version": 1}, staff)
 
-    assert (changed.status_code, changed.json()["title"], changed.json()["year"]) == (200, "Criminal Code of Georgia",
-                                                                                      1999)  # fmt: skip
+    assert (changed.status_code, changed.json()["title"], changed.json()["year"]) == (
+        200,
+        "Criminal Code of Georgia",
+        1999,
+    )
     assert_problem(stale, 409)
     assert Law.objects.get().title == "Criminal Code of Georgia"
 
@@ -383,8 +454,15 @@ def test_staff_review_a_draft_law(client, staff, focal):
 
 
 def advice_body(**change):
-    return {"country": "GE", "reviewed": "Draft law on electronic evidence", "mode": "desk_review",
-            "starts_on": "2016-04-01", "ends_on": "2016-04-20", "articles": [16, 2], **change}  # fmt: skip
+    return {
+        "country": "GE",
+        "reviewed": "Draft law on electronic evidence",
+        "mode": "desk_review",
+        "starts_on": "2016-04-01",
+        "ends_on": "2016-04-20",
+        "articles": [16, 2],
+        **change,
+    }
 
 
 def test_staff_record_advice_recommendations_and_take_up(client, staff):
@@ -392,28 +470,56 @@ def test_staff_record_advice_recommendations_and_take_up(client, staff):
 
     created = post(client, "/advice", advice_body(experts=[expert.pk]), staff)
     advice_id = created.json()["id"]
-    recommended = post(client, f"/advice/{advice_id}/recommendations",
-                       {"text": "Add preservation orders.", "article": 16}, staff)  # fmt: skip
+    recommended = post(
+        client, f"/advice/{advice_id}/recommendations", {"text": "Add preservation orders.", "article": 16}, staff
+    )
     changed = assess(staff, "GE", 16, "in_place", D(2017, 1, 1), source="legislative_advice")
     rec_id = recommended.json()["id"]
-    taken = post(client, f"/recommendations/{rec_id}/take-up",
-                 {"taken_up_on": "2017-01-01", "version": 1, "assessment": changed.pk}, staff)  # fmt: skip
+    taken = post(
+        client,
+        f"/recommendations/{rec_id}/take-up",
+        {"taken_up_on": "2017-01-01", "version": 1, "assessment": changed.pk},
+        staff,
+    )
     stale = post(client, f"/recommendations/{rec_id}/take-up", {"taken_up_on": "2017-01-02", "version": 1}, staff)
     read = get(client, f"/advice/{advice_id}", staff)
 
     assert created.status_code == 201
     assert created.json() == {
-        "id": advice_id, "country": "GE", "reviewed": "Draft law on electronic evidence", "law": None,
-        "mode": "desk_review", "starts_on": "2016-04-01", "ends_on": "2016-04-20", "articles": [2, 16],
-        "experts": [expert.pk], "event": None, "activity": None, "programmes": [], "recommendations": [],
-        "documents": [], "is_sample": False, "version": 1,
-    }  # fmt: skip
+        "id": advice_id,
+        "country": "GE",
+        "reviewed": "Draft law on electronic evidence",
+        "law": None,
+        "mode": "desk_review",
+        "starts_on": "2016-04-01",
+        "ends_on": "2016-04-20",
+        "articles": [2, 16],
+        "experts": [expert.pk],
+        "event": None,
+        "activity": None,
+        "programmes": [],
+        "recommendations": [],
+        "documents": [],
+        "is_sample": False,
+        "version": 1,
+    }
     assert recommended.status_code == 201
-    assert recommended.json() == {"id": rec_id, "advice": advice_id, "number": 1, "article": 16,
-                                  "text": "Add preservation orders.", "taken_up_on": None, "assessment": None,
-                                  "is_sample": False, "version": 1}  # fmt: skip
-    assert (taken.status_code, taken.json()["taken_up_on"], taken.json()["assessment"]) == (200, "2017-01-01",
-                                                                                            changed.pk)  # fmt: skip
+    assert recommended.json() == {
+        "id": rec_id,
+        "advice": advice_id,
+        "number": 1,
+        "article": 16,
+        "text": "Add preservation orders.",
+        "taken_up_on": None,
+        "assessment": None,
+        "is_sample": False,
+        "version": 1,
+    }
+    assert (taken.status_code, taken.json()["taken_up_on"], taken.json()["assessment"]) == (
+        200,
+        "2017-01-01",
+        changed.pk,
+    )
     assert_problem(stale, 409)
     assert read.json()["recommendations"][0]["version"] == 2
     assert AuditEntry.objects.about(Advice.objects.get()).get(action="legislation.advice.recorded").user == staff
@@ -425,8 +531,7 @@ def test_bad_advice_is_a_problem_and_nothing_is_saved(client, staff):
     outside = post(client, "/advice", advice_body(articles=[2, 23]), staff)
     unknown = post(client, "/advice", advice_body(articles=[999]), staff)
     backwards = post(client, "/advice", advice_body(ends_on="2016-03-01"), staff)
-    future = post(client, "/advice", advice_body(starts_on=tomorrow.isoformat(), ends_on=tomorrow.isoformat()),
-                  staff)  # fmt: skip
+    future = post(client, "/advice", advice_body(starts_on=tomorrow.isoformat(), ends_on=tomorrow.isoformat()), staff)
     mode = post(client, "/advice", advice_body(mode="lecture"), staff)
     no_expert = post(client, "/advice", advice_body(experts=[10**9]), staff)
 
@@ -438,13 +543,25 @@ def test_bad_advice_is_a_problem_and_nothing_is_saved(client, staff):
     assert assert_problem(no_expert, 422)["errors"][0]["field"] == "experts"
     assert not Advice.objects.exists()
 
-    advice = advice_services.record_advice(country("GE"), reviewed="Code", mode="mission", starts_on=D(2016, 4, 1),
-                                           ends_on=D(2016, 4, 2), articles=[article(2)], user=staff)  # fmt: skip
+    advice = advice_services.record_advice(
+        country("GE"),
+        reviewed="Code",
+        mode="mission",
+        starts_on=D(2016, 4, 1),
+        ends_on=D(2016, 4, 2),
+        articles=[article(2)],
+        user=staff,
+    )
     recommendation = advice_services.record_recommendation(advice, text="Criminalise.", user=staff)
-    early = post(client, f"/recommendations/{recommendation.pk}/take-up",
-                 {"taken_up_on": "2016-03-01", "version": 1}, staff)  # fmt: skip
-    later = post(client, f"/recommendations/{recommendation.pk}/take-up",
-                 {"taken_up_on": tomorrow.isoformat(), "version": 1}, staff)  # fmt: skip
+    early = post(
+        client, f"/recommendations/{recommendation.pk}/take-up", {"taken_up_on": "2016-03-01", "version": 1}, staff
+    )
+    later = post(
+        client,
+        f"/recommendations/{recommendation.pk}/take-up",
+        {"taken_up_on": tomorrow.isoformat(), "version": 1},
+        staff,
+    )
     off_topic = post(client, f"/advice/{advice.pk}/recommendations", {"text": "Jurisdiction.", "article": 22}, staff)
     assert assert_problem(early, 422)["detail"] == "A recommendation cannot be taken up before the advice was given."
     assert assert_problem(later, 422)["detail"].startswith("The day a recommendation was taken up cannot be in the")
@@ -452,10 +569,24 @@ def test_bad_advice_is_a_problem_and_nothing_is_saved(client, staff):
 
 
 def test_advice_is_read_by_the_workspace_and_a_focal_point_sees_its_own_country(client, staff, focal, donor):
-    georgian = advice_services.record_advice(country("GE"), reviewed="Code", mode="mission", starts_on=D(2016, 4, 1),
-                                             ends_on=D(2016, 4, 2), articles=[article(2)], user=staff)  # fmt: skip
-    armenian = advice_services.record_advice(country("AM"), reviewed="Law", mode="workshop", starts_on=D(2017, 4, 1),
-                                             ends_on=D(2017, 4, 2), articles=[article(2)], user=staff)  # fmt: skip
+    georgian = advice_services.record_advice(
+        country("GE"),
+        reviewed="Code",
+        mode="mission",
+        starts_on=D(2016, 4, 1),
+        ends_on=D(2016, 4, 2),
+        articles=[article(2)],
+        user=staff,
+    )
+    armenian = advice_services.record_advice(
+        country("AM"),
+        reviewed="Law",
+        mode="workshop",
+        starts_on=D(2017, 4, 1),
+        ends_on=D(2017, 4, 2),
+        articles=[article(2)],
+        user=staff,
+    )
 
     assert [row["id"] for row in get(client, "/advice", staff).json()["items"]] == [armenian.pk, georgian.pk]
     assert [row["id"] for row in get(client, "/advice", donor).json()["items"]] == [armenian.pk, georgian.pk]
@@ -472,24 +603,49 @@ def test_advice_is_read_by_the_workspace_and_a_focal_point_sees_its_own_country(
 
 def test_sample_advice_and_figures_say_so_in_the_body_and_a_header(client, staff):
     for iso2, sample in (("GE", False), ("AM", True)):
-        advice_services.record_advice(country(iso2), reviewed="Code", mode="mission", starts_on=D(2016, 4, 1),
-                                      ends_on=D(2016, 4, 2), articles=[article(2)], user=staff,
-                                      is_sample=sample)  # fmt: skip
-        statistics_services.record_figures(country(iso2), 2020, {"cases_recorded": 10}, source="published",
-                                           citation="Report", user=staff, is_sample=sample)  # fmt: skip
+        advice_services.record_advice(
+            country(iso2),
+            reviewed="Code",
+            mode="mission",
+            starts_on=D(2016, 4, 1),
+            ends_on=D(2016, 4, 2),
+            articles=[article(2)],
+            user=staff,
+            is_sample=sample,
+        )
+        statistics_services.record_figures(
+            country(iso2),
+            2020,
+            {"cases_recorded": 10},
+            source="published",
+            citation="Report",
+            user=staff,
+            is_sample=sample,
+        )
 
     real = [get(client, path, staff, country="GE") for path in ("/advice", "/statistics")]
     invented = [get(client, path, staff, country="AM") for path in ("/advice", "/statistics")]
 
     assert [([row["is_sample"] for row in r.json()["items"]], SAMPLE_HEADER in r.headers) for r in real] == [
-        ([False], False), ([False], False)]  # fmt: skip
+        ([False], False),
+        ([False], False),
+    ]
     assert [([row["is_sample"] for row in r.json()["items"]], r.headers[SAMPLE_HEADER]) for r in invented] == [
-        ([True], "true"), ([True], "true")]  # fmt: skip
+        ([True], "true"),
+        ([True], "true"),
+    ]
 
 
 def test_advice_is_corrected_with_its_version(client, staff):
-    advice = advice_services.record_advice(country("GE"), reviewed="Code", mode="mission", starts_on=D(2016, 4, 1),
-                                           ends_on=D(2016, 4, 2), articles=[article(2)], user=staff)  # fmt: skip
+    advice = advice_services.record_advice(
+        country("GE"),
+        reviewed="Code",
+        mode="mission",
+        starts_on=D(2016, 4, 1),
+        ends_on=D(2016, 4, 2),
+        articles=[article(2)],
+        user=staff,
+    )
 
     changed = put(client, f"/advice/{advice.pk}", advice_body(version=1, articles=[2, 3]), staff)
     stale = put(client, f"/advice/{advice.pk}", advice_body(version=1), staff)
@@ -504,21 +660,27 @@ def test_advice_is_corrected_with_its_version(client, staff):
 
 
 def figures(**change):
-    return {"country": "GE", "year": 2020, "citation": "Annual report 2020, p. 12",
-            "figures": {"mla_received": 40, "mla_executed": 30}, **change}  # fmt: skip
+    return {
+        "country": "GE",
+        "year": 2020,
+        "citation": "Annual report 2020, p. 12",
+        "figures": {"mla_received": 40, "mla_executed": 30},
+        **change,
+    }
 
 
 def test_staff_record_figures_from_a_published_source_and_correct_them(client, staff):
     created = post(client, "/statistics", figures(), staff)
     received = Statistic.objects.get(figure="mla_received")
-    corrected = post(client, "/statistics", figures(figures={"mla_received": 45}, versions={"mla_received": 1}),
-                     staff)  # fmt: skip
+    corrected = post(client, "/statistics", figures(figures={"mla_received": 45}, versions={"mla_received": 1}), staff)
     stale = post(client, "/statistics", figures(figures={"mla_received": 50}, versions={"mla_received": 1}), staff)
     unseen = post(client, "/statistics", figures(figures={"mla_received": 50}), staff)  # no version: never read
 
     assert created.status_code == 201
     assert sorted((row["figure"], row["value"], row["source"], row["version"]) for row in created.json()) == [
-        ("mla_executed", 30, "published", 1), ("mla_received", 40, "published", 1)]  # fmt: skip
+        ("mla_executed", 30, "published", 1),
+        ("mla_received", 40, "published", 1),
+    ]
     assert created.json()[0]["citation"] == "Annual report 2020, p. 12"
     assert [(row["id"], row["value"], row["version"]) for row in corrected.json()] == [(received.pk, 45, 2)]
     assert assert_problem(stale, 409)["detail"].startswith("Someone changed this record")
@@ -538,21 +700,25 @@ def test_bad_figures_are_problems_and_nothing_is_saved(client, staff):
     assert assert_problem(negative, 422)["detail"] == "Cybercrime cases with a conviction cannot be negative (-1)."
     assert assert_problem(executed, 422)["detail"] == (
         "Mutual legal assistance requests executed (4) cannot be more than Mutual legal assistance requests "
-        "received (3).")  # fmt: skip
+        "received (3)."
+    )
     assert assert_problem(future, 422)["detail"].startswith(f"{TODAY().year + 1} is not a year figures can be")
     assert assert_problem(uncited, 422)["detail"] == "Cite the published source of these figures."
     assert assert_problem(unknown, 422)["errors"][0]["field"].startswith("figures")
     assert assert_problem(none, 422)["errors"][0]["field"] == "figures"
     assert assert_problem(huge, 422)["detail"] == (
-        "Cybercrime cases recorded cannot be more than 2,000,000,000 (2100000000).")  # fmt: skip
+        "Cybercrime cases recorded cannot be more than 2,000,000,000 (2100000000)."
+    )
     assert not Statistic.objects.exists()
 
 
 def test_figures_are_read_by_the_workspace_and_a_focal_point_sees_its_own_country(client, staff, focal, donor):
-    statistics_services.record_figures(country("GE"), 2020, {"cases_recorded": 10}, source="published",
-                                       citation="Report", user=staff)  # fmt: skip
-    statistics_services.record_figures(country("AM"), 2019, {"cases_recorded": 7, "mla_sent": 2},
-                                       source="published", citation="Report", user=staff)  # fmt: skip
+    statistics_services.record_figures(
+        country("GE"), 2020, {"cases_recorded": 10}, source="published", citation="Report", user=staff
+    )
+    statistics_services.record_figures(
+        country("AM"), 2019, {"cases_recorded": 7, "mla_sent": 2}, source="published", citation="Report", user=staff
+    )
 
     def rows(user, **params):
         return [

@@ -20,8 +20,15 @@ def test_a_focal_point_edits_an_article_staff_approve_and_the_public_sees_it(pag
     staff, focal = make_user(Role.PROGRAMME_STAFF), make_user(Role.FOCAL_POINT)  # the focal point is Georgia's
     georgia = Country.objects.get(iso2="GE")
     misuse = Article.objects.get(treaty__number=185, number=6)
-    record_assessment(georgia, misuse, level="not_in_place", source="tcy_assessment", reviewed=True, user=staff,
-                      assessed_on=datetime.date(2015, 3, 1))  # fmt: skip
+    record_assessment(
+        georgia,
+        misuse,
+        level="not_in_place",
+        source="tcy_assessment",
+        reviewed=True,
+        user=staff,
+        assessed_on=datetime.date(2015, 3, 1),
+    )
     today = timezone.localdate()
     provisions = "Criminal Code, Article 286: production and sale of devices for illegal access."
 

@@ -52,32 +52,59 @@ def populate(staff, n: int, *, start: int = 0) -> None:
     for i in range(start, start + n):
         day = D(2014 + i % 6, 3, 1 + i)
         hosted = events.create_event(
-            user=staff, slug=f"workshop-{i}", title=f"Workshop {i}", kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=day,
-            ends_on=day, status=Status.HELD, country=ge if i % 2 else None, host_countries=[] if i % 2 else [ge],
-        )  # fmt: skip
-        plenary = events.create_event(user=staff, slug=f"plenary-{i}", title=f"Plenary {i}", kind=Kind.TCY_PLENARY,
-                                      starts_on=day, ends_on=day, status=Status.HELD)  # fmt: skip
+            user=staff,
+            slug=f"workshop-{i}",
+            title=f"Workshop {i}",
+            kind=Kind.IN_COUNTRY_WORKSHOP,
+            starts_on=day,
+            ends_on=day,
+            status=Status.HELD,
+            country=ge if i % 2 else None,
+            host_countries=[] if i % 2 else [ge],
+        )
+        plenary = events.create_event(
+            user=staff,
+            slug=f"plenary-{i}",
+            title=f"Plenary {i}",
+            kind=Kind.TCY_PLENARY,
+            starts_on=day,
+            ends_on=day,
+            status=Status.HELD,
+        )
         record_meeting(tcy, event=plenary, number=900 + i, user=staff)
         person = Person.objects.create(first_name="Nino", last_name=f"Delegate {i}")
         for event in (hosted, plenary):
-            registration = Registration.objects.create(event=event, person=person, country=ge,
-                                                       state=RegistrationState.APPROVED)  # fmt: skip
+            registration = Registration.objects.create(
+                event=event, person=person, country=ge, state=RegistrationState.APPROVED
+            )
             Attendance.objects.create(registration=registration, day=day)
         Representative.objects.create(committee=tcy, country=ge, person=person, role="representative", starts_on=day)
         advice = advice_services.record_advice(
-            ge, reviewed=f"Draft law {i}", mode="desk_review", starts_on=day, ends_on=day, user=staff,
-            articles=[article(2), article(16)], experts=[person], event=hosted,
-        )  # fmt: skip
-        recommendation = advice_services.record_recommendation(advice, text="Criminalise illegal access.",
-                                                               article=article(2), user=staff)  # fmt: skip
-        changed = profiles.record_assessment(ge, article(2), level="in_place", source="legislative_advice",
-                                             assessed_on=day, user=staff, reviewed=True)  # fmt: skip
-        advice_services.take_up_recommendation(recommendation, taken_up_on=day, assessment=changed, user=staff,
-                                               version=1)  # fmt: skip
-        profiles.record_assessment(ge, article(3 + i), level="not_in_place", source="desk_review", assessed_on=day,
-                                   user=staff, reviewed=True)  # fmt: skip
-        record_figures(ge, 2014 + i, {"mla_received": 10, "mla_executed": 8}, source="published", citation="Report",
-                       user=staff)  # fmt: skip
+            ge,
+            reviewed=f"Draft law {i}",
+            mode="desk_review",
+            starts_on=day,
+            ends_on=day,
+            user=staff,
+            articles=[article(2), article(16)],
+            experts=[person],
+            event=hosted,
+        )
+        recommendation = advice_services.record_recommendation(
+            advice, text="Criminalise illegal access.", article=article(2), user=staff
+        )
+        changed = profiles.record_assessment(
+            ge, article(2), level="in_place", source="legislative_advice", assessed_on=day, user=staff, reviewed=True
+        )
+        advice_services.take_up_recommendation(
+            recommendation, taken_up_on=day, assessment=changed, user=staff, version=1
+        )
+        profiles.record_assessment(
+            ge, article(3 + i), level="not_in_place", source="desk_review", assessed_on=day, user=staff, reviewed=True
+        )
+        record_figures(
+            ge, 2014 + i, {"mla_received": 10, "mla_executed": 8}, source="published", citation="Report", user=staff
+        )
 
 
 def test_only_staff_see_it_and_an_unknown_country_is_a_404(client, staff):
@@ -103,8 +130,9 @@ def test_a_country_with_nothing_recorded_says_what_to_do_in_every_section(client
 
 def test_every_section_shows_what_the_programme_did(client, staff):
     populate(staff, 2)
-    profiles.record_assessment(country("GE"), article(6), level="partially", source="self_report",
-                               assessed_on=D(2015, 6, 1), user=staff)  # a draft: never counted  # fmt: skip
+    profiles.record_assessment(
+        country("GE"), article(6), level="partially", source="self_report", assessed_on=D(2015, 6, 1), user=staff
+    )  # a draft: never counted
 
     response = page(client, staff)
 
@@ -122,7 +150,10 @@ def test_every_section_shows_what_the_programme_did(client, staff):
     assert years[:2] == [(2014, 1, 1, 50.0), (2015, 1, 2, 33.3)]
     assert years[-1][0] == datetime.date.today().year  # up to this year
     assert context["chart"]["data"]["values"][0] == {
-        "period": "2014", "series": "Assessed articles in place (%)", "value": 50.0}  # fmt: skip
+        "period": "2014",
+        "series": "Assessed articles in place (%)",
+        "value": 50.0,
+    }
     assert "compliance-chart" in html
     assert context["statistics"]["years"] == [2014, 2015]
     # Every section has its records; only the by-programme one is empty: this world's records serve no programme.
@@ -180,12 +211,24 @@ def test_the_page_shows_each_programme_side_by_side_and_a_shared_record_once_in_
 
     octopus = Programme.objects.get(code="cybercrime-octopus")
     glacy = results_services.create_programme(
-        code="glacy-plus", title="GLACY+", starts_on=D(2016, 3, 1), ends_on=D(2021, 2, 28),
-        budget_ceiling="1000000", implementing_office="C-PROC", user=None,
-    )  # fmt: skip
+        code="glacy-plus",
+        title="GLACY+",
+        starts_on=D(2016, 3, 1),
+        ends_on=D(2021, 2, 28),
+        budget_ceiling="1000000",
+        implementing_office="C-PROC",
+        user=None,
+    )
     georgia = Country.objects.get(iso2="GE")
-    shared = events.create_event(user=staff, slug="ge-shared", title="Shared workshop", kind=Kind.IN_COUNTRY_WORKSHOP,
-                          starts_on=D(2017, 5, 2), ends_on=D(2017, 5, 3), country=georgia)  # fmt: skip
+    shared = events.create_event(
+        user=staff,
+        slug="ge-shared",
+        title="Shared workshop",
+        kind=Kind.IN_COUNTRY_WORKSHOP,
+        starts_on=D(2017, 5, 2),
+        ends_on=D(2017, 5, 3),
+        country=georgia,
+    )
     results_services.assign_programmes(shared, [(octopus, Decimal(50), None), (glacy, Decimal(50), None)])
     client.force_login(staff)
 

@@ -36,9 +36,15 @@ def staff(db):
 
 def make_programme(staff, code, *, is_sample=False) -> Programme:
     programme = results_services.create_programme(
-        code=code, title=code.title(), starts_on=START, ends_on=END, budget_ceiling=Decimal("1000"),
-        implementing_office="C-PROC", user=staff, is_sample=is_sample,
-    )  # fmt: skip
+        code=code,
+        title=code.title(),
+        starts_on=START,
+        ends_on=END,
+        budget_ceiling=Decimal("1000"),
+        implementing_office="C-PROC",
+        user=staff,
+        is_sample=is_sample,
+    )
     output = results_services.add_node(programme, level="output", code="3", title="Output", user=staff)
     results_services.add_node(programme, level="activity", code="A3.3", title="Advice", parent=output, user=staff)
     return programme
@@ -53,21 +59,43 @@ def article(number: int) -> Article:
 
 
 def assess(staff, iso2, number, level, day, *, is_sample=False):
-    profiles.record_assessment(country(iso2), article(number), level=level, source="desk_review", assessed_on=day,
-                               user=staff, reviewed=True, is_sample=is_sample)  # fmt: skip
+    profiles.record_assessment(
+        country(iso2),
+        article(number),
+        level=level,
+        source="desk_review",
+        assessed_on=day,
+        user=staff,
+        reviewed=True,
+        is_sample=is_sample,
+    )
 
 
 def advise(staff, iso2, programme, day, *, is_sample=False):
     activity = programme.nodes.get(code="A3.3") if programme is not None else None
     return advice_services.record_advice(
-        country(iso2), reviewed="Draft law", mode="desk_review", starts_on=day, ends_on=day, articles=[article(2)],
-        user=staff, activity=activity, is_sample=is_sample,
-    )  # fmt: skip
+        country(iso2),
+        reviewed="Draft law",
+        mode="desk_review",
+        starts_on=day,
+        ends_on=day,
+        articles=[article(2)],
+        user=staff,
+        activity=activity,
+        is_sample=is_sample,
+    )
 
 
 def workshop(staff, programme, slug, host, day):
-    event = Event.objects.create(title=slug, slug=slug, kind="in_country_workshop", status="held", starts_on=day,
-                                 ends_on=day, country=country(host))  # fmt: skip
+    event = Event.objects.create(
+        title=slug,
+        slug=slug,
+        kind="in_country_workshop",
+        status="held",
+        starts_on=day,
+        ends_on=day,
+        country=country(host),
+    )
     results_services.assign_programmes(event, [(programme, Decimal(100), None)], user=staff)
     return event
 
@@ -82,16 +110,19 @@ def world(staff):
     advise(staff, "UA", other, D(2016, 5, 1))
     advise(staff, "PH", programme, D(2016, 5, 1))
     for iso2, number, level, day in [
-        ("GE", 2, "not_in_place", D(2015, 1, 1)), ("GE", 3, "in_place", D(2015, 1, 1)),
+        ("GE", 2, "not_in_place", D(2015, 1, 1)),
+        ("GE", 3, "in_place", D(2015, 1, 1)),
         ("GE", 2, "in_place", D(2017, 1, 1)),
-        ("MD", 2, "not_in_place", D(2015, 1, 1)), ("MD", 3, "not_in_place", D(2015, 1, 1)),
+        ("MD", 2, "not_in_place", D(2015, 1, 1)),
+        ("MD", 3, "not_in_place", D(2015, 1, 1)),
         ("MD", 3, "in_place", D(2018, 6, 1)),
-        ("AM", 2, "not_in_place", D(2015, 1, 1)), ("AM", 3, "partially", D(2015, 1, 1)),
+        ("AM", 2, "not_in_place", D(2015, 1, 1)),
+        ("AM", 3, "partially", D(2015, 1, 1)),
         ("AM", 2, "in_place", D(2017, 6, 1)),
         ("AZ", 2, "in_place", D(2015, 1, 1)),
         ("UA", 2, "not_in_place", D(2015, 1, 1)),
         ("PH", 2, "in_place", D(2017, 1, 1)),
-    ]:  # fmt: skip
+    ]:
         assess(staff, iso2, number, level, day)
     assess(staff, "SN", 2, "not_in_place", D(2015, 1, 1), is_sample=True)
     assess(staff, "SN", 2, "in_place", D(2017, 1, 1), is_sample=True)
@@ -155,8 +186,9 @@ def test_the_page_shows_the_figures_the_countries_the_chart_and_the_caveat(clien
     assert "Philippines" in page  # listed as assisted without a baseline
     assert "50.0 pp" in page and "25.0 pp" in page
     chart = response.context["chart"]
-    assert {"article": "All articles", "side": "Assisted countries", "points": 50.0, "countries": 2} in chart[
-        "data"]["values"]  # fmt: skip
+    assert {"article": "All articles", "side": "Assisted countries", "points": 50.0, "countries": 2} in chart["data"][
+        "values"
+    ]
     assert 'id="effect-spec"' in page and 'data-chart="effect-spec"' in page
     assert response.context["fragile"] is True  # two and three countries: the page says the averages are fragile
     assert "data-fragile" in page
@@ -187,8 +219,14 @@ def test_the_exports_read_back(client, staff, world):
     sheet = workbook.worksheets[0]
     assert [cell.value for cell in sheet[2]] == ["All articles", None, 2, 50.0, 3, 25.0, 25.0]
     sides = {(row[1], row[2]) for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)}
-    assert sides == {("GE", "Assisted"), ("MD", "Assisted"), ("AM", "Not assisted"), ("AZ", "Not assisted"),
-                     ("UA", "Not assisted"), ("PH", "Assisted, no baseline (not compared)")}  # fmt: skip
+    assert sides == {
+        ("GE", "Assisted"),
+        ("MD", "Assisted"),
+        ("AM", "Not assisted"),
+        ("AZ", "Not assisted"),
+        ("UA", "Not assisted"),
+        ("PH", "Assisted, no baseline (not compared)"),
+    }
     assert client.get(reverse("legislation_effect_export", args=["effect", "pdf"])).status_code == 404
 
 

@@ -66,15 +66,23 @@ GOOD_PROFILES = {
     "Georgia": [
         PROFILE_HEADER,
         [2, "In place", "T-CY assessment", D(2016, 3, 1), "Criminal Code, Art. 284", "Criminal Code", "", "T-CY 2016"],
-        ["Art. 6", "partially", "desk_review", "2017-05-02 00:00:00", "",
-         "Criminal Code; Law on Electronic Communications", "Devices only", ""],
+        [
+            "Art. 6",
+            "partially",
+            "desk_review",
+            "2017-05-02 00:00:00",
+            "",
+            "Criminal Code; Law on Electronic Communications",
+            "Devices only",
+            "",
+        ],
     ],
     "AM": [
         PROFILE_HEADER,
         [],  # a blank line is skipped, and the numbering stays the spreadsheet's
         [14, "NOT_IN_PLACE", "self-report", D(2018, 1, 10), "", "", "", ""],
     ],
-}  # fmt: skip
+}
 
 
 def test_a_profile_workbook_is_previewed_then_imported_reviewed_with_new_laws(
@@ -165,8 +173,14 @@ def stats(*rows) -> bytes:
 def test_a_statistics_workbook_adds_and_corrects_figures_per_country_and_year(
     office, staff, django_capture_on_commit_callbacks
 ):
-    statistics_services.record_figures(country("GE"), 2016, {"mla_received": 10, "cases_recorded": 50},
-                                       source="published", citation="Report 2016", user=staff)  # fmt: skip
+    statistics_services.record_figures(
+        country("GE"),
+        2016,
+        {"mla_received": 10, "cases_recorded": 50},
+        source="published",
+        citation="Report 2016",
+        user=staff,
+    )
     content = stats(
         ["Georgia", 2016, "mla_executed", 8, "published", "Report 2016"],  # within the 10 already recorded
         ["GE", 2016, "Cybercrime cases recorded", 55, "published", "Report 2016, corrected"],
@@ -233,10 +247,15 @@ def test_a_line_that_fails_when_the_job_runs_fails_the_job_and_writes_nothing(
     staff, django_capture_on_commit_callbacks
 ):
     statistics_services.record_figures(country("GE"), 2016, {"mla_received": 10}, source="questionnaire", user=staff)
-    staged = stage(SimpleUploadedFile("figures.xlsx", stats(
-        ["AM", 2016, "cases_recorded", 7, "questionnaire", ""],
-        ["GE", 2016, "mla_executed", 8, "questionnaire", ""],
-    )))  # fmt: skip
+    staged = stage(
+        SimpleUploadedFile(
+            "figures.xlsx",
+            stats(
+                ["AM", 2016, "cases_recorded", 7, "questionnaire", ""],
+                ["GE", 2016, "mla_executed", 8, "questionnaire", ""],
+            ),
+        )
+    )
     # Between the preview and the job, someone corrects the figure received: executing 8 is now too many.
     statistics_services.record_figures(country("GE"), 2016, {"mla_received": 5}, source="questionnaire", user=staff)
 

@@ -35,8 +35,9 @@ def article(number: int, treaty: int = 185) -> Article:
 
 def assess(staff, iso2, number, level, day, **fields):
     fields = {"source": "desk_review", "reviewed": True, **fields}
-    return services.record_assessment(country(iso2), article(number), level=level, assessed_on=day, user=staff,
-                                      **fields)  # fmt: skip
+    return services.record_assessment(
+        country(iso2), article(number), level=level, assessed_on=day, user=staff, **fields
+    )
 
 
 def test_the_level_on_a_day_is_the_latest_reviewed_assessment_not_after_it(staff):
@@ -68,12 +69,26 @@ def test_bad_statements_are_refused_with_a_message_and_nothing_is_saved(staff):
         ({"laws": [law]}, r"^Criminal Code \(2003\) is a law of another country\.$"),
     ]
     for change, message in cases:
-        values = {"number": 2, "treaty": 185, "level": "in_place", "source": "self_report", "day": D(2016, 1, 1),
-                  "laws": [], **change}  # fmt: skip
+        values = {
+            "number": 2,
+            "treaty": 185,
+            "level": "in_place",
+            "source": "self_report",
+            "day": D(2016, 1, 1),
+            "laws": [],
+            **change,
+        }
         target = Article.objects.filter(treaty__number=values["treaty"], number=values["number"]).first()
         with pytest.raises(DomainError, match=message):
-            services.record_assessment(country("GE"), target, level=values["level"], source=values["source"],
-                                       assessed_on=values["day"], laws=values["laws"], user=staff)  # fmt: skip
+            services.record_assessment(
+                country("GE"),
+                target,
+                level=values["level"],
+                source=values["source"],
+                assessed_on=values["day"],
+                laws=values["laws"],
+                user=staff,
+            )
     assert not country("GE").assessments.exists()
 
 
@@ -116,31 +131,57 @@ def test_the_share_in_place_by_group_and_country_in_two_queries(staff, django_as
 def test_advice_is_recorded_numbered_taken_up_and_counted_per_country(staff):
     articles = [article(2), article(16)]
     advice = advice_services.record_advice(
-        country("GE"), reviewed="Draft law on electronic evidence", mode="desk_review",
-                                    starts_on=D(2016, 4, 1), ends_on=D(2016, 4, 20), articles=articles,
-                                    user=staff)  # fmt: skip
-    advice_services.record_advice(country("GE"), reviewed="Amendments", mode="mission", starts_on=D(2017, 2, 1),
-                           ends_on=D(2017, 2, 3), articles=articles, user=staff)  # fmt: skip
-    advice_services.record_advice(country("MD"), reviewed="Criminal Code", mode="workshop", starts_on=D(2017, 5, 1),
-                           ends_on=D(2017, 5, 2), articles=[article(2)], user=staff)  # fmt: skip
+        country("GE"),
+        reviewed="Draft law on electronic evidence",
+        mode="desk_review",
+        starts_on=D(2016, 4, 1),
+        ends_on=D(2016, 4, 20),
+        articles=articles,
+        user=staff,
+    )
+    advice_services.record_advice(
+        country("GE"),
+        reviewed="Amendments",
+        mode="mission",
+        starts_on=D(2017, 2, 1),
+        ends_on=D(2017, 2, 3),
+        articles=articles,
+        user=staff,
+    )
+    advice_services.record_advice(
+        country("MD"),
+        reviewed="Criminal Code",
+        mode="workshop",
+        starts_on=D(2017, 5, 1),
+        ends_on=D(2017, 5, 2),
+        articles=[article(2)],
+        user=staff,
+    )
     first = advice_services.record_recommendation(
-        advice, text="Criminalise illegal access without right.", article=article(2),
-                                           user=staff)  # fmt: skip
+        advice, text="Criminalise illegal access without right.", article=article(2), user=staff
+    )
     second = advice_services.record_recommendation(advice, text="Add preservation orders.", user=staff)
     changed = assess(staff, "GE", 2, "in_place", D(2016, 12, 1), source="legislative_advice")
-    taken = advice_services.take_up_recommendation(first, taken_up_on=D(2016, 12, 1), assessment=changed, user=staff,
-                                            version=1)  # fmt: skip
+    taken = advice_services.take_up_recommendation(
+        first, taken_up_on=D(2016, 12, 1), assessment=changed, user=staff, version=1
+    )
 
     assert (first.number, second.number, taken.assessment, taken.version) == (1, 2, changed, 2)
     assert registry.evaluate("legislation.countries_advised", D(2016, 1, 1), D(2017, 12, 31)) == 2
     assert registry.evaluate("legislation.countries_advised", D(2017, 1, 1), D(2017, 12, 31)) == 2
-    assert [c.iso2 for c in registry.records("legislation.countries_advised", D(2016, 1, 1), D(2016, 12, 31))] == [
-        "GE"]  # fmt: skip
+    assert [c.iso2 for c in registry.records("legislation.countries_advised", D(2016, 1, 1), D(2016, 12, 31))] == ["GE"]
     with pytest.raises(DomainError, match="not among the articles the advice covered"):
         advice_services.record_recommendation(advice, text="Jurisdiction.", article=article(22), user=staff)
     with pytest.raises(DomainError, match="cannot end before it starts"):
-        advice_services.record_advice(country("GE"), reviewed="X", mode="mission", starts_on=D(2017, 2, 3),
-                               ends_on=D(2017, 2, 1), articles=articles, user=staff)  # fmt: skip
+        advice_services.record_advice(
+            country("GE"),
+            reviewed="X",
+            mode="mission",
+            starts_on=D(2017, 2, 3),
+            ends_on=D(2017, 2, 1),
+            articles=articles,
+            user=staff,
+        )
 
 
 def test_the_share_metric_takes_a_group_and_a_country_and_refuses_unknown_ones(staff):

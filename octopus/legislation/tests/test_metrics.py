@@ -67,10 +67,11 @@ def test_cases_prosecuted_and_convicted_sum_the_years_within_the_period(statisti
     assert registry.evaluate("legislation.cases_convicted", *BOTH) == 5
     assert registry.evaluate("legislation.cases_convicted", *Y2017, country="GE") is None
     assert registry.breakdown("legislation.cases_prosecuted", "country", D(2016, 1, 1), D(2018, 12, 31)) == {
-        "GE": 30, "AM": 12}  # fmt: skip
+        "GE": 30,
+        "AM": 12,
+    }
     records = registry.records("legislation.cases_prosecuted", *BOTH)
-    assert [(r.country.iso2, r.year, r.value) for r in records] == [("AM", 2017, 5), ("GE", 2016, 10),
-                                                                   ("GE", 2017, 20)]  # fmt: skip
+    assert [(r.country.iso2, r.year, r.value) for r in records] == [("AM", 2017, 5), ("GE", 2016, 10), ("GE", 2017, 20)]
     assert sum(r.value for r in records) == registry.evaluate("legislation.cases_prosecuted", *BOTH)
     assert [r.year for r in registry.records("legislation.cases_prosecuted", *Y2016, country="GE")] == [2016]
 
@@ -86,8 +87,11 @@ def test_the_median_days_take_each_countrys_latest_figure_within_the_period(stat
     assert median(D(2016, 1, 2), D(2017, 12, 31), country="MD") is None  # its 2016 figure is outside
     assert median(D(2018, 1, 1), D(2018, 12, 31)) is None
     records = registry.records("legislation.mla_median_days", *BOTH)
-    assert sorted((r.country.iso2, r.year, r.value) for r in records) == [("AM", 2017, 60), ("GE", 2017, 80),
-                                                                         ("MD", 2016, 200)]  # fmt: skip
+    assert sorted((r.country.iso2, r.year, r.value) for r in records) == [
+        ("AM", 2017, 60),
+        ("GE", 2017, 80),
+        ("MD", 2016, 200),
+    ]
     assert registry.breakdown("legislation.mla_median_days", "country", *BOTH) == {"GE": 80, "AM": 60, "MD": 200}
 
 
@@ -113,8 +117,9 @@ def test_one_reading_reads_the_figures_once(statistics, django_assert_num_querie
 
 
 def assess(staff, iso2, number, level, day):
-    profiles.record_assessment(country(iso2), article(number), level=level, source="desk_review", assessed_on=day,
-                               user=staff, reviewed=True)  # fmt: skip
+    profiles.record_assessment(
+        country(iso2), article(number), level=level, source="desk_review", assessed_on=day, user=staff, reviewed=True
+    )
 
 
 @pytest.fixture
@@ -123,8 +128,15 @@ def compliance(staff):
     assess(staff, "GE", 2, "not_in_place", D(2015, 6, 1))
     assess(staff, "GE", 3, "in_place", D(2015, 1, 1))
     assess(staff, "GE", 2, "in_place", D(2016, 6, 1))
-    advice_services.record_advice(country("GE"), reviewed="Draft law", mode="desk_review", starts_on=D(2016, 3, 1),
-                                  ends_on=D(2016, 3, 10), articles=[article(2)], user=staff)  # fmt: skip
+    advice_services.record_advice(
+        country("GE"),
+        reviewed="Draft law",
+        mode="desk_review",
+        starts_on=D(2016, 3, 1),
+        ends_on=D(2016, 3, 10),
+        articles=[article(2)],
+        user=staff,
+    )
     # Armenia, never advised: Article 3 in place on the last day of 2016.
     assess(staff, "AM", 2, "not_in_place", D(2015, 1, 1))
     assess(staff, "AM", 3, "partially", D(2015, 1, 1))
@@ -156,7 +168,9 @@ def test_a_country_is_assisted_once_advice_began_by_the_period_end(compliance):
 
     assert change(*before_advice) is None  # nobody assisted yet
     assert [c.iso2 for c in registry.records("legislation.compliance_change", *before_advice, assisted=False)] == [
-        "AM", "GE"]  # fmt: skip
+        "AM",
+        "GE",
+    ]
     with pytest.raises(MetricError, match="Unknown article group 'civil'"):
         change(*Y2016, group="civil")
     with pytest.raises(MetricError, match="must be true or false"):
@@ -170,14 +184,34 @@ def test_workshops_and_contributions_per_country_come_from_the_events_metric():
 
 def test_the_share_in_place_and_the_countries_advised_break_down_by_country(staff):
     for number, level in ((2, "in_place"), (3, "not_in_place")):
-        profiles.record_assessment(country("GE"), article(number), level=level, source="desk_review",
-                                   assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
-    profiles.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
-                               assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
+        profiles.record_assessment(
+            country("GE"),
+            article(number),
+            level=level,
+            source="desk_review",
+            assessed_on=D(2016, 1, 1),
+            reviewed=True,
+            user=staff,
+        )
+    profiles.record_assessment(
+        country("AM"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2016, 1, 1),
+        reviewed=True,
+        user=staff,
+    )
     for iso2 in ("GE", "AM"):
-        advice_services.record_advice(country(iso2), reviewed="Criminal Code", mode="desk_review",
-                                      starts_on=D(2017, 3, 1), ends_on=D(2017, 3, 2), articles=[article(2)],
-                                      user=staff)  # fmt: skip
+        advice_services.record_advice(
+            country(iso2),
+            reviewed="Criminal Code",
+            mode="desk_review",
+            starts_on=D(2017, 3, 1),
+            ends_on=D(2017, 3, 2),
+            articles=[article(2)],
+            user=staff,
+        )
     start, end = D(2017, 1, 1), D(2017, 12, 31)
 
     with reading():

@@ -51,8 +51,15 @@ def focal(db):
 
 
 def statement(**change) -> dict:
-    return {"level": "in_place", "source": "self_report", "assessed_on": "2020-03-01",
-            "provisions": "Criminal Code, Art. 284", "note": "", "citation": "", **change}  # fmt: skip
+    return {
+        "level": "in_place",
+        "source": "self_report",
+        "assessed_on": "2020-03-01",
+        "provisions": "Criminal Code, Art. 284",
+        "note": "",
+        "citation": "",
+        **change,
+    }
 
 
 def in_force(iso2: str, number: int, day=None):
@@ -85,8 +92,9 @@ def test_a_focal_points_statement_is_a_draft_until_staff_accept_it(client, focal
 
 
 def test_a_rejected_draft_never_counts_and_stays_in_the_history(client, focal, staff):
-    draft = services.record_assessment(country("GE"), article(6), level="in_place", source="self_report",
-                                       assessed_on=D(2020, 1, 1), user=focal)  # fmt: skip
+    draft = services.record_assessment(
+        country("GE"), article(6), level="in_place", source="self_report", assessed_on=D(2020, 1, 1), user=focal
+    )
     client.force_login(staff)
     client.post(reverse("assessment_review", args=[draft.pk]), {"decision": "reject", "version": 1})
 
@@ -111,8 +119,11 @@ def test_staff_record_reviewed_at_once_and_may_choose_a_draft(client, staff):
 def test_a_focal_point_cannot_open_nor_post_to_another_countrys_editor(client, focal):
     client.force_login(focal)
     law = Law.objects.create(country=country("AM"), title="Criminal Code")
-    for url in (reverse("assessment_new", args=["AM", 6]), reverse("law_new", args=["AM"]),
-                reverse("law_edit", args=[law.pk])):  # fmt: skip
+    for url in (
+        reverse("assessment_new", args=["AM", 6]),
+        reverse("law_new", args=["AM"]),
+        reverse("law_edit", args=[law.pk]),
+    ):
         assert client.get(url).status_code == 404
         assert client.post(url, {**statement(), "title": "X", "version": 1}).status_code == 404
     assert not Assessment.objects.exists()
@@ -160,8 +171,9 @@ def test_bad_statements_are_refused_field_by_field_keeping_what_was_typed(client
 
 
 def test_the_author_withdraws_its_draft_which_then_never_counts(client, focal):
-    draft = services.record_assessment(country("GE"), article(6), level="in_place", source="self_report",
-                                       assessed_on=D(2020, 1, 1), user=focal)  # fmt: skip
+    draft = services.record_assessment(
+        country("GE"), article(6), level="in_place", source="self_report", assessed_on=D(2020, 1, 1), user=focal
+    )
     client.force_login(focal)
     client.post(reverse("assessment_withdraw", args=[draft.pk]), {"version": 1})
 
@@ -173,12 +185,14 @@ def test_the_author_withdraws_its_draft_which_then_never_counts(client, focal):
 
 
 def test_a_stale_review_is_a_conflict_and_changes_nothing(client, focal, staff):
-    draft = services.record_assessment(country("GE"), article(6), level="in_place", source="self_report",
-                                       assessed_on=D(2020, 1, 1), user=focal)  # fmt: skip
+    draft = services.record_assessment(
+        country("GE"), article(6), level="in_place", source="self_report", assessed_on=D(2020, 1, 1), user=focal
+    )
     client.force_login(staff)
 
-    response = client.post(reverse("assessment_review", args=[draft.pk]), {"decision": "accept", "version": 7},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        reverse("assessment_review", args=[draft.pk]), {"decision": "accept", "version": 7}, follow=True
+    )
 
     assert "Someone changed this record" in response.content.decode()
     draft.refresh_from_db()
@@ -222,13 +236,25 @@ def test_a_focal_points_change_to_a_reviewed_law_makes_it_a_draft_again(client, 
     url = reverse("law_edit", args=[law.pk])
     assert client.get(url).status_code == 200
 
-    response = client.post(url, {"title": "Criminal Code of Georgia", "year": 1999, "url": "", "version": 1,
-                                 "file": SimpleUploadedFile("code.docx", docx_bytes())})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "title": "Criminal Code of Georgia",
+            "year": 1999,
+            "url": "",
+            "version": 1,
+            "file": SimpleUploadedFile("code.docx", docx_bytes()),
+        },
+    )
 
     assert response.status_code == 302
     law.refresh_from_db()
     assert (law.title, law.state, law.reviewed_by, law.file_type) == (
-        "Criminal Code of Georgia", ReviewState.DRAFT, None, "docx")  # fmt: skip
+        "Criminal Code of Georgia",
+        ReviewState.DRAFT,
+        None,
+        "docx",
+    )
     entry = AuditEntry.objects.about(law).get(action="legislation.law.updated")
     assert (entry.before["state"], entry.after["state"]) == ("reviewed", "draft")
 
@@ -256,8 +282,15 @@ def test_a_stale_law_edit_is_a_conflict_that_keeps_what_was_typed(client, focal)
 
 
 def test_the_workspace_lists_profiles_with_the_focal_points_country_first(client, focal, staff):
-    services.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
-                               assessed_on=D(2020, 1, 1), user=staff, reviewed=True)  # fmt: skip
+    services.record_assessment(
+        country("AM"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2020, 1, 1),
+        user=staff,
+        reviewed=True,
+    )
     services.record_assessment(
         country("AM"), article(3), level="not_in_place", source="desk_review", assessed_on=D(2020, 1, 1), user=staff
     )  # a staff draft: not the focal point's business
@@ -278,10 +311,24 @@ def test_the_workspace_lists_profiles_with_the_focal_points_country_first(client
 
 
 def test_the_workspace_export_says_when_it_counts_a_sample_statement(client, focal, staff):
-    services.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
-                               assessed_on=D(2020, 1, 1), user=staff, reviewed=True)  # fmt: skip
-    services.record_assessment(country("AM"), article(3), level="partially", source="desk_review",
-                               assessed_on=D(2020, 1, 1), user=staff, is_sample=True)  # a sample draft  # fmt: skip
+    services.record_assessment(
+        country("AM"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2020, 1, 1),
+        user=staff,
+        reviewed=True,
+    )
+    services.record_assessment(
+        country("AM"),
+        article(3),
+        level="partially",
+        source="desk_review",
+        assessed_on=D(2020, 1, 1),
+        user=staff,
+        is_sample=True,
+    )  # a sample draft
     url = reverse("legislation_workspace_export", args=["xlsx"])
 
     client.force_login(staff)  # staff count every draft

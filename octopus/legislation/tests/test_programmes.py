@@ -41,9 +41,14 @@ def octopus(db):
 @pytest.fixture
 def glacy(staff):
     programme = results_services.create_programme(
-        code="glacy-plus", title="GLACY+", starts_on=D(2016, 3, 1), ends_on=D(2024, 2, 29),
-        budget_ceiling=Decimal("18500000"), implementing_office="C-PROC", user=staff,
-    )  # fmt: skip
+        code="glacy-plus",
+        title="GLACY+",
+        starts_on=D(2016, 3, 1),
+        ends_on=D(2024, 2, 29),
+        budget_ceiling=Decimal("18500000"),
+        implementing_office="C-PROC",
+        user=staff,
+    )
     output = results_services.add_node(programme, level="output", code="3", title="Output", user=staff)
     results_services.add_node(programme, level="activity", code="A3.3", title="Advice", parent=output, user=staff)
     return programme
@@ -52,12 +57,19 @@ def glacy(staff):
 @pytest.fixture
 def sample_programme(staff):
     programme = results_services.create_programme(
-        code="sample-programme", title="Sample programme", starts_on=D(2014, 1, 1), ends_on=D(2023, 12, 31),
-        budget_ceiling=Decimal("1000"), implementing_office="Sample office", user=staff, is_sample=True,
-    )  # fmt: skip
+        code="sample-programme",
+        title="Sample programme",
+        starts_on=D(2014, 1, 1),
+        ends_on=D(2023, 12, 31),
+        budget_ceiling=Decimal("1000"),
+        implementing_office="Sample office",
+        user=staff,
+        is_sample=True,
+    )
     output = results_services.add_node(programme, level="output", code="2", title="Output", user=staff)
-    results_services.add_node(programme, level="activity", code="A2.5", title="Sample legislative advice",
-                              parent=output, user=staff)  # fmt: skip
+    results_services.add_node(
+        programme, level="activity", code="A2.5", title="Sample legislative advice", parent=output, user=staff
+    )
     return programme
 
 
@@ -75,9 +87,15 @@ def article(number: int) -> Article:
 
 def advise(staff, iso2="GE", *, starts_on=MARCH_2017, **fields) -> Advice:
     return services.record_advice(
-        country(iso2), reviewed="Draft law", mode="desk_review", starts_on=starts_on, ends_on=starts_on,
-        articles=[article(2)], user=staff, **fields,
-    )  # fmt: skip
+        country(iso2),
+        reviewed="Draft law",
+        mode="desk_review",
+        starts_on=starts_on,
+        ends_on=starts_on,
+        articles=[article(2)],
+        user=staff,
+        **fields,
+    )
 
 
 def values(programme: Programme, at=END_2019) -> dict:
@@ -91,16 +109,26 @@ def test_choosing_the_activity_sets_the_programme(staff, octopus, glacy):
     advice = advise(staff, activity=activity(octopus, "A3.3"))
 
     assert [(a.programme.code, a.share, a.activity.code) for a in assignments_of(advice)] == [
-        ("cybercrime-octopus", Decimal(100), "A3.3")]  # fmt: skip
+        ("cybercrime-octopus", Decimal(100), "A3.3")
+    ]
 
     services.update_advice(
-        advice, user=staff, version=advice.version, reviewed="Draft law", mode="desk_review", starts_on=D(2017, 3, 1),
-        ends_on=D(2017, 3, 1), articles=[article(2)], activity=activity(glacy, "A3.3"),
-    )  # fmt: skip
+        advice,
+        user=staff,
+        version=advice.version,
+        reviewed="Draft law",
+        mode="desk_review",
+        starts_on=D(2017, 3, 1),
+        ends_on=D(2017, 3, 1),
+        articles=[article(2)],
+        activity=activity(glacy, "A3.3"),
+    )
 
     # It serves both now, at equal shares, and staff adjust them on its page.
     assert [(a.programme.code, a.share) for a in assignments_of(advice)] == [
-        ("cybercrime-octopus", Decimal(50)), ("glacy-plus", Decimal(50))]  # fmt: skip
+        ("cybercrime-octopus", Decimal(50)),
+        ("glacy-plus", Decimal(50)),
+    ]
 
 
 def test_advice_with_no_activity_serves_no_programme_and_is_listed_as_not_assigned(staff):
@@ -122,17 +150,23 @@ def test_staff_set_several_programmes_with_shares_on_the_advice_page(client, sta
     client.force_login(staff)
     url = reverse("advice_programmes", args=[advice.pk])
     data = {
-        "programmes-TOTAL_FORMS": "2", "programmes-INITIAL_FORMS": "1",
-        "programmes-0-programme": "cybercrime-octopus", "programmes-0-share": "60",
+        "programmes-TOTAL_FORMS": "2",
+        "programmes-INITIAL_FORMS": "1",
+        "programmes-0-programme": "cybercrime-octopus",
+        "programmes-0-share": "60",
         "programmes-0-activity": activity(octopus, "A3.3").pk,
-        "programmes-1-programme": "glacy-plus", "programmes-1-share": "40", "programmes-1-activity": "",
-    }  # fmt: skip
+        "programmes-1-programme": "glacy-plus",
+        "programmes-1-share": "40",
+        "programmes-1-activity": "",
+    }
 
     response = client.post(url, data)
 
     assert response.status_code == 302
     assert [(a.programme.code, a.share) for a in assignments_of(advice)] == [
-        ("cybercrime-octopus", Decimal(60)), ("glacy-plus", Decimal(40))]  # fmt: skip
+        ("cybercrime-octopus", Decimal(60)),
+        ("glacy-plus", Decimal(40)),
+    ]
     assert AuditEntry.objects.filter(action="results.assignment.set", user=staff).exists()
     page = client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
     assert 'data-programme="glacy-plus"' in page and "60 %" in page and "40 %" in page
@@ -143,11 +177,15 @@ def test_a_refused_set_of_programmes_names_the_field_and_keeps_the_input(client,
     client.force_login(staff)
     url = reverse("advice_programmes", args=[advice.pk])
     data = {
-        "programmes-TOTAL_FORMS": "2", "programmes-INITIAL_FORMS": "1",
-        "programmes-0-programme": "cybercrime-octopus", "programmes-0-share": "60",
+        "programmes-TOTAL_FORMS": "2",
+        "programmes-INITIAL_FORMS": "1",
+        "programmes-0-programme": "cybercrime-octopus",
+        "programmes-0-share": "60",
         "programmes-0-activity": activity(glacy, "A3.3").pk,  # GLACY+'s activity under Cybercrime@Octopus
-        "programmes-1-programme": "glacy-plus", "programmes-1-share": "30", "programmes-1-activity": "",
-    }  # fmt: skip
+        "programmes-1-programme": "glacy-plus",
+        "programmes-1-share": "30",
+        "programmes-1-activity": "",
+    }
 
     response = client.post(url, data)
 
@@ -170,23 +208,35 @@ def test_the_api_shows_and_sets_the_programmes_served(client, staff, octopus, gl
     assert shown["programmes"] == [{"programme": "cybercrime-octopus", "share": "100.00", "activity": "A3.3"}]
 
     glacy_advice = activity(glacy, "A3.3").code
-    body = {"programmes": [{"programme": "cybercrime-octopus", "share": 70, "activity": None},
-                           {"programme": "glacy-plus", "share": 30, "activity": glacy_advice}]}  # fmt: skip
+    body = {
+        "programmes": [
+            {"programme": "cybercrime-octopus", "share": 70, "activity": None},
+            {"programme": "glacy-plus", "share": 30, "activity": glacy_advice},
+        ]
+    }
     changed = client.put(f"{url}/programmes", body, content_type="application/json", **headers)
 
     assert changed.status_code == 200, changed.content
     assert [(row["programme"], Decimal(row["share"])) for row in changed.json()["programmes"]] == [
-        ("cybercrime-octopus", Decimal(70)), ("glacy-plus", Decimal(30))]  # fmt: skip
+        ("cybercrime-octopus", Decimal(70)),
+        ("glacy-plus", Decimal(30)),
+    ]
     assert changed.json()["activity"] == activity(glacy, "A3.3").pk  # the advice names an activity it serves
 
-    refused = client.put(f"{url}/programmes", {"programmes": [{"programme": "glacy-plus", "share": 50}]},
-                         content_type="application/json", **headers)  # fmt: skip
+    refused = client.put(
+        f"{url}/programmes",
+        {"programmes": [{"programme": "glacy-plus", "share": 50}]},
+        content_type="application/json",
+        **headers,
+    )
     problem = assert_problem(refused, 422)
     assert "sum to 50 %" in str(problem) and "programmes.0.share" in str(problem)
     reader = make_user(Role.FINANCE_OFFICER)
     assert_problem(client.put(f"{url}/programmes", body, content_type="application/json", **bearer_for(reader)), 403)
     assert [(a.programme.code, a.share) for a in assignments_of(advice)] == [
-        ("cybercrime-octopus", Decimal(70)), ("glacy-plus", Decimal(30))]  # fmt: skip
+        ("cybercrime-octopus", Decimal(70)),
+        ("glacy-plus", Decimal(30)),
+    ]
 
 
 # --- metrics read the programme's own records --------------------------------------------------------------------
@@ -207,23 +257,45 @@ def test_advice_of_another_programme_changes_none_of_octopus_values(staff, octop
 
 def test_sample_assessments_never_move_o2_of_the_real_programme(staff, octopus):
     for number, level in ((2, "in_place"), (3, "not_in_place")):
-        profiles.record_assessment(country("GE"), article(number), level=level, source="desk_review",
-                                   assessed_on=D(2016, 1, 1), reviewed=True, user=staff, is_sample=True)  # fmt: skip
+        profiles.record_assessment(
+            country("GE"),
+            article(number),
+            level=level,
+            source="desk_review",
+            assessed_on=D(2016, 1, 1),
+            reviewed=True,
+            user=staff,
+            is_sample=True,
+        )
 
     assert values(octopus)["O.2"] is None  # "not recorded": only sample records exist
     with reading(Scope(sample=True)):
         assert registry.evaluate("legislation.share_in_place", *YEAR) == 50.0
 
-    profiles.record_assessment(country("AM"), article(2), level="in_place", source="desk_review",
-                               assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
+    profiles.record_assessment(
+        country("AM"),
+        article(2),
+        level="in_place",
+        source="desk_review",
+        assessed_on=D(2016, 1, 1),
+        reviewed=True,
+        user=staff,
+    )
 
     assert values(octopus)["O.2"] == 100  # the real assessment only
 
 
 def test_the_share_in_place_narrowed_to_some_countries_counts_only_theirs(staff):
     for iso2, level in (("GE", "in_place"), ("AM", "not_in_place"), ("MD", "not_in_place")):
-        profiles.record_assessment(country(iso2), article(2), level=level, source="desk_review",
-                                   assessed_on=D(2016, 1, 1), reviewed=True, user=staff)  # fmt: skip
+        profiles.record_assessment(
+            country(iso2),
+            article(2),
+            level=level,
+            source="desk_review",
+            assessed_on=D(2016, 1, 1),
+            reviewed=True,
+            user=staff,
+        )
     ge_am = frozenset({country("GE").pk, country("AM").pk})
 
     assert registry.evaluate("legislation.share_in_place", *YEAR) == 33.3
@@ -239,8 +311,9 @@ def test_statistics_of_sample_records_and_other_countries_do_not_count(staff):
     from octopus.legislation.services.statistics import record_figures
 
     record_figures(country("GE"), 2017, {"cases_prosecuted": 10}, source="published", citation="R", user=staff)
-    record_figures(country("AM"), 2017, {"cases_prosecuted": 5}, source="published", citation="R", user=staff,
-                   is_sample=True)  # fmt: skip
+    record_figures(
+        country("AM"), 2017, {"cases_prosecuted": 5}, source="published", citation="R", user=staff, is_sample=True
+    )
 
     with reading(Scope(sample=False)):
         assert registry.evaluate("legislation.cases_prosecuted", *YEAR) == 10
@@ -251,9 +324,14 @@ def test_statistics_of_sample_records_and_other_countries_do_not_count(staff):
 
 def workshop(staff, programme, slug, *, country_code=None, hosts=(), kind="in_country_workshop", status="held"):
     event = Event.objects.create(
-        title=slug, slug=slug, kind=kind, status=status, starts_on=D(2017, 5, 2), ends_on=D(2017, 5, 3),
+        title=slug,
+        slug=slug,
+        kind=kind,
+        status=status,
+        starts_on=D(2017, 5, 2),
+        ends_on=D(2017, 5, 3),
         country=country(country_code) if country_code else None,
-    )  # fmt: skip
+    )
     event.host_countries.set([country(iso2) for iso2 in hosts])
     if programme is not None:
         results_services.assign_programmes(event, [(programme, Decimal(100), None)], user=staff)

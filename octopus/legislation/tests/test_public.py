@@ -39,8 +39,7 @@ def article(number: int) -> Article:
 
 def assess(user, iso2, number, level, day, **fields):
     fields = {"source": "desk_review", "reviewed": True, **fields}
-    return services.record_assessment(country(iso2), article(number), level=level, assessed_on=day, user=user,
-                                      **fields)  # fmt: skip
+    return services.record_assessment(country(iso2), article(number), level=level, assessed_on=day, user=user, **fields)
 
 
 def law_with_file(user, iso2, title, *, reviewed=True, content=PDF, name="code.pdf") -> Law:
@@ -94,8 +93,15 @@ def test_the_map_reads_a_fixed_number_of_queries_whatever_its_size(client, staff
     def record(places, items):
         for place in places:
             for item in items:
-                services.record_assessment(place, item, level="partially", source="desk_review",
-                                           assessed_on=D(2016, 1, 1), user=staff, reviewed=True)  # fmt: skip
+                services.record_assessment(
+                    place,
+                    item,
+                    level="partially",
+                    source="desk_review",
+                    assessed_on=D(2016, 1, 1),
+                    user=staff,
+                    reviewed=True,
+                )
 
     def count_queries(url, **params):
         with CaptureQueriesContext(connection) as queries:
@@ -193,8 +199,18 @@ def test_the_profile_shows_the_statement_in_force_with_its_history_and_never_a_d
     code = services.record_law(country("GE"), title="Criminal Code of Georgia", year=1999, user=staff, reviewed=True)
     services.record_law(country("GE"), title="Draft cybercrime law", year=2015, user=focal)
     assess(staff, "GE", 6, "not_in_place", D(2015, 3, 1), provisions="Nothing on devices.")
-    assess(staff, "GE", 6, "in_place", D(2016, 6, 30), provisions="Article 286 of the Criminal Code.",
-           note="Amended in 2016.", citation="T-CY(2016)1", laws=[code], source="tcy_assessment")  # fmt: skip
+    assess(
+        staff,
+        "GE",
+        6,
+        "in_place",
+        D(2016, 6, 30),
+        provisions="Article 286 of the Criminal Code.",
+        note="Amended in 2016.",
+        citation="T-CY(2016)1",
+        laws=[code],
+        source="tcy_assessment",
+    )
     assess(focal, "GE", 6, "partially", D(2016, 7, 1), provisions="SECRET DRAFT WORDING", reviewed=False)
     url = reverse("legislation_profile", args=["ge"])
 

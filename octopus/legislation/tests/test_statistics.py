@@ -61,8 +61,12 @@ def test_the_statistics_questionnaire_of_a_year_asks_every_figure_once(staff):
     assert (questionnaire.code, questionnaire.purpose) == ("country-statistics-2018", Purpose.STATISTICS)
     assert [s.title for s in questionnaire.sections.all()] == ["Criminal justice action", "International cooperation"]
     questions = list(questionnaire.questions.all())
-    assert [q.code for q in questions][:4] == ["cases_recorded", "cases_investigated", "cases_prosecuted",
-                                               "cases_convicted"]  # fmt: skip
+    assert [q.code for q in questions][:4] == [
+        "cases_recorded",
+        "cases_investigated",
+        "cases_prosecuted",
+        "cases_convicted",
+    ]
     assert len(questions) == 13
     assert all(q.type == QuestionType.NUMBER and q.min_value == 0 and q.help for q in questions)
     assert StatisticsQuestionnaire.objects.get(questionnaire=questionnaire).year == 2018
@@ -74,13 +78,20 @@ def test_the_statistics_questionnaire_of_a_year_asks_every_figure_once(staff):
 
 def test_a_submitted_reply_records_its_figures_for_the_country_with_a_link_to_it(staff, focal):
     questionnaire = open_statistics_questionnaire(staff)
-    response = reply(questionnaire, focal, {"cases_prosecuted": "41", "mla_received": "12", "mla_executed": 9,
-                                            "mla_median_days": "120"})  # fmt: skip
+    response = reply(
+        questionnaire,
+        focal,
+        {"cases_prosecuted": "41", "mla_received": "12", "mla_executed": 9, "mla_median_days": "120"},
+    )
 
     surveys.submit_response(response, version=response.version, user=focal)
 
-    assert figures("GE", 2018) == {"cases_prosecuted": 41, "mla_received": 12, "mla_executed": 9,
-                                   "mla_median_days": 120}  # fmt: skip
+    assert figures("GE", 2018) == {
+        "cases_prosecuted": 41,
+        "mla_received": 12,
+        "mla_executed": 9,
+        "mla_median_days": 120,
+    }
     row = Statistic.objects.get(country__iso2="GE", year=2018, figure="cases_prosecuted")
     assert (row.source, row.response, row.recorded_by) == ("questionnaire", response, focal)
     assert row.citation == "Questionnaire country-statistics-2018, reply 1"
@@ -116,8 +127,9 @@ def test_a_reply_with_an_impossible_figure_is_refused_on_the_question(staff, foc
 
 
 def test_a_reply_counts_the_figures_already_recorded_for_the_year(staff, focal):
-    services.record_figures(country("GE"), 2018, {"contact_247_received": 3}, source="published", citation="Report",
-                            user=staff)  # fmt: skip
+    services.record_figures(
+        country("GE"), 2018, {"contact_247_received": 3}, source="published", citation="Report", user=staff
+    )
     questionnaire = open_statistics_questionnaire(staff)
     response = reply(questionnaire, focal, {"contact_247_executed": "4", "cases_recorded": "1.5"})
 
@@ -137,8 +149,10 @@ def test_the_response_page_shows_the_refusal_next_to_the_question(client, staff,
     response = reply(questionnaire, focal, {})
     client.force_login(focal)
 
-    page = client.post(reverse("response", args=[response.pk]), {
-        "version": response.version, "a-mla_received": "2", "a-mla_executed": "3", "action": "submit"})  # fmt: skip
+    page = client.post(
+        reverse("response", args=[response.pk]),
+        {"version": response.version, "a-mla_received": "2", "a-mla_executed": "3", "action": "submit"},
+    )
 
     assert page.status_code == 400
     text = page.content.decode()
@@ -153,12 +167,22 @@ def test_the_api_refuses_the_submission_with_the_reason_on_the_question(client, 
     questionnaire = open_statistics_questionnaire(staff)
     response = reply(questionnaire, focal, {"mla_received": "2", "mla_executed": "3"})
 
-    refused = client.post(f"/api/v1/responses/{response.pk}/submit", {"version": response.version},
-                          content_type="application/json", **bearer_for(focal))  # fmt: skip
+    refused = client.post(
+        f"/api/v1/responses/{response.pk}/submit",
+        {"version": response.version},
+        content_type="application/json",
+        **bearer_for(focal),
+    )
 
-    assert assert_problem(refused, 422)["errors"] == [{"field": "mla_executed", "message": (
-        "Mutual legal assistance requests executed (3) cannot be more than Mutual legal assistance requests "
-        "received (2).")}]  # fmt: skip
+    assert assert_problem(refused, 422)["errors"] == [
+        {
+            "field": "mla_executed",
+            "message": (
+                "Mutual legal assistance requests executed (3) cannot be more than Mutual legal assistance requests "
+                "received (2)."
+            ),
+        }
+    ]
     response.refresh_from_db()
     assert response.state == ResponseState.DRAFT
 
@@ -197,8 +221,16 @@ def test_staff_enter_figures_with_a_citation_and_they_are_audited(client, staff)
     client.force_login(staff)
 
     citation = "Annual report of the Prosecutor General, p. 4"
-    page = client.post(edit_url(), {"cases_prosecuted": "12", "cases_convicted": "", "mla_received": "8",
-                                    "mla_executed": "8", "citation": citation})  # fmt: skip
+    page = client.post(
+        edit_url(),
+        {
+            "cases_prosecuted": "12",
+            "cases_convicted": "",
+            "mla_received": "8",
+            "mla_executed": "8",
+            "citation": citation,
+        },
+    )
 
     assert page.status_code == 302
     assert figures("GE", 2018) == {"cases_prosecuted": 12, "mla_received": 8, "mla_executed": 8}
@@ -218,14 +250,15 @@ def test_a_year_figures_cannot_be_kept_for_is_not_a_page(client, staff):
 def test_bad_figures_are_refused_next_to_their_field_keeping_what_was_typed(client, staff):
     client.force_login(staff)
 
-    page = client.post(edit_url(), {"cases_prosecuted": "-4", "mla_received": "3", "mla_executed": "7",
-                                    "citation": ""})  # fmt: skip
+    page = client.post(edit_url(), {"cases_prosecuted": "-4", "mla_received": "3", "mla_executed": "7", "citation": ""})
 
     assert page.status_code == 400
     errors = page.context["form"].errors
     assert errors["cases_prosecuted"] == ["A figure cannot be negative."]
-    assert errors["mla_executed"] == ["Mutual legal assistance requests executed (7) cannot be more than Mutual legal "
-                                      "assistance requests received (3)."]  # fmt: skip
+    assert errors["mla_executed"] == [
+        "Mutual legal assistance requests executed (7) cannot be more than Mutual legal "
+        "assistance requests received (3)."
+    ]
     assert errors["citation"] == ["Cite the published source of these figures."]
     assert 'value="-4"' in page.content.decode()
     assert not Statistic.objects.exists()
@@ -247,13 +280,19 @@ def test_a_year_in_the_future_is_refused(client, staff):
 
 
 def test_a_figure_corrected_meanwhile_is_a_conflict_and_the_typed_values_are_kept(client, staff):
-    services.record_figures(country("GE"), 2018, {"cases_prosecuted": 10}, source="published", citation="A",
-                            user=staff)  # fmt: skip
+    services.record_figures(country("GE"), 2018, {"cases_prosecuted": 10}, source="published", citation="A", user=staff)
     client.force_login(staff)
     form = client.get(edit_url()).context["form"]
     assert form["version_cases_prosecuted"].value() == 1
-    services.record_figures(country("GE"), 2018, {"cases_prosecuted": 11}, source="published", citation="B",
-                            user=staff, versions={"cases_prosecuted": 1})  # fmt: skip
+    services.record_figures(
+        country("GE"),
+        2018,
+        {"cases_prosecuted": 11},
+        source="published",
+        citation="B",
+        user=staff,
+        versions={"cases_prosecuted": 1},
+    )
 
     page = client.post(edit_url(), {"cases_prosecuted": "15", "version_cases_prosecuted": "1", "citation": "C"})
 
@@ -275,8 +314,15 @@ def test_an_unchanged_figure_keeps_its_questionnaire_source(client, staff, focal
     surveys.submit_response(response, version=response.version, user=focal)
     client.force_login(staff)
 
-    client.post(edit_url(), {"cases_prosecuted": "41", "version_cases_prosecuted": "1", "cases_convicted": "7",
-                             "citation": "Court statistics"})  # fmt: skip
+    client.post(
+        edit_url(),
+        {
+            "cases_prosecuted": "41",
+            "version_cases_prosecuted": "1",
+            "cases_convicted": "7",
+            "citation": "Court statistics",
+        },
+    )
 
     sources = dict(Statistic.objects.filter(country__iso2="GE").values_list("figure", "source"))
     assert sources == {"cases_prosecuted": "questionnaire", "cases_convicted": "published"}
@@ -287,12 +333,25 @@ def test_an_unchanged_figure_keeps_its_questionnaire_source(client, staff, focal
 
 @pytest.fixture
 def recorded(staff):
-    services.record_figures(country("GE"), 2017, {"cases_prosecuted": 30, "mla_median_days": 90},
-                            source="published", citation="GE report 2017", user=staff)  # fmt: skip
-    services.record_figures(country("GE"), 2018, {"cases_prosecuted": 41}, source="published",
-                            citation="GE report 2018", user=staff)  # fmt: skip
-    services.record_figures(country("AM"), 2018, {"cases_prosecuted": 5, "mla_received": 2}, source="published",
-                            citation="AM report", user=staff)  # fmt: skip
+    services.record_figures(
+        country("GE"),
+        2017,
+        {"cases_prosecuted": 30, "mla_median_days": 90},
+        source="published",
+        citation="GE report 2017",
+        user=staff,
+    )
+    services.record_figures(
+        country("GE"), 2018, {"cases_prosecuted": 41}, source="published", citation="GE report 2018", user=staff
+    )
+    services.record_figures(
+        country("AM"),
+        2018,
+        {"cases_prosecuted": 5, "mla_received": 2},
+        source="published",
+        citation="AM report",
+        user=staff,
+    )
 
 
 def test_a_focal_point_reads_only_its_country_and_cannot_enter_figures(client, focal, recorded):
@@ -323,8 +382,10 @@ def test_staff_read_every_country_filtered_sorted_with_sources_and_a_chart(clien
     text = page.content.decode()
     assert 'title="Published source: GE report 2017"' in text
     assert [text for _n, text in page.context["notes"]] == [
-        "Published source: AM report", "Published source: GE report 2018",
-        "Published source: GE report 2017"]  # fmt: skip
+        "Published source: AM report",
+        "Published source: GE report 2018",
+        "Published source: GE report 2017",
+    ]
     assert page.context["chart"] is None  # no country chosen
     assert [r.value("cases_prosecuted") for r in sorted_.context["rows"]] == [41, 30, 5]
     assert [(r.country.iso2, r.year) for r in georgia.context["rows"]] == [("GE", 2018)]
@@ -345,7 +406,9 @@ def test_the_exports_read_back(client, staff, recorded):
     assert header[:4] == ["Country", "ISO code", "Year", "Cybercrime cases recorded"]
     rows = [dict(zip(header, line, strict=True)) for line in lines[1:]]
     assert [(r["ISO code"], r["Year"], r["Cybercrime cases prosecuted"]) for r in rows] == [
-        ("GE", "2018", "41"), ("GE", "2017", "30")]  # fmt: skip
+        ("GE", "2018", "41"),
+        ("GE", "2017", "30"),
+    ]
     assert rows[1]["Median days to execute a mutual legal assistance request"] == "90"
     assert rows[1]["Sources"] == "Published source: GE report 2017"
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active

@@ -74,13 +74,16 @@ def compact_numbers(numbers) -> str:
 def with_figures(advice):
     """Advice with its country, the numbers of the articles it covered and how many recommendations were made and
     taken up: three queries for any number of rows."""
-    return advice.select_related("country").prefetch_related(
-        Prefetch("articles", queryset=Article.objects.only("pk", "number").order_by("number"))
-    ).annotate(
-        recommendations_made=Count("recommendations", distinct=True),
-        recommendations_taken_up=Count("recommendations", filter=Q(recommendations__taken_up_on__isnull=False),
-                                       distinct=True),
-    )  # fmt: skip
+    return (
+        advice.select_related("country")
+        .prefetch_related(Prefetch("articles", queryset=Article.objects.only("pk", "number").order_by("number")))
+        .annotate(
+            recommendations_made=Count("recommendations", distinct=True),
+            recommendations_taken_up=Count(
+                "recommendations", filter=Q(recommendations__taken_up_on__isnull=False), distinct=True
+            ),
+        )
+    )
 
 
 def articles_text(advice: Advice) -> str:
@@ -133,13 +136,31 @@ def advice_list(request):
 
 
 def advice_table(advice) -> Table:
-    header = [_("Country"), _("ISO"), _("Reviewed"), _("Mode"), _("From"), _("Until"), _("Articles covered"),
-              _("Recommendations made"), _("Recommendations taken up")]  # fmt: skip
+    header = [
+        _("Country"),
+        _("ISO"),
+        _("Reviewed"),
+        _("Mode"),
+        _("From"),
+        _("Until"),
+        _("Articles covered"),
+        _("Recommendations made"),
+        _("Recommendations taken up"),
+    ]
     rows = (
-        [row.country.name, row.country.iso2, row.reviewed, row.get_mode_display(), row.starts_on, row.ends_on,
-         articles_text(row), row.recommendations_made, row.recommendations_taken_up]
+        [
+            row.country.name,
+            row.country.iso2,
+            row.reviewed,
+            row.get_mode_display(),
+            row.starts_on,
+            row.ends_on,
+            articles_text(row),
+            row.recommendations_made,
+            row.recommendations_taken_up,
+        ]
         for row in advice
-    )  # fmt: skip
+    )
     return Table(_("Legislative advice"), header, rows, frozen_columns=1)
 
 
@@ -155,8 +176,12 @@ def advice_export(request, fmt):
 
 
 def _form_page(request, form, *, title: str, advice: Advice | None = None, template="legislation/advice/form.html"):
-    context = {"form": form, "title": title, "advice": advice,
-               "back": reverse("advice_detail", args=[advice.pk]) if advice else reverse("advice_list")}  # fmt: skip
+    context = {
+        "form": form,
+        "title": title,
+        "advice": advice,
+        "back": reverse("advice_detail", args=[advice.pk]) if advice else reverse("advice_list"),
+    }
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -205,9 +230,7 @@ def _detail(
     """The advice's page; a refused form posted from it comes back filled in, with its errors (status 400)."""
     can_manage = request.user.has_perm(MANAGE)
     assignments = assignments_of(advice)
-    recommendations = list(
-        advice.recommendations.select_related("article", "assessment__article").order_by("number")
-    )  # fmt: skip
+    recommendations = list(advice.recommendations.select_related("article", "assessment__article").order_by("number"))
     if can_manage:
         assessments = reviewed_assessments(advice)
         choices = None  # the assessments to pick from, read once for every open recommendation's form
@@ -216,9 +239,11 @@ def _detail(
                 recommendation.take_up_form = take_up_form
             elif recommendation.taken_up_on is None:
                 form = TakeUpForm(
-                    advice=advice, assessments=assessments, prefix=f"r{recommendation.pk}",
+                    advice=advice,
+                    assessments=assessments,
+                    prefix=f"r{recommendation.pk}",
                     initial={"version": recommendation.version},
-                )  # fmt: skip
+                )
                 if choices is None:
                     choices = list(form.fields["assessment"].choices)
                 form.fields["assessment"].choices = choices
@@ -383,11 +408,11 @@ urlpatterns = [
         "workspace/legislation/recommendations/<int:pk>/take-up/",
         recommendation_take_up,
         name="advice_recommendation_take_up",
-    ),  # fmt: skip
+    ),
     path("workspace/legislation/advice-documents/<int:pk>/", advice_document, name="advice_document"),
     path(
         "workspace/legislation/advice-documents/<int:pk>/delete/",
         advice_document_delete,
         name="advice_document_delete",
-    ),  # fmt: skip
+    ),
 ]

@@ -59,7 +59,7 @@ def attended_events(country: Country) -> list[dict]:
             "event__meeting__pk",
             "event__meeting__number",
             "event__meeting__committee__code",
-        )  # fmt: skip
+        )
         .annotate(people=Count(PERSON_KEY, distinct=True))
         .order_by("-event__starts_on", "event__title")
     )

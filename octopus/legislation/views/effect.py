@@ -54,11 +54,19 @@ def difference(assisted: Change, others: Change) -> float | None:
 
 def effect_rows(effect: Effect) -> list[dict]:
     """The overall comparison, then one row per article."""
-    rows = [{"label": _("All articles"), "title": "", "number": None, "assisted": effect.assisted,
-             "others": effect.others}]  # fmt: skip
+    rows = [
+        {"label": _("All articles"), "title": "", "number": None, "assisted": effect.assisted, "others": effect.others}
+    ]
     for row in effect.articles:
-        rows.append({"label": _("Art. %(number)s") % {"number": row.article.number}, "title": row.article.title,
-                     "number": row.article.number, "assisted": row.assisted, "others": row.others})  # fmt: skip
+        rows.append(
+            {
+                "label": _("Art. %(number)s") % {"number": row.article.number},
+                "title": row.article.title,
+                "number": row.article.number,
+                "assisted": row.assisted,
+                "others": row.others,
+            }
+        )
     for row in rows:
         row["difference"] = difference(row["assisted"], row["others"])
     return rows
@@ -92,7 +100,7 @@ def effect_chart(rows: list[dict], *, title: str) -> dict:
                 "sort": None,
                 "legend": {"orient": "bottom"},
                 "scale": {"range": ["#1b7837", "#998ec3"]},
-            },  # fmt: skip
+            },
             "tooltip": [
                 {"field": "article", "type": "nominal", "title": _("Article")},
                 {"field": "side", "type": "nominal", "title": _("Side")},
@@ -123,15 +131,27 @@ def effect_page(request, code):
 
 
 def effect_tables(effect: Effect) -> tuple[Table, Table]:
-    header = [_("Article"), _("Title"), _("Assisted countries compared"), _("Change in assisted countries (pp)"),
-              _("Countries not assisted compared"), _("Change in countries not assisted (pp)"),
-              _("Difference (pp)")]  # fmt: skip
+    header = [
+        _("Article"),
+        _("Title"),
+        _("Assisted countries compared"),
+        _("Change in assisted countries (pp)"),
+        _("Countries not assisted compared"),
+        _("Change in countries not assisted (pp)"),
+        _("Difference (pp)"),
+    ]
     rows = (
-        [row["label"], row["title"],
-         len(row["assisted"].countries), row["assisted"].points, len(row["others"].countries), row["others"].points,
-         row["difference"]]
+        [
+            row["label"],
+            row["title"],
+            len(row["assisted"].countries),
+            row["assisted"].points,
+            len(row["others"].countries),
+            row["others"].points,
+            row["difference"],
+        ]
         for row in effect_rows(effect)
-    )  # fmt: skip
+    )
     title = _("Effect of assistance")  # the sheet's name: the file's name says which programme
     sides = [
         *([c.name, c.iso2, _("Assisted")] for c in effect.assisted_countries),

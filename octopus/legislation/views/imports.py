@@ -80,8 +80,9 @@ def legislation_import_preview(request):
         if plan.errors:
             refusal = _("Nothing was imported; correct these lines first:") + "\n" + plan.error_text()
         else:
-            job = start_import(stored["kind"], stored["staged"], total=report.rows, file_name=stored["name"],
-                               user=request.user)  # fmt: skip
+            job = start_import(
+                stored["kind"], stored["staged"], total=report.rows, file_name=stored["name"], user=request.user
+            )
             del request.session[SESSION_KEY]
             return redirect("job", pk=job.pk)
     shown = [line for index, line in enumerate(plan.lines) if index < SHOWN_LINES or line.action == ERROR]

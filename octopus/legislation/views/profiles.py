@@ -133,7 +133,7 @@ def profile_rows(user, today: datetime.date) -> list[ProfileRow]:
                 share=share_of(by_country.get(country.pk, []), today, articles=articles),
                 last_change=max(changes) if changes else None,
                 own=country.iso2 in own,
-            )  # fmt: skip
+            )
         )
     return result
 
@@ -187,7 +187,7 @@ def legislation_workspace(request):
                 "share": _("In place today"),
                 "last_change": _("Last change"),
             },
-        ),  # fmt: skip
+        ),
         "filtered": bool(request.GET.get("q") or request.GET.get("drafts")),
         "own": [row for row in rows if row.own],
         "own_codes": sorted(focal_countries(request.user)),
@@ -204,14 +204,32 @@ def legislation_workspace_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     today = timezone.localdate()
-    header = [_("Country"), _("ISO code"), _("Reviewed statements"), _("Awaiting review"), _("Laws"),
-              _("Articles in place"), _("Articles assessed"), _("Share in place (%)"), _("Last change")]  # fmt: skip
+    header = [
+        _("Country"),
+        _("ISO code"),
+        _("Reviewed statements"),
+        _("Awaiting review"),
+        _("Laws"),
+        _("Articles in place"),
+        _("Articles assessed"),
+        _("Share in place (%)"),
+        _("Last change"),
+    ]
     listed = filtered_rows(request, today)
     rows = (
-        [row.country.name, row.country.iso2, row.reviewed, row.drafts, row.laws, row.share.in_place,
-         row.share.assessed, row.share.percent, row.last_change.date() if row.last_change else None]
+        [
+            row.country.name,
+            row.country.iso2,
+            row.reviewed,
+            row.drafts,
+            row.laws,
+            row.share.in_place,
+            row.share.assessed,
+            row.share.percent,
+            row.last_change.date() if row.last_change else None,
+        ]
         for row in listed
-    )  # fmt: skip
+    )
     table = Table(_("Legislation profiles on %(day)s") % {"day": today.isoformat()}, header, rows, frozen_columns=2)
     countries = [row.country for row in listed]
     sample = contains_sample(*(records.filter(country__in=countries) for records in counted_records(request.user)))
@@ -251,10 +269,14 @@ def profile_edit(request, iso2):
         "at": at,
         "is_today": at == timezone.localdate(),
         "date_error": date_error,
-        "share": share_of(reviewed_rows().filter(country=country, assessed_on__lte=at), at,
-                          articles=group_articles([row["article"] for row in articles]), country_id=country.pk),
+        "share": share_of(
+            reviewed_rows().filter(country=country, assessed_on__lte=at),
+            at,
+            articles=group_articles([row["article"] for row in articles]),
+            country_id=country.pk,
+        ),
         "pending": sum(len(items) for items in drafts.values()),
-    }  # fmt: skip
+    }
     return render(request, "legislation/profiles/country.html", context)
 
 
@@ -291,11 +313,18 @@ def assessment_new(request, iso2, number):
             show_refusal(form, error)
         else:
             if reviewed:
-                messages.success(request, _("Statement on Article %(number)s recorded as reviewed.") % {
-                    "number": article.number})  # fmt: skip
+                messages.success(
+                    request, _("Statement on Article %(number)s recorded as reviewed.") % {"number": article.number}
+                )
             else:
-                messages.success(request, _("Statement on Article %(number)s recorded as a draft; it counts and is "
-                                            "public once staff review it.") % {"number": article.number})  # fmt: skip
+                messages.success(
+                    request,
+                    _(
+                        "Statement on Article %(number)s recorded as a draft; it counts and is "
+                        "public once staff review it."
+                    )
+                    % {"number": article.number},
+                )
             return redirect("profile_edit", country.iso2)
     context = {
         "country": country,
@@ -342,8 +371,14 @@ def law_new(request, iso2):
         try:
             with transaction.atomic():  # a refused file saves no law either
                 reviewed = staff and data.get("reviewed", False)
-                law = services.record_law(country, title=data["title"], year=data["year"], url=data["url"],
-                                          user=request.user, reviewed=reviewed)  # fmt: skip
+                law = services.record_law(
+                    country,
+                    title=data["title"],
+                    year=data["year"],
+                    url=data["url"],
+                    user=request.user,
+                    reviewed=reviewed,
+                )
                 if data["file"]:
                     law = services.attach_law_file(law, data["file"], user=request.user, version=law.version)
         except DomainError as error:
@@ -352,8 +387,10 @@ def law_new(request, iso2):
             if law.state == ReviewState.REVIEWED:
                 messages.success(request, _("Law “%(title)s” recorded.") % {"title": law.title})
             else:
-                messages.success(request, _("Law “%(title)s” recorded as a draft; it is public once staff review it.")
-                                 % {"title": law.title})  # fmt: skip
+                messages.success(
+                    request,
+                    _("Law “%(title)s” recorded as a draft; it is public once staff review it.") % {"title": law.title},
+                )
             return redirect("profile_edit", country.iso2)
     context = {"country": country, "form": form, "title": _("Add a law of %(country)s") % {"country": country.name}}
     return render(request, "legislation/profiles/law_form.html", context, status=page_status(form))
@@ -370,11 +407,18 @@ def law_edit(request, pk):
         data = form.cleaned_data
         try:
             with transaction.atomic():  # the text and the file change together or not at all
-                changed = services.update_law(law, user=request.user, version=data["version"], title=data["title"],
-                                              year=data["year"], url=data["url"])  # fmt: skip
+                changed = services.update_law(
+                    law,
+                    user=request.user,
+                    version=data["version"],
+                    title=data["title"],
+                    year=data["year"],
+                    url=data["url"],
+                )
                 if data["file"]:
-                    changed = services.attach_law_file(changed, data["file"], user=request.user,
-                                                       version=changed.version)  # fmt: skip
+                    changed = services.attach_law_file(
+                        changed, data["file"], user=request.user, version=changed.version
+                    )
         except DomainError as error:
             show_refusal(form, error, current_version=lambda: Law.objects.get(pk=law.pk).version)
         else:
@@ -383,8 +427,13 @@ def law_edit(request, pk):
             else:
                 messages.success(request, _("Law saved."))
             return redirect("profile_edit", law.country.iso2)
-    context = {"country": law.country, "law": law, "form": form, "staff": staff,
-               "title": _("Edit “%(title)s”") % {"title": law.title}}  # fmt: skip
+    context = {
+        "country": law.country,
+        "law": law,
+        "form": form,
+        "staff": staff,
+        "title": _("Edit “%(title)s”") % {"title": law.title},
+    }
     return render(request, "legislation/profiles/law_form.html", context, status=page_status(form))
 
 
@@ -430,16 +479,23 @@ def _review(request, model, pk, review, what):
         messages.error(request, str(error))
     else:
         done = _("accepted; it now counts and is public") if accept else _("rejected; it will never count")
-        messages.success(request, _("%(what)s of %(country)s %(done)s.") % {
-            "what": what(item), "country": item.country.name, "done": done})  # fmt: skip
+        messages.success(
+            request,
+            _("%(what)s of %(country)s %(done)s.") % {"what": what(item), "country": item.country.name, "done": done},
+        )
     return redirect("legislation_review")
 
 
 @require_POST
 @permission_required(REVIEW)
 def assessment_review(request, pk):
-    return _review(request, Assessment, pk, services.review_assessment,
-                   lambda item: _("The statement on Article %(number)s") % {"number": item.article.number})  # fmt: skip
+    return _review(
+        request,
+        Assessment,
+        pk,
+        services.review_assessment,
+        lambda item: _("The statement on Article %(number)s") % {"number": item.article.number},
+    )
 
 
 @require_POST

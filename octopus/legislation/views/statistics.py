@@ -141,15 +141,19 @@ def statistics_chart(country: Country, rows: list[CountryYear]) -> dict | None:
             "mark": {**mark, "color": colour},
             "encoding": {
                 "x": {"field": "year", "type": "ordinal", "title": None},
-                "y": {"field": "value", "type": "quantitative", "title": str(figure.label),
-                      "axis": {"orient": orient, "titleColor": colour}},
+                "y": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "title": str(figure.label),
+                    "axis": {"orient": orient, "titleColor": colour},
+                },
                 "tooltip": [
                     {"field": "year", "type": "ordinal", "title": _("Year")},
                     {"field": "figure", "type": "nominal", "title": _("Figure")},
                     {"field": "value", "type": "quantitative", "title": _("Value")},
                 ],
             },
-        }  # fmt: skip
+        }
 
     return {
         "$schema": VEGA_LITE_SCHEMA,
@@ -257,23 +261,36 @@ def statistics_edit(request, iso2: str, year: int):
                 return redirect(f"{reverse('statistics_list')}?country={country.iso2}")
             try:
                 services.record_figures(
-                    country, year, values, source=StatisticSource.PUBLISHED, user=request.user,
-                    citation=form.cleaned_data["citation"], versions=versions,
-                )  # fmt: skip
+                    country,
+                    year,
+                    values,
+                    source=StatisticSource.PUBLISHED,
+                    user=request.user,
+                    citation=form.cleaned_data["citation"],
+                    versions=versions,
+                )
             except ConflictError:
                 current = _recorded(country, year)
                 form.recorded = current
                 form.show_current_versions(current)
-                form.add_error(None, _("Someone changed these figures since you opened the form: the values now "
-                                       "recorded are shown next to each field. Your figures are kept below; save "
-                                       "again to replace them."))  # fmt: skip
+                form.add_error(
+                    None,
+                    _(
+                        "Someone changed these figures since you opened the form: the values now "
+                        "recorded are shown next to each field. Your figures are kept below; save "
+                        "again to replace them."
+                    ),
+                )
                 status = 409
             except DomainError as error:
                 show_refusal(form, error)
                 status = 400
             else:
-                messages.success(request, _("%(n)s figures of %(country)s for %(year)s recorded.") % {
-                    "n": len(values), "country": country, "year": year})  # fmt: skip
+                messages.success(
+                    request,
+                    _("%(n)s figures of %(country)s for %(year)s recorded.")
+                    % {"n": len(values), "country": country, "year": year},
+                )
                 return redirect(f"{reverse('statistics_list')}?country={country.iso2}")
         else:
             form.add_error(None, _("Some figures need correcting: nothing was saved."))
@@ -301,8 +318,10 @@ def statistics_questionnaire_create(request):
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("statistics_list")
-    ready = _("The statistics questionnaire for %(year)s is ready as a draft: check it, open it and choose the "
-              "countries to answer.")  # fmt: skip
+    ready = _(
+        "The statistics questionnaire for %(year)s is ready as a draft: check it, open it and choose the "
+        "countries to answer."
+    )
     messages.success(request, ready % {"year": form.cleaned_data["year"]})
     return redirect("questionnaire", questionnaire.pk)
 

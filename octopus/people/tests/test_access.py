@@ -38,8 +38,9 @@ def world(db, visitor):
     colleague = make_user(Role.PROGRAMME_STAFF) if visitor != Role.PROGRAMME_STAFF else None
     colleague = colleague or make_user("no_role")
     services.create_organisation(name="Cyber Police", sector="police", country=country("GE"), user=colleague)
-    police = services.create_organisation(name="Cybercrime Division", sector="police", country=country("GE"),
-                                          user=colleague)  # fmt: skip
+    police = services.create_organisation(
+        name="Cybercrime Division", sector="police", country=country("GE"), user=colleague
+    )
     nino = add_person(colleague, "Nino", "Beridze", email="nino@police.ge", organisation=police)
     twin = add_person(colleague, "Nino", "Beridze", phone="+995 1")
     user = make_user(visitor)

@@ -40,9 +40,15 @@ def police(staff) -> Organisation:
 @pytest.fixture
 def nino(staff, police) -> Person:
     return services.create_person(
-        user=staff, first_name="Nino", last_name="Beridze", email="Nino.Beridze@police.ge", sex="female",
-        organisation=police, country=country("GE"), position="Head of unit",
-    )  # fmt: skip
+        user=staff,
+        first_name="Nino",
+        last_name="Beridze",
+        email="Nino.Beridze@police.ge",
+        sex="female",
+        organisation=police,
+        country=country("GE"),
+        position="Head of unit",
+    )
 
 
 @pytest.fixture
@@ -218,10 +224,13 @@ def test_staff_record_an_organisation(client, staff, headers):
         ({"name": "Cyber unit", "sector": "navy"}, "sector", None),
         ({"name": "Cyber unit", "sector": "police", "country": "XX"}, "country", None),
         ({"name": "", "sector": "police"}, "name", None),
-        ({"name": "cybercrime division", "sector": "police", "country": "GE"}, None,
-         "Cybercrime Division is already recorded for this country."),
+        (
+            {"name": "cybercrime division", "sector": "police", "country": "GE"},
+            None,
+            "Cybercrime Division is already recorded for this country.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_refused_organisation_saves_nothing(client, police, headers, body, field, detail):
     before = (Organisation.objects.count(), AuditEntry.objects.count())
 

@@ -36,12 +36,16 @@ def test_the_list_filters_and_gives_consents(client, staff, bearer, nino):
     assert body["count"] == 1
     item = body["items"][0]
     assert (item["last_name"], item["country"], item["organisation_name"], item["sector"]) == (
-        "Beridze", "GE", "Cybercrime Division", "police"
-    )  # fmt: skip
+        "Beridze",
+        "GE",
+        "Cybercrime Division",
+        "police",
+    )
     assert item["consents"] == {"publish_list": True, "future_contact": False}
     assert [p["last_name"] for p in client.get("/api/v1/people?sort=-name", **bearer).json()["items"]] == [
-        "Petrosyan", "Beridze"
-    ]  # fmt: skip
+        "Petrosyan",
+        "Beridze",
+    ]
 
 
 def test_the_list_loads_in_a_fixed_number_of_queries(client, staff, bearer, nino, police, django_assert_num_queries):
@@ -59,10 +63,16 @@ def test_the_list_loads_in_a_fixed_number_of_queries(client, staff, bearer, nino
 def test_create_then_change_with_the_version(client, bearer, police):
     created = client.post(
         "/api/v1/people",
-        {"first_name": "Ani", "last_name": "Petrosyan", "email": "Ani@Example.am", "country": "am",
-         "organisation": police.pk},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        {
+            "first_name": "Ani",
+            "last_name": "Petrosyan",
+            "email": "Ani@Example.am",
+            "country": "am",
+            "organisation": police.pk,
+        },
+        content_type="application/json",
+        **bearer,
+    )
     assert created.status_code == 201
     person = created.json()
     assert (person["email"], person["country"], person["version"]) == ("ani@example.am", "AM", 1)
@@ -70,13 +80,15 @@ def test_create_then_change_with_the_version(client, bearer, police):
     changed = client.put(
         f"/api/v1/people/{person['id']}",
         {"first_name": "Ani", "last_name": "Petrosyan", "position": "Judge", "version": 1},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        content_type="application/json",
+        **bearer,
+    )
     stale = client.put(
         f"/api/v1/people/{person['id']}",
         {"first_name": "Ani", "last_name": "Petrosyan", "position": "Prosecutor", "version": 1},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        content_type="application/json",
+        **bearer,
+    )
 
     assert (changed.status_code, changed.json()["position"], changed.json()["version"]) == (200, "Judge", 2)
     assert stale.status_code == 409
@@ -108,9 +120,15 @@ def test_adding_a_namesake_needs_saying_it_is_someone_else(client, bearer, nino)
     added = client.post("/api/v1/people", {**body, "different_person": True}, content_type="application/json", **bearer)
 
     assert refused.status_code == 422
-    assert refused.json()["errors"] == [{"field": "request", "message": (
-        f"This may be someone already recorded: Nino BERIDZE (#{nino.pk}, same name, same country). Open their "
-        "record, or confirm that this is someone else.")}]  # fmt: skip
+    assert refused.json()["errors"] == [
+        {
+            "field": "request",
+            "message": (
+                f"This may be someone already recorded: Nino BERIDZE (#{nino.pk}, same name, same country). Open their "
+                "record, or confirm that this is someone else."
+            ),
+        }
+    ]
     assert added.status_code == 201
     assert Person.objects.filter(last_name="Beridze").count() == 2
 
@@ -122,8 +140,9 @@ def test_consent_merge_data_and_erasure(client, staff, bearer, nino):
     consent = client.post(
         f"/api/v1/people/{nino.pk}/consents",
         {"purpose": "future_contact", "granted": True, "source": "e-mail of 3 May"},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        content_type="application/json",
+        **bearer,
+    )
     duplicates = client.get("/api/v1/people/duplicates", **bearer).json()
     merged = client.post(
         f"/api/v1/people/{nino.pk}/merge", {"duplicate": twin.pk}, content_type="application/json", **bearer
@@ -164,13 +183,15 @@ def test_organisations(client, bearer, police):
     created = client.post(
         "/api/v1/organisations",
         {"name": "Council of Europe", "acronym": "CoE", "sector": "international_organisation"},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        content_type="application/json",
+        **bearer,
+    )
     clash = client.put(
         f"/api/v1/organisations/{created.json()['id']}",
         {"name": "Cybercrime division", "sector": "police", "country": "GE"},
-        content_type="application/json", **bearer,
-    )  # fmt: skip
+        content_type="application/json",
+        **bearer,
+    )
     listed = client.get("/api/v1/organisations?country=INT", **bearer).json()
 
     assert created.status_code == 201 and created.json()["country"] is None

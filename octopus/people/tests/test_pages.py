@@ -85,17 +85,29 @@ def test_adding_a_person_with_a_known_e_mail_keeps_what_was_typed(signed_in, nin
 def test_adding_then_editing_a_person(signed_in, police):
     response = signed_in.post(
         reverse("people_person_create"),
-        {"title": "Ms", "first_name": "Ani", "last_name": "Petrosyan", "email": "ani@example.am", "sex": "female",
-         "organisation": police.pk, "country": country("AM").pk},
-    )  # fmt: skip
+        {
+            "title": "Ms",
+            "first_name": "Ani",
+            "last_name": "Petrosyan",
+            "email": "ani@example.am",
+            "sex": "female",
+            "organisation": police.pk,
+            "country": country("AM").pk,
+        },
+    )
     person = Person.objects.get(email="ani@example.am")
     assert response.status_code == 302 and response.url == reverse("people_person", args=[person.pk])
 
     signed_in.post(
         reverse("people_person_edit", args=[person.pk]),
-        {"first_name": "Ani", "last_name": "Petrosyan", "position": "Judge", "version": person.version,
-         "country": country("AM").pk},
-    )  # fmt: skip
+        {
+            "first_name": "Ani",
+            "last_name": "Petrosyan",
+            "position": "Judge",
+            "version": person.version,
+            "country": country("AM").pk,
+        },
+    )
 
     person.refresh_from_db()
     assert (person.position, person.version, person.title) == ("Judge", 2, "")
@@ -209,9 +221,18 @@ def test_the_export_follows_the_filters_and_neutralises_formulas(signed_in, staf
     assert [row[0] for row in everyone[1:]] == ["'-Evil", "Beridze"]
     assert everyone[1][1] == '\'=HYPERLINK("http://x")'
     assert georgia[1][:11] == [
-        "Beridze", "Nino", "", "Female", "nino.beridze@police.ge", "", "", "Cybercrime Division", "Police", "Georgia",
+        "Beridze",
+        "Nino",
+        "",
+        "Female",
+        "nino.beridze@police.ge",
+        "",
+        "",
+        "Cybercrime Division",
+        "Police",
+        "Georgia",
         "GE",
-    ]  # fmt: skip
+    ]
     assert georgia[1][11:13] == ["True", "False"]
     assert len(georgia) == 2
     entries = AuditEntry.objects.filter(action="people.people.downloaded", user=staff)
@@ -235,24 +256,31 @@ def test_the_xlsx_export_opens_with_the_same_rows(signed_in, nino):
 
 
 def test_organisations_list_with_counts_and_export(signed_in, staff, nino, police):
-    services.create_organisation(name="Council of Europe", acronym="CoE", sector="international_organisation",
-                                 user=staff)  # fmt: skip
+    services.create_organisation(
+        name="Council of Europe", acronym="CoE", sector="international_organisation", user=staff
+    )
 
     html = signed_in.get(reverse("people_organisations") + "?country=INT").content.decode()
     exported = signed_in.get(reverse("people_organisation_export", args=["csv"])).content.decode()
 
     assert re.findall(r'data-organisation="\d+">\s*<td><a[^>]*>([^<]+)</a>', html) == ["Council of Europe (CoE)"]
     assert list(csv.reader(io.StringIO(exported)))[1:] == [
-        ["Council of Europe", "CoE", "International organisation", "International", "", "0",
-         str(Organisation.objects.get(acronym="CoE").pk)],
+        [
+            "Council of Europe",
+            "CoE",
+            "International organisation",
+            "International",
+            "",
+            "0",
+            str(Organisation.objects.get(acronym="CoE").pk),
+        ],
         ["Cybercrime Division", "", "Police", "Georgia", "GE", "1", str(police.pk)],
-    ]  # fmt: skip
+    ]
 
 
 def test_exports_holding_a_sample_person_or_organisation_say_so(signed_in, staff, nino, police):
     add_person(staff, "Sam", "Sample", iso2="AM", is_sample=True)
-    services.create_organisation(name="Sample Unit", sector="police", country=country("AM"), user=staff,
-                                 is_sample=True)  # fmt: skip
+    services.create_organisation(name="Sample Unit", sector="police", country=country("AM"), user=staff, is_sample=True)
 
     (people,) = sample_sheets(signed_in.get(reverse("people_export", args=["xlsx"])))
     (georgia,) = real_sheets(signed_in.get(reverse("people_export", args=["xlsx"]) + "?country=GE"))
@@ -331,9 +359,10 @@ def test_the_person_page_lists_their_registrations_and_a_readable_history(
     events = [make_event(staff, slug=f"workshop-{n}", starts_on=datetime.date(2016 + n, 5, 10)) for n in (1, 2)]
     for event in events:
         registration = events_services.register_person(
-            open_form(event), person_fields={"email": nino.email, "first_name": "Nino", "last_name": "Beridze"},
+            open_form(event),
+            person_fields={"email": nino.email, "first_name": "Nino", "last_name": "Beridze"},
             user=None,
-        )  # fmt: skip
+        )
     events_services.transition_registration(registration, to="approved", version=1, user=staff)
     services.update_person(Person.objects.get(pk=nino.pk), version=1, user=staff, position="Prosecutor")
     url = reverse("people_person", args=[nino.pk])

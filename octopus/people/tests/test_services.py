@@ -14,9 +14,15 @@ from octopus.people.tests.conftest import add_person, country
 
 def workshop(staff, slug="workshop-ge-2016", starts_on=datetime.date(2016, 5, 10)):
     event = event_services.create_event(
-        user=staff, slug=slug, title=slug, kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=starts_on, ends_on=starts_on,
-        status=Status.CONFIRMED, country=country("GE"),
-    )  # fmt: skip
+        user=staff,
+        slug=slug,
+        title=slug,
+        kind=Kind.IN_COUNTRY_WORKSHOP,
+        starts_on=starts_on,
+        ends_on=starts_on,
+        status=Status.CONFIRMED,
+        country=country("GE"),
+    )
     return RegistrationForm.objects.create(event=event, title="Participants", is_open=True, requires_approval=False)
 
 
@@ -63,8 +69,11 @@ def test_duplicates_by_e_mail_and_by_close_names_in_the_same_country(staff, nino
     assert pairs[(nino.pk, typo.pk)] == "close names, same country"
     assert not any(elsewhere.pk in pair or stranger.pk in pair for pair in pairs)
     assert {p.second.pk for p in duplicates_of(nino) if p.first == nino} == {
-        same_email.pk, swapped.pk, accented.pk, typo.pk
-    }  # fmt: skip
+        same_email.pk,
+        swapped.pk,
+        accented.pk,
+        typo.pk,
+    }
 
 
 def test_merging_moves_every_registration_and_keeps_the_duplicate_as_a_pointer(staff, nino):
@@ -79,8 +88,9 @@ def test_merging_moves_every_registration_and_keeps_the_duplicate_as_a_pointer(s
     twin.refresh_from_db()
     assert twin.merged_into == kept == nino
     assert sorted(Registration.objects.filter(person=kept).values_list("event__slug", flat=True)) == [
-        "workshop-ge-2016", "workshop-ge-2017"
-    ]  # fmt: skip
+        "workshop-ge-2016",
+        "workshop-ge-2017",
+    ]
     assert Registration.objects.filter(person=twin).count() == 0
     assert (kept.phone, kept.position, kept.email) == ("+995 32 000", "Prosecutor", "nino.beridze@police.ge")
     assert list(Person.objects.consenting_to("publish_list")) == [kept]
@@ -130,8 +140,12 @@ def test_erasure_keeps_what_counts_and_removes_who_it_was(staff, nino):
 
     for record in (Person.objects.get(pk=nino.pk), Person.objects.get(pk=twin.pk)):
         assert (record.first_name, record.last_name, record.email, record.phone, record.position) == (
-            "", "—", "", "", ""
-        )  # fmt: skip
+            "",
+            "—",
+            "",
+            "",
+            "",
+        )
         assert record.anonymised_at is not None
     erased = Person.objects.get(pk=nino.pk)
     assert (erased.sex, erased.country.iso2, erased.organisation.sector) == ("female", "GE", "police")

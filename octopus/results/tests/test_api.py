@@ -38,9 +38,16 @@ def values(client, headers, **query) -> dict:
 
 
 def sample_programme(user) -> Programme:
-    return services.create_programme(code="sample-programme", title="Sample programme", starts_on=START, ends_on=END,
-                                     budget_ceiling=Decimal(1000), implementing_office="Sample office", user=user,
-                                     is_sample=True)  # fmt: skip
+    return services.create_programme(
+        code="sample-programme",
+        title="Sample programme",
+        starts_on=START,
+        ends_on=END,
+        budget_ceiling=Decimal(1000),
+        implementing_office="Sample office",
+        user=user,
+        is_sample=True,
+    )
 
 
 # Values.
@@ -255,14 +262,23 @@ def test_the_figures_of_a_sample_programme_say_so_and_a_real_ones_do_not(client,
     real_logframe = client.get(f"{BASE}/logframe", **staff)
     sample_values = client.get(f"{sample}/values", **staff)
     sample_logframe = client.get(f"{sample}/logframe", **staff)
-    frozen = client.post(f"{sample}/snapshots", {"title": "Sample report", "as_of": "2016-12-31"},
-                         content_type="application/json", **staff)  # fmt: skip
+    frozen = client.post(
+        f"{sample}/snapshots",
+        {"title": "Sample report", "as_of": "2016-12-31"},
+        content_type="application/json",
+        **staff,
+    )
     listed = client.get(f"{sample}/snapshots", **staff)
 
     assert [(r.json()["sample"], SAMPLE_HEADER in r.headers) for r in (real_values, real_logframe)] == [
-        (False, False), (False, False)]  # fmt: skip
+        (False, False),
+        (False, False),
+    ]
     assert [(r.json()["sample"], r.headers[SAMPLE_HEADER]) for r in (sample_values, sample_logframe, frozen)] == [
-        (True, "true"), (True, "true"), (True, "true")]  # fmt: skip
+        (True, "true"),
+        (True, "true"),
+        (True, "true"),
+    ]
     assert ([s["sample"] for s in listed.json()["items"]], listed.headers[SAMPLE_HEADER]) == ([True], "true")
 
 

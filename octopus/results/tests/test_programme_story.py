@@ -396,8 +396,12 @@ def test_the_status_on_a_day_is_the_latest_finding_not_after_it(client, staff, c
 
     def status_on(day: str) -> str:
         html = client.get(reverse("results_logframe", args=[SEED]), {"at": day}).content.decode()
-        found = re.search(r"data-assumption>[^<]*<strong>[^<]*</strong>\s*Octopus conferences mobilise.*?"
-                          r'data-assumption-status="([^"]+)"', html, re.S)  # fmt: skip
+        found = re.search(
+            r"data-assumption>[^<]*<strong>[^<]*</strong>\s*Octopus conferences mobilise.*?"
+            r'data-assumption-status="([^"]+)"',
+            html,
+            re.S,
+        )
         return found.group(1)
 
     assert [status_on(day) for day in ("2016-11-17", "2016-11-18", "2018-07-12", "2018-07-13", "2019-12-31")] == [

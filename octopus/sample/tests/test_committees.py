@@ -55,8 +55,10 @@ def test_the_sample_plenary_and_round_serve_only_the_sample_programme():
     }
     assert served == {"plenary": [("sample-programme", "A2.2", 100)], "round": [("sample-programme", "A2.6", 100)]}
     with reading(programme_scope(Programme.objects.get(code="cybercrime-octopus"))):
-        assert SAMPLE_NUMBER not in [m.number for m in registry.records("committees.meetings_held",
-                                                                        D(2014, 1, 1), D(2023, 12, 31))]  # fmt: skip
+        assert SAMPLE_NUMBER not in [
+            m.number for m in registry.records("committees.meetings_held", D(2014, 1, 1), D(2023, 12, 31))
+        ]
     with reading(programme_scope(Programme.objects.get(code="sample-programme"))):
         assert [m.number for m in registry.records("committees.meetings_held", D(2017, 1, 1), D(2017, 12, 31))] == [
-            SAMPLE_NUMBER]  # fmt: skip
+            SAMPLE_NUMBER
+        ]

@@ -31,17 +31,23 @@ def sample_programme() -> Programme:
     """The sample programme with the activities sample events serve (octopus.sample.programme makes them for
     `make run`; made here if that is not loaded)."""
     programme = Programme.objects.filter(code=SAMPLE_PROGRAMME).first() or results.create_programme(
-        code=SAMPLE_PROGRAMME, title="Sample programme (not real data)", starts_on=D(2014, 1, 1),
-        ends_on=D(2023, 12, 31), budget_ceiling=1_200_000, implementing_office="Sample office", is_sample=True,
+        code=SAMPLE_PROGRAMME,
+        title="Sample programme (not real data)",
+        starts_on=D(2014, 1, 1),
+        ends_on=D(2023, 12, 31),
+        budget_ceiling=1_200_000,
+        implementing_office="Sample office",
+        is_sample=True,
         user=None,
-    )  # fmt: skip
+    )
     output = programme.nodes.filter(code="2").first() or results.add_node(
         programme, level=Level.OUTPUT, code="2", title="Sample output 2", user=None
     )
     for code in sorted(set(SAMPLE_ACTIVITIES.values())):
         if not programme.nodes.filter(code=code).exists():
-            results.add_node(programme, level=Level.ACTIVITY, code=code, title=f"Sample {code}", parent=output,
-                             user=None)  # fmt: skip
+            results.add_node(
+                programme, level=Level.ACTIVITY, code=code, title=f"Sample {code}", parent=output, user=None
+            )
     return programme
 
 
@@ -142,7 +148,7 @@ def test_the_sample_programme_counts_its_sample_events(sample):
             "participants": registry.evaluate("events.participants", D(2014, 1, 1), D(2019, 12, 31), **CONFERENCES),
             "workshops": registry.evaluate(
                 "events.held", D(2014, 1, 1), D(2023, 12, 31), kinds=[Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP]
-            ),  # fmt: skip
+            ),
             "contributions": registry.evaluate("events.contributions", D(2014, 1, 1), D(2023, 12, 31)),
         }
 
@@ -213,5 +219,8 @@ def test_every_generated_event_serves_the_generated_programme_and_goes_with_it()
     generate(100, seed=1, attendance=500)
     again = Assignment.objects.filter(content_type=content_type(Event), programme__code="generated-100")
     assert again.count() == Event.objects.filter(slug__startswith="generated-").count()
-    assert not Assignment.objects.filter(content_type=content_type(Event)).exclude(
-        object_id__in=Event.objects.values("pk")).exists()  # fmt: skip
+    assert (
+        not Assignment.objects.filter(content_type=content_type(Event))
+        .exclude(object_id__in=Event.objects.values("pk"))
+        .exists()
+    )

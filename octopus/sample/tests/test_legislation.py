@@ -88,8 +88,10 @@ def test_advice_has_recommendations_some_taken_up_and_the_advised_improve(sample
     for iso2 in {row[0] for row in ADVICE}:
         country = Country.objects.get(iso2=iso2)
         first_day = COUNTRIES[iso2][0]
-        assert share_in_place(D(2019, 12, 31), country=country).percent > share_in_place(
-            first_day, country=country).percent, iso2  # fmt: skip
+        assert (
+            share_in_place(D(2019, 12, 31), country=country).percent
+            > share_in_place(first_day, country=country).percent
+        ), iso2
 
 
 def test_statistics_are_cited_consistent_and_cover_2015_to_2019(sample):
@@ -126,7 +128,8 @@ def test_the_sample_programme_counts_the_sample_advice(sample):
     shown = {row.indicator.code: row.to_date.actual for row in results.indicators}
     assert shown["2.4"] == 6  # countries given (sample) legislative advice
     assert set(Advice.objects.values_list("activity__programme__code", "activity__code")) == {
-        ("sample-programme", "A2.5")}  # fmt: skip
+        ("sample-programme", "A2.5")
+    }
 
 
 def test_advice_is_linked_to_the_sample_workshop_in_georgia_and_load_sample_data_loads_it(settings):

@@ -67,33 +67,59 @@ def build_questionnaire(staff, *, code="tcy-round-3"):
     )
     preservation = services.add_section(questionnaire, user=staff, title="Expedited preservation", article="185/16")
     services.add_question(
-        preservation, user=staff, code="law", text="Which law provides for preservation?", type=QuestionType.TEXT,
+        preservation,
+        user=staff,
+        code="law",
+        text="Which law provides for preservation?",
+        type=QuestionType.TEXT,
         required=True,
-    )  # fmt: skip
+    )
     services.add_question(
-        preservation, user=staff, code="compliance", text="Level of implementation", type=QuestionType.COMPLIANCE,
+        preservation,
+        user=staff,
+        code="compliance",
+        text="Level of implementation",
+        type=QuestionType.COMPLIANCE,
         required=True,
-    )  # fmt: skip
+    )
     services.add_question(
-        preservation, user=staff, code="orders", text="Preservation orders issued in 2025", type=QuestionType.NUMBER,
-        min_value=0, max_value=1000,
-    )  # fmt: skip
+        preservation,
+        user=staff,
+        code="orders",
+        text="Preservation orders issued in 2025",
+        type=QuestionType.NUMBER,
+        min_value=0,
+        max_value=1000,
+    )
     services.add_question(
         preservation, user=staff, code="in_force", text="Is the law in force?", type=QuestionType.YES_NO
     )
     statistics = services.add_section(questionnaire, user=staff, title="Authorities", article="185/17")
     services.add_question(
-        statistics, user=staff, code="authority", text="Who orders preservation?", type=QuestionType.CHOICE,
+        statistics,
+        user=staff,
+        code="authority",
+        text="Who orders preservation?",
+        type=QuestionType.CHOICE,
         choices=[{"value": "prosecutor", "label": "Prosecutor"}, {"value": "judge", "label": "Judge"}],
-    )  # fmt: skip
+    )
     services.add_question(
-        statistics, user=staff, code="channels", text="Channels used", type=QuestionType.MULTI_CHOICE,
+        statistics,
+        user=staff,
+        code="channels",
+        text="Channels used",
+        type=QuestionType.MULTI_CHOICE,
         choices=["24/7 network", "MLA", "Direct request"],
-    )  # fmt: skip
+    )
     services.add_question(
-        statistics, user=staff, code="legislation", text="Attach the law", type=QuestionType.FILE,
-        file_types=["pdf", "docx"], max_file_size=1024,
-    )  # fmt: skip
+        statistics,
+        user=staff,
+        code="legislation",
+        text="Attach the law",
+        type=QuestionType.FILE,
+        file_types=["pdf", "docx"],
+        max_file_size=1024,
+    )
     return questionnaire
 
 

@@ -206,8 +206,13 @@ def section_added(world, response):
 
 
 def question_form(w):
-    return {"question-section": w.section.pk, "question-code": "judges", "question-text": "Judges trained",
-            "question-type": "number", "question-min_value": "0"}  # fmt: skip
+    return {
+        "question-section": w.section.pk,
+        "question-code": "judges",
+        "question-text": "Judges trained",
+        "question-type": "number",
+        "question-min_value": "0",
+    }
 
 
 def question_added(world, response):
@@ -243,8 +248,14 @@ def respondents_added(world, response):
 
 
 def answer_form(w):
-    return {"version": w.georgia.version, "action": "save", "a-law": "Amended law", "a-compliance": "compliant",
-            "a-orders": "12", "a-in_force": "yes"}  # fmt: skip
+    return {
+        "version": w.georgia.version,
+        "action": "save",
+        "a-law": "Amended law",
+        "a-compliance": "compliant",
+        "a-orders": "12",
+        "a-in_force": "yes",
+    }
 
 
 def answered(world, response):
@@ -252,7 +263,10 @@ def answered(world, response):
     georgia = Response.objects.get(pk=world.surveys.georgia.pk)
     values = {a.question.code: a.value for a in georgia.answers.select_related("question")}
     assert (values["law"], values["compliance"], georgia.version) == (
-        "Amended law", "compliant", world.surveys.georgia.version + 1)  # fmt: skip
+        "Amended law",
+        "compliant",
+        world.surveys.georgia.version + 1,
+    )
     audited(world.user, "surveys.response.saved", georgia)
 
 
@@ -385,17 +399,20 @@ def api_reopened(world, response):
 
 API_WRITES = {
     "POST /api/v1/questionnaires": (
-        lambda w: {"code": "api-new", "title": "API questionnaire", "purpose": "evaluation"}, api_created),
+        lambda w: {"code": "api-new", "title": "API questionnaire", "purpose": "evaluation"},
+        api_created,
+    ),
     "POST /api/v1/questionnaires/{questionnaire_id}/sections": (lambda w: {"title": "API section"}, api_section_added),
     "POST /api/v1/questionnaires/{questionnaire_id}/questions": (
         lambda w: {"section": w.section.pk, "code": "api-q", "text": "Trained?", "type": "yes_no", "required": True},
-        api_question_added),
+        api_question_added,
+    ),
     "POST /api/v1/questionnaires/{questionnaire_id}/open": (lambda w: {}, api_opened),
     "POST /api/v1/questionnaires/{questionnaire_id}/close": (lambda w: {}, api_closed),
     "PUT /api/v1/responses/{response_id}/answers": (api_answers, api_answered),
     "POST /api/v1/responses/{response_id}/submit": (lambda w: {"version": w.georgia.version}, api_submitted),
     "POST /api/v1/responses/{response_id}/reopen": (lambda w: {"reason": "Check the figures"}, api_reopened),
-}  # fmt: skip
+}
 
 
 def test_every_api_write_has_a_scenario():

@@ -23,8 +23,12 @@ def post(client, url, body, user):
 
 
 def test_staff_build_and_open_a_questionnaire(client, staff):
-    created = post(client, f"{API}/questionnaires", {"code": "stats", "title": "Statistics", "purpose": "statistics",
-                                                    "closes_on": "2027-03-31"}, staff)  # fmt: skip
+    created = post(
+        client,
+        f"{API}/questionnaires",
+        {"code": "stats", "title": "Statistics", "purpose": "statistics", "closes_on": "2027-03-31"},
+        staff,
+    )
     assert created.status_code == 201
     pk = created.json()["id"]
     section = post(client, f"{API}/questionnaires/{pk}/sections", {"title": "Cases", "article": "185/2"}, staff)
@@ -44,9 +48,18 @@ def test_staff_build_and_open_a_questionnaire(client, staff):
         },
         staff,
     )
-    choice = post(client, f"{API}/questionnaires/{pk}/questions", {"section": section_id, "code": "unit",
-                  "text": "Unit", "type": "choice", "choices": [{"value": "police", "label": "Police"},
-                                                                  {"value": "court"}]}, staff)  # fmt: skip
+    choice = post(
+        client,
+        f"{API}/questionnaires/{pk}/questions",
+        {
+            "section": section_id,
+            "code": "unit",
+            "text": "Unit",
+            "type": "choice",
+            "choices": [{"value": "police", "label": "Police"}, {"value": "court"}],
+        },
+        staff,
+    )
     assert number.status_code == 201
     assert (number.json()["min_value"], number.json()["max_value"], number.json()["required"]) == ("0", "500", True)
     assert choice.json()["choices"] == [{"value": "police", "label": "Police"}, {"value": "court", "label": "court"}]
@@ -68,12 +81,18 @@ def test_a_badly_defined_question_is_a_422(client, staff, questionnaire):
     draft = services.create_questionnaire(user=staff, code="draft", title="Draft", purpose="statistics")
     section = services.add_section(draft, user=staff, title="S")
 
-    unknown_section = post(client, f"{API}/questionnaires/{draft.pk}/questions",
-                           {"section": questionnaire.sections.first().pk, "code": "x", "text": "X", "type": "text"},
-                           staff)  # fmt: skip
-    one_choice = post(client, f"{API}/questionnaires/{draft.pk}/questions",
-                      {"section": section.pk, "code": "x", "text": "X", "type": "choice", "choices": [{"value": "a"}]},
-                      staff)  # fmt: skip
+    unknown_section = post(
+        client,
+        f"{API}/questionnaires/{draft.pk}/questions",
+        {"section": questionnaire.sections.first().pk, "code": "x", "text": "X", "type": "text"},
+        staff,
+    )
+    one_choice = post(
+        client,
+        f"{API}/questionnaires/{draft.pk}/questions",
+        {"section": section.pk, "code": "x", "text": "X", "type": "choice", "choices": [{"value": "a"}]},
+        staff,
+    )
 
     assert assert_problem(unknown_section, 422)["errors"] == [
         {"field": "section", "message": "Select a valid choice. That choice is not one of the available choices."}
@@ -95,8 +114,12 @@ def test_a_focal_point_answers_over_the_api_with_versions(client, focal, colleag
         "Someone else saved these answers since you opened them. Reload to see their changes; nothing of yours was "
         "saved."
     )
-    invalid = put(client, f"{url}/answers", {"version": 2, "answers": {"orders": 5000, "compliance": "perfect",
-                                                                       "nope": "x"}}, colleague)  # fmt: skip
+    invalid = put(
+        client,
+        f"{url}/answers",
+        {"version": 2, "answers": {"orders": 5000, "compliance": "perfect", "nope": "x"}},
+        colleague,
+    )
     assert sorted(assert_problem(invalid, 422)["errors"], key=lambda e: e["field"]) == [
         {"field": "compliance", "message": "“perfect” is not one of the options."},
         {"field": "nope", "message": "There is no such question in this questionnaire."},
@@ -126,8 +149,15 @@ def test_staff_reopen_over_the_api_and_read_the_compilation(client, staff, focal
     compilation = client.get(f"{API}/questionnaires/{questionnaire.pk}/compilation", **bearer_for(staff)).json()
     reopened = post(client, f"{API}/responses/{response.pk}/reopen", {"reason": "Give the statistics"}, staff)
 
-    assert compilation["questions"] == ["law", "compliance", "orders", "in_force", "authority", "channels",
-                                        "legislation"]  # fmt: skip
+    assert compilation["questions"] == [
+        "law",
+        "compliance",
+        "orders",
+        "in_force",
+        "authority",
+        "channels",
+        "legislation",
+    ]
     assert [(row["country"], row["revision"]) for row in compilation["rows"]] == [("GE", 1)]
     assert compilation["rows"][0]["answers"]["legislation"] == {"name": "l.pdf", "size": len(PDF), "type": "pdf"}
     assert compilation["rows"][0]["answers"]["orders"] == "12"
@@ -153,10 +183,12 @@ def test_a_focal_point_sees_only_its_own_country(client, staff, focal, questionn
 
 
 def test_a_sample_questionnaire_and_its_replies_say_so_in_the_body_and_a_header(client, staff, georgia, response):
-    sample = services.create_questionnaire(user=staff, code="sample", title="Sample", purpose="statistics",
-                                           is_sample=True)  # fmt: skip
-    services.add_question(services.add_section(sample, user=staff, title="S"), user=staff, code="a", text="A",
-                          type="text")  # fmt: skip
+    sample = services.create_questionnaire(
+        user=staff, code="sample", title="Sample", purpose="statistics", is_sample=True
+    )
+    services.add_question(
+        services.add_section(sample, user=staff, title="S"), user=staff, code="a", text="A", type="text"
+    )
     services.start_response(services.open_questionnaire(sample, user=staff), country=georgia, user=staff)
     headers = bearer_for(staff)
 
@@ -176,16 +208,21 @@ def test_the_workspace_session_reads_the_api(client, focal, response):
     reply = client.get(f"{API}/responses/{response.pk}")
 
     assert (reply.status_code, reply.json()["version"]) == (200, 1)
-    assert_problem(client.put(f"{API}/responses/{response.pk}/answers", {"version": 1, "answers": {}},
-                              content_type="application/json"), 401)  # fmt: skip
+    assert_problem(
+        client.put(
+            f"{API}/responses/{response.pk}/answers", {"version": 1, "answers": {}}, content_type="application/json"
+        ),
+        401,
+    )
 
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_api_lists_load_in_a_fixed_number_of_queries(client, staff, count, django_assert_num_queries):
     for number in range(count):
         questionnaire = services.create_questionnaire(user=staff, code=f"q{number}", title="Q", purpose="statistics")
-        services.add_question(services.add_section(questionnaire, user=staff, title="S"), user=staff, code="a",
-                              text="A", type="text")  # fmt: skip
+        services.add_question(
+            services.add_section(questionnaire, user=staff, title="S"), user=staff, code="a", text="A", type="text"
+        )
         services.open_questionnaire(questionnaire, user=staff)
         for iso2 in ("GE", "AM"):
             services.start_response(questionnaire, country=Country.objects.get(iso2=iso2), user=staff)

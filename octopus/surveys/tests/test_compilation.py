@@ -28,11 +28,15 @@ def submitted(questionnaire, iso2, answers, *, user, files=None, submit=True):
 @pytest.fixture
 def replies(questionnaire, focal):
     georgia = submitted(
-        questionnaire, "GE", {**COMPLETE, "channels": ["MLA", "Direct request"], "authority": "judge"}, user=focal,
+        questionnaire,
+        "GE",
+        {**COMPLETE, "channels": ["MLA", "Direct request"], "authority": "judge"},
+        user=focal,
         files={"legislation": upload("ge-law.pdf", PDF)},
-    )  # fmt: skip
-    armenia = submitted(questionnaire, "AM", {**COMPLETE, "law": "Law on ERs", "orders": "7.5", "in_force": False},
-                        user=focal)  # fmt: skip
+    )
+    armenia = submitted(
+        questionnaire, "AM", {**COMPLETE, "law": "Law on ERs", "orders": "7.5", "in_force": False}, user=focal
+    )
     submitted(questionnaire, "MD", {"law": "Only a draft"}, user=focal, submit=False)
     return georgia, armenia
 
@@ -73,13 +77,32 @@ def test_the_compilation_exports_to_xlsx(client, staff, questionnaire, replies):
     assert response["Content-Disposition"] == 'attachment; filename="tcy-round-3-compilation.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Respondent", "Revision", "Submitted at", "law", "compliance", "orders", "in_force",
-                       "authority", "channels", "legislation"]  # fmt: skip
+    assert rows[0] == [
+        "Respondent",
+        "Revision",
+        "Submitted at",
+        "law",
+        "compliance",
+        "orders",
+        "in_force",
+        "authority",
+        "channels",
+        "legislation",
+    ]
     assert [row[:2] + row[3:] for row in rows[1:]] == [
         ["Armenia", 1, "Law on ERs", "Largely compliant", 7.5, "No", None, None, None],
-        ["Georgia", 1, "Criminal Procedure Code, Art. 136", "Largely compliant", 12, "Yes", "Judge",
-         "MLA; Direct request", "ge-law.pdf"],
-    ]  # fmt: skip
+        [
+            "Georgia",
+            1,
+            "Criminal Procedure Code, Art. 136",
+            "Largely compliant",
+            12,
+            "Yes",
+            "Judge",
+            "MLA; Direct request",
+            "ge-law.pdf",
+        ],
+    ]
 
 
 def test_the_compilation_exports_to_docx_with_a_table_per_question(client, staff, questionnaire, replies):
@@ -130,7 +153,9 @@ def test_a_sample_questionnaire_says_so_in_both_exports(client, staff, questionn
     (rows,) = sample_sheets(xlsx)
     assert file_name(xlsx) == "tcy-round-3-compilation-SAMPLE-DATA.xlsx"
     assert rows[0][:3] == ("Respondent", "Revision", "Submitted at") and [row[0] for row in rows[1:]] == [
-        "Armenia", "Georgia"]  # fmt: skip
+        "Armenia",
+        "Georgia",
+    ]
     assert file_name(docx) == "tcy-round-3-compilation-SAMPLE-DATA.docx"
     paragraphs = docx_paragraphs(docx)
     assert paragraphs[0] == str(SAMPLE_NOTE) and paragraphs[1] == "Assessment of Articles 16 and 17"

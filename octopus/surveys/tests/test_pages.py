@@ -46,12 +46,23 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
     section = questionnaire.sections.get()
     assert (added.status_code, section.title, section.article, section.order) == (302, "Cases", "185/2", 1)
 
-    question = {"question-section": section.pk, "question-code": "cases", "question-text": "Cases opened",
-                "question-type": "number", "question-min_value": "0", "question-max_value": "100000",
-                "question-required": "on"}  # fmt: skip
+    question = {
+        "question-section": section.pk,
+        "question-code": "cases",
+        "question-text": "Cases opened",
+        "question-type": "number",
+        "question-min_value": "0",
+        "question-max_value": "100000",
+        "question-required": "on",
+    }
     client.post(reverse("questionnaire_question_add", args=[questionnaire.pk]), question)
-    choice = {"question-section": section.pk, "question-code": "unit", "question-text": "Who counts them?",
-              "question-type": "choice", "question-choices": "police | Police\nprosecution | Prosecution"}  # fmt: skip
+    choice = {
+        "question-section": section.pk,
+        "question-code": "unit",
+        "question-text": "Who counts them?",
+        "question-type": "choice",
+        "question-choices": "police | Police\nprosecution | Prosecution",
+    }
     client.post(reverse("questionnaire_question_add", args=[questionnaire.pk]), choice)
     upload_question = {
         "question-section": section.pk,
@@ -65,7 +76,10 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
 
     questions = {q.code: q for q in questionnaire.questions.all()}
     assert (str(questions["cases"].min_value), str(questions["cases"].max_value), questions["cases"].required) == (
-        "0.0000", "100000.0000", True)  # fmt: skip
+        "0.0000",
+        "100000.0000",
+        True,
+    )
     assert questions["unit"].choices == [
         {"value": "police", "label": "Police"},
         {"value": "prosecution", "label": "Prosecution"},
@@ -89,9 +103,15 @@ def test_a_badly_defined_question_is_refused_on_the_page_keeping_what_was_typed(
 
     response = client.post(
         reverse("questionnaire_question_add", args=[questionnaire.pk]),
-        {"question-section": section.pk, "question-code": "range", "question-text": "Orders in 2024",
-         "question-type": "number", "question-min_value": "10", "question-max_value": "1"},
-    )  # fmt: skip
+        {
+            "question-section": section.pk,
+            "question-code": "range",
+            "question-text": "Orders in 2024",
+            "question-type": "number",
+            "question-min_value": "10",
+            "question-max_value": "1",
+        },
+    )
 
     assert response.status_code == 400
     form = response.context["question_form"]
@@ -154,9 +174,16 @@ def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(cli
 
     saved = client.post(
         reverse("response", args=[response.pk]),
-        answer_form(response, law="Criminal Procedure Code", compliance="largely", orders="12", in_force="yes",
-                    channels=["MLA", "24/7 network"], legislation=upload("law.pdf", PDF)),
-    )  # fmt: skip
+        answer_form(
+            response,
+            law="Criminal Procedure Code",
+            compliance="largely",
+            orders="12",
+            in_force="yes",
+            channels=["MLA", "24/7 network"],
+            legislation=upload("law.pdf", PDF),
+        ),
+    )
 
     assert saved.status_code == 302
     response.refresh_from_db()
@@ -171,9 +198,18 @@ def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(cli
     }
     submitted = client.post(
         reverse("response", args=[response.pk]),
-        {**answer_form(response, law="Criminal Procedure Code", compliance="largely", orders="12", in_force="yes",
-                       channels=["MLA", "24/7 network"]), "action": "submit"},
-    )  # fmt: skip
+        {
+            **answer_form(
+                response,
+                law="Criminal Procedure Code",
+                compliance="largely",
+                orders="12",
+                in_force="yes",
+                channels=["MLA", "24/7 network"],
+            ),
+            "action": "submit",
+        },
+    )
 
     assert submitted.status_code == 302
     response.refresh_from_db()
@@ -195,9 +231,10 @@ def test_refused_answers_are_shown_next_to_their_questions_and_nothing_typed_is_
 
     refused = client.post(
         reverse("response", args=[response.pk]),
-        answer_form(response, law="Typed text is kept", orders="5000", authority="minister",
-                    legislation=upload("law.pdf", PNG)),
-    )  # fmt: skip
+        answer_form(
+            response, law="Typed text is kept", orders="5000", authority="minister", legislation=upload("law.pdf", PNG)
+        ),
+    )
 
     assert refused.status_code == 400
     form = refused.context["form"]

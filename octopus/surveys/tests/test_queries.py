@@ -41,8 +41,14 @@ def test_the_compilation_shows_exactly_the_submitted_answers(questionnaire, foca
     assert [str(row.respondent) for row in compilation.rows] == ["Albania", "Armenia", "Georgia"]
     assert [row.revision_number for row in compilation.rows] == [1, 1, 1]
     assert [q.code for q in compilation.questions] == [
-        "law", "compliance", "orders", "in_force", "authority", "channels", "legislation",
-    ]  # fmt: skip
+        "law",
+        "compliance",
+        "orders",
+        "in_force",
+        "authority",
+        "channels",
+        "legislation",
+    ]
     assert {key: value for key, value in table.items() if key[0] in ("compliance", "orders", "channels")} == {
         ("compliance", "Albania"): "compliant",
         ("compliance", "Armenia"): "partially",
@@ -91,9 +97,12 @@ def test_progress_counts_responses_by_state_and_who_has_not_started(
 
 def test_the_compilation_exports_to_xlsx_one_row_per_respondent(questionnaire, focal):
     answered(
-        questionnaire, "GE", {**COMPLETE, "orders": "12.5", "authority": "judge", "channels": ["24/7 network", "MLA"]},
-        user=focal, files={"legislation": upload("Code.pdf", PDF)},
-    )  # fmt: skip
+        questionnaire,
+        "GE",
+        {**COMPLETE, "orders": "12.5", "authority": "judge", "channels": ["24/7 network", "MLA"]},
+        user=focal,
+        files={"legislation": upload("Code.pdf", PDF)},
+    )
     answered(questionnaire, "AM", {**COMPLETE, "law": "=HYPERLINK(1)", "in_force": False}, user=focal)
 
     content = to_xlsx(CompilationExport(compiled(questionnaire)))
@@ -102,14 +111,31 @@ def test_the_compilation_exports_to_xlsx_one_row_per_respondent(questionnaire, f
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert sheet.title == "tcy-round-3"
     assert rows[0] == [
-        "Respondent", "Revision", "Submitted at",
-        "law", "compliance", "orders", "in_force", "authority", "channels", "legislation",
-    ]  # fmt: skip
+        "Respondent",
+        "Revision",
+        "Submitted at",
+        "law",
+        "compliance",
+        "orders",
+        "in_force",
+        "authority",
+        "channels",
+        "legislation",
+    ]
     assert [row[:2] + row[3:] for row in rows[1:]] == [
         ["Armenia", 1, "'=HYPERLINK(1)", "Largely compliant", 12, "No", None, None, None],
-        ["Georgia", 1, "Criminal Procedure Code, Art. 136", "Largely compliant", 12.5, "Yes", "Judge",
-         "24/7 network; MLA", "Code.pdf"],
-    ]  # fmt: skip
+        [
+            "Georgia",
+            1,
+            "Criminal Procedure Code, Art. 136",
+            "Largely compliant",
+            12.5,
+            "Yes",
+            "Judge",
+            "24/7 network; MLA",
+            "Code.pdf",
+        ],
+    ]
     assert all(isinstance(row[2], datetime.datetime) for row in rows[1:])
 
 

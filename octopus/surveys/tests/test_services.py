@@ -43,9 +43,14 @@ def test_a_questionnaire_keeps_its_sections_and_questions_in_order(staff):
         (2, "Authorities", "185/17"),
     ]
     assert [(q.section.order, q.order, q.code) for q in questionnaire.questions.select_related("section")] == [
-        (1, 1, "law"), (1, 2, "compliance"), (1, 3, "orders"), (1, 4, "in_force"),
-        (2, 1, "authority"), (2, 2, "channels"), (2, 3, "legislation"),
-    ]  # fmt: skip
+        (1, 1, "law"),
+        (1, 2, "compliance"),
+        (1, 3, "orders"),
+        (1, 4, "in_force"),
+        (2, 1, "authority"),
+        (2, 2, "channels"),
+        (2, 3, "legislation"),
+    ]
     assert questionnaire.questions.get(code="channels").choices == [
         {"value": "24/7 network", "label": "24/7 network"},
         {"value": "MLA", "label": "MLA"},
@@ -58,8 +63,10 @@ def test_a_questionnaire_keeps_its_sections_and_questions_in_order(staff):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"type": QuestionType.NUMBER, "min_value": 10, "max_value": 1},
-         "The minimum must not be greater than the maximum."),
+        (
+            {"type": QuestionType.NUMBER, "min_value": 10, "max_value": 1},
+            "The minimum must not be greater than the maximum.",
+        ),
         ({"type": QuestionType.CHOICE, "choices": ["only"]}, "A choice question needs at least two choices."),
         ({"type": QuestionType.CHOICE, "choices": ["a", "a"]}, "The choice “a” is given twice."),
         ({"type": QuestionType.TEXT, "choices": ["a", "b"]}, "Only choice questions have choices."),
@@ -68,7 +75,7 @@ def test_a_questionnaire_keeps_its_sections_and_questions_in_order(staff):
         ({"type": "essay"}, "Unknown question type “essay”."),
         ({"type": QuestionType.TEXT, "code": "law"}, "The code “law” is already used in this questionnaire."),
     ],
-)  # fmt: skip
+)
 def test_a_badly_defined_question_is_refused(staff, fields, message):
     questionnaire = build_questionnaire(staff)
     section = questionnaire.sections.first()
@@ -259,8 +266,9 @@ def test_a_stale_version_is_refused_and_the_other_persons_answer_is_kept(respons
     services.save_answers(response, {"law": "Criminal Procedure Code"}, version=1, user=focal)
 
     with pytest.raises(ConflictError, match="Someone else saved these answers since you opened them"):
-        services.save_answers(response, {"law": "Law on electronic communications", "orders": 4}, version=1,
-                              user=colleague)  # fmt: skip
+        services.save_answers(
+            response, {"law": "Law on electronic communications", "orders": 4}, version=1, user=colleague
+        )
 
     response.refresh_from_db()
     assert response.version == 2
@@ -375,8 +383,9 @@ def test_a_person_answers_an_evaluation(staff):
 def test_an_autosave_that_changes_nothing_keeps_the_version(response, focal, colleague):
     response = services.save_answers(response, {"law": "Code", "orders": 3}, version=1, user=focal)
 
-    unchanged = services.save_answers(response, {"law": "Code", "orders": "3.0", "in_force": None}, version=2,
-                                      user=colleague)  # fmt: skip
+    unchanged = services.save_answers(
+        response, {"law": "Code", "orders": "3.0", "in_force": None}, version=2, user=colleague
+    )
 
     assert unchanged.version == 2
     assert set(unchanged.answers.values_list("updated_by", flat=True)) == {focal.pk}

@@ -221,8 +221,9 @@ def response_reopen(request, pk):
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(respondent)s may correct its response again.") % {
-                "respondent": response.respondent})  # fmt: skip
+            messages.success(
+                request, _("%(respondent)s may correct its response again.") % {"respondent": response.respondent}
+            )
     return redirect("questionnaire_progress", response.questionnaire_id)
 
 

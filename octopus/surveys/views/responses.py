@@ -89,12 +89,16 @@ def conflict_message(response) -> str:
     """Who saved the response meanwhile, and when: what the conflict banner says."""
     change = last_change(response)
     if change is None:
-        return _("Someone else changed this response since you opened it; reload to see the changes — your text "
-                 "is kept in the page.")  # fmt: skip
+        return _(
+            "Someone else changed this response since you opened it; reload to see the changes — your text "
+            "is kept in the page."
+        )
     who = change.user.email if change.user else _("Someone")
     when = formats.time_format(timezone.localtime(change.at), "H:i")
-    return _("%(who)s saved changes at %(when)s; reload to see them — your text is kept in the page, nothing of "
-             "yours was saved.") % {"who": who, "when": when}  # fmt: skip
+    return _(
+        "%(who)s saved changes at %(when)s; reload to see them — your text is kept in the page, nothing of "
+        "yours was saved."
+    ) % {"who": who, "when": when}
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,9 +150,12 @@ def _save(request, response, form) -> str | None:
         return "invalid"
     try:
         saved = services.save_answers(
-            response, form.answers(), version=form.cleaned_data["version"], user=request.user,
+            response,
+            form.answers(),
+            version=form.cleaned_data["version"],
+            user=request.user,
             files=form.files_by_code(),
-        )  # fmt: skip
+        )
     except AnswersInvalid as error:
         form.add_error(None, str(error))
         form.add_answer_errors(error.errors)
@@ -167,13 +174,13 @@ def _save(request, response, form) -> str | None:
         # The draft is saved: the form now holds its new version, and the reasons next to the questions.
         form.data = form.data.copy()
         form.data["version"] = saved.version
-        form.add_error(None, _("Your answers are saved as a draft, but not submitted: %(reason)s")
-                       % {"reason": error})  # fmt: skip
+        form.add_error(None, _("Your answers are saved as a draft, but not submitted: %(reason)s") % {"reason": error})
         if isinstance(error, AnswersInvalid):
             form.add_answer_errors(error.errors)
         return "invalid"
-    messages.success(request, _("Response submitted at %(time)s. It is locked; the secretariat can reopen it.")
-                     % {"time": _now()})  # fmt: skip
+    messages.success(
+        request, _("Response submitted at %(time)s. It is locked; the secretariat can reopen it.") % {"time": _now()}
+    )
     return None
 
 
@@ -211,8 +218,11 @@ def response_autosave(request, pk):
     form = AnswerForm(request.POST, questions=questions, answers=current)
     if not form.is_valid():
         by_name = {AnswerForm.name_of(question): question.code for question in questions}
-        errors = [{"field": by_name.get(name, name), "message": str(message)}
-                  for name, messages_ in form.errors.items() for message in messages_]  # fmt: skip
+        errors = [
+            {"field": by_name.get(name, name), "message": str(message)}
+            for name, messages_ in form.errors.items()
+            for message in messages_
+        ]
         return _problem(422, _("Some answers need correcting: nothing was saved."), errors=errors)
     try:
         saved = services.save_answers(response, form.answers(), version=form.cleaned_data["version"], user=request.user)
@@ -223,9 +233,11 @@ def response_autosave(request, pk):
         return _problem(409, conflict_message(response))
     except DomainError as error:
         return _problem(422, str(error))
-    body = {"version": saved.version, "saved_at": timezone.localtime(saved.updated_at).isoformat(),
-            "message": _("Saved at %(time)s") % {"time": formats.time_format(timezone.localtime(saved.updated_at),
-                                                                            "H:i")}}  # fmt: skip
+    body = {
+        "version": saved.version,
+        "saved_at": timezone.localtime(saved.updated_at).isoformat(),
+        "message": _("Saved at %(time)s") % {"time": formats.time_format(timezone.localtime(saved.updated_at), "H:i")},
+    }
     return HttpResponse(json.dumps(body), content_type="application/json")
 
 

@@ -40,8 +40,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=7, help="Remind when the deadline is this close (default 7).")
-        parser.add_argument("--every", type=int, default=7, help="Remind a round at most once in so many days "
-                            "(default 7).")  # fmt: skip
+        parser.add_argument(
+            "--every", type=int, default=7, help="Remind a round at most once in so many days (default 7)."
+        )
         parser.add_argument("--dry-run", action="store_true", help="List the rounds; send nothing.")
 
     def handle(self, *args, days, every, dry_run, **options):
@@ -62,6 +63,8 @@ class Command(BaseCommand):
                 continue
             countries += len(sent["countries"])
             if sent["without_focal_point"]:
-                self.stderr.write(f"{round.committee} round {round.number}: no focal point for "
-                                  + ", ".join(sent["without_focal_point"]))  # fmt: skip
+                self.stderr.write(
+                    f"{round.committee} round {round.number}: no focal point for "
+                    + ", ".join(sent["without_focal_point"])
+                )
         self.stdout.write(f"Reminded the focal points of {countries} Part(ies) in {len(rounds)} round(s).")
