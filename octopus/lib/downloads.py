@@ -19,6 +19,8 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ICS = "text/calendar; charset=utf-8"
+JSON = "application/json; charset=utf-8"
 
 SAMPLE_NOTE = _("SAMPLE DATA — this file includes invented sample records, not real data.")
 SAMPLE_SUFFIX = "-SAMPLE-DATA"
@@ -30,16 +32,28 @@ def contains_sample(*querysets: QuerySet) -> bool:
 
 
 def attachment(
-    content, *, name: str, content_type: str, sample: bool = False, sent: Callable[..., object] | None = None
+    content,
+    *,
+    name: str,
+    content_type: str,
+    sample: bool = False,
+    sent: Callable[..., object] | None = None,
+    inline: bool = False,
 ) -> HttpResponse:
     """`content` downloaded as `name`; a file holding sample data gets "-SAMPLE-DATA" before its extension.
-    `sent(name)` is called with the file's name."""
+    `sent(name)` is called with the file's name. `inline`: for a feed an application reads (a calendar), not a file
+    to save."""
     name = _marked(name, sample)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
     if sent is not None:
         sent(name)
     return response
+
+
+def calendar_feed(content: bytes, name: str) -> HttpResponse:
+    """An iCalendar feed, which calendar applications subscribe to."""
+    return attachment(content, name=name, content_type=ICS, inline=True)
 
 
 def _marked(name: str, sample: bool) -> str:

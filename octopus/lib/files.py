@@ -86,12 +86,15 @@ def clean_file_name(name: str, default: str = "document") -> str:
 CONTENT_TYPES: dict[str, str] = {
     FileType.PDF: "application/pdf",
     FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    FileType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileType.PNG: "image/png",
+    FileType.JPEG: "image/jpeg",
 }
 
 
 def send_document(file, *, name: str, file_type: str, private: bool) -> FileResponse:
-    """A stored document as a download of the type found at upload, never rendered by the browser; a `private`
-    one (restricted, a draft) is kept out of shared caches. No file, or one of another type: 404."""
+    """A stored file as a download of the type found at upload, never rendered by the browser; a `private` one
+    (restricted, a draft, an answer) is kept out of shared caches. No file, or one of an unknown type: 404."""
     if not file or file_type not in CONTENT_TYPES:
         raise Http404
     response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[file_type])

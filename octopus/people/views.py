@@ -22,7 +22,7 @@ from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
 from octopus.accounts.services import download_log, log_action
 from octopus.countries.models import Country
-from octopus.lib.downloads import contains_sample, table_download
+from octopus.lib.downloads import JSON, attachment, contains_sample, table_download
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.people import services
 from octopus.people.exports import OrganisationsExport, PeopleExport
@@ -218,12 +218,8 @@ def person_data(request, pk):
     if person.merged_into_id:
         return redirect("people_person_data", person.merged_into_id)
     data = services.export_person_data(person, user=request.user)
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-{timezone.localdate()}.json"'
-    return response
+    content = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+    return attachment(content, name=f"person-{person.pk}-{timezone.localdate()}.json", content_type=JSON)
 
 
 @permission_required(MANAGE)

@@ -20,7 +20,7 @@ from octopus.events.models import Event, Registration, RegistrationState
 from octopus.events.services import issue_certificate
 from octopus.jobs.models import Job
 from octopus.jobs.runner import visible_to
-from octopus.lib.downloads import PDF, attachment, contains_sample, table_download
+from octopus.lib.downloads import PDF, attachment, calendar_feed, contains_sample, table_download
 from octopus.lib.errors import DomainError
 
 
@@ -34,12 +34,6 @@ def event_path(event: Event) -> str:
 
 def site_root(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
-
-
-def file_response(content, *, name: str, content_type: str, attachment: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{name}"'
-    return response
 
 
 # --- PDFs ------------------------------------------------------------------------------------------------------
@@ -139,10 +133,6 @@ def certificate_check(request):
 # --- iCal ------------------------------------------------------------------------------------------------------
 
 
-def ical_response(content: bytes, name: str) -> HttpResponse:
-    return file_response(content, name=name, content_type="text/calendar; charset=utf-8", attachment=False)
-
-
 # Public: the calendar of public events is public information (the public calendar page shows the same).
 @require_GET
 def events_ical(request):
@@ -152,7 +142,7 @@ def events_ical(request):
         site=site_root(request),
         host=request.get_host().split(":")[0],
     )
-    return ical_response(content, "octopus-events.ics")
+    return calendar_feed(content, "octopus-events.ics")
 
 
 # Public: the signed token in the address, given to the person, is what grants access (calendar apps cannot sign
@@ -166,7 +156,7 @@ def person_ical(request, token):
         site=site_root(request),
         host=request.get_host().split(":")[0],
     )
-    return ical_response(content, "my-octopus-events.ics")
+    return calendar_feed(content, "my-octopus-events.ics")
 
 
 # --- CSV / XLSX exports ----------------------------------------------------------------------------------------

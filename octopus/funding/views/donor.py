@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from octopus.events.models import Status as EventStatus
 from octopus.events.queries import attendance_totals
 from octopus.funding.models import Contribution, ContributionStatus, Donor, Earmark, Receipt, ReportingObligation
 from octopus.funding.permissions import donor_codes, visible_contributions
+from octopus.lib.downloads import calendar_feed
 from octopus.lib.metrics import registry
 from octopus.results.models import Indicator
 from octopus.results.queries import programme_results
@@ -219,9 +220,7 @@ def donor_calendar(request):
     obligations = obligations_of(donor_contributions(request.user, donor))
     site = request.build_absolute_uri("/")
     body = calendar_bytes(donor, obligations, site=site, host=request.get_host().split(":")[0])
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="reporting-{donor.code}.ics"'
-    return response
+    return calendar_feed(body, f"reporting-{donor.code}.ics")
 
 
 urlpatterns = [

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from octopus.accounts.permissions import permission_required
 from octopus.lib.errors import ConflictError, DomainError
-from octopus.lib.files import FileType
+from octopus.lib.files import send_document
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.surveys import services
 from octopus.surveys.exports import answer_text
@@ -38,13 +38,6 @@ from octopus.surveys.services import AnswersInvalid
 from octopus.surveys.views.questionnaires import PAGE_SIZE, query_without_page
 
 READ = "surveys.view_responses"
-CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    FileType.PNG: "image/png",
-    FileType.JPEG: "image/jpeg",
-}
 
 
 @require_GET
@@ -263,11 +256,5 @@ def response_file(request, pk, code):
         value, storage_name = answer.value or {}, answer.file.name
     if not default_storage.exists(storage_name):
         raise Http404
-    reply = FileResponse(
-        default_storage.open(storage_name, "rb"),
-        as_attachment=True,
-        filename=value.get("name") or storage_name.rsplit("/", 1)[-1],
-        content_type=CONTENT_TYPES.get(value.get("type"), "application/octet-stream"),
-    )
-    reply["X-Content-Type-Options"] = "nosniff"
-    return reply
+    name = value.get("name") or storage_name.rsplit("/", 1)[-1]
+    return send_document(default_storage.open(storage_name, "rb"), name=name, file_type=value.get("type"), private=True)
