@@ -28,9 +28,12 @@ run: setup
 	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# mypy checks the modules `files` names in pyproject.toml ([tool.mypy]: octopus/lib and every services/queries
+# module), with the django-stubs plugin; what they import is read for its types but not reported.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(MANAGE) makemigrations --check --dry-run --verbosity 0
 
 # Every test against PostgreSQL when DATABASE_URL is set (CI), else against the embedded SQLite.

@@ -13,6 +13,7 @@ number of events, registrations or attendance rows. `attendance_series(events, w
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -56,7 +57,7 @@ class AttendanceCounts:
     organisations_by_sector: dict[str, int] = field(default_factory=dict)  # distinct organisations per sector
 
 
-def _grouped(rows: QuerySet, by: str, measure: str = "people") -> dict[str, int]:
+def _grouped(rows: Iterable[Mapping], by: str, measure: str = "people") -> dict[str, int]:
     return {(row[by] or UNKNOWN): row[measure] for row in rows if row[measure]}
 
 

@@ -262,7 +262,7 @@ def _state_message(registration: Registration) -> tuple[str, str]:
         "event": event.title,
         "state": registration.get_state_display().lower(),
     }
-    lines = {
+    lines: dict[str, str] = {
         RegistrationState.PENDING: _("We have received your registration; you will hear from us once it is reviewed."),
         RegistrationState.APPROVED: _("Your participation is confirmed. We look forward to seeing you."),
         RegistrationState.WAITING: _(
@@ -352,7 +352,7 @@ def transition_registration(
     """Move a registration to another state. The row is locked and its version checked, so two staff deciding
     at once cannot both act: the second is told it changed. Approving from the waiting list needs a free seat."""
     current = locked_for_update(Registration, registration.pk, version)
-    if to not in TRANSITIONS[current.state]:
+    if to not in TRANSITIONS[RegistrationState(current.state)]:
         raise DomainError(
             _("A registration that is %(from)s cannot become %(to)s.")
             % {"from": current.get_state_display().lower(), "to": RegistrationState(to).label.lower()}
@@ -670,7 +670,7 @@ def reconcile_merge(keep: Person, duplicate: Person, *, user) -> None:
     for twin in live.filter(person=duplicate, event_id__in=kept_by_event).select_for_update():
         kept = kept_by_event[twin.event_id]
         for row in twin.attendance.all():
-            clash = kept.attendance.filter(day=row.day, session_id=row.session_id).exists()
+            clash = kept.attendance.filter(day=row.day, session=row.session_id).exists()
             if not clash:
                 row.registration = kept
                 row.save(update_fields=["registration"])

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 def unavailable_response(request) -> HttpResponse:
     detail = gettext("The database is unavailable for a moment. Nothing was changed; please try again shortly.")
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(problem(503, detail), status=503, content_type=PROBLEM_CONTENT_TYPE)
     else:

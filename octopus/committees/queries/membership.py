@@ -153,11 +153,12 @@ def representatives_by_holder(representatives: list[Representative]) -> dict[tup
     order = {"head": 0, "representative": 1, "alternate": 2}
     found: dict[tuple[str, int], list[Representative]] = {}
     for representative in representatives:
-        key = (
-            ("country", representative.country_id)
-            if representative.country_id
-            else ("organisation", representative.organisation_id)
-        )
+        if representative.country_id:
+            key = ("country", representative.country_id)
+        else:
+            # A representative stands for a State or for an organisation (a check constraint says so).
+            assert representative.organisation_id is not None
+            key = ("organisation", representative.organisation_id)
         found.setdefault(key, []).append(representative)
     for seats in found.values():
         seats.sort(key=lambda r: (order.get(r.role, 9), r.person.last_name, r.person.first_name))

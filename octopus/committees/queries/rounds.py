@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octopus.accounts.models import AuditEntry
 from octopus.committees.models import AssessmentRound, Committee, FollowUp, FollowUpStatus, Recommendation
-from octopus.committees.services.rounds import REMINDED, SENT_ACTIONS
+from octopus.committees.services.rounds import REMINDED, SENT_ACTIONS, party
 from octopus.countries.models import Country
 from octopus.surveys.models import Response, ResponseState
 from octopus.treaties.models import Article
@@ -59,7 +59,8 @@ class RoundRow:
 
     @property
     def deadline(self) -> datetime.date | None:
-        return self.round.questionnaire.closes_on if self.round.questionnaire_id else None
+        questionnaire = self.round.questionnaire
+        return questionnaire.closes_on if questionnaire is not None else None
 
 
 def round_rows(committee: Committee) -> list[RoundRow]:
@@ -113,7 +114,8 @@ class PartyProgress:
 
     @property
     def last_saved(self) -> datetime.datetime | None:
-        return None if self.state == NOT_STARTED else self.response.updated_at
+        # Every state but NOT_STARTED has a reply; testing it too lets the type checker see that.
+        return None if self.state == NOT_STARTED or self.response is None else self.response.updated_at
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ def round_progress(round: AssessmentRound) -> RoundProgress:
     times it was submitted, how many reminders it was sent (from the audit log). Three queries."""
     entries = _round_entries([round.pk], (*SENT_ACTIONS, REMINDED))[round.pk]
     codes = _sent_codes(entries)
-    reminders = Counter()
-    last = {}
+    reminders: Counter[str] = Counter()
+    last: dict[str, datetime.datetime] = {}
     for entry in entries:
         if entry.action == REMINDED:
             for code in entry.data.get("countries", []):
@@ -146,13 +148,13 @@ def round_progress(round: AssessmentRound) -> RoundProgress:
     responses = {}
     if codes and round.questionnaire_id:
         responses = {
-            response.country.iso2: response
+            party(response).iso2: response
             for response in Response.objects.filter(questionnaire_id=round.questionnaire_id, country__iso2__in=codes)
             .select_related("country")
             .annotate(revision_count=Count("revisions"))
         }
     countries = (
-        sorted((r.country for r in responses.values()), key=lambda country: country.name)
+        sorted((party(r) for r in responses.values()), key=lambda country: country.name)
         if len(responses) == len(codes)
         else list(Country.objects.filter(iso2__in=codes).order_by("name"))
     )

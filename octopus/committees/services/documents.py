@@ -2,7 +2,9 @@
 its language versions and the translations the programme pays for; all audited."""
 
 import datetime
+import enum
 from decimal import Decimal
+from typing import Final, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +63,7 @@ def _check_document(document: Document) -> None:
         raise DomainError(_("Say how it was adopted: at which meeting, or by written procedure."))
     if (
         document.adopted_on
-        and document.adopted_at_id
+        and document.adopted_at is not None
         and document.adopted_at.event.starts_on > last_day(document.adopted_on, document.adopted_precision)
     ):
         raise DomainError(_("The adoption date is before the meeting that adopted it."))
@@ -124,7 +126,7 @@ def change_document_status(
 ) -> Document:
     """Move a document along draft → under consultation → adopted (or withdrawn); adoption says when and how."""
     current = locked_for_update(Document, document.pk, version)
-    if to not in DOCUMENT_TRANSITIONS[current.status]:
+    if to not in DOCUMENT_TRANSITIONS[DocumentStatus(current.status)]:
         raise DomainError(
             _("A document that is %(from)s cannot become %(to)s.")
             % {"from": current.get_status_display().lower(), "to": DocumentStatus(to).label.lower()}
@@ -211,9 +213,16 @@ def change_circulation(document: Document, *, to: str, user, version: int | None
 
 # --- language versions and their files ---------------------------------------------------------------------------
 
-UNCHANGED = object()  # a keyword not given: the field keeps its value (None clears a deadline or a word count)
 
-TRANSLATION_TRANSITIONS = {
+class _Unchanged(enum.Enum):
+    """A keyword not given: the field keeps its value (None clears a deadline or a word count)."""
+
+    UNCHANGED = enum.auto()
+
+
+UNCHANGED: Final = _Unchanged.UNCHANGED
+
+TRANSLATION_TRANSITIONS: dict[str, set[TranslationStatus]] = {
     TranslationStatus.REQUESTED: {
         TranslationStatus.IN_PROGRESS,
         TranslationStatus.DELIVERED,
@@ -322,7 +331,7 @@ def update_translation(
     *,
     user,
     version: int | None,
-    status: str = UNCHANGED,
+    status: str | Literal[_Unchanged.UNCHANGED] = UNCHANGED,
     word_count=UNCHANGED,
     deadline=UNCHANGED,
     cost=UNCHANGED,

@@ -26,7 +26,7 @@ from octopus.lib.locking import locked_for_update
 AGENDA_FIELDS = ("number", "title", "decision", "report")
 INTERPRETATION_FIELDS = ("languages", "booths", "days", "cost", "status", "note", "requested_on")
 # Where an interpretation request may go from each status; a delivered one is final (its cost may be corrected).
-INTERPRETATION_TRANSITIONS = {
+INTERPRETATION_TRANSITIONS: dict[str, set[InterpretationStatus]] = {
     InterpretationStatus.REQUESTED: {InterpretationStatus.CONFIRMED, InterpretationStatus.CANCELLED},
     InterpretationStatus.CONFIRMED: {
         InterpretationStatus.REQUESTED,
@@ -51,11 +51,12 @@ def record_meeting(
     already given in that series. `number_unknown` records a meeting a source names without its number (reference
     data): it is linked with no number rather than a guessed one."""
     if event.kind == Kind.TCY_PLENARY:
-        series = committee.parent if committee.parent_id else committee
+        series = committee.parent or committee
     elif event.kind == Kind.TCY_BUREAU:
-        series = bureau_of(committee)
-        if series is None:
+        bureau = bureau_of(committee)
+        if bureau is None:
             raise DomainError(_("%(committee)s has no Bureau.") % {"committee": committee})
+        series = bureau
     else:
         raise DomainError(
             _("%(event)s is a %(kind)s, not a T-CY plenary or Bureau meeting.")
@@ -125,7 +126,7 @@ def add_agenda_item(meeting: Meeting, *, user, order: int | None = None, **field
     last = meeting.agenda.aggregate(last=Max("order"))["last"] or 0
     item = AgendaItem(meeting=meeting, order=last + 1, **fields)
     if order is not None and order <= last:
-        item.order = None
+        item.order = 0  # no place yet: `_move` takes it from the end to `order`
         _move(item, order)
     item.save()
     log_action(item, "committees.agenda_item.added", user=user, after=snapshot(item))

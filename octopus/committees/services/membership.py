@@ -146,13 +146,14 @@ def elect_bureau_member(
 ) -> BureauTerm:
     """Record a person elected to the Bureau for a term. The Bureau is elected among the Parties: the person's State
     must be a member of the parent committee on the first day; one chair at a time; one open term per person."""
-    if bureau.parent_id is None:
+    parent = bureau.parent
+    if parent is None:
         raise DomainError(_("%(committee)s is not a Bureau.") % {"committee": bureau})
     if role not in BureauRole.values:
         raise DomainError(_("Unknown role “%(role)s”.") % {"role": role})
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(_("A term cannot end before it begins."))
-    if not membership_at(bureau.parent, starts_on).is_member(country):
+    if not membership_at(parent, starts_on).is_member(country):
         raise DomainError(
             _("%(country)s is not a Party on %(date)s: the Bureau is elected among the members.")
             % {"country": country, "date": starts_on}

@@ -176,17 +176,24 @@ def _mail(recipients: list[str], subject: str, body: str) -> None:
         transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
 
 
+def party(response: Response) -> Country:
+    """The Party a reply of a round answers for: a round starts replies for countries only, never for people."""
+    assert response.country is not None, response.pk
+    return response.country
+
+
 def _answer_link(response: Response, site: str) -> str:
     return (site or _site()) + reverse("response", args=[response.pk])
 
 
 def _invite(round: AssessmentRound, responses: list[Response], emails: dict, site: str) -> None:
     questionnaire = round.questionnaire
+    assert questionnaire is not None  # only a round with a questionnaire is sent
     for response in responses:
         subject = _("%(committee)s assessment round %(number)s: questionnaire for %(country)s") % {
             "committee": round.committee,
             "number": round.number,
-            "country": response.country.name,
+            "country": party(response).name,
         }
         body = _(
             "Dear focal point,\n\nThe %(committee)s has opened assessment round %(number)s, “%(title)s”. Please "
@@ -196,15 +203,17 @@ def _invite(round: AssessmentRound, responses: list[Response], emails: dict, sit
             "committee": round.committee,
             "number": round.number,
             "title": round.title,
-            "country": response.country.name,
+            "country": party(response).name,
             "deadline": questionnaire.closes_on,
             "link": _answer_link(response, site),
         }
-        _mail(emails.get(response.country.iso2, []), subject, body)
+        _mail(emails.get(party(response).iso2, []), subject, body)
 
 
 def _start_responses(round: AssessmentRound, countries, user) -> list[Response]:
-    return [surveys.start_response(round.questionnaire, country=country, user=user) for country in countries]
+    questionnaire = round.questionnaire
+    assert questionnaire is not None  # only a round with a questionnaire is sent
+    return [surveys.start_response(questionnaire, country=country, user=user) for country in countries]
 
 
 @transaction.atomic
@@ -299,19 +308,19 @@ def send_reminders(round: AssessmentRound, *, user, on: datetime.date | None = N
         .select_related("country")
         .order_by("country__name")
     )
-    emails = focal_point_emails(response.country.iso2 for response in waiting)
-    reminded = [response for response in waiting if emails.get(response.country.iso2)]
+    emails = focal_point_emails(party(response).iso2 for response in waiting)
+    reminded = [response for response in waiting if emails.get(party(response).iso2)]
     result = {
-        "countries": [response.country.iso2 for response in reminded],
-        "without_focal_point": [response.country.iso2 for response in waiting if response not in reminded],
-        "recipients": sum(len(emails[response.country.iso2]) for response in reminded),
+        "countries": [party(response).iso2 for response in reminded],
+        "without_focal_point": [party(response).iso2 for response in waiting if response not in reminded],
+        "recipients": sum(len(emails[party(response).iso2]) for response in reminded),
         "added": [country.iso2 for country in added],
     }
     for response in reminded:
         subject = _("Reminder: %(committee)s assessment round %(number)s, reply of %(country)s due %(deadline)s") % {
             "committee": current.committee,
             "number": current.number,
-            "country": response.country.name,
+            "country": party(response).name,
             "deadline": questionnaire.closes_on,
         }
         state = (
@@ -323,14 +332,14 @@ def send_reminders(round: AssessmentRound, *, user, on: datetime.date | None = N
             "Dear focal point,\n\nThe reply of %(country)s to the questionnaire of assessment round %(number)s, "
             "“%(title)s”, %(state)s. The deadline is %(deadline)s.\n\n%(link)s\n"
         ) % {
-            "country": response.country.name,
+            "country": party(response).name,
             "number": current.number,
             "title": current.title,
             "state": state,
             "deadline": questionnaire.closes_on,
             "link": _answer_link(response, site),
         }
-        _mail(emails[response.country.iso2], subject, body)
+        _mail(emails[party(response).iso2], subject, body)
     if reminded:
         log_action(current, REMINDED, user=user, data={k: v for k, v in result.items() if k != "added"})
     return result
