@@ -22,6 +22,7 @@ class Kind:
     run: Callable  # run(job, progress) -> outcome (a dict kept on the job)
     permission: str  # who may read its jobs, and run them again
     label: object = _("Background job")
+    steps: object = _("lines")  # what its progress counts: "4 of 12 lines", "4 of 12 indicators"
     summary: Callable = _no_summary  # summary(job) -> what a done job did, in a sentence
     links: Callable = _nothing  # links(job) -> [(label, url)] shown under the outcome
     readable: Callable | None = field(default=None)  # readable(user, job) -> bool, when the permission depends on it

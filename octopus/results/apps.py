@@ -9,3 +9,8 @@ class ResultsConfig(AppConfig):
     def ready(self):
         # Registers this app's rules (django-rules only autodiscovers modules named rules.py).
         from octopus.results import permissions  # noqa: F401
+
+        # Freezing a snapshot from a page runs as a job of the one job engine.
+        from octopus.results.jobs import register_kind
+
+        register_kind()

@@ -4,6 +4,7 @@ message people see, writes atomically and leaves an audit entry."""
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -670,11 +671,8 @@ def snapshot_verifies(frozen: Snapshot) -> bool:
     return digest_of(frozen.data) == frozen.digest
 
 
-@transaction.atomic
-def freeze_snapshot(programme: Programme, *, title: str, as_of: datetime.date, user) -> Snapshot:
-    """Freeze every figure of the programme as it stands for `as_of`, with the ids of the records behind it."""
-    from octopus.results.snapshots import snapshot_data
-
+def check_snapshot(programme: Programme, *, title: str, as_of: datetime.date) -> None:
+    """Refuse at once what `freeze_snapshot` would refuse, so that a page says so before it starts a job."""
     if not title.strip():
         raise DomainError(_("Name the report these figures go out in."))
     if not programme.starts_on <= as_of <= timezone.localdate():
@@ -682,11 +680,31 @@ def freeze_snapshot(programme: Programme, *, title: str, as_of: datetime.date, u
             _("Figures can be frozen for a day from the programme's start (%(start)s) to today.")
             % {"start": programme.starts_on}
         )
-    data = snapshot_data(programme, as_of)
+
+
+@transaction.atomic
+def freeze_snapshot(
+    programme: Programme,
+    *,
+    title: str,
+    as_of: datetime.date,
+    user,
+    progress: Callable[[int, int], None] | None = None,
+    confirm: Callable[[], None] | None = None,
+) -> Snapshot:
+    """Freeze every figure of the programme as it stands for `as_of`, with the ids of the records behind it, in one
+    transaction. A job passes `progress(done, total)`, called once per indicator, and `confirm()`, called just before
+    the commit: either may raise to stop it, and then nothing is written."""
+    from octopus.results.snapshots import snapshot_data
+
+    check_snapshot(programme, title=title, as_of=as_of)
+    data = snapshot_data(programme, as_of, progress=progress)
     frozen = Snapshot.objects.create(
         programme=programme, title=title.strip(), as_of=as_of, data=data, digest=digest_of(data), frozen_by=user
     )
     log_action(frozen, "results.snapshot.frozen", user=user, data={"digest": frozen.digest, "as_of": str(as_of)})
+    if confirm is not None:
+        confirm()
     return frozen
 
 

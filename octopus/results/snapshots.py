@@ -4,6 +4,7 @@ Values are written as decimal strings so that a snapshot reads back exactly and 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from octopus.lib.metrics import MetricError, reading, registry
@@ -55,8 +56,15 @@ def _record_ids(result: IndicatorResult, as_of: datetime.date, manual_ids: dict)
     return found
 
 
-def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
+def snapshot_data(
+    programme: Programme, as_of: datetime.date, *, progress: Callable[[int, int], None] | None = None
+) -> dict:
+    """Every figure of the programme for `as_of`; `progress(done, total)` hears of each indicator frozen."""
     results = programme_results(programme, as_of)
+    rows = results.indicators
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
     manual_ids: dict[int, dict[str, list]] = {}
     approved = ManualValue.objects.filter(
         indicator__node__programme=programme, status=ValueStatus.APPROVED, period_start__lte=as_of
@@ -66,7 +74,7 @@ def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
         manual_ids.setdefault(value.indicator_id, {}).setdefault(key, []).append(str(value.pk))
     indicators = {}
     with reading(programme_scope(programme)):
-        for row in results.indicators:
+        for done, row in enumerate(rows, start=1):
             indicators[row.indicator.code] = {
                 "id": row.indicator.pk,
                 "title": row.indicator.title,
@@ -75,6 +83,8 @@ def snapshot_data(programme: Programme, as_of: datetime.date) -> dict:
                 "periods": {p.period.key: _figure(p) for p in row.periods if p.period.start <= as_of},
                 "records": _record_ids(row, as_of, manual_ids),
             }
+            if progress is not None:
+                progress(done, total)
     return {
         "programme": programme.code,
         "as_of": as_of.isoformat(),

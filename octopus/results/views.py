@@ -14,8 +14,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
+from octopus.jobs.models import Job, JobStatus
+from octopus.jobs.runner import visible_to
 from octopus.lib.charts import percent_of_target_spec, progress_spec
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at, render_as_at
 from octopus.lib.errors import DomainError
 from octopus.lib.exports import to_csv
 from octopus.lib.forms import show_refusal
@@ -39,6 +41,8 @@ from octopus.results.forms import (
     SnapshotForm,
     TargetForm,
 )
+from octopus.results.jobs import KIND as FREEZE
+from octopus.results.jobs import start_freeze
 from octopus.results.models import (
     Assumption,
     Indicator,
@@ -67,13 +71,9 @@ def get_indicator(programme: Programme, pk: int) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("node"), pk=pk, node__programme=programme)
 
 
-def render_page(request, template, context, date_error=""):
-    return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
-
-
 def programme_date(request, programme: Programme) -> tuple[datetime.date, str]:
     """`?at=` for a programme page: today by default; a day before the programme starts is refused."""
-    at, error = chosen_date(request)
+    at, error = as_at(request)
     if not error and at < programme.starts_on:
         return timezone.localdate(), _("The programme starts on %(day)s; showing today instead.") % {
             "day": programme.starts_on
@@ -171,7 +171,7 @@ def dashboard(request, code):
         "chart": chart,
         "status_counts": sorted(results.status_counts().items(), key=lambda item: item[0].value),
     }
-    return render_page(request, "results/dashboard.html", context, date_error)
+    return render_as_at(request, "results/dashboard.html", context, date_error)
 
 
 @permission_required(READ)
@@ -203,7 +203,7 @@ def logframe(request, code):
         "at": at,
         "boxes": boxes,
     }
-    return render_page(request, "results/logframe.html", context, date_error)
+    return render_as_at(request, "results/logframe.html", context, date_error)
 
 
 @permission_required("results.manage")
@@ -363,7 +363,7 @@ def indicator_detail(request, code, pk):
         ),
         "values": values,
     }
-    return render_page(request, "results/indicator.html", context, date_error)
+    return render_as_at(request, "results/indicator.html", context, date_error)
 
 
 def indicator_breakdowns(user, row, results) -> list[dict]:
@@ -461,7 +461,7 @@ def indicator_records(request, code, pk):
         "problem": problem,
         "at": at,
     }
-    return render_page(request, "results/records.html", context, date_error)
+    return render_as_at(request, "results/records.html", context, date_error)
 
 
 def record_line(programme: Programme, record, start, end) -> dict:
@@ -687,7 +687,7 @@ def iptt(request, code):
         "levels": Level.choices,
         "query": request.GET.urlencode(),
     }
-    return render_page(request, "results/iptt.html", context, date_error)
+    return render_as_at(request, "results/iptt.html", context, date_error)
 
 
 @permission_required(READ)
@@ -711,6 +711,7 @@ def iptt_export(request, code, fmt):
 
 @permission_required(READ)
 def snapshot_list(request, code):
+    """The snapshots of a programme; freezing one starts a job, whose page follows it to the frozen figures."""
     programme = get_programme_for_user(request.user, code)
     form = SnapshotForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST":
@@ -718,14 +719,18 @@ def snapshot_list(request, code):
             raise PermissionDenied
         if form.is_valid():
             try:
-                frozen = services.freeze_snapshot(programme, user=request.user, **form.cleaned_data)
+                job = start_freeze(programme, user=request.user, **form.cleaned_data)
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Figures frozen. Fingerprint %(digest)s.") % {"digest": frozen.digest[:12]})
-                return redirect("results_snapshot", code, frozen.pk)
+                return redirect("job", job.pk)
     snapshots = programme.snapshots.select_related("frozen_by")
-    return render(request, "results/snapshots.html", {"programme": programme, "snapshots": snapshots, "form": form})
+    freezing = []
+    if request.user.has_perm("results.manage"):
+        jobs = Job.objects.serving(programme).filter(kind=FREEZE)
+        freezing = visible_to(request.user, jobs.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)))
+    context = {"programme": programme, "snapshots": snapshots, "form": form, "freezing": freezing}
+    return render(request, "results/snapshots.html", context, status=400 if form.errors else 200)
 
 
 @permission_required(READ)
