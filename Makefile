@@ -61,4 +61,4 @@ vendor:
 	scripts/vendor_static.sh
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache

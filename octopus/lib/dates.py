@@ -1,10 +1,13 @@
 """Days as the site reads them: the `?at=YYYY-MM-DD` day that every dated page takes (the status map, country pages,
-results), and `IsoDate`, the strict day every API route reads (`0` or `1700000000` is not a day)."""
+legislation, results: `as_at` reads it, `render_as_at` shows the page), and `IsoDate`, the strict day every API route
+reads (`0` or `1700000000` is not a day)."""
 
 import datetime
 import re
 from typing import Annotated
 
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import BeforeValidator
@@ -36,8 +39,9 @@ IsoDate = Annotated[datetime.date, BeforeValidator(_strict_day)]
 """A day in an API query string or body: only a YYYY-MM-DD string (a number is never a day). Refused → 422 naming it."""
 
 
-def chosen_date(request) -> tuple[datetime.date, str]:
-    """The `?at=YYYY-MM-DD` day (today by default) and an error message when it is not a usable date."""
+def as_at(request) -> tuple[datetime.date, str]:
+    """The `?at=YYYY-MM-DD` day of a page (today by default) and an error message when it is not a usable date (the
+    page then shows today)."""
     today = timezone.localdate()
     raw = request.GET.get("at", "").strip()
     if not raw:
@@ -51,3 +55,9 @@ def chosen_date(request) -> tuple[datetime.date, str]:
     if day < datetime.date(1990, 1, 1):
         return today, _("There are no records before 1990; showing today instead.")
     return day, ""
+
+
+def render_as_at(request, template: str, context: dict, error: str = "") -> HttpResponse:
+    """A page as at a day: the error (from `as_at`, or the page's own about its query) is shown in the date picker
+    and answered 400, so that a link with a bad date is not taken for the page it asked for; else 200."""
+    return render(request, template, {**context, "date_error": error}, status=400 if error else 200)

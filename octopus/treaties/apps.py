@@ -9,3 +9,8 @@ class TreatiesConfig(AppConfig):
     def ready(self):
         # Registers this app's rules (django-rules only autodiscovers modules named rules.py) and metrics.
         from octopus.treaties import metrics, permissions  # noqa: F401
+
+        # The chart import runs as a job of the one job engine.
+        from octopus.treaties.jobs import register_kind
+
+        register_kind()

@@ -52,3 +52,33 @@ class TreatyActionCorrectionForm(TreatyActionForm):
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why is this action withdrawn?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+MAX_CHART = 5 * 1024 * 1024  # a chart has a line per State: a few hundred lines
+
+
+class ChartUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Treaty Office chart"),
+        help_text=_(
+            "An .xlsx or .csv file whose first line names the columns: State, signature, ratification or accession "
+            "(a trailing “a” marks an accession), entry into force, notes. Dates as YYYY-MM-DD or DD/MM/YYYY; an "
+            "empty cell leaves what is recorded."
+        ),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=500,
+        help_text=_("Where the chart comes from, stored with each action (default: the file name and today)."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > MAX_CHART:
+            raise forms.ValidationError(_("The file is larger than 5 MB; is it a Treaty Office chart?"))
+        return upload

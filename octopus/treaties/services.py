@@ -23,8 +23,11 @@ def _label(kind: str) -> str:
     return str(ActionKind(kind).label)
 
 
-def check_action(action: TreatyAction, *, today: datetime.date | None = None) -> None:
-    """Raise InvalidAction if `action` is impossible alone or beside the State's other actions under the treaty."""
+def check_action(
+    action: TreatyAction, *, today: datetime.date | None = None, others: list[TreatyAction] | None = None
+) -> None:
+    """Raise InvalidAction if `action` is impossible alone or beside the State's other actions under the treaty
+    (those recorded, or `others`: what they would be after a change not yet written, as an import's preview has)."""
     today = today or timezone.localdate()
     if action.date is None and action.attested_on is None:
         raise InvalidAction(_("Give the date of the act, or a date by which a source shows it had happened."))
@@ -48,9 +51,9 @@ def check_action(action: TreatyAction, *, today: datetime.date | None = None) ->
     if action.effective_on and action.date and action.effective_on < action.date:
         raise InvalidAction(_("A denunciation cannot take effect before it is notified."))
 
-    others = current_membership(
-        list(TreatyAction.objects.filter(treaty=action.treaty, country=action.country).exclude(pk=action.pk)), action
-    )
+    if others is None:
+        others = list(TreatyAction.objects.filter(treaty=action.treaty, country=action.country).exclude(pk=action.pk))
+    others = current_membership(others, action)
     if action.kind in ONCE_KINDS:
         group = CONSENT_KINDS if action.kind in CONSENT_KINDS else {action.kind}
         twin = next((o for o in others if o.kind in group), None)

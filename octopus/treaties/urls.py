@@ -10,4 +10,6 @@ urlpatterns = [
     path("workspace/treaty-actions/new/", views.action_create, name="action_create"),
     path("workspace/treaty-actions/<int:pk>/", views.action_edit, name="action_edit"),
     path("workspace/treaty-actions/<int:pk>/withdraw/", views.action_withdraw, name="action_withdraw"),
+    path("workspace/treaties/<int:number>/import/", views.treaty_import, name="treaty_import"),
+    path("workspace/treaties/<int:number>/import/preview/", views.treaty_import_preview, name="treaty_import_preview"),
 ]

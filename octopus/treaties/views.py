@@ -4,22 +4,27 @@ import datetime
 import functools
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from octopus.accounts.models import AuditEntry
 from octopus.accounts.permissions import permission_required
 from octopus.countries.models import Country
+from octopus.jobs.models import Job
+from octopus.jobs.runner import visible_to
 from octopus.lib.charts import status_map_spec, timeline_spec
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at, render_as_at
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import to_csv
-from octopus.treaties import reference_data, services
-from octopus.treaties.forms import TreatyActionCorrectionForm, TreatyActionForm, WithdrawForm
+from octopus.lib.imports import ImportRefused, discard, stage
+from octopus.treaties import imports, jobs, reference_data, services
+from octopus.treaties.forms import ChartUploadForm, TreatyActionCorrectionForm, TreatyActionForm, WithdrawForm
 from octopus.treaties.models import OfficialCount, Origin, Treaty, TreatyAction
 from octopus.treaties.queries import (
     NO_STATUS,
@@ -48,12 +53,8 @@ def data_freshness() -> dict:
     return {"reference_as_of": reference_compiled_on(), "last_change": last}
 
 
-def render_with_date(request, template, context, date_error):
-    return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
-
-
 def home(request):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     treaties = list(Treaty.objects.all())
     official = {}
     for count in OfficialCount.objects.filter(as_of__lte=at).order_by("as_of"):
@@ -103,7 +104,7 @@ def home(request):
         "statuses": [s for s in Status if s != Status.NONE],
         **data_freshness(),
     }
-    return render_with_date(request, "treaties/home.html", context, date_error)
+    return render_as_at(request, "treaties/home.html", context, date_error)
 
 
 SORTS = {
@@ -115,7 +116,7 @@ SORTS = {
 
 
 def country_list(request):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     treaties = list(treaties_with_recorded())
     treaty = next((t for t in treaties if str(t.number) == request.GET.get("treaty", str(MAP_TREATY))), None)
     if treaty is None:
@@ -169,15 +170,15 @@ def country_list(request):
         **data_freshness(),
     }
     context["export_query"]["format"] = "csv"
-    return render_with_date(request, "treaties/country_list.html", context, date_error)
+    return render_as_at(request, "treaties/country_list.html", context, date_error)
 
 
 def country_detail(request, iso2):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     country = get_object_or_404(Country, iso2=iso2.upper())
     sections = country_history(country, at)
     context = {"at": at, "country": country, "sections": sections, **data_freshness()}
-    return render_with_date(request, "treaties/country_detail.html", context, date_error)
+    return render_as_at(request, "treaties/country_detail.html", context, date_error)
 
 
 def sources(request):
@@ -269,3 +270,81 @@ def action_withdraw(request, pk):
         return redirect("country", action.country.iso2)
     messages.error(request, _("Say why this action is withdrawn."))
     return redirect("action_edit", pk)
+
+
+# Workspace: importing a Treaty Office chart (upload → preview of every error or change → confirm → job).
+
+
+def _import_key(treaty: Treaty) -> str:
+    return f"treaties.import.{treaty.number}"
+
+
+def _check_chart(treaty: Treaty, stored: dict):
+    return imports.check_chart(treaty, default_storage.path(stored["staged"]), source=stored["source"])
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treaties.import_chart")
+def treaty_import(request, number):
+    treaty = get_object_or_404(Treaty, number=number)
+    form = ChartUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        stored = {
+            "staged": stage(upload),
+            "name": upload.name,
+            "source": form.cleaned_data["source"].strip() or imports.default_source(treaty, upload.name),
+        }
+        try:
+            _check_chart(treaty, stored)  # a file that cannot be read at all is refused here, beside the form
+        except ImportRefused as error:
+            discard(stored["staged"])
+            form.add_error("file", str(error))
+        else:
+            previous = request.session.get(_import_key(treaty))
+            if previous:
+                discard(previous["staged"])
+            request.session[_import_key(treaty)] = stored
+            return redirect("treaty_import_preview", treaty.number)
+    jobs_done = visible_to(request.user, Job.objects.serving(treaty).filter(kind=jobs.KIND))[:10]
+    return render(request, "treaties/import.html", {"treaty": treaty, "form": form, "jobs": jobs_done})
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("treaties.import_chart")
+def treaty_import_preview(request, number):
+    treaty = get_object_or_404(Treaty, number=number)
+    stored = request.session.get(_import_key(treaty))
+    if not stored or not default_storage.exists(stored["staged"]):
+        messages.info(request, _("Upload a Treaty Office chart first."))
+        return redirect("treaty_import", treaty.number)
+    report = _check_chart(treaty, stored)
+    refused = ""
+    if request.method == "POST":
+        if report.ok:
+            job = jobs.start_import(
+                treaty,
+                stored["staged"],
+                source=stored["source"],
+                total=report.rows,
+                file_name=stored["name"],
+                user=request.user,
+            )
+            del request.session[_import_key(treaty)]
+            return redirect("job", pk=job.pk)
+        refused = _("Nothing was imported; correct these lines first.")
+    context = {
+        "treaty": treaty,
+        "report": report,
+        "file_name": stored["name"],
+        "source": stored["source"],
+        "errors": [
+            {"line": p.line, "column": imports.LABELS.get(p.column, ""), "message": p.message} for p in report.problems
+        ],
+        "lines": [row.item for row in report.shown if row.ok and row.item.changes],
+        "acts": report.context.acts,
+        "unchanged_lines": report.counts[imports.UNCHANGED],
+        "hidden": report.counts[imports.CHANGE] - sum(1 for row in report.shown if row.ok and row.item.changes),
+        "refused": refused,
+    }
+    return render(request, "treaties/import_preview.html", context, status=400 if refused else 200)

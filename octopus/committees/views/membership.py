@@ -22,7 +22,7 @@ from octopus.committees.queries.membership import (
     representatives_by_holder,
 )
 from octopus.committees.services import membership as services
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at, render_as_at
 from octopus.lib.downloads import table_download
 from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
@@ -59,7 +59,7 @@ def membership_download(membership: Membership) -> HttpResponse:
 
 
 def _membership_context(request, committee: Committee) -> tuple[dict, str]:
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     membership = membership_at(committee, at)
     context = {
         "committee": committee,
@@ -80,7 +80,7 @@ def tcy_public(request):
     context, date_error = _membership_context(request, committee)
     if request.GET.get("format") == "csv" and not date_error:
         return membership_download(context["membership"])
-    return render(request, "committees/membership/public.html", context, status=400 if date_error else 200)
+    return render_as_at(request, "committees/membership/public.html", context, date_error)
 
 
 @permission_required(READ)
@@ -105,7 +105,7 @@ def tcy_workspace(request):
         admissions=list(committee.admissions.select_related("country", "organisation").order_by("-admitted_on", "pk")),
         can_manage=request.user.has_perm(MANAGE),
     )
-    return render(request, "committees/membership/workspace.html", context, status=400 if date_error else 200)
+    return render_as_at(request, "committees/membership/workspace.html", context, date_error)
 
 
 def _form_page(request, form, *, title: str, intro: str = "", status=None):

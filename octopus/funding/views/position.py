@@ -16,7 +16,7 @@ from octopus.funding.queries import cost_per_unit
 from octopus.funding.queries import funding_position as position_of
 from octopus.funding.views import chosen_programme
 from octopus.lib.charts import VEGA_LITE_SCHEMA
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at
 from octopus.lib.downloads import CSV, XLSX, attachment
 
 VIEW = "funding.view_position"
@@ -78,7 +78,7 @@ def charts(position) -> dict:
 @require_GET
 @permission_required(VIEW)
 def funding_position(request):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     programme, programmes = chosen_programme(request)
     position = position_of(programme, at) if programme else None
     if position is not None and not position.is_empty:
@@ -101,7 +101,7 @@ def funding_position(request):
 def funding_position_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    at, _error = chosen_date(request)
+    at, _error = as_at(request)
     programme, _programmes = chosen_programme(request)
     if programme is None:
         raise Http404

@@ -9,7 +9,6 @@ a donor the programmes it funds, any other is a 404 to it). A fixed number of qu
 
 import datetime
 
-from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET
 from octopus.accounts.permissions import permission_required
 from octopus.legislation.queries import Change, Effect, effect_of_assistance
 from octopus.lib.charts import VEGA_LITE_SCHEMA
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at, render_as_at
 from octopus.lib.downloads import table_download
 from octopus.lib.exports import Table
 from octopus.results.queries import get_programme_for_user
@@ -33,7 +32,7 @@ def programme_period(request, programme) -> tuple[datetime.date, datetime.date, 
     latest = programme.versions.order_by("-number").values_list("ends_on", flat=True).first()
     ends_on = latest or programme.ends_on
     today = timezone.localdate()
-    at, error = chosen_date(request)
+    at, error = as_at(request)
     if not error and "at" in request.GET and at <= programme.starts_on:
         error = _("The programme starts on %(day)s; showing its whole period instead.") % {"day": programme.starts_on}
     end = min(ends_on, today) if error or "at" not in request.GET else min(ends_on, at)
@@ -124,10 +123,9 @@ def effect_page(request, code):
         "chart": effect_chart(rows, title=_("Change in articles in place, assisted countries and the others")),
         "few": FEW,
         "fragile": min(len(effect.assisted.countries), len(effect.others.countries)) < FEW,
-        "date_error": error,
         "query": request.GET.urlencode(),
     }
-    return render(request, "legislation/effect.html", context, status=400 if error else 200)
+    return render_as_at(request, "legislation/effect.html", context, error)
 
 
 def effect_tables(effect: Effect) -> tuple[Table, Table]:

@@ -28,7 +28,7 @@ from octopus.legislation.forms.profiles import AssessmentForm, LawForm, ReviewFo
 from octopus.legislation.models import PROFILE_ARTICLES, PROFILE_TREATY, Assessment, Law, ReviewState
 from octopus.legislation.queries import Share, compliance_at, group_articles, profile_articles, reviewed_rows, share_of
 from octopus.legislation.services import profiles as services
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at
 from octopus.lib.downloads import contains_sample, table_download
 from octopus.lib.errors import DomainError
 from octopus.lib.exports import Table
@@ -244,7 +244,7 @@ def legislation_workspace_export(request, fmt):
 def profile_edit(request, iso2):
     country = get_country(iso2)
     editor = request.user.has_perm(EDIT, country)
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     in_force = compliance_at(at, countries=[country])
     drafts: dict[int, list[Assessment]] = {}
     if editor:

@@ -6,7 +6,7 @@ Each page reads a fixed number of queries, whatever the number of countries and 
 """
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from octopus.legislation.queries import (
     reviewed_laws,
     share_from,
 )
-from octopus.lib.dates import chosen_date
+from octopus.lib.dates import as_at, render_as_at
 from octopus.lib.downloads import table_download
 from octopus.lib.exports import Table
 from octopus.lib.files import send_document
@@ -55,11 +55,6 @@ def cell(assessment) -> dict:
     sign, css = LOOK.get(level, LOOK[""])
     label = assessment.get_level_display() if assessment is not None else NO_STATEMENT
     return {"sign": sign, "css": css, "label": label, "assessment": assessment}
-
-
-def render_with_date(request, template, context, date_error):
-    # A date that cannot be used is said on the page, which shows today instead (as the treaty pages do).
-    return render(request, template, {**context, "date_error": date_error}, status=400 if date_error else 200)
 
 
 def column_groups(articles: list[Article]) -> list[dict]:
@@ -96,7 +91,7 @@ def map_filters(request) -> tuple[dict, str]:
 
 @require_GET
 def legislation_map(request, export: str = ""):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     filters, filter_error = map_filters(request)
     articles = [a for a in profile_articles() if not filters["group"] or group_of(a) == filters["group"]]
     rows = heat_map(at, articles, region=filters["region"], include_all=filters["all"])
@@ -119,7 +114,7 @@ def legislation_map(request, export: str = ""):
         "legend": legend(),
         "export_query": export_query.urlencode(),
     }
-    return render_with_date(request, "legislation/public/map.html", context, date_error)
+    return render_as_at(request, "legislation/public/map.html", context, date_error)
 
 
 def map_export(rows, articles, at, kind: str) -> HttpResponse:
@@ -147,7 +142,7 @@ def legislation_map_export(request, kind):
 
 @require_GET
 def legislation_profile(request, iso2):
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     country = get_object_or_404(Country, iso2=iso2.upper())
     articles = profile_articles()
     entries = country_profile(country, at, articles)
@@ -171,7 +166,7 @@ def legislation_profile(request, iso2):
         "assessed": any(current),
         "legend": legend(),
     }
-    return render_with_date(request, "legislation/public/profile.html", context, date_error)
+    return render_as_at(request, "legislation/public/profile.html", context, date_error)
 
 
 # --- an article's page -----------------------------------------------------------------------------------------------
@@ -181,7 +176,7 @@ def legislation_profile(request, iso2):
 def legislation_article(request, number):
     if number not in PROFILE_ARTICLES:
         raise Http404
-    at, date_error = chosen_date(request)
+    at, date_error = as_at(request)
     article = get_object_or_404(Article.objects.select_related("treaty"), treaty__number=PROFILE_TREATY, number=number)
     statements = article_at(article, at)
     levels = [
@@ -195,7 +190,7 @@ def legislation_article(request, number):
         "levels": levels,
         "statements": statements,
     }
-    return render_with_date(request, "legislation/public/article.html", context, date_error)
+    return render_as_at(request, "legislation/public/article.html", context, date_error)
 
 
 def cell_of(level: str) -> dict:

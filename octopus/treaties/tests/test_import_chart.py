@@ -77,16 +77,28 @@ GOOD_FIRST_ROW = "Kenya,,2025-03-03 a,,\n"
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("Atlantis,23/11/2001,,,", "Line 3: unknown State “Atlantis”."),
+        ("Atlantis,23/11/2001,,,", "Line 3, State: unknown State “Atlantis”."),
         ("Ireland,2001-13-01,,,", "Line 3, signature: “2001-13-01” is not a date"),
         ("Ireland,30/02/2002,,,", "Line 3, signature: “30/02/2002” is not a date"),
-        ("Ireland,28/02/2002,01/02/2020,01/01/2020,", "Line 3: entry into force (2020-01-01) is before ratification"),
-        ("Ireland,28/02/2002,01/02/2001,,", "Line 3: ratification (2001-02-01) is before signature (2002-02-28)."),
-        ("Ireland,,,01/01/2020,", "Line 3: entry into force (2020-01-01) without a ratification or accession."),
-        ("Ireland,01/01/2099,,,", "Line 3: the signature date 2099-01-01 is in the future."),
-        ("Kenya,,2025-03-03 a,,", "Line 3: Kenya is already on line 2."),
+        (
+            "Ireland,28/02/2002,01/02/2020,01/01/2020,",
+            "Line 3, entry into force: entry into force (2020-01-01) is before ratification",
+        ),
+        (
+            "Ireland,28/02/2002,01/02/2001,,",
+            "Line 3, ratification or accession: ratification (2001-02-01) is before signature (2002-02-28).",
+        ),
+        (
+            "Ireland,,,01/01/2020,",
+            "Line 3, entry into force: entry into force (2020-01-01) without a ratification or accession.",
+        ),
+        ("Ireland,01/01/2099,,,", "Line 3, signature: the signature date 2099-01-01 is in the future."),
+        ("Kenya,,2025-03-03 a,,", "Line 3, State: Kenya is already on line 2."),
         # Consistent on its line, but Albania's recorded entry into force (2004-07-01) would precede it.
-        ("Albania,,01/08/2004,,", "Line 3: Entry into force (2004-07-01) cannot come before the ratification"),
+        (
+            "Albania,,01/08/2004,,",
+            "Line 3, ratification or accession: Entry into force (2004-07-01) cannot come before the ratification",
+        ),
     ],
 )
 def test_a_bad_row_names_its_line_and_reason_and_nothing_changes(tmp_path, row, message):
@@ -105,7 +117,7 @@ def test_a_chart_without_the_expected_columns_is_refused(tmp_path):
     chart = tmp_path / "chart.csv"
     chart.write_text("Country,Date\nKenya,2025-01-01\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match="missing: signature, consent, in_force"):
+    with pytest.raises(CommandError, match="missing: signature, ratification or accession, entry into force"):
         call_command("import_treaty_chart", str(chart), treaty=185, stdout=io.StringIO(), stderr=io.StringIO())
 
 
@@ -160,3 +172,47 @@ def test_the_acting_user_must_be_allowed_to_import(tmp_path, user_for):
     with pytest.raises(CommandError, match="may not import treaty charts"):
         call_command("import_treaty_chart", str(chart), treaty=185, user="donor@example.org", stdout=io.StringIO())
     assert not TreatyAction.objects.filter(country__iso2="KE", kind=ActionKind.ACCEDED).exists()
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_reported_with_its_line_and_column_and_nothing_changes(tmp_path):
+    before = snapshot()
+
+    with pytest.raises(CommandError) as error:
+        run_import(
+            tmp_path,
+            "Atlantis,23/11/2001,,,\n"
+            "Kenya,,2025-03-03 a,,\n"
+            "Ireland,2001-13-01,,01/01/2020,\n"  # two errors on one line: each named by its column
+            "Albania,,01/08/2004,,\n",
+        )
+
+    assert str(error.value).splitlines()[1:] == [
+        "Line 2, State: unknown State “Atlantis”.",
+        "Line 4, signature: “2001-13-01” is not a date (use YYYY-MM-DD or DD/MM/YYYY).",
+        "Line 4, entry into force: entry into force (2020-01-01) without a ratification or accession.",
+        "Line 5, ratification or accession: Entry into force (2004-07-01) cannot come before the ratification or "
+        "accession (2004-08-01).",
+        "Nothing was changed.",
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_xlsx_chart_is_imported_like_a_csv_one(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["State", "Signature", "Ratification or accession", "Entry into force", "Notes"])
+    sheet.append(["Kenya", None, "2025-03-03 a", datetime.date(2025, 7, 1), "Accession deposited"])
+    chart = tmp_path / "chart.xlsx"
+    workbook.save(chart)
+    out = io.StringIO()
+
+    call_command("import_treaty_chart", str(chart), treaty=185, stdout=out, stderr=io.StringIO())
+
+    assert "2 added, 0 changed, 0 unchanged." in out.getvalue()
+    assert TreatyAction.objects.get(country__iso2="KE", treaty__number=185, kind=ActionKind.IN_FORCE).date == (
+        datetime.date(2025, 7, 1)
+    )

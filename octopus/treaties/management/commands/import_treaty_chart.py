@@ -1,18 +1,19 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from tqdm import tqdm
 
 from octopus.accounts.models import User
-from octopus.treaties.imports import ChartError, import_chart, read_chart
+from octopus.lib import imports as pipeline
+from octopus.lib.imports import ImportRefused
+from octopus.treaties.imports import Chart, default_source, import_chart
 from octopus.treaties.models import Treaty
 
 
 class Command(BaseCommand):
     help = (
-        "Import a Treaty Office chart (CSV: State, signature, ratification or accession, entry into force, notes). "
-        "Idempotent and atomic: a bad row is reported with its line and nothing is changed."
+        "Import a Treaty Office chart (CSV or XLSX: State, signature, ratification or accession, entry into force, "
+        "notes). Idempotent and atomic: every bad row is reported with its line and column and nothing is changed."
     )
 
     def add_arguments(self, parser):
@@ -33,19 +34,22 @@ class Command(BaseCommand):
                 raise CommandError(f"No user with e-mail {user}.")
             if not acting.has_perm("treaties.import_chart"):
                 raise CommandError(f"{user} may not import treaty charts (programme staff, T-CY secretariat, admins).")
+        if not file.is_file():
+            raise CommandError(f"Cannot read {file}: no such file.")
+        source = source or default_source(found, file.name)
+        # The same pipeline as the upload page, at once instead of as a job: the bar counts the rows checked and
+        # written; every error is listed, and nothing is written unless there is none.
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {file}: {error}")
-        source = source or f"Treaty Office chart of CETS {treaty} ({file.name}, imported {timezone.localdate()})"
-        try:
-            total = len(read_chart(text))
+            total = pipeline.count_rows(Chart(), str(file))
             with tqdm(total=total, desc=f"CETS {treaty}", unit="State", file=self.stderr, leave=False) as bar:
-                result = import_chart(found, text, source=source, user=acting, progress=bar.update)
-        except ChartError as error:
-            raise CommandError(f"{file.name}: {error} Nothing was changed.")
-        for line in result.added:
+                outcome = import_chart(
+                    found, str(file), source=source, user=acting, progress=lambda done: bar.update(done - bar.n)
+                )
+        except (ImportRefused, OSError) as error:
+            raise CommandError(f"{file.name}: {error}\nNothing was changed.")
+        for line in outcome["added"]:
             self.stdout.write(f"added    {line}")
-        for line in result.changed:
+        for line in outcome["changed"]:
             self.stdout.write(f"changed  {line}")
-        self.stdout.write(f"{len(result.added)} added, {len(result.changed)} changed, {result.unchanged} unchanged.")
+        added, changed, unchanged = len(outcome["added"]), len(outcome["changed"]), outcome["unchanged"]
+        self.stdout.write(f"{added} added, {changed} changed, {unchanged} unchanged.")
