@@ -92,12 +92,19 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
-def send_document(file, *, name: str, file_type: str, private: bool) -> FileResponse:
+def send_document(file, *, name: str, file_type: str | None, private: bool) -> FileResponse:
     """A stored file as a download of the type found at upload, never rendered by the browser; a `private` one
     (restricted, a draft, an answer) is kept out of shared caches. No file, or one of an unknown type: 404."""
     if not file or file_type not in CONTENT_TYPES:
         raise Http404
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[file_type])
+    return send_file(file, name=name, content_type=CONTENT_TYPES[file_type], private=private)
+
+
+def send_file(file, *, name: str, content_type: str = "application/octet-stream", private: bool = True) -> FileResponse:
+    """A stored file as a download, never rendered by the browser (see `send_document`)."""
+    if not file:
+        raise Http404
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     if private:
         response["Cache-Control"] = "private, no-store"

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,10 @@ from octopus.jobs.models import Job, JobStatus
 from octopus.jobs.runner import visible_to
 from octopus.lib.charts import percent_of_target_spec, progress_spec
 from octopus.lib.dates import as_at, render_as_at
+from octopus.lib.downloads import CSV, PDF, XLSX, attachment
 from octopus.lib.errors import DomainError
 from octopus.lib.exports import to_csv
+from octopus.lib.files import send_file
 from octopus.lib.forms import show_refusal
 from octopus.lib.metrics import MetricError, reading, registry
 from octopus.lib.precision import Precision, vaguer_than
@@ -446,9 +448,8 @@ def indicator_records(request, code, pk):
             for line in shown
         ]
         headers = [_("Record"), _("Address"), _("Note")]
-        response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{programme.code}-{indicator.code}-{period.key}.csv"'
-        return response
+        name = f"{programme.code}-{indicator.code}-{period.key}.csv"
+        return attachment(to_csv(headers, rows), name=name, content_type=CSV)
     context = {
         "programme": programme,
         "indicator": indicator,
@@ -631,11 +632,7 @@ def value_evidence(request, code, pk):
     """The evidence file of a value, to those who may read the programme (uploads are never public)."""
     programme = get_programme_for_user(request.user, code)
     entry = get_object_or_404(ManualValue, pk=pk, indicator__node__programme=programme)
-    if not entry.evidence_file:
-        raise Http404
-    return FileResponse(
-        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_file.name.rsplit("/", 1)[-1]
-    )
+    return send_file(entry.evidence_file, name=entry.evidence_file.name.rsplit("/", 1)[-1])
 
 
 @permission_required("results.manage")
@@ -695,15 +692,10 @@ def iptt_export(request, code, fmt):
     programme, results, table, filters, _error = iptt_context(request, code)
     name = f"iptt-{programme.code}-{filters['at']}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            iptt_xlsx(table, results), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    elif fmt == "pdf":
-        response = HttpResponse(iptt_pdf(table, results), content_type="application/pdf")
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+        return attachment(iptt_xlsx(table, results), name=f"{name}.xlsx", content_type=XLSX)
+    if fmt == "pdf":
+        return attachment(iptt_pdf(table, results), name=f"{name}.pdf", content_type=PDF)
+    raise Http404
 
 
 # --- snapshots -------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import functools
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.db.models import Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -20,6 +20,7 @@ from octopus.jobs.models import Job
 from octopus.jobs.runner import visible_to
 from octopus.lib.charts import status_map_spec, timeline_spec
 from octopus.lib.dates import as_at, render_as_at
+from octopus.lib.downloads import CSV, attachment
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.exports import to_csv
 from octopus.lib.imports import ImportRefused, discard, stage
@@ -138,9 +139,7 @@ def country_list(request):
     rows.sort(key=SORTS[sort])
 
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="octopus-cets{treaty.number}-status-{at}.csv"'
-        response.write(
+        return attachment(
             to_csv(
                 ["country", "iso2", "region", "coe_member", "status", "since", "attested_by"],
                 (
@@ -155,9 +154,10 @@ def country_list(request):
                     ]
                     for r in rows
                 ),
-            )
+            ),
+            name=f"octopus-cets{treaty.number}-status-{at}.csv",
+            content_type=CSV,
         )
-        return response
     context = {
         "at": at,
         "treaties": treaties,
