@@ -57,9 +57,15 @@ class Progress:
         self.changed.set()
 
     def confirm(self) -> None:
-        """Just before a job commits its work: still ours? Locks the row, so nothing reaps it until the commit."""
+        """Just before a job commits its work: still ours? Locks the row, so nothing reaps it until the commit, and
+        marks it done in the same transaction: a worker that dies right after the commit leaves a job that says
+        done, not one that says nothing was written."""
         if not Job.objects.select_for_update().filter(pk=self.job_id, status=JobStatus.RUNNING).exists():
             raise JobStopped
+        now = timezone.now()
+        Job.objects.filter(pk=self.job_id).update(
+            status=JobStatus.DONE, done=self.total, total=self.total, finished_at=now, heartbeat_at=now
+        )
 
 
 class Heartbeat(threading.Thread):
@@ -158,7 +164,9 @@ def execute(job: Job) -> None:
         return
     now = timezone.now()
     done = progress.total if status == JobStatus.DONE else progress.done
-    finished = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+    # A confirmed job is already done (its work committed with that status): it still gets its outcome.
+    ours = [JobStatus.RUNNING, JobStatus.DONE] if status == JobStatus.DONE else [JobStatus.RUNNING]
+    finished = Job.objects.filter(pk=job.pk, status__in=ours).update(
         status=status,
         outcome=outcome,
         message=message,

@@ -6,13 +6,14 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from octopus.accounts.models import Role
 from octopus.conftest import make_user
 from octopus.jobs import registry
 from octopus.jobs.models import Job, JobStatus
-from octopus.jobs.runner import WORKER_STOPPED, reap_stale, start_job
+from octopus.jobs.runner import WORKER_STOPPED, execute, reap_stale, start_job
 from octopus.lib.errors import DomainError
 from octopus.lib.imports import stage
 
@@ -149,3 +150,26 @@ def test_a_queued_job_can_be_cancelled_and_its_file_is_deleted(office, staff):
     job.refresh_from_db()
     assert (job.status, bool(job.file)) == (JobStatus.CANCELLED, False)
     assert "data-job-rerun" in office.get(f"/workspace/jobs/{job.pk}/").content.decode()
+
+
+def confirm_then_look(job, progress):
+    """A kind that writes in a transaction and confirms before its commit, as imports and snapshots do."""
+    with transaction.atomic():
+        progress(1, 1)
+        progress.confirm()
+    return {"status_after_commit": Job.objects.get(pk=job.pk).status}
+
+
+registry.register("jobs.test.confirm", confirm_then_look, permission="accounts.view_audit")
+
+
+def test_a_confirmed_job_is_done_with_its_work_so_a_worker_dying_after_the_commit_is_not_reported_as_nothing_written(
+    staff,
+):
+    job = Job.objects.create(kind="jobs.test.confirm", status=JobStatus.RUNNING, created_by=staff)
+    execute(job)
+    job.refresh_from_db()
+
+    # Already done when the work committed, before the runner wrote the outcome: the reaper cannot fail it.
+    assert job.outcome == {"status_after_commit": JobStatus.DONE}
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 1, 1)
