@@ -1,6 +1,6 @@
 """The shared harness of the role × route access matrices (test support: imported by the apps' test_access.py).
 
-A matrix walks every kind of visitor (`octopus.conftest.VISITORS`) through every page and API route of an app: an
+A matrix walks every kind of visitor (`octopus.testing.helpers.VISITORS`) through every page and API route of an app: an
 allowed read answers, an allowed write takes effect and is audited under the acting user, and anything refused is
 refused the standard way (a page: sign in, or 403; the API: a problem 401 or 403) and changes nothing. Each matrix
 keeps its own tables, world and scenarios; the scaffolding that every one of them repeated lives here.
@@ -15,7 +15,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from octopus.accounts.models import AuditEntry, User
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
+from octopus.testing.helpers import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 
 # The tables.
 

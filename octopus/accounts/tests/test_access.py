@@ -15,7 +15,6 @@ from django.urls import URLResolver, get_resolver, reverse
 from octopus.accounts.models import APIToken, AuditEntry, Role, User
 from octopus.accounts.services import issue_api_token
 from octopus.api import api
-from octopus.conftest import ROLE_SCOPES, VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.jobs.models import Job
 from octopus.jobs.runner import run_job
@@ -35,6 +34,7 @@ from octopus.results.models import (
     Target,
 )
 from octopus.results.services import digest_of
+from octopus.testing.helpers import ROLE_SCOPES, VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.treaties.models import TreatyAction
 
 EVERYONE = frozenset(VISITORS)

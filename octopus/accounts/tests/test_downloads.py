@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import download_log, log_download
-from octopus.conftest import make_user
 from octopus.lib.downloads import table_download
 from octopus.lib.exports import Table
+from octopus.testing.helpers import make_user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import path
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
+from octopus.testing.helpers import make_user
 from octopus.urls import urlpatterns as site_patterns
 
 LAYOUT = '<nav class="navbar'  # the site's navigation, from base.html

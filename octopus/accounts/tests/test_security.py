@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from octopus.accounts.models import APIToken, Membership, Role, User
+from octopus.accounts.models import APIToken, Role, User
 from octopus.accounts.services import issue_api_token, user_for_api_key
+from octopus.testing.factories import UserFactory
 
 
 @pytest.mark.django_db
@@ -56,8 +57,7 @@ def test_login_is_rate_limited_after_repeated_failures(client):
 
 @pytest.mark.django_db
 def test_an_administrator_without_totp_is_sent_to_set_it_up(client):
-    admin = User.objects.create_user(email="admin@example.org", password="x-long-password-1")
-    Membership.objects.create(user=admin, role=Role.ADMINISTRATOR)
+    admin = UserFactory(email="admin@example.org", role=Role.ADMINISTRATOR, totp=False)
     client.force_login(admin)
 
     response = client.get(reverse("workspace"))

@@ -1,7 +1,7 @@
-"""Each step of a document's circulation × every kind of visitor (`octopus.conftest.VISITORS`), on every page and API
-route that lists or serves a document: its public page, its file, its API record, the API register, and for those
-who read the workspace the register, the document's workspace page, the meeting whose agenda attaches it, the
-assessment round it reports on and their API records.
+"""Each step of a document's circulation × every kind of visitor (`octopus.testing.helpers.VISITORS`), on every
+page and API route that lists or serves a document: its public page, its file, its API record, the API register, and
+for those who read the workspace the register, the document's workspace page, the meeting whose agenda attaches it,
+the assessment round it reports on and their API records.
 
 An assessment report of a round that assessed Georgia and the Netherlands is a working draft: only the secretariat
 (staff) reads it. Asking the Netherlands to comment opens it to no one else here (the visitors' focal point is
@@ -17,14 +17,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from octopus.accounts.models import Role, User
+from octopus.accounts.models import Role
 from octopus.committees.models import AssessmentRound, Committee, Document, Meeting
 from octopus.committees.services import documents, meetings, rounds
 from octopus.committees.tests.test_access_rounds import open_round
 from octopus.committees.tests.test_documents import pdf_bytes, plenary, upload
-from octopus.conftest import VISITORS
 from octopus.countries.models import Country
 from octopus.testing.access_matrix import Visit, bearer, each_visitor
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS
 
 EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
@@ -32,7 +33,7 @@ DELEGATIONS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}  # re
 SYMBOL = "T-CY(2020)77"
 API = "/api/v1/committee"
 
-# Who reads the report at each step (the visitors' focal point is Georgia's: `octopus.conftest.ROLE_SCOPES`).
+# Who reads the report at each step (the visitors' focal point is Georgia's: `octopus.testing.helpers.ROLE_SCOPES`).
 READERS_AT = {
     "draft": STAFF,
     "another_country_asked": STAFF,
@@ -51,7 +52,7 @@ class World(Visit):
 
 def build(step: str) -> dict:
     """The report at `step`, its round and the meeting that discusses it, kept by a secretariat of no visitor."""
-    keeper = User.objects.create_user(email="circulation-keeper@example.org", password="a-long-test-password")
+    keeper = UserFactory(email="circulation-keeper@example.org")
     round = open_round(keeper, 83, [16])
     rounds.dispatch_round(round, deadline=datetime.date(2020, 12, 31), user=keeper, on=datetime.date(2020, 6, 1))
     committee = Committee.objects.get(code="T-CY")

@@ -1,5 +1,5 @@
 """Every page of the document register (`octopus.committees.views.documents.urlpatterns`) and every API route under
-/api/v1/committee/documents × every kind of visitor (`octopus.conftest.VISITORS`).
+/api/v1/committee/documents × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 Everyone reads the public register, its public documents and their files. A document circulated to the members, its
 page, its file and its API record exist only for every delegation (focal points, with staff and the finance
@@ -25,7 +25,6 @@ from octopus.committees.models import CommentRequest, Document, LanguageVersion
 from octopus.committees.services import documents
 from octopus.committees.tests.test_documents import pdf_bytes, upload, with_original
 from octopus.committees.views.documents import urlpatterns
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, bearer_for, make_user
 from octopus.testing.access_matrix import (
     StateBefore,
     api_reads,
@@ -41,6 +40,8 @@ from octopus.testing.access_matrix import (
     served_api_routes,
     served_pages,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, assert_page_refused, assert_problem, bearer_for, make_user
 
 EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
@@ -108,7 +109,7 @@ class World:
 
 @pytest.fixture
 def world(db, visitor) -> World:
-    builder = User.objects.create_user(email="register-keeper@example.org", password="a-long-test-password")
+    builder = UserFactory(email="register-keeper@example.org")
     public, _ = with_original(builder, symbol="T-CY(2099)1", title="Public report")
     restricted, _ = with_original(
         builder, symbol="T-CY(2099)2", title="Restricted compilation", circulation="circulated"

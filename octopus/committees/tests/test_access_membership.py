@@ -1,5 +1,5 @@
 """Every membership and meeting page and API route of the committee × every kind of visitor
-(`octopus.conftest.VISITORS`).
+(`octopus.testing.helpers.VISITORS`).
 
 The public reads the membership and the series of plenaries, and the public meetings over the API; readers of the
 committee (staff, the finance officer, focal points) read its workspace; staff keep membership, meetings and agendas;
@@ -31,7 +31,6 @@ from octopus.committees.models import (
 )
 from octopus.committees.views import meetings as meetings_views
 from octopus.committees.views import membership as membership_views
-from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event, Kind, Status
 from octopus.people.models import Organisation, Person
@@ -50,6 +49,8 @@ from octopus.testing.access_matrix import (
     page_writes,
     redirected_to,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, assert_problem, make_user
 
 D = datetime.date
 EVERYONE = frozenset(VISITORS)
@@ -187,7 +188,7 @@ class World:
 
 @pytest.fixture
 def world(db, visitor) -> World:
-    builder = User.objects.create_user(email="committee-builder@example.org", password="a-long-test-password")
+    builder = UserFactory(email="committee-builder@example.org")
     committee = build(builder)
     user = make_user(visitor)
     key = issue_api_token(user, name="access test")[1] if user else None

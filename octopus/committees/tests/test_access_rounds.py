@@ -1,4 +1,4 @@
-"""Every assessment-round page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+"""Every assessment-round page and API route × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 Staff, the finance officer and focal points read rounds (`committees.view_committee`); only the secretariat, programme
 staff and administrators change them (`committees.manage_committee`). Donors, users without a role and the public
@@ -22,7 +22,6 @@ from octopus.committees.models import AssessmentRound, Committee, Document, Foll
 from octopus.committees.services import documents
 from octopus.committees.services import rounds as services
 from octopus.committees.views import rounds as views
-from octopus.conftest import VISITORS, PageAccess, make_user
 from octopus.results.assignments import assignments_of
 from octopus.results.models import Assignment, ResultNode
 from octopus.surveys import services as surveys
@@ -43,6 +42,8 @@ from octopus.testing.access_matrix import (
     redirected_to,
     served_api_routes,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, make_user
 from octopus.treaties.models import Article
 
 EVERYONE = frozenset(VISITORS)
@@ -118,7 +119,7 @@ def open_round(builder, number: int, articles) -> AssessmentRound:
 
 @pytest.fixture
 def world(db, visitor, django_capture_on_commit_callbacks) -> World:
-    builder = User.objects.create_user(email="round-builder@example.org", password="a-long-test-password")
+    builder = UserFactory(email="round-builder@example.org")
     draft = open_round(builder, 81, [16, 17])
     sent = open_round(builder, 82, [31])
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from octopus.accounts.models import Role
 from octopus.committees.models import AssessmentRound
-from octopus.conftest import make_user, sign_in
 from octopus.surveys.models import ResponseState
+from octopus.testing.helpers import make_user, sign_in
 from octopus.treaties.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,9 +12,9 @@ from octopus.committees.models import Circulation, CommentRequest, Committee, Do
 from octopus.committees.services import documents, rounds
 from octopus.committees.tests.test_access_rounds import open_round
 from octopus.committees.tests.test_documents import record
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.lib.errors import ConflictError, DomainError
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 
 @pytest.fixture

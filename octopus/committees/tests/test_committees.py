@@ -9,11 +9,11 @@ from octopus.committees.models import Committee, Document, DocumentStatus
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.reference_data import load_guidance_notes
 from octopus.committees.services import documents, membership
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.lib.errors import DomainError
 from octopus.lib.metrics import reading, registry
 from octopus.people.models import Organisation
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Treaty, TreatyAction
 
 D = datetime.date

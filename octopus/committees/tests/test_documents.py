@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from octopus.accounts.models import AuditEntry, Role
 from octopus.committees.models import Committee, Document, LanguageVersion, Meeting, TranslationStatus
 from octopus.committees.services import documents
-from octopus.conftest import make_user
 from octopus.events import services as events
 from octopus.events.models import Kind, Status
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.files import MAX_DOCUMENT_FILE_SIZE
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 

@@ -10,7 +10,7 @@ from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import Committee, Document
 from octopus.committees.services import documents
 from octopus.committees.tests.test_documents import plenary, record, with_original
-from octopus.conftest import assert_problem, bearer_for, make_user
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 URL = "/api/v1/committee/documents"
 D = datetime.date

@@ -23,8 +23,8 @@ from octopus.committees.tests.test_documents import (
     upload,
     with_original,
 )
-from octopus.conftest import make_user
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 

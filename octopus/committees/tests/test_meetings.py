@@ -17,12 +17,12 @@ from octopus.committees.models import AgendaItem, Committee, InterpretationReque
 from octopus.committees.queries.meetings import funded_participations, summarise
 from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_meetings_world import build_meetings_world
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.events import services as events
 from octopus.events.models import Event, Kind, Registration, Status
 from octopus.events.tests.sample_files import docx_paragraphs, file_name, is_marked, real_sheets, sample_sheets
 from octopus.lib.downloads import SAMPLE_NOTE
 from octopus.lib.errors import ConflictError, DomainError
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 D = datetime.date
 

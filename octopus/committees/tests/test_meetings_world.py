@@ -21,10 +21,11 @@ from decimal import Decimal
 from octopus.accounts.models import Role
 from octopus.committees.models import Committee, Document, Meeting
 from octopus.committees.services import meetings
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
-from octopus.events.models import Event, Kind, Registration, RegistrationForm, RegistrationState, Status
+from octopus.events.models import Event, Kind, Registration, RegistrationState, Status
+from octopus.testing.factories import RegistrationFormFactory
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 
@@ -60,9 +61,7 @@ def _event(user, slug, title, kind, start, end, *, status=Status.HELD, public=Tr
 
 
 def _register(user, event, first, last, iso2, *, attended=True, state=None):
-    form = event.forms.first() or RegistrationForm.objects.create(
-        event=event, title="Delegates", is_open=True, requires_approval=False
-    )
+    form = event.forms.first() or RegistrationFormFactory(event=event, title="Delegates", requires_approval=False)
     registration = events.register_person(
         form,
         person_fields={

@@ -13,10 +13,10 @@ from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import BureauTerm, Committee, ObserverAdmission, Representative
 from octopus.committees.queries.membership import membership_at
 from octopus.committees.services import membership
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.lib.errors import DomainError
 from octopus.people.models import Organisation, Person
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 D = datetime.date
 

@@ -11,11 +11,11 @@ from octopus.committees.models import Document, Meeting
 from octopus.committees.services import documents, meetings
 from octopus.committees.tests.test_documents import pdf_bytes, tcy, upload
 from octopus.committees.tests.test_meetings_world import build_meetings_world
-from octopus.conftest import make_user
 from octopus.events import services as events
 from octopus.lib.metrics import GLOBAL, MetricError, Scope, reading, registry
 from octopus.results.assignments import programme_scope
 from octopus.results.services import create_programme
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 YEARS = [(D(y, 1, 1), D(y, 12, 31)) for y in (2016, 2017, 2018)]

@@ -12,13 +12,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.accounts.models import AuditEntry, Role, User
 from octopus.committees.models import AssessmentRound, Committee, Document, FollowUp, Recommendation
 from octopus.committees.queries import rounds as queries
 from octopus.committees.services import documents, meetings
 from octopus.committees.services import rounds as services
 from octopus.committees.services.membership import admit_observer
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Kind
@@ -29,15 +28,15 @@ from octopus.results.models import ResultNode
 from octopus.results.services import add_node, create_programme
 from octopus.surveys import services as surveys
 from octopus.surveys.models import QuestionnaireStatus, QuestionType, ResponseState
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article, Treaty, TreatyAction
 
 D = datetime.date
 
 
 def focal_point(iso2: str, email: str) -> User:
-    user = User.objects.create_user(email=email, password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.FOCAL_POINT, country_code=iso2)
-    return user
+    return UserFactory(email=email, role=Role.FOCAL_POINT, country_code=iso2)
 
 
 def country(iso2: str) -> Country:

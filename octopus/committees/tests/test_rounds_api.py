@@ -11,7 +11,7 @@ from octopus.api import SAMPLE_HEADER
 from octopus.committees.models import AssessmentRound, Committee, FollowUp, Recommendation
 from octopus.committees.services import rounds as services
 from octopus.committees.tests.test_rounds import tcy_round
-from octopus.conftest import assert_problem, bearer_for, make_user
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 BASE = "/api/v1/committee/rounds"
 

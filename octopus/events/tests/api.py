@@ -6,10 +6,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.events import services
 from octopus.events.models import Attendance, Event, Registration, Session
 from octopus.events.tests.conftest import person
+from octopus.testing.helpers import make_user
 
 STAFF_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT}
 READERS = STAFF_ROLES | {Role.FINANCE_OFFICER}  # events.view_events

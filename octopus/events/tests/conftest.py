@@ -7,11 +7,12 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from octopus.accounts.models import Role
-from octopus.conftest import bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import Event, Kind, Registration, RegistrationForm, Session, Status
 from octopus.people.services import create_person
+from octopus.testing.factories import RegistrationFormFactory
+from octopus.testing.helpers import bearer_for, make_user
 
 
 @pytest.fixture
@@ -46,8 +47,7 @@ def make_event(
 
 
 def open_form(event, **fields) -> RegistrationForm:
-    fields = {"title": "Participants", "is_open": True, "requires_approval": True, **fields}
-    return RegistrationForm.objects.create(event=event, **fields)
+    return RegistrationFormFactory(event=event, **fields)  # staff approve each registration unless told
 
 
 def person(n: int, *, country="GE", sex="female", **fields) -> dict:

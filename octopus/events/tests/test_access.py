@@ -1,4 +1,4 @@
-"""Every events page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+"""Every events page and API route × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 The public reads public events, registers, checks certificates and nominates through a link; staff of the programme
 office run events; the finance officer reads them and keeps the funded travel. A refused page sends the anonymous to
@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from octopus.accounts.models import Role, User
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 from octopus.countries.models import Country
 from octopus.events.calendars import person_token
 from octopus.events.models import (
@@ -61,6 +60,8 @@ from octopus.testing.access_matrix import (
     served_api_routes,
     served_pages,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, assert_page_refused, assert_problem, make_user
 
 READERS = EVENT_READERS  # staff and the finance officer
 
@@ -155,7 +156,7 @@ IMPORT_CSV = b"first name,last name,e-mail,country\nLevan,Gelashvili,levan@examp
 
 @pytest.fixture
 def world(db, visitor) -> World:
-    builder = User.objects.create_user(email="event-builder@example.org", password="a-long-test-password")
+    builder = UserFactory(email="event-builder@example.org")
     events = build(builder)
     user = make_user(visitor)
     key = issue_api_token(user, name="access test")[1] if user else None

@@ -7,7 +7,6 @@ import pytest
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import VISITORS, assert_problem, bearer_for
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import Event, Kind, Registration, Series, Session, SessionPerson, Status
@@ -25,6 +24,7 @@ from octopus.events.tests.api import (
 from octopus.events.tests.conftest import make_event, open_form, person
 from octopus.people.services import create_person
 from octopus.results.models import Level, ResultNode
+from octopus.testing.helpers import VISITORS, assert_problem, bearer_for
 
 pytestmark = pytest.mark.usefixtures("no_reference_events")
 

@@ -6,7 +6,6 @@ import datetime
 import pytest
 
 from octopus.accounts.models import AuditEntry
-from octopus.conftest import assert_problem, bearer_for
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import Attendance, Registration
@@ -18,6 +17,7 @@ from octopus.events.tests.api import (
 )
 from octopus.events.tests.conftest import make_event, open_form, person
 from octopus.people.services import create_person
+from octopus.testing.helpers import assert_problem, bearer_for
 
 # --- registrations -----------------------------------------------------------------------------------------------
 

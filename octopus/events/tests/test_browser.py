@@ -11,8 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user, sign_in
 from octopus.events.models import Event, Registration, RegistrationState
+from octopus.testing.helpers import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import VISITORS, make_user, sign_in
 from octopus.events import services
 from octopus.events.models import Attendance, Session
 from octopus.events.tests.conftest import make_event, open_form, person
 from octopus.people.models import Organisation
+from octopus.testing.helpers import VISITORS, make_user, sign_in
 
 CHECKIN_QUERIES = 13
 STAFF = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT}

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import load_reference_data, make_user
 from octopus.events import services
 from octopus.events.models import Attendance, Registration, RegistrationState
 from octopus.events.tests.conftest import make_event, open_form, person
 from octopus.people.models import Organisation
+from octopus.testing.helpers import load_reference_data, make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,14 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.conftest import VISITORS, make_user
+from octopus.accounts.models import AuditEntry, Role
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import Delegation, Deployment, Event, Kind, Registration, RegistrationState
 from octopus.events.tests.conftest import make_event, open_form
 from octopus.people.models import Person
 from octopus.people.services import create_person
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, make_user
 
 ALLOWED_TO_READ = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT, Role.FINANCE_OFFICER}
 # Session and user (2), memberships (1), the event (1), delegations and their members (2), the countries of the
@@ -63,9 +64,7 @@ def armenia():
 
 
 def focal_point(email: str, iso2: str):
-    user = User.objects.create_user(email=email, password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.FOCAL_POINT, country_code=iso2)
-    return user
+    return UserFactory(email=email, role=Role.FOCAL_POINT, country_code=iso2)
 
 
 def issued_link(html: str) -> str:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import documents, services
 from octopus.events.models import DelegationCategory, Event, Registration
@@ -16,6 +15,7 @@ from octopus.events.tests.conftest import person
 from octopus.events.tests.sample_files import MARK, file_name, is_marked, pdf_pages
 from octopus.people.models import Organisation, Sector
 from octopus.people.services import create_person
+from octopus.testing.helpers import make_user
 
 
 def pdf_text(response) -> str:

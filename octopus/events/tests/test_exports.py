@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.events import services
 from octopus.events.models import Event, Registration
 from octopus.events.tests.conftest import make_event, person
 from octopus.events.tests.sample_files import file_name, is_marked, real_sheets, sample_sheets, sheets
 from octopus.lib.downloads import CSV, PDF, SAMPLE_NOTE, attachment, contains_sample, table_download
 from octopus.lib.exports import Table
+from octopus.testing.helpers import make_user
 
 FORMULA = '=HYPERLINK("http://evil.example/x","Click")'
 

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry
-from octopus.conftest import assert_problem
 from octopus.events import services
 from octopus.events.models import Attendance, Event, Status
 from octopus.events.tests.api import NEW_EVENT, counts, post
 from octopus.events.tests.conftest import make_event, open_form, person
 from octopus.events.tests.test_pages_manage import event_data
 from octopus.lib.errors import DomainError
+from octopus.testing.helpers import assert_problem
 
 
 def tomorrow() -> datetime.date:

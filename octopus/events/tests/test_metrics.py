@@ -5,10 +5,11 @@ import datetime
 import pytest
 
 from octopus.countries.models import Country
-from octopus.events.models import Attendance, Event, Kind, Registration, RegistrationState, Status
+from octopus.events.models import Event, Kind, RegistrationState, Status
 from octopus.events.tests.conftest import make_event
 from octopus.lib.metrics import MetricError, reading, registry
 from octopus.people.models import Organisation, Person
+from octopus.testing.factories import CountryFactory, RegistrationFactory
 
 D = datetime.date
 LIFE = (D(2014, 1, 1), D(2019, 12, 31))
@@ -18,13 +19,10 @@ WORKSHOPS = {"kinds": [Kind.IN_COUNTRY_WORKSHOP, Kind.REGIONAL_WORKSHOP]}
 EVENT_METRICS = [m for m in registry if m.key.startswith("events.")]
 
 
-def register(event, person, *, country, role="participant", state=RegistrationState.APPROVED, attended=True):
-    registration = Registration.objects.create(
-        event=event, person=person, state=state, role=role, country=Country.objects.get(iso2=country)
-    )
-    if attended:
-        Attendance.objects.create(registration=registration, day=event.starts_on)
-    return registration
+def register(event, person, *, country, attended=True, **fields):
+    """An approved participant (unless `state=` says otherwise), checked in on the first day if `attended`."""
+    place = CountryFactory(iso2=country)
+    return RegistrationFactory(event=event, person=person, country=place, attended_days=int(attended), **fields)
 
 
 @pytest.fixture

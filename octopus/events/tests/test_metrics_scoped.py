@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from octopus.conftest import bearer_for
 from octopus.countries.models import Country
-from octopus.events.models import Attendance, Event, Kind, Registration, RegistrationState, Status
+from octopus.events.models import Event, Kind, Status
 from octopus.events.services import set_event_programmes
 from octopus.events.tests.conftest import make_event
 from octopus.lib.metrics import reading, registry
@@ -18,6 +17,8 @@ from octopus.results import services as results
 from octopus.results.assignments import content_type, countables, programme_scope, unassigned
 from octopus.results.models import Programme
 from octopus.results.queries import programme_results
+from octopus.testing.factories import RegistrationFactory
+from octopus.testing.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -51,10 +52,7 @@ def attended(event, *names, country="GE"):
     organisation = Organisation.objects.create(name=f"Police {event.slug}", sector="police", country=place)
     for name in names:
         person = Person.objects.create(first_name=name, last_name=event.slug, sex="female", organisation=organisation)
-        registration = Registration.objects.create(
-            event=event, person=person, state=RegistrationState.APPROVED, country=place
-        )
-        Attendance.objects.create(registration=registration, day=event.starts_on)
+        RegistrationFactory(event=event, person=person, country=place, attended_days=1)
 
 
 def values_of(programme) -> dict:

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.models import (
@@ -22,6 +21,7 @@ from octopus.events.models import (
 )
 from octopus.events.tests.conftest import delete_with_what_protects_it, make_event, open_form, person
 from octopus.people.models import Person
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 

@@ -10,13 +10,13 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry
-from octopus.conftest import assert_problem, bearer_for
 from octopus.events import services
 from octopus.events.models import Event
 from octopus.events.tests.test_metrics_scoped import make_programme
 from octopus.lib.precision import Precision
 from octopus.results.assignments import assignments_of
 from octopus.results.models import Programme, ResultNode
+from octopus.testing.helpers import assert_problem, bearer_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -146,7 +146,7 @@ def test_a_stale_form_is_refused_and_offers_the_current_version(staff_client, st
 
 
 def test_readers_see_the_programmes_but_no_form(client, staff, event):
-    from octopus.conftest import make_user
+    from octopus.testing.helpers import make_user
 
     services.set_event_programmes(event, [(octopus(), Decimal(100), activity("A3.1"))], user=staff)
     client.force_login(make_user("finance_officer"))

@@ -6,22 +6,20 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from octopus.countries.models import Country
-from octopus.events.models import Attendance, Event, Kind, Registration, RegistrationState, Status
+from octopus.events.models import Event, Kind, Registration, RegistrationState, Status
 from octopus.events.queries import attendance_counts, attendance_series
 from octopus.events.tests.conftest import make_event
 from octopus.people.models import Organisation, Person
+from octopus.testing.factories import CountryFactory, RegistrationFactory
 
 D = datetime.date
 APPROVED, CANCELLED = RegistrationState.APPROVED, RegistrationState.CANCELLED
 
 
-def register(event, person, *, country, state=APPROVED, role="participant", days=1):
-    registration = Registration.objects.create(
-        event=event, person=person, state=state, role=role, country=Country.objects.get(iso2=country)
-    )
-    for day in event.days[:days]:
-        Attendance.objects.create(registration=registration, day=day)
-    return registration
+def register(event, person, *, country, days=1, **fields):
+    """An approved participant (unless `state=` says otherwise), checked in on the event's first `days` days."""
+    place = CountryFactory(iso2=country)
+    return RegistrationFactory(event=event, person=person, country=place, attended_days=days, **fields)
 
 
 @pytest.fixture

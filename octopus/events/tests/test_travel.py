@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import VISITORS, make_user
 from octopus.events import services
 from octopus.events.models import Travel, TravelStatus
 from octopus.events.tests.conftest import make_event, open_form, person
+from octopus.testing.helpers import VISITORS, make_user
 
 ALLOWED = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT, Role.FINANCE_OFFICER}
 

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.funding.models import DonorKind
 from octopus.funding.services import contributions, rates
 from octopus.results.models import Programme
+from octopus.testing.helpers import make_user
 
 RATE_DAY = datetime.date(2016, 3, 1)  # the day of the `usd_rate` fixture
 USD_PER_EUR = Decimal("1.25")

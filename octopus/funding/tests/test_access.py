@@ -1,4 +1,4 @@
-"""Every funding page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+"""Every funding page and API route × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 Staff (administrators, programme staff, the T-CY secretariat) and the finance officer read the funding position,
 the budget, the expenditure, the donors and the rates; they and donors read contributions, a donor its own only.
@@ -20,8 +20,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.conftest import ROLE_SCOPES, PageAccess, assert_problem, bearer_for, make_user
+from octopus.accounts.models import AuditEntry, Role, User
 from octopus.funding import urls
 from octopus.funding.models import (
     Budget,
@@ -61,6 +60,8 @@ from octopus.testing.access_matrix import (
     served_api_routes,
     served_pages,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import ROLE_SCOPES, PageAccess, assert_problem, bearer_for, make_user
 
 D = datetime.date
 PROGRAMME = "cybercrime-octopus"
@@ -189,8 +190,7 @@ def spellings(amount: Decimal) -> list[str]:
 
 
 def build() -> FundingWorld:
-    keeper = User.objects.create_user(email="funding-keeper@example.org", password="a-long-test-password")
-    Membership.objects.create(user=keeper, role=Role.FINANCE_OFFICER)
+    keeper = UserFactory(email="funding-keeper@example.org", role=Role.FINANCE_OFFICER)
     programme = Programme.objects.get(code=PROGRAMME)
     rates.record_rate("USD", D(2016, 3, 1), Decimal("1.25"), source="Test rate", user=keeper)
 

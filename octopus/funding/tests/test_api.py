@@ -7,15 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from octopus.accounts.models import Membership, Role, User
+from octopus.accounts.models import Role
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.funding.models import Contribution, Earmark, Expenditure, Receipt
 from octopus.funding.services import budget as budget_services
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
 from octopus.results import services as programmes
 from octopus.results.models import Programme, ResultNode
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 D = datetime.date
 BASE = "/api/v1/funding"
@@ -39,9 +40,7 @@ def donor_user(db):
 
 @pytest.fixture
 def other_donor_user(db):
-    user = User.objects.create_user(email="donor-2@example.org", password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.DONOR, donor_code="DONOR-2")
-    return user
+    return UserFactory(email="donor-2@example.org", role=Role.DONOR, donor_code="DONOR-2")
 
 
 @pytest.fixture

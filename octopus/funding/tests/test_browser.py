@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user, sign_in
 from octopus.funding.models import Contribution, DonorKind
 from octopus.funding.services.contributions import record_donor
 from octopus.funding.services.rates import record_rate
+from octopus.testing.helpers import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

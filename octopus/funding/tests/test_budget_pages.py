@@ -14,7 +14,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import assert_page_refused, make_user
 from octopus.events import services as event_services
 from octopus.events.models import TravelStatus
 from octopus.events.tests.conftest import make_event, open_form, person
@@ -23,6 +22,7 @@ from octopus.funding.models import Budget, BudgetKind, ClosedYear, CostCategory,
 from octopus.funding.services import budget as services
 from octopus.funding.services.rates import record_rate
 from octopus.results import services as results_services
+from octopus.testing.helpers import assert_page_refused, make_user
 
 CODE = "cybercrime-octopus"
 

@@ -13,13 +13,13 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.funding.models import Contribution, ContributionStatus, Donor, Earmark, Receipt, ReportingObligation
 from octopus.funding.money import to_eur
 from octopus.funding.services import contributions as services
 from octopus.funding.services import rates
 from octopus.results.models import Programme, ResultNode
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 USD_RATE = Decimal("1.1023")

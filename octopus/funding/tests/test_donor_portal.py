@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from octopus.accounts.models import Membership, Role, User
-from octopus.conftest import assert_page_refused, make_user
+from octopus.accounts.models import Role
 from octopus.countries.models import Country
 from octopus.events import services as event_services
 from octopus.events.models import Kind, Status
@@ -18,6 +17,8 @@ from octopus.funding.services import contributions as services
 from octopus.funding.services import rates as rate_services
 from octopus.results.models import Programme, ResultNode
 from octopus.results.services import assign_programmes
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import assert_page_refused, make_user
 
 D = datetime.date
 PAGE = "/workspace/funding/my-contributions/"
@@ -38,9 +39,7 @@ def donor_user(db):
 
 @pytest.fixture
 def other_donor_user(db):
-    user = User.objects.create_user(email="donor-2@example.org", password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.DONOR, donor_code="DONOR-2")
-    return user
+    return UserFactory(email="donor-2@example.org", role=Role.DONOR, donor_code="DONOR-2")
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.funding.models import ContributionStatus, CostCategory, Earmark
 from octopus.funding.tests.test_position import (
     COMMITTED,
@@ -20,6 +19,7 @@ from octopus.funding.tests.test_position import (
     receipt,
 )
 from octopus.lib.metrics import MetricError, reading, registry
+from octopus.testing.helpers import make_user
 
 D = Decimal
 P = {"programme": "cybercrime-octopus"}
@@ -133,8 +133,8 @@ def test_metrics_read_once_per_reading_and_refuse_bad_parameters(money, django_a
 def test_money_indicators_are_left_out_of_the_results_a_donor_or_a_focal_point_reads(client, programme, signed_usd):
     from django.urls import reverse
 
-    from octopus.conftest import bearer_for
     from octopus.results.services import add_funder, define_indicator
+    from octopus.testing.helpers import bearer_for
 
     staff = make_user(Role.PROGRAMME_STAFF)
     add_funder(programme, donor_code="DONOR-1", name="Donor one", user=staff)

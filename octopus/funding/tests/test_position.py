@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.funding.exports import position_csv, position_data, position_xlsx
 from octopus.funding.models import (
@@ -34,6 +33,7 @@ from octopus.funding.money import to_eur
 from octopus.funding.queries import cost_per_unit, funding_position
 from octopus.results.models import Programme, ResultNode
 from octopus.results.services import assign_programmes
+from octopus.testing.helpers import make_user
 
 D = Decimal
 AT = datetime.date(2024, 6, 30)
@@ -499,7 +499,7 @@ def test_unknown_programme_or_format_is_404(staff_client):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_dashboard_draws_its_charts_in_a_browser(page, live_server):
-    from octopus.conftest import sign_in
+    from octopus.testing.helpers import sign_in
 
     signing = {"status": ContributionStatus.SIGNED, "signed_on": datetime.date(2023, 2, 1), "signed": "900000.00"}
     a_money = contribution(donor("a", "Alpha"), "1000000.00", datetime.date(2023, 1, 10), **signing)

@@ -13,7 +13,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import bearer_for, make_user
 from octopus.events.models import Event, Kind, Registration, Travel, TravelStatus
 from octopus.funding.exports import position_csv, position_data, position_xlsx
 from octopus.funding.models import ContributionStatus, CostCategory, Expenditure, ExpenditureStatus
@@ -38,6 +37,7 @@ from octopus.people.models import Person
 from octopus.results.assignments import programme_scope
 from octopus.results.queries import programme_results
 from octopus.results.services import assign_programmes, define_indicator, latest_version
+from octopus.testing.helpers import bearer_for, make_user
 
 D = Decimal
 day = datetime.date

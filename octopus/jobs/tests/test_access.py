@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import VISITORS, assert_page_refused, assert_problem, bearer_for, make_user
 from octopus.jobs.models import Job, JobStatus
 from octopus.legislation.jobs import KIND
 from octopus.testing.access_matrix import served_api_routes, served_pages
+from octopus.testing.helpers import VISITORS, assert_page_refused, assert_problem, bearer_for, make_user
 
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
 PAGES = {"job": STAFF, "job_rerun": STAFF, "job_cancel": STAFF}

@@ -10,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.jobs import registry
 from octopus.jobs.models import Job, JobStatus
 from octopus.jobs.runner import WORKER_STOPPED, execute, reap_stale, start_job
 from octopus.lib.errors import DomainError
 from octopus.lib.imports import stage
+from octopus.testing.helpers import make_user
 
 KIND = "jobs.test"
 RUNS: list = []

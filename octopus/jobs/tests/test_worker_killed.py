@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.services import load_countries
 from octopus.events.imports import start_import
 from octopus.events.models import Registration
@@ -32,6 +31,7 @@ from octopus.people.models import Person
 from octopus.results import services as results
 from octopus.results.jobs import start_freeze
 from octopus.results.models import Programme, Snapshot
+from octopus.testing.helpers import make_user
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

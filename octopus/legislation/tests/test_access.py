@@ -1,4 +1,4 @@
-"""Every legislation page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+"""Every legislation page and API route × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 The public reads the heat map, the profiles, the per-article pages and the files of reviewed laws. The workspace's
 readers (staff, focal points, the finance officer, donors) read the profiles, the advice and the statistics; those
@@ -23,8 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from octopus.accounts.models import AuditEntry, Membership, Role, User
-from octopus.conftest import VISITORS, PageAccess, assert_problem, bearer_for, make_user
+from octopus.accounts.models import AuditEntry, Role, User
 from octopus.countries.models import Country
 from octopus.jobs.models import Job
 from octopus.legislation import urls
@@ -66,6 +65,8 @@ from octopus.testing.access_matrix import (
     served_api_routes,
     served_pages,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, assert_problem, bearer_for, make_user
 from octopus.treaties.models import Article
 
 D = datetime.date
@@ -221,10 +222,10 @@ PROGRAMME = "cybercrime-octopus"
 
 
 def build() -> LegislationWorld:
-    keeper = User.objects.create_user(email="legislation-keeper@example.org", password="a-long-test-password")
+    # Staff: an attached file keeps a law reviewed.
+    keeper = UserFactory(email="legislation-keeper@example.org", role=Role.PROGRAMME_STAFF)
     # The donor visitor funds the programme whose effect of assistance it reads.
     ProgrammeFunder.objects.create(programme=Programme.objects.get(code=PROGRAMME), donor_code="DONOR-1", name="Donor")
-    Membership.objects.create(user=keeper, role=Role.PROGRAMME_STAFF)  # staff: an attached file keeps a law reviewed
     georgia, armenia = country("GE"), country("AM")
     law = profiles.record_law(georgia, title="Criminal Code", year=1999, user=keeper, reviewed=True)
     law = profiles.attach_law_file(law, pdf("criminal-code.pdf"), user=keeper, version=law.version)

@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import Advice, AdviceDocument, AdviceRecommendation
@@ -24,6 +23,7 @@ from octopus.legislation.services import profiles
 from octopus.legislation.views.advice import compact_numbers
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.people.models import Person
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

@@ -7,9 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from octopus.accounts.models import AuditEntry, Membership, Role, User
+from octopus.accounts.models import AuditEntry, Role
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.legislation.models import Advice, Assessment, Law, Statistic
 from octopus.legislation.queries import share_in_place
@@ -17,6 +16,8 @@ from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles as services
 from octopus.legislation.services import statistics as statistics_services
 from octopus.people.models import Person
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 from octopus.treaties.models import Article
 
 D = datetime.date
@@ -36,9 +37,7 @@ def focal(db):
 
 @pytest.fixture
 def focal_am(db):
-    user = User.objects.create_user(email="focal-am@example.org", password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.FOCAL_POINT, country_code="AM")
-    return user
+    return UserFactory(email="focal-am@example.org", role=Role.FOCAL_POINT, country_code="AM")
 
 
 @pytest.fixture

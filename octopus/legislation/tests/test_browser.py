@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user, sign_in
 from octopus.countries.models import Country
 from octopus.legislation.models import Assessment, ReviewState
 from octopus.legislation.services.profiles import record_assessment
+from octopus.testing.helpers import make_user, sign_in
 from octopus.treaties.models import Article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

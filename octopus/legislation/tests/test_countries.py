@@ -13,7 +13,6 @@ from django.urls import reverse
 from octopus.accounts.models import Role
 from octopus.committees.models import Committee, Representative
 from octopus.committees.services.meetings import record_meeting
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Attendance, Kind, Registration, RegistrationState, Status
@@ -21,6 +20,7 @@ from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles
 from octopus.legislation.services.statistics import record_figures
 from octopus.people.models import Person
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -191,7 +191,7 @@ def test_the_sample_country_shows_its_history_with_a_chart(client, staff):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_compliance_chart_draws_in_the_browser(page, live_server):
-    from octopus.conftest import sign_in
+    from octopus.testing.helpers import sign_in
 
     staff = make_user(Role.PROGRAMME_STAFF)
     populate(staff, 3)

@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
@@ -23,6 +22,7 @@ from octopus.lib.metrics import reading, registry
 from octopus.results import services as results_services
 from octopus.results.assignments import programme_scope
 from octopus.results.models import Programme, ProgrammeFunder
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

@@ -10,7 +10,6 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.jobs.models import Job
 from octopus.legislation import imports
@@ -18,6 +17,7 @@ from octopus.legislation.jobs import start_import
 from octopus.legislation.models import Assessment, Law, ReviewState, Statistic
 from octopus.legislation.services import statistics as statistics_services
 from octopus.lib.imports import stage
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 PROFILE_HEADER = ["Article", "Level", "Source", "Date", "Provisions", "Laws", "Note", "Citation"]

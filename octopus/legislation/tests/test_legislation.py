@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.legislation.models import Level, ReviewState
 from octopus.legislation.queries import compliance_at, share_in_place
@@ -15,6 +14,7 @@ from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles as services
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.metrics import MetricError, registry
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

@@ -6,13 +6,13 @@ import datetime
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.legislation.metrics import years_within
 from octopus.legislation.services import advice as advice_services
 from octopus.legislation.services import profiles
 from octopus.legislation.services.statistics import record_figures
 from octopus.lib.metrics import MetricError, reading, registry
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events.tests.sample_files import real_sheets, sample_sheets
 from octopus.legislation.models import Assessment, Law, ReviewState
 from octopus.legislation.queries import compliance_at
 from octopus.legislation.services import profiles as services
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events.models import Event
 from octopus.legislation.models import Advice
@@ -21,6 +20,7 @@ from octopus.results import services as results_services
 from octopus.results.assignments import assignments_of, programme_scope, unassigned
 from octopus.results.models import Programme, ResultNode
 from octopus.results.queries import programme_results
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

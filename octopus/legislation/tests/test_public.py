@@ -13,11 +13,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import PROFILE_ARTICLES, Law, ReviewState
 from octopus.legislation.services import profiles as services
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article
 
 D = datetime.date

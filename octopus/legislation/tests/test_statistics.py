@@ -11,7 +11,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.events.tests.sample_files import file_name, real_sheets, sample_sheets
 from octopus.legislation.models import Statistic, StatisticsQuestionnaire
@@ -19,6 +18,7 @@ from octopus.legislation.services import statistics as services
 from octopus.lib.errors import DomainError
 from octopus.surveys import services as surveys
 from octopus.surveys.models import Purpose, QuestionType, Response, ResponseState
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 LAST_YEAR = timezone.localdate().year - 1
 

@@ -3,10 +3,10 @@
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.people import services
 from octopus.people.models import Organisation, Person
+from octopus.testing.helpers import make_user
 
 
 @pytest.fixture

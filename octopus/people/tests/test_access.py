@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import VISITORS, make_user
 from octopus.people import services
 from octopus.people.models import Consent, Organisation, Person
 from octopus.people.tests.conftest import add_person, country
+from octopus.testing.helpers import VISITORS, make_user
 
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
 

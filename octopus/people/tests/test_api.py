@@ -6,10 +6,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import VISITORS, assert_problem, bearer_for, make_user
 from octopus.countries.models import Country
 from octopus.people import services
 from octopus.people.models import Organisation, Person
+from octopus.testing.helpers import VISITORS, assert_problem, bearer_for, make_user
 
 STAFF_ROLES = {Role.ADMINISTRATOR, Role.PROGRAMME_STAFF, Role.TCY_SECRETARIAT}
 

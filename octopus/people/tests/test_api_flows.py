@@ -11,6 +11,7 @@ from octopus.events.models import Kind, Registration, RegistrationForm
 from octopus.people import services
 from octopus.people.models import Consent, Organisation, Person
 from octopus.people.tests.conftest import add_person
+from octopus.testing.factories import RegistrationFormFactory
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def one_day_form(staff) -> RegistrationForm:
     event = event_services.create_event(
         user=staff, slug="w", title="W", kind=Kind.IN_COUNTRY_WORKSHOP, starts_on=day, ends_on=day
     )
-    return RegistrationForm.objects.create(event=event, title="P", is_open=True)
+    return RegistrationFormFactory(event=event, title="P")
 
 
 def test_the_list_filters_and_gives_consents(client, staff, bearer, nino):

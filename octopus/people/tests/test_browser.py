@@ -3,10 +3,10 @@
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user, sign_in
 from octopus.people import services
 from octopus.people.models import Person
 from octopus.people.tests.conftest import country
+from octopus.testing.helpers import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,12 +4,13 @@ import pytest
 
 from octopus.accounts.models import AuditEntry
 from octopus.events import services as event_services
-from octopus.events.models import Kind, Registration, RegistrationForm, Status
+from octopus.events.models import Kind, Registration, Status
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.people import services
 from octopus.people.models import Consent, Person
 from octopus.people.queries import duplicate_pairs, duplicates_of
 from octopus.people.tests.conftest import add_person, country
+from octopus.testing.factories import RegistrationFormFactory
 
 
 def workshop(staff, slug="workshop-ge-2016", starts_on=datetime.date(2016, 5, 10)):
@@ -23,7 +24,7 @@ def workshop(staff, slug="workshop-ge-2016", starts_on=datetime.date(2016, 5, 10
         status=Status.CONFIRMED,
         country=country("GE"),
     )
-    return RegistrationForm.objects.create(event=event, title="Participants", is_open=True, requires_approval=False)
+    return RegistrationFormFactory(event=event, requires_approval=False)
 
 
 def test_e_mail_is_kept_lower_case_and_finds_the_person(nino):

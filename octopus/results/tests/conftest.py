@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from octopus.accounts.models import Membership, Role, User
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.events import services as events
 from octopus.events.models import Event, Kind
@@ -15,6 +14,7 @@ from octopus.events.models import Status as EventStatus
 from octopus.results import services
 from octopus.results.assignments import content_type, countables, unassigned
 from octopus.results.models import Assignment, Indicator, Programme
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 

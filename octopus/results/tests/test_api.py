@@ -8,10 +8,10 @@ import pytest
 
 from octopus.accounts.models import AuditEntry, Membership, Role, User
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.lib.metrics import registry
 from octopus.results import services
 from octopus.results.models import Programme, ProgrammeFunder, Snapshot
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 SEED = "cybercrime-octopus"
 BASE = f"/api/v1/programmes/{SEED}"

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user, sign_in
 from octopus.results.tests.conftest import approved, build_programme, make_reviewer
+from octopus.testing.helpers import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

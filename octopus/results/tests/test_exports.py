@@ -10,12 +10,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from octopus.accounts.models import Role, User
-from octopus.conftest import make_user
 from octopus.lib.exports import Table, to_csv, to_xlsx
 from octopus.lib.metrics import registry
 from octopus.results import services
 from octopus.results.exports import IPTTExport, iptt_pdf, iptt_table, iptt_xlsx
 from octopus.results.queries import programme_results
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 AT = D(2017, 6, 30)

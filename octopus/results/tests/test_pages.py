@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from octopus.accounts.models import Membership, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.legislation.services.advice import record_advice
 from octopus.results import services
 from octopus.results.assignments import countables
 from octopus.results.models import Indicator, ManualValue, Programme, ValueStatus
 from octopus.results.tests.conftest import approved, assign_every_countable_record, unassigned_workshops
+from octopus.testing.helpers import make_user
 from octopus.treaties.models import Article, Origin, Treaty, TreatyAction
 
 D = datetime.date

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import bearer_for, make_user
 from octopus.events.models import Event
 from octopus.lib.errors import DomainError
 from octopus.lib.metrics import reading, registry
@@ -24,6 +23,7 @@ from octopus.results.models import Assumption, AssumptionReview, AssumptionStatu
 from octopus.results.queries import programme_results
 from octopus.results.tests.conftest import assign_every_countable_record, unassigned_workshops
 from octopus.results.views import record_line
+from octopus.testing.helpers import bearer_for, make_user
 
 D = datetime.date
 SEED = "cybercrime-octopus"

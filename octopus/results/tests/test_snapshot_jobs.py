@@ -8,12 +8,12 @@ import pytest
 from django.urls import reverse
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.jobs.models import Job, JobStatus
 from octopus.jobs.runner import cancel, claim, execute
 from octopus.results.jobs import KIND, start_freeze
 from octopus.results.models import Snapshot
 from octopus.results.tests.conftest import approved
+from octopus.testing.helpers import make_user
 
 D = datetime.date
 

@@ -8,7 +8,6 @@ import pytest
 
 from octopus.accounts.models import Role
 from octopus.committees.models import AssessmentRound, Document, Meeting
-from octopus.conftest import make_user
 from octopus.lib.metrics import reading, registry
 from octopus.results.assignments import assignments_of, programme_scope
 from octopus.results.models import Programme
@@ -17,6 +16,7 @@ from octopus.sample.events import load_sample_events
 from octopus.sample.programme import load_sample_programme
 from octopus.surveys.models import ResponseState
 from octopus.surveys.queries import compiled
+from octopus.testing.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.events.models import Attendance, Event, Kind, Registration, RegistrationState, Status, Travel
 from octopus.events.queries import attendance_counts
 from octopus.lib.metrics import reading, registry
@@ -21,6 +20,7 @@ from octopus.results.models import Assignment, Level, Programme
 from octopus.results.queries import programme_results
 from octopus.sample.events import SAMPLE_ACTIVITIES, SAMPLE_PROGRAMME, load_sample_events
 from octopus.sample.generate import generate
+from octopus.testing.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

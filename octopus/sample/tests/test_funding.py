@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from octopus.accounts.models import Membership, Role, User
-from octopus.conftest import make_user
+from octopus.accounts.models import Membership, Role
 from octopus.events.models import Event
 from octopus.funding.models import (
     Budget,
@@ -36,6 +35,8 @@ from octopus.results.services import assign_programmes
 from octopus.sample.events import load_sample_events
 from octopus.sample.funding import DONOR_CODE, RATE_SOURCE, load_sample_funding
 from octopus.sample.programme import load_sample_programme
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -56,8 +57,7 @@ def staff():
 @pytest.fixture
 def programme(staff):
     """The sample programme (2014–2023, outputs "1" and "2"), where all the sample money goes."""
-    reviewer = User.objects.create_user(email="reviewer@example.org", password="a-long-test-password")
-    Membership.objects.create(user=reviewer, role=Role.PROGRAMME_STAFF)
+    reviewer = UserFactory(email="reviewer@example.org", role=Role.PROGRAMME_STAFF)
     load_sample_programme(staff=staff, reviewer=reviewer, donor_code=DONOR_CODE)
     return Programme.objects.get(code="sample-programme")
 

@@ -9,7 +9,6 @@ import pytest
 from django.core.management import call_command
 
 from octopus.accounts.models import Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.legislation.models import (
     PROFILE_ARTICLES,
@@ -27,6 +26,7 @@ from octopus.results.queries import programme_results
 from octopus.sample.events import load_sample_events
 from octopus.sample.legislation import ADVICE, COUNTRIES, load_sample_legislation
 from octopus.sample.programme import load_sample_programme
+from octopus.testing.helpers import make_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

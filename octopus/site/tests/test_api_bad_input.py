@@ -13,8 +13,8 @@ from ninja import Schema
 
 from octopus.accounts.models import Role
 from octopus.api import api
-from octopus.conftest import assert_problem, bearer_for, make_user
 from octopus.lib.dates import iso_day
+from octopus.testing.helpers import assert_problem, bearer_for, make_user
 
 OPENAPI_URL = "/api/v1/openapi.json"
 NOT_DAYS = ["0", "1700000000", "20240101", "2024-W01-1", "2024-01-01T00:00:00", "2024-1-5", "2015-02-30", "١٢٣٤-٠١-٠١"]

@@ -14,7 +14,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from octopus.accounts.models import Role
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import make_user
+from octopus.testing.helpers import make_user
 from octopus.treaties.tests.test_api_contract import OPENAPI_URL, wsgi_in_test_transaction  # noqa: F401 (a fixture)
 from octopus.wsgi import application
 

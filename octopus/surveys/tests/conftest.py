@@ -7,11 +7,12 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from octopus.accounts.models import Membership, Role, User
-from octopus.conftest import make_user
+from octopus.accounts.models import Role
 from octopus.countries.models import Country
 from octopus.surveys import services
 from octopus.surveys.models import Purpose, QuestionType
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import make_user
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -51,9 +52,7 @@ def focal(db):
 @pytest.fixture
 def colleague(db):
     """A second focal point of the same country."""
-    user = User.objects.create_user(email="colleague@example.ge", password="a-long-test-password")
-    Membership.objects.create(user=user, role=Role.FOCAL_POINT, country_code="GE")
-    return user
+    return UserFactory(email="colleague@example.ge", role=Role.FOCAL_POINT, country_code="GE")
 
 
 def build_questionnaire(staff, *, code="tcy-round-3"):

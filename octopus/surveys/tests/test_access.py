@@ -1,4 +1,4 @@
-"""Every questionnaire page and API route × every kind of visitor (`octopus.conftest.VISITORS`).
+"""Every questionnaire page and API route × every kind of visitor (`octopus.testing.helpers.VISITORS`).
 
 Staff (administrators, programme staff, the T-CY secretariat) build, open, close, follow and compile questionnaires
 and reopen submissions; a focal point reads and answers its own country's response (Georgia here); the finance
@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from octopus.accounts.models import AuditEntry, Role, User
-from octopus.conftest import VISITORS, PageAccess, assert_problem, make_user
+from octopus.accounts.models import AuditEntry, Role
 from octopus.countries.models import Country
 from octopus.surveys import services
 from octopus.surveys.models import (
@@ -49,6 +48,8 @@ from octopus.testing.access_matrix import (
     served_api_routes,
     served_pages,
 )
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import VISITORS, PageAccess, assert_problem, make_user
 
 EVERYONE = frozenset(VISITORS)
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
@@ -148,7 +149,7 @@ class World(Visit):
 
 @pytest.fixture
 def surveys(db) -> SurveyWorld:
-    builder = User.objects.create_user(email="survey-builder@example.org", password="a-long-test-password")
+    builder = UserFactory(email="survey-builder@example.org")
     return build(builder)
 
 

@@ -5,11 +5,11 @@ import pytest
 
 from octopus.accounts.models import AuditEntry
 from octopus.api import SAMPLE_HEADER
-from octopus.conftest import assert_problem, bearer_for
 from octopus.countries.models import Country
 from octopus.surveys import services
 from octopus.surveys.models import Answer, Questionnaire, QuestionnaireStatus, ResponseState
 from octopus.surveys.tests.conftest import COMPLETE, PDF, upload
+from octopus.testing.helpers import assert_problem, bearer_for
 
 API = "/api/v1"
 

@@ -3,12 +3,13 @@ and overwrites nothing, the focal point submits and the response is locked."""
 
 import pytest
 
-from octopus.accounts.models import Membership, Role, User
-from octopus.conftest import make_user, sign_in
+from octopus.accounts.models import Role
 from octopus.countries.models import Country
 from octopus.surveys import services
 from octopus.surveys.models import Answer, Response, ResponseState
 from octopus.surveys.tests.conftest import build_questionnaire
+from octopus.testing.factories import UserFactory
+from octopus.testing.helpers import make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_focal_point_answers_with_autosave_a_stale_tab_gets_a_conflict_and_the_submission_locks(page, live_server):
     staff = make_user(Role.TCY_SECRETARIAT)
     focal = make_user(Role.FOCAL_POINT)
-    colleague = User.objects.create_user(email="colleague@example.ge", password="a-long-test-password")
-    Membership.objects.create(user=colleague, role=Role.FOCAL_POINT, country_code="GE")
+    colleague = UserFactory(email="colleague@example.ge", role=Role.FOCAL_POINT, country_code="GE")
     questionnaire = services.open_questionnaire(build_questionnaire(staff), user=staff)
     response = services.start_response(questionnaire, country=Country.objects.get(iso2="GE"), user=staff)
 

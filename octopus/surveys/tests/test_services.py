@@ -2,7 +2,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from octopus.accounts.models import AuditEntry, Role
-from octopus.conftest import make_user
 from octopus.countries.models import Country
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.surveys import services
@@ -17,6 +16,7 @@ from octopus.surveys.models import (
 )
 from octopus.surveys.services import AnswersInvalid
 from octopus.surveys.tests.conftest import COMPLETE, PDF, PNG, build_questionnaire, docx_bytes, upload, xlsx_bytes
+from octopus.testing.helpers import make_user
 
 
 def refused(response, answers, *, files=None, user=None) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Who may import a Treaty Office chart: every kind of visitor (`octopus.conftest.VISITORS`) × every page under
+"""Who may import a Treaty Office chart: every kind of visitor (`octopus.testing.helpers.VISITORS`) × every page under
 workspace/treaties/. Staff (administrators, programme staff, the T-CY secretariat: those who record treaty actions)
 upload, preview and start the import; anyone else is refused the standard way and nothing is staged or written.
 The other treaty pages are in octopus/accounts/tests/test_access.py."""
@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from octopus.accounts.models import Role
-from octopus.conftest import PageAccess, make_user
 from octopus.jobs.models import Job, JobStatus
 from octopus.lib.imports import stage
 from octopus.testing.access_matrix import (
@@ -25,6 +24,7 @@ from octopus.testing.access_matrix import (
     redirected_to,
     served_pages,
 )
+from octopus.testing.helpers import PageAccess, make_user
 from octopus.treaties.models import ActionKind, TreatyAction
 
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})

@@ -18,7 +18,7 @@ from schemathesis.checks import (
 
 from octopus.accounts.models import AuditEntry, Role
 from octopus.accounts.services import issue_api_token
-from octopus.conftest import assert_problem, make_user
+from octopus.testing.helpers import assert_problem, make_user
 from octopus.treaties import services
 from octopus.treaties.models import CONSENT_KINDS, TreatyAction
 from octopus.wsgi import application
