@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
+from octopus.accounts.api import Rule, rule_of
 from octopus.committees.api import documents as committee_documents
 from octopus.committees.api import meetings as committee_meetings
 from octopus.committees.api import membership as committee_membership
@@ -77,24 +79,48 @@ class OctopusAPI(NinjaAPI):
             response[SAMPLE_HEADER] = "true"
         return response
 
-    def get_openapi_schema(self, *args, **kwargs):
-        """Document the problem responses every operation can give, in one place."""
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Document the problem responses every operation can give, in one place (`ProblemSchema`)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = ProblemSchema(self, path_prefix)
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-        content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for path, operations in schema["paths"].items():
-            for method, operation in operations.items():
-                codes = ["400", "422"]
-                if "{" in path or "404" in operation["responses"]:  # a path parameter, or NOT_FOUND (a query's)
-                    codes.append("404")
-                if operation.get("security"):
-                    codes += ["401", "403"]
-                if method in ("put", "delete"):
-                    codes.append("409")
-                for code in codes:
-                    description = operation["responses"].get(code, {}).get("description", PROBLEM_RESPONSES[code])
-                    operation["responses"][code] = {"description": description, "content": content}
         return schema
+
+
+class ProblemSchema(OpenAPISchema):
+    """The OpenAPI document, with each operation's problem responses: 400 and 422 always, 404 for a path
+    parameter (or a query's NOT_FOUND), 409 for PUT and DELETE (CONFLICT for a POST), and 401 and 403 for a route
+    declared with `allowed`: its 403 names the permission it needs."""
+
+    def operation_details(self, operation) -> dict:
+        details = super().operation_details(operation)
+        responses = details["responses"]
+        codes = {"400": None, "422": None}
+        if "{" in operation.path or "404" in responses:
+            codes["404"] = None
+        rule = rule_of(operation)
+        if rule is not None:
+            codes["401"] = PROBLEM_RESPONSES["401"] if rule.token_only else "No valid bearer token or session"
+            codes["403"] = refusal(rule)
+        elif details.get("security"):  # authenticated, but not declared with `allowed`
+            codes["401"] = codes["403"] = None
+        if {"PUT", "DELETE"} & set(operation.methods):
+            codes["409"] = None
+        content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for code, description in codes.items():
+            description = description or responses.get(code, {}).get("description", PROBLEM_RESPONSES[code])
+            responses[code] = {"description": str(description), "content": content}
+        return details
+
+
+def refusal(rule: Rule) -> str:
+    """The 403 of a declared route as the OpenAPI document describes it (in English, as every summary)."""
+    if rule.permission is None:
+        return "Your role does not allow this record (the record's own rule decides)"
+    if rule.per_object:
+        return f"Your role does not allow this: it needs the permission `{rule.permission}` on the record"
+    return f"Your role does not allow this: it needs the permission `{rule.permission}`"
 
 
 api = OctopusAPI(

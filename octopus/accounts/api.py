@@ -1,27 +1,122 @@
+"""What every API router shares: who may call a route (`allowed`, `PUBLIC`), the types of paths and bodies,
+pagination and the 422 of a refused form.
+
+Each route states who may use it in its declaration, never in its body:
+
+    @router.get("/people", auth=allowed("people.view_people", NO_ACCESS))  # a bearer token or the session
+    @router.post("/people", auth=allowed("people.manage_people", NO_ACCESS, token_only=True))  # a token only
+    @router.get("/jobs/{id}", auth=allowed(per_object=True))  # signed in; the body asks the job's own rule
+    @router.get("/treaties", auth=PUBLIC)  # anyone
+
+`allowed` authenticates (a bearer token of an active user, or the workspace session unless `token_only`), then
+checks the rules permission: someone signed in without it gets the route's 403 problem, before any input is read.
+A permission that depends on the record (a focal point's own country) is declared `per_object=True`: the
+declaration names it and the body checks it against the record with `require`. octopus/api.py documents the 401
+and 403 of every declared route, and site/tests/test_api_permissions.py holds every route to a declaration.
+"""
+
+from dataclasses import dataclass
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 from ninja.errors import ValidationError
 from ninja.pagination import PageNumberPagination
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from octopus.accounts.services import user_for_api_key
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE
 
+# auth=PUBLIC: anyone may call the route, signed in or not (ninja reads None as "no authentication"). A public
+# route that shows more to a signed-in reader finds them with `viewer(request)`.
+PUBLIC = None
 
-class TokenAuth(HttpBearer):
-    """Bearer token of an active user; the user is then request.auth (and request.user)."""
+REFUSED = gettext_lazy("Your role does not allow this.")
 
-    def authenticate(self, request, token):
-        user = user_for_api_key(token)
-        if user is not None:
-            request.user = user
+
+@dataclass(frozen=True, eq=False)
+class Rule:
+    """Who may call a route: a signed-in user holding `permission` (on the record, when `per_object`)."""
+
+    permission: str | None
+    message: str | Promise = REFUSED
+    per_object: bool = False
+    token_only: bool = False
+
+    def admit(self, user):
+        """The user if the rule lets them in; PermissionDenied (the 403 problem) otherwise."""
+        if self.permission and not self.per_object and not user.has_perm(self.permission):
+            raise PermissionDenied(self.message)
         return user
 
 
+class TokenAuth(HttpBearer):
+    """Bearer token of an active user, who must then pass the route's rule; the user is request.auth (and
+    request.user)."""
+
+    def __init__(self, rule: Rule | None = None):
+        super().__init__()
+        self.rule = rule
+
+    def authenticate(self, request, token):
+        user = user_for_api_key(token)
+        if user is None:
+            return None
+        request.user = user
+        return self.rule.admit(user) if self.rule else user
+
+
+class SessionAuth(NinjaSessionAuth):
+    """The workspace session (named as ninja's, so the OpenAPI security scheme keeps its name), then the rule."""
+
+    def __init__(self, rule: Rule | None = None):
+        super().__init__()
+        self.rule = rule
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        return self.rule.admit(user) if self.rule else user
+
+
+def allowed(
+    permission: str | None = None,
+    message: str | Promise = REFUSED,
+    *,
+    per_object: bool = False,
+    token_only: bool = False,
+) -> list:
+    """The `auth=` of a protected route: a bearer token, or (unless `token_only`: writers) the workspace session,
+    of a user holding `permission`; anyone else signed in gets a 403 problem with `message`, the anonymous a 401.
+    With `per_object` (or no permission at all), any signed-in user passes and the body decides per record, with
+    `require` (or the record's own rule, as a job's kind)."""
+    rule = Rule(permission, message, per_object=per_object or permission is None, token_only=token_only)
+    return [TokenAuth(rule)] if token_only else [TokenAuth(rule), SessionAuth(rule)]
+
+
+def rule_of(operation) -> Rule | None:
+    """The rule a route declared with `allowed`, or None (a public route, or one declared otherwise)."""
+    rules = {getattr(callback, "rule", None) for callback in operation.auth_callbacks}
+    return rules.pop() if len(rules) == 1 else None
+
+
+def require(user, permission: str, obj=None, message: str | Promise = REFUSED) -> None:
+    """The body's check of a `per_object` permission against the record (a 403 problem with `message`)."""
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied(message)
+
+
 token_auth = TokenAuth()
-# Readers come with a bearer token or with the session of the workspace; writers only with a token.
-read_auth = [token_auth, SessionAuth()]
+
+
+def viewer(request):
+    """On a public route: whoever sends a valid bearer token or workspace session, else the anonymous public."""
+    return token_auth(request) or request.user
+
 
 # The types every router's paths and bodies share. No NUL in text: PostgreSQL refuses it.
 Id = Annotated[int, Field(ge=1, le=2**62)]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
-from octopus.accounts.api import Pagination, form_errors
+from octopus.accounts.api import PUBLIC, Pagination, form_errors
 from octopus.countries.models import Country
 
 router = Router(tags=["countries"])
@@ -22,7 +22,7 @@ class CountryOut(Schema):
     coe_member: bool
 
 
-@router.get("/countries", response=list[CountryOut], auth=None, summary="List countries")
+@router.get("/countries", response=list[CountryOut], auth=PUBLIC, summary="List countries")
 @paginate(Pagination, page_size=100)
 def list_countries(request, region: Annotated[str | None, Field(max_length=50)] = None, coe_member: bool | None = None):
     countries = Country.objects.all()
@@ -33,7 +33,7 @@ def list_countries(request, region: Annotated[str | None, Field(max_length=50)] 
     return countries
 
 
-@router.get("/countries/{iso2}", response=CountryOut, auth=None, summary="One country by ISO alpha-2 code")
+@router.get("/countries/{iso2}", response=CountryOut, auth=PUBLIC, summary="One country by ISO alpha-2 code")
 def get_country(request, iso2: Path[Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]]):
     return get_object_or_404(Country, iso2=iso2.upper())
 

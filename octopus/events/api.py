@@ -13,17 +13,27 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, form_errors, read_auth, token_auth
+from octopus.accounts.api import (
+    CONFLICT,
+    PUBLIC,
+    Id,
+    Line,
+    Pagination,
+    Text,
+    allowed,
+    form_errors,
+    viewer,
+)
 from octopus.countries.models import Country
 from octopus.events import services
 from octopus.events.forms.manage import EventForm, SessionForm, TransitionForm
@@ -387,12 +397,14 @@ class AttendanceForm(forms.Form):
         self.fields["session"].queryset = event.sessions.all()
 
 
+# --- who may use each route: each declares it (`allowed`, or PUBLIC); these are the 403s' messages ------------
+
+NOT_A_READER = gettext_lazy("Your role does not give access to registrations and attendance.")
+NOT_A_MANAGER = gettext_lazy("Your role does not allow changing events.")
+NOT_AT_CHECK_IN = gettext_lazy("Your role does not allow checking people in.")
+
+
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-
-def _viewer(request):
-    """Public routes: whoever sends a valid bearer token or workspace session, else the anonymous public."""
-    return token_auth(request) or request.user
 
 
 def _events_for(user):
@@ -404,19 +416,6 @@ def _events_for(user):
 def _event_for(user, slug: str) -> Event:
     """An event the user may see; one they may not is a 404, as if it did not exist."""
     return get_object_or_404(_events_for(user), slug=slug)
-
-
-def _check(user, perm: str, message: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(message)
-
-
-def _check_reader(user) -> None:
-    _check(user, "events.view_events", _("Your role does not give access to registrations and attendance."))
-
-
-def _check_manager(user) -> None:
-    _check(user, "events.manage_events", _("Your role does not allow changing events."))
 
 
 def _country_pks(codes: list[str], field: str) -> list[int]:
@@ -461,7 +460,7 @@ def _registrations():
 @router.get(
     "/events",
     response=list[EventOut],
-    auth=None,
+    auth=PUBLIC,
     summary="Events",
     description="Public events for everyone; with a token or session of a role that reads events, every event. "
     "Latest first.",
@@ -475,7 +474,7 @@ def list_events(
     country: Query[ISO2 | None] = None,
 ):
     # Public: everyone reads public events; non-public ones need `events.view_events`.
-    events = _events_for(_viewer(request))
+    events = _events_for(viewer(request))
     if kind:
         events = events.filter(kind=kind)
     if status:
@@ -487,15 +486,19 @@ def list_events(
     return _with_relations(events)
 
 
-@router.get("/events/{slug}", response=EventOut, auth=None, summary="One event")
+@router.get("/events/{slug}", response=EventOut, auth=PUBLIC, summary="One event")
 def get_event(request, slug: Path[Slug]):
     # Public for a public event; others need `events.view_events` and are a 404 to anyone else.
-    return get_object_or_404(_with_relations(_events_for(_viewer(request))), slug=slug)
+    return get_object_or_404(_with_relations(_events_for(viewer(request))), slug=slug)
 
 
-@router.post("/events", response={201: EventOut}, auth=token_auth, summary="Create an event")
+@router.post(
+    "/events",
+    response={201: EventOut},
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
+    summary="Create an event",
+)
 def create_event(request, payload: EventIn):
-    _check_manager(request.auth)
     form = _event_form(payload)
     event = services.create_event(user=request.auth, **form.service_fields())
     return Reply(201, _with_relations(Event.objects).get(pk=event.pk))
@@ -504,12 +507,11 @@ def create_event(request, payload: EventIn):
 @router.put(
     "/events/{slug}",
     response=EventOut,
-    auth=token_auth,
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
     summary="Change an event",
     description="Send every field, with the `version` you read; if someone changed the event since, 409.",
 )
 def update_event(request, slug: Path[Slug], payload: EventChangeIn):
-    _check_manager(request.auth)
     event = get_object_or_404(Event, slug=slug)
     form = _event_form(payload, instance=event)
     # The service re-reads the row under lock and checks `version`.
@@ -520,7 +522,7 @@ def update_event(request, slug: Path[Slug], payload: EventChangeIn):
 @router.put(
     "/events/{slug}/programmes",
     response=EventOut,
-    auth=token_auth,
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
     summary="Set the programmes an event serves",
     description="Every programme the event serves, with its share of the cost (the shares sum to 100) and "
     "optionally the activity served there; [] leaves it serving none. 422 when the rows cannot stand (unknown "
@@ -529,7 +531,6 @@ def update_event(request, slug: Path[Slug], payload: EventChangeIn):
     openapi_extra=CONFLICT,
 )
 def set_programmes(request, slug: Path[Slug], payload: ProgrammesIn):
-    _check_manager(request.auth)
     event = get_object_or_404(Event, slug=slug)
     rows = programme_shares_form(event, payload.programmes)
     services.set_event_programmes(event, rows.shares(), user=request.auth, version=payload.version)
@@ -542,16 +543,16 @@ def set_programmes(request, slug: Path[Slug], payload: ProgrammesIn):
 @router.get(
     "/events/{slug}/sessions",
     response=list[SessionOut],
-    auth=None,
+    auth=PUBLIC,
     summary="The timetable of an event",
     description="Sessions in time order; parallel workshops share a time in different rooms.",
 )
 def list_sessions(request, slug: Path[Slug]):
     # Public for a public event, as its programme page is; who chairs and speaks only for roles that read events.
-    viewer = _viewer(request)
-    event = _event_for(viewer, slug)
+    reader = viewer(request)
+    event = _event_for(reader, slug)
     sessions = event.sessions.all()
-    if viewer.has_perm("events.view_events"):
+    if reader.has_perm("events.view_events"):
         people = SessionPerson.objects.select_related("person")
         sessions = sessions.prefetch_related(Prefetch("people", queryset=people, to_attr="shown_people"))
     return sessions
@@ -560,13 +561,12 @@ def list_sessions(request, slug: Path[Slug]):
 @router.post(
     "/events/{slug}/sessions",
     response={201: SessionOut},
-    auth=token_auth,
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
     summary="Add a session",
     description="Within the days of the event, in a room free at that time. Chairs, moderators and speakers are "
     "people registered for the event (or already in its timetable).",
 )
 def add_session(request, slug: Path[Slug], payload: SessionIn):
-    _check_manager(request.auth)
     event = get_object_or_404(Event, slug=slug)
     form = SessionForm(data=payload.dict(), event=event)
     if not form.is_valid():
@@ -584,7 +584,7 @@ def add_session(request, slug: Path[Slug], payload: SessionIn):
 @router.get(
     "/events/{slug}/registrations",
     response=list[RegistrationOut],
-    auth=read_auth,
+    auth=allowed("events.view_events", NOT_A_READER),
     summary="Registrations for an event",
     description="In the order they came in. Personal data: for roles that read events only.",
 )
@@ -596,7 +596,6 @@ def list_registrations(
     country: Query[ISO2 | None] = None,
     role: ParticipantRole | None = None,
 ):
-    _check_reader(request.auth)
     event = get_object_or_404(Event, slug=slug)
     registrations = _registrations().filter(event=event)
     if state:
@@ -611,13 +610,12 @@ def list_registrations(
 @router.post(
     "/events/{slug}/registrations",
     response={201: RegistrationOut},
-    auth=token_auth,
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
     summary="Register someone for an event",
     description="Staff register a person: approved at once, or on the waiting list when the form is full; "
     "refused (422) when the form is full and keeps no waiting list, or the person is already registered.",
 )
 def register(request, slug: Path[Slug], payload: RegistrationIn):
-    _check_manager(request.auth)
     event = get_object_or_404(Event, slug=slug)
     data = payload.dict()
     data["country"] = (data["country"] or "").upper()
@@ -641,14 +639,13 @@ def register(request, slug: Path[Slug], payload: RegistrationIn):
 @router.post(
     "/registrations/{registration_id}/transition",
     response=RegistrationOut,
-    auth=token_auth,
+    auth=allowed("events.manage_events", NOT_A_MANAGER, token_only=True),
     summary="Move a registration to another state",
     description="Approve, decline, put on the waiting list, cancel or reopen, with the `version` you read: 409 "
     "if it changed since; 422 if the move is not allowed from its state or no seat is free.",
     openapi_extra=CONFLICT,
 )
 def transition(request, registration_id: Path[Id], payload: TransitionIn):
-    _check_manager(request.auth)
     registration = get_object_or_404(Registration, pk=registration_id)
     form = TransitionForm(data=payload.dict())
     if not form.is_valid():
@@ -663,12 +660,11 @@ def transition(request, registration_id: Path[Id], payload: TransitionIn):
 @router.get(
     "/events/{slug}/attendance",
     response=list[AttendanceOut],
-    auth=read_auth,
+    auth=allowed("events.view_events", NOT_A_READER),
     summary="Who was checked in, by day and session",
 )
 @paginate(Pagination, page_size=100)
 def list_attendance(request, slug: Path[Slug], day: IsoDate | None = None, session: Query[Id | None] = None):
-    _check_reader(request.auth)
     event = get_object_or_404(Event, slug=slug)
     rows = Attendance.objects.filter(registration__event=event).select_related("registration__person")
     if day:
@@ -681,14 +677,13 @@ def list_attendance(request, slug: Path[Slug], day: IsoDate | None = None, sessi
 @router.post(
     "/events/{slug}/attendance",
     response={200: AttendanceOut, 201: AttendanceOut},
-    auth=token_auth,
+    auth=allowed("events.check_in", NOT_AT_CHECK_IN, token_only=True),
     summary="Check someone in",
     description="For a day or a session, in person or online. Checking in again returns the first record (200) "
     "and records nothing; a new check-in is a 201. A day outside the event, or a registration not approved, is "
     "a 422.",
 )
 def check_in(request, slug: Path[Slug], payload: AttendanceIn):
-    _check(request.auth, "events.check_in", _("Your role does not allow checking people in."))
     event = get_object_or_404(Event, slug=slug)
     data = payload.dict()
     data["day"] = data["day"].isoformat() if data["day"] else ""

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from octopus.accounts.api import Id, read_auth
+from octopus.accounts.api import Id, allowed
 from octopus.jobs import registry, runner
 from octopus.jobs.models import Job, JobStatus
 
@@ -28,7 +28,7 @@ class JobOut(Schema):
     finished_at: datetime.datetime | None
 
 
-@router.get("/jobs/{id}", response=JobOut, auth=read_auth, summary="One job: status, progress, message")
+@router.get("/jobs/{id}", response=JobOut, auth=allowed(per_object=True), summary="One job: status, progress, message")
 def job_status(request, id: Id):
     """Reading a job whose worker stopped beating marks it failed first. Only users whom the job's kind lets read
     it see it (403 otherwise)."""

@@ -8,15 +8,15 @@ staff member; writing needs a bearer token. Reading one person's record, and exp
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Id, Pagination, form_errors, read_auth, token_auth
+from octopus.accounts.api import Id, Pagination, allowed, form_errors
 from octopus.accounts.services import log_action
 from octopus.countries.api import body_country
 from octopus.lib.errors import DomainError
@@ -167,12 +167,11 @@ class OrganisationFilters(Schema):
     country: str = Field("", max_length=3, description="ISO alpha-2, or INT for international organisations.")
 
 
+# Who may use each route: each declares it with `allowed`; a refusal is this 403.
+NO_ACCESS = gettext_lazy("Your role does not give access to people's data.")
+
+
 # --- helpers -----------------------------------------------------------------------------------------------------
-
-
-def _check(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(_("Your role does not give access to people's data."))
 
 
 def _person(person_id: int) -> Person:
@@ -200,10 +199,14 @@ def _person_form(payload: PersonIn, instance: Person | None = None) -> PersonFor
 # --- people ------------------------------------------------------------------------------------------------------
 
 
-@router.get("/people", response=list[PersonOut], auth=read_auth, summary="People, filtered as on the list page")
+@router.get(
+    "/people",
+    response=list[PersonOut],
+    auth=allowed("people.view_people", NO_ACCESS),
+    summary="People, filtered as on the list page",
+)
 @paginate(Pagination, page_size=100)
 def list_people(request, filters: Query[PeopleFilters]):
-    _check(request.auth, "people.view_people")
     people, _chosen = filter_people({k: v for k, v in filters.dict().items() if v not in (None, "")})
     return people.with_consents()
 
@@ -211,12 +214,11 @@ def list_people(request, filters: Query[PeopleFilters]):
 @router.get(
     "/people/duplicates",
     response=list[DuplicateOut],
-    auth=read_auth,
+    auth=allowed("people.view_people", NO_ACCESS),
     summary="Pairs of people probably recorded twice",
     description="The same e-mail, or the same or close names in the same country; at most 200 pairs.",
 )
 def list_duplicates(request):
-    _check(request.auth, "people.view_people")
     return [
         {
             "first": p.first.pk,
@@ -228,35 +230,51 @@ def list_duplicates(request):
     ]
 
 
-@router.get("/people/{person_id}", response=PersonOut, auth=read_auth, summary="One person (the read is logged)")
+@router.get(
+    "/people/{person_id}",
+    response=PersonOut,
+    auth=allowed("people.view_people", NO_ACCESS),
+    summary="One person (the read is logged)",
+)
 def get_person(request, person_id: Path[Id]):
-    _check(request.auth, "people.view_people")
     person = _person(person_id)
     if not person.anonymised_at:
         log_action(person, "people.person.viewed", user=request.auth)
     return person
 
 
-@router.post("/people", response={201: PersonOut}, auth=token_auth, summary="Add a person")
+@router.post(
+    "/people",
+    response={201: PersonOut},
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
+    summary="Add a person",
+)
 def create_person(request, payload: PersonIn):
-    _check(request.auth, "people.manage_people")
     form = _person_form(payload)
     person = services.create_person(user=request.auth, **form.person_fields())
     return Reply(201, _person(person.pk))
 
 
-@router.put("/people/{person_id}", response=PersonOut, auth=token_auth, summary="Change a person's details")
+@router.put(
+    "/people/{person_id}",
+    response=PersonOut,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
+    summary="Change a person's details",
+)
 def update_person(request, person_id: Path[Id], payload: PersonChangeIn):
-    _check(request.auth, "people.manage_people")
     person = _person(person_id)
     form = _person_form(payload, instance=Person.objects.get(pk=person.pk))
     services.update_person(person, version=payload.version, user=request.auth, **form.person_fields())
     return _person(person_id)
 
 
-@router.post("/people/{person_id}/consents", response=PersonOut, auth=token_auth, summary="Record a consent answer")
+@router.post(
+    "/people/{person_id}/consents",
+    response=PersonOut,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
+    summary="Record a consent answer",
+)
 def record_consent(request, person_id: Path[Id], payload: ConsentIn):
-    _check(request.auth, "people.manage_people")
     person = _person(person_id)
     form = ConsentForm(data={**payload.dict(), "granted": "yes" if payload.granted else "no"})
     if not form.is_valid():
@@ -270,13 +288,12 @@ def record_consent(request, person_id: Path[Id], payload: ConsentIn):
 @router.post(
     "/people/{person_id}/merge",
     response=PersonOut,
-    auth=token_auth,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
     summary="Fold a duplicate into this person",
     description="Every record of the duplicate (registrations, …) moves to this person; the duplicate keeps "
     "`merged_into`. Two registrations for the same event refuse the merge (422) and change nothing.",
 )
 def merge_person(request, person_id: Path[Id], payload: MergeIn):
-    _check(request.auth, "people.manage_people")
     keep = _person(person_id)
     duplicate = Person.objects.filter(pk=payload.duplicate).first()
     if duplicate is None:
@@ -288,22 +305,20 @@ def merge_person(request, person_id: Path[Id], payload: MergeIn):
 @router.get(
     "/people/{person_id}/data",
     response=dict[str, Any],
-    auth=read_auth,
+    auth=allowed("people.manage_people", NO_ACCESS),
     summary="Everything held about a person (right of access; logged)",
 )
 def person_data(request, person_id: Path[Id]):
-    _check(request.auth, "people.manage_people")
     return services.export_person_data(_person(person_id), user=request.auth)
 
 
 @router.post(
     "/people/{person_id}/erase",
     response=PersonOut,
-    auth=token_auth,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
     summary="Erase a person's name and contact details, keeping every count",
 )
 def erase_person(request, person_id: Path[Id], payload: EraseIn):
-    _check(request.auth, "people.manage_people")
     person = _person(person_id)
     form = EraseForm(data={"reason": payload.reason, "confirm": True})
     if not form.is_valid():
@@ -315,10 +330,14 @@ def erase_person(request, person_id: Path[Id], payload: EraseIn):
 # --- organisations -----------------------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response=list[OrganisationOut], auth=read_auth, summary="Organisations")
+@router.get(
+    "/organisations",
+    response=list[OrganisationOut],
+    auth=allowed("people.view_people", NO_ACCESS),
+    summary="Organisations",
+)
 @paginate(Pagination, page_size=100)
 def list_organisations(request, filters: Query[OrganisationFilters]):
-    _check(request.auth, "people.view_people")
     organisations, _chosen = organisations_with_counts({k: v for k, v in filters.dict().items() if v})
     return organisations
 
@@ -331,9 +350,13 @@ def _organisation(organisation_id: int) -> Organisation:
     return organisation
 
 
-@router.get("/organisations/{organisation_id}", response=OrganisationOut, auth=read_auth, summary="One organisation")
+@router.get(
+    "/organisations/{organisation_id}",
+    response=OrganisationOut,
+    auth=allowed("people.view_people", NO_ACCESS),
+    summary="One organisation",
+)
 def get_organisation(request, organisation_id: Path[Id]):
-    _check(request.auth, "people.view_people")
     return _organisation(organisation_id)
 
 
@@ -344,19 +367,25 @@ def _organisation_form(payload: OrganisationIn) -> OrganisationForm:
     return form
 
 
-@router.post("/organisations", response={201: OrganisationOut}, auth=token_auth, summary="Add an organisation")
+@router.post(
+    "/organisations",
+    response={201: OrganisationOut},
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
+    summary="Add an organisation",
+)
 def create_organisation(request, payload: OrganisationIn):
-    _check(request.auth, "people.manage_people")
     form = _organisation_form(payload)
     organisation = services.create_organisation(user=request.auth, **form.cleaned_data)
     return Reply(201, _organisation(organisation.pk))
 
 
 @router.put(
-    "/organisations/{organisation_id}", response=OrganisationOut, auth=token_auth, summary="Change an organisation"
+    "/organisations/{organisation_id}",
+    response=OrganisationOut,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
+    summary="Change an organisation",
 )
 def update_organisation(request, organisation_id: Path[Id], payload: OrganisationIn):
-    _check(request.auth, "people.manage_people")
     organisation = _organisation(organisation_id)
     form = _organisation_form(payload)
     services.update_organisation(organisation, user=request.auth, **form.cleaned_data)
@@ -366,12 +395,11 @@ def update_organisation(request, organisation_id: Path[Id], payload: Organisatio
 @router.post(
     "/organisations/{organisation_id}/merge",
     response=OrganisationOut,
-    auth=token_auth,
+    auth=allowed("people.manage_people", NO_ACCESS, token_only=True),
     summary="Fold an organisation recorded twice into this one",
     description="The duplicate's people move to this organisation; the duplicate is deleted.",
 )
 def merge_organisation(request, organisation_id: Path[Id], payload: MergeIn):
-    _check(request.auth, "people.manage_people")
     keep = _organisation(organisation_id)
     duplicate = Organisation.objects.filter(pk=payload.duplicate).first()
     if duplicate is None:

@@ -10,17 +10,17 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, read_auth, token_auth
+from octopus.accounts.api import Pagination, allowed, form_errors
 from octopus.lib.dates import IsoDate
 from octopus.lib.metrics import MetricError, Official, reading, registry
 from octopus.results import services
@@ -307,14 +307,14 @@ class SnapshotIn(Schema):
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
-def _check_reader(user) -> None:
-    if not user.has_perm("results.view_programmes"):
-        raise PermissionDenied(_("Your role does not give access to programme results."))
+# Who may use each route: each declares it with `allowed` (a role that reads no programme is refused with a 403
+# before any lookup); these are the 403s' messages.
+NO_RESULTS = gettext_lazy("Your role does not give access to programme results.")
+NOT_FREEZING = gettext_lazy("Your role does not allow freezing snapshots.")
 
 
 def programme_for(user, code: str) -> Programme:
-    """A role that reads no programme is refused with a 403 before the lookup."""
-    _check_reader(user)
+    """The programme if the user reads it; a 404 otherwise (the route's declaration has let a reader in)."""
     return get_programme_for_user(user, code)
 
 
@@ -381,14 +381,23 @@ def _snapshot_out(frozen: Snapshot) -> Snapshot:
 # --- routes ------------------------------------------------------------------------------------------------------
 
 
-@router.get("/programmes", response=list[ProgrammeOut], auth=read_auth, summary="Programmes you may read")
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    auth=allowed("results.view_programmes", NO_RESULTS),
+    summary="Programmes you may read",
+)
 @paginate(Pagination, page_size=100)
 def list_programmes(request):
-    _check_reader(request.auth)
     return visible_programmes(request.auth, Programme.objects.all())
 
 
-@router.get("/programmes/{code}", response=ProgrammeOut, auth=read_auth, summary="One programme")
+@router.get(
+    "/programmes/{code}",
+    response=ProgrammeOut,
+    auth=allowed("results.view_programmes", NO_RESULTS),
+    summary="One programme",
+)
 def get_programme(request, code: Path[ProgrammeCode]):
     return programme_for(request.auth, code)
 
@@ -396,7 +405,7 @@ def get_programme(request, code: Path[ProgrammeCode]):
 @router.get(
     "/programmes/{code}/logframe",
     response=LogframeOut,
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="The logframe in force at a date",
     description="The version in force on `at` (default today), every version, and the tree of boxes with the codes "
     "of their indicators.",
@@ -446,7 +455,7 @@ def get_logframe(
 @router.get(
     "/programmes/{code}/indicators",
     response=list[IndicatorOut],
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="Indicators of the logframe in force at a date",
 )
 def list_indicators(
@@ -461,7 +470,7 @@ def list_indicators(
 @router.get(
     "/programmes/{code}/indicators/{indicator_code}",
     response=IndicatorOut,
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="One indicator's definition",
 )
 def get_indicator(request, code: Path[ProgrammeCode], indicator_code: Path[IndicatorCode]):
@@ -475,7 +484,7 @@ def get_indicator(request, code: Path[ProgrammeCode], indicator_code: Path[Indic
 @router.get(
     "/programmes/{code}/targets",
     response=list[TargetOut],
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="Targets of the logframe in force at a date",
 )
 def list_targets(
@@ -507,7 +516,7 @@ def list_targets(
 @router.get(
     "/programmes/{code}/values",
     response=ValuesOut,
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="Every indicator's value for a period, as things stood at a date",
     description="`period` is life (the default: the value to date), a year (2016) or a semester (2016-S1). Values "
     "are decimal strings, null while there is none. Breakdowns by country show only the countries you may see.",
@@ -577,7 +586,7 @@ def _official_out(official: Official) -> dict:
 @router.get(
     "/programmes/{code}/snapshots",
     response=list[SnapshotSummaryOut],
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="Snapshots frozen for reports",
 )
 @paginate(Pagination, page_size=100)
@@ -589,7 +598,7 @@ def list_snapshots(request, code: Path[ProgrammeCode]):
 @router.get(
     "/programmes/{code}/snapshots/{snapshot_id}",
     response=SnapshotOut,
-    auth=read_auth,
+    auth=allowed("results.view_programmes", NO_RESULTS),
     summary="One snapshot, with its data and whether it still verifies",
 )
 def get_snapshot(request, code: Path[ProgrammeCode], snapshot_id: Path[SnapshotId]):
@@ -603,12 +612,10 @@ def get_snapshot(request, code: Path[ProgrammeCode], snapshot_id: Path[SnapshotI
 @router.post(
     "/programmes/{code}/snapshots",
     response={201: SnapshotOut},
-    auth=token_auth,
+    auth=allowed("results.manage", NOT_FREEZING, token_only=True),
     summary="Freeze the programme's figures for a report",
 )
 def freeze_snapshot(request, code: Path[ProgrammeCode], payload: SnapshotIn):
-    if not request.auth.has_perm("results.manage"):
-        raise PermissionDenied(_("Your role does not allow freezing snapshots."))
     programme = programme_for(request.auth, code)
     form = SnapshotForm(data={"title": payload.title, "as_of": payload.as_of.isoformat()})
     if not form.is_valid():

@@ -12,15 +12,15 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, allowed, form_errors, require
 from octopus.lib.dates import IsoDate
 from octopus.lib.files import FileType
 from octopus.results.api import IsSample
@@ -244,6 +244,12 @@ class CompilationOut(Schema):
     )
 
 
+# Who may use each route: each declares it with `allowed`; these are the 403s' messages.
+NO_QUESTIONNAIRES = gettext_lazy("Your role does not give access to questionnaires.")
+NOT_A_BUILDER = gettext_lazy("Your role does not allow building or following questionnaires.")
+ONLY_STAFF_REOPEN = gettext_lazy("Only staff reopen a submitted response.")
+
+
 # --- helpers -----------------------------------------------------------------------------------------------------
 
 
@@ -256,24 +262,6 @@ def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _check(user, perm: str, message: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(message)
-
-
-def _check_builder(user) -> None:
-    _check(user, "surveys.manage_questionnaires", _("Your role does not allow building or following questionnaires."))
-
-
-def _check_reader(user) -> None:
-    _check(user, "surveys.view_responses", _("Your role does not give access to questionnaires."))
-
-
-def _questionnaire_for_builder(user, questionnaire_id: int) -> Questionnaire:
-    _check_builder(user)
-    return get_questionnaire_for_user(user, questionnaire_id)
-
-
 def _form(form_class, payload: Schema, **kwargs):
     data = {key: "" if value is None else value for key, value in payload.dict().items()}
     form = form_class(data=data, **kwargs)
@@ -282,15 +270,10 @@ def _form(form_class, payload: Schema, **kwargs):
     return form
 
 
-def _response_for(user, response_id: int) -> Response:
-    _check_reader(user)
-    return get_response_for_user(user, response_id)
-
-
 def _answerable(user, response_id: int) -> Response:
-    response = _response_for(user, response_id)
-    if not user.has_perm("surveys.answer_response", response):
-        raise PermissionDenied(_("Only the respondent's focal points answer this response."))
+    """A response the user reads and answers: only its respondent's focal points do (a 403 for anyone else)."""
+    response = get_response_for_user(user, response_id)
+    require(user, "surveys.answer_response", response, _("Only the respondent's focal points answer this response."))
     return response
 
 
@@ -304,7 +287,7 @@ def _detail(response: Response) -> Response:
 @router.get(
     "/questionnaires",
     response=list[QuestionnaireOut],
-    auth=read_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES),
     summary="Questionnaires",
     description="Staff: every questionnaire; a focal point: those its country is asked to answer. Latest first.",
 )
@@ -312,7 +295,6 @@ def _detail(response: Response) -> Response:
 def list_questionnaires(
     request, status: QuestionnaireStatus | None = None, purpose: QuestionnairePurpose | None = None
 ):
-    _check_reader(request.auth)
     questionnaires = questionnaires_for_user(request.auth)
     if status:
         questionnaires = questionnaires.filter(status=status)
@@ -324,23 +306,21 @@ def list_questionnaires(
 @router.get(
     "/questionnaires/{questionnaire_id}",
     response=QuestionnaireDetailOut,
-    auth=read_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES),
     summary="One questionnaire with its sections and questions",
 )
 def get_questionnaire(request, questionnaire_id: Path[Id]):
-    _check_reader(request.auth)
     return get_object_or_404(questionnaires_for_user(request.auth), pk=questionnaire_id)
 
 
 @router.post(
     "/questionnaires",
     response={201: QuestionnaireOut},
-    auth=token_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER, token_only=True),
     summary="Create a questionnaire",
     description="A draft: add sections and questions, then open it.",
 )
 def create_questionnaire(request, payload: QuestionnaireIn):
-    _check_builder(request.auth)
     form = _form(QuestionnaireForm, payload)
     return Reply(201, services.create_questionnaire(user=request.auth, **form.cleaned_data))
 
@@ -348,12 +328,12 @@ def create_questionnaire(request, payload: QuestionnaireIn):
 @router.post(
     "/questionnaires/{questionnaire_id}/sections",
     response={201: SectionOut},
-    auth=token_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER, token_only=True),
     summary="Add a section at the end",
     description="Only while the questionnaire is a draft (else 422).",
 )
 def add_section(request, questionnaire_id: Path[Id], payload: SectionIn):
-    questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
+    questionnaire = get_questionnaire_for_user(request.auth, questionnaire_id)
     form = _form(SectionForm, payload)
     return Reply(201, services.add_section(questionnaire, user=request.auth, **form.cleaned_data))
 
@@ -361,13 +341,13 @@ def add_section(request, questionnaire_id: Path[Id], payload: SectionIn):
 @router.post(
     "/questionnaires/{questionnaire_id}/questions",
     response={201: QuestionOut},
-    auth=token_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER, token_only=True),
     summary="Add a question at the end of a section",
     description="Only while the questionnaire is a draft. Choice questions need two distinct options; a minimum "
     "and a maximum only for numbers; file types and size only for files (each refusal a 422).",
 )
 def add_question(request, questionnaire_id: Path[Id], payload: QuestionIn):
-    questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
+    questionnaire = get_questionnaire_for_user(request.auth, questionnaire_id)
     data = payload.dict()
     choices = data.pop("choices")
     data["choices"] = ""  # the options are checked by the service, as given
@@ -384,35 +364,35 @@ def add_question(request, questionnaire_id: Path[Id], payload: QuestionIn):
 @router.post(
     "/questionnaires/{questionnaire_id}/open",
     response=QuestionnaireOut,
-    auth=token_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER, token_only=True),
     summary="Open a draft questionnaire to respondents",
 )
 def open_questionnaire(request, questionnaire_id: Path[Id]):
-    questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
+    questionnaire = get_questionnaire_for_user(request.auth, questionnaire_id)
     return services.open_questionnaire(questionnaire, user=request.auth)
 
 
 @router.post(
     "/questionnaires/{questionnaire_id}/close",
     response=QuestionnaireOut,
-    auth=token_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER, token_only=True),
     summary="Close an open questionnaire: nothing more can be saved or submitted",
 )
 def close_questionnaire(request, questionnaire_id: Path[Id]):
-    questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
+    questionnaire = get_questionnaire_for_user(request.auth, questionnaire_id)
     return services.close_questionnaire(questionnaire, user=request.auth)
 
 
 @router.get(
     "/questionnaires/{questionnaire_id}/compilation",
     response=CompilationOut,
-    auth=read_auth,
+    auth=allowed("surveys.manage_questionnaires", NOT_A_BUILDER),
     summary="Compiled replies",
     description="Every respondent that submitted, with the answers of its latest revision (a response being "
     "corrected after a reopening shows what it last submitted). Staff only.",
 )
 def get_compilation(request, questionnaire_id: Path[Id]):
-    questionnaire = _questionnaire_for_builder(request.auth, questionnaire_id)
+    questionnaire = get_questionnaire_for_user(request.auth, questionnaire_id)
     compilation = compiled(questionnaire)
     rows = [
         {
@@ -447,7 +427,7 @@ def _public(value):
 @router.get(
     "/responses",
     response=list[ResponseOut],
-    auth=read_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES),
     summary="Responses",
     description="Staff: every response; a focal point: its own country's, drafts included.",
 )
@@ -458,7 +438,6 @@ def list_responses(
     state: ResponseState | None = None,
     country: Query[ISO2 | None] = None,
 ):
-    _check_reader(request.auth)
     responses = responses_for_user(request.auth)
     if questionnaire:
         responses = responses.filter(questionnaire_id=questionnaire)
@@ -472,17 +451,17 @@ def list_responses(
 @router.get(
     "/responses/{response_id}",
     response=ResponseDetailOut,
-    auth=read_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES),
     summary="One response: its state, version, current answers and submissions",
 )
 def get_response(request, response_id: Path[Id]):
-    return _response_for(request.auth, response_id)
+    return get_response_for_user(request.auth, response_id)
 
 
 @router.put(
     "/responses/{response_id}/answers",
     response=ResponseDetailOut,
-    auth=token_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES, token_only=True),
     summary="Save answers as a draft",
     description="Only the questions sent change. 409 when someone saved since the `version` sent; 422 with "
     "`errors` (field = question code) when an answer is refused, or when the response is submitted or the "
@@ -500,7 +479,7 @@ def save_answers(request, response_id: Path[Id], payload: AnswersIn):
 @router.post(
     "/responses/{response_id}/submit",
     response=ResponseDetailOut,
-    auth=token_auth,
+    auth=allowed("surveys.view_responses", NO_QUESTIONNAIRES, token_only=True),
     summary="Submit a response",
     description="Freezes the answers into a new revision and locks the response. 409 on a stale `version`; 422 "
     "with `errors` naming each required question left unanswered.",
@@ -518,11 +497,10 @@ def submit_response(request, response_id: Path[Id], payload: SubmitIn):
 @router.post(
     "/responses/{response_id}/reopen",
     response=ResponseDetailOut,
-    auth=token_auth,
+    auth=allowed("surveys.reopen_response", ONLY_STAFF_REOPEN, token_only=True),
     summary="Reopen a submitted response (staff)",
     description="Gives it back to its respondent to correct; the reason is shown to them. Its revisions stay.",
 )
 def reopen_response(request, response_id: Path[Id], payload: ReopenIn):
-    _check(request.auth, "surveys.reopen_response", _("Only staff reopen a submitted response."))
-    response = _response_for(request.auth, response_id)
+    response = get_response_for_user(request.auth, response_id)
     return _detail(services.reopen_response(response, user=request.auth, reason=payload.reason))

@@ -1,16 +1,16 @@
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Pagination, form_errors, token_auth
+from octopus.accounts.api import PUBLIC, Pagination, allowed, form_errors
 from octopus.countries.models import Country
 from octopus.lib.dates import IsoDate
 from octopus.treaties import services
@@ -103,22 +103,21 @@ def _treaty(number: int) -> Treaty:
     return get_object_or_404(Treaty, number=number)
 
 
-def _check(request, perm: str) -> None:
-    if not request.auth.has_perm(perm):
-        raise PermissionDenied("Your role does not allow changing treaty actions.")
+# Treaty actions are read by anyone and changed by roles holding the permission of each change.
+CHANGING = gettext_lazy("Your role does not allow changing treaty actions.")
 
 
-@router.get("/treaties", response=list[TreatyOut], auth=None, summary="Treaties held")
+@router.get("/treaties", response=list[TreatyOut], auth=PUBLIC, summary="Treaties held")
 def list_treaties(request):
     return Treaty.objects.all()
 
 
-@router.get("/treaties/{number}", response=TreatyOut, auth=None, summary="One treaty")
+@router.get("/treaties/{number}", response=TreatyOut, auth=PUBLIC, summary="One treaty")
 def get_treaty(request, number: Path[TreatyNumber]):
     return _treaty(number)
 
 
-@router.get("/treaties/{number}/articles", response=list[ArticleOut], auth=None, summary="Articles of a treaty")
+@router.get("/treaties/{number}/articles", response=list[ArticleOut], auth=PUBLIC, summary="Articles of a treaty")
 def list_articles(request, number: Path[TreatyNumber]):
     return _treaty(number).articles.all()
 
@@ -126,7 +125,7 @@ def list_articles(request, number: Path[TreatyNumber]):
 @router.get(
     "/treaty-status",
     response=TreatyStatusOut,
-    auth=None,
+    auth=PUBLIC,
     summary="Status of every State under a treaty at a date",
     description="Derived from dated treaty actions. `at` defaults to today. States with no act are omitted. Parties "
     "are counted from the deposit of their instrument, as the Treaty Office counts them; `in_force` is its own figure.",
@@ -162,7 +161,7 @@ def treaty_status(request, treaty: Query[TreatyNumber], at: IsoDate | None = Non
     }
 
 
-@router.get("/treaty-actions", response=list[TreatyActionOut], auth=None, summary="Recorded treaty actions")
+@router.get("/treaty-actions", response=list[TreatyActionOut], auth=PUBLIC, summary="Recorded treaty actions")
 @paginate(Pagination, page_size=100)
 def list_actions(
     request,
@@ -180,7 +179,7 @@ def list_actions(
     return actions
 
 
-@router.get("/treaty-actions/{action_id}", response=TreatyActionOut, auth=None, summary="One treaty action")
+@router.get("/treaty-actions/{action_id}", response=TreatyActionOut, auth=PUBLIC, summary="One treaty action")
 def get_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]]):
     return get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=action_id)
 
@@ -188,11 +187,10 @@ def get_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]]):
 @router.post(
     "/treaty-actions",
     response={201: TreatyActionOut},
-    auth=token_auth,
+    auth=allowed("treaties.record_action", CHANGING, token_only=True),
     summary="Record a treaty action",
 )
 def record_action(request, payload: TreatyActionIn):
-    _check(request, "treaties.record_action")
     data = payload.dict()
     data["country"] = data["country"].upper()
     form = TreatyActionForm(data=data)
@@ -207,11 +205,10 @@ def record_action(request, payload: TreatyActionIn):
 @router.put(
     "/treaty-actions/{action_id}",
     response=TreatyActionOut,
-    auth=token_auth,
+    auth=allowed("treaties.correct_action", CHANGING, token_only=True),
     summary="Correct a treaty action",
 )
 def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)]], payload: TreatyActionCorrectionIn):
-    _check(request, "treaties.correct_action")
     action = get_object_or_404(TreatyAction.objects.select_related("treaty", "country"), pk=action_id)
     # The form validates the input; the service re-reads the row under lock and checks `version`.
     form = TreatyActionCorrectionForm(data=payload.dict(), instance=action)
@@ -225,7 +222,7 @@ def correct_action(request, action_id: Path[Annotated[int, Field(ge=1, le=2**62)
 @router.delete(
     "/treaty-actions/{action_id}",
     response={204: None},
-    auth=token_auth,
+    auth=allowed("treaties.withdraw_action", CHANGING, token_only=True),
     summary="Withdraw a treaty action recorded in error",
 )
 def withdraw_action(
@@ -234,7 +231,6 @@ def withdraw_action(
     version: Query[Annotated[int, Field(ge=1)]],
     reason: Query[Annotated[str, Field(min_length=1, max_length=1000, pattern=r"^[^\x00]*$")]],
 ):
-    _check(request, "treaties.withdraw_action")
     action = TreatyAction.objects.filter(pk=action_id).first()
     if action is None:
         raise Http404("No such treaty action.")

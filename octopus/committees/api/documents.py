@@ -11,16 +11,15 @@ same services, so the API keeps the register's rules and audit.
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, token_auth
+from octopus.accounts.api import CONFLICT, PUBLIC, Id, Line, Pagination, Text, Version, allowed, form_errors, viewer
 from octopus.committees.forms.documents import CirculationForm, CommentRequestForm, DocumentForm, StatusForm
 from octopus.committees.models import (
     Circulation,
@@ -183,14 +182,8 @@ class CommentRequestOut(Schema):
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _viewer(request):
-    """Public routes: whoever sends a valid bearer token or workspace session, else the anonymous public."""
-    return token_auth(request) or request.user
-
-
-def _check_manager(user) -> None:
-    if not user.has_perm(MANAGE):
-        raise PermissionDenied(_("Your role does not allow keeping the document register."))
+# Who may use each route: each declares it (`allowed`, or PUBLIC); a refusal is this 403.
+NOT_THE_REGISTRAR = gettext_lazy("Your role does not allow keeping the document register.")
 
 
 def _form_data(payload: Schema) -> dict:
@@ -218,7 +211,7 @@ def _read(pk: int) -> Document:
 @router.get(
     "/committee/documents",
     response=list[DocumentOut],
-    auth=None,
+    auth=PUBLIC,
     summary="The T-CY document register",
     description="Public documents (not withdrawn) for everyone; with a token or session of a role that reads "
     "restricted documents, every document. In the register's order: type, number, title.",
@@ -232,22 +225,24 @@ def list_documents(
     q: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$", description="Words of the symbol or title.")] = "",
 ):
     documents = search_documents(
-        documents_readable_by(_viewer(request)), type=type or "", status=status or "", year=year, q=q
+        documents_readable_by(viewer(request)), type=type or "", status=status or "", year=year, q=q
     )
     return with_relations(documents).order_by("type", "number", "title", "pk")
 
 
-@router.get("/committee/documents/{document_id}", response=DocumentOut, auth=None, summary="One document")
+@router.get("/committee/documents/{document_id}", response=DocumentOut, auth=PUBLIC, summary="One document")
 def get_document(request, document_id: Path[Id]):
     # Public for a public document; any other is a 404 to those who may not read it.
-    return get_object_or_404(with_relations(documents_readable_by(_viewer(request))), pk=document_id)
+    return get_object_or_404(with_relations(documents_readable_by(viewer(request))), pk=document_id)
 
 
 @router.post(
-    "/committee/documents", response={201: DocumentOut}, auth=token_auth, summary="Record a document (as a draft)"
+    "/committee/documents",
+    response={201: DocumentOut},
+    auth=allowed(MANAGE, NOT_THE_REGISTRAR, token_only=True),
+    summary="Record a document (as a draft)",
 )
 def create_document(request, payload: DocumentIn):
-    _check_manager(request.auth)
     form = _document_form(payload)
     committee = get_object_or_404(Committee, code="T-CY")
     document = services.record_document(committee, user=request.auth, **form.service_fields())
@@ -257,12 +252,11 @@ def create_document(request, payload: DocumentIn):
 @router.put(
     "/committee/documents/{document_id}",
     response=DocumentOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_THE_REGISTRAR, token_only=True),
     summary="Correct a document",
     description="Send every field, with the `version` you read; if someone changed the document since, 409.",
 )
 def correct_document(request, document_id: Path[Id], payload: DocumentChangeIn):
-    _check_manager(request.auth)
     document = get_object_or_404(Document, pk=document_id)
     form = _document_form(payload, instance=document)
     document = services.correct_document(document, user=request.auth, version=payload.version, **form.service_fields())
@@ -272,14 +266,13 @@ def correct_document(request, document_id: Path[Id], payload: DocumentChangeIn):
 @router.post(
     "/committee/documents/{document_id}/status",
     response=DocumentOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_THE_REGISTRAR, token_only=True),
     summary="Change a document's status",
     description="draft → consultation → adopted, or withdrawn; back to draft from consultation. Adopted: at a "
     "meeting (`adopted_at`) or by written procedure with `adopted_on`. A stale `version` is refused with 409.",
     openapi_extra=CONFLICT,
 )
 def change_status(request, document_id: Path[Id], payload: StatusIn):
-    _check_manager(request.auth)
     document = get_object_or_404(Document, pk=document_id)
     form = StatusForm(data=_form_data(payload) | {"version": payload.version}, document=document)
     if not form.is_valid():
@@ -291,7 +284,7 @@ def change_status(request, document_id: Path[Id], payload: StatusIn):
 @router.post(
     "/committee/documents/{document_id}/comment-requests",
     response={201: CommentRequestOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_THE_REGISTRAR, token_only=True),
     summary="Ask a country to comment on a working draft",
     description="Its focal points read the draft from then on. For an assessment report linked to a round, a "
     "country the report assesses. Refused for a document already circulated or withdrawn, or a country asked "
@@ -299,7 +292,6 @@ def change_status(request, document_id: Path[Id], payload: StatusIn):
     openapi_extra=CONFLICT,
 )
 def request_comment(request, document_id: Path[Id], payload: CommentRequestIn):
-    _check_manager(request.auth)
     document = get_object_or_404(Document, pk=document_id)
     form = CommentRequestForm(data=_form_data(payload), document=document, countries=assessed_countries(document))
     if not form.is_valid():
@@ -311,14 +303,13 @@ def request_comment(request, document_id: Path[Id], payload: CommentRequestIn):
 @router.post(
     "/committee/documents/{document_id}/circulation",
     response=DocumentOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_THE_REGISTRAR, token_only=True),
     summary="Circulate a document, or make it public",
     description="draft → circulated (every delegation reads it) → public (everyone, on the public register); never "
     "back. A stale `version` is refused with 409.",
     openapi_extra=CONFLICT,
 )
 def change_circulation(request, document_id: Path[Id], payload: CirculationIn):
-    _check_manager(request.auth)
     document = get_object_or_404(Document, pk=document_id)
     form = CirculationForm(data=_form_data(payload), document=document)
     if not form.is_valid():

@@ -7,16 +7,15 @@ staff who keep the committee; the input is validated by the workspace's form and
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Id, Line, Pagination, Text, form_errors, token_auth
+from octopus.accounts.api import PUBLIC, Id, Line, Pagination, Text, allowed, form_errors, viewer
 from octopus.committees.forms.meetings import AgendaItemForm
 from octopus.committees.models import AgendaItem, Meeting
 from octopus.committees.queries.documents import documents_readable_by
@@ -91,9 +90,8 @@ class AgendaItemIn(Schema):
     report: Text = ""
 
 
-def _viewer(request):
-    """Whoever sends a valid bearer token or workspace session, else the anonymous public."""
-    return token_auth(request) or request.user
+# Who may use each route: each declares it (`allowed`, or PUBLIC); a refusal is this 403.
+NOT_THE_SECRETARIAT = gettext_lazy("Your role does not allow changing the committee.")
 
 
 def _meetings_for(user):
@@ -106,7 +104,7 @@ def _meetings_for(user):
 @router.get(
     "/committee/meetings",
     response=list[MeetingOut],
-    auth=None,
+    auth=PUBLIC,
     summary="Meetings of the T-CY and its Bureau",
     description="In the order they were held. Meetings of public events for everyone; every meeting for readers of "
     "the committee's workspace.",
@@ -117,7 +115,7 @@ def list_meetings(
     kind: Kind | None = None,
     year: Annotated[int | None, Field(ge=1900, le=2200, description="Meetings that start in this year.")] = None,
 ):
-    meetings = _meetings_for(_viewer(request)).order_by("event__starts_on", "pk")
+    meetings = _meetings_for(viewer(request)).order_by("event__starts_on", "pk")
     if kind:
         meetings = meetings.filter(event__kind=kind)
     if year is not None:
@@ -132,16 +130,16 @@ def _documents_for(user):
 @router.get(
     "/committee/meetings/{meeting_id}",
     response=MeetingDetailOut,
-    auth=None,
+    auth=PUBLIC,
     summary="One meeting with its agenda",
     description="Each agenda item with its decision, abridged report and the documents attached that the reader "
     "reads (the register's rule: public ones for everyone, circulated ones for delegations, drafts for the "
     "secretariat and a country asked to comment).",
 )
 def get_meeting(request, meeting_id: Path[Id]):
-    viewer = _viewer(request)
-    meeting = get_object_or_404(_meetings_for(viewer), pk=meeting_id)
-    shown = Prefetch("documents", queryset=_documents_for(viewer), to_attr="shown_documents")
+    reader = viewer(request)
+    meeting = get_object_or_404(_meetings_for(reader), pk=meeting_id)
+    shown = Prefetch("documents", queryset=_documents_for(reader), to_attr="shown_documents")
     meeting.shown_agenda = list(meeting.agenda.prefetch_related(shown).order_by("order"))
     return meeting
 
@@ -149,13 +147,11 @@ def get_meeting(request, meeting_id: Path[Id]):
 @router.post(
     "/committee/meetings/{meeting_id}/agenda",
     response={201: AgendaItemOut},
-    auth=token_auth,
+    auth=allowed("committees.manage_committee", NOT_THE_SECRETARIAT, token_only=True),
     summary="Add an agenda item",
     description="At the end, or at `order` with the items from there moving down.",
 )
 def add_agenda_item(request, meeting_id: Path[Id], payload: AgendaItemIn):
-    if not request.auth.has_perm("committees.manage_committee"):
-        raise PermissionDenied(_("Your role does not allow changing the committee."))
     meeting = get_object_or_404(Meeting, pk=meeting_id, event__kind__in=MEETING_KINDS)
     form = AgendaItemForm(data={key: "" if value is None else value for key, value in payload.dict().items()})
     if not form.is_valid():

@@ -3,15 +3,15 @@ keep the committee). Writes are validated by the workspace's form and done by th
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 from pydantic import Field
 
-from octopus.accounts.api import Id, form_errors, token_auth
+from octopus.accounts.api import PUBLIC, Id, allowed, form_errors
 from octopus.committees.forms.membership import AdmissionForm
 from octopus.committees.models import Committee, ObserverAdmission
 from octopus.committees.queries.membership import membership_at
@@ -86,6 +86,10 @@ class AdmissionOut(Schema):
         return admission.country.iso2 if admission.country_id else None
 
 
+# Who may use each route: each declares it (`allowed`, or PUBLIC); a refusal is this 403.
+NOT_THE_SECRETARIAT = gettext_lazy("Your role does not allow changing the committee.")
+
+
 def _committee() -> Committee:
     return get_object_or_404(Committee.objects.select_related("treaty"), code=TCY)
 
@@ -93,7 +97,7 @@ def _committee() -> Committee:
 @router.get(
     "/committee/members",
     response=MembershipOut,
-    auth=None,
+    auth=PUBLIC,
     summary="Members and observers of the T-CY on a day",
     description="Members are the Parties (from the entry into force); observer States are invited, signatories, "
     "ratified not yet in force, or admitted; observer organisations are admitted. Public.",
@@ -139,14 +143,12 @@ def members(request, at: IsoDate | None = None):
 @router.post(
     "/committee/admissions",
     response={201: AdmissionOut},
-    auth=token_auth,
+    auth=allowed("committees.manage_committee", NOT_THE_SECRETARIAT, token_only=True),
     summary="Admit an observer",
     description="A State (by ISO code) or an international organisation (by id) from a day; a Party, or an "
     "observer already admitted, is refused (422).",
 )
 def admit(request, payload: AdmissionIn):
-    if not request.auth.has_perm("committees.manage_committee"):
-        raise PermissionDenied(_("Your role does not allow changing the committee."))
     data = payload.dict()
     country = None
     if data["country"]:

@@ -9,14 +9,14 @@ the same rules, audit and e-mails as the pages.
 
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from pydantic import Field
 
-from octopus.accounts.api import Id, Text, form_errors, read_auth, token_auth
+from octopus.accounts.api import Id, Text, allowed, form_errors
 from octopus.committees.forms.rounds import (
     CorrectRecommendationForm,
     DispatchForm,
@@ -142,13 +142,9 @@ class FollowUpOut(Schema):
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def _check(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(
-            _("Your role does not give access to assessment rounds.")
-            if perm == READ
-            else _("Your role does not allow changing assessment rounds.")
-        )
+# Who may use each route: each declares it with `allowed`; these are the 403s' messages.
+NO_ROUNDS = gettext_lazy("Your role does not give access to assessment rounds.")
+NOT_CHANGING_ROUNDS = gettext_lazy("Your role does not allow changing assessment rounds.")
 
 
 def _committee() -> Committee:
@@ -219,9 +215,10 @@ def _article_pk(round_or_committee_articles, number: int | None, field: str):
 # --- rounds --------------------------------------------------------------------------------------------------------
 
 
-@router.get("/committee/rounds", response=list[RoundOut], auth=read_auth, summary="Assessment rounds of the T-CY")
+@router.get(
+    "/committee/rounds", response=list[RoundOut], auth=allowed(READ, NO_ROUNDS), summary="Assessment rounds of the T-CY"
+)
 def list_rounds(request):
-    _check(request.auth, READ)
     rows = queries.round_rows(_committee())
     readable = readable_ids(request.auth, [row.round.report_id for row in rows])
     return [
@@ -230,22 +227,22 @@ def list_rounds(request):
     ]
 
 
-@router.get("/committee/rounds/{round_id}", response=RoundOut, auth=read_auth, summary="One assessment round")
+@router.get(
+    "/committee/rounds/{round_id}", response=RoundOut, auth=allowed(READ, NO_ROUNDS), summary="One assessment round"
+)
 def get_round(request, round_id: Path[Id]):
-    _check(request.auth, READ)
     return _detail(round_id, request.auth)
 
 
 @router.post(
     "/committee/rounds",
     response={201: RoundOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Open an assessment round",
     description="Creates the round and its draft questionnaire, one section per article; add the questions "
     "through the questionnaire's routes, then dispatch.",
 )
 def open_round(request, payload: RoundIn):
-    _check(request.auth, MANAGE)
     committee = _committee()
     numbers = list(dict.fromkeys(payload.articles))
     articles = dict(committee.treaty.articles.filter(number__in=numbers).values_list("number", "pk"))
@@ -267,12 +264,11 @@ def open_round(request, payload: RoundIn):
 @router.post(
     "/committee/rounds/{round_id}/dispatch",
     response=RoundOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Send the questionnaire to the Parties",
     description="Sets the deadline, opens the questionnaire and e-mails the focal points of every Party of the day.",
 )
 def dispatch(request, round_id: Path[Id], payload: DispatchIn):
-    _check(request.auth, MANAGE)
     round = _round(round_id)
     cleaned = _valid(DispatchForm(data={"deadline": payload.deadline.isoformat()}))
     services.dispatch_round(
@@ -284,11 +280,10 @@ def dispatch(request, round_id: Path[Id], payload: DispatchIn):
 @router.post(
     "/committee/rounds/{round_id}/reminders",
     response=RemindersOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Remind the Parties that have not submitted",
 )
 def reminders(request, round_id: Path[Id]):
-    _check(request.auth, MANAGE)
     round = _round(round_id)
     sent = services.send_reminders(round, user=request.auth, site=request.build_absolute_uri("/").rstrip("/"))
     return {**sent, "sample": round.is_sample}
@@ -300,11 +295,10 @@ def reminders(request, round_id: Path[Id]):
 @router.get(
     "/committee/rounds/{round_id}/recommendations",
     response=list[RecommendationOut],
-    auth=read_auth,
+    auth=allowed(READ, NO_ROUNDS),
     summary="Recommendations of a round, with their latest follow-up",
 )
 def list_recommendations(request, round_id: Path[Id]):
-    _check(request.auth, READ)
     return list(queries.recommendations(_round(round_id)).select_related("round"))
 
 
@@ -315,11 +309,10 @@ def _recommendation_out(pk: int):
 @router.post(
     "/committee/rounds/{round_id}/recommendations",
     response={201: RecommendationOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Record a recommendation to a Party",
 )
 def add_recommendation(request, round_id: Path[Id], payload: RecommendationIn):
-    _check(request.auth, MANAGE)
     round = _round(round_id)
     data = {
         "country": payload.country.upper(),
@@ -335,12 +328,11 @@ def add_recommendation(request, round_id: Path[Id], payload: RecommendationIn):
 @router.put(
     "/committee/rounds/{round_id}/recommendations/{rec_id}",
     response=RecommendationOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Correct a recommendation",
     description="Send the finding, text and article with the `version` you read; if someone corrected it since, 409.",
 )
 def correct_recommendation(request, round_id: Path[Id], rec_id: Path[Id], payload: RecommendationChangeIn):
-    _check(request.auth, MANAGE)
     round = _round(round_id)
     recommendation = get_object_or_404(Recommendation.objects.select_related("round"), round=round, pk=rec_id)
     data = {
@@ -357,11 +349,10 @@ def correct_recommendation(request, round_id: Path[Id], rec_id: Path[Id], payloa
 @router.post(
     "/committee/rounds/{round_id}/recommendations/{rec_id}/follow-ups",
     response={201: FollowUpOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_CHANGING_ROUNDS, token_only=True),
     summary="Record a follow-up of a recommendation",
 )
 def add_follow_up(request, round_id: Path[Id], rec_id: Path[Id], payload: FollowUpIn):
-    _check(request.auth, MANAGE)
     round = _round(round_id)
     recommendation = get_object_or_404(Recommendation.objects.select_related("round"), round=round, pk=rec_id)
     data = {**payload.dict(), "reviewed_on": payload.reviewed_on.isoformat()}

@@ -17,10 +17,12 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import Id, Line, Pagination, Version, form_errors, read_auth, token_auth
+from octopus.accounts.api import Id, Line, Pagination, Version, allowed, form_errors
 from octopus.events.models import Event
 from octopus.funding.api.contributions import (
     MANAGE,
+    NO_FUNDING,
+    ONLY_FINANCE,
     POSITION,
     AmountIn,
     AmountOut,
@@ -30,7 +32,6 @@ from octopus.funding.api.contributions import (
     amount,
     body_node,
     body_programme,
-    check,
 )
 from octopus.funding.models import (
     Budget,
@@ -195,24 +196,22 @@ def _expenditure_fields(payload: FundingExpenditureIn):
 @router.get(
     "/funding/budgets",
     response=list[FundingBudgetOut],
-    auth=read_auth,
+    auth=allowed(POSITION, NO_FUNDING),
     summary="A programme's budgets: the original and each revision, by output, cost category and year",
 )
 def list_funding_budgets(request, programme: Code):
-    check(request.auth, POSITION)
     return list(budget_rows().filter(programme__code=programme))
 
 
 @router.post(
     "/funding/budgets",
     response={201: FundingBudgetOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Adopt a budget (finance officer)",
     description="The first is the original, later ones revisions. `lines`: output code, cost category, year and "
     "EUR amount (a string).",
 )
 def add_funding_budget(request, payload: FundingBudgetIn):
-    check(request.auth, MANAGE)
     programme = body_programme(payload.programme)
     lines = [
         (body_node(programme, line.node, f"lines.{i}.node"), line.category, line.year, amount(line.amount_eur))
@@ -232,12 +231,11 @@ def add_funding_budget(request, payload: FundingBudgetIn):
 @router.post(
     "/funding/closed-years",
     response={201: FundingClosedYearOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Close a financial year (finance officer)",
     description="No expenditure may be recorded in it afterwards.",
 )
 def close_funding_year(request, payload: FundingClosedYearIn):
-    check(request.auth, MANAGE)
     closed = services.close_year(body_programme(payload.programme), payload.year, user=request.auth)
     return Reply(201, ClosedYear.objects.select_related("programme").get(pk=closed.pk))
 
@@ -248,7 +246,7 @@ def close_funding_year(request, payload: FundingClosedYearIn):
 @router.get(
     "/funding/expenditure",
     response=list[FundingExpenditureOut],
-    auth=read_auth,
+    auth=allowed(POSITION, NO_FUNDING),
     summary="Expenditure, committed and spent",
     description="Latest first; amounts in their currency and EUR, as strings.",
 )
@@ -256,7 +254,6 @@ def close_funding_year(request, payload: FundingClosedYearIn):
 def list_funding_expenditure(
     request, programme: Code | None = None, status: ExpenditureStatus | None = None, year: Year | None = None
 ):
-    check(request.auth, POSITION)
     rows = expenditure_rows()
     if programme:
         rows = rows.filter(programme__code=programme)
@@ -270,12 +267,11 @@ def list_funding_expenditure(
 @router.post(
     "/funding/expenditure",
     response={201: FundingExpenditureOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record expenditure (finance officer)",
     description="Against a budget line (output × cost category × the year of its day); refused in a closed year.",
 )
 def add_funding_expenditure(request, payload: FundingExpenditureIn):
-    check(request.auth, MANAGE)
     programme, fields = _expenditure_fields(payload)
     expenditure = services.record_expenditure(programme, is_sample=payload.is_sample, user=request.auth, **fields)
     return Reply(201, expenditure_rows().get(pk=expenditure.pk))
@@ -284,12 +280,11 @@ def add_funding_expenditure(request, payload: FundingExpenditureIn):
 @router.put(
     "/funding/expenditure/{expenditure_id}",
     response=FundingExpenditureOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Correct expenditure (finance officer)",
     description="Send every field again with the `version` you read; if someone changed it since, 409.",
 )
 def change_funding_expenditure(request, expenditure_id: Path[Id], payload: FundingExpenditureChangeIn):
-    check(request.auth, MANAGE)
     expenditure = get_object_or_404(Expenditure, pk=expenditure_id)
     programme, fields = _expenditure_fields(payload)
     if programme.pk != expenditure.programme_id:

@@ -14,16 +14,16 @@ cannot hold every amount in cents). Rates are strings too (units of the currency
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import BeforeValidator, Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, allowed, form_errors
 from octopus.countries.api import body_country
 from octopus.events.models import Event
 from octopus.funding.models import (
@@ -264,14 +264,13 @@ class FundingRateIn(Schema):
     is_sample: bool = False
 
 
+# Who may use each route (here, in budget.py and position.py): each declares it with `allowed`, reading with VIEW
+# or POSITION, recording money with MANAGE; these are the 403s' messages.
+NO_FUNDING = gettext_lazy("Your role does not give access to funding.")
+ONLY_FINANCE = gettext_lazy("Only the finance officer records money.")
+
+
 # --- helpers (budget.py and position.py use them too) ----------------------------------------------------------------
-
-
-def check(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        if perm == MANAGE:
-            raise PermissionDenied(_("Only the finance officer records money."))
-        raise PermissionDenied(_("Your role does not give access to funding."))
 
 
 def body_programme(code: str, field: str = "programme") -> Programme:
@@ -309,13 +308,12 @@ def visible_contribution(user, pk: int) -> Contribution:
 @router.get(
     "/funding/donors",
     response=list[FundingDonorOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_FUNDING),
     summary="Donors",
     description="Every donor for staff and the finance officer; a donor reads only itself.",
 )
 @paginate(Pagination, page_size=100)
 def list_funding_donors(request):
-    check(request.auth, VIEW)
     rows = Donor.objects.select_related("country")
     if not request.auth.has_perm(POSITION):
         rows = rows.filter(code__in=donor_codes(request.auth))
@@ -325,12 +323,11 @@ def list_funding_donors(request):
 @router.post(
     "/funding/donors",
     response={201: FundingDonorOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record a donor (finance officer)",
     description="A State, an international organisation or a company; its code is the donor code of its users.",
 )
 def add_funding_donor(request, payload: FundingDonorIn):
-    check(request.auth, MANAGE)
     donor = services.record_donor(
         code=payload.code,
         name=payload.name,
@@ -348,7 +345,7 @@ def add_funding_donor(request, payload: FundingDonorIn):
 @router.get(
     "/funding/contributions",
     response=list[ContributionOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_FUNDING),
     summary="Contributions, with their receipts, earmarks and reporting obligations",
     description="Latest pledge first. A donor reads its own contributions only. Amounts are strings (exact).",
 )
@@ -356,7 +353,6 @@ def add_funding_donor(request, payload: FundingDonorIn):
 def list_contributions(
     request, programme: Code | None = None, donor: Code | None = None, status: ContributionStatus | None = None
 ):
-    check(request.auth, VIEW)
     rows = visible_contributions(request.auth, contribution_rows())
     if programme:
         rows = rows.filter(programme__code=programme)
@@ -370,24 +366,22 @@ def list_contributions(
 @router.get(
     "/funding/contributions/{contribution_id}",
     response=ContributionOut,
-    auth=read_auth,
+    auth=allowed(VIEW, NO_FUNDING),
     summary="One contribution",
     description="Another donor's contribution is a 404 to a donor.",
 )
 def get_contribution(request, contribution_id: Path[Id]):
-    check(request.auth, VIEW)
     return visible_contribution(request.auth, contribution_id)
 
 
 @router.post(
     "/funding/contributions",
     response={201: ContributionOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record a pledge (finance officer)",
     description="In its own currency; the EUR value uses the stored rate of the pledge day (422 when none).",
 )
 def add_contribution(request, payload: ContributionIn):
-    check(request.auth, MANAGE)
     programme = body_programme(payload.programme)
     donor = Donor.objects.filter(code=payload.donor).first()
     if donor is None:
@@ -410,13 +404,12 @@ def add_contribution(request, payload: ContributionIn):
 @router.post(
     "/funding/contributions/{contribution_id}/agreement",
     response=ContributionOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record the signed agreement (finance officer)",
     description="The amount that binds, on the day signed. Send the `version` you read; if it changed since, 409.",
     openapi_extra=CONFLICT,
 )
 def sign_contribution(request, contribution_id: Path[Id], payload: ContributionAgreementIn):
-    check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     services.sign_agreement(
         contribution,
@@ -433,13 +426,12 @@ def sign_contribution(request, contribution_id: Path[Id], payload: ContributionA
 @router.post(
     "/funding/contributions/{contribution_id}/receipts",
     response={201: ContributionReceiptOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record an instalment received (finance officer)",
     description="In the contribution's currency, valued in EUR at the value date. Receipts above the amount signed "
     "are refused (422) unless `override_reason` says why.",
 )
 def add_contribution_receipt(request, contribution_id: Path[Id], payload: ContributionReceiptIn):
-    check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     receipt = services.record_receipt(
         contribution,
@@ -456,13 +448,12 @@ def add_contribution_receipt(request, contribution_id: Path[Id], payload: Contri
 @router.post(
     "/funding/contributions/{contribution_id}/earmarks",
     response={201: ContributionEarmarkOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Earmark part of a contribution (finance officer)",
     description="For an output or activity (its code), a country or an event; all earmarks together never exceed "
     "what the donor is bound to (422).",
 )
 def add_contribution_earmark(request, contribution_id: Path[Id], payload: ContributionEarmarkIn):
-    check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution.objects.select_related("programme"), pk=contribution_id)
     event = None
     if payload.event is not None:
@@ -484,11 +475,10 @@ def add_contribution_earmark(request, contribution_id: Path[Id], payload: Contri
 @router.post(
     "/funding/contributions/{contribution_id}/obligations",
     response={201: ContributionObligationOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Add a reporting obligation the agreement sets (finance officer)",
 )
 def add_contribution_obligation(request, contribution_id: Path[Id], payload: ContributionObligationIn):
-    check(request.auth, MANAGE)
     contribution = get_object_or_404(Contribution, pk=contribution_id)
     obligation = services.add_obligation(
         contribution, kind=payload.kind, due_on=payload.due_on, description=payload.description, user=request.auth
@@ -502,13 +492,12 @@ def add_contribution_obligation(request, contribution_id: Path[Id], payload: Con
 @router.get(
     "/funding/rates",
     response=list[FundingRateOut],
-    auth=read_auth,
+    auth=allowed(POSITION, NO_FUNDING),
     summary="Exchange rates behind every EUR value",
     description="Units of the currency per 1 EUR, by currency then latest day first, with their source.",
 )
 @paginate(Pagination, page_size=100)
 def list_funding_rates(request, currency: Currency | None = None):
-    check(request.auth, POSITION)
     rows = ExchangeRate.objects.all()
     return rows.filter(currency=currency) if currency else rows
 
@@ -516,12 +505,11 @@ def list_funding_rates(request, currency: Currency | None = None):
 @router.post(
     "/funding/rates",
     response={201: FundingRateOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, ONLY_FINANCE, token_only=True),
     summary="Record an exchange rate (finance officer)",
     description="Once per currency and day, with its source.",
 )
 def add_funding_rate(request, payload: FundingRateIn):
-    check(request.auth, MANAGE)
     if Decimal(payload.units_per_eur) <= 0:
         raise form_errors({"units_per_eur": [_("A rate must be above zero.")]})
     rate = rate_services.record_rate(

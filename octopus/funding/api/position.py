@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from octopus.accounts.api import NOT_FOUND, read_auth
-from octopus.funding.api.contributions import POSITION, Code, EurOut, check
+from octopus.accounts.api import NOT_FOUND, allowed
+from octopus.funding.api.contributions import NO_FUNDING, POSITION, Code, EurOut
 from octopus.funding.queries import cost_per_unit, funding_position
 from octopus.lib.dates import IsoDate
 from octopus.results.models import Programme
@@ -131,7 +131,7 @@ class FundingPositionOut(Schema):
 @router.get(
     "/funding/position",
     response=FundingPositionOut,
-    auth=read_auth,
+    auth=allowed(POSITION, NO_FUNDING),
     summary="A programme's funding position as at a day",
     description="Budget ceiling, pledged, signed, received, spent, committed, available, the funding gap, burn rate "
     "and the month money runs out, by donor, output, year and cost category. Only rows dated on or before `at` "
@@ -140,7 +140,6 @@ class FundingPositionOut(Schema):
     openapi_extra=NOT_FOUND,
 )
 def get_funding_position(request, programme: Code, at: IsoDate | None = None):
-    check(request.auth, POSITION)
     found = Programme.objects.filter(code=programme).first()
     if found is None:
         raise Http404(_("No programme with the code “%(code)s”.") % {"code": programme})

@@ -10,16 +10,16 @@ an end before the start), a stale `version` a 409.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, allowed, form_errors
 from octopus.accounts.permissions import is_donor, is_finance_officer, is_staff_member
 from octopus.events.models import Event
 from octopus.legislation.api.profiles import ISO2, ArticleNumber, body_country, profile_article
@@ -142,13 +142,9 @@ class TakeUpIn(Schema):
 # --- helpers -------------------------------------------------------------------------------------------------------
 
 
-def check(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(
-            _("Your role does not give access to legislative advice.")
-            if perm == VIEW
-            else _("Your role does not allow recording legislative advice.")
-        )
+# Who may use each route: each declares it with `allowed`; these are the 403s' messages.
+NO_ADVICE = gettext_lazy("Your role does not give access to legislative advice.")
+NOT_AN_ADVISER = gettext_lazy("Your role does not allow recording legislative advice.")
 
 
 def visible(user, rows, field: str = "country"):
@@ -203,13 +199,12 @@ def _fields(payload: AdviceIn) -> dict:
 @router.get(
     "/legislation/advice",
     response=list[AdviceOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_ADVICE),
     summary="Legislative advice given to countries",
     description="Latest first. A focal point reads its own country's advice only.",
 )
 @paginate(Pagination, page_size=100)
 def list_advice(request, country: ISO2 | None = None, mode: AdviceMode | None = None):
-    check(request.auth, VIEW)
     rows = visible(request.auth, advice_rows())
     if country:
         rows = rows.filter(country__iso2=country.upper())
@@ -218,22 +213,22 @@ def list_advice(request, country: ISO2 | None = None, mode: AdviceMode | None = 
     return rows
 
 
-@router.get("/legislation/advice/{advice_id}", response=AdviceOut, auth=read_auth, summary="One piece of advice")
+@router.get(
+    "/legislation/advice/{advice_id}", response=AdviceOut, auth=allowed(VIEW, NO_ADVICE), summary="One piece of advice"
+)
 def get_advice(request, advice_id: Path[Id]):
-    check(request.auth, VIEW)
     return get_object_or_404(visible(request.auth, advice_rows()), pk=advice_id)
 
 
 @router.post(
     "/legislation/advice",
     response={201: AdviceOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_AN_ADVISER, token_only=True),
     summary="Record legislative advice given to a country",
     description="What was reviewed, how (desk review, workshop, mission), when, on which articles (numbers of CETS "
     "185 a profile covers), by which experts, for which workshop and programme activity.",
 )
 def add_advice(request, payload: AdviceIn):
-    check(request.auth, MANAGE)
     country = body_country(payload.country)
     advice = services.record_advice(country, user=request.auth, **_fields(payload))
     return Reply(201, advice_rows().get(pk=advice.pk))
@@ -242,13 +237,12 @@ def add_advice(request, payload: AdviceIn):
 @router.put(
     "/legislation/advice/{advice_id}",
     response=AdviceOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_AN_ADVISER, token_only=True),
     summary="Correct legislative advice",
     description="Send every field again with the `version` you read; if someone changed it since, 409. The "
     "country cannot change.",
 )
 def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
-    check(request.auth, MANAGE)
     advice = get_object_or_404(Advice.objects.select_related("country"), pk=advice_id)
     if payload.country.upper() != advice.country.iso2:
         raise form_errors(
@@ -266,7 +260,7 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
 @router.put(
     "/legislation/advice/{advice_id}/programmes",
     response=AdviceOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_AN_ADVISER, token_only=True),
     summary="Set the programmes legislative advice serves",
     description="Every programme it serves (by code), with its share of the cost (the shares sum to 100) and "
     "optionally the activity of that programme it serves; an empty list leaves it serving none. Sample advice "
@@ -274,7 +268,6 @@ def change_advice(request, advice_id: Path[Id], payload: AdviceChangeIn):
     "(`programmes.<row>.<field>`).",
 )
 def set_programmes(request, advice_id: Path[Id], payload: AdviceProgrammesIn):
-    check(request.auth, MANAGE)
     advice = get_object_or_404(Advice, pk=advice_id)
     form = programme_shares_form(advice, payload.programmes)
     services.set_advice_programmes(advice, form.shares(), user=request.auth)
@@ -287,12 +280,11 @@ def set_programmes(request, advice_id: Path[Id], payload: AdviceProgrammesIn):
 @router.post(
     "/legislation/advice/{advice_id}/recommendations",
     response={201: AdviceRecommendationOut},
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_AN_ADVISER, token_only=True),
     summary="Record a recommendation of the advice",
     description="Numbered in order; an article, if given, must be one the advice covered.",
 )
 def add_recommendation(request, advice_id: Path[Id], payload: AdviceRecommendationIn):
-    check(request.auth, MANAGE)
     advice = get_object_or_404(Advice, pk=advice_id)
     article = profile_article(payload.article) if payload.article is not None else None
     recommendation = services.record_recommendation(advice, text=payload.text, article=article, user=request.auth)
@@ -302,14 +294,13 @@ def add_recommendation(request, advice_id: Path[Id], payload: AdviceRecommendati
 @router.post(
     "/legislation/recommendations/{recommendation_id}/take-up",
     response=AdviceRecommendationOut,
-    auth=token_auth,
+    auth=allowed(MANAGE, NOT_AN_ADVISER, token_only=True),
     summary="Record that the country took a recommendation up",
     description="On a day (not in the future, not before the advice), and if known the assessment (of the same "
     "country) whose level it changed. Send the `version` you read; if it changed since, 409.",
     openapi_extra=CONFLICT,
 )
 def take_up(request, recommendation_id: Path[Id], payload: TakeUpIn):
-    check(request.auth, MANAGE)
     recommendation = get_object_or_404(AdviceRecommendation, pk=recommendation_id)
     assessment = _one(Assessment, payload.assessment, "assessment", _("assessment"))
     services.take_up_recommendation(

@@ -14,18 +14,29 @@ service's message, a stale `version` a 409.
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Path, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Id, Line, Pagination, Text, Version, form_errors, read_auth, token_auth
+from octopus.accounts.api import (
+    CONFLICT,
+    PUBLIC,
+    Id,
+    Line,
+    Pagination,
+    Text,
+    Version,
+    allowed,
+    form_errors,
+    require,
+)
 from octopus.countries.api import body_country
 from octopus.countries.models import Country
 from octopus.legislation.models import (
@@ -237,23 +248,22 @@ def profile_article(number: int, field: str = "article") -> Article:
     return article
 
 
-def check(user, perm: str, country: Country | None = None) -> None:
-    if user.has_perm(perm, country):
-        return
-    if perm == EDIT:
-        message = _("Your role does not allow changing the legislation profile of %(country)s.") % {"country": country}
-    elif perm == REVIEW:
-        message = _("Your role does not allow reviewing legislation profiles.")
-    else:
-        message = _("Your role does not give access to the legislation workspace.")
-    raise PermissionDenied(message)
+# Who may use each route: each declares it (`allowed`, or PUBLIC); these are the 403s' messages. Changing a
+# profile is EDIT on its country (a focal point keeps its own, staff every one): the body checks it on the record.
+NO_WORKSPACE = gettext_lazy("Your role does not give access to the legislation workspace.")
+NOT_A_REVIEWER = gettext_lazy("Your role does not allow reviewing legislation profiles.")
+
+
+def check_keeper(user, country: Country) -> None:
+    """EDIT on the country, the per-record half of the routes declared `allowed(EDIT, per_object=True)`."""
+    message = _("Your role does not allow changing the legislation profile of %(country)s.") % {"country": country}
+    require(user, EDIT, country, message)
 
 
 def check_reviewed_by_staff(user, reviewed: bool) -> None:
-    if reviewed and not user.has_perm(REVIEW):
-        raise PermissionDenied(
-            _("Only staff may record a statement or a law as reviewed; send it as a draft for their review.")
-        )
+    if reviewed:
+        message = _("Only staff may record a statement or a law as reviewed; send it as a draft for their review.")
+        require(user, REVIEW, message=message)
 
 
 def visible(user, rows):
@@ -283,7 +293,7 @@ def laws():
 @router.get(
     "/legislation/compliance",
     response=MatrixOut,
-    auth=None,
+    auth=PUBLIC,
     summary="Compliance of every country with every article on a day (the heat map)",
     description="For each country (of a region, if given) the level on each article of the profile (of a group, "
     "if given) from the latest reviewed assessment not after `at` (default today), and the share of the assessed "
@@ -316,7 +326,7 @@ def compliance(
 @router.get(
     "/legislation/profiles/{iso2}",
     response=ProfileOut,
-    auth=None,
+    auth=PUBLIC,
     summary="A country's legislation profile as it stood on a day",
     description="The reviewed laws (those passed by `at`'s year, or of no known year) and, per article of the "
     "profile, the reviewed assessment in force on `at` (default today). Public.",
@@ -357,7 +367,7 @@ def profile(request, iso2: Path[ISO2], at: IsoDate | None = None):
 @router.get(
     "/legislation/articles/{number}",
     response=ArticleLevelsOut,
-    auth=None,
+    auth=PUBLIC,
     summary="Which countries implement an article, by level, on a day",
     description="E.g. who has criminalised misuse of devices (Article 6): the countries at each level on `at` "
     "(default today), from reviewed assessments. Public.",
@@ -387,7 +397,7 @@ def article_levels(request, number: Path[ArticleNumber], at: IsoDate | None = No
 @router.get(
     "/legislation/assessments",
     response=list[AssessmentOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_WORKSPACE),
     summary="Assessments of legislation profiles, with their review state",
     description="Every dated statement (the history of the profiles). Drafts and rejected statements only of the "
     "countries you keep: a focal point sees its own country's, never another's.",
@@ -399,7 +409,6 @@ def list_assessments(
     article: ArticleNumber | None = None,
     state: ReviewState | None = None,
 ):
-    check(request.auth, VIEW)
     rows = visible(request.auth, assessments(request.auth))
     if country:
         rows = rows.filter(country__iso2=country.upper())
@@ -413,7 +422,7 @@ def list_assessments(
 @router.post(
     "/legislation/assessments",
     response={201: AssessmentOut},
-    auth=token_auth,
+    auth=allowed(EDIT, per_object=True, token_only=True),
     summary="State what a country's law provides on an article, as of a day",
     description="A focal point's statement (its own country) is a draft until staff review it; staff may send "
     "`reviewed: true`. An article outside the profile, a level or source outside the scale, a date in the future "
@@ -421,7 +430,7 @@ def list_assessments(
 )
 def add_assessment(request, payload: AssessmentIn):
     country = body_country(payload.country)
-    check(request.auth, EDIT, country)
+    check_keeper(request.auth, country)
     check_reviewed_by_staff(request.auth, payload.reviewed)
     article = profile_article(payload.article)
     found = {law.pk: law for law in Law.objects.filter(pk__in=payload.laws)}
@@ -447,13 +456,12 @@ def add_assessment(request, payload: AssessmentIn):
 @router.post(
     "/legislation/assessments/{assessment_id}/review",
     response=AssessmentOut,
-    auth=token_auth,
+    auth=allowed(REVIEW, NOT_A_REVIEWER, token_only=True),
     summary="Accept or reject a draft statement",
     description="Staff only. Send the `version` you read; if the statement changed since, 409.",
     openapi_extra=CONFLICT,
 )
 def review_assessment(request, assessment_id: Path[Id], payload: ReviewIn):
-    check(request.auth, REVIEW)
     assessment = get_object_or_404(Assessment, pk=assessment_id)
     services.review_assessment(assessment, accept=payload.accept, user=request.auth, version=payload.version)
     return assessments(request.auth).get(pk=assessment.pk)
@@ -470,13 +478,12 @@ def _law_for(user, law_id: int) -> Law:
 @router.get(
     "/legislation/laws",
     response=list[LawOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_WORKSPACE),
     summary="National laws of the legislation profiles",
     description="Drafts and rejected laws only of the countries you keep.",
 )
 @paginate(Pagination, page_size=100)
 def list_laws(request, country: ISO2 | None = None, state: ReviewState | None = None):
-    check(request.auth, VIEW)
     rows = visible(request.auth, laws())
     if country:
         rows = rows.filter(country__iso2=country.upper())
@@ -488,14 +495,14 @@ def list_laws(request, country: ISO2 | None = None, state: ReviewState | None = 
 @router.post(
     "/legislation/laws",
     response={201: LawOut},
-    auth=token_auth,
+    auth=allowed(EDIT, per_object=True, token_only=True),
     summary="Record a national law",
     description="A focal point's law (its own country) is a draft until staff review it; staff may send "
     "`reviewed: true`. A title the country already has is refused (422).",
 )
 def add_law(request, payload: LawIn):
     country = body_country(payload.country)
-    check(request.auth, EDIT, country)
+    check_keeper(request.auth, country)
     check_reviewed_by_staff(request.auth, payload.reviewed)
     law = services.record_law(
         country, title=payload.title, user=request.auth, year=payload.year, url=payload.url, reviewed=payload.reviewed
@@ -506,13 +513,13 @@ def add_law(request, payload: LawIn):
 @router.put(
     "/legislation/laws/{law_id}",
     response=LawOut,
-    auth=token_auth,
+    auth=allowed(EDIT, per_object=True, token_only=True),
     summary="Correct a national law",
     description="Title, year and link, with the `version` you read; if someone changed it since, 409.",
 )
 def change_law(request, law_id: Path[Id], payload: LawChangeIn):
     law = _law_for(request.auth, law_id)
-    check(request.auth, EDIT, law.country)
+    check_keeper(request.auth, law.country)
     services.update_law(
         law, user=request.auth, version=payload.version, title=payload.title, year=payload.year, url=payload.url
     )
@@ -522,13 +529,12 @@ def change_law(request, law_id: Path[Id], payload: LawChangeIn):
 @router.post(
     "/legislation/laws/{law_id}/review",
     response=LawOut,
-    auth=token_auth,
+    auth=allowed(REVIEW, NOT_A_REVIEWER, token_only=True),
     summary="Accept or reject a draft law",
     description="Staff only. Send the `version` you read; if the law changed since, 409.",
     openapi_extra=CONFLICT,
 )
 def review_law(request, law_id: Path[Id], payload: ReviewIn):
-    check(request.auth, REVIEW)
     law = get_object_or_404(Law, pk=law_id)
     services.review_law(law, accept=payload.accept, user=request.auth, version=payload.version)
     return laws().get(pk=law.pk)

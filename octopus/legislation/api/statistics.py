@@ -10,14 +10,13 @@ the future, no more requests executed than received, counting those recorded) an
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from octopus.accounts.api import CONFLICT, Pagination, Version, read_auth, token_auth
+from octopus.accounts.api import CONFLICT, Pagination, Version, allowed
 from octopus.legislation.api.advice import visible
 from octopus.legislation.api.profiles import ISO2, Year, body_country
 from octopus.legislation.models import Figure, Statistic, StatisticSource
@@ -61,25 +60,20 @@ class FiguresIn(Schema):
     )
 
 
-def check(user, perm: str) -> None:
-    if not user.has_perm(perm):
-        raise PermissionDenied(
-            _("Your role does not give access to country statistics.")
-            if perm == VIEW
-            else _("Your role does not allow recording country statistics.")
-        )
+# Who may use each route: each declares it with `allowed`; these are the 403s' messages.
+NO_STATISTICS = gettext_lazy("Your role does not give access to country statistics.")
+NOT_RECORDING = gettext_lazy("Your role does not allow recording country statistics.")
 
 
 @router.get(
     "/legislation/statistics",
     response=list[StatisticOut],
-    auth=read_auth,
+    auth=allowed(VIEW, NO_STATISTICS),
     summary="Yearly figures of countries",
     description="A focal point reads its own country's figures only.",
 )
 @paginate(Pagination, page_size=100)
 def list_statistics(request, country: ISO2 | None = None, year: Year | None = None, figure: Figure | None = None):
-    check(request.auth, VIEW)
     rows = visible(request.auth, Statistic.objects.select_related("country"))
     if country:
         rows = rows.filter(country__iso2=country.upper())
@@ -93,7 +87,7 @@ def list_statistics(request, country: ISO2 | None = None, year: Year | None = No
 @router.post(
     "/legislation/statistics",
     response={201: list[StatisticOut]},
-    auth=token_auth,
+    auth=allowed(RECORD, NOT_RECORDING, token_only=True),
     summary="Record or correct a country's figures of a year from a published source",
     description="Figures already recorded for the year are corrected in place: send the `versions` you read of "
     "them (a recorded figure without its current version is a 409: it is never overwritten unseen). A negative "
@@ -102,7 +96,6 @@ def list_statistics(request, country: ISO2 | None = None, year: Year | None = No
     openapi_extra=CONFLICT,
 )
 def record(request, payload: FiguresIn):
-    check(request.auth, RECORD)
     country = body_country(payload.country)
     written = services.record_figures(
         country,
