@@ -175,8 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "workspace"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:workspace"
+LOGOUT_REDIRECT_URL = "treaties:home"
 
 # Accounts are created by administrators; nobody signs themselves up.
 ACCOUNT_ADAPTER = "octopus.accounts.adapters.AccountAdapter"

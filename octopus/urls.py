@@ -5,16 +5,16 @@ from octopus.accounts.views import admin_login
 from octopus.api import api
 
 urlpatterns = [
-    path("", include("octopus.treaties.urls")),
-    path("", include("octopus.events.urls")),
-    path("", include("octopus.committees.urls")),
-    path("", include("octopus.surveys.urls")),
-    path("", include("octopus.legislation.urls")),
-    path("", include("octopus.funding.urls")),
-    path("", include("octopus.jobs.urls")),
-    path("workspace/results/", include("octopus.results.urls")),
-    path("workspace/people/", include("octopus.people.urls")),
-    path("workspace/", include("octopus.accounts.urls")),
+    path("", include("octopus.treaties.urls", namespace="treaties")),
+    path("", include("octopus.events.urls", namespace="events")),
+    path("", include("octopus.committees.urls", namespace="committees")),
+    path("", include("octopus.surveys.urls", namespace="surveys")),
+    path("", include("octopus.legislation.urls", namespace="legislation")),
+    path("", include("octopus.funding.urls", namespace="funding")),
+    path("", include("octopus.jobs.urls", namespace="jobs")),
+    path("workspace/results/", include("octopus.results.urls", namespace="results")),
+    path("workspace/people/", include("octopus.people.urls", namespace="people")),
+    path("workspace/", include("octopus.accounts.urls", namespace="accounts")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     # One way in: allauth's sign-in, with its rate limits and TOTP, also for the Django admin; a signed-in user the

@@ -2,6 +2,7 @@ from django.urls import path
 
 from octopus.accounts import views
 
+app_name = "accounts"
 urlpatterns = [
     path("", views.workspace, name="workspace"),
     path("tokens/", views.tokens, name="tokens"),

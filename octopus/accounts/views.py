@@ -37,7 +37,7 @@ def token_revoke(request, pk):
     token = get_object_or_404(APIToken, pk=pk, user=request.user)
     revoke_api_token(token, user=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
-    return redirect("tokens")
+    return redirect("accounts:tokens")
 
 
 @permission_required("accounts.view_audit")

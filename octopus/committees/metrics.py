@@ -393,11 +393,11 @@ registry.register(
 register_countable(
     AssessmentRound,
     label=_("Questionnaire rounds"),
-    edit_url=lambda round: reverse("round", args=[round.pk]) + "#programmes",
+    edit_url=lambda round: reverse("committees:round", args=[round.pk]) + "#programmes",
 )
 register_countable(
     LanguageVersion,
     label=_("Translation requests"),
-    edit_url=lambda row: reverse("tcy_translation", args=[row.pk]),
+    edit_url=lambda row: reverse("committees:tcy_translation", args=[row.pk]),
     queryset=translation_requests,
 )

@@ -285,7 +285,7 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("tcy_document_manage", args=[self.pk])
+        return reverse("committees:tcy_document_manage", args=[self.pk])
 
     @property
     def is_public(self) -> bool:

@@ -2,4 +2,5 @@
 
 from octopus.committees.views import documents, meetings, membership, rounds
 
+app_name = "committees"
 urlpatterns = [*membership.urlpatterns, *meetings.urlpatterns, *documents.urlpatterns, *rounds.urlpatterns]

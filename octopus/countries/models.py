@@ -76,4 +76,4 @@ class Country(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("country", args=[self.iso2])
+        return reverse("treaties:country", args=[self.iso2])

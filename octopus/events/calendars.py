@@ -23,7 +23,7 @@ FEED_STATES = (RegistrationState.APPROVED, RegistrationState.PENDING)
 
 
 def event_public_path(event: Event) -> str:
-    return reverse("event_public", args=[event.slug])
+    return reverse("events:event_public", args=[event.slug])
 
 
 def event_uid(event: Event, host: str) -> str:
@@ -68,7 +68,7 @@ def person_token(person: Person) -> str:
 
 def person_calendar_url(person: Person) -> str:
     """The path of `person`'s iCal feed, for pages that offer it (make it absolute with build_absolute_uri)."""
-    return reverse("person_ical", args=[person_token(person)])
+    return reverse("events:person_ical", args=[person_token(person)])
 
 
 def person_for_token(token: str) -> Person:

@@ -56,11 +56,11 @@ def shows_sample(event: Event, registrations) -> bool:
 
 
 def checkin_path(registration: Registration) -> str:
-    return reverse("checkin_badge", args=[registration.badge_key])
+    return reverse("events:checkin_badge", args=[registration.badge_key])
 
 
 def verify_path(code: str) -> str:
-    return reverse("certificate_verify", args=[code])
+    return reverse("events:certificate_verify", args=[code])
 
 
 def _registrations(event: Event):

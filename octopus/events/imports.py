@@ -400,10 +400,10 @@ def _links(job) -> list:
     if event is None:
         return []
     if job.status == "done":
-        return [(_("See the registrations"), reverse("event_registrations", args=[event.slug]))]
+        return [(_("See the registrations"), reverse("events:event_registrations", args=[event.slug]))]
     return [
-        (_("Upload a corrected file"), reverse("event_import", args=[event.slug])),
-        (event.title, reverse("event", args=[event.slug])),
+        (_("Upload a corrected file"), reverse("events:event_import", args=[event.slug])),
+        (event.title, reverse("events:event", args=[event.slug])),
     ]
 
 

@@ -314,6 +314,6 @@ COUNTABLE_SINCE = datetime.date(2014, 1, 1)
 register_countable(
     Event,
     label=_("Events"),
-    edit_url=lambda event: reverse("event_programmes", args=[event.slug]),
+    edit_url=lambda event: reverse("events:event_programmes", args=[event.slug]),
     queryset=lambda: Event.objects.exclude(status=Status.CANCELLED).filter(starts_on__gte=COUNTABLE_SINCE),
 )

@@ -168,7 +168,7 @@ class Event(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("event", args=[self.slug])
+        return reverse("events:event", args=[self.slug])
 
     @property
     def is_contribution(self) -> bool:

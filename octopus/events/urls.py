@@ -2,4 +2,5 @@
 
 from octopus.events.views import delegations, documents, manage, public
 
+app_name = "events"
 urlpatterns = [*public.urlpatterns, *manage.urlpatterns, *delegations.urlpatterns, *documents.urlpatterns]

@@ -127,7 +127,7 @@ class Contribution(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("contribution_detail", args=[self.pk])
+        return reverse("funding:contribution_detail", args=[self.pk])
 
     @property
     def binding_amount(self):

@@ -2,4 +2,5 @@
 
 from octopus.funding.views import budget, contributions, donor, position
 
+app_name = "funding"
 urlpatterns = [*position.urlpatterns, *contributions.urlpatterns, *budget.urlpatterns, *donor.urlpatterns]

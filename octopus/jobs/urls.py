@@ -1,3 +1,4 @@
-from octopus.jobs.views import urlpatterns
+from octopus.jobs import views
 
-__all__ = ["urlpatterns"]
+app_name = "jobs"
+urlpatterns = [*views.urlpatterns]

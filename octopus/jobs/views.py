@@ -42,8 +42,8 @@ def job_rerun(request, pk):
         new = runner.rerun(job, user=request.user)
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("job", pk=job.pk)
-    return redirect("job", pk=new.pk)
+        return redirect("jobs:job", pk=job.pk)
+    return redirect("jobs:job", pk=new.pk)
 
 
 @require_POST
@@ -51,7 +51,7 @@ def job_rerun(request, pk):
 def job_cancel(request, pk):
     job, _kind = readable_job(request, pk)
     runner.cancel(job)
-    return redirect("job", pk=job.pk)
+    return redirect("jobs:job", pk=job.pk)
 
 
 urlpatterns = [

@@ -51,12 +51,12 @@ def _summary(job) -> str:
 
 def _links(job) -> list:
     if job.status != "done":
-        return [(_("Upload a corrected file"), reverse("legislation_import"))]
+        return [(_("Upload a corrected file"), reverse("legislation:legislation_import"))]
     if job.payload.get("kind") == ImportKind.PROFILES:
-        seen = (_("See the profiles"), reverse("legislation_workspace"))
+        seen = (_("See the profiles"), reverse("legislation:legislation_workspace"))
     else:
-        seen = (_("See the statistics"), reverse("statistics_list"))
-    return [seen, (_("Import another file"), reverse("legislation_import"))]
+        seen = (_("See the statistics"), reverse("legislation:statistics_list"))
+    return [seen, (_("Import another file"), reverse("legislation:legislation_import"))]
 
 
 def register_kind() -> None:

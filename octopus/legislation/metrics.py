@@ -372,6 +372,6 @@ registry.register(
 register_countable(
     Advice,
     label=_("Legislative advice"),
-    edit_url=lambda advice: reverse("advice_detail", args=[advice.pk]) + "#programmes",
+    edit_url=lambda advice: reverse("legislation:advice_detail", args=[advice.pk]) + "#programmes",
     queryset=lambda: Advice.objects.select_related("country"),  # its name reads the country
 )

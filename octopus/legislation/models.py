@@ -173,7 +173,7 @@ class Advice(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("advice_detail", args=[self.pk])
+        return reverse("legislation:advice_detail", args=[self.pk])
 
 
 class AdviceRecommendation(models.Model):

@@ -3,6 +3,7 @@ the effect of a programme's assistance on compliance."""
 
 from octopus.legislation.views import advice, countries, effect, imports, profiles, public, statistics
 
+app_name = "legislation"
 urlpatterns = [
     *public.urlpatterns,
     *profiles.urlpatterns,

@@ -157,7 +157,7 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         """Its own page, where the drill-down behind a figure links it."""
-        return reverse("people_person", args=[self.pk])
+        return reverse("people:people_person", args=[self.pk])
 
     @property
     def full_name(self) -> str:

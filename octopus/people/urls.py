@@ -4,6 +4,7 @@ from django.urls import path
 
 from octopus.people import views
 
+app_name = "people"
 urlpatterns = [
     path("", views.people_list, name="people_list"),
     path("export.<str:fmt>", views.people_export, name="people_export"),

@@ -102,7 +102,7 @@ def person_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(person)s added to the registry.") % {"person": person})
-            return redirect("people_person", person.pk)
+            return redirect("people:people_person", person.pk)
     return render(request, "people/form.html", {"form": form, "title": _("Add a person")})
 
 
@@ -111,7 +111,7 @@ def person_detail(request, pk):
     person = get_person_for_user(request.user, pk)
     if person.merged_into_id:
         messages.info(request, _("Record #%(pk)s was merged into this one.") % {"pk": pk})
-        return redirect("people_person", person.merged_into_id)
+        return redirect("people:people_person", person.merged_into_id)
     # Reading personal data is logged (DESIGN.md §9); an erased record holds none.
     if not person.anonymised_at:
         log_action(person, "people.person.viewed", user=request.user)
@@ -171,7 +171,7 @@ def person_edit(request, pk):
     person = get_person_for_user(request.user, pk)
     if person.merged_into_id or person.anonymised_at:
         messages.error(request, _("This record cannot be edited: it was merged into another one or erased."))
-        return redirect("people_person", pk)
+        return redirect("people:people_person", pk)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -186,7 +186,7 @@ def person_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Saved."))
-            return redirect("people_person", pk)
+            return redirect("people:people_person", pk)
     return render(
         request,
         "people/form.html",
@@ -208,7 +208,7 @@ def person_consent(request, pk):
         messages.success(request, _("Consent recorded."))
     else:
         messages.error(request, _("Choose the purpose and the answer, and say how it was given; nothing changed."))
-    return redirect("people_person", pk)
+    return redirect("people:people_person", pk)
 
 
 @permission_required(MANAGE)
@@ -216,7 +216,7 @@ def person_data(request, pk):
     """Everything held about a person, as JSON, for a request under the right of access."""
     person = get_person_for_user(request.user, pk)
     if person.merged_into_id:
-        return redirect("people_person_data", person.merged_into_id)
+        return redirect("people:people_person_data", person.merged_into_id)
     data = services.export_person_data(person, user=request.user)
     content = json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
     return attachment(content, name=f"person-{person.pk}-{timezone.localdate()}.json", content_type=JSON)
@@ -226,7 +226,7 @@ def person_data(request, pk):
 def person_erase(request, pk):
     person = get_person_for_user(request.user, pk)
     if person.merged_into_id:
-        return redirect("people_person_erase", person.merged_into_id)
+        return redirect("people:people_person_erase", person.merged_into_id)
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +237,7 @@ def person_erase(request, pk):
             messages.success(
                 request, _("The person's name and contact details are erased; the counts they are part of stay.")
             )
-            return redirect("people_person", pk)
+            return redirect("people:people_person", pk)
     context = {"form": form, "person": person, "links": linked_records(person)}
     return render(request, "people/erase.html", context, status=400 if form.errors else 200)
 
@@ -263,7 +263,7 @@ def people_merge(request, first, second):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Merged: %(other)s is now part of this record.") % {"other": f"#{other.pk}"})
-            return redirect("people_person", kept.pk)
+            return redirect("people:people_person", kept.pk)
     context = {
         "form": form,
         "pair": [(p, linked_records(p), Person.objects.filter(pk=p.pk).with_consents().get()) for p in (a, b)],
@@ -306,7 +306,7 @@ def organisation_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Organisation added."))
-            return redirect("people_organisations")
+            return redirect("people:people_organisations")
     return render(request, "people/form.html", {"form": form, "title": _("Add an organisation")})
 
 
@@ -321,7 +321,7 @@ def organisation_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Organisation saved."))
-            return redirect(reverse("people_organisations") + f"?q={organisation.name[:40]}")
+            return redirect(reverse("people:people_organisations") + f"?q={organisation.name[:40]}")
     title = _("Edit %(name)s") % {"name": organisation}
     return render(request, "people/form.html", {"form": form, "title": title, "organisation": organisation})
 
@@ -337,6 +337,6 @@ def organisation_merge(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Merged into %(name)s.") % {"name": keep})
-            return redirect(reverse("people_list") + f"?organisation={keep.pk}")
+            return redirect(reverse("people:people_list") + f"?organisation={keep.pk}")
     title = _("Merge another organisation into %(name)s") % {"name": keep}
     return render(request, "people/form.html", {"form": form, "title": title, "submit": _("Merge")})

@@ -69,8 +69,8 @@ def _links(job) -> list:
         return []
     frozen = Snapshot.objects.filter(pk=job.outcome.get("snapshot"), programme=programme).first()
     if job.status == JobStatus.DONE and frozen is not None:
-        return [(_("See the frozen figures"), reverse("results_snapshot", args=[programme.code, frozen.pk]))]
-    snapshots = reverse("results_snapshots", args=[programme.code])
+        return [(_("See the frozen figures"), reverse("results:results_snapshot", args=[programme.code, frozen.pk]))]
+    snapshots = reverse("results:results_snapshots", args=[programme.code])
     return [(_("Snapshots of %(programme)s") % {"programme": programme}, snapshots)]
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from octopus.results import views
 
+app_name = "results"
 urlpatterns = [
     path("", views.programme_list, name="results_programmes"),
     path("new/", views.programme_create, name="results_programme_create"),

@@ -141,7 +141,7 @@ def programme_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Programme created with its first logframe version. Add its boxes next."))
-            return redirect("results_logframe", programme.code)
+            return redirect("results:results_logframe", programme.code)
     return render(request, "results/form.html", {"form": form, "title": _("New programme")})
 
 
@@ -222,7 +222,7 @@ def version_create(request, code):
                 request,
                 _("Version %(number)s created; its targets start as copies: revise them.") % {"number": version.number},
             )
-            return redirect(reverse("results_logframe", args=[code]) + f"?version={version.number}")
+            return redirect(reverse("results:results_logframe", args=[code]) + f"?version={version.number}")
     return render(
         request,
         "results/form.html",
@@ -251,7 +251,7 @@ def assumption_review(request, code, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Finding recorded."))
-            return redirect("results_logframe", code)
+            return redirect("results:results_logframe", code)
     return render(
         request,
         "results/form.html",
@@ -275,7 +275,7 @@ def node_create(request, code):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Added to the logframe."))
-            return redirect("results_logframe", code)
+            return redirect("results:results_logframe", code)
     return render(
         request, "results/form.html", {"form": form, "programme": programme, "title": _("Add a logframe box")}
     )
@@ -302,7 +302,7 @@ def indicator_create(request, code):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Indicator defined. Set its targets next."))
-            return redirect("results_indicator", code, indicator.pk)
+            return redirect("results:results_indicator", code, indicator.pk)
     return render(
         request, "results/form.html", {"form": form, "programme": programme, "title": _("Define an indicator")}
     )
@@ -322,7 +322,7 @@ def indicator_edit(request, code, pk):
             show_refusal(form, error, current_version=lambda: Indicator.objects.get(pk=pk).version)
         else:
             messages.success(request, _("Indicator saved."))
-            return redirect("results_indicator", code, pk)
+            return redirect("results:results_indicator", code, pk)
     return render(
         request,
         "results/form.html",
@@ -471,7 +471,7 @@ def record_line(programme: Programme, record, start, end) -> dict:
     url, note = "", ""
     if isinstance(record, ManualValue):
         url = record.evidence_url or (
-            reverse("results_value_evidence", args=[programme.code, record.pk]) if record.evidence_file else ""
+            reverse("results:results_value_evidence", args=[programme.code, record.pk]) if record.evidence_file else ""
         )
     elif hasattr(record, "get_absolute_url"):
         url = record.get_absolute_url()
@@ -503,7 +503,7 @@ def target_set(request, code, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Target set."))
-            return redirect("results_indicator", code, pk)
+            return redirect("results:results_indicator", code, pk)
     return render(
         request,
         "results/form.html",
@@ -550,7 +550,7 @@ def value_create(request, code, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Saved as a draft. Submit it for approval when the evidence is attached."))
-            return redirect("results_indicator", code, pk)
+            return redirect("results:results_indicator", code, pk)
     return render(
         request,
         "results/form.html",
@@ -582,7 +582,7 @@ def value_edit(request, code, pk):
             show_refusal(form, error, current_version=lambda: ManualValue.objects.get(pk=pk).version)
         else:
             messages.success(request, _("Value saved."))
-            return redirect("results_indicator", code, entry.indicator_id)
+            return redirect("results:results_indicator", code, entry.indicator_id)
     history = AuditEntry.objects.about(entry).select_related("user")
     return render(
         request,
@@ -607,7 +607,7 @@ def value_review(request, code, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form was incomplete; nothing changed."))
-        return redirect("results_value", code, pk)
+        return redirect("results:results_value", code, pk)
     decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
     if decision != "submit" and not request.user.has_perm("results.review_values"):
         raise PermissionDenied
@@ -622,9 +622,9 @@ def value_review(request, code, pk):
             )
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("results_value", code, pk)
+        return redirect("results:results_value", code, pk)
     messages.success(request, dict(ReviewForm.DECISIONS)[decision] + " ✓")
-    return redirect("results_value", code, pk)
+    return redirect("results:results_value", code, pk)
 
 
 @permission_required(READ)
@@ -650,7 +650,7 @@ def period_lock(request, code):
             messages.success(request, _("Locked: %(period)s.") % {"period": lock})
     else:
         messages.error(request, _("Choose a period to lock."))
-    return redirect("results_values", code)
+    return redirect("results:results_values", code)
 
 
 # --- IPTT ------------------------------------------------------------------------------------------------------
@@ -715,7 +715,7 @@ def snapshot_list(request, code):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                return redirect("job", job.pk)
+                return redirect("jobs:job", job.pk)
     snapshots = programme.snapshots.select_related("frozen_by")
     freezing = []
     if request.user.has_perm("results.manage"):
@@ -747,7 +747,7 @@ def snapshot_detail(request, code, pk):
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Restatement recorded."))
-                return redirect("results_snapshot", code, pk)
+                return redirect("results:results_snapshot", code, pk)
     # Figures the reader may not see (money, for a donor) stay out of the frozen table and of the differences.
     frozen_ids = {figure["id"]: code for code, figure in frozen.data["indicators"].items()}
     indicators = {frozen_ids[indicator.pk]: indicator for indicator in Indicator.objects.filter(pk__in=frozen_ids)}

@@ -325,7 +325,7 @@ def bench_results(scales: list[int], seed: int, attendance: list[int] | None = N
             ("programme_results (what the dashboard computes)", lambda p=programme, at=at: programme_results(p, at)),
         ]
         try:
-            url = reverse("results_dashboard", args=[programme.code]) + f"?at={at.isoformat()}"
+            url = reverse("results:results_dashboard", args=[programme.code]) + f"?at={at.isoformat()}"
         except NoReverseMatch:
             url = None  # the dashboard page is not routed yet: time what it computes only
         if url is not None:
@@ -379,7 +379,9 @@ def bench_lists(client, counts: dict[str, list[int]]) -> int:
         return 0
     rows = [("bare Django view (same middleware)", "/bench/bare/")]
     try:
-        rows.append(("participant list page (event_registrations)", reverse("event_registrations", args=[event.slug])))
+        rows.append(
+            ("participant list page (event_registrations)", reverse("events:event_registrations", args=[event.slug]))
+        )
     except NoReverseMatch:
         print("participant list page: URL name event_registrations does not resolve yet; skipped")
     rows.append(("API first page of registrations", f"/api/v1/events/{event.slug}/registrations"))

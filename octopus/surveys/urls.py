@@ -1,3 +1,6 @@
 """Questionnaire pages: building, answering, following and compiling."""
 
-from octopus.surveys.views import urlpatterns  # noqa: F401
+from octopus.surveys import views
+
+app_name = "surveys"
+urlpatterns = [*views.urlpatterns]

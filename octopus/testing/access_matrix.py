@@ -21,18 +21,19 @@ from octopus.testing.helpers import VISITORS, PageAccess, assert_page_refused, a
 
 
 def served_pages(prefixes: tuple[str, ...]) -> set[str]:
-    """The names of the pages the URL resolver serves under `prefixes`, whichever module declares them."""
+    """The names of the pages the URL resolver serves under `prefixes` ("events:event" in a namespace),
+    whichever module declares them."""
     names = set()
 
-    def walk(resolver, prefix):
+    def walk(resolver, prefix, namespace):
         for entry in resolver.url_patterns:
             route = prefix + str(entry.pattern)
             if isinstance(entry, URLResolver):
-                walk(entry, route)
+                walk(entry, route, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
             elif route.startswith(prefixes):
-                names.add(entry.name or route)
+                names.add(f"{namespace}{entry.name}" if entry.name else route)
 
-    walk(get_resolver(), "")
+    walk(get_resolver(), "", "")
     return names
 
 

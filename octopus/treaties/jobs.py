@@ -39,10 +39,10 @@ def _summary(job) -> str:
 
 def _links(job) -> list:
     number = job.payload.get("treaty")
-    again = (_("Import another chart"), reverse("treaty_import", args=[number]))
+    again = (_("Import another chart"), reverse("treaties:treaty_import", args=[number]))
     if job.status != JobStatus.DONE:
-        return [(_("Upload a corrected chart"), reverse("treaty_import", args=[number]))]
-    return [(_("See the status of every State"), f"{reverse('country_list')}?treaty={number}"), again]
+        return [(_("Upload a corrected chart"), reverse("treaties:treaty_import", args=[number]))]
+    return [(_("See the status of every State"), f"{reverse('treaties:country_list')}?treaty={number}"), again]
 
 
 def register_kind() -> None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from octopus.treaties import views
 
+app_name = "treaties"
 urlpatterns = [
     path("", views.home, name="home"),
     path("countries/", views.country_list, name="country_list"),

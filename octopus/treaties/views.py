@@ -87,7 +87,8 @@ def home(request):
                         "name": c.name,
                         "status": statuses.get(c.pk, NO_STATUS).status.value,
                         "status_label": statuses.get(c.pk, NO_STATUS).label,
-                        "url": reverse("country", args=[c.iso2]) + (f"?at={at}" if request.GET.get("at") else ""),
+                        "url": reverse("treaties:country", args=[c.iso2])
+                        + (f"?at={at}" if request.GET.get("at") else ""),
                     }
                     for c in countries
                 ],
@@ -213,7 +214,7 @@ def action_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Recorded: %(action)s.") % {"action": action})
-            return redirect("country", action.country.iso2)
+            return redirect("treaties:country", action.country.iso2)
     return render(request, "treaties/action_form.html", {"form": form, "title": _("Record a treaty action")})
 
 
@@ -237,7 +238,7 @@ def action_edit(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Corrected: %(action)s.") % {"action": action})
-            return redirect("country", action.country.iso2)
+            return redirect("treaties:country", action.country.iso2)
     history = AuditEntry.objects.about(action).select_related("user")
     return render(
         request,
@@ -265,11 +266,11 @@ def action_withdraw(request, pk):
             )
         except DomainError as error:
             messages.error(request, str(error))
-            return redirect("action_edit", pk)
+            return redirect("treaties:action_edit", pk)
         messages.success(request, _("Withdrawn: %(action)s.") % {"action": action})
-        return redirect("country", action.country.iso2)
+        return redirect("treaties:country", action.country.iso2)
     messages.error(request, _("Say why this action is withdrawn."))
-    return redirect("action_edit", pk)
+    return redirect("treaties:action_edit", pk)
 
 
 # Workspace: importing a Treaty Office chart (upload → preview of every error or change → confirm → job).
@@ -305,7 +306,7 @@ def treaty_import(request, number):
             if previous:
                 discard(previous["staged"])
             request.session[_import_key(treaty)] = stored
-            return redirect("treaty_import_preview", treaty.number)
+            return redirect("treaties:treaty_import_preview", treaty.number)
     jobs_done = visible_to(request.user, Job.objects.serving(treaty).filter(kind=jobs.KIND))[:10]
     return render(request, "treaties/import.html", {"treaty": treaty, "form": form, "jobs": jobs_done})
 
@@ -317,7 +318,7 @@ def treaty_import_preview(request, number):
     stored = request.session.get(_import_key(treaty))
     if not stored or not default_storage.exists(stored["staged"]):
         messages.info(request, _("Upload a Treaty Office chart first."))
-        return redirect("treaty_import", treaty.number)
+        return redirect("treaties:treaty_import", treaty.number)
     report = _check_chart(treaty, stored)
     refused = ""
     if request.method == "POST":
@@ -331,7 +332,7 @@ def treaty_import_preview(request, number):
                 user=request.user,
             )
             del request.session[_import_key(treaty)]
-            return redirect("job", pk=job.pk)
+            return redirect("jobs:job", pk=job.pk)
         refused = _("Nothing was imported; correct these lines first.")
     context = {
         "treaty": treaty,

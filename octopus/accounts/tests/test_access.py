@@ -87,40 +87,40 @@ EXCLUDED_PATTERNS = {}
 
 # Pages, by URL name.
 PAGES = {
-    "home": PageAccess(read=EVERYONE, write=None),
-    "country_list": PageAccess(read=EVERYONE, write=None),
-    "country": PageAccess(read=EVERYONE, write=None),
-    "sources": PageAccess(read=EVERYONE, write=None),
-    "workspace": PageAccess(read=MEMBERS, write=None),
-    "tokens": PageAccess(read=MEMBERS, write=MEMBERS),  # POST issues a token of one's own
-    "token_revoke": PageAccess(read=None, write=MEMBERS),  # POST only
-    "audit_log": PageAccess(read=STAFF, write=None),
-    "action_create": PageAccess(read=STAFF, write=STAFF),
-    "action_edit": PageAccess(read=STAFF, write=STAFF),
-    "action_withdraw": PageAccess(read=None, write=STAFF),  # POST only
-    "results_programmes": PageAccess(read=RESULTS_READERS, write=None),
-    "results_programme_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_dashboard": PageAccess(read=RESULTS_READERS, write=None),
-    "results_logframe": PageAccess(read=RESULTS_READERS, write=None),
-    "results_version_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_node_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_assumption_review": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_overview": PageAccess(read=RESULTS_READERS, write=None),
-    "results_indicator_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_indicator": PageAccess(read=RESULTS_READERS, write=None),
-    "results_indicator_edit": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_records": PageAccess(read=RESULTS_READERS, write=None),
-    "results_target_set": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
-    "results_value_create": PageAccess(read=STAFF, write=STAFF),
-    "results_values": PageAccess(read=RESULTS_READERS, write=None),
-    "results_value": PageAccess(read=STAFF, write=STAFF),
-    "results_value_review": PageAccess(read=None, write=STAFF),  # POST only; approving needs RESULTS_MANAGERS
-    "results_value_evidence": PageAccess(read=RESULTS_READERS, write=None),
-    "results_period_lock": PageAccess(read=None, write=RESULTS_MANAGERS),  # POST only
-    "results_iptt": PageAccess(read=RESULTS_READERS, write=None),
-    "results_iptt_export": PageAccess(read=RESULTS_READERS, write=None),
-    "results_snapshots": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST freezes the figures
-    "results_snapshot": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST records a restatement
+    "treaties:home": PageAccess(read=EVERYONE, write=None),
+    "treaties:country_list": PageAccess(read=EVERYONE, write=None),
+    "treaties:country": PageAccess(read=EVERYONE, write=None),
+    "treaties:sources": PageAccess(read=EVERYONE, write=None),
+    "accounts:workspace": PageAccess(read=MEMBERS, write=None),
+    "accounts:tokens": PageAccess(read=MEMBERS, write=MEMBERS),  # POST issues a token of one's own
+    "accounts:token_revoke": PageAccess(read=None, write=MEMBERS),  # POST only
+    "accounts:audit_log": PageAccess(read=STAFF, write=None),
+    "treaties:action_create": PageAccess(read=STAFF, write=STAFF),
+    "treaties:action_edit": PageAccess(read=STAFF, write=STAFF),
+    "treaties:action_withdraw": PageAccess(read=None, write=STAFF),  # POST only
+    "results:results_programmes": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_programme_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_dashboard": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_logframe": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_version_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_node_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_assumption_review": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_overview": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_indicator_create": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_indicator": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_indicator_edit": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_records": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_target_set": PageAccess(read=RESULTS_MANAGERS, write=RESULTS_MANAGERS),
+    "results:results_value_create": PageAccess(read=STAFF, write=STAFF),
+    "results:results_values": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_value": PageAccess(read=STAFF, write=STAFF),
+    "results:results_value_review": PageAccess(read=None, write=STAFF),  # POST only; approving needs RESULTS_MANAGERS
+    "results:results_value_evidence": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_period_lock": PageAccess(read=None, write=RESULTS_MANAGERS),  # POST only
+    "results:results_iptt": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_iptt_export": PageAccess(read=RESULTS_READERS, write=None),
+    "results:results_snapshots": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST freezes the figures
+    "results:results_snapshot": PageAccess(read=RESULTS_READERS, write=RESULTS_MANAGERS),  # POST records a restatement
 }
 
 # API routes, by method and OpenAPI path.
@@ -157,21 +157,21 @@ def discovered_routes() -> set[str]:
     schema_paths = api.get_openapi_schema()["paths"]
     found = set()
 
-    def walk(resolver, prefix):
+    def walk(resolver, prefix, namespace):
         for entry in resolver.url_patterns:
             route = prefix + str(entry.pattern)
             if route in EXCLUDED_PATTERNS or route.startswith(tuple(EXCLUDED_PREFIXES)):
                 continue
             if isinstance(entry, URLResolver):
-                walk(entry, route)
+                walk(entry, route, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
             elif route.startswith(API_PREFIX):
                 path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
                 methods = schema_paths.get(path, {"get": None})  # openapi.json, docs and root are GET views
                 found.update(f"{method.upper()} {path}" for method in methods)
             else:
-                found.add(entry.name or route)
+                found.add(f"{namespace}{entry.name}" if entry.name else route)
 
-    walk(get_resolver(), "")
+    walk(get_resolver(), "", "")
     return found
 
 
@@ -291,19 +291,19 @@ def last_audit_entry() -> AuditEntry:
 # Pages: reading.
 
 PAGE_ARGS = {
-    "country": lambda world: ["AL"],
-    "action_edit": lambda world: [world.action.pk],
-    "results_indicator": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
-    "results_indicator_edit": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
-    "results_records": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
-    "results_target_set": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
-    "results_value_create": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
-    "results_value": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
-    "results_value_review": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
-    "results_value_evidence": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
-    "results_iptt_export": lambda world: [RESULTS_PROGRAMME, "xlsx"],
-    "results_snapshot": lambda world: [RESULTS_PROGRAMME, world.snapshot.pk],
-    "results_assumption_review": lambda world: [
+    "treaties:country": lambda world: ["AL"],
+    "treaties:action_edit": lambda world: [world.action.pk],
+    "results:results_indicator": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results:results_indicator_edit": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results:results_records": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results:results_target_set": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results:results_value_create": lambda world: [RESULTS_PROGRAMME, world.manual.pk],
+    "results:results_value": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results:results_value_review": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results:results_value_evidence": lambda world: [RESULTS_PROGRAMME, world.draft.pk],
+    "results:results_iptt_export": lambda world: [RESULTS_PROGRAMME, "xlsx"],
+    "results:results_snapshot": lambda world: [RESULTS_PROGRAMME, world.snapshot.pk],
+    "results:results_assumption_review": lambda world: [
         RESULTS_PROGRAMME,
         Assumption.objects.get(node__programme__code=RESULTS_PROGRAMME, node__code="1").pk,
     ],
@@ -313,10 +313,10 @@ PAGE_ARGS = {
 def page_path(name, world) -> str:
     if name in PAGE_ARGS:
         return reverse(name, args=PAGE_ARGS[name](world))
-    if name.startswith("results_") and name not in (
-        "results_programmes",
-        "results_programme_create",
-        "results_overview",
+    if name.startswith("results:results_") and name not in (
+        "results:results_programmes",
+        "results:results_programme_create",
+        "results:results_overview",
     ):
         return reverse(name, args=[RESULTS_PROGRAMME])
     return reverse(name)
@@ -340,7 +340,7 @@ def test_page_read(visitor_client, world, route, visitor):
 
 
 def create_form(world):
-    return reverse("action_create"), {
+    return reverse("treaties:action_create"), {
         "treaty": "185",
         "country": world.free_country,
         "kind": "invited",
@@ -366,13 +366,13 @@ def assert_invitation_recorded(world, source):
 
 def created(world, response):
     assert response.status_code == 302
-    assert response.url == reverse("country", args=[world.free_country])
+    assert response.url == reverse("treaties:country", args=[world.free_country])
     assert_invitation_recorded(world, "Letter of invitation (access test)")
 
 
 def edit_form(world):
     action = world.action
-    return reverse("action_edit", args=[action.pk]), {
+    return reverse("treaties:action_edit", args=[action.pk]), {
         "version": str(action.version),
         "kind": action.kind,
         "date": action.date.isoformat(),
@@ -385,7 +385,7 @@ def edit_form(world):
 
 def corrected(world, response):
     assert response.status_code == 302
-    assert response.url == reverse("country", args=["AL"])
+    assert response.url == reverse("treaties:country", args=["AL"])
     action = TreatyAction.objects.get(pk=world.action.pk)
     assert (action.note, action.version) == ("Corrected by the access test", world.action.version + 1)
     entry = last_audit_entry()
@@ -393,7 +393,7 @@ def corrected(world, response):
 
 
 def withdraw_form(world):
-    return reverse("action_withdraw", args=[world.action.pk]), {
+    return reverse("treaties:action_withdraw", args=[world.action.pk]), {
         "version": str(world.action.version),
         "reason": "Recorded in error (access test)",
     }
@@ -412,17 +412,17 @@ def assert_withdrawal_audited(world, reason):
 
 def withdrawn(world, response):
     assert response.status_code == 302
-    assert response.url == reverse("country", args=["AL"])
+    assert response.url == reverse("treaties:country", args=["AL"])
     assert_withdrawal_audited(world, "Recorded in error (access test)")
 
 
 def revoke_form(world):
-    return reverse("token_revoke", args=[world.token.pk]), {}
+    return reverse("accounts:token_revoke", args=[world.token.pk]), {}
 
 
 def revoked(world, response):
     assert response.status_code == 302
-    assert response.url == reverse("tokens")
+    assert response.url == reverse("accounts:tokens")
     world.token.refresh_from_db()
     assert world.token.revoked_at is not None
     entry = last_audit_entry()
@@ -430,7 +430,7 @@ def revoked(world, response):
 
 
 def issue_form(world):
-    return reverse("tokens"), {"name": "issued by the access test"}
+    return reverse("accounts:tokens"), {"name": "issued by the access test"}
 
 
 def issued(world, response):
@@ -457,7 +457,7 @@ def redirected_to(response, name: str, *args) -> None:
 
 
 def programme_form(world):
-    return reverse("results_programme_create"), {
+    return reverse("results:results_programme_create"), {
         "code": "access-test",
         "title": "Access test programme",
         "starts_on": "2021-01-01",
@@ -470,31 +470,31 @@ def programme_form(world):
 
 def programme_created(world, response):
     programme = Programme.objects.get(code="access-test")
-    redirected_to(response, "results_logframe", "access-test")
+    redirected_to(response, "results:results_logframe", "access-test")
     assert programme.versions.get().valid_from.isoformat() == "2021-01-01"
     assert AuditEntry.objects.filter(action="results.programme.created", user=world.user).count() == 1
 
 
 def revision_form(world):
     # After the seed's second version (in force from 2020-01-01, the Cybil revision).
-    path = reverse("results_version_create", args=[RESULTS_PROGRAMME])
+    path = reverse("results:results_version_create", args=[RESULTS_PROGRAMME])
     return path, {"valid_from": "2020-07-01", "ends_on": "2021-12-31", "decision": "Access test revision"}
 
 
 def revised(world, response):
     version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=3)
-    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    redirected_to(response, "results:results_logframe", RESULTS_PROGRAMME)
     assert (version.valid_from.isoformat(), version.ends_on.isoformat()) == ("2020-07-01", "2021-12-31")
     audited(world, "results.logframe.revised", version)
 
 
 def node_form(world):
-    path = reverse("results_node_create", args=[RESULTS_PROGRAMME])
+    path = reverse("results:results_node_create", args=[RESULTS_PROGRAMME])
     return path, {"level": "activity", "parent": seed_node("3").pk, "code": "A3.9", "title": "Access test activity"}
 
 
 def node_added(world, response):
-    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    redirected_to(response, "results:results_logframe", RESULTS_PROGRAMME)
     audited(world, "results.node.added", seed_node("A3.9"))
 
 
@@ -510,95 +510,98 @@ INDICATOR_FORM = {
 
 
 def indicator_form(world):
-    path = reverse("results_indicator_create", args=[RESULTS_PROGRAMME])
+    path = reverse("results:results_indicator_create", args=[RESULTS_PROGRAMME])
     return path, {**INDICATOR_FORM, "node": seed_node("3").pk, "code": "3.9"}
 
 
 def indicator_defined(world, response):
     indicator = Indicator.objects.get(node=seed_node("3"), code="3.9")
-    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, indicator.pk)
+    redirected_to(response, "results:results_indicator", RESULTS_PROGRAMME, indicator.pk)
     assert indicator.manual
     audited(world, "results.indicator.defined", indicator)
 
 
 def indicator_edit_form(world):
-    path = reverse("results_indicator_edit", args=[RESULTS_PROGRAMME, world.manual.pk])
+    path = reverse("results:results_indicator_edit", args=[RESULTS_PROGRAMME, world.manual.pk])
     return path, {**INDICATOR_FORM, "version": world.manual.version}
 
 
 def indicator_updated(world, response):
     indicator = Indicator.objects.get(pk=world.manual.pk)
-    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, indicator.pk)
+    redirected_to(response, "results:results_indicator", RESULTS_PROGRAMME, indicator.pk)
     assert (indicator.title, indicator.version) == ("Workshops for judges", world.manual.version + 1)
     audited(world, "results.indicator.updated", indicator)
 
 
 def target_form(world):
-    path = reverse("results_target_set", args=[RESULTS_PROGRAMME, world.manual.pk])
+    path = reverse("results:results_target_set", args=[RESULTS_PROGRAMME, world.manual.pk])
     version = LogframeVersion.objects.get(programme__code=RESULTS_PROGRAMME, number=1)
     return path, {"logframe_version": version.pk, "period": "2016", "comparator": "ge", "value": "3"}
 
 
 def target_set(world, response):
     target = Target.objects.get(indicator=world.manual)
-    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    redirected_to(response, "results:results_indicator", RESULTS_PROGRAMME, world.manual.pk)
     assert (target.period_start.isoformat(), target.comparator, target.value) == ("2016-01-01", "ge", 3)
     audited(world, "results.target.set", target)
 
 
 def value_form(world):
-    path = reverse("results_value_create", args=[RESULTS_PROGRAMME, world.manual.pk])
+    path = reverse("results:results_value_create", args=[RESULTS_PROGRAMME, world.manual.pk])
     return path, {"period": "2016", "value": "5", "evidence_url": "https://example.org/report"}
 
 
 def value_entered(world, response):
     entry = ManualValue.objects.get(indicator=world.manual, period_start__year=2016)
-    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    redirected_to(response, "results:results_indicator", RESULTS_PROGRAMME, world.manual.pk)
     assert (entry.value, entry.status, entry.entered_by) == (5, "draft", world.user)
     audited(world, "results.value.entered", entry)
 
 
 def value_edit_form(world):
-    path = reverse("results_value", args=[RESULTS_PROGRAMME, world.draft.pk])
+    path = reverse("results:results_value", args=[RESULTS_PROGRAMME, world.draft.pk])
     return path, {"value": "7", "evidence_url": "https://example.org/e", "version": world.draft.version}
 
 
 def value_edited(world, response):
     entry = ManualValue.objects.get(pk=world.draft.pk)
-    redirected_to(response, "results_indicator", RESULTS_PROGRAMME, world.manual.pk)
+    redirected_to(response, "results:results_indicator", RESULTS_PROGRAMME, world.manual.pk)
     assert (entry.value, entry.version) == (7, world.draft.version + 1)
     audited(world, "results.value.edited", entry)
 
 
 def submit_form(world):
-    path = reverse("results_value_review", args=[RESULTS_PROGRAMME, world.draft.pk])
+    path = reverse("results:results_value_review", args=[RESULTS_PROGRAMME, world.draft.pk])
     return path, {"decision": "submit", "version": world.draft.version}
 
 
 def submitted(world, response):
-    redirected_to(response, "results_value", RESULTS_PROGRAMME, world.draft.pk)
+    redirected_to(response, "results:results_value", RESULTS_PROGRAMME, world.draft.pk)
     assert ManualValue.objects.get(pk=world.draft.pk).status == "submitted"
     audited(world, "results.value.submitted", world.draft)
 
 
 def lock_form(world):
-    return reverse("results_period_lock", args=[RESULTS_PROGRAMME]), {"period": "2015"}
+    return reverse("results:results_period_lock", args=[RESULTS_PROGRAMME]), {"period": "2015"}
 
 
 def locked(world, response):
     lock = LockedPeriod.objects.get(programme__code=RESULTS_PROGRAMME)
-    redirected_to(response, "results_values", RESULTS_PROGRAMME)
+    redirected_to(response, "results:results_values", RESULTS_PROGRAMME)
     assert (lock.period_start.isoformat(), lock.period_end.isoformat()) == ("2015-01-01", "2015-12-31")
     audited(world, "results.period.locked", lock)
 
 
 def freeze_form(world):
-    return reverse("results_snapshots", args=[RESULTS_PROGRAMME]), {"title": "Access test", "as_of": "2018-12-31"}
+    return reverse("results:results_snapshots", args=[RESULTS_PROGRAMME]), {
+        "title": "Access test",
+        "as_of": "2018-12-31",
+    }
 
 
 def frozen(world, response):
     job = Job.objects.get(kind="results.snapshot")
-    redirected_to(response, "job", job.pk)
+    redirected_to(response, "jobs:job", job.pk)
     assert (job.created_by, job.payload["title"]) == (world.user, "Access test")
     run_job.call(job.pk)  # what the worker does once the page's transaction commits
     snapshot = Snapshot.objects.get(title="Access test")
@@ -607,50 +610,50 @@ def frozen(world, response):
 
 
 def restate_form(world):
-    path = reverse("results_snapshot", args=[RESULTS_PROGRAMME, world.snapshot.pk])
+    path = reverse("results:results_snapshot", args=[RESULTS_PROGRAMME, world.snapshot.pk])
     parties = Indicator.objects.get(node__programme__code=RESULTS_PROGRAMME, code="O.1")
     return path, {"indicator": parties.pk, "period": "life", "reason": "The 2019 count was a typing error"}
 
 
 def assumption_form(world):
     assumption = Assumption.objects.get(node__programme__code=RESULTS_PROGRAMME, node__code="1")
-    path = reverse("results_assumption_review", args=[RESULTS_PROGRAMME, assumption.pk])
+    path = reverse("results:results_assumption_review", args=[RESULTS_PROGRAMME, assumption.pk])
     return path, {"on": "2019-12-31", "status": "holds", "note": "Access test finding"}
 
 
 def assumption_reviewed(world, response):
     review = AssumptionReview.objects.get(note="Access test finding")
-    redirected_to(response, "results_logframe", RESULTS_PROGRAMME)
+    redirected_to(response, "results:results_logframe", RESULTS_PROGRAMME)
     assert (review.on.isoformat(), review.status, review.reviewed_by) == ("2019-12-31", "holds", world.user)
     audited(world, "results.assumption.reviewed", review)
 
 
 def restated(world, response):
     restatement = Restatement.objects.get(snapshot=world.snapshot)
-    redirected_to(response, "results_snapshot", RESULTS_PROGRAMME, world.snapshot.pk)
+    redirected_to(response, "results:results_snapshot", RESULTS_PROGRAMME, world.snapshot.pk)
     assert (restatement.reported, restatement.reason) == ("1", "The 2019 count was a typing error")
     audited(world, "results.snapshot.restated", restatement)
 
 
 PAGE_WRITES = {
-    "results_programme_create": (programme_form, programme_created),
-    "results_version_create": (revision_form, revised),
-    "results_node_create": (node_form, node_added),
-    "results_assumption_review": (assumption_form, assumption_reviewed),
-    "results_indicator_create": (indicator_form, indicator_defined),
-    "results_indicator_edit": (indicator_edit_form, indicator_updated),
-    "results_target_set": (target_form, target_set),
-    "results_value_create": (value_form, value_entered),
-    "results_value": (value_edit_form, value_edited),
-    "results_value_review": (submit_form, submitted),
-    "results_period_lock": (lock_form, locked),
-    "results_snapshots": (freeze_form, frozen),
-    "results_snapshot": (restate_form, restated),
-    "action_create": (create_form, created),
-    "action_edit": (edit_form, corrected),
-    "action_withdraw": (withdraw_form, withdrawn),
-    "token_revoke": (revoke_form, revoked),
-    "tokens": (issue_form, issued),
+    "results:results_programme_create": (programme_form, programme_created),
+    "results:results_version_create": (revision_form, revised),
+    "results:results_node_create": (node_form, node_added),
+    "results:results_assumption_review": (assumption_form, assumption_reviewed),
+    "results:results_indicator_create": (indicator_form, indicator_defined),
+    "results:results_indicator_edit": (indicator_edit_form, indicator_updated),
+    "results:results_target_set": (target_form, target_set),
+    "results:results_value_create": (value_form, value_entered),
+    "results:results_value": (value_edit_form, value_edited),
+    "results:results_value_review": (submit_form, submitted),
+    "results:results_period_lock": (lock_form, locked),
+    "results:results_snapshots": (freeze_form, frozen),
+    "results:results_snapshot": (restate_form, restated),
+    "treaties:action_create": (create_form, created),
+    "treaties:action_edit": (edit_form, corrected),
+    "treaties:action_withdraw": (withdraw_form, withdrawn),
+    "accounts:token_revoke": (revoke_form, revoked),
+    "accounts:tokens": (issue_form, issued),
 }
 
 
@@ -681,7 +684,7 @@ def test_token_revoke_of_someone_elses_token_changes_nothing(client, db):
     client.force_login(other)
     before = database_state()
 
-    response = client.post(reverse("token_revoke", args=[token.pk]))
+    response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
 
     assert response.status_code == 404
     assert database_state() == before

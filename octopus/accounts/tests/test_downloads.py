@@ -56,7 +56,7 @@ def test_the_audit_log_shows_downloads_with_their_file_and_rows(client, staff):
     log_download(staff, staff, "events.badges", file="badges.pdf", rows=1)
     client.force_login(staff)
 
-    html = client.get(reverse("audit_log") + "?downloads=1").content.decode()
+    html = client.get(reverse("accounts:audit_log") + "?downloads=1").content.decode()
 
     assert "<span data-download>people-2026-01-05.csv · 12 rows</span>" in html
     assert "<span data-download>badges.pdf · 1 row</span>" in html

@@ -60,7 +60,7 @@ def test_an_administrator_without_totp_is_sent_to_set_it_up(client):
     admin = UserFactory(email="admin@example.org", role=Role.ADMINISTRATOR, totp=False)
     client.force_login(admin)
 
-    response = client.get(reverse("workspace"))
+    response = client.get(reverse("accounts:workspace"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
@@ -68,7 +68,7 @@ def test_an_administrator_without_totp_is_sent_to_set_it_up(client):
 
 @pytest.mark.django_db
 def test_staff_without_totp_may_work_but_can_set_it_up(staff_client):
-    assert staff_client.get(reverse("workspace")).status_code == 200
+    assert staff_client.get(reverse("accounts:workspace")).status_code == 200
     assert staff_client.get(reverse("mfa_index")).status_code == 200
 
 
@@ -87,7 +87,7 @@ def test_an_api_token_is_stored_only_as_a_digest_and_can_be_revoked(staff_user, 
     assert key not in str(APIToken.objects.filter(pk=token.pk).values().get())
     assert user_for_api_key(key) == staff_user
 
-    staff_client.post(reverse("token_revoke", args=[token.pk]))
+    staff_client.post(reverse("accounts:token_revoke", args=[token.pk]))
 
     assert user_for_api_key(key) is None
 

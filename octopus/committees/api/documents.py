@@ -72,7 +72,9 @@ class LanguageVersionOut(Schema):
     def resolve_file_url(row, context) -> str | None:
         if not row.file:
             return None
-        return context["request"].build_absolute_uri(reverse("tcy_document_file", args=[row.document_id, row.language]))
+        return context["request"].build_absolute_uri(
+            reverse("committees:tcy_document_file", args=[row.document_id, row.language])
+        )
 
 
 class DocumentOut(Schema):

@@ -183,7 +183,7 @@ def party(response: Response) -> Country:
 
 
 def _answer_link(response: Response, site: str) -> str:
-    return (site or _site()) + reverse("response", args=[response.pk])
+    return (site or _site()) + reverse("surveys:response", args=[response.pk])
 
 
 def _invite(round: AssessmentRound, responses: list[Response], emails: dict, site: str) -> None:

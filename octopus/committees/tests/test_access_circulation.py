@@ -79,25 +79,26 @@ def build(step: str) -> dict:
 def what_they_read(w: World) -> dict:
     """Where the visitor finds the report: every place that serves or lists a document."""
     pk, api = w.report.pk, Client()  # the API is called with the visitor's token, never their session
-    file = w.client.get(reverse("tcy_document_file", args=[pk, "en"]))
+    file = w.client.get(reverse("committees:tcy_document_file", args=[pk, "en"]))
     if file.streaming:
         b"".join(file.streaming_content)
     listed = api.get(f"{API}/documents", {"q": SYMBOL}, **bearer(w)).json()["items"]
     found = {
-        "page": w.client.get(reverse("tcy_document", args=[pk])).status_code,
+        "page": w.client.get(reverse("committees:tcy_document", args=[pk])).status_code,
         "file": file.status_code,
         "api": api.get(f"{API}/documents/{pk}", **bearer(w)).status_code,
         "api register": SYMBOL in {d["symbol"] for d in listed},
     }
     if w.visitor in DELEGATIONS:
-        register = w.client.get(reverse("tcy_register"), {"q": SYMBOL})
+        register = w.client.get(reverse("committees:tcy_register"), {"q": SYMBOL})
         meeting = api.get(f"{API}/meetings/{w.meeting.pk}", **bearer(w)).json()
         found |= {
             "register": [d.symbol for d in register.context["documents"]] == [SYMBOL],
-            "workspace page": w.client.get(reverse("tcy_document_manage", args=[pk])).status_code,
-            "meeting": f'data-document="{pk}"' in w.client.get(reverse("tcy_meeting", args=[w.meeting.pk])).text,
+            "workspace page": w.client.get(reverse("committees:tcy_document_manage", args=[pk])).status_code,
+            "meeting": f'data-document="{pk}"'
+            in w.client.get(reverse("committees:tcy_meeting", args=[w.meeting.pk])).text,
             "api meeting": [d["id"] for item in meeting["agenda"] for d in item["documents"]] == [pk],
-            "round": SYMBOL in w.client.get(reverse("round", args=[w.round.pk])).text,
+            "round": SYMBOL in w.client.get(reverse("committees:round", args=[w.round.pk])).text,
             "api round": (api.get(f"{API}/rounds/{w.round.pk}", **bearer(w)).json()["report"] or {}).get("id") == pk,
         }
     return found

@@ -55,24 +55,24 @@ API_PREFIX = "/api/v1/committee/documents"
 
 PAGES = {
     # Public.
-    "tcy_documents": PageAccess(read=EVERYONE, write=None),
-    "tcy_documents_csv": PageAccess(read=EVERYONE, write=None),
-    "tcy_document": PageAccess(read=EVERYONE, write=None),  # a restricted one: RESTRICTED_READERS, else 404
-    "tcy_document_file": PageAccess(read=EVERYONE, write=None),  # idem
+    "committees:tcy_documents": PageAccess(read=EVERYONE, write=None),
+    "committees:tcy_documents_csv": PageAccess(read=EVERYONE, write=None),
+    "committees:tcy_document": PageAccess(read=EVERYONE, write=None),  # a restricted one: RESTRICTED_READERS, else 404
+    "committees:tcy_document_file": PageAccess(read=EVERYONE, write=None),  # idem
     # The workspace.
-    "tcy_register": PageAccess(read=READERS, write=None),
-    "tcy_register_export": PageAccess(read=READERS, write=None),
-    "tcy_document_create": PageAccess(read=STAFF, write=STAFF),
-    "tcy_document_manage": PageAccess(read=READERS, write=None),
-    "tcy_document_edit": PageAccess(read=STAFF, write=STAFF),
-    "tcy_document_status": PageAccess(read=STAFF, write=STAFF),
-    "tcy_document_comment": PageAccess(read=STAFF, write=STAFF),
-    "tcy_document_circulation": PageAccess(read=STAFF, write=STAFF),
-    "tcy_document_upload": PageAccess(read=STAFF, write=STAFF),
-    "tcy_translation_request": PageAccess(read=STAFF, write=STAFF),
-    "tcy_translations": PageAccess(read=READERS, write=None),
-    "tcy_translations_export": PageAccess(read=READERS, write=None),
-    "tcy_translation": PageAccess(read=LANGUAGE_SERVICES, write=LANGUAGE_SERVICES),
+    "committees:tcy_register": PageAccess(read=READERS, write=None),
+    "committees:tcy_register_export": PageAccess(read=READERS, write=None),
+    "committees:tcy_document_create": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_document_manage": PageAccess(read=READERS, write=None),
+    "committees:tcy_document_edit": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_document_status": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_document_comment": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_document_circulation": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_document_upload": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_translation_request": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_translations": PageAccess(read=READERS, write=None),
+    "committees:tcy_translations_export": PageAccess(read=READERS, write=None),
+    "committees:tcy_translation": PageAccess(read=LANGUAGE_SERVICES, write=LANGUAGE_SERVICES),
 }
 
 API_ROUTES = {
@@ -87,7 +87,7 @@ API_ROUTES = {
 
 
 def test_the_pages_tested_are_the_pages_served():
-    assert {pattern.name for pattern in urlpatterns} == set(PAGES)
+    assert {f"committees:{pattern.name}" for pattern in urlpatterns} == set(PAGES)
     assert served_pages(PREFIXES) == set(PAGES)  # and no other module serves a page under the register's addresses
 
 
@@ -143,19 +143,19 @@ def database_state() -> dict:
 
 def page_args(name: str, w: World) -> list:
     return {
-        "tcy_documents": [],
-        "tcy_documents_csv": [],
-        "tcy_register": [],
-        "tcy_document_create": [],
-        "tcy_translations": [],
-        "tcy_document_file": [w.public.pk, "en"],
-        "tcy_document_upload": [w.public.pk, "en"],
-        "tcy_translation_request": [w.restricted.pk, "fr"],
-        "tcy_register_export": ["xlsx"],
-        "tcy_translations_export": ["csv"],
-        "tcy_translation": [w.translation.pk],
-        "tcy_document_comment": [w.draft.pk],
-        "tcy_document_circulation": [w.draft.pk],
+        "committees:tcy_documents": [],
+        "committees:tcy_documents_csv": [],
+        "committees:tcy_register": [],
+        "committees:tcy_document_create": [],
+        "committees:tcy_translations": [],
+        "committees:tcy_document_file": [w.public.pk, "en"],
+        "committees:tcy_document_upload": [w.public.pk, "en"],
+        "committees:tcy_translation_request": [w.restricted.pk, "fr"],
+        "committees:tcy_register_export": ["xlsx"],
+        "committees:tcy_translations_export": ["csv"],
+        "committees:tcy_translation": [w.translation.pk],
+        "committees:tcy_document_comment": [w.draft.pk],
+        "committees:tcy_document_circulation": [w.draft.pk],
     }.get(name, [w.public.pk])
 
 
@@ -178,11 +178,11 @@ def test_page_read(visitor_client, world, route, visitor):
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-@pytest.mark.parametrize("route", ["tcy_document", "tcy_document_file"])
+@pytest.mark.parametrize("route", ["committees:tcy_document", "committees:tcy_document_file"])
 def test_a_restricted_document_exists_only_for_those_who_read_restricted_documents(
     visitor_client, world, route, visitor
 ):
-    args = [world.restricted.pk] + (["en"] if route == "tcy_document_file" else [])
+    args = [world.restricted.pk] + (["en"] if route == "committees:tcy_document_file" else [])
 
     response = visitor_client.get(reverse(route, args=args))
 
@@ -190,13 +190,13 @@ def test_a_restricted_document_exists_only_for_those_who_read_restricted_documen
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
-@pytest.mark.parametrize("route", ["tcy_document", "tcy_document_manage"])
+@pytest.mark.parametrize("route", ["committees:tcy_document", "committees:tcy_document_manage"])
 def test_a_working_draft_exists_only_for_the_secretariat(visitor_client, world, route, visitor):
     response = visitor_client.get(reverse(route, args=[world.draft.pk]))
 
     if visitor in DRAFT_READERS:
         assert response.status_code == 200
-    elif route == "tcy_document_manage" and visitor not in READERS:
+    elif route == "committees:tcy_document_manage" and visitor not in READERS:
         assert_page_refused(response, visitor, reverse(route, args=[world.draft.pk]))
     else:
         assert response.status_code == 404
@@ -224,7 +224,7 @@ def create_form(w):
 
 def created(world, response):
     document = Document.objects.get(symbol="T-CY(2099)9")
-    redirected_to(response, "tcy_document_manage", document.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", document.pk, exact=True)
     assert (document.title, document.status, document.circulation) == ("New opinion", "draft", "public")
     audited(world.user, "committees.document.recorded", document)
 
@@ -240,7 +240,7 @@ def edit_form(w):
 
 
 def edited(world, response):
-    redirected_to(response, "tcy_document_manage", world.public.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.public.pk, exact=True)
     document = Document.objects.get(pk=world.public.pk)
     assert (document.title, document.version) == ("Corrected report", 2)
     audited(world.user, "committees.document.corrected", document)
@@ -251,7 +251,7 @@ def status_form(w):
 
 
 def status_changed(world, response):
-    redirected_to(response, "tcy_document_manage", world.public.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.public.pk, exact=True)
     assert Document.objects.get(pk=world.public.pk).status == "consultation"
     audited(world.user, "committees.document.consultation", world.public)
 
@@ -261,7 +261,7 @@ def comment_form(w):
 
 
 def comment_requested(world, response):
-    redirected_to(response, "tcy_document_manage", world.draft.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.draft.pk, exact=True)
     asked = CommentRequest.objects.get(document=world.draft)
     assert (asked.country.iso2, asked.requested_by, Document.objects.get(pk=world.draft.pk).version) == (
         "GE",
@@ -276,7 +276,7 @@ def circulation_form(w):
 
 
 def circulated(world, response):
-    redirected_to(response, "tcy_document_manage", world.draft.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.draft.pk, exact=True)
     assert Document.objects.get(pk=world.draft.pk).circulation == "circulated"
     audited(world.user, "committees.document.circulated", world.draft)
 
@@ -286,7 +286,7 @@ def upload_form(w):
 
 
 def uploaded(world, response):
-    redirected_to(response, "tcy_document_manage", world.public.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.public.pk, exact=True)
     row = LanguageVersion.objects.get(document=world.public, language="en")
     assert (row.file_name, row.version, row.uploaded_by) == ("second.pdf", 2, world.user)
     audited(world.user, "committees.language_version.uploaded", row)
@@ -297,7 +297,7 @@ def translation_form(w):
 
 
 def translation_requested(world, response):
-    redirected_to(response, "tcy_document_manage", world.restricted.pk, exact=True)
+    redirected_to(response, "committees:tcy_document_manage", world.restricted.pk, exact=True)
     row = LanguageVersion.objects.get(document=world.restricted, language="fr")
     assert (row.translation_status, row.word_count, row.cost) == ("requested", 400, Decimal("60.00"))
     audited(world.user, "committees.translation.requested", row)
@@ -308,21 +308,21 @@ def translation_edit_form(w):
 
 
 def translation_kept(world, response):
-    redirected_to(response, "tcy_translations", exact=True)
+    redirected_to(response, "committees:tcy_translations", exact=True)
     row = LanguageVersion.objects.get(pk=world.translation.pk)
     assert (row.translation_status, row.cost) == ("in_progress", Decimal("125.00"))
     audited(world.user, "committees.translation.in_progress", row)
 
 
 PAGE_WRITES = {
-    "tcy_document_create": (create_form, created),
-    "tcy_document_edit": (edit_form, edited),
-    "tcy_document_status": (status_form, status_changed),
-    "tcy_document_comment": (comment_form, comment_requested),
-    "tcy_document_circulation": (circulation_form, circulated),
-    "tcy_document_upload": (upload_form, uploaded),
-    "tcy_translation_request": (translation_form, translation_requested),
-    "tcy_translation": (translation_edit_form, translation_kept),
+    "committees:tcy_document_create": (create_form, created),
+    "committees:tcy_document_edit": (edit_form, edited),
+    "committees:tcy_document_status": (status_form, status_changed),
+    "committees:tcy_document_comment": (comment_form, comment_requested),
+    "committees:tcy_document_circulation": (circulation_form, circulated),
+    "committees:tcy_document_upload": (upload_form, uploaded),
+    "committees:tcy_translation_request": (translation_form, translation_requested),
+    "committees:tcy_translation": (translation_edit_form, translation_kept),
 }
 
 

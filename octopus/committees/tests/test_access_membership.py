@@ -59,22 +59,22 @@ READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}  # commit
 COSTS = STAFF | {Role.FINANCE_OFFICER.value}  # manage_language_services; events.manage_travel
 
 PAGES = {
-    "tcy_public": PageAccess(read=EVERYONE, write=None),
-    "tcy_workspace": PageAccess(read=READERS, write=None),
-    "tcy_admit": PageAccess(read=STAFF, write=STAFF),
-    "tcy_admission_end": PageAccess(read=STAFF, write=STAFF),
-    "tcy_representative_add": PageAccess(read=STAFF, write=STAFF),
-    "tcy_representative_end": PageAccess(read=STAFF, write=STAFF),
-    "tcy_bureau_elect": PageAccess(read=STAFF, write=STAFF),
-    "tcy_bureau_end": PageAccess(read=STAFF, write=STAFF),
-    "tcy_meetings_public": PageAccess(read=EVERYONE, write=None),
-    "tcy_meetings": PageAccess(read=READERS, write=STAFF),  # POST numbers an event as a meeting
-    "tcy_meeting": PageAccess(read=READERS, write=STAFF),  # POST adds an agenda item
-    "tcy_agenda_item": PageAccess(read=STAFF, write=STAFF),
-    "tcy_meeting_decisions": PageAccess(read=READERS, write=None),
-    "tcy_interpretation_add": PageAccess(read=COSTS, write=COSTS),
-    "tcy_interpretation": PageAccess(read=COSTS, write=COSTS),
-    "tcy_participation": PageAccess(read=COSTS, write=None),
+    "committees:tcy_public": PageAccess(read=EVERYONE, write=None),
+    "committees:tcy_workspace": PageAccess(read=READERS, write=None),
+    "committees:tcy_admit": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_admission_end": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_representative_add": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_representative_end": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_bureau_elect": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_bureau_end": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_meetings_public": PageAccess(read=EVERYONE, write=None),
+    "committees:tcy_meetings": PageAccess(read=READERS, write=STAFF),  # POST numbers an event as a meeting
+    "committees:tcy_meeting": PageAccess(read=READERS, write=STAFF),  # POST adds an agenda item
+    "committees:tcy_agenda_item": PageAccess(read=STAFF, write=STAFF),
+    "committees:tcy_meeting_decisions": PageAccess(read=READERS, write=None),
+    "committees:tcy_interpretation_add": PageAccess(read=COSTS, write=COSTS),
+    "committees:tcy_interpretation": PageAccess(read=COSTS, write=COSTS),
+    "committees:tcy_participation": PageAccess(read=COSTS, write=None),
 }
 
 API_ROUTES = {
@@ -87,7 +87,7 @@ API_ROUTES = {
 
 
 def test_the_pages_tested_are_the_pages_served():
-    served = {p.name for p in membership_views.urlpatterns + meetings_views.urlpatterns}
+    served = {f"committees:{p.name}" for p in membership_views.urlpatterns + meetings_views.urlpatterns}
     assert served == set(PAGES)
 
 
@@ -204,14 +204,14 @@ def visitor_client(client, world):
 
 def page_path(name: str, w: CommitteeWorld) -> str:
     args = {
-        "tcy_admission_end": [w.admission.pk],
-        "tcy_representative_end": [w.seat.pk],
-        "tcy_bureau_end": [w.term.pk],
-        "tcy_meeting": [w.meeting.pk],
-        "tcy_agenda_item": [w.meeting.pk, w.item.pk],
-        "tcy_meeting_decisions": [w.meeting.pk, "csv"],
-        "tcy_interpretation_add": [w.meeting.pk],
-        "tcy_interpretation": [w.meeting.pk, w.booked.pk],
+        "committees:tcy_admission_end": [w.admission.pk],
+        "committees:tcy_representative_end": [w.seat.pk],
+        "committees:tcy_bureau_end": [w.term.pk],
+        "committees:tcy_meeting": [w.meeting.pk],
+        "committees:tcy_agenda_item": [w.meeting.pk, w.item.pk],
+        "committees:tcy_meeting_decisions": [w.meeting.pk, "csv"],
+        "committees:tcy_interpretation_add": [w.meeting.pk],
+        "committees:tcy_interpretation": [w.meeting.pk, w.booked.pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -231,7 +231,7 @@ def test_page_read(visitor_client, world, route, visitor):
 
 
 def admitted(world, response):
-    redirected_to(response, "tcy_workspace", exact=True)
+    redirected_to(response, "committees:tcy_workspace", exact=True)
     admission = ObserverAdmission.objects.get(country__iso2="CN")
     assert (admission.admitted_on, admission.decision) == (D(2020, 1, 1), "T-CY 22")
     audited(world.user, "committees.observer.admitted", admission)
@@ -239,7 +239,7 @@ def admitted(world, response):
 
 def ended(model, field: str, action: str):
     def check(world, response):
-        redirected_to(response, "tcy_workspace", exact=True)
+        redirected_to(response, "committees:tcy_workspace", exact=True)
         row = model.objects.get(
             pk={
                 ObserverAdmission: world.committee.admission,
@@ -254,14 +254,14 @@ def ended(model, field: str, action: str):
 
 
 def appointed(world, response):
-    redirected_to(response, "tcy_workspace", exact=True)
+    redirected_to(response, "committees:tcy_workspace", exact=True)
     seat = Representative.objects.get(country__iso2="FR")
     assert (seat.role, seat.person.email, seat.person.country.iso2) == ("head", "anne@example.org", "FR")
     audited(world.user, "committees.representative.appointed", seat)
 
 
 def elected(world, response):
-    redirected_to(response, "tcy_workspace", exact=True)
+    redirected_to(response, "committees:tcy_workspace", exact=True)
     term = BureauTerm.objects.get(country__iso2="GE")
     assert (term.role, term.person.last_name) == ("member", "Beridze")
     audited(world.user, "committees.bureau.elected", term)
@@ -269,34 +269,34 @@ def elected(world, response):
 
 def recorded(world, response):
     meeting = Meeting.objects.get(event=world.committee.unlinked)
-    redirected_to(response, "tcy_meeting", meeting.pk, exact=True)
+    redirected_to(response, "committees:tcy_meeting", meeting.pk, exact=True)
     assert str(meeting) == "T-CY 18"
     audited(world.user, "committees.meeting.recorded", meeting)
 
 
 def item_added(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
+    redirected_to(response, "committees:tcy_meeting", world.committee.meeting.pk, exact=True)
     item = AgendaItem.objects.get(meeting=world.committee.meeting, number="2")
     assert (item.order, item.title) == (2, "Adoption of the agenda")
     audited(world.user, "committees.agenda_item.added", item)
 
 
 def item_changed(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
+    redirected_to(response, "committees:tcy_meeting", world.committee.meeting.pk, exact=True)
     item = AgendaItem.objects.get(pk=world.committee.item.pk)
     assert (item.title, item.decision) == ("Opening remarks", "Opened by the Chair.")
     audited(world.user, "committees.agenda_item.changed", item)
 
 
 def interpretation_requested(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
+    redirected_to(response, "committees:tcy_meeting", world.committee.meeting.pk, exact=True)
     booked = InterpretationRequest.objects.exclude(pk=world.committee.booked.pk).get()
     assert (booked.languages, booked.booths, booked.cost) == (["en", "ru"], 2, 5000)
     audited(world.user, "committees.interpretation.requested", booked)
 
 
 def interpretation_updated(world, response):
-    redirected_to(response, "tcy_meeting", world.committee.meeting.pk, exact=True)
+    redirected_to(response, "committees:tcy_meeting", world.committee.meeting.pk, exact=True)
     booked = InterpretationRequest.objects.get(pk=world.committee.booked.pk)
     assert (booked.languages, booked.status, booked.version) == (["en", "fr", "ru"], "confirmed", 2)
     audited(world.user, "committees.interpretation.updated", booked)
@@ -308,12 +308,12 @@ def country_pk(iso2: str) -> int:
 
 END = {"ends_on": "2020-12-31"}
 PAGE_WRITES = {
-    "tcy_admit": (
+    "committees:tcy_admit": (
         lambda w: {"country": country_pk("CN"), "admitted_on": "2020-01-01", "decision": "T-CY 22"},
         admitted,
     ),
-    "tcy_admission_end": (lambda w: END, ended(ObserverAdmission, "ended_on", "committees.observer.ended")),
-    "tcy_representative_add": (
+    "committees:tcy_admission_end": (lambda w: END, ended(ObserverAdmission, "ended_on", "committees.observer.ended")),
+    "committees:tcy_representative_add": (
         lambda w: {
             "country": country_pk("FR"),
             "role": "head",
@@ -324,15 +324,18 @@ PAGE_WRITES = {
         },
         appointed,
     ),
-    "tcy_representative_end": (lambda w: END, ended(Representative, "ends_on", "committees.representative.ended")),
-    "tcy_bureau_elect": (
+    "committees:tcy_representative_end": (
+        lambda w: END,
+        ended(Representative, "ends_on", "committees.representative.ended"),
+    ),
+    "committees:tcy_bureau_elect": (
         lambda w: {"country": country_pk("GE"), "role": "member", "last_name": "Beridze", "starts_on": "2016-01-01"},
         elected,
     ),
-    "tcy_bureau_end": (lambda w: END, ended(BureauTerm, "ends_on", "committees.bureau.ended")),
-    "tcy_meetings": (lambda w: {"event": w.unlinked.pk, "number": "18"}, recorded),
-    "tcy_meeting": (lambda w: {"number": "2", "title": "Adoption of the agenda"}, item_added),
-    "tcy_agenda_item": (
+    "committees:tcy_bureau_end": (lambda w: END, ended(BureauTerm, "ends_on", "committees.bureau.ended")),
+    "committees:tcy_meetings": (lambda w: {"event": w.unlinked.pk, "number": "18"}, recorded),
+    "committees:tcy_meeting": (lambda w: {"number": "2", "title": "Adoption of the agenda"}, item_added),
+    "committees:tcy_agenda_item": (
         lambda w: {
             "order": "1",
             "number": "1",
@@ -342,11 +345,11 @@ PAGE_WRITES = {
         },
         item_changed,
     ),
-    "tcy_interpretation_add": (
+    "committees:tcy_interpretation_add": (
         lambda w: {"languages": "en, ru", "booths": "2", "days": "2", "cost": "5000"},
         interpretation_requested,
     ),
-    "tcy_interpretation": (
+    "committees:tcy_interpretation": (
         lambda w: {
             "languages": "en, fr, ru",
             "booths": "3",

@@ -52,17 +52,17 @@ READERS = STAFF | {Role.FINANCE_OFFICER.value, Role.FOCAL_POINT.value}
 API_PREFIX = "/api/v1/committee/rounds"
 
 PAGES = {
-    "rounds": PageAccess(read=READERS, write=None),
-    "round_open": PageAccess(read=STAFF, write=STAFF),
-    "round": PageAccess(read=READERS, write=None),
-    "round_dispatch": PageAccess(read=STAFF, write=STAFF),
-    "round_reminders": PageAccess(read=None, write=STAFF),  # POST only
-    "round_report": PageAccess(read=STAFF, write=STAFF),
-    "round_programme": PageAccess(read=None, write=STAFF),  # POST only
-    "recommendation_add": PageAccess(read=STAFF, write=STAFF),
-    "recommendation": PageAccess(read=READERS, write=STAFF),  # POST records a follow-up
-    "recommendation_edit": PageAccess(read=STAFF, write=STAFF),
-    "round_recommendations_export": PageAccess(read=READERS, write=None),
+    "committees:rounds": PageAccess(read=READERS, write=None),
+    "committees:round_open": PageAccess(read=STAFF, write=STAFF),
+    "committees:round": PageAccess(read=READERS, write=None),
+    "committees:round_dispatch": PageAccess(read=STAFF, write=STAFF),
+    "committees:round_reminders": PageAccess(read=None, write=STAFF),  # POST only
+    "committees:round_report": PageAccess(read=STAFF, write=STAFF),
+    "committees:round_programme": PageAccess(read=None, write=STAFF),  # POST only
+    "committees:recommendation_add": PageAccess(read=STAFF, write=STAFF),
+    "committees:recommendation": PageAccess(read=READERS, write=STAFF),  # POST records a follow-up
+    "committees:recommendation_edit": PageAccess(read=STAFF, write=STAFF),
+    "committees:round_recommendations_export": PageAccess(read=READERS, write=None),
 }
 
 API_ROUTES = {
@@ -79,7 +79,7 @@ API_ROUTES = {
 
 
 def test_the_pages_tested_are_the_pages_served():
-    assert {pattern.name for pattern in views.urlpatterns} == set(PAGES)
+    assert {f"committees:{pattern.name}" for pattern in views.urlpatterns} == set(PAGES)
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
@@ -158,12 +158,12 @@ def database_state() -> dict:
 
 def page_args(name: str, w: World) -> list:
     return {
-        "rounds": [],
-        "round_open": [],
-        "round_dispatch": [w.draft.pk],
-        "recommendation": [w.sent.pk, w.recommendation.pk],
-        "recommendation_edit": [w.sent.pk, w.recommendation.pk],
-        "round_recommendations_export": [w.sent.pk, "xlsx"],
+        "committees:rounds": [],
+        "committees:round_open": [],
+        "committees:round_dispatch": [w.draft.pk],
+        "committees:recommendation": [w.sent.pk, w.recommendation.pk],
+        "committees:recommendation_edit": [w.sent.pk, w.recommendation.pk],
+        "committees:round_recommendations_export": [w.sent.pk, "xlsx"],
     }.get(name, [w.sent.pk])
 
 
@@ -192,7 +192,7 @@ def open_form(w):
 
 def opened(world, response):
     round = AssessmentRound.objects.get(number=83)
-    redirected_to(response, "round", round.pk, exact=True)
+    redirected_to(response, "committees:round", round.pk, exact=True)
     assert [a.number for a in round.articles.all()] == [13]
     audited(world.user, "committees.round.opened", round)
 
@@ -202,7 +202,7 @@ def dispatch_form(w):
 
 
 def dispatched(world, response):
-    redirected_to(response, "round", world.draft.pk, exact=True)
+    redirected_to(response, "committees:round", world.draft.pk, exact=True)
     questionnaire = Questionnaire.objects.get(pk=world.draft.questionnaire_id)
     assert (questionnaire.status, questionnaire.closes_on) == ("open", today() + datetime.timedelta(days=30))
     assert questionnaire.responses.count() == len(services.expected_codes(world.draft)) > 0
@@ -210,7 +210,7 @@ def dispatched(world, response):
 
 
 def reminded(world, response):
-    redirected_to(response, "round", world.sent.pk, exact=True)
+    redirected_to(response, "committees:round", world.sent.pk, exact=True)
     # Parties since 2004 were added (and sent the questionnaire) before the reminders.
     audited(world.user, "committees.round.respondents_added", world.sent)
 
@@ -220,7 +220,7 @@ def report_form(w):
 
 
 def report_linked(world, response):
-    redirected_to(response, "round", world.sent.pk, exact=True)
+    redirected_to(response, "committees:round", world.sent.pk, exact=True)
     assert AssessmentRound.objects.get(pk=world.sent.pk).report == world.report
     audited(world.user, "committees.round.report_linked", world.sent)
 
@@ -230,7 +230,7 @@ def programme_form(w):
 
 
 def programme_set(world, response):
-    redirected_to(response, "round", world.sent.pk)
+    redirected_to(response, "committees:round", world.sent.pk)
     [served] = assignments_of(world.sent)
     assert (served.programme.code, served.activity.code, served.share) == ("cybercrime-octopus", "A2.2", 100)
     audited(world.user, "results.assignment.set", world.sent)
@@ -241,7 +241,7 @@ def recommendation_form(w):
 
 
 def recommendation_added(world, response):
-    redirected_to(response, "round", world.sent.pk, exact=True)
+    redirected_to(response, "committees:round", world.sent.pk, exact=True)
     added = Recommendation.objects.get(round=world.sent, text="Close it")
     assert (added.country, added.number) == (world.recommendation.country, 2)
     audited(world.user, "committees.recommendation.recorded", added)
@@ -252,7 +252,7 @@ def follow_up_form(w):
 
 
 def followed_up(world, response):
-    redirected_to(response, "recommendation", world.sent.pk, world.recommendation.pk, exact=True)
+    redirected_to(response, "committees:recommendation", world.sent.pk, world.recommendation.pk, exact=True)
     follow_up = FollowUp.objects.get(recommendation=world.recommendation)
     assert (follow_up.status, follow_up.note, follow_up.recorded_by) == ("partially", "Bill tabled", world.user)
     audited(world.user, "committees.follow_up.recorded", follow_up)
@@ -263,21 +263,21 @@ def correction_form(w):
 
 
 def corrected(world, response):
-    redirected_to(response, "recommendation", world.sent.pk, world.recommendation.pk, exact=True)
+    redirected_to(response, "committees:recommendation", world.sent.pk, world.recommendation.pk, exact=True)
     recommendation = Recommendation.objects.get(pk=world.recommendation.pk)
     assert (recommendation.text, recommendation.version) == ("Close the gap", 2)
     audited(world.user, "committees.recommendation.corrected", recommendation)
 
 
 PAGE_WRITES = {
-    "round_open": (open_form, opened),
-    "round_dispatch": (dispatch_form, dispatched),
-    "round_reminders": (lambda w: {}, reminded),
-    "round_report": (report_form, report_linked),
-    "round_programme": (programme_form, programme_set),
-    "recommendation_add": (recommendation_form, recommendation_added),
-    "recommendation": (follow_up_form, followed_up),
-    "recommendation_edit": (correction_form, corrected),
+    "committees:round_open": (open_form, opened),
+    "committees:round_dispatch": (dispatch_form, dispatched),
+    "committees:round_reminders": (lambda w: {}, reminded),
+    "committees:round_report": (report_form, report_linked),
+    "committees:round_programme": (programme_form, programme_set),
+    "committees:recommendation_add": (recommendation_form, recommendation_added),
+    "committees:recommendation": (follow_up_form, followed_up),
+    "committees:recommendation_edit": (correction_form, corrected),
 }
 
 

@@ -91,13 +91,17 @@ def test_a_correction_does_not_change_who_reads_it(staff):
 
 def test_the_secretariat_takes_the_steps_on_the_document_page(client, staff, report):
     client.force_login(staff)
-    page = client.get(reverse("tcy_document_manage", args=[report.pk]))
-    form = client.get(reverse("tcy_document_comment", args=[report.pk])).context["form"]
+    page = client.get(reverse("committees:tcy_document_manage", args=[report.pk]))
+    form = client.get(reverse("committees:tcy_document_comment", args=[report.pk])).context["form"]
 
-    asked = client.post(reverse("tcy_document_comment", args=[report.pk]), {"country": "NL", "version": 1})
-    stale = client.post(reverse("tcy_document_circulation", args=[report.pk]), {"to": "circulated", "version": 1})
-    circulated = client.post(reverse("tcy_document_circulation", args=[report.pk]), {"to": "circulated", "version": 2})
-    after = client.get(reverse("tcy_document_manage", args=[report.pk]))
+    asked = client.post(reverse("committees:tcy_document_comment", args=[report.pk]), {"country": "NL", "version": 1})
+    stale = client.post(
+        reverse("committees:tcy_document_circulation", args=[report.pk]), {"to": "circulated", "version": 1}
+    )
+    circulated = client.post(
+        reverse("committees:tcy_document_circulation", args=[report.pk]), {"to": "circulated", "version": 2}
+    )
+    after = client.get(reverse("committees:tcy_document_manage", args=[report.pk]))
 
     assert 'data-step="comment"' in page.text and 'data-step="circulated"' in page.text
     assert {"GE", "NL"} <= {code for code, _label in form.fields["country"].choices if code}

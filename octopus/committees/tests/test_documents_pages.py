@@ -61,7 +61,7 @@ def test_the_public_register_lists_public_documents_only_in_a_fixed_number_of_qu
     client, register, django_assert_num_queries
 ):
     with django_assert_num_queries(4):  # count, page, language versions; whether sample data is loaded
-        response = client.get(reverse("tcy_documents"))
+        response = client.get(reverse("committees:tcy_documents"))
 
     assert response.status_code == 200
     listed = symbols(response)
@@ -71,13 +71,13 @@ def test_the_public_register_lists_public_documents_only_in_a_fixed_number_of_qu
     html = response.content.decode()
     assert "By written procedure, 2 May 2099" in html
     assert "At T-CY 12, December 2014" in html  # known to the month: shown as far as it is known
-    assert f'href="{reverse("tcy_document_file", args=[register["report"].pk, "en"])}"' in html
+    assert f'href="{reverse("committees:tcy_document_file", args=[register["report"].pk, "en"])}"' in html
     assert 'href="?type=guidance_note"' in html
 
 
 def test_the_public_register_filters_by_type_status_year_and_text(client, register):
     def listed(**query):
-        return symbols(client.get(reverse("tcy_documents"), query))
+        return symbols(client.get(reverse("committees:tcy_documents"), query))
 
     assert listed(type="guidance_note", status="adopted") == ["GN1", "GN2", "GN10"] + ["GNNone"] * 7
     assert listed(type="guidance_note", status="draft") == ["GN3", "GN8"]
@@ -91,8 +91,8 @@ def test_the_public_register_filters_by_type_status_year_and_text(client, regist
 
 
 def test_the_public_register_sorts_by_a_column_both_ways(client, register):
-    ascending = client.get(reverse("tcy_documents"), {"type": "guidance_note", "sort": "title"})
-    descending = client.get(reverse("tcy_documents"), {"type": "guidance_note", "sort": "-title"})
+    ascending = client.get(reverse("committees:tcy_documents"), {"type": "guidance_note", "sort": "title"})
+    descending = client.get(reverse("committees:tcy_documents"), {"type": "guidance_note", "sort": "-title"})
 
     titles = [d.title for d in ascending.context["documents"]]
     assert titles == sorted(titles) and titles[0] == "Botnets"
@@ -102,14 +102,14 @@ def test_the_public_register_sorts_by_a_column_both_ways(client, register):
 
 
 def test_the_empty_register_says_what_to_do(client, register):
-    response = client.get(reverse("tcy_documents"), {"q": "no such document"})
+    response = client.get(reverse("committees:tcy_documents"), {"q": "no such document"})
 
     assert list(response.context["documents"]) == []
     assert "No document matches these filters" in response.content.decode()
 
 
 def test_the_public_csv_holds_the_filtered_public_register(client, register):
-    response = client.get(reverse("tcy_documents_csv"), {"year": "2099"})
+    response = client.get(reverse("committees:tcy_documents_csv"), {"year": "2099"})
 
     assert response["Content-Disposition"] == 'attachment; filename="tcy-documents.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -145,7 +145,7 @@ def test_the_public_csv_holds_the_filtered_public_register(client, register):
 
 def test_a_public_document_page_shows_its_facts_and_files(client, register):
     note = Document.objects.get(type="guidance_note", number=1)
-    response = client.get(reverse("tcy_document", args=[note.pk]))
+    response = client.get(reverse("committees:tcy_document", args=[note.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -163,9 +163,9 @@ def test_a_restricted_or_withdrawn_document_and_its_file_exist_only_for_those_wh
     restricted, withdrawn = register["restricted"], register["withdrawn"]
     may = visitor == Role.FOCAL_POINT.value
 
-    page = client.get(reverse("tcy_document", args=[restricted.pk]))
-    file = client.get(reverse("tcy_document_file", args=[restricted.pk, "en"]))
-    gone = client.get(reverse("tcy_document", args=[withdrawn.pk]))
+    page = client.get(reverse("committees:tcy_document", args=[restricted.pk]))
+    file = client.get(reverse("committees:tcy_document_file", args=[restricted.pk, "en"]))
+    gone = client.get(reverse("committees:tcy_document", args=[withdrawn.pk]))
 
     assert (page.status_code, file.status_code, gone.status_code) == ((200, 200, 200) if may else (404, 404, 404))
     if may:
@@ -183,10 +183,10 @@ def test_a_translation_is_public_once_delivered_and_a_working_file_until_then(cl
     french = documents.upload_language_version(
         report, language="fr", upload=upload("fr.pdf", pdf_bytes()), user=staff, version=1
     )
-    file = reverse("tcy_document_file", args=[report.pk, "fr"])
+    file = reverse("committees:tcy_document_file", args=[report.pk, "fr"])
 
     working = client.get(file)
-    listed = client.get(reverse("tcy_document", args=[report.pk])).content.decode()
+    listed = client.get(reverse("committees:tcy_document", args=[report.pk])).content.decode()
     client.force_login(make_user(Role.FOCAL_POINT))
     delegate = client.get(file)
     client.logout()
@@ -204,16 +204,16 @@ def test_a_public_file_is_an_attachment_of_the_type_found_at_upload(client, regi
         report, language="fr", upload=upload("rapport.pdf", docx_bytes("Rapport")), user=staff
     )
 
-    response = client.get(reverse("tcy_document_file", args=[report.pk, "fr"]))
+    response = client.get(reverse("committees:tcy_document_file", args=[report.pk, "fr"]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert response["Content-Disposition"] == 'attachment; filename="t-cy20991-fr.docx"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert docx.Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs[0].text == "Rapport"
-    assert client.get(reverse("tcy_document_file", args=[report.pk, "de"])).status_code == 404
+    assert client.get(reverse("committees:tcy_document_file", args=[report.pk, "de"])).status_code == 404
     note = Document.objects.get(type="guidance_note", number=1)
-    assert client.get(reverse("tcy_document_file", args=[note.pk, "en"])).status_code == 404  # no file
+    assert client.get(reverse("committees:tcy_document_file", args=[note.pk, "en"])).status_code == 404  # no file
 
 
 # --- the workspace -------------------------------------------------------------------------------------------------
@@ -221,13 +221,13 @@ def test_a_public_file_is_an_attachment_of_the_type_found_at_upload(client, regi
 
 def test_the_workspace_register_holds_every_document_and_exports_it(client, register, staff, django_assert_num_queries):
     client.force_login(staff)
-    client.get(reverse("tcy_register"))  # the session is read once
+    client.get(reverse("committees:tcy_register"))  # the session is read once
 
     with django_assert_num_queries(7):  # session, user, roles, count, page, language versions, sample data?
-        response = client.get(reverse("tcy_register"), {"year": "2099"})
-    restricted_only = client.get(reverse("tcy_register"), {"public": "no"})
+        response = client.get(reverse("committees:tcy_register"), {"year": "2099"})
+    restricted_only = client.get(reverse("committees:tcy_register"), {"public": "no"})
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("tcy_register_export", args=["xlsx"]), {"public": "no"}).content)
+        io.BytesIO(client.get(reverse("committees:tcy_register_export", args=["xlsx"]), {"public": "no"}).content)
     )
 
     assert symbols(response) == ["T-CY(2099)1", "T-CY(2099)2"]
@@ -256,17 +256,20 @@ def test_the_workspace_register_holds_every_document_and_exports_it(client, regi
         "Circulated to the members",
     )
     assert len(rows) == 2
-    assert client.get(reverse("tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol == "T-CY(2098)3"
-    assert client.get(reverse("tcy_register_export", args=["pdf"])).status_code == 404
+    assert (
+        client.get(reverse("committees:tcy_register"), {"status": "withdrawn"}).context["documents"][0].symbol
+        == "T-CY(2098)3"
+    )
+    assert client.get(reverse("committees:tcy_register_export", args=["pdf"])).status_code == 404
 
 
 def test_the_registers_say_when_they_list_a_sample_document(client, register, staff):
     sample, _ = with_original(staff, symbol="T-CY(2099)9", title="Sample report", is_sample=True)
     client.force_login(staff)
 
-    workspace = sample_sheets(client.get(reverse("tcy_register_export", args=["xlsx"]), {"year": "2099"}))[0]
-    public = client.get(reverse("tcy_documents_csv"), {"year": "2099"})
-    real = real_sheets(client.get(reverse("tcy_register_export", args=["xlsx"]), {"public": "no"}))[0]
+    workspace = sample_sheets(client.get(reverse("committees:tcy_register_export", args=["xlsx"]), {"year": "2099"}))[0]
+    public = client.get(reverse("committees:tcy_documents_csv"), {"year": "2099"})
+    real = real_sheets(client.get(reverse("committees:tcy_register_export", args=["xlsx"]), {"public": "no"}))[0]
 
     assert workspace[0][:2] == ("Symbol", "Title")  # the note above, then the header
     assert sorted(row[0] for row in workspace[1:]) == ["T-CY(2099)1", "T-CY(2099)2", "T-CY(2099)9"]
@@ -274,24 +277,28 @@ def test_the_registers_say_when_they_list_a_sample_document(client, register, st
     assert list(csv.reader(io.StringIO(public.content.decode())))[0][0] == "Symbol"
     assert [row[0] for row in real] == ["Symbol", "T-CY(2099)2"]  # the filter leaves out the sample document
     documents.request_translation(sample, language="fr", word_count=10, deadline=D(2099, 3, 1), cost=1, user=staff)
-    requests, totals = sample_sheets(client.get(reverse("tcy_translations_export", args=["xlsx"])))
+    requests, totals = sample_sheets(client.get(reverse("committees:tcy_translations_export", args=["xlsx"])))
     assert requests[0][0] == "Symbol" and requests[1][0] == "T-CY(2099)9"
     assert totals[0][0] == "Deadline year"
 
 
 def test_recording_a_document_through_the_page(client, staff):
     client.force_login(staff)
-    blank = client.get(reverse("tcy_document_create")).context["form"]
+    blank = client.get(reverse("committees:tcy_document_create")).context["form"]
 
     response = client.post(
-        reverse("tcy_document_create"),
+        reverse("committees:tcy_document_create"),
         {"symbol": "T-CY(2099)7", "title": "Agenda of T-CY 99", "type": "agenda", "circulation": "public"},
     )
-    refused = client.post(reverse("tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Again", "type": "agenda"})
-    numbered = client.post(reverse("tcy_document_create"), {"title": "Note", "type": "guidance_note", "number": "1"})
+    refused = client.post(
+        reverse("committees:tcy_document_create"), {"symbol": "T-CY(2099)7", "title": "Again", "type": "agenda"}
+    )
+    numbered = client.post(
+        reverse("committees:tcy_document_create"), {"title": "Note", "type": "guidance_note", "number": "1"}
+    )
 
     document = Document.objects.get(symbol="T-CY(2099)7")
-    assert response.status_code == 302 and response.url == reverse("tcy_document_manage", args=[document.pk])
+    assert response.status_code == 302 and response.url == reverse("committees:tcy_document_manage", args=[document.pk])
     assert blank["circulation"].value() == "draft"  # a working draft until the secretariat circulates it
     assert (document.title, document.status, document.circulation, document.changed_by) == (
         "Agenda of T-CY 99",
@@ -313,7 +320,9 @@ def test_a_stale_correction_shows_the_conflict_and_keeps_what_was_typed(client, 
     fields = {"symbol": document.symbol, "type": document.type, "source": ""}
     documents.correct_document(document, title="Changed by a colleague", user=staff, version=1)
 
-    response = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 1})
+    response = client.post(
+        reverse("committees:tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 1}
+    )
 
     assert response.status_code == 400
     form = response.context["form"]
@@ -322,9 +331,11 @@ def test_a_stale_correction_shows_the_conflict_and_keeps_what_was_typed(client, 
     ]
     assert (form["title"].value(), form["version"].value()) == ("Mine", 2)
     assert Document.objects.get(pk=document.pk).title == "Changed by a colleague"
-    blind = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Blind"})
+    blind = client.post(reverse("committees:tcy_document_edit", args=[document.pk]), {**fields, "title": "Blind"})
     assert blind.status_code == 400 and blind.context["form"].errors == {"version": ["This field is required."]}
-    saved = client.post(reverse("tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 2})
+    saved = client.post(
+        reverse("committees:tcy_document_edit", args=[document.pk]), {**fields, "title": "Mine", "version": 2}
+    )
     assert saved.status_code == 302 and Document.objects.get(pk=document.pk).title == "Mine"
 
 
@@ -332,14 +343,14 @@ def test_adopting_at_a_meeting_or_by_written_procedure_through_the_page(client, 
     meeting = plenary(staff)
     first, second = record(staff), record(staff, symbol="T-CY(2099)2")
     client.force_login(staff)
-    url = reverse("tcy_document_status", args=[first.pk])
+    url = reverse("committees:tcy_document_status", args=[first.pk])
 
     page = client.get(url)
     unsaid = client.post(url, {"to": "adopted", "version": 1})
     written_without_day = client.post(url, {"to": "adopted", "written_procedure": "on", "version": 1})
     adopted = client.post(url, {"to": "adopted", "adopted_at": meeting.pk, "version": 1})
     by_writing = client.post(
-        reverse("tcy_document_status", args=[second.pk]),
+        reverse("committees:tcy_document_status", args=[second.pk]),
         {"to": "adopted", "written_procedure": "on", "adopted_on": "2099-07-01", "version": 1},
     )
 
@@ -358,14 +369,14 @@ def test_adopting_at_a_meeting_or_by_written_procedure_through_the_page(client, 
     first, second = Document.objects.get(pk=first.pk), Document.objects.get(pk=second.pk)
     assert (first.status, first.adopted_at, first.adopted_on) == ("adopted", meeting, D(2019, 6, 5))
     assert (second.status, second.written_procedure, second.adopted_on) == ("adopted", True, D(2099, 7, 1))
-    history = client.get(reverse("tcy_document_manage", args=[first.pk])).context["history"]
+    history = client.get(reverse("committees:tcy_document_manage", args=[first.pk])).context["history"]
     assert [entry.action for entry in history] == ["committees.document.adopted", "committees.document.recorded"]
 
 
 def test_uploading_through_the_page_is_judged_by_content(client, staff):
     document = record(staff)
     client.force_login(staff)
-    url = reverse("tcy_document_upload", args=[document.pk, "en"])
+    url = reverse("committees:tcy_document_upload", args=[document.pk, "en"])
 
     refused = client.post(url, {"file": upload("report.pdf", b"plain text named report.pdf")})
     stored = client.post(url, {"file": upload("report.pdf", pdf_bytes("Stored"))})
@@ -375,7 +386,7 @@ def test_uploading_through_the_page_is_judged_by_content(client, staff):
     assert stored.status_code == 302
     row = LanguageVersion.objects.get(document=document, language="en")
     assert (row.file_type, row.file_name, row.uploaded_by) == ("pdf", "report.pdf", staff)
-    page = client.get(reverse("tcy_document_manage", args=[document.pk])).content.decode()
+    page = client.get(reverse("committees:tcy_document_manage", args=[document.pk])).content.decode()
     assert "Replace file" in page and 'data-action="committees.language_version.uploaded"' in page
     assert "File uploaded (English) — tcy_secretariat@example.org" in page
     replaced = client.post(url, {"file": upload("again.pdf", pdf_bytes()), "version": 1})
@@ -400,13 +411,17 @@ def test_translation_requests_with_totals_exports_and_who_keeps_them(client, sta
     focal, finance = make_user(Role.FOCAL_POINT), make_user(Role.FINANCE_OFFICER)
     client.force_login(focal)
 
-    page = client.get(reverse("tcy_translations"))
-    refused = client.get(reverse("tcy_translation", args=[asked.pk]))
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("tcy_translations_export", args=["xlsx"])).content))
+    page = client.get(reverse("committees:tcy_translations"))
+    refused = client.get(reverse("committees:tcy_translation", args=[asked.pk]))
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("committees:tcy_translations_export", args=["xlsx"])).content)
+    )
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(reverse("tcy_translations_export", args=["csv"]), {"status": "requested"}).content.decode()
+                client.get(
+                    reverse("committees:tcy_translations_export", args=["csv"]), {"status": "requested"}
+                ).content.decode()
             )
         )
     )
@@ -437,7 +452,7 @@ def test_translation_requests_with_totals_exports_and_who_keeps_them(client, sta
     client.force_login(finance)
     second_fr = LanguageVersion.objects.get(document=second, language="fr")
     saved = client.post(
-        reverse("tcy_translation", args=[second_fr.pk]),
+        reverse("committees:tcy_translation", args=[second_fr.pk]),
         {"status": "in_progress", "word_count": "520", "deadline": "2099-04-02", "cost": "80", "version": 1},
     )
     assert saved.status_code == 302
@@ -451,10 +466,10 @@ def test_the_translation_list_loads_in_a_fixed_number_of_queries(client, staff, 
         document, _ = with_original(staff, symbol=f"T-CY(2099){n}")
         documents.request_translation(document, language="fr", word_count=10, deadline=None, cost=1, user=staff)
     client.force_login(staff)
-    client.get(reverse("tcy_translations"))
+    client.get(reverse("committees:tcy_translations"))
 
     with django_assert_num_queries(7):  # session, user, roles, count, page, totals, sample data?
-        response = client.get(reverse("tcy_translations"))
+        response = client.get(reverse("committees:tcy_translations"))
 
     assert len(response.context["requests"]) == 3
     assert [(t["year"], t["requests"], t["cost"]) for t in response.context["totals"]] == [(None, 3, Decimal(3))]

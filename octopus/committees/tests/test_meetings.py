@@ -207,7 +207,7 @@ def test_funded_participation_counts_tcy_meetings_and_other_fora_of_member_state
 
 def signed_in(client, user):
     client.force_login(user)
-    client.get(reverse("tcy_workspace"))
+    client.get(reverse("committees:tcy_workspace"))
     return client
 
 
@@ -227,20 +227,22 @@ def test_the_series_lists_meetings_with_participants_in_a_fixed_number_of_querie
     signed_in(client, staff)
 
     with django_assert_num_queries(11):
-        response = client.get(reverse("tcy_meetings"))
+        response = client.get(reverse("committees:tcy_meetings"))
 
     rows = [(str(m), m.participants, m.documents_adopted) for m in response.context["meetings"]]
     assert rows == [("T-CY 19", 1, 0), ("T-CY 17", 3, 1), ("T-CY Bureau 12", 1, 0), ("T-CY 15", 2, 0)]
     assert [e.slug for e in response.context["form"].fields["event"].queryset] == ["t-cy-21"]
-    plenaries = client.get(reverse("tcy_meetings"), {"body": "plenary", "year": "2017"})
+    plenaries = client.get(reverse("committees:tcy_meetings"), {"body": "plenary", "year": "2017"})
     assert [str(m) for m in plenaries.context["meetings"]] == ["T-CY 17"]
 
 
 def test_the_series_exports_read_back(client, world, staff):
     signed_in(client, staff)
 
-    text = client.get(reverse("tcy_meetings"), {"format": "csv"}).content.decode()
-    workbook = openpyxl.load_workbook(io.BytesIO(client.get(reverse("tcy_meetings"), {"format": "xlsx"}).content))
+    text = client.get(reverse("committees:tcy_meetings"), {"format": "csv"}).content.decode()
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("committees:tcy_meetings"), {"format": "xlsx"}).content)
+    )
 
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:7] == ["Meeting", "Event", "First day", "Last day", "Place", "Status", "Participants"]
@@ -253,12 +255,16 @@ def test_the_series_exports_read_back(client, world, staff):
 def test_numbering_an_event_on_the_page(client, world, staff):
     signed_in(client, staff)
 
-    refused = client.post(reverse("tcy_meetings"), {"event": world.unlinked.pk, "number": "17"})
-    response = client.post(reverse("tcy_meetings"), {"event": world.unlinked.pk, "number": "21"})
+    refused = client.post(reverse("committees:tcy_meetings"), {"event": world.unlinked.pk, "number": "17"})
+    response = client.post(reverse("committees:tcy_meetings"), {"event": world.unlinked.pk, "number": "21"})
 
     assert refused.status_code == 400 and "T-CY 17 is already 17th T-CY plenary" in refused.content.decode()
     meeting = Meeting.objects.get(event=world.unlinked)
-    assert (response.status_code, response.url, meeting.number) == (302, reverse("tcy_meeting", args=[meeting.pk]), 21)
+    assert (response.status_code, response.url, meeting.number) == (
+        302,
+        reverse("committees:tcy_meeting", args=[meeting.pk]),
+        21,
+    )
 
 
 def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation(
@@ -279,7 +285,7 @@ def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation
     signed_in(client, staff)
 
     with django_assert_num_queries(9):
-        response = client.get(reverse("tcy_meeting", args=[world.t15.pk]), {"list": "final"})
+        response = client.get(reverse("committees:tcy_meeting", args=[world.t15.pk]), {"list": "final"})
 
     assert [i.pk for i in response.context["agenda"]] == [first.pk, second.pk]
     assert [i.pk for i in response.context["decisions"]] == [second.pk]
@@ -288,17 +294,20 @@ def test_the_meeting_page_shows_agenda_decisions_participants_and_interpretation
         for c in response.context["categories"]
     ]
     assert groups == [("other", [("France", ["Silva"]), ("Georgia", ["Tsiklauri"])])]
-    provisional = client.get(reverse("tcy_meeting", args=[world.t15.pk]))
+    provisional = client.get(reverse("committees:tcy_meeting", args=[world.t15.pk]))
     assert provisional.context["participants_total"] == 4  # approved and pending
     page = response.content.decode()
-    assert reverse("event_delegations", args=["t-cy-15"]) in page and reverse("event_public", args=["t-cy-15"]) in page
+    assert (
+        reverse("events:event_delegations", args=["t-cy-15"]) in page
+        and reverse("events:event_public", args=["t-cy-15"]) in page
+    )
 
 
 def test_a_focal_point_reads_the_meeting_but_not_its_participants(client, world):
     focal_point = make_user(Role.FOCAL_POINT)
     client.force_login(focal_point)
 
-    response = client.get(reverse("tcy_meeting", args=[world.t15.pk]))
+    response = client.get(reverse("committees:tcy_meeting", args=[world.t15.pk]))
 
     assert response.status_code == 200
     assert "categories" not in response.context and "Tsiklauri" not in response.content.decode()
@@ -311,9 +320,9 @@ def test_the_list_of_decisions_reads_back_in_csv_and_docx(client, world, staff):
     meetings.attach_document(item, document=note, user=staff)
     signed_in(client, staff)
 
-    csv_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "csv"]))
-    docx_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "docx"]))
-    other = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "pdf"]))
+    csv_response = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t17.pk, "csv"]))
+    docx_response = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t17.pk, "docx"]))
+    other = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t17.pk, "pdf"]))
 
     assert list(csv.reader(io.StringIO(csv_response.content.decode()))) == [
         ["Order", "Item", "Title", "Decision", "Documents"],
@@ -332,7 +341,7 @@ def test_editing_an_item_over_a_stale_copy_shows_a_conflict_and_keeps_the_text(c
     signed_in(client, staff)
 
     response = client.post(
-        reverse("tcy_agenda_item", args=[world.t17.pk, item.pk]),
+        reverse("committees:tcy_agenda_item", args=[world.t17.pk, item.pk]),
         {"order": "1", "number": "1", "title": "Opening", "decision": "My decision", "version": "1"},
     )
 
@@ -344,12 +353,12 @@ def test_editing_an_item_over_a_stale_copy_shows_a_conflict_and_keeps_the_text(c
 
 
 def test_the_public_series_lists_past_plenaries_linking_public_events(client, world):
-    response = client.get(reverse("tcy_meetings_public"))
+    response = client.get(reverse("committees:tcy_meetings_public"))
 
     assert [str(m) for m in response.context["meetings"]] == ["T-CY 17", "T-CY 15"]
-    assert reverse("event_public", args=["t-cy-17"]) in response.content.decode()
+    assert reverse("events:event_public", args=["t-cy-17"]) in response.content.decode()
     Event.objects.filter(slug="t-cy-17").update(is_public=False)
-    assert [str(m) for m in client.get(reverse("tcy_meetings_public")).context["meetings"]] == ["T-CY 15"]
+    assert [str(m) for m in client.get(reverse("committees:tcy_meetings_public")).context["meetings"]] == ["T-CY 15"]
 
 
 def test_the_participation_page_totals_per_state_and_year_in_a_fixed_number_of_queries(
@@ -359,7 +368,7 @@ def test_the_participation_page_totals_per_state_and_year_in_a_fixed_number_of_q
     signed_in(client, finance)
 
     with django_assert_num_queries(10):
-        response = client.get(reverse("tcy_participation"))
+        response = client.get(reverse("committees:tcy_participation"))
 
     summary = response.context["summary"]
     assert [(t.iso2, t.year, t.count) for t in summary.by_state_and_year] == [
@@ -373,15 +382,15 @@ def test_the_participation_page_totals_per_state_and_year_in_a_fixed_number_of_q
         {"year": "2017", "where": "T-CY meetings", "count": 1},
         {"year": "2017", "where": "Other fora", "count": 1},
     ]
-    only = client.get(reverse("tcy_participation"), {"scope": "other", "year": "2017"}).context["summary"]
+    only = client.get(reverse("committees:tcy_participation"), {"scope": "other", "year": "2017"}).context["summary"]
     assert [(t.iso2, t.count) for t in only.by_state_and_year] == [("AM", 1)]
 
 
 def test_the_participation_exports_read_back(client, world):
     signed_in(client, make_user(Role.FINANCE_OFFICER))
 
-    text = client.get(reverse("tcy_participation"), {"format": "csv"}).content.decode()
-    content = client.get(reverse("tcy_participation"), {"format": "xlsx"}).content
+    text = client.get(reverse("committees:tcy_participation"), {"format": "csv"}).content.decode()
+    content = client.get(reverse("committees:tcy_participation"), {"format": "xlsx"}).content
 
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [
@@ -410,9 +419,9 @@ def test_the_files_of_a_sample_meeting_say_so(client, world, staff):
     meetings.add_agenda_item(world.t17, number="4", title="Guidance Notes", decision="Adopt GN 10.", user=staff)
     signed_in(client, staff)
 
-    (series,) = sample_sheets(client.get(reverse("tcy_meetings"), {"format": "xlsx"}))
-    docx_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "docx"]))
-    csv_response = client.get(reverse("tcy_meeting_decisions", args=[world.t17.pk, "csv"]))
+    (series,) = sample_sheets(client.get(reverse("committees:tcy_meetings"), {"format": "xlsx"}))
+    docx_response = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t17.pk, "docx"]))
+    csv_response = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t17.pk, "csv"]))
 
     assert series[0][:2] == ("Meeting", "Event") and series[2][0] == "T-CY 17"
     assert file_name(docx_response) == "t-cy-17-decisions-SAMPLE-DATA.docx"
@@ -420,12 +429,12 @@ def test_the_files_of_a_sample_meeting_say_so(client, world, staff):
     assert paragraphs[0] == str(SAMPLE_NOTE) and paragraphs[1] == "List of decisions – T-CY 17"
     assert file_name(csv_response) == "t-cy-17-decisions-SAMPLE-DATA.csv"
     # Another meeting, real, is not marked.
-    real = client.get(reverse("tcy_meeting_decisions", args=[world.t15.pk, "docx"]))
+    real = client.get(reverse("committees:tcy_meeting_decisions", args=[world.t15.pk, "docx"]))
     assert not is_marked(real) and docx_paragraphs(real)[0] == "List of decisions – T-CY 15"
     signed_in(client, make_user(Role.FINANCE_OFFICER))
-    (funded,) = sample_sheets(client.get(reverse("tcy_participation"), {"format": "xlsx"}))
+    (funded,) = sample_sheets(client.get(reverse("committees:tcy_participation"), {"format": "xlsx"}))
     assert funded[0][0] == "State" and [row[0] for row in funded[1:]] == ["Armenia", "France", "Georgia"]
-    only_2016 = client.get(reverse("tcy_participation"), {"format": "xlsx", "year": "2016"})
+    only_2016 = client.get(reverse("committees:tcy_participation"), {"format": "xlsx", "year": "2016"})
     assert real_sheets(only_2016)[0][1][0] == "Georgia"  # no sample travel among the rows of 2016
 
 
@@ -567,7 +576,7 @@ def test_a_stale_interpretation_edit_shows_a_conflict_keeping_what_was_typed(cli
         "version": "1",
     }
 
-    response = client.post(reverse("tcy_interpretation", args=[world.t17.pk, booked.pk]), data)
+    response = client.post(reverse("committees:tcy_interpretation", args=[world.t17.pk, booked.pk]), data)
 
     assert response.status_code == 400
     assert "Someone changed this record" in response.content.decode()

@@ -204,7 +204,7 @@ def test_the_public_page_lists_members_and_observers_on_a_day(client, tcy, staff
     expected = membership_at(tcy, D(2016, 6, 1))
 
     with django_assert_num_queries(5):
-        response = client.get(reverse("tcy_public"), {"at": "2016-06-01"})
+        response = client.get(reverse("committees:tcy_public"), {"at": "2016-06-01"})
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -216,7 +216,7 @@ def test_the_public_page_lists_members_and_observers_on_a_day(client, tcy, staff
 
 
 def test_the_public_page_refuses_a_date_that_is_not_one(client, tcy):
-    response = client.get(reverse("tcy_public"), {"at": "2016-13-01"})
+    response = client.get(reverse("committees:tcy_public"), {"at": "2016-13-01"})
 
     assert response.status_code == 400
     assert "is not a date" in response.content.decode()
@@ -225,7 +225,7 @@ def test_the_public_page_refuses_a_date_that_is_not_one(client, tcy):
 def test_the_membership_csv_reads_back(client, tcy, staff):
     membership.admit_observer(tcy, organisation=unodc(), admitted_on=D(2014, 1, 1), decision="T-CY 10", user=staff)
 
-    response = client.get(reverse("tcy_public"), {"at": "2016-06-01", "format": "csv"})
+    response = client.get(reverse("committees:tcy_public"), {"at": "2016-06-01", "format": "csv"})
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Disposition"] == 'attachment; filename="t-cy-membership-2016-06-01.csv"'
@@ -241,10 +241,10 @@ def test_a_membership_csv_holding_a_sample_admission_says_so_in_its_name(client,
     admission = membership.admit_observer(
         tcy, organisation=unodc(), admitted_on=D(2014, 1, 1), decision="T-CY 10", user=staff
     )
-    real = client.get(reverse("tcy_public"), {"at": "2016-06-01", "format": "csv"})
+    real = client.get(reverse("committees:tcy_public"), {"at": "2016-06-01", "format": "csv"})
     ObserverAdmission.objects.filter(pk=admission.pk).update(is_sample=True)
 
-    sample = client.get(reverse("tcy_public"), {"at": "2016-06-01", "format": "csv"})
+    sample = client.get(reverse("committees:tcy_public"), {"at": "2016-06-01", "format": "csv"})
 
     assert real["Content-Disposition"] == 'attachment; filename="t-cy-membership-2016-06-01.csv"'
     assert sample["Content-Disposition"] == 'attachment; filename="t-cy-membership-2016-06-01-SAMPLE-DATA.csv"'
@@ -270,23 +270,24 @@ def test_the_workspace_shows_representatives_and_the_bureau_in_a_fixed_number_of
         user=staff,
     )
     client.force_login(staff)
-    client.get(reverse("tcy_workspace"))  # the session and the user's roles, read once per visit
+    client.get(reverse("committees:tcy_workspace"))  # the session and the user's roles, read once per visit
 
     with django_assert_num_queries(12):
-        response = client.get(reverse("tcy_workspace"), {"at": "2016-06-01"})
+        response = client.get(reverse("committees:tcy_workspace"), {"at": "2016-06-01"})
 
     page = response.content.decode()
     georgia = next(row for row in response.context["members"] if row.country.iso2 == "GE")
     assert [(s.person.full_name, s.role) for s in georgia.seats] == [("Giorgi TSIKLAURI", "head")]
     assert [(t.person.full_name, t.role) for t in response.context["current_terms"]] == [("Paul MARTIN", "chair")]
-    assert reverse("tcy_admit") in page and reverse("tcy_bureau_elect") in page
+    assert reverse("committees:tcy_admit") in page and reverse("committees:tcy_bureau_elect") in page
 
 
 def test_admitting_a_party_is_refused_on_the_form_keeping_what_was_typed(client, tcy, staff):
     client.force_login(staff)
 
     response = client.post(
-        reverse("tcy_admit"), {"country": country("FR").pk, "admitted_on": "2016-06-01", "decision": "Letter of 3 May"}
+        reverse("committees:tcy_admit"),
+        {"country": country("FR").pk, "admitted_on": "2016-06-01", "decision": "Letter of 3 May"},
     )
 
     assert response.status_code == 400
@@ -301,7 +302,7 @@ def test_a_representative_added_on_the_page_is_found_by_email_not_duplicated(cli
     client.force_login(staff)
 
     response = client.post(
-        reverse("tcy_representative_add"),
+        reverse("committees:tcy_representative_add"),
         {
             "country": country("GE").pk,
             "role": "head",

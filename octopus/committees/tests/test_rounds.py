@@ -519,7 +519,7 @@ def staff_client(client, staff):
 def test_the_list_says_what_to_do_when_empty_then_shows_rounds_in_fixed_queries(
     staff_client, staff, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    empty = staff_client.get(reverse("rounds"))
+    empty = staff_client.get(reverse("committees:rounds"))
     assert "No assessment round yet. Open one with" in empty.content.decode()
     day = timezone.localdate() - datetime.timedelta(days=30)
     first = tcy_round(staff, number=91, opened_at=plenary(staff, 91, day), opened_on=day)
@@ -533,7 +533,7 @@ def test_the_list_says_what_to_do_when_empty_then_shows_rounds_in_fixed_queries(
 
     # session, user, roles, sample banner; committee, rounds, articles, audit entries, replies
     with django_assert_num_queries(9):
-        response = staff_client.get(reverse("rounds"))
+        response = staff_client.get(reverse("committees:rounds"))
 
     rows = response.context["rows"]
     assert [(r.round.number, [a.number for a in r.articles], r.answered, r.expected) for r in rows] == [
@@ -552,12 +552,12 @@ def test_opening_a_round_from_the_page(staff_client, staff):
         "opened_on": "2026-01-15",
     }
 
-    response = staff_client.post(reverse("round_open"), data)
+    response = staff_client.post(reverse("committees:round_open"), data)
 
     round = AssessmentRound.objects.get(number=95)
-    assert response.status_code == 302 and response.url == reverse("round", args=[round.pk])
+    assert response.status_code == 302 and response.url == reverse("committees:round", args=[round.pk])
     assert list(round.questionnaire.sections.values_list("article", flat=True)) == ["185/29", "185/30"]
-    again = staff_client.post(reverse("round_open"), data)
+    again = staff_client.post(reverse("committees:round_open"), data)
     assert again.status_code == 400
     assert "T-CY already has a round 95." in again.content.decode()
     assert again.context["form"]["title"].value() == "Mutual assistance in preservation"  # what was typed stays
@@ -572,7 +572,7 @@ def test_the_round_page_in_fixed_queries_and_counts_only_for_focal_points(
     for iso2 in ("AM", "GE", "FR"):
         rec = services.record_recommendation(round, country=country(iso2), finding="F", text=f"Do {iso2}", user=staff)
         services.record_follow_up(rec, reviewed_on=timezone.localdate(), status="partially", user=staff)
-    path = reverse("round", args=[round.pk])
+    path = reverse("committees:round", args=[round.pk])
 
     ContentType.objects.get_for_model(AssessmentRound)  # cached for the process: whether it is depends on test order
     # session, user, roles, sample banner; round, articles, audit entries, replies, recommendations; the programmes
@@ -590,42 +590,45 @@ def test_the_round_page_in_fixed_queries_and_counts_only_for_focal_points(
     text = seen.content.decode()
     assert seen.context["rows"] == [] and 'data-party="AM"' not in text
     assert f"Not started: {parties}" in text
-    assert reverse("response", args=[georgia.pk]) in text  # their own reply, and no other
-    assert reverse("response", args=[round.questionnaire.responses.get(country__iso2="AM").pk]) not in text
+    assert reverse("surveys:response", args=[georgia.pk]) in text  # their own reply, and no other
+    assert reverse("surveys:response", args=[round.questionnaire.responses.get(country__iso2="AM").pk]) not in text
     assert [row.country.iso2 for row in seen.context["follow_up"]] == ["AM", "FR", "GE"]
 
 
 def test_dispatch_reminders_and_recommendation_pages(staff_client, staff, django_capture_on_commit_callbacks):
     focal = make_user(Role.FOCAL_POINT)
     round = tcy_round(staff)
-    bad = staff_client.post(reverse("round_dispatch", args=[round.pk]), {"deadline": "2000-01-01"})
+    bad = staff_client.post(reverse("committees:round_dispatch", args=[round.pk]), {"deadline": "2000-01-01"})
     assert bad.status_code == 400 and "The deadline must be after the day of dispatch" in bad.content.decode()
     deadline = timezone.localdate() + datetime.timedelta(days=30)
     with django_capture_on_commit_callbacks(execute=True):
-        sent = staff_client.post(reverse("round_dispatch", args=[round.pk]), {"deadline": deadline.isoformat()})
+        sent = staff_client.post(
+            reverse("committees:round_dispatch", args=[round.pk]), {"deadline": deadline.isoformat()}
+        )
     assert sent.status_code == 302
-    again = staff_client.get(reverse("round_dispatch", args=[round.pk]))
-    assert again.status_code == 302 and again.url == reverse("round", args=[round.pk])
+    again = staff_client.get(reverse("committees:round_dispatch", args=[round.pk]))
+    assert again.status_code == 302 and again.url == reverse("committees:round", args=[round.pk])
     reply = round.questionnaire.responses.get(country__iso2="GE")
     invitation = [m for m in mail.outbox if m.to == [focal.email]]
     assert len(invitation) == 1 and f"http://testserver/workspace/responses/{reply.pk}/" in invitation[0].body
 
     with django_capture_on_commit_callbacks(execute=True):
-        reminded = staff_client.post(reverse("round_reminders", args=[round.pk]), follow=True)
+        reminded = staff_client.post(reverse("committees:round_reminders", args=[round.pk]), follow=True)
     assert "Reminder sent to the focal points of 1 Party: GE." in reminded.content.decode()
     assert "Last sent" in reminded.content.decode()
 
     added = staff_client.post(
-        reverse("recommendation_add", args=[round.pk]),
+        reverse("committees:recommendation_add", args=[round.pk]),
         {"country": "GE", "finding": "No preservation", "text": "Legislate"},
     )
     rec = Recommendation.objects.get(round=round, country__iso2="GE")
     assert added.status_code == 302
-    page = reverse("recommendation", args=[round.pk, rec.pk])
+    page = reverse("committees:recommendation", args=[round.pk, rec.pk])
     followed = staff_client.post(page, {"reviewed_on": timezone.localdate().isoformat(), "status": "implemented"})
     assert followed.status_code == 302 and rec.follow_ups.get().status == "implemented"
     stale = staff_client.post(
-        reverse("recommendation_edit", args=[round.pk, rec.pk]), {"finding": "X", "text": "Y", "version": "7"}
+        reverse("committees:recommendation_edit", args=[round.pk, rec.pk]),
+        {"finding": "X", "text": "Y", "version": "7"},
     )
     assert stale.status_code == 400 and "Someone changed this record" in stale.content.decode()
     assert stale.context["form"]["version"].value() == 1  # the current version, for a deliberate second save
@@ -643,8 +646,8 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
     services.record_follow_up(rec, reviewed_on=reviewed, status="partially", user=staff)
     services.record_recommendation(round, country=country("AM"), finding="F", text="T", user=staff)
 
-    xlsx = staff_client.get(reverse("round_recommendations_export", args=[round.pk, "xlsx"]))
-    csv = staff_client.get(reverse("round_recommendations_export", args=[round.pk, "csv"]))
+    xlsx = staff_client.get(reverse("committees:round_recommendations_export", args=[round.pk, "xlsx"]))
+    csv = staff_client.get(reverse("committees:round_recommendations_export", args=[round.pk, "csv"]))
 
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -671,9 +674,13 @@ def test_export_of_recommendations_reads_back(staff_client, staff, django_captur
     ]
     assert csv.content.decode().splitlines()[2] == f"Georgia,GE,1,16,'=cmd,Legislate,Partially implemented,{reviewed}"
     assert xlsx["Content-Disposition"] == f'attachment; filename="t-cy-round-{round.number}-recommendations.xlsx"'
-    assert staff_client.get(reverse("round_recommendations_export", args=[round.pk, "pdf"])).status_code == 404
+    assert (
+        staff_client.get(reverse("committees:round_recommendations_export", args=[round.pk, "pdf"])).status_code == 404
+    )
     AssessmentRound.objects.filter(pk=round.pk).update(is_sample=True)  # a sample round's export says so
-    (sample,) = sample_sheets(staff_client.get(reverse("round_recommendations_export", args=[round.pk, "xlsx"])))
+    (sample,) = sample_sheets(
+        staff_client.get(reverse("committees:round_recommendations_export", args=[round.pk, "xlsx"]))
+    )
     assert [list(row) for row in sample] == rows
 
 
@@ -687,11 +694,13 @@ def test_the_report_page_links_a_register_document(staff_client, staff):
         type="assessment_report",
     )
 
-    response = staff_client.post(reverse("round_report", args=[round.pk]), {"document": report.pk, "version": 1})
+    response = staff_client.post(
+        reverse("committees:round_report", args=[round.pk]), {"document": report.pk, "version": 1}
+    )
 
     assert response.status_code == 302
     assert AssessmentRound.objects.get(pk=round.pk).report == report
-    page = staff_client.get(reverse("round", args=[round.pk])).content.decode()
+    page = staff_client.get(reverse("committees:round", args=[round.pk])).content.decode()
     assert "T-CY(2099)7" in page and "Draft" in page
     assert Document.objects.get(pk=report.pk).status == "draft"
 

@@ -250,8 +250,8 @@ def document_create(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Document recorded. Upload its original file next."))
-            return redirect("tcy_document_manage", document.pk)
-    context = {"form": form, "title": _("Record a document"), "back": reverse("tcy_register")}
+            return redirect("committees:tcy_document_manage", document.pk)
+    context = {"form": form, "title": _("Record a document"), "back": reverse("committees:tcy_register")}
     return render(request, "committees/documents/form.html", context, status=400 if form.errors else 200)
 
 
@@ -318,7 +318,7 @@ def _form_page(request, form, document, title, *, intro="", multipart=False, sta
         "title": title,
         "intro": intro,
         "multipart": multipart,
-        "back": reverse("tcy_document_manage", args=[document.pk]),
+        "back": reverse("committees:tcy_document_manage", args=[document.pk]),
     }
     return render(request, "committees/documents/form.html", context, status=status or (400 if form.errors else 200))
 
@@ -337,7 +337,7 @@ def document_edit(request, pk):
             show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
         else:
             messages.success(request, _("Document corrected."))
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     title = _("Correct %(document)s") % {"document": document.symbol or document.title}
     return _form_page(request, form, document, title)
 
@@ -354,7 +354,7 @@ def document_status(request, pk):
             show_refusal(form, error, current_version=lambda: Document.objects.get(pk=document.pk).version)
         else:
             messages.success(request, _("Status: %(status)s.") % {"status": document.get_status_display().lower()})
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     title = _("Change the status of %(document)s") % {"document": document.symbol or document.title}
     intro = _("It is %(status)s now. Adopted: at a meeting of the committee, or by written procedure on a day.") % {
         "status": document.get_status_display().lower()
@@ -382,7 +382,7 @@ def document_comment_request(request, pk):
                 _("%(country)s is asked to comment: its focal points read the draft now.")
                 % {"country": form.cleaned_data["country"]},
             )
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     title = _("Ask a country to comment on %(document)s") % {"document": document.symbol or document.title}
     intro = _(
         "The working draft is read by the secretariat only. The focal points of the country you ask read it "
@@ -413,7 +413,7 @@ def document_circulation(request, pk):
                     "circulation": document.get_circulation_display().lower(),
                 },
             )
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     title = _("Circulate %(document)s") % {"document": document.symbol or document.title}
     intro = _(
         "It is %(circulation)s now. Circulated: every delegation reads it. Public: everyone reads it on the "
@@ -446,7 +446,7 @@ def document_upload(request, pk, lang):
             form.add_error("file", str(error))
         else:
             messages.success(request, _("File stored."))
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     label = Language(language).label
     verb = _("Replace the %(language)s file") if row and row.file else _("Upload the %(language)s file")
     return _form_page(request, form, document, verb % {"language": label}, multipart=True)
@@ -465,7 +465,7 @@ def translation_request(request, pk, lang):
             show_refusal(form, error)
         else:
             messages.success(request, _("Translation requested."))
-            return redirect("tcy_document_manage", document.pk)
+            return redirect("committees:tcy_document_manage", document.pk)
     title = _("Request the %(language)s translation") % {"language": Language(language).label}
     return _form_page(request, form, document, title)
 
@@ -557,12 +557,12 @@ def translation_edit(request, pk):
             show_refusal(form, error, current_version=lambda: LanguageVersion.objects.get(pk=row.pk).version)
         else:
             messages.success(request, _("Translation request saved."))
-            return redirect("tcy_translations")
+            return redirect("committees:tcy_translations")
     context = {
         "form": form,
         "title": _("Translation of %(document)s") % {"document": row},
         "row": row,
-        "back": reverse("tcy_translations"),
+        "back": reverse("committees:tcy_translations"),
         "intro": _("Requested → being translated → delivered, or cancelled."),
     }
     return render(request, "committees/documents/form.html", context, status=400 if form.errors else 200)

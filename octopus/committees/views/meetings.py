@@ -130,7 +130,7 @@ def tcy_meetings(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(meeting)s recorded. Build its agenda next.") % {"meeting": meeting})
-            return redirect("tcy_meeting", meeting.pk)
+            return redirect("committees:tcy_meeting", meeting.pk)
     filters = MeetingFilterForm(request.GET or None)
     family = committee_family(committee)
     meetings = meetings_of(family).order_by("-event__starts_on", "pk")
@@ -192,7 +192,7 @@ def tcy_meeting(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Item %(item)s added.") % {"item": item})
-            return redirect("tcy_meeting", meeting.pk)
+            return redirect("committees:tcy_meeting", meeting.pk)
     final = request.GET.get("list") == "final"
     context = {
         "meeting": meeting,
@@ -234,7 +234,7 @@ def tcy_agenda_item(request, pk, item_pk):
     if action == "remove":
         services.remove_agenda_item(item, user=request.user)
         messages.success(request, _("Item %(item)s removed from the agenda.") % {"item": item})
-        return redirect("tcy_meeting", meeting.pk)
+        return redirect("committees:tcy_meeting", meeting.pk)
     if action in ("attach", "detach") and documents.is_valid():
         document = documents.cleaned_data["document"]
         change = services.attach_document if action == "attach" else services.detach_document
@@ -245,7 +245,7 @@ def tcy_agenda_item(request, pk, item_pk):
         else:
             done = _("%(document)s attached.") if action == "attach" else _("%(document)s detached.")
             messages.success(request, done % {"document": document.symbol or document.title})
-            return redirect("tcy_agenda_item", meeting.pk, item.pk)
+            return redirect("committees:tcy_agenda_item", meeting.pk, item.pk)
     elif posted and not action and form.is_valid():
         try:
             services.update_agenda_item(
@@ -260,7 +260,7 @@ def tcy_agenda_item(request, pk, item_pk):
             show_refusal(form, error, current_version=current.first)
         else:
             messages.success(request, _("Item saved."))
-            return redirect("tcy_meeting", meeting.pk)
+            return redirect("committees:tcy_meeting", meeting.pk)
     context = {
         "meeting": meeting,
         "item": item,
@@ -331,7 +331,7 @@ def tcy_interpretation_add(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Interpretation requested."))
-            return redirect("tcy_meeting", meeting.pk)
+            return redirect("committees:tcy_meeting", meeting.pk)
     context = {"meeting": meeting, "form": form, "title": _("Request interpretation for %(m)s") % {"m": meeting}}
     return render(request, "committees/meetings/form.html", context, status=400 if form.errors else 200)
 
@@ -351,7 +351,7 @@ def tcy_interpretation(request, pk, request_pk):
             show_refusal(form, error, current_version=current.first)
         else:
             messages.success(request, _("Interpretation request saved."))
-            return redirect("tcy_meeting", meeting.pk)
+            return redirect("committees:tcy_meeting", meeting.pk)
     context = {"meeting": meeting, "form": form, "title": _("Interpretation for %(m)s") % {"m": meeting}}
     return render(request, "committees/meetings/form.html", context, status=400 if form.errors else 200)
 

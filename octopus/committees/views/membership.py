@@ -123,7 +123,7 @@ def _end_page(request, end, *, done: str, title: str, intro: str = ""):
             form.add_error(None, str(error))
         else:
             messages.success(request, done)
-            return redirect("tcy_workspace")
+            return redirect("committees:tcy_workspace")
     return _form_page(request, form, title=title, intro=intro)
 
 
@@ -148,7 +148,7 @@ def tcy_admit(request):
             messages.success(
                 request, _("%(who)s admitted as observer.") % {"who": admission.country or admission.organisation}
             )
-            return redirect("tcy_workspace")
+            return redirect("committees:tcy_workspace")
     return _form_page(
         request,
         form,
@@ -193,7 +193,7 @@ def tcy_representative_add(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(seat)s recorded.") % {"seat": seat})
-            return redirect("tcy_workspace")
+            return redirect("committees:tcy_workspace")
     return _form_page(
         request,
         form,
@@ -220,7 +220,7 @@ def tcy_bureau_elect(request):
     bureau = bureau_of(get_committee())
     if bureau is None:
         messages.error(request, _("The T-CY has no Bureau recorded; load the reference data."))
-        return redirect("tcy_workspace")
+        return redirect("committees:tcy_workspace")
     form = BureauTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -238,7 +238,7 @@ def tcy_bureau_elect(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(term)s recorded.") % {"term": term})
-            return redirect("tcy_workspace")
+            return redirect("committees:tcy_workspace")
     return _form_page(
         request, form, title=_("Record an election to the Bureau"), intro=_("The Bureau is elected among the Parties.")
     )

@@ -94,7 +94,7 @@ def round_open(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Round opened. Add the questions of its questionnaire, then send it."))
-            return redirect("round", round.pk)
+            return redirect("committees:round", round.pk)
     context = {"form": form, "title": _("Open an assessment round")}
     return render(request, "committees/rounds/form.html", context, status=400 if form.errors else 200)
 
@@ -157,7 +157,7 @@ def round_programme(request, pk):
             messages.success(request, _("The programme this round serves is saved."))
     else:
         messages.error(request, _("Choose one of the activities listed."))
-    return redirect("round", round.pk)
+    return redirect("committees:round", round.pk)
 
 
 @permission_required(MANAGE)
@@ -165,7 +165,7 @@ def round_dispatch(request, pk):
     round = get_round_for_user(request.user, pk)
     if request.method == "GET" and services.expected_codes(round):
         messages.info(request, _("The questionnaire of this round has already been sent."))
-        return redirect("round", round.pk)
+        return redirect("committees:round", round.pk)
     form = DispatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +176,7 @@ def round_dispatch(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("The questionnaire was sent to the Parties' focal points."))
-            return redirect("round", round.pk)
+            return redirect("committees:round", round.pk)
     context = {"round": round, "form": form, "parties": membership_at(round.committee, timezone.localdate()).members}
     return render(request, "committees/rounds/dispatch.html", context, status=400 if form.errors else 200)
 
@@ -189,7 +189,7 @@ def round_reminders(request, pk):
         sent = services.send_reminders(round, user=request.user, site=site_root(request))
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("round", round.pk)
+        return redirect("committees:round", round.pk)
     if sent["countries"]:
         count = len(sent["countries"])
         message = ngettext(
@@ -209,7 +209,7 @@ def round_reminders(request, pk):
         messages.info(
             request, _("New Parties sent the questionnaire: %(codes)s.") % {"codes": ", ".join(sent["added"])}
         )
-    return redirect("round", round.pk)
+    return redirect("committees:round", round.pk)
 
 
 @permission_required(MANAGE)
@@ -225,7 +225,7 @@ def round_report(request, pk):
             show_refusal(form, error, current_version=lambda: AssessmentRound.objects.get(pk=round.pk).version)
         else:
             messages.success(request, _("Report link saved."))
-            return redirect("round", round.pk)
+            return redirect("committees:round", round.pk)
     context = {
         "form": form,
         "round": round,
@@ -257,7 +257,7 @@ def recommendation_add(request, pk):
                 _("Recommendation %(number)s to %(country)s recorded.")
                 % {"number": recommendation.number, "country": recommendation.country.name},
             )
-            return redirect("round", round.pk)
+            return redirect("committees:round", round.pk)
     context = {
         "form": form,
         "round": round,
@@ -283,7 +283,7 @@ def recommendation_detail(request, pk, rec):
             show_refusal(form, error)
         else:
             messages.success(request, _("Follow-up recorded."))
-            return redirect("recommendation", round.pk, recommendation.pk)
+            return redirect("committees:recommendation", round.pk, recommendation.pk)
     follow_ups = recommendation.follow_ups.select_related("meeting__committee", "meeting__event", "report").order_by(
         "reviewed_on", "pk"
     )
@@ -320,7 +320,7 @@ def recommendation_edit(request, pk, rec):
             show_refusal(form, error, current_version=lambda: Recommendation.objects.get(pk=recommendation.pk).version)
         else:
             messages.success(request, _("Recommendation corrected."))
-            return redirect("recommendation", round.pk, recommendation.pk)
+            return redirect("committees:recommendation", round.pk, recommendation.pk)
     title = _("Correct recommendation %(number)s to %(country)s") % {
         "number": recommendation.number,
         "country": recommendation.country.name,

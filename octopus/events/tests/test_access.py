@@ -72,49 +72,49 @@ API_PREFIXES = ("/api/v1/events", "/api/v1/registrations")
 
 PAGES = {
     # Public: the calendar, programme, registration, feeds, certificate checks and the nomination link.
-    "events_public": PageAccess(read=EVERYONE, write=None),
-    "event_public": PageAccess(read=EVERYONE, write=None),
-    "event_register": PageAccess(read=EVERYONE, write=EVERYONE),
-    "event_participants_public": PageAccess(read=EVERYONE, write=None),
-    "events_ical": PageAccess(read=EVERYONE, write=None),
-    "person_ical": PageAccess(read=EVERYONE, write=None),  # the signed token is the authority
-    "certificate_check": PageAccess(read=EVERYONE, write=None),
-    "certificate_verify": PageAccess(read=EVERYONE, write=None),
-    "nominate": PageAccess(read=EVERYONE, write=EVERYONE),  # the secret link is the authority
+    "events:events_public": PageAccess(read=EVERYONE, write=None),
+    "events:event_public": PageAccess(read=EVERYONE, write=None),
+    "events:event_register": PageAccess(read=EVERYONE, write=EVERYONE),
+    "events:event_participants_public": PageAccess(read=EVERYONE, write=None),
+    "events:events_ical": PageAccess(read=EVERYONE, write=None),
+    "events:person_ical": PageAccess(read=EVERYONE, write=None),  # the signed token is the authority
+    "events:certificate_check": PageAccess(read=EVERYONE, write=None),
+    "events:certificate_verify": PageAccess(read=EVERYONE, write=None),
+    "events:nominate": PageAccess(read=EVERYONE, write=EVERYONE),  # the secret link is the authority
     # The event workspace.
-    "events": PageAccess(read=READERS, write=None),
-    "event_create": PageAccess(read=STAFF, write=STAFF),
-    "series": PageAccess(read=READERS, write=None),
-    "event": PageAccess(read=READERS, write=None),
-    "event_edit": PageAccess(read=STAFF, write=STAFF),
-    "event_clone": PageAccess(read=STAFF, write=STAFF),
-    "event_programmes": PageAccess(read=READERS, write=STAFF),  # POST sets the programmes served
-    "event_sessions": PageAccess(read=READERS, write=STAFF),  # POST adds a session
-    "event_session_edit": PageAccess(read=STAFF, write=STAFF),
-    "event_session_remove": PageAccess(read=None, write=STAFF),  # POST only
-    "event_forms": PageAccess(read=READERS, write=STAFF),  # POST adds a registration form
-    "event_form_edit": PageAccess(read=STAFF, write=STAFF),
-    "event_registrations": PageAccess(read=READERS, write=None),
-    "registration_add": PageAccess(read=STAFF, write=STAFF),
-    "registration": PageAccess(read=READERS, write=None),
-    "registration_transition": PageAccess(read=None, write=STAFF),  # POST only
+    "events:events": PageAccess(read=READERS, write=None),
+    "events:event_create": PageAccess(read=STAFF, write=STAFF),
+    "events:series": PageAccess(read=READERS, write=None),
+    "events:event": PageAccess(read=READERS, write=None),
+    "events:event_edit": PageAccess(read=STAFF, write=STAFF),
+    "events:event_clone": PageAccess(read=STAFF, write=STAFF),
+    "events:event_programmes": PageAccess(read=READERS, write=STAFF),  # POST sets the programmes served
+    "events:event_sessions": PageAccess(read=READERS, write=STAFF),  # POST adds a session
+    "events:event_session_edit": PageAccess(read=STAFF, write=STAFF),
+    "events:event_session_remove": PageAccess(read=None, write=STAFF),  # POST only
+    "events:event_forms": PageAccess(read=READERS, write=STAFF),  # POST adds a registration form
+    "events:event_form_edit": PageAccess(read=STAFF, write=STAFF),
+    "events:event_registrations": PageAccess(read=READERS, write=None),
+    "events:registration_add": PageAccess(read=STAFF, write=STAFF),
+    "events:registration": PageAccess(read=READERS, write=None),
+    "events:registration_transition": PageAccess(read=None, write=STAFF),  # POST only
     # Delegations, check-in, travel, contributions.
-    "event_delegations": PageAccess(read=READERS, write=STAFF),  # POST issues a nomination link
-    "delegation": PageAccess(read=READERS, write=STAFF),  # POST records credentials
-    "event_checkin": PageAccess(read=STAFF, write=STAFF),
-    "event_checkin_counts": PageAccess(read=STAFF, write=None),
-    "checkin_badge": PageAccess(read=STAFF, write=STAFF),
-    "event_travel": PageAccess(read=TRAVEL_KEEPERS, write=TRAVEL_KEEPERS),  # POST funds a participant's travel
-    "travel": PageAccess(read=TRAVEL_KEEPERS, write=TRAVEL_KEEPERS),
-    "event_contribution": PageAccess(read=READERS, write=STAFF),
+    "events:event_delegations": PageAccess(read=READERS, write=STAFF),  # POST issues a nomination link
+    "events:delegation": PageAccess(read=READERS, write=STAFF),  # POST records credentials
+    "events:event_checkin": PageAccess(read=STAFF, write=STAFF),
+    "events:event_checkin_counts": PageAccess(read=STAFF, write=None),
+    "events:checkin_badge": PageAccess(read=STAFF, write=STAFF),
+    "events:event_travel": PageAccess(read=TRAVEL_KEEPERS, write=TRAVEL_KEEPERS),  # POST funds a participant's travel
+    "events:travel": PageAccess(read=TRAVEL_KEEPERS, write=TRAVEL_KEEPERS),
+    "events:event_contribution": PageAccess(read=READERS, write=STAFF),
     # Documents, exports and the import.
-    "event_badges": PageAccess(read=STAFF, write=None),
-    "event_participants_pdf": PageAccess(read=READERS, write=None),
-    "event_delegations_pdf": PageAccess(read=READERS, write=None),
-    "registration_certificate": PageAccess(read=STAFF, write=None),  # GET issues the certificate if need be
-    "event_export": PageAccess(read=READERS, write=None),  # registrations; the travel export: TRAVEL_KEEPERS
-    "event_import": PageAccess(read=STAFF, write=STAFF),
-    "event_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST queues the import
+    "events:event_badges": PageAccess(read=STAFF, write=None),
+    "events:event_participants_pdf": PageAccess(read=READERS, write=None),
+    "events:event_delegations_pdf": PageAccess(read=READERS, write=None),
+    "events:registration_certificate": PageAccess(read=STAFF, write=None),  # GET issues the certificate if need be
+    "events:event_export": PageAccess(read=READERS, write=None),  # registrations; the travel export: TRAVEL_KEEPERS
+    "events:event_import": PageAccess(read=STAFF, write=STAFF),
+    "events:event_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST queues the import
 }
 
 API_ROUTES = {
@@ -185,27 +185,27 @@ def today() -> datetime.date:
 def page_args(name: str, w: EventWorld) -> list:
     slug = w.event.slug
     return {
-        "events_public": [],
-        "events_ical": [],
-        "certificate_check": [],
-        "events": [],
-        "event_create": [],
-        "event_register": [slug, w.form.pk],
-        "person_ical": [person_token(w.attended.person)],
-        "certificate_verify": [w.attended.certificate_code],
-        "nominate": [w.token],
-        "series": [w.series.pk],
-        "event_session_edit": [slug, w.session.pk],
-        "event_session_remove": [slug, w.session.pk],
-        "event_form_edit": [slug, w.form.pk],
-        "registration": [slug, w.pending.pk],
-        "registration_transition": [slug, w.pending.pk],
-        "registration_certificate": [slug, w.attended.pk],
-        "delegation": [slug, w.delegation.pk],
-        "checkin_badge": [w.approved.badge_key],
-        "travel": [slug, w.travel.pk],
-        "event_contribution": [w.contribution.slug],
-        "event_export": [slug, "registrations", "csv"],
+        "events:events_public": [],
+        "events:events_ical": [],
+        "events:certificate_check": [],
+        "events:events": [],
+        "events:event_create": [],
+        "events:event_register": [slug, w.form.pk],
+        "events:person_ical": [person_token(w.attended.person)],
+        "events:certificate_verify": [w.attended.certificate_code],
+        "events:nominate": [w.token],
+        "events:series": [w.series.pk],
+        "events:event_session_edit": [slug, w.session.pk],
+        "events:event_session_remove": [slug, w.session.pk],
+        "events:event_form_edit": [slug, w.form.pk],
+        "events:registration": [slug, w.pending.pk],
+        "events:registration_transition": [slug, w.pending.pk],
+        "events:registration_certificate": [slug, w.attended.pk],
+        "events:delegation": [slug, w.delegation.pk],
+        "events:checkin_badge": [w.approved.badge_key],
+        "events:travel": [slug, w.travel.pk],
+        "events:event_contribution": [w.contribution.slug],
+        "events:event_export": [slug, "registrations", "csv"],
     }.get(name, [slug])
 
 
@@ -230,7 +230,7 @@ def test_page_read(visitor_client, world, route, visitor):
 
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_travel_export_follows_travel_rights(visitor_client, world, visitor):
-    path = reverse("event_export", args=[world.events.event.slug, "travel", "xlsx"])
+    path = reverse("events:event_export", args=[world.events.event.slug, "travel", "xlsx"])
 
     response = visitor_client.get(path)
 
@@ -264,7 +264,7 @@ def nominate_form(w):
 
 
 def nominated(world, response):
-    redirected_to(response, "nominate", world.events.token)
+    redirected_to(response, "events:nominate", world.events.token)
     registration = Registration.objects.get(person__email="ani@example.am")
     assert (registration.delegation, registration.state, registration.is_head_of_delegation) == (
         world.events.delegation,
@@ -292,7 +292,7 @@ def create_form(w):
 
 def created(world, response):
     event = Event.objects.get(slug="access-new")
-    redirected_to(response, "event", "access-new")
+    redirected_to(response, "events:event", "access-new")
     assert (event.title, event.city, event.starts_on) == ("New workshop", "Yerevan", today() + datetime.timedelta(60))
     audited(world.user, "events.event.created", event)
 
@@ -312,7 +312,7 @@ def edit_form(w):
 
 def edited(world, response):
     event = Event.objects.get(pk=world.events.event.pk)
-    redirected_to(response, "event", event.slug)
+    redirected_to(response, "events:event", event.slug)
     assert (event.title, event.city, event.version) == ("Renamed workshop", "Yerevan", world.events.event.version + 1)
     audited(world.user, "events.event.updated", event)
 
@@ -323,7 +323,7 @@ def clone_form(w):
 
 def cloned(world, response):
     clone = Event.objects.get(slug="access-again")
-    redirected_to(response, "event", "access-again")
+    redirected_to(response, "events:event", "access-again")
     assert (clone.title, clone.starts_on, clone.sessions.count()) == (
         "Workshop again",
         today() + datetime.timedelta(days=90),
@@ -346,7 +346,7 @@ def programmes_form(w):
 
 
 def programmes_set(world, response):
-    redirected_to(response, "event", world.events.event.slug)
+    redirected_to(response, "events:event", world.events.event.slug)
     event = Event.objects.get(pk=world.events.event.pk)
     assert [(a.programme.code, a.activity.code, a.share) for a in assignments_of(event)] == [
         ("cybercrime-octopus", "A3.1", 100)
@@ -364,7 +364,7 @@ def session_form(w):
 
 def session_added(world, response):
     session = Session.objects.get(event=world.events.event, title="Case studies")
-    redirected_to(response, "event_sessions", world.events.event.slug)
+    redirected_to(response, "events:event_sessions", world.events.event.slug)
     assert (session.kind, session.room, timezone.localtime(session.starts_at).hour) == ("workshop", "B", 14)
     audited(world.user, "events.session.added", session)
 
@@ -375,13 +375,13 @@ def session_edit_form(w):
 
 def session_changed(world, response):
     session = Session.objects.get(pk=world.events.session.pk)
-    redirected_to(response, "event_sessions", world.events.event.slug)
+    redirected_to(response, "events:event_sessions", world.events.event.slug)
     assert (session.title, session.room) == ("Opening remarks", "A")
     audited(world.user, "events.session.changed", session)
 
 
 def session_removed(world, response):
-    redirected_to(response, "event_sessions", world.events.event.slug)
+    redirected_to(response, "events:event_sessions", world.events.event.slug)
     assert not Session.objects.filter(pk=world.events.session.pk).exists()
     audited(world.user, "events.session.removed", world.events.session)
 
@@ -394,7 +394,7 @@ def forms_form(w):
 
 
 def form_added(world, response):
-    redirected_to(response, "event_forms", world.events.event.slug)
+    redirected_to(response, "events:event_forms", world.events.event.slug)
     added = RegistrationForm.objects.get(event=world.events.event, title="Speakers")
     assert (added.audience, added.capacity, added.is_open) == ("speakers", 20, True)
     audited(world.user, "events.form.saved", added)
@@ -405,7 +405,7 @@ def form_edit_form(w):
 
 
 def form_edited(world, response):
-    redirected_to(response, "event_forms", world.events.event.slug)
+    redirected_to(response, "events:event_forms", world.events.event.slug)
     form = RegistrationForm.objects.get(pk=world.events.form.pk)
     assert (form.title, form.is_open, form.capacity) == ("Participants (closed)", False, 20)
     audited(world.user, "events.form.saved", form)
@@ -416,7 +416,7 @@ def registration_add_form(w):
 
 
 def registration_added(world, response):
-    redirected_to(response, "event_registrations", world.events.event.slug)
+    redirected_to(response, "events:event_registrations", world.events.event.slug)
     registration = Registration.objects.get(event=world.events.event, person__email="levan@example.ge")
     assert registration.state == RegistrationState.APPROVED  # staff register people directly
     audited(world.user, "events.registration.created", registration)
@@ -427,7 +427,7 @@ def transition_form(w):
 
 
 def transitioned(world, response):
-    redirected_to(response, "registration", world.events.event.slug, world.events.pending.pk)
+    redirected_to(response, "events:registration", world.events.event.slug, world.events.pending.pk)
     registration = Registration.objects.get(pk=world.events.pending.pk)
     assert registration.state == RegistrationState.APPROVED
     audited(world.user, "events.registration.approved", registration)
@@ -451,7 +451,7 @@ def credentials_form(w):
 
 
 def credentials_recorded(world, response):
-    redirected_to(response, "delegation", world.events.event.slug, world.events.delegation.pk)
+    redirected_to(response, "events:delegation", world.events.event.slug, world.events.delegation.pk)
     delegation = Delegation.objects.get(pk=world.events.delegation.pk)
     assert (delegation.credentials_received_on, delegation.credentials_verified_by) == (today(), world.user)
     audited(world.user, "events.delegation.credentials", delegation)
@@ -478,7 +478,7 @@ def badge_form(w):
 
 
 def badge_checked_in(world, response):
-    redirected_to(response, "checkin_badge", world.events.approved.badge_key)
+    redirected_to(response, "events:checkin_badge", world.events.approved.badge_key)
     checked_in(world, response)
 
 
@@ -488,7 +488,7 @@ def fund_form(w):
 
 def funded(world, response):
     travel = Travel.objects.get(registration=world.events.approved)
-    redirected_to(response, "travel", world.events.event.slug, travel.pk)
+    redirected_to(response, "events:travel", world.events.event.slug, travel.pk)
     assert (travel.ticket_cost, travel.nights, travel.dsa_rate) == (380, 2, 200)
     audited(world.user, "events.travel.requested", travel)
 
@@ -509,7 +509,7 @@ def travel_form(w):
 
 
 def travel_updated(world, response):
-    redirected_to(response, "event_travel", world.events.event.slug)
+    redirected_to(response, "events:event_travel", world.events.event.slug)
     travel = Travel.objects.get(pk=world.events.travel.pk)
     assert (travel.status, travel.nights, travel.ticket_reference) == ("approved", 3, "ABC123")
     audited(world.user, "events.travel.updated", travel)
@@ -527,7 +527,7 @@ def contribution_form(w):
 
 
 def contributed(world, response):
-    redirected_to(response, "event_contribution", world.events.contribution.slug)
+    redirected_to(response, "events:event_contribution", world.events.contribution.slug)
     event = Event.objects.get(pk=world.events.contribution.pk)
     assert (event.our_role, event.audience_estimate) == ("speaker", 120)
     assert [c.iso2 for c in event.countries_reached.all()] == ["AM"]
@@ -540,7 +540,7 @@ def upload_form(w):
 
 def uploaded(world, response):
     # Reading the file stores its rows for the preview; nothing is registered until the import is confirmed.
-    redirected_to(response, "event_import_preview", world.events.event.slug)
+    redirected_to(response, "events:event_import_preview", world.events.event.slug)
     assert not Registration.objects.filter(person__email="levan@example.ge").exists()
 
 
@@ -550,7 +550,7 @@ def import_form(w):
 
 def imported(world, response):
     job = Job.objects.exclude(pk=world.events.import_job.pk).get()
-    redirected_to(response, "job", job.pk)
+    redirected_to(response, "jobs:job", job.pk)
     assert (job.status, job.total, job.created_by, job.outcome) == (
         JobStatus.DONE,
         1,
@@ -563,28 +563,28 @@ def imported(world, response):
 
 
 PAGE_WRITES = {
-    "event_register": (register_form, registered),
-    "nominate": (nominate_form, nominated),
-    "event_create": (create_form, created),
-    "event_edit": (edit_form, edited),
-    "event_clone": (clone_form, cloned),
-    "event_programmes": (programmes_form, programmes_set),
-    "event_sessions": (session_form, session_added),
-    "event_session_edit": (session_edit_form, session_changed),
-    "event_session_remove": (lambda w: {}, session_removed),
-    "event_forms": (forms_form, form_added),
-    "event_form_edit": (form_edit_form, form_edited),
-    "registration_add": (registration_add_form, registration_added),
-    "registration_transition": (transition_form, transitioned),
-    "event_delegations": (invite_form, invited),
-    "delegation": (credentials_form, credentials_recorded),
-    "event_checkin": (checkin_form, checked_in),
-    "checkin_badge": (badge_form, badge_checked_in),
-    "event_travel": (fund_form, funded),
-    "travel": (travel_form, travel_updated),
-    "event_contribution": (contribution_form, contributed),
-    "event_import": (upload_form, uploaded),
-    "event_import_preview": (import_form, imported),
+    "events:event_register": (register_form, registered),
+    "events:nominate": (nominate_form, nominated),
+    "events:event_create": (create_form, created),
+    "events:event_edit": (edit_form, edited),
+    "events:event_clone": (clone_form, cloned),
+    "events:event_programmes": (programmes_form, programmes_set),
+    "events:event_sessions": (session_form, session_added),
+    "events:event_session_edit": (session_edit_form, session_changed),
+    "events:event_session_remove": (lambda w: {}, session_removed),
+    "events:event_forms": (forms_form, form_added),
+    "events:event_form_edit": (form_edit_form, form_edited),
+    "events:registration_add": (registration_add_form, registration_added),
+    "events:registration_transition": (transition_form, transitioned),
+    "events:event_delegations": (invite_form, invited),
+    "events:delegation": (credentials_form, credentials_recorded),
+    "events:event_checkin": (checkin_form, checked_in),
+    "events:checkin_badge": (badge_form, badge_checked_in),
+    "events:event_travel": (fund_form, funded),
+    "events:travel": (travel_form, travel_updated),
+    "events:event_contribution": (contribution_form, contributed),
+    "events:event_import": (upload_form, uploaded),
+    "events:event_import_preview": (import_form, imported),
 }
 
 

@@ -45,7 +45,7 @@ def approved(staff, today_event):
 
 def checkin_url(event, **params) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
-    return reverse("event_checkin", args=[event.slug]) + (f"?{query}" if query else "")
+    return reverse("events:event_checkin", args=[event.slug]) + (f"?{query}" if query else "")
 
 
 def shown_messages(response) -> list[str]:
@@ -121,7 +121,7 @@ def test_checking_in_at_a_session_counts_the_session_and_the_day(staff_client, t
 
     staff_client.post(url, {"registration": first.pk, "day": day, "session": session.pk, "mode": "in_person"})
     staff_client.post(url, {"registration": second.pk, "day": day, "mode": "online"})
-    counts = staff_client.get(reverse("event_checkin_counts", args=[today_event.slug]) + f"?day={day}").json()
+    counts = staff_client.get(reverse("events:event_checkin_counts", args=[today_event.slug]) + f"?day={day}").json()
 
     assert counts == {"day": day, "people": 2, "in_person": 1, "online": 1, "sessions": {str(session.pk): 1}}
     assert list(Attendance.objects.order_by("pk").values_list("session", "mode")) == [
@@ -132,7 +132,7 @@ def test_checking_in_at_a_session_counts_the_session_and_the_day(staff_client, t
 
 def test_the_badge_address_checks_the_person_in_for_today(staff_client, today_event, approved):
     first, _second = approved
-    url = reverse("checkin_badge", args=[first.badge_key])
+    url = reverse("events:checkin_badge", args=[first.badge_key])
 
     page = staff_client.get(url)
     done = staff_client.post(url, {"session": "", "mode": "in_person"}, follow=True)
@@ -150,7 +150,7 @@ def test_the_badge_address_checks_the_person_in_for_today(staff_client, today_ev
 def test_a_badge_scanned_on_a_day_without_the_event_is_refused(staff_client, staff):
     past = make_event(staff, slug="workshop-past", starts_on=datetime.date(2016, 5, 10))
     registration = services.register_person(open_form(past), person_fields=person(1), by_staff=True)
-    url = reverse("checkin_badge", args=[registration.badge_key])
+    url = reverse("events:checkin_badge", args=[registration.badge_key])
 
     assert "data-refusal" in staff_client.get(url).content.decode()
     response = staff_client.post(url, {"session": "", "mode": "in_person"}, follow=True)
@@ -160,7 +160,7 @@ def test_a_badge_scanned_on_a_day_without_the_event_is_refused(staff_client, sta
 
 
 def test_an_unknown_badge_is_not_found(staff_client):
-    assert staff_client.get(reverse("checkin_badge", args=["no-such-badge"])).status_code == 404
+    assert staff_client.get(reverse("events:checkin_badge", args=["no-such-badge"])).status_code == 404
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -173,12 +173,12 @@ def test_only_staff_check_people_in(client, staff, today_event, approved, visito
 
     pages = [
         client.get(checkin_url(today_event, q="nino")),
-        client.get(reverse("event_checkin_counts", args=[today_event.slug])),
-        client.get(reverse("checkin_badge", args=[first.badge_key])),
+        client.get(reverse("events:event_checkin_counts", args=[today_event.slug])),
+        client.get(reverse("events:checkin_badge", args=[first.badge_key])),
     ]
     posts = [
         client.post(checkin_url(today_event), {"registration": first.pk, "day": day, "mode": "in_person"}),
-        client.post(reverse("checkin_badge", args=[first.badge_key]), {"session": "", "mode": "in_person"}),
+        client.post(reverse("events:checkin_badge", args=[first.badge_key]), {"session": "", "mode": "in_person"}),
     ]
 
     if visitor in STAFF:
@@ -218,7 +218,7 @@ def test_staff_check_people_in_in_a_browser_by_search_and_by_badge(page, live_se
     second = services.register_person(form, person_fields=person(2), by_staff=True)
     sign_in(page, live_server, staff)
 
-    page.goto(reverse("event_checkin", args=[event.slug]))
+    page.goto(reverse("events:event_checkin", args=[event.slug]))
     page.locator("[data-checkin-search]").fill("nino1")
     page.get_by_role("button", name="Search").click()
     page.locator(f'[data-registration="{first.pk}"]').get_by_role("button", name="Check in").click()
@@ -226,7 +226,7 @@ def test_staff_check_people_in_in_a_browser_by_search_and_by_badge(page, live_se
     assert page.locator('[data-count="people"]').inner_text() == "1"
 
     page.set_viewport_size({"width": 390, "height": 844})  # the phone that scanned the badge
-    page.goto(reverse("checkin_badge", args=[second.badge_key]))
+    page.goto(reverse("events:checkin_badge", args=[second.badge_key]))
     page.get_by_role("button", name="Check in for").click()
     page.wait_for_selector("[data-checked-in]")
 

@@ -65,7 +65,7 @@ def signed_in(user) -> Client:
 def test_two_staff_approving_the_same_registration_act_once(staff_pair):
     form = open_form(make_event(staff_pair[0]))
     registration = services.register_person(form, person_fields=person(1))
-    url = reverse("registration_transition", args=[form.event.slug, registration.pk])
+    url = reverse("events:registration_transition", args=[form.event.slug, registration.pk])
     clients = [signed_in(user) for user in staff_pair]
 
     race(*[lambda c=c: c.post(url, {"to": "approved", "version": 1}) for c in clients])
@@ -75,7 +75,7 @@ def test_two_staff_approving_the_same_registration_act_once(staff_pair):
     told = [
         str(m)
         for c in clients
-        for m in c.get(reverse("registration", args=[form.event.slug, registration.pk])).context["messages"]
+        for m in c.get(reverse("events:registration", args=[form.event.slug, registration.pk])).context["messages"]
     ]
     assert sum("changed this record" in m for m in told) == 1  # the second is told, not silently overwritten
 
@@ -83,7 +83,7 @@ def test_two_staff_approving_the_same_registration_act_once(staff_pair):
 def test_checking_in_the_same_person_twice_at_once_counts_once(staff_pair):
     form = open_form(make_event(staff_pair[0], starts_on=timezone.localdate()))
     registration = services.register_person(form, person_fields=person(1), by_staff=True)
-    url = reverse("event_checkin", args=[form.event.slug])
+    url = reverse("events:event_checkin", args=[form.event.slug])
     data = {"registration": registration.pk, "day": timezone.localdate().isoformat(), "mode": "in_person"}
 
     clients = [signed_in(user) for user in staff_pair]
@@ -97,7 +97,7 @@ def test_checking_in_the_same_person_twice_at_once_counts_once(staff_pair):
 def test_concurrent_registrations_never_exceed_the_capacity():
     staff = make_user(Role.PROGRAMME_STAFF)
     form = open_form(make_event(staff, starts_on=timezone.localdate()), capacity=2, waiting_list=False)
-    url = reverse("event_register", args=[form.event.slug, form.pk])
+    url = reverse("events:event_register", args=[form.event.slug, form.pk])
 
     def register(n):
         fields = person(n)

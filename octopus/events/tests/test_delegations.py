@@ -74,7 +74,7 @@ def issued_link(html: str) -> str:
 def invite(client, event, iso2="AM", category="member", **extra):
     country = Country.objects.get(iso2=iso2)
     data = {"country": country.pk, "category": category, "nominating_authority": "", **extra}
-    return client.post(reverse("event_delegations", args=[event.slug]), data)
+    return client.post(reverse("events:event_delegations", args=[event.slug]), data)
 
 
 def nominee(n: int, **fields) -> dict:
@@ -113,7 +113,7 @@ def test_a_focal_point_nominates_the_delegation_through_the_link(
     assert [m.to for m in mail.outbox] == [["deputy-am@example.org"], ["fp-am@example.org"]]
     assert all(link in m.body for m in mail.outbox)
     # Shown once: the list page read again does not hold the link.
-    assert link not in staff_client.get(reverse("event_delegations", args=[plenary.slug])).content.decode()
+    assert link not in staff_client.get(reverse("events:event_delegations", args=[plenary.slug])).content.decode()
 
     path = link.removeprefix("http://testserver")
     page = public.get(path)
@@ -138,7 +138,7 @@ def test_a_focal_point_nominates_the_delegation_through_the_link(
 
 def test_a_nomination_that_is_refused_keeps_what_was_typed(client, staff, plenary):
     _delegation, token = services.issue_nomination_link(plenary, country=armenia(), user=staff)
-    path = reverse("nominate", args=[token])
+    path = reverse("events:nominate", args=[token])
     client.post(path, nominee(1))
 
     response = client.post(path, nominee(1, position="Judge"))
@@ -157,7 +157,7 @@ def test_a_tampered_or_replaced_link_is_refused_and_creates_nothing(client, staf
     people, registrations = Person.objects.count(), Registration.objects.count()
 
     for token in (tampered, old):
-        path = reverse("nominate", args=[token])
+        path = reverse("events:nominate", args=[token])
         page = client.get(path)
         post = client.post(path, nominee(1, head="on"))
 
@@ -165,7 +165,7 @@ def test_a_tampered_or_replaced_link_is_refused_and_creates_nothing(client, staf
         assert "This nomination link is not valid" in post.content.decode()
 
     assert (Person.objects.count(), Registration.objects.count()) == (people, registrations)
-    assert client.get(reverse("nominate", args=[new])).status_code == 200
+    assert client.get(reverse("events:nominate", args=[new])).status_code == 200
 
 
 def test_a_link_for_a_past_event_says_nominations_are_closed(client, staff):
@@ -173,7 +173,7 @@ def test_a_link_for_a_past_event_says_nominations_are_closed(client, staff):
     _delegation, token = services.issue_nomination_link(past, country=armenia(), user=staff)
     Event.objects.filter(pk=past.pk).update(starts_on="2016-05-10", ends_on="2016-05-11")  # time passes
 
-    response = client.post(reverse("nominate", args=[token]), nominee(1))
+    response = client.post(reverse("events:nominate", args=[token]), nominee(1))
 
     assert response.status_code == 410
     assert "Nominations for Plenary Past are closed." in response.content.decode()
@@ -182,7 +182,7 @@ def test_a_link_for_a_past_event_says_nominations_are_closed(client, staff):
 
 def test_staff_record_and_verify_credentials_and_a_stale_form_is_refused(staff_client, staff, plenary):
     delegation, _token = services.issue_nomination_link(plenary, country=armenia(), user=staff)
-    path = reverse("delegation", args=[plenary.slug, delegation.pk])
+    path = reverse("events:delegation", args=[plenary.slug, delegation.pk])
     read_version = delegation.version
 
     unverifiable = staff_client.post(
@@ -202,7 +202,7 @@ def test_staff_record_and_verify_credentials_and_a_stale_form_is_refused(staff_c
     assert delegation.credentials_received_on == datetime.date(2026, 12, 1)
     assert delegation.credentials_verified_by == staff
     assert delegation.credentials_status == "verified"
-    listing = staff_client.get(reverse("event_delegations", args=[plenary.slug])).content.decode()
+    listing = staff_client.get(reverse("events:event_delegations", args=[plenary.slug])).content.decode()
     assert re.search(r'data-delegation="AM">.*?data-credentials>(\w+)<', listing, re.S).group(1) == "verified"
 
 
@@ -210,7 +210,7 @@ def test_staff_approve_a_nominated_member_from_the_delegation_page(staff_client,
     delegation, _token = services.issue_nomination_link(plenary, country=armenia(), user=staff)
     fields = {k: v for k, v in nominee(1).items() if k != "nominating_authority"}
     member = services.nominate_delegate(delegation, person_fields=fields)
-    path = reverse("delegation", args=[plenary.slug, delegation.pk])
+    path = reverse("events:delegation", args=[plenary.slug, delegation.pk])
 
     staff_client.post(path, {"action": "decide", "registration": member.pk, "to": "approved", "version": 1})
     again = staff_client.post(path, {"action": "decide", "registration": member.pk, "to": "declined", "version": 1})
@@ -252,7 +252,7 @@ def contribution(staff):
 def test_a_contribution_records_our_role_who_went_and_estimates(staff_client, staff, contribution):
     expert = create_person(user=staff, first_name="Marc", last_name="Dupont", email="marc@example.org")
     trainer = create_person(user=staff, first_name="Ana", last_name="Silva", email="ana@example.org")
-    path = reverse("event_contribution", args=[contribution.slug])
+    path = reverse("events:event_contribution", args=[contribution.slug])
     countries = Country.objects.filter(iso2__in=["GE", "AM", "MD"])
     data = {
         "our_role": "speaker",
@@ -294,7 +294,7 @@ def test_a_contribution_names_only_people_in_the_registry(staff_client, contribu
         "deployed-0-role": "trainer",
     }
 
-    response = staff_client.post(reverse("event_contribution", args=[contribution.slug]), data)
+    response = staff_client.post(reverse("events:event_contribution", args=[contribution.slug]), data)
 
     assert response.status_code == 400
     assert "No one with this e-mail" in response.content.decode()
@@ -302,7 +302,7 @@ def test_a_contribution_names_only_people_in_the_registry(staff_client, contribu
 
 
 def test_the_contribution_page_exists_only_for_contributions(staff_client, event):
-    assert staff_client.get(reverse("event_contribution", args=[event.slug])).status_code == 404
+    assert staff_client.get(reverse("events:event_contribution", args=[event.slug])).status_code == 404
 
 
 # --- who may use the pages ------------------------------------------------------------------------------------
@@ -320,9 +320,9 @@ def test_who_may_read_the_delegation_and_contribution_pages(client, staff, plena
     sign_in_as(client, visitor, staff)
 
     for path in (
-        reverse("event_delegations", args=[plenary.slug]),
-        reverse("delegation", args=[plenary.slug, delegation.pk]),
-        reverse("event_contribution", args=[contribution.slug]),
+        reverse("events:event_delegations", args=[plenary.slug]),
+        reverse("events:delegation", args=[plenary.slug, delegation.pk]),
+        reverse("events:event_contribution", args=[contribution.slug]),
     ):
         response = client.get(path)
         assert response.status_code == expected(visitor, ALLOWED_TO_READ), path
@@ -338,11 +338,11 @@ def test_who_may_invite_record_credentials_and_contributions(client, staff, plen
 
     invited = invite(client, plenary, iso2="GE")
     credentials = client.post(
-        reverse("delegation", args=[plenary.slug, delegation.pk]),
+        reverse("events:delegation", args=[plenary.slug, delegation.pk]),
         {"action": "credentials", "received_on": "2026-12-01", "version": delegation.version},
     )
     contributed = client.post(
-        reverse("event_contribution", args=[contribution.slug]),
+        reverse("events:event_contribution", args=[contribution.slug]),
         {
             "our_role": "speaker",
             "audience_estimate": "9",
@@ -369,8 +369,8 @@ def test_the_nomination_page_is_open_to_whoever_holds_the_link(client, staff, pl
     _delegation, token = services.issue_nomination_link(plenary, country=armenia(), user=staff)
     sign_in_as(client, visitor, staff)
 
-    assert client.get(reverse("nominate", args=[token])).status_code == 200
-    assert client.get(reverse("nominate", args=["not-the-link"])).status_code == 404
+    assert client.get(reverse("events:nominate", args=[token])).status_code == 200
+    assert client.get(reverse("events:nominate", args=["not-the-link"])).status_code == 404
 
 
 def queries_for(client, url) -> int:
@@ -380,7 +380,7 @@ def queries_for(client, url) -> int:
 
 
 def test_the_delegations_list_runs_a_fixed_number_of_queries(staff_client, staff, plenary):
-    url = reverse("event_delegations", args=[plenary.slug])
+    url = reverse("events:event_delegations", args=[plenary.slug])
 
     def nominate(iso2, count):
         delegation, _token = services.issue_nomination_link(plenary, country=Country.objects.get(iso2=iso2), user=staff)
@@ -406,7 +406,7 @@ def test_a_focal_point_nominates_in_a_browser(page, live_server):
     event = make_event(staff, slug="plenary-browser", starts_on=timezone.localdate() + datetime.timedelta(30))
     _delegation, token = services.issue_nomination_link(event, country=armenia(), user=staff)
 
-    page.goto(reverse("nominate", args=[token]))
+    page.goto(reverse("events:nominate", args=[token]))
     page.get_by_label("Last name").fill("Hakobyan")
     page.get_by_label("First name").fill("Anna")
     page.get_by_label("E-mail").fill("anna@example.am")

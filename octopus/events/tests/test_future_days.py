@@ -74,7 +74,7 @@ def test_the_edit_page_says_so_on_the_status_field_and_changes_nothing(staff_cli
         version="1",
     )
 
-    response = staff_client.post(reverse("event_edit", args=[next_week.slug]), data)
+    response = staff_client.post(reverse("events:event_edit", args=[next_week.slug]), data)
 
     assert response.status_code == 400
     assert response.context["form"].errors["status"] == [
@@ -108,7 +108,7 @@ def test_the_service_refuses_a_check_in_for_tomorrow(staff, running):
 
 
 def test_the_check_in_page_refuses_tomorrow_and_writes_nothing(staff_client, running):
-    url = reverse("event_checkin", args=[running.event.slug])
+    url = reverse("events:event_checkin", args=[running.event.slug])
     audit = AuditEntry.objects.count()
 
     response = staff_client.post(
@@ -156,7 +156,7 @@ def test_the_service_issues_no_certificate_before_the_last_day(staff, running):
 
 def test_the_certificate_page_refuses_before_the_last_day(staff_client, staff, running):
     services.check_in(running, day=timezone.localdate(), user=staff)
-    url = reverse("registration_certificate", args=[running.event.slug, running.pk])
+    url = reverse("events:registration_certificate", args=[running.event.slug, running.pk])
 
     response = staff_client.get(url)
 

@@ -69,16 +69,16 @@ def test_reading_needs_view_events_and_changing_needs_manage_events(client, staf
     user = staff if visitor == Role.PROGRAMME_STAFF else make_user(visitor)
     if user:
         client.force_login(user)
-    assert client.get(reverse("event", args=[event.slug])).status_code == read
-    assert client.get(reverse("events")).status_code == read
-    assert client.get(reverse("event_registrations", args=[event.slug])).status_code == read
-    assert client.get(reverse("event_edit", args=[event.slug])).status_code == change
-    assert client.get(reverse("event_create")).status_code == change
+    assert client.get(reverse("events:event", args=[event.slug])).status_code == read
+    assert client.get(reverse("events:events")).status_code == read
+    assert client.get(reverse("events:event_registrations", args=[event.slug])).status_code == read
+    assert client.get(reverse("events:event_edit", args=[event.slug])).status_code == change
+    assert client.get(reverse("events:event_create")).status_code == change
 
 
 def test_a_finance_officer_sees_the_timetable_but_cannot_add_a_session(client, event):
     client.force_login(make_user(Role.FINANCE_OFFICER))
-    url = reverse("event_sessions", args=[event.slug])
+    url = reverse("events:event_sessions", args=[event.slug])
     assert client.get(url).status_code == 200
     response = client.post(
         url, {"title": "Opening", "kind": "plenary", "starts_at": "2016-05-10T09:00", "ends_at": "2016-05-10T10:00"}
@@ -101,12 +101,12 @@ def test_the_event_list_counts_registrations_in_a_fixed_number_of_queries(
     first = make_event(staff, slug="workshop-a")
     register_many(staff, open_form(first, capacity=None), 1, 2)
     with django_assert_num_queries(EVENT_LIST_QUERIES):
-        small = staff_client.get(reverse("events"))
+        small = staff_client.get(reverse("events:events"))
     for n in range(5):
         other = make_event(staff, slug=f"workshop-b{n}", starts_on=D(2017, 3, 1 + n))
         register_many(staff, open_form(other, capacity=None), 10 * n, n + 1)
     with django_assert_num_queries(EVENT_LIST_QUERIES):
-        large = staff_client.get(reverse("events"))
+        large = staff_client.get(reverse("events:events"))
 
     assert small.status_code == large.status_code == 200
     html = large.content.decode()
@@ -128,7 +128,9 @@ def test_the_event_list_filters_by_kind_year_and_country_and_sorts_by_title(staf
     make_event(staff, slug="zulu-training", kind=Kind.TRAINING, starts_on=D(2017, 9, 1))
 
     def slugs(query):
-        return re.findall(r'<tr data-event="([^"]+)"', staff_client.get(reverse("events") + query).content.decode())
+        return re.findall(
+            r'<tr data-event="([^"]+)"', staff_client.get(reverse("events:events") + query).content.decode()
+        )
 
     assert slugs("?kind=tcy_plenary") == ["tcy-plenary-2017"]
     assert slugs("?year=2017&sort=title") == ["tcy-plenary-2017", "zulu-training"]
@@ -140,9 +142,9 @@ def test_the_event_list_filters_by_kind_year_and_country_and_sorts_by_title(staf
 
 def test_an_empty_event_list_says_what_to_do_next(staff_client):
     delete_with_what_protects_it(Event.objects.all())  # the reference conferences and plenaries
-    html = staff_client.get(reverse("events")).content.decode()
+    html = staff_client.get(reverse("events:events")).content.decode()
     assert "No event yet. Create the first one" in html
-    assert reverse("event_create") in html
+    assert reverse("events:event_create") in html
 
 
 # --- creating, editing, cloning --------------------------------------------------------------------------------
@@ -173,10 +175,10 @@ def event_data(**overrides):
 
 
 def test_staff_create_an_event_with_host_countries_and_languages(staff_client):
-    response = staff_client.post(reverse("event_create"), event_data())
+    response = staff_client.post(reverse("events:event_create"), event_data())
 
     event = Event.objects.get(slug="regional-e-evidence-2018")
-    assert response.status_code == 302 and response.url == reverse("event", args=[event.slug])
+    assert response.status_code == 302 and response.url == reverse("events:event", args=[event.slug])
     assert event.languages == ["en", "ro"]
     assert sorted(c.iso2 for c in event.host_countries.all()) == ["MD", "UA"]
     assert (event.starts_on, event.ends_on, str(event.dsa_rate), event.retention_months) == (
@@ -190,7 +192,9 @@ def test_staff_create_an_event_with_host_countries_and_languages(staff_client):
 
 
 def test_an_event_ending_before_it_starts_or_with_bad_languages_is_refused_keeping_what_was_typed(staff_client):
-    response = staff_client.post(reverse("event_create"), event_data(ends_on="2018-04-10", languages="english, fr"))
+    response = staff_client.post(
+        reverse("events:event_create"), event_data(ends_on="2018-04-10", languages="english, fr")
+    )
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -201,13 +205,13 @@ def test_an_event_ending_before_it_starts_or_with_bad_languages_is_refused_keepi
 
 
 def test_a_role_for_an_event_that_is_not_a_contribution_is_refused_by_the_service(staff_client):
-    response = staff_client.post(reverse("event_create"), event_data(our_role="speaker"))
+    response = staff_client.post(reverse("events:event_create"), event_data(our_role="speaker"))
     assert "recorded only for contributions" in response.content.decode()
     assert not Event.objects.filter(slug="regional-e-evidence-2018").exists()
 
 
 def test_staff_edit_an_event_and_a_stale_edit_is_refused_keeping_what_was_typed(staff_client, staff, event):
-    url = reverse("event_edit", args=[event.slug])
+    url = reverse("events:event_edit", args=[event.slug])
     form_html = staff_client.get(url).content.decode()
     assert 'name="version" value="1"' in form_html
     data = event_data(
@@ -239,7 +243,7 @@ def test_moving_an_event_away_from_its_sessions_is_refused(staff_client, staff, 
     )
     data = event_data(slug=event.slug, starts_on="2016-06-10", ends_on="2016-06-11", version="1")
 
-    response = staff_client.post(reverse("event_edit", args=[event.slug]), data)
+    response = staff_client.post(reverse("events:event_edit", args=[event.slug]), data)
 
     assert "Some sessions fall outside the new dates" in response.content.decode()
     event.refresh_from_db()
@@ -251,13 +255,13 @@ def test_staff_clone_an_event_with_its_timetable_and_forms(staff_client, staff, 
         Session(event=event, title="Opening", starts_at=aware(event.starts_on, 9), ends_at=aware(event.starts_on, 10)),
         user=staff,
     )
-    url = reverse("event_clone", args=[event.slug])
+    url = reverse("events:event_clone", args=[event.slug])
     assert 'value="workshop-ge-2016-copy"' in staff_client.get(url).content.decode()
 
     response = staff_client.post(url, {"title": "Workshop 2017", "slug": "workshop-ge-2017", "starts_on": "2017-05-09"})
 
     clone = Event.objects.get(slug="workshop-ge-2017")
-    assert response.url == reverse("event", args=["workshop-ge-2017"])
+    assert response.url == reverse("events:event", args=["workshop-ge-2017"])
     assert (clone.starts_on, clone.ends_on, clone.status) == (D(2017, 5, 9), D(2017, 5, 10), Status.PLANNED)
     assert [s.title for s in clone.sessions.all()] == ["Opening"]
     assert [f.title for f in clone.forms.all()] == ["Participants"]
@@ -266,7 +270,7 @@ def test_staff_clone_an_event_with_its_timetable_and_forms(staff_client, staff, 
     again = staff_client.post(url, {"title": "Again", "slug": "workshop-ge-2017", "starts_on": "2018-05-09"})
     assert again.status_code == 400
     assert "Another event already uses this short name." in again.content.decode()
-    taken = staff_client.post(reverse("event_create"), event_data(slug="workshop-ge-2017"))
+    taken = staff_client.post(reverse("events:event_create"), event_data(slug="workshop-ge-2017"))
     assert taken.status_code == 400
     assert "Another event already uses this short name." in taken.content.decode()
     assert Event.objects.filter(slug="workshop-ge-2017").count() == 1
@@ -283,14 +287,14 @@ def test_the_overview_counts_registrations_by_state_and_people_checked_in(staff_
     services.check_in(first, day=event.ends_on, user=staff)
     services.check_in(second, day=event.starts_on, user=staff)
 
-    html = staff_client.get(reverse("event", args=[event.slug])).content.decode()
+    html = staff_client.get(reverse("events:event", args=[event.slug])).content.decode()
 
     assert 'data-count="approved"><a href="/workspace/events/workshop-ge-2016/registrations/?state=approved">2<' in html
     assert re.search(r'data-count="cancelled"><a [^>]*>1<', html)
     assert 'data-count="total">3<' in html
     assert 'data-count="checked_in">2<' in html
     # The links to the delegation, check-in and document pages.
-    assert "data-related-pages" in html and reverse("event_checkin", args=[event.slug]) in html
+    assert "data-related-pages" in html and reverse("events:event_checkin", args=[event.slug]) in html
 
 
 # session, user, memberships (3), the series (1), its events with their counts (1), the sample banner (1).
@@ -301,12 +305,12 @@ def test_the_series_page_lists_its_events_in_order_with_counts(staff_client, sta
     series = Series.objects.create(name="T-CY plenaries (test)", kind=Kind.TCY_PLENARY)
     later = make_event(staff, slug="tcy-19", kind=Kind.TCY_PLENARY, starts_on=D(2018, 7, 9), series=series)
     with django_assert_num_queries(SERIES_QUERIES):
-        staff_client.get(reverse("series", args=[series.pk]))
+        staff_client.get(reverse("events:series", args=[series.pk]))
     make_event(staff, slug="tcy-18", kind=Kind.TCY_PLENARY, starts_on=D(2017, 11, 27), series=series)
     register_many(staff, open_form(later, capacity=None), 1, 2)
 
     with django_assert_num_queries(SERIES_QUERIES):
-        html = staff_client.get(reverse("series", args=[series.pk])).content.decode()
+        html = staff_client.get(reverse("events:series", args=[series.pk])).content.decode()
 
     assert re.findall(r'<tr data-event="([^"]+)"', html) == ["tcy-18", "tcy-19"]
     assert re.search(r'data-event="tcy-19">.*?data-count="total">2<', html, re.S)
@@ -333,7 +337,7 @@ def test_staff_add_edit_and_remove_a_session_with_its_people(staff_client, staff
     form = open_form(event, capacity=None)
     for someone in (chair, speaker):
         services.register_person(form, person=someone, user=staff, by_staff=True)
-    url = reverse("event_sessions", args=[event.slug])
+    url = reverse("events:event_sessions", args=[event.slug])
     choices = staff_client.get(url).content.decode()
     assert f'<option value="{chair.pk}">Seger, Alexander</option>' in choices and "Registered, Not" not in choices
     refused = staff_client.post(url, session_data(chairs=[outsider.pk]))
@@ -350,15 +354,15 @@ def test_staff_add_edit_and_remove_a_session_with_its_people(staff_client, staff
     html = staff_client.get(url).content.decode()
     assert "Alexander SEGER" in html and "09:00–10:30" in html
 
-    edit = reverse("event_session_edit", args=[event.slug, session.pk])
+    edit = reverse("events:event_session_edit", args=[event.slug, session.pk])
     assert 'value="Opening"' in staff_client.get(edit).content.decode()
     staff_client.post(edit, session_data(title="Opening plenary", moderators=[chair.pk]))
     session.refresh_from_db()
     assert session.title == "Opening plenary"
     assert [(sp.person_id, sp.role) for sp in session.people.all()] == [(chair.pk, "moderator")]
 
-    assert staff_client.get(reverse("event_session_remove", args=[event.slug, session.pk])).status_code == 405
-    staff_client.post(reverse("event_session_remove", args=[event.slug, session.pk]))
+    assert staff_client.get(reverse("events:event_session_remove", args=[event.slug, session.pk])).status_code == 405
+    staff_client.post(reverse("events:event_session_remove", args=[event.slug, session.pk]))
     assert not event.sessions.exists()
 
 
@@ -384,7 +388,7 @@ def test_a_session_refused_shows_why_and_changes_nothing(staff_client, staff, ev
         ),
         user=staff,
     )
-    response = staff_client.post(reverse("event_sessions", args=[event.slug]), session_data(**data))
+    response = staff_client.post(reverse("events:event_sessions", args=[event.slug]), session_data(**data))
 
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -404,7 +408,7 @@ def test_parallel_sessions_share_a_slot(staff_client, staff, event):
             ),
             user=staff,
         )
-    html = staff_client.get(reverse("event_sessions", args=[event.slug])).content.decode()
+    html = staff_client.get(reverse("events:event_sessions", args=[event.slug])).content.decode()
     slots = re.findall(
         r"data-slot>(.*?)</div></div>\s*</div>\s*(?=<div class=\"row g-2 mb-2\" data-slot|</section>)", html, re.S
     )
@@ -418,7 +422,7 @@ QUESTIONS = "dietary | Dietary needs | choice | no | none, vegetarian, vegan\nvi
 
 
 def test_staff_create_a_registration_form_with_questions(staff_client, event):
-    url = reverse("event_forms", args=[event.slug])
+    url = reverse("events:event_forms", args=[event.slug])
     response = staff_client.post(
         url,
         {
@@ -448,12 +452,12 @@ def test_staff_create_a_registration_form_with_questions(staff_client, event):
     html = staff_client.get(url).content.decode()
     assert f"/events/{event.slug}/register/{created.pk}/?key={created.invitation_key}" in html
 
-    edit = reverse("event_form_edit", args=[event.slug, created.pk])
+    edit = reverse("events:event_form_edit", args=[event.slug, created.pk])
     assert "dietary | Dietary needs | choice | no | none, vegetarian, vegan" in staff_client.get(edit).content.decode()
 
 
 def test_malformed_questions_are_refused_with_their_line_numbers(staff_client, event, form):
-    edit = reverse("event_form_edit", args=[event.slug, form.pk])
+    edit = reverse("events:event_form_edit", args=[event.slug, form.pk])
     text = "dietary | Dietary needs | choice | no | vegan\n\nVisa | Visa | yesno | maybe\nok | Fine | text | yes"
 
     response = staff_client.post(edit, {"title": "Participants", "audience": "participants", "questions": text})
@@ -480,7 +484,7 @@ REGISTRATION_LIST_QUERIES = 10
 def test_the_registration_list_runs_a_fixed_number_of_queries(staff_client, staff, event, django_assert_num_queries):
     form = open_form(event, capacity=None)
     register_many(staff, form, 1, 2)
-    url = reverse("event_registrations", args=[event.slug])
+    url = reverse("events:event_registrations", args=[event.slug])
     with django_assert_num_queries(REGISTRATION_LIST_QUERIES):
         small = staff_client.get(url)
     register_many(staff, form, 10, 30, country="AM")
@@ -495,7 +499,7 @@ def test_the_registration_list_filters_and_searches(staff_client, staff, event):
     form = open_form(event, capacity=None)
     register_many(staff, form, 1, 2)
     register_many(staff, form, 3, 1, country="AM")
-    url = reverse("event_registrations", args=[event.slug])
+    url = reverse("events:event_registrations", args=[event.slug])
 
     def names(query):
         return re.findall(
@@ -512,7 +516,7 @@ def test_the_registration_list_filters_and_searches(staff_client, staff, event):
 
 def test_the_registration_list_is_paginated(staff_client, staff, event):
     register_many(staff, open_form(event, capacity=None), 1, 55)
-    url = reverse("event_registrations", args=[event.slug])
+    url = reverse("events:event_registrations", args=[event.slug])
     assert len(re.findall(r"<tr data-registration=", staff_client.get(url).content.decode())) == 50
     second = staff_client.get(url + "?page=2").content.decode()
     assert len(re.findall(r"<tr data-registration=", second)) == 5
@@ -521,8 +525,8 @@ def test_the_registration_list_is_paginated(staff_client, staff, event):
 def test_staff_approve_from_the_list_and_a_stale_action_changes_nothing(staff_client, staff, event, form):
     registration = services.register_person(form, person_fields=person(1), user=None)
     assert registration.state == RegistrationState.PENDING
-    url = reverse("registration_transition", args=[event.slug, registration.pk])
-    back = reverse("event_registrations", args=[event.slug])
+    url = reverse("events:registration_transition", args=[event.slug, registration.pk])
+    back = reverse("events:event_registrations", args=[event.slug])
 
     response = staff_client.post(url, {"to": "approved", "version": registration.version, "next": back})
 
@@ -551,7 +555,7 @@ def test_the_registration_page_shows_answers_and_history(staff_client, staff, ev
     registration = services.register_person(form, person_fields=person(1), answers={"dietary": "vegan"}, user=None)
     services.transition_registration(registration, to="approved", version=1, user=staff, note="Colleague of a speaker")
 
-    html = page_text(staff_client.get(reverse("registration", args=[event.slug, registration.pk])))
+    html = page_text(staff_client.get(reverse("events:registration", args=[event.slug, registration.pk])))
 
     assert "Dietary needs vegan" in html
     assert "Registered — the registrant" in html
@@ -560,7 +564,7 @@ def test_the_registration_page_shows_answers_and_history(staff_client, staff, ev
 
 
 def test_staff_add_a_registration_which_is_approved_at_once(staff_client, event, form):
-    url = reverse("registration_add", args=[event.slug])
+    url = reverse("events:registration_add", args=[event.slug])
     data = {
         "form": form.pk,
         "first_name": "Irakli",
@@ -586,26 +590,26 @@ def test_staff_add_a_registration_which_is_approved_at_once(staff_client, event,
 
 
 def test_adding_a_registration_without_any_form_sends_staff_to_create_one(staff_client, event):
-    response = staff_client.get(reverse("registration_add", args=[event.slug]))
-    assert response.status_code == 302 and response.url == reverse("event_forms", args=[event.slug])
+    response = staff_client.get(reverse("events:registration_add", args=[event.slug]))
+    assert response.status_code == 302 and response.url == reverse("events:event_forms", args=[event.slug])
 
 
 def test_every_workspace_page_renders_for_staff(staff_client, staff, event, form):
     registration = services.register_person(form, person_fields=person(1), user=staff, by_staff=True)
     series = Series.objects.create(name="Workshops in Georgia", kind=Kind.IN_COUNTRY_WORKSHOP)
     for url in (
-        reverse("events"),
-        reverse("event_create"),
-        reverse("event", args=[event.slug]),
-        reverse("event_edit", args=[event.slug]),
-        reverse("event_clone", args=[event.slug]),
-        reverse("series", args=[series.pk]),
-        reverse("event_sessions", args=[event.slug]),
-        reverse("event_forms", args=[event.slug]),
-        reverse("event_form_edit", args=[event.slug, form.pk]),
-        reverse("event_registrations", args=[event.slug]),
-        reverse("registration_add", args=[event.slug]),
-        reverse("registration", args=[event.slug, registration.pk]),
+        reverse("events:events"),
+        reverse("events:event_create"),
+        reverse("events:event", args=[event.slug]),
+        reverse("events:event_edit", args=[event.slug]),
+        reverse("events:event_clone", args=[event.slug]),
+        reverse("events:series", args=[series.pk]),
+        reverse("events:event_sessions", args=[event.slug]),
+        reverse("events:event_forms", args=[event.slug]),
+        reverse("events:event_form_edit", args=[event.slug, form.pk]),
+        reverse("events:event_registrations", args=[event.slug]),
+        reverse("events:registration_add", args=[event.slug]),
+        reverse("events:registration", args=[event.slug, registration.pk]),
     ):
         assert staff_client.get(url).status_code == 200, url
 
@@ -613,8 +617,8 @@ def test_every_workspace_page_renders_for_staff(staff_client, staff, event, form
 def test_pages_of_another_event_do_not_open_its_records(staff_client, staff, event, form):
     other = make_event(staff, slug="other-event")
     registration = services.register_person(form, person_fields=person(1), user=staff, by_staff=True)
-    assert staff_client.get(reverse("registration", args=[other.slug, registration.pk])).status_code == 404
-    assert staff_client.get(reverse("event_form_edit", args=[other.slug, form.pk])).status_code == 404
+    assert staff_client.get(reverse("events:registration", args=[other.slug, registration.pk])).status_code == 404
+    assert staff_client.get(reverse("events:event_form_edit", args=[other.slug, form.pk])).status_code == 404
 
 
 # --- the workspace header, the registration page's actions and documents ------------------------------------------
@@ -632,15 +636,15 @@ def tabs(html: str) -> dict[str, bool]:
 def test_every_event_page_has_the_same_tabs_with_the_current_one_active(staff_client, staff, event, form):
     registration = services.register_person(form, person_fields=person(1), user=None)
     pages = {
-        reverse("event", args=[event.slug]): "Overview",
-        reverse("event_sessions", args=[event.slug]): "Timetable",
-        reverse("event_forms", args=[event.slug]): "Registration forms",
-        reverse("event_registrations", args=[event.slug]): "Registrations",
-        reverse("registration", args=[event.slug, registration.pk]): "Registrations",
-        reverse("event_delegations", args=[event.slug]): "Delegations",
-        reverse("event_checkin", args=[event.slug]): "Check-in",
-        reverse("event_travel", args=[event.slug]): "Funded travel",
-        reverse("event_import", args=[event.slug]): "Import",
+        reverse("events:event", args=[event.slug]): "Overview",
+        reverse("events:event_sessions", args=[event.slug]): "Timetable",
+        reverse("events:event_forms", args=[event.slug]): "Registration forms",
+        reverse("events:event_registrations", args=[event.slug]): "Registrations",
+        reverse("events:registration", args=[event.slug, registration.pk]): "Registrations",
+        reverse("events:event_delegations", args=[event.slug]): "Delegations",
+        reverse("events:event_checkin", args=[event.slug]): "Check-in",
+        reverse("events:event_travel", args=[event.slug]): "Funded travel",
+        reverse("events:event_import", args=[event.slug]): "Import",
     }
     expected = [
         "Overview",
@@ -663,7 +667,7 @@ def test_every_event_page_has_the_same_tabs_with_the_current_one_active(staff_cl
 
 def test_the_finance_officer_sees_only_the_tabs_they_may_open(client, event):
     client.force_login(make_user(Role.FINANCE_OFFICER))
-    html = client.get(reverse("event_travel", args=[event.slug])).content.decode()
+    html = client.get(reverse("events:event_travel", args=[event.slug])).content.decode()
     # No check-in, no import: those are for programme staff.
     assert list(tabs(html)) == [
         "Overview",
@@ -683,16 +687,16 @@ def test_the_list_approves_in_one_click_but_declining_and_cancelling_need_a_conf
     approved = services.register_person(form, person_fields=person(2), user=None)
     services.transition_registration(approved, to="approved", version=1, user=staff)
 
-    listed = staff_client.get(reverse("event_registrations", args=[event.slug])).content.decode()
+    listed = staff_client.get(reverse("events:event_registrations", args=[event.slug])).content.decode()
     row = re.search(rf'<tr data-registration="{pending.pk}">(.*?)</tr>', listed, re.S).group(1)
     assert re.findall(r'data-to="(\w+)">([^<]+)<', row) == [("approved", "Approve"), ("waiting", "Put on waiting list")]
     row = re.search(rf'<tr data-registration="{approved.pk}">(.*?)</tr>', listed, re.S).group(1)
     assert "data-to" not in row  # cancelling an approved registration is not one click away
 
-    html = staff_client.get(reverse("registration", args=[event.slug, approved.pk])).content.decode()
+    html = staff_client.get(reverse("events:registration", args=[event.slug, approved.pk])).content.decode()
     confirm = re.search(r'<details class="mb-2" data-confirm="cancelled">(.*?)</details>', html, re.S).group(1)
     assert "<summary" in confirm and 'name="note"' in confirm and "Yes, cancel the registration" in confirm
-    html = staff_client.get(reverse("registration", args=[event.slug, pending.pk])).content.decode()
+    html = staff_client.get(reverse("events:registration", args=[event.slug, pending.pk])).content.decode()
     assert re.findall(r'data-confirm="(\w+)"', html) == ["declined", "cancelled"]
     assert "Put on waiting list" in html
 
@@ -700,17 +704,17 @@ def test_the_list_approves_in_one_click_but_declining_and_cancelling_need_a_conf
 def test_the_registration_page_links_the_certificate_badge_and_person_once_attended(staff_client, staff, event, form):
     registration = services.register_person(form, person_fields=person(1), user=None)
     services.transition_registration(registration, to="approved", version=1, user=staff)
-    url = reverse("registration", args=[event.slug, registration.pk])
-    certificate = reverse("registration_certificate", args=[event.slug, registration.pk])
+    url = reverse("events:registration", args=[event.slug, registration.pk])
+    certificate = reverse("events:registration_certificate", args=[event.slug, registration.pk])
 
     html = staff_client.get(url).content.decode()
     assert certificate not in html
-    assert f'href="{reverse("people_person", args=[registration.person.pk])}"' in html
+    assert f'href="{reverse("people:people_person", args=[registration.person.pk])}"' in html
 
     services.check_in(registration, day=event.starts_on, user=staff)
     html = staff_client.get(url).content.decode()
     assert f'href="{certificate}" data-certificate>Certificate of attendance (PDF)</a>' in html
-    assert f'href="{reverse("event_badges", args=[event.slug])}?registration={registration.pk}"' in html
+    assert f'href="{reverse("events:event_badges", args=[event.slug])}?registration={registration.pk}"' in html
     assert "data-certificate-code" not in html
 
     assert staff_client.get(certificate).status_code == 200
@@ -729,34 +733,34 @@ def test_a_contribution_shows_our_role_and_estimates_instead_of_registrations(st
         countries_reached=[Country.objects.get(iso2="GE")],
     )
 
-    html = staff_client.get(reverse("event", args=[event.slug])).content.decode()
+    html = staff_client.get(reverse("events:event", args=[event.slug])).content.decode()
 
     assert list(tabs(html)) == ["Overview", "Timetable", "Our contribution", "Funded travel", "Public page"]
     assert "data-counts" not in html and "data-forms" not in html
     assert re.search(r"data-audience>~300 <span[^>]*>estimate</span>", html)
     assert "Georgia" in re.search(r"data-countries>(.*?)</dd>", html, re.S).group(1)
-    assert reverse("event_contribution", args=[event.slug]) in html
+    assert reverse("events:event_contribution", args=[event.slug]) in html
 
 
 def test_filters_name_their_empty_choice(staff_client, event):
-    html = staff_client.get(reverse("events")).content.decode()
+    html = staff_client.get(reverse("events:events")).content.decode()
     assert '<option value="" selected>All countries</option>' in html
     assert '<option value="" selected>All series</option>' in html
-    html = staff_client.get(reverse("event_registrations", args=[event.slug])).content.decode()
+    html = staff_client.get(reverse("events:event_registrations", args=[event.slug])).content.decode()
     assert '<option value="" selected>All forms</option>' in html
 
 
 def test_registrations_are_added_only_through_a_form(staff_client, event):
-    url = reverse("event_registrations", args=[event.slug])
+    url = reverse("events:event_registrations", args=[event.slug])
     html = staff_client.get(url).content.decode()
-    assert reverse("registration_add", args=[event.slug]) not in html
+    assert reverse("events:registration_add", args=[event.slug]) not in html
     assert "add one under “Registration forms” first" in html
 
     open_form(event)
-    assert reverse("registration_add", args=[event.slug]) in staff_client.get(url).content.decode()
+    assert reverse("events:registration_add", args=[event.slug]) in staff_client.get(url).content.decode()
 
 
 def test_the_overview_names_the_languages(staff_client, staff):
     event = make_event(staff, languages=["en", "ka"])
-    html = page_text(staff_client.get(reverse("event", args=[event.slug])))
+    html = page_text(staff_client.get(reverse("events:event", args=[event.slug])))
     assert "Languages English, Georgian" in html

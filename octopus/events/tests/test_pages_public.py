@@ -36,7 +36,7 @@ def test_the_calendar_lists_upcoming_and_past_public_events_only(client, staff):
     make_event(staff, slug="bureau-closed", kind=Kind.TCY_BUREAU, starts_on=D(2016, 6, 1), is_public=False)
     make_event(staff, slug="cancelled-one", starts_on=today + datetime.timedelta(days=40), status=Status.CANCELLED)
 
-    html = client.get(reverse("events_public")).content.decode()
+    html = client.get(reverse("events:events_public")).content.decode()
 
     upcoming = re.search(r'data-events="upcoming">(.*?)</ul>', html, re.S).group(1)
     past = re.search(r'data-events="past">(.*?)</ul>', html, re.S).group(1)
@@ -51,11 +51,14 @@ def test_the_calendar_filters_by_kind_and_year(client, staff):
     make_event(staff, slug="training-2017", kind=Kind.TRAINING, starts_on=D(2017, 5, 10))
 
     def slugs(query):
-        return re.findall(r'data-event="([^"]+)"', client.get(reverse("events_public") + query).content.decode())
+        return re.findall(r'data-event="([^"]+)"', client.get(reverse("events:events_public") + query).content.decode())
 
     assert slugs("?kind=training") == ["training-2017"]
     assert slugs("?year=2016&kind=in_country_workshop") == ["old-workshop"]
-    assert "No upcoming public event matches" in client.get(reverse("events_public") + "?year=2016").content.decode()
+    assert (
+        "No upcoming public event matches"
+        in client.get(reverse("events:events_public") + "?year=2016").content.decode()
+    )
 
 
 # --- programme page --------------------------------------------------------------------------------------------
@@ -83,7 +86,7 @@ def test_the_programme_page_shows_the_event_and_its_timetable_by_day_with_parall
     open_form(event, title="Invited experts", invitation_only=True)
     open_form(event, title="Closed form", is_open=False)
 
-    response = client.get(reverse("event_public", args=[event.slug]))
+    response = client.get(reverse("events:event_public", args=[event.slug]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -102,9 +105,9 @@ def test_the_programme_page_shows_the_event_and_its_timetable_by_day_with_parall
 def test_a_non_public_event_is_not_found_publicly(client, staff):
     event = make_event(staff, slug="bureau-2016", kind=Kind.TCY_BUREAU, is_public=False)
     form = open_form(event)
-    assert client.get(reverse("event_public", args=[event.slug])).status_code == 404
-    assert client.get(reverse("event_participants_public", args=[event.slug])).status_code == 404
-    assert client.get(reverse("event_register", args=[event.slug, form.pk])).status_code == 404
+    assert client.get(reverse("events:event_public", args=[event.slug])).status_code == 404
+    assert client.get(reverse("events:event_participants_public", args=[event.slug])).status_code == 404
+    assert client.get(reverse("events:event_register", args=[event.slug, form.pk])).status_code == 404
 
 
 # --- registering -----------------------------------------------------------------------------------------------
@@ -139,7 +142,7 @@ def test_registering_records_person_answers_consents_and_shows_the_pending_state
             {"name": "visa", "label": "Visa letter", "type": "bool", "required": False},
         ],
     )
-    url = reverse("event_register", args=[event.slug, form.pk])
+    url = reverse("events:event_register", args=[event.slug, form.pk])
     assert "Dietary needs" in client.get(url).content.decode()
 
     response = client.post(url, registration_data(q_dietary="vegan", q_visa="on", consent_publish_list="on"))
@@ -162,7 +165,7 @@ def test_a_known_organisation_is_matched_and_an_unknown_one_without_sector_is_ke
         name="Prosecutor's Office", sector=Sector.PROSECUTION, country=Country.objects.get(iso2="GE")
     )
     form = open_form(event, requires_approval=False)
-    url = reverse("event_register", args=[event.slug, form.pk])
+    url = reverse("events:event_register", args=[event.slug, form.pk])
 
     client.post(url, registration_data(1, organisation_name="prosecutor's office", sector=""))
     client.post(url, registration_data(2, organisation_name="Unknown Agency", sector=""))
@@ -175,7 +178,7 @@ def test_a_known_organisation_is_matched_and_an_unknown_one_without_sector_is_ke
 
 def test_a_required_question_left_empty_is_refused_keeping_what_was_typed(client, event):
     form = open_form(event, questions=[{"name": "topic", "label": "Topic", "type": "text", "required": True}])
-    response = client.post(reverse("event_register", args=[event.slug, form.pk]), registration_data())
+    response = client.post(reverse("events:event_register", args=[event.slug, form.pk]), registration_data())
     assert response.status_code == 400
     assert 'data-field-error="q_topic"' in response.content.decode()
     assert 'value="Beridze1"' in response.content.decode()
@@ -188,7 +191,7 @@ def test_a_full_event_without_waiting_list_refuses_keeping_what_was_typed_and_ch
     people_before = Person.objects.count()
 
     response = client.post(
-        reverse("event_register", args=[event.slug, form.pk]),
+        reverse("events:event_register", args=[event.slug, form.pk]),
         registration_data(2, organisation_name="New Agency", consent_publish_list="on"),
     )
 
@@ -204,13 +207,13 @@ def test_a_full_event_without_waiting_list_refuses_keeping_what_was_typed_and_ch
 def test_a_full_event_with_a_waiting_list_puts_the_registrant_on_it(client, staff, event):
     form = open_form(event, capacity=1)
     services.register_person(form, person_fields=person(1), user=staff, by_staff=True)
-    response = client.post(reverse("event_register", args=[event.slug, form.pk]), registration_data(2))
+    response = client.post(reverse("events:event_register", args=[event.slug, form.pk]), registration_data(2))
     assert 'data-state="waiting"' in response.content.decode()
     assert "waiting list" in text(response)
 
 
 def test_registering_twice_is_refused(client, event, form):
-    url = reverse("event_register", args=[event.slug, form.pk])
+    url = reverse("events:event_register", args=[event.slug, form.pk])
     client.post(url, registration_data())
     response = client.post(url, registration_data())
     assert "Nino1 BERIDZE1 is already registered for this event." in response.content.decode()
@@ -219,7 +222,7 @@ def test_registering_twice_is_refused(client, event, form):
 
 def test_a_closed_form_says_so(client, event):
     form = open_form(event, is_open=False)
-    url = reverse("event_register", args=[event.slug, form.pk])
+    url = reverse("events:event_register", args=[event.slug, form.pk])
     assert "data-closed" in client.get(url).content.decode()
     response = client.post(url, registration_data())
     assert "Registration for Workshop Ge 2016 is not open." in response.content.decode()
@@ -228,7 +231,7 @@ def test_a_closed_form_says_so(client, event):
 
 def test_an_invitation_only_form_needs_the_key(client, event):
     form = open_form(event, invitation_only=True)
-    url = reverse("event_register", args=[event.slug, form.pk])
+    url = reverse("events:event_register", args=[event.slug, form.pk])
     assert "by invitation only" in client.get(url).content.decode()
 
     refused = client.post(url + "?key=wrong", registration_data())
@@ -242,7 +245,7 @@ def test_an_invitation_only_form_needs_the_key(client, event):
 def test_an_invitation_opens_a_form_of_an_event_kept_off_the_calendar(client, staff):
     event = make_event(staff, slug="bureau-2016", kind=Kind.TCY_BUREAU, is_public=False)
     form = open_form(event, invitation_only=True)
-    url = reverse("event_register", args=[event.slug, form.pk]) + "?key=" + form.invitation_key
+    url = reverse("events:event_register", args=[event.slug, form.pk]) + "?key=" + form.invitation_key
     assert client.get(url).status_code == 200
     assert client.post(url, registration_data()).status_code == 200
     assert Registration.objects.filter(event=event).count() == 1
@@ -271,7 +274,7 @@ def test_the_public_list_shows_only_approved_participants_who_consented_grouped_
     organisation = Organisation.objects.create(name="Cybercrime Unit", sector=Sector.POLICE)
     Person.objects.filter(pk=listed[1].person_id).update(organisation=organisation)
 
-    html = client.get(reverse("event_participants_public", args=[event.slug])).content.decode()
+    html = client.get(reverse("events:event_participants_public", args=[event.slug])).content.decode()
 
     assert re.findall(r'data-country="([^"]+)"', html) == ["Armenia", "Georgia"]
     names = re.findall(r"data-participant>\s*(.*?)</li>", html, re.S)
@@ -286,7 +289,7 @@ PARTICIPANTS_QUERIES = 3
 
 
 def test_the_public_list_runs_a_fixed_number_of_queries(client, staff, event, listed, django_assert_num_queries):
-    url = reverse("event_participants_public", args=[event.slug])
+    url = reverse("events:event_participants_public", args=[event.slug])
     with django_assert_num_queries(PARTICIPANTS_QUERIES):
         small = client.get(url).content.decode()
     form = open_form(event, title="More", capacity=None)
@@ -305,28 +308,28 @@ CALENDAR_QUERIES = 3
 def test_the_calendar_runs_a_fixed_number_of_queries(client, staff, django_assert_num_queries):
     make_event(staff, slug="one-workshop")
     with django_assert_num_queries(CALENDAR_QUERIES):
-        client.get(reverse("events_public"))
+        client.get(reverse("events:events_public"))
     for n in range(8):
         make_event(staff, slug=f"workshop-{n}", starts_on=D(2017, 1, 10 + n), country=Country.objects.get(iso2="AM"))
     with django_assert_num_queries(CALENDAR_QUERIES):
-        html = client.get(reverse("events_public")).content.decode()
+        html = client.get(reverse("events:events_public")).content.decode()
     assert html.count('data-event="workshop-') == 8
 
 
 def test_the_public_list_says_when_nobody_is_listed(client, event):
-    html = client.get(reverse("event_participants_public", args=[event.slug])).content.decode()
+    html = client.get(reverse("events:event_participants_public", args=[event.slug])).content.decode()
     assert "No participant is listed yet." in html
 
 
 def test_a_cancelled_event_is_not_public(client, staff):
     event = make_event(staff, slug="cancelled-2016", status=Status.CANCELLED)
-    assert client.get(reverse("event_public", args=[event.slug])).status_code == 404
+    assert client.get(reverse("events:event_public", args=[event.slug])).status_code == 404
     assert Event.objects.filter(slug="cancelled-2016").exists()
 
 
 def test_the_calendar_links_its_ical_feed(client, db):
-    html = client.get(reverse("events_public")).content.decode()
-    assert f'href="{reverse("events_ical")}" data-ical' in html
+    html = client.get(reverse("events:events_public")).content.decode()
+    assert f'href="{reverse("events:events_ical")}" data-ical' in html
 
 
 def test_a_reference_event_shows_the_reported_figures_beside_the_recorded_attendance(client, staff):
@@ -343,7 +346,7 @@ def test_a_reference_event_shows_the_reported_figures_beside_the_recorded_attend
         services.check_in(registration, day=event.starts_on, user=staff)
     services.register_person(form, person_fields=person(4), user=None)  # registered, never came
 
-    html = client.get(reverse("event_public", args=[event.slug])).content.decode()
+    html = client.get(reverse("events:event_public", args=[event.slug])).content.decode()
     section = text_of(re.search(r"data-reference>(.*?)</section>", html, re.S).group(1))
 
     assert "As reported 300 participants · countries not reported" in section
@@ -352,7 +355,7 @@ def test_a_reference_event_shows_the_reported_figures_beside_the_recorded_attend
     assert 'data-missing="countries"' in html
 
     plain = make_event(staff, slug="plain-workshop")
-    assert "data-reference" not in client.get(reverse("event_public", args=[plain.slug])).content.decode()
+    assert "data-reference" not in client.get(reverse("events:event_public", args=[plain.slug])).content.decode()
 
 
 def text_of(fragment: str) -> str:

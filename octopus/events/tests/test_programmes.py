@@ -56,25 +56,26 @@ def rows(*filled, version=None) -> dict:
 
 def test_the_event_page_lists_the_programmes_served_and_staff_set_them(staff_client, staff, event):
     glacy = make_programme("glacy-plus")
-    page = staff_client.get(reverse("event", args=[event.slug])).content.decode()
+    page = staff_client.get(reverse("events:event", args=[event.slug])).content.decode()
     assert "Programmes served" in page and 'data-empty="programmes"' in page
-    assert f'action="{reverse("event_programmes", args=[event.slug])}"' in page
+    assert f'action="{reverse("events:event_programmes", args=[event.slug])}"' in page
 
     response = staff_client.post(
-        reverse("event_programmes", args=[event.slug]),
+        reverse("events:event_programmes", args=[event.slug]),
         rows((octopus(), activity("A3.1"), "60"), (glacy, None, "40"), version=event.version),
     )
 
-    assert response.status_code == 302 and response.url == reverse("event", args=[event.slug])
+    assert response.status_code == 302 and response.url == reverse("events:event", args=[event.slug])
     assert served(event) == [("cybercrime-octopus", "A3.1", Decimal("60.00")), ("glacy-plus", None, Decimal("40.00"))]
-    page = staff_client.get(reverse("event", args=[event.slug])).content.decode()
+    page = staff_client.get(reverse("events:event", args=[event.slug])).content.decode()
     assert 'data-assignment="cybercrime-octopus"' in page and 'data-assignment="glacy-plus"' in page
     assert AuditEntry.objects.filter(action="results.assignment.set", object_id=str(event.pk), user=staff).exists()
 
 
 def test_choosing_only_the_activity_names_its_programme(staff_client, event):
     response = staff_client.post(
-        reverse("event_programmes", args=[event.slug]), rows((None, activity("A3.1"), "100"), version=event.version)
+        reverse("events:event_programmes", args=[event.slug]),
+        rows((None, activity("A3.1"), "100"), version=event.version),
     )
 
     assert response.status_code == 302
@@ -85,7 +86,7 @@ def test_shares_not_summing_to_100_are_refused_with_the_service_message_and_the_
     glacy = make_programme("glacy-plus")
 
     response = staff_client.post(
-        reverse("event_programmes", args=[event.slug]),
+        reverse("events:event_programmes", args=[event.slug]),
         rows((octopus(), None, "60"), (glacy, None, "30"), version=event.version),
     )
 
@@ -101,7 +102,8 @@ def test_an_activity_of_another_programme_is_refused_at_its_field(staff_client, 
     glacy = make_programme("glacy-plus")
 
     response = staff_client.post(
-        reverse("event_programmes", args=[event.slug]), rows((glacy, activity("A3.1"), "100"), version=event.version)
+        reverse("events:event_programmes", args=[event.slug]),
+        rows((glacy, activity("A3.1"), "100"), version=event.version),
     )
 
     assert response.status_code == 400
@@ -123,7 +125,7 @@ def test_a_sample_event_cannot_serve_a_real_programme(staff_client, staff):
     )
 
     response = staff_client.post(
-        reverse("event_programmes", args=[sample.slug]), rows((octopus(), None, "100"), version=sample.version)
+        reverse("events:event_programmes", args=[sample.slug]), rows((octopus(), None, "100"), version=sample.version)
     )
 
     assert response.status_code == 400
@@ -135,7 +137,7 @@ def test_a_stale_form_is_refused_and_offers_the_current_version(staff_client, st
     services.update_event(event, version=1, user=staff, city="Batumi")
 
     response = staff_client.post(
-        reverse("event_programmes", args=[event.slug]), rows((octopus(), None, "100"), version=1)
+        reverse("events:event_programmes", args=[event.slug]), rows((octopus(), None, "100"), version=1)
     )
 
     assert response.status_code == 400
@@ -151,7 +153,7 @@ def test_readers_see_the_programmes_but_no_form(client, staff, event):
     services.set_event_programmes(event, [(octopus(), Decimal(100), activity("A3.1"))], user=staff)
     client.force_login(make_user("finance_officer"))
 
-    html = client.get(reverse("event_programmes", args=[event.slug])).content.decode()
+    html = client.get(reverse("events:event_programmes", args=[event.slug])).content.decode()
 
     assert 'data-assignment="cybercrime-octopus"' in html
     assert "data-programmes-form" not in html
@@ -185,7 +187,7 @@ def test_the_event_form_takes_the_activity_and_a_refusal_keeps_what_was_typed(st
         title="Sample",
         introduced_in=sample_programme.versions.get(),
     )
-    url = reverse("event_edit", args=[event.slug])
+    url = reverse("events:event_edit", args=[event.slug])
 
     refused = staff_client.post(url, event_data(slug=event.slug, activity=sample_activity.pk, version="1"))
     saved = staff_client.post(url, event_data(slug=event.slug, activity=activity("A3.1").pk, version="1"))
@@ -250,12 +252,12 @@ def test_a_date_known_to_the_year_is_stored_as_its_first_day_and_shown_as_far_as
 
     data = event_data(slug="past-workshop", starts_on="2015-06-15", ends_on="2015-06-15", date_precision="year")
 
-    response = staff_client.post(reverse("event_create"), data)
+    response = staff_client.post(reverse("events:event_create"), data)
 
     event = Event.objects.get(slug="past-workshop")
     assert response.status_code == 302
     assert event.dated_as == (D(2015, 1, 1), Precision.YEAR)
-    page = staff_client.get(reverse("event", args=[event.slug])).content.decode()
+    page = staff_client.get(reverse("events:event", args=[event.slug])).content.decode()
     assert "2015 (year known, month not)" in page
 
 

@@ -55,7 +55,7 @@ def test_committed_and_actual_totals_are_exact(staff_client, staff, funded_event
     services.update_travel(b, version=b.version, user=staff, advance_paid=Decimal("100.00"))
     services.update_travel(c, version=c.version, user=staff, status=TravelStatus.REFUSED)
 
-    html = staff_client.get(reverse("event_travel", args=[funded_event.slug])).content.decode()
+    html = staff_client.get(reverse("events:event_travel", args=[funded_event.slug])).content.decode()
 
     # a: 412.37 + 3 × 180.00 = 952.37; b: 250.10 + 2 × 150.55 = 551.20; c is refused and left out.
     assert totals(html) == {
@@ -72,7 +72,7 @@ def test_staff_fund_a_participant_at_the_event_rate(staff_client, funded_event):
     first, *_others = registrations(funded_event)
 
     response = staff_client.post(
-        reverse("event_travel", args=[funded_event.slug]),
+        reverse("events:event_travel", args=[funded_event.slug]),
         {
             "registration": first.pk,
             "eligible": "on",
@@ -85,7 +85,7 @@ def test_staff_fund_a_participant_at_the_event_rate(staff_client, funded_event):
 
     travel = Travel.objects.get(registration=first)
     assert response.status_code == 302
-    assert response.url == reverse("travel", args=[funded_event.slug, travel.pk])
+    assert response.url == reverse("events:travel", args=[funded_event.slug, travel.pk])
     assert (travel.dsa_rate, travel.committed_cost, travel.status) == (
         Decimal("180.00"),
         Decimal("680.00"),
@@ -98,7 +98,7 @@ def test_funding_needs_a_rate_when_the_event_has_none(staff_client, staff):
     registration = services.register_person(open_form(event), person_fields=person(1), by_staff=True)
 
     response = staff_client.post(
-        reverse("event_travel", args=[event.slug]),
+        reverse("events:event_travel", args=[event.slug]),
         {"registration": registration.pk, "ticket_cost": "100", "nights": "1", "dsa_rate": ""},
     )
 
@@ -129,7 +129,7 @@ def edit_data(travel, **changes) -> dict:
 def test_reconciliation_without_proof_is_refused_and_keeps_what_was_typed(staff_client, staff, funded_event):
     first, *_others = registrations(funded_event)
     travel = services.fund_travel(first, user=staff, ticket_cost=Decimal("300.00"), nights=2)
-    url = reverse("travel", args=[funded_event.slug, travel.pk])
+    url = reverse("events:travel", args=[funded_event.slug, travel.pk])
 
     refused = staff_client.post(url, edit_data(travel, status="reconciled", actual_cost="655.40"))
 
@@ -151,7 +151,9 @@ def test_a_stale_travel_edit_is_refused(staff_client, staff, funded_event):
     travel = services.fund_travel(first, user=staff, ticket_cost=Decimal("300.00"), nights=2)
     services.update_travel(travel, version=travel.version, user=staff, ticket_reference="ABC123")
 
-    response = staff_client.post(reverse("travel", args=[funded_event.slug, travel.pk]), edit_data(travel, nights=5))
+    response = staff_client.post(
+        reverse("events:travel", args=[funded_event.slug, travel.pk]), edit_data(travel, nights=5)
+    )
 
     assert response.status_code == 400
     assert "Someone changed this record" in response.content.decode()
@@ -162,8 +164,8 @@ def test_the_travel_list_downloads_as_csv(staff_client, staff, funded_event):
     first, *_others = registrations(funded_event)
     services.fund_travel(first, user=staff, ticket_cost=Decimal("412.37"), nights=3, itinerary="=HYPERLINK()")
 
-    page = staff_client.get(reverse("event_travel", args=[funded_event.slug])).content.decode()
-    link = reverse("event_export", args=[funded_event.slug, "travel", "csv"])
+    page = staff_client.get(reverse("events:event_travel", args=[funded_event.slug])).content.decode()
+    link = reverse("events:event_export", args=[funded_event.slug, "travel", "csv"])
     assert f'href="{link}"' in page
     response = staff_client.get(link)
 
@@ -183,15 +185,15 @@ def test_who_may_keep_funded_travel(client, staff, funded_event, visitor):
         client.force_login(user)
 
     pages = [
-        client.get(reverse("event_travel", args=[funded_event.slug])),
-        client.get(reverse("travel", args=[funded_event.slug, travel.pk])),
+        client.get(reverse("events:event_travel", args=[funded_event.slug])),
+        client.get(reverse("events:travel", args=[funded_event.slug, travel.pk])),
     ]
     posts = [
         client.post(
-            reverse("event_travel", args=[funded_event.slug]),
+            reverse("events:event_travel", args=[funded_event.slug]),
             {"registration": second.pk, "ticket_cost": "1", "nights": "1"},
         ),
-        client.post(reverse("travel", args=[funded_event.slug, travel.pk]), edit_data(travel, nights=7)),
+        client.post(reverse("events:travel", args=[funded_event.slug, travel.pk]), edit_data(travel, nights=7)),
     ]
 
     statuses = [r.status_code for r in pages + posts]
@@ -203,7 +205,7 @@ def test_who_may_keep_funded_travel(client, staff, funded_event, visitor):
 
 
 def test_the_travel_list_runs_a_fixed_number_of_queries(staff_client, staff, funded_event):
-    url = reverse("event_travel", args=[funded_event.slug])
+    url = reverse("events:event_travel", args=[funded_event.slug])
     first, second, third = registrations(funded_event)
     services.fund_travel(first, user=staff, ticket_cost=Decimal("1.00"), nights=1)
     with CaptureQueriesContext(connection) as small:

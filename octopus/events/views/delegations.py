@@ -143,7 +143,7 @@ def event_delegations(request, slug):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                link = request.build_absolute_uri(reverse("nominate", args=[token]))
+                link = request.build_absolute_uri(reverse("events:nominate", args=[token]))
                 recipients = focal_point_emails(delegation.country)
                 send_nomination_link(event, delegation, link, recipients)
                 # The link is shown on this response only: only its digest is kept, so it cannot be shown again.
@@ -186,7 +186,7 @@ def delegation_detail(request, slug, pk):
                 show_refusal(form, error, current_version=lambda: Delegation.objects.get(pk=pk).version)
             else:
                 messages.success(request, _("Credentials of %(country)s recorded.") % {"country": delegation.country})
-                return redirect("delegation", slug, pk)
+                return redirect("events:delegation", slug, pk)
         status = 400
     members = delegation.members.select_related("person", "person__organisation").order_by(
         "-is_head_of_delegation", "person__last_name", "person__first_name", "pk"
@@ -214,7 +214,7 @@ def decide_member(request, event, delegation):
             )
     else:
         messages.error(request, _("Choose approve or decline."))
-    return redirect("delegation", event.slug, delegation.pk)
+    return redirect("events:delegation", event.slug, delegation.pk)
 
 
 # Public on purpose: focal points have no workspace account for this. The secret link is the authority: it names
@@ -250,7 +250,7 @@ def nominate(request, token):
                     _("%(person)s is nominated. The secretariat will confirm the participation by e-mail.")
                     % {"person": registration.person},
                 )
-                return redirect("nominate", token)
+                return redirect("events:nominate", token)
         status = 400
     members = delegation.members.select_related("person").order_by(
         "-is_head_of_delegation", "person__last_name", "person__first_name", "pk"
@@ -314,7 +314,7 @@ def event_checkin(request, slug):
     if session is not None:
         day = timezone.localtime(session.starts_at).date()
     params = {"day": day.isoformat(), "mode": mode, "q": query, **({"session": session.pk} if session else {})}
-    back = reverse("event_checkin", args=[slug]) + "?" + urlencode(params)
+    back = reverse("events:event_checkin", args=[slug]) + "?" + urlencode(params)
     if request.method == "POST":
         person_form = CheckInPersonForm(request.POST)
         if not (person_form.is_valid() and choice.is_valid()):
@@ -352,7 +352,7 @@ def event_checkin(request, slug):
         "counts": counts,
         "sessions": sessions,
         "approved": Registration.objects.filter(event=event, state=RegistrationState.APPROVED).count(),
-        "counts_url": reverse("event_checkin_counts", args=[slug]) + "?" + urlencode({"day": day.isoformat()}),
+        "counts_url": reverse("events:event_checkin_counts", args=[slug]) + "?" + urlencode({"day": day.isoformat()}),
     }
     return render(request, "events/delegations/checkin.html", context)
 
@@ -408,7 +408,7 @@ def checkin_badge(request, badge_key):
             check_in_and_tell(
                 request, registration, day=None, session=form.cleaned_data["session"], mode=form.cleaned_data["mode"]
             )
-            return redirect("checkin_badge", badge_key)
+            return redirect("events:checkin_badge", badge_key)
         messages.error(request, _("Choose a session (or the whole day) and a mode."))
     today = timezone.localdate()
     attendance = list(registration.attendance.select_related("session").order_by("day", "checked_in_at"))
@@ -480,7 +480,7 @@ def event_travel(request, slug):
                     _("%(person)s's travel is funded; record the tickets when booked.")
                     % {"person": registration.person},
                 )
-                return redirect("travel", slug, travel.pk)
+                return redirect("events:travel", slug, travel.pk)
         status = 400
     status_filter = request.GET.get("status", "")
     shown = [t for t in travels if t.status == status_filter] if status_filter else travels
@@ -518,7 +518,7 @@ def travel_edit(request, slug, pk):
                 show_refusal(form, error, current_version=lambda: Travel.objects.get(pk=pk).version)
             else:
                 messages.success(request, _("Travel of %(person)s saved.") % {"person": travel.registration.person})
-                return redirect("event_travel", slug)
+                return redirect("events:event_travel", slug)
         status = 400
     context = {"event": event, "travel": travel, "form": form}
     return render(request, "events/delegations/travel_edit.html", context, status=status)
@@ -562,7 +562,7 @@ def event_contribution(request, slug):
                 show_refusal(form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
             else:
                 messages.success(request, _("Our contribution to %(event)s is recorded.") % {"event": event.title})
-                return redirect("event_contribution", slug)
+                return redirect("events:event_contribution", slug)
         status = 400
     context = {
         "event": event,

@@ -29,7 +29,7 @@ def get_event(slug: str) -> Event:
 
 
 def event_path(event: Event) -> str:
-    return reverse("event", args=[event.slug])
+    return reverse("events:event", args=[event.slug])
 
 
 def site_root(request) -> str:
@@ -89,7 +89,7 @@ def registration_certificate(request, slug, pk):
         registration = issue_certificate(registration, user=request.user)
     except DomainError as error:
         messages.error(request, str(error))
-        back = reverse("registration", args=[slug, pk])
+        back = reverse("events:registration", args=[slug, pk])
         return redirect(back)
     registration = Registration.objects.select_related("event", "event__country", "person").get(pk=registration.pk)
     pdf = documents.certificate_pdf(registration, site=site_root(request))
@@ -126,7 +126,7 @@ def certificate_verify(request, code):
 def certificate_check(request):
     form = CertificateCheckForm(request.GET if "code" in request.GET else None)
     if form.is_valid():
-        return redirect("certificate_verify", code=form.cleaned_data["code"])
+        return redirect("events:certificate_verify", code=form.cleaned_data["code"])
     return render(request, "events/documents/check.html", {"form": form})
 
 
@@ -214,7 +214,7 @@ def event_import(request, slug):
                 "form": form.cleaned_data["registration_form"].pk,
                 "name": upload.name,
             }
-            return redirect("event_import_preview", slug=event.slug)
+            return redirect("events:event_import_preview", slug=event.slug)
     jobs = visible_to(request.user, Job.objects.serving(event).filter(kind=imports.KIND))[:10]
     context = {
         "event": event,
@@ -233,7 +233,7 @@ def event_import_preview(request, slug):
     stored = request.session.get(_session_key(event))
     if not stored or not default_storage.exists(stored["staged"]):
         messages.info(request, _("Upload a list of participants first."))
-        return redirect("event_import", slug=event.slug)
+        return redirect("events:event_import", slug=event.slug)
     registration_form = get_object_or_404(event.forms, pk=stored["form"])
     confirm = ImportConfirmForm(request.POST or None)
     report = _check(event, stored["staged"])
@@ -253,7 +253,7 @@ def event_import_preview(request, slug):
                 user=request.user,
             )
             del request.session[_session_key(event)]
-            return redirect("job", pk=job.pk)
+            return redirect("jobs:job", pk=job.pk)
     context = {
         "event": event,
         "plan": plan,

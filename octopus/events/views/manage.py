@@ -97,7 +97,7 @@ def event_create(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Event created. Build its timetable and open registration next."))
-            return redirect("event", event.slug)
+            return redirect("events:event", event.slug)
     context = {"form": form, "title": _("New event")}
     return render(request, "events/manage/form.html", context, status=400 if form.errors else 200)
 
@@ -120,7 +120,7 @@ def event_edit(request, slug):
             show_refusal(form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
         else:
             messages.success(request, _("Event saved."))
-            return redirect("event", event.slug)
+            return redirect("events:event", event.slug)
     context = {"form": form, "event": event, "title": _("Edit %(event)s") % {"event": event.title}}
     return render(request, "events/manage/form.html", context, status=400 if form.errors else 200)
 
@@ -137,7 +137,7 @@ def event_clone(request, slug):
             show_refusal(form, error)
         else:
             messages.success(request, _("Event cloned with its forms and timetable. Check its details."))
-            return redirect("event", clone.slug)
+            return redirect("events:event", clone.slug)
     context = {
         "form": form,
         "event": event,
@@ -206,7 +206,7 @@ def event_programmes(request, slug):
                 show_refusal(version_form, error, current_version=lambda: Event.objects.get(pk=event.pk).version)
             else:
                 messages.success(request, _("The programmes this event serves are saved."))
-                return redirect("event", event.slug)
+                return redirect("events:event", event.slug)
         status = 400
         context = _programmes_context(request, event, version_form=version_form, rows=rows)
     else:
@@ -249,7 +249,7 @@ def _sessions_page(request, slug, pk=None):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Session “%(title)s” saved.") % {"title": target.title})
-            return redirect("event_sessions", slug)
+            return redirect("events:event_sessions", slug)
     context = {"event": event, "days": timetable(event), "form": form, "session": session}
     return render(request, "events/manage/sessions.html", context, status=400 if form and form.errors else 200)
 
@@ -273,7 +273,7 @@ def event_session_remove(request, slug, pk):
     session = get_object_or_404(event.sessions, pk=pk)
     services.remove_session(session, user=request.user)
     messages.success(request, _("Session “%(title)s” removed.") % {"title": session.title})
-    return redirect("event_sessions", slug)
+    return redirect("events:event_sessions", slug)
 
 
 # --- registration forms ----------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def event_forms(request, slug):
     saved = request.method == "POST" and form.is_valid() and _save_form(form, event, request.user)
     if saved:
         messages.success(request, _("Registration form “%(title)s” saved.") % {"title": saved.title})
-        return redirect("event_forms", slug)
+        return redirect("events:event_forms", slug)
     forms = event.forms.annotate(
         seats=Count("registrations", filter=Q(registrations__state__in=HOLDS_SEAT)),
         total=Count("registrations"),
@@ -313,7 +313,7 @@ def _form_links(request, event, forms) -> dict:
     """The address to give people for each form; the invitation key is part of it for invitation-only forms."""
     links = {}
     for reg_form in forms:
-        url = reverse("event_register", args=[event.slug, reg_form.pk])
+        url = reverse("events:event_register", args=[event.slug, reg_form.pk])
         if reg_form.invitation_only:
             url += "?key=" + reg_form.invitation_key
         links[reg_form.pk] = request.build_absolute_uri(url)
@@ -327,7 +327,7 @@ def event_form_edit(request, slug, pk):
     form = RegistrationFormForm(request.POST or None, instance=reg_form)
     if request.method == "POST" and form.is_valid() and _save_form(form, event, request.user):
         messages.success(request, _("Registration form saved."))
-        return redirect("event_forms", slug)
+        return redirect("events:event_forms", slug)
     link = _form_links(request, event, [reg_form])[reg_form.pk]
     context = {"event": event, "form": form, "reg_form": reg_form, "link": link}
     return render(request, "events/manage/form_edit.html", context, status=400 if form.errors else 200)
@@ -391,7 +391,7 @@ def registration_add(request, slug):
     form = StaffRegistrationForm(request.POST or None, event=event)
     if not event.forms.exists():
         messages.info(request, _("Add a registration form first: each registration comes through one."))
-        return redirect("event_forms", slug)
+        return redirect("events:event_forms", slug)
     if request.method == "POST" and form.is_valid():
         try:
             registration = register(
@@ -410,7 +410,7 @@ def registration_add(request, slug):
                 _("%(person)s registered (%(state)s).")
                 % {"person": registration.person, "state": registration.get_state_display().lower()},
             )
-            return redirect("event_registrations", slug)
+            return redirect("events:event_registrations", slug)
     context = {"form": form, "event": event, "title": _("Add a registration")}
     return render(request, "events/manage/form.html", context, status=400 if form.errors else 200)
 
@@ -448,7 +448,7 @@ def registration_detail(request, slug, pk):
             (to, label) for to, label in transitions_of(registration) if to in CONFIRMED_TRANSITIONS
         ],
         "attendance": attendance,
-        "badge_url": f"{reverse('event_badges', args=[event.slug])}?registration={registration.pk}",
+        "badge_url": f"{reverse('events:event_badges', args=[event.slug])}?registration={registration.pk}",
     }
     return render(request, "events/manage/registration.html", context)
 
@@ -476,7 +476,7 @@ def registration_transition(request, slug, pk):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect("registration", slug, pk)
+    return redirect("events:registration", slug, pk)
 
 
 urlpatterns = [

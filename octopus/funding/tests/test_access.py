@@ -79,38 +79,40 @@ API_PREFIX = "/api/v1/funding"
 
 PAGES = {
     # The position.
-    "funding_position": PageAccess(read=READERS, write=None),
-    "funding_position_export": PageAccess(read=READERS, write=None),
+    "funding:funding_position": PageAccess(read=READERS, write=None),
+    "funding:funding_position_export": PageAccess(read=READERS, write=None),
     # Contributions: a donor reads its own.
-    "contributions": PageAccess(read=CONTRIBUTION_READERS, write=None),
-    "contribution_export": PageAccess(read=CONTRIBUTION_READERS, write=None),
-    "contribution_new": PageAccess(read=FINANCE, write=FINANCE),
-    "contribution_detail": PageAccess(read=CONTRIBUTION_READERS, write=None),
-    "contribution_sign": PageAccess(read=None, write=FINANCE),  # POST only
-    "contribution_cancel": PageAccess(read=None, write=FINANCE),  # POST only
-    "receipt_add": PageAccess(read=None, write=FINANCE),  # POST only
-    "earmark_add": PageAccess(read=None, write=FINANCE),  # POST only
-    "earmark_remove": PageAccess(read=None, write=FINANCE),  # POST only
-    "obligation_add": PageAccess(read=None, write=FINANCE),  # POST only
-    "obligation_submitted": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:contributions": PageAccess(read=CONTRIBUTION_READERS, write=None),
+    "funding:contribution_export": PageAccess(read=CONTRIBUTION_READERS, write=None),
+    "funding:contribution_new": PageAccess(read=FINANCE, write=FINANCE),
+    "funding:contribution_detail": PageAccess(read=CONTRIBUTION_READERS, write=None),
+    "funding:contribution_sign": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:contribution_cancel": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:receipt_add": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:earmark_add": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:earmark_remove": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:obligation_add": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:obligation_submitted": PageAccess(read=None, write=FINANCE),  # POST only
     # Donors and rates: the managers'.
-    "donors": PageAccess(read=READERS, write=None),
-    "donor_new": PageAccess(read=FINANCE, write=FINANCE),
-    "donor_edit": PageAccess(read=READERS, write=FINANCE),
-    "exchange_rates": PageAccess(read=READERS, write=None),
-    "exchange_rate_add": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:donors": PageAccess(read=READERS, write=None),
+    "funding:donor_new": PageAccess(read=FINANCE, write=FINANCE),
+    "funding:donor_edit": PageAccess(read=READERS, write=FINANCE),
+    "funding:exchange_rates": PageAccess(read=READERS, write=None),
+    "funding:exchange_rate_add": PageAccess(read=None, write=FINANCE),  # POST only
     # Budget and expenditure.
-    "budget": PageAccess(read=READERS, write=None),
-    "budget_adopt": PageAccess(read=FINANCE, write=FINANCE),
-    "budget_close_year": PageAccess(read=None, write=FINANCE),  # POST only
-    "expenditure": PageAccess(read=READERS, write=None),
-    "expenditure_export": PageAccess(read=READERS, write=None),
-    "expenditure_new": PageAccess(read=FINANCE, write=FINANCE),
-    "funding_sync_costs": PageAccess(read=None, write=FINANCE),  # POST only
-    "expenditure_edit": PageAccess(read=READERS, write=FINANCE),  # staff read it, the finance officer corrects it
+    "funding:budget": PageAccess(read=READERS, write=None),
+    "funding:budget_adopt": PageAccess(read=FINANCE, write=FINANCE),
+    "funding:budget_close_year": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:expenditure": PageAccess(read=READERS, write=None),
+    "funding:expenditure_export": PageAccess(read=READERS, write=None),
+    "funding:expenditure_new": PageAccess(read=FINANCE, write=FINANCE),
+    "funding:funding_sync_costs": PageAccess(read=None, write=FINANCE),  # POST only
+    "funding:expenditure_edit": PageAccess(
+        read=READERS, write=FINANCE
+    ),  # staff read it, the finance officer corrects it
     # A donor's own page and reporting calendar.
-    "donor_portal": PageAccess(read=CONTRIBUTION_READERS, write=None),
-    "funding_donor_calendar": PageAccess(read=CONTRIBUTION_READERS, write=None),
+    "funding:donor_portal": PageAccess(read=CONTRIBUTION_READERS, write=None),
+    "funding:funding_donor_calendar": PageAccess(read=CONTRIBUTION_READERS, write=None),
 }
 
 API_ROUTES = {
@@ -138,7 +140,7 @@ API_ROUTES = {
 
 
 def test_the_pages_tested_are_the_pages_served():
-    assert {pattern.name for pattern in urls.urlpatterns} == set(PAGES)
+    assert {f"funding:{pattern.name}" for pattern in urls.urlpatterns} == set(PAGES)
     assert served_pages(PREFIXES) == set(PAGES)  # and no other module serves a page under the funding addresses
 
 
@@ -318,24 +320,24 @@ def funding(db) -> FundingWorld:
 
 def page_args(name: str, w: FundingWorld) -> list:
     return {
-        "funding_position_export": ["csv"],
-        "contribution_export": ["csv"],
-        "contribution_detail": [w.own.pk],  # the donor visitor's own
-        "contribution_sign": [w.own_pledge.pk],
-        "contribution_cancel": [w.own_pledge.pk],
-        "receipt_add": [w.own.pk],
-        "earmark_add": [w.own.pk],
-        "earmark_remove": [w.own_earmark.pk],
-        "obligation_add": [w.own.pk],
-        "obligation_submitted": [w.own_obligation.pk],
-        "donor_edit": [w.own_donor.pk],
-        "expenditure_export": ["csv"],
-        "expenditure_edit": [w.expenditure.pk],
+        "funding:funding_position_export": ["csv"],
+        "funding:contribution_export": ["csv"],
+        "funding:contribution_detail": [w.own.pk],  # the donor visitor's own
+        "funding:contribution_sign": [w.own_pledge.pk],
+        "funding:contribution_cancel": [w.own_pledge.pk],
+        "funding:receipt_add": [w.own.pk],
+        "funding:earmark_add": [w.own.pk],
+        "funding:earmark_remove": [w.own_earmark.pk],
+        "funding:obligation_add": [w.own.pk],
+        "funding:obligation_submitted": [w.own_obligation.pk],
+        "funding:donor_edit": [w.own_donor.pk],
+        "funding:expenditure_export": ["csv"],
+        "funding:expenditure_edit": [w.expenditure.pk],
     }.get(name, [])
 
 
 # The calendar is a donor's: staff and the finance officer name the donor they look at.
-PAGE_QUERIES = {"funding_donor_calendar": f"?donor={OWN_CODE}"}
+PAGE_QUERIES = {"funding:funding_donor_calendar": f"?donor={OWN_CODE}"}
 
 
 def page_path(name: str, w: FundingWorld) -> str:
@@ -359,7 +361,7 @@ def test_page_read(funding, route):
 
 def pledged(world, response):
     contribution = Contribution.objects.get(title="Pledge typed in")
-    redirected_to(response, "contribution_detail", contribution.pk)
+    redirected_to(response, "funding:contribution_detail", contribution.pk)
     assert (contribution.donor.code, contribution.pledged_amount, contribution.created_by) == (
         OWN_CODE,
         Decimal("5000.00"),
@@ -370,7 +372,7 @@ def pledged(world, response):
 
 def signed(world, response):
     pledge = world.funding.own_pledge
-    redirected_to(response, "contribution_detail", pledge.pk)
+    redirected_to(response, "funding:contribution_detail", pledge.pk)
     contribution = Contribution.objects.get(pk=pledge.pk)
     assert (contribution.status, contribution.signed_amount) == (ContributionStatus.SIGNED, Decimal("10000.00"))
     audited(world.user, "funding.contribution.signed", contribution)
@@ -378,33 +380,33 @@ def signed(world, response):
 
 def cancelled(world, response):
     pledge = world.funding.own_pledge
-    redirected_to(response, "contribution_detail", pledge.pk)
+    redirected_to(response, "funding:contribution_detail", pledge.pk)
     assert Contribution.objects.get(pk=pledge.pk).status == ContributionStatus.CANCELLED
     audited(world.user, "funding.contribution.cancelled", pledge)
 
 
 def received(world, response):
-    redirected_to(response, "contribution_detail", world.funding.own.pk)
+    redirected_to(response, "funding:contribution_detail", world.funding.own.pk)
     receipt = Receipt.objects.get(contribution=world.funding.own, received_on=D(2016, 3, 4))
     assert (receipt.amount, receipt.eur, receipt.recorded_by) == (Decimal("1000.00"), Decimal("800.00"), world.user)
     audited(world.user, "funding.receipt.recorded", receipt)
 
 
 def earmarked(world, response):
-    redirected_to(response, "contribution_detail", world.funding.own.pk)
+    redirected_to(response, "funding:contribution_detail", world.funding.own.pk)
     earmark = Earmark.objects.get(contribution=world.funding.own, node__code="A3.2")
     assert earmark.amount == Decimal("5000.00")
     audited(world.user, "funding.earmark.added", earmark)
 
 
 def earmark_removed(world, response):
-    redirected_to(response, "contribution_detail", world.funding.own.pk)
+    redirected_to(response, "funding:contribution_detail", world.funding.own.pk)
     assert not Earmark.objects.filter(pk=world.funding.own_earmark.pk).exists()
     audited(world.user, "funding.earmark.removed", world.funding.own_earmark)
 
 
 def obligation_added(world, response):
-    redirected_to(response, "contribution_detail", world.funding.own.pk)
+    redirected_to(response, "funding:contribution_detail", world.funding.own.pk)
     obligation = ReportingObligation.objects.get(contribution=world.funding.own, kind="financial")
     assert (obligation.due_on, obligation.description) == (D(2016, 12, 31), "Financial report 2016")
     audited(world.user, "funding.obligation.added", obligation)
@@ -416,28 +418,28 @@ def submitted_form(w: FundingWorld) -> dict:
 
 
 def submitted(world, response):
-    redirected_to(response, "contribution_detail", world.funding.own.pk)
+    redirected_to(response, "funding:contribution_detail", world.funding.own.pk)
     obligation = ReportingObligation.objects.get(pk=world.funding.own_obligation.pk)
     assert obligation.submitted_on == D(2016, 7, 1)
     audited(world.user, "funding.obligation.submitted", obligation)
 
 
 def rate_recorded(world, response):
-    redirected_to(response, "exchange_rates")
+    redirected_to(response, "funding:exchange_rates")
     rate = ExchangeRate.objects.get(currency="GBP", day=D(2016, 3, 1))
     assert (rate.units_per_eur, rate.recorded_by) == (Decimal("0.78"), world.user)
     audited(world.user, "funding.rate.recorded", rate)
 
 
 def donor_recorded(world, response):
-    redirected_to(response, "donors")
+    redirected_to(response, "funding:donors")
     donor = Donor.objects.get(code="NEW-DONOR")
     assert (donor.name, donor.kind) == ("New State", DonorKind.STATE)
     audited(world.user, "funding.donor.recorded", donor)
 
 
 def donor_changed(world, response):
-    redirected_to(response, "donors")
+    redirected_to(response, "funding:donors")
     donor = Donor.objects.get(pk=world.funding.own_donor.pk)
     assert (donor.code, donor.name, donor.version) == (OWN_CODE, "Own Donor State (renamed)", 2)
     audited(world.user, "funding.donor.updated", donor)
@@ -448,7 +450,7 @@ def budget_form(w: FundingWorld) -> dict:
 
 
 def budget_adopted(world, response):
-    redirected_to(response, "budget")
+    redirected_to(response, "funding:budget")
     revision = Budget.objects.get(programme=world.funding.programme, number=2)
     lines = list(revision.lines.values_list("node__code", "category", "year", "amount_eur"))
     assert (lines, revision.created_by) == ([("3", "events", 2016, Decimal("450000.00"))], world.user)
@@ -456,14 +458,14 @@ def budget_adopted(world, response):
 
 
 def year_closed(world, response):
-    redirected_to(response, "budget")
+    redirected_to(response, "funding:budget")
     closed = ClosedYear.objects.get(programme=world.funding.programme, year=2016)
     assert closed.closed_by == world.user
     audited(world.user, "funding.year.closed", closed)
 
 
 def costs_synced(world, response):
-    redirected_to(response, "expenditure")
+    redirected_to(response, "funding:expenditure")
     audited(world.user, "funding.costs.synced", world.funding.programme)
 
 
@@ -485,21 +487,21 @@ def expenditure_form(w: FundingWorld, *, new=True) -> dict:
 
 
 def expenditure_recorded(world, response):
-    redirected_to(response, "expenditure")
+    redirected_to(response, "funding:expenditure")
     row = Expenditure.objects.get(description="Expert travel")
     assert (row.eur, row.status, row.recorded_by) == (Decimal("2500.00"), "committed", world.user)
     audited(world.user, "funding.expenditure.recorded", row)
 
 
 def expenditure_corrected(world, response):
-    redirected_to(response, "expenditure")
+    redirected_to(response, "funding:expenditure")
     row = Expenditure.objects.get(pk=world.funding.expenditure.pk)
     assert (row.description, row.eur, row.version) == ("Expert travel", Decimal("2500.00"), 2)
     audited(world.user, "funding.expenditure.updated", row)
 
 
 PAGE_WRITES = {
-    "contribution_new": (
+    "funding:contribution_new": (
         lambda w: {
             "programme": w.programme.pk,
             "donor": w.own_donor.pk,
@@ -510,7 +512,7 @@ PAGE_WRITES = {
         },
         pledged,
     ),
-    "contribution_sign": (
+    "funding:contribution_sign": (
         lambda w: {
             "signed_on": "2016-03-15",
             "amount": "10000.00",
@@ -520,22 +522,25 @@ PAGE_WRITES = {
         },
         signed,
     ),
-    "contribution_cancel": (lambda w: {"reason": "Withdrawn by the donor", "version": w.own_pledge.version}, cancelled),
-    "receipt_add": (
+    "funding:contribution_cancel": (
+        lambda w: {"reason": "Withdrawn by the donor", "version": w.own_pledge.version},
+        cancelled,
+    ),
+    "funding:receipt_add": (
         lambda w: {"received_on": "2016-03-04", "amount": "1000.00", "note": "", "override_reason": ""},
         received,
     ),
-    "earmark_add": (
+    "funding:earmark_add": (
         lambda w: {"amount": "5000.00", "node": node("A3.2").pk, "country": "", "event": "", "note": "Second activity"},
         earmarked,
     ),
-    "earmark_remove": (lambda w: {}, earmark_removed),
-    "obligation_add": (
+    "funding:earmark_remove": (lambda w: {}, earmark_removed),
+    "funding:obligation_add": (
         lambda w: {"kind": "financial", "due_on": "2016-12-31", "description": "Financial report 2016"},
         obligation_added,
     ),
-    "obligation_submitted": (submitted_form, submitted),
-    "exchange_rate_add": (
+    "funding:obligation_submitted": (submitted_form, submitted),
+    "funding:exchange_rate_add": (
         lambda w: {
             "currency": "GBP",
             "day": "2016-03-01",
@@ -544,16 +549,19 @@ PAGE_WRITES = {
         },
         rate_recorded,
     ),
-    "donor_new": (lambda w: {"code": "NEW-DONOR", "name": "New State", "kind": "state", "country": ""}, donor_recorded),
-    "donor_edit": (
+    "funding:donor_new": (
+        lambda w: {"code": "NEW-DONOR", "name": "New State", "kind": "state", "country": ""},
+        donor_recorded,
+    ),
+    "funding:donor_edit": (
         lambda w: {"name": "Own Donor State (renamed)", "kind": "state", "country": "", "version": w.own_donor.version},
         donor_changed,
     ),
-    "budget_adopt": (budget_form, budget_adopted),
-    "budget_close_year": (lambda w: {"year": "2016", "confirm": "on"}, year_closed),
-    "funding_sync_costs": (lambda w: {}, costs_synced),
-    "expenditure_new": (expenditure_form, expenditure_recorded),
-    "expenditure_edit": (lambda w: expenditure_form(w, new=False), expenditure_corrected),
+    "funding:budget_adopt": (budget_form, budget_adopted),
+    "funding:budget_close_year": (lambda w: {"year": "2016", "confirm": "on"}, year_closed),
+    "funding:funding_sync_costs": (lambda w: {}, costs_synced),
+    "funding:expenditure_new": (expenditure_form, expenditure_recorded),
+    "funding:expenditure_edit": (lambda w: expenditure_form(w, new=False), expenditure_corrected),
 }
 
 
@@ -764,11 +772,11 @@ def donor_reads(w: FundingWorld) -> list[str]:
     """Every funding page and API read the donor visitor may make (with the addresses its pages link to)."""
     pages = [page_path(name, w) for name, access in PAGES.items() if access.read and Role.DONOR.value in access.read]
     pages += [
-        reverse("contribution_export", args=["xlsx"]),
-        reverse("funding_donor_calendar"),  # the donor's own link: no ?donor=
-        reverse("donor_portal") + f"?donor={OWN_CODE}",
-        reverse("contributions") + "?sort=-pledged",
-        reverse("contributions") + f"?donor={RIVAL_CODE}",  # not a donor it may filter on: nothing listed
+        reverse("funding:contribution_export", args=["xlsx"]),
+        reverse("funding:funding_donor_calendar"),  # the donor's own link: no ?donor=
+        reverse("funding:donor_portal") + f"?donor={OWN_CODE}",
+        reverse("funding:contributions") + "?sort=-pledged",
+        reverse("funding:contributions") + f"?donor={RIVAL_CODE}",  # not a donor it may filter on: nothing listed
     ]
     api = [api_url(route, w) for route in API_READS if Role.DONOR.value in API_ROUTES[route]]
     api += [f"{API_PREFIX}/contributions?donor={RIVAL_CODE}", f"{API_PREFIX}/donors?page=1"]
@@ -780,9 +788,9 @@ def test_the_scan_finds_the_rivals_amounts_where_they_are_shown(client, funding)
     finance = make_user(Role.FINANCE_OFFICER)
     client.force_login(finance)
     for path in (
-        reverse("contributions"),
-        reverse("contribution_detail", args=[funding.rival.pk]),
-        reverse("contribution_export", args=["xlsx"]),
+        reverse("funding:contributions"),
+        reverse("funding:contribution_detail", args=[funding.rival.pk]),
+        reverse("funding:contribution_export", args=["xlsx"]),
         f"{API_PREFIX}/contributions",
     ):
         text = readable_text(client.get(path))
@@ -803,18 +811,18 @@ def test_a_donor_never_sees_another_donors_contribution_or_amounts(client, fundi
         text = readable_text(response)
         if leaks(text, funding, path):
             found[path] = leaks(text, funding, path)
-        if path == reverse("funding_donor_calendar"):
+        if path == reverse("funding:funding_donor_calendar"):
             assert "Own narrative report" in text  # its own calendar, so the scan read something
     assert found == {}
 
     # The donor's own figures are there: the scan above read real pages.
-    own = client.get(reverse("contribution_detail", args=[funding.own.pk])).content.decode()
+    own = client.get(reverse("funding:contribution_detail", args=[funding.own.pk])).content.decode()
     assert "Own support" in own and "100,000.00" in own
     # The rival's contribution does not exist for it, on a page, in the API or as a donor to pick.
-    assert client.get(reverse("contribution_detail", args=[funding.rival.pk])).status_code == 404
+    assert client.get(reverse("funding:contribution_detail", args=[funding.rival.pk])).status_code == 404
     assert_problem(client.get(f"{API_PREFIX}/contributions/{funding.rival.pk}", **headers), 404)
-    assert client.get(reverse("donor_portal") + f"?donor={RIVAL_CODE}").status_code == 404
-    assert client.get(reverse("funding_donor_calendar") + f"?donor={RIVAL_CODE}").status_code == 404
+    assert client.get(reverse("funding:donor_portal") + f"?donor={RIVAL_CODE}").status_code == 404
+    assert client.get(reverse("funding:funding_donor_calendar") + f"?donor={RIVAL_CODE}").status_code == 404
     listed = client.get(f"{API_PREFIX}/contributions", **headers).json()["items"]
     assert {row["id"] for row in listed} == {funding.own.pk, funding.own_pledge.pk}
     donors = client.get(f"{API_PREFIX}/donors", **headers).json()["items"]
@@ -830,7 +838,13 @@ def test_a_donor_writes_nothing_to_another_donors_contribution(client, funding):
     headers = bearer_for(donor)
     before = database_state()
     rival = funding.rival
-    for name in ("contribution_sign", "contribution_cancel", "receipt_add", "earmark_add", "obligation_add"):
+    for name in (
+        "funding:contribution_sign",
+        "funding:contribution_cancel",
+        "funding:receipt_add",
+        "funding:earmark_add",
+        "funding:obligation_add",
+    ):
         assert client.post(reverse(name, args=[rival.pk]), {"version": rival.version}).status_code == 403, name
     for suffix, body in (
         ("agreement", {"signed_on": "2016-03-15", "amount": "1.00", "version": rival.version}),
@@ -861,7 +875,7 @@ def test_what_a_donor_financed_shows_no_total_counting_another_donors_money(clie
     )
     client.force_login(make_user(Role.DONOR))
 
-    response = client.get(reverse("donor_portal"))
+    response = client.get(reverse("funding:donor_portal"))
 
     assert response.status_code == 200
     assert leaks(response.content.decode(), funding) == []

@@ -82,7 +82,7 @@ def assert_totals_add_up(grid: dict) -> None:
 
 def adopt(client, programme, cells: dict, *, adopted_on="2015-01-20", decision="Steering committee"):
     data = {"programme": programme.code, "adopted_on": adopted_on, "decision": decision, **cells}
-    return client.post(reverse("budget_adopt"), data)
+    return client.post(reverse("funding:budget_adopt"), data)
 
 
 # --- budgets -------------------------------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def adopt(client, programme, cells: dict, *, adopted_on="2015-01-20", decision="
 
 def test_adopt_the_original_then_a_revision_and_compare(finance_client, programme, outputs):
     one, two, three = outputs["1"], outputs["2"], outputs["3"]
-    page = finance_client.get(reverse("budget_adopt") + f"?programme={CODE}")
+    page = finance_client.get(reverse("funding:budget_adopt") + f"?programme={CODE}")
     assert page.status_code == 200
     assert f'name="{cell(one, "staff", 2015)}"' in page_of(page)
 
@@ -109,14 +109,14 @@ def test_adopt_the_original_then_a_revision_and_compare(finance_client, programm
     assert (original.number, original.kind, original.decision) == (1, BudgetKind.ORIGINAL, "Steering committee")
     assert original.lines.count() == 4
 
-    grid = read_grid(page_of(finance_client.get(reverse("budget") + f"?programme={CODE}")))
+    grid = read_grid(page_of(finance_client.get(reverse("funding:budget") + f"?programme={CODE}")))
     assert_totals_add_up(grid)
     assert grid["grand"] == Decimal("162346.27")
     assert grid["rows"]["1-staff"] == {2015: Decimal("100000.00"), 2016: Decimal("0.10")}
     assert grid["differences"] == {}  # nothing to compare the original with
 
     # The revision's grid comes prefilled with the budget in force.
-    prefilled = page_of(finance_client.get(reverse("budget_adopt")))
+    prefilled = page_of(finance_client.get(reverse("funding:budget_adopt")))
     assert re.search(rf'name="{cell(one, "staff", 2015)}" value="100000.00"', prefilled)
 
     response = adopt(
@@ -135,7 +135,7 @@ def test_adopt_the_original_then_a_revision_and_compare(finance_client, programm
     revised = Budget.objects.get(programme=programme, number=2)
     assert revised.kind == BudgetKind.REVISED
 
-    html = page_of(finance_client.get(reverse("budget")))
+    html = page_of(finance_client.get(reverse("funding:budget")))
     grid = read_grid(html)
     assert_totals_add_up(grid)
     assert grid["grand"] == Decimal("145000.60")
@@ -149,9 +149,9 @@ def test_adopt_the_original_then_a_revision_and_compare(finance_client, programm
     assert 'data-version="1"' in html and 'data-version="2"' in html
 
     # The original stays viewable as it was.
-    grid = read_grid(page_of(finance_client.get(reverse("budget") + "?version=1")))
+    grid = read_grid(page_of(finance_client.get(reverse("funding:budget") + "?version=1")))
     assert grid["grand"] == Decimal("162346.27")
-    assert finance_client.get(reverse("budget") + "?version=9").status_code == 404
+    assert finance_client.get(reverse("funding:budget") + "?version=9").status_code == 404
 
 
 def test_a_refused_budget_keeps_what_was_typed(finance_client, programme, outputs):
@@ -194,16 +194,20 @@ def expenditure_data(node, **fields) -> dict:
 
 def test_a_closed_year_refuses_expenditure_in_it(finance_client, finance, programme, outputs):
     # Without the confirmation nothing is closed.
-    response = finance_client.post(reverse("budget_close_year"), {"programme": CODE, "year": "2016"}, follow=True)
+    response = finance_client.post(
+        reverse("funding:budget_close_year"), {"programme": CODE, "year": "2016"}, follow=True
+    )
     assert "Tick the box" in page_of(response)
     assert not ClosedYear.objects.exists()
 
-    response = finance_client.post(reverse("budget_close_year"), {"programme": CODE, "year": "2016", "confirm": "on"})
+    response = finance_client.post(
+        reverse("funding:budget_close_year"), {"programme": CODE, "year": "2016", "confirm": "on"}
+    )
     assert response.status_code == 302
     assert ClosedYear.objects.filter(programme=programme, year=2016).exists()
     assert 'data-closed-year="2016"' in page_of(finance_client.get(response.url))
 
-    response = finance_client.post(reverse("expenditure_new"), expenditure_data(outputs["3"]))
+    response = finance_client.post(reverse("funding:expenditure_new"), expenditure_data(outputs["3"]))
     assert response.status_code == 400
     html = page_of(response)
     assert "2016 is closed" in html
@@ -211,11 +215,13 @@ def test_a_closed_year_refuses_expenditure_in_it(finance_client, finance, progra
     assert not Expenditure.objects.exists()
 
     # Recorded in an open year, then moved into the closed one: refused, unchanged.
-    response = finance_client.post(reverse("expenditure_new"), expenditure_data(outputs["3"], spent_on="2017-02-01"))
+    response = finance_client.post(
+        reverse("funding:expenditure_new"), expenditure_data(outputs["3"], spent_on="2017-02-01")
+    )
     assert response.status_code == 302
     row = Expenditure.objects.get()
     response = finance_client.post(
-        reverse("expenditure_edit", args=[row.pk]),
+        reverse("funding:expenditure_edit", args=[row.pk]),
         expenditure_data(outputs["3"], spent_on="2016-12-31", version=row.version),
     )
     assert response.status_code == 400
@@ -235,17 +241,19 @@ def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, progr
         user=None,
     )
     elsewhere = results_services.add_node(other, level="output", code="1", title="Another output", user=None)
-    response = finance_client.post(reverse("expenditure_new"), expenditure_data(elsewhere, spent_on="2017-01-10"))
+    response = finance_client.post(
+        reverse("funding:expenditure_new"), expenditure_data(elsewhere, spent_on="2017-01-10")
+    )
     assert response.status_code == 400
     assert "is not an output of Cybercrime@Octopus" in page_of(response)
     assert "(glacy)" in page_of(response)  # outputs are labelled with their programme when there are several
 
-    response = finance_client.post(reverse("expenditure_new"), expenditure_data(outputs["3"], amount="-1"))
+    response = finance_client.post(reverse("funding:expenditure_new"), expenditure_data(outputs["3"], amount="-1"))
     assert response.status_code == 400
     assert "cannot be negative" in page_of(response)
 
     response = finance_client.post(
-        reverse("expenditure_new"), expenditure_data(outputs["3"], currency="usd", amount="1000.00")
+        reverse("funding:expenditure_new"), expenditure_data(outputs["3"], currency="usd", amount="1000.00")
     )
     assert response.status_code == 400
     html = page_of(response)
@@ -256,7 +264,7 @@ def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, progr
     # With the rate recorded it goes through, at the rate of the day.
     record_rate("USD", datetime.date(2016, 2, 26), Decimal("1.1000"), source="ECB", user=finance)
     response = finance_client.post(
-        reverse("expenditure_new"), expenditure_data(outputs["3"], currency="USD", amount="1000.00")
+        reverse("funding:expenditure_new"), expenditure_data(outputs["3"], currency="USD", amount="1000.00")
     )
     assert response.status_code == 302
     row = Expenditure.objects.get()
@@ -278,7 +286,8 @@ def test_expenditure_refusals_keep_what_was_typed(finance_client, finance, progr
         },
     )
     response = finance_client.post(
-        reverse("expenditure_edit", args=[row.pk]), expenditure_data(outputs["3"], description="Mine", version=1)
+        reverse("funding:expenditure_edit", args=[row.pk]),
+        expenditure_data(outputs["3"], description="Mine", version=1),
     )
     assert response.status_code == 400
     assert "Someone changed this record" in page_of(response)
@@ -330,7 +339,7 @@ def list_totals(html: str) -> tuple[list[Decimal], Decimal]:
 
 
 def test_the_list_total_is_the_sum_of_its_rows_and_exports_read_back(finance_client, spending):
-    html = page_of(finance_client.get(reverse("expenditure")))
+    html = page_of(finance_client.get(reverse("funding:expenditure")))
     rows, total = list_totals(html)
     assert len(rows) == 3
     assert total == sum(rows) == Decimal("313.66") + Decimal("0.05") + Decimal("1234.56")
@@ -343,19 +352,23 @@ def test_the_list_total_is_the_sum_of_its_rows_and_exports_read_back(finance_cli
         "source=typed",
         "source=travel",
     ):
-        response = finance_client.get(reverse("expenditure") + f"?programme={CODE}&{query}")
+        response = finance_client.get(reverse("funding:expenditure") + f"?programme={CODE}&{query}")
         assert response.status_code == 200
         rows, total = list_totals(page_of(response)) if "data-total" in page_of(response) else ([], Decimal(0))
         assert total == sum(rows, Decimal(0)), query
-    assert list_totals(page_of(finance_client.get(reverse("expenditure") + "?status=spent")))[1] == Decimal("1548.22")
+    assert list_totals(page_of(finance_client.get(reverse("funding:expenditure") + "?status=spent")))[1] == Decimal(
+        "1548.22"
+    )
 
-    csv_text = finance_client.get(reverse("expenditure_export", args=["csv"]) + "?status=spent").content.decode()
+    csv_text = finance_client.get(
+        reverse("funding:expenditure_export", args=["csv"]) + "?status=spent"
+    ).content.decode()
     records = list(csv.DictReader(io.StringIO(csv_text)))
     assert len(records) == 2
     assert sum(Decimal(record["EUR"]) for record in records) == Decimal("1548.22")
     assert {record["Currency"] for record in records} == {"USD", "EUR"}
 
-    content = finance_client.get(reverse("expenditure_export", args=["xlsx"])).content
+    content = finance_client.get(reverse("funding:expenditure_export", args=["xlsx"])).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     header, *data = list(sheet.values)
     eur = header.index("EUR")
@@ -364,7 +377,7 @@ def test_the_list_total_is_the_sum_of_its_rows_and_exports_read_back(finance_cli
 
 def test_an_expenditure_export_holding_a_sample_row_says_so(finance_client, spending):
     Expenditure.objects.filter(category="travel").update(is_sample=True)
-    url = reverse("expenditure_export", args=["xlsx"])
+    url = reverse("funding:expenditure_export", args=["xlsx"])
 
     (rows,) = sample_sheets(finance_client.get(url))
     (real,) = real_sheets(finance_client.get(url + "?status=committed"))
@@ -376,7 +389,7 @@ def test_an_expenditure_export_holding_a_sample_row_says_so(finance_client, spen
 
 
 def total_of_everything(client) -> Decimal:
-    return list_totals(page_of(client.get(reverse("expenditure"))))[1]
+    return list_totals(page_of(client.get(reverse("funding:expenditure"))))[1]
 
 
 # --- costs brought in ----------------------------------------------------------------------------------------------
@@ -390,34 +403,35 @@ def test_sync_brings_travel_in_once_and_it_is_edited_where_it_comes_from(finance
     travel = event_services.fund_travel(registration, user=staff, ticket_cost=Decimal("412.37"), nights=3)
     event_services.update_travel(travel, version=travel.version, user=staff, status=TravelStatus.APPROVED)
 
-    response = finance_client.post(reverse("funding_sync_costs"), {"programme": CODE}, follow=True)
+    response = finance_client.post(reverse("funding:funding_sync_costs"), {"programme": CODE}, follow=True)
     html = page_of(response)
     assert "1 added" in html
     row = Expenditure.objects.get(source_travel=travel)
     assert (row.eur, row.status, row.node) == (Decimal("952.37"), "committed", outputs["3"])
     assert 'data-source="travel"' in html
 
-    response = finance_client.post(reverse("funding_sync_costs"), {"programme": CODE}, follow=True)
+    response = finance_client.post(reverse("funding:funding_sync_costs"), {"programme": CODE}, follow=True)
     assert "0 added" in page_of(response)
     assert Expenditure.objects.count() == 1
 
-    html = page_of(finance_client.get(reverse("expenditure") + "?source=travel"))
+    html = page_of(finance_client.get(reverse("funding:expenditure") + "?source=travel"))
     assert f'data-expenditure-row="{row.pk}"' in html
     assert f'data-expenditure-row="{row.pk}"' not in page_of(
-        finance_client.get(reverse("expenditure") + "?source=typed")
+        finance_client.get(reverse("funding:expenditure") + "?source=typed")
     )
     # The travel row names the traveller: its download is in the audit log.
-    finance_client.get(reverse("expenditure_export", args=["csv"]))
+    finance_client.get(reverse("funding:expenditure_export", args=["csv"]))
     entry = AuditEntry.objects.get(action="funding.expenditure.downloaded")
     expected = ("finance_officer@example.org", "results.programme", str(programme.pk))
     assert (entry.user.email, entry.object_type, entry.object_id) == expected
     assert (entry.data["rows"], entry.data["travellers"]) == (1, 1)
 
-    page = page_of(finance_client.get(reverse("expenditure_edit", args=[row.pk])))
+    page = page_of(finance_client.get(reverse("funding:expenditure_edit", args=[row.pk])))
     assert "Edit it where it comes from" in page
-    assert reverse("event_travel", args=[event.slug]) in page
+    assert reverse("events:event_travel", args=[event.slug]) in page
     response = finance_client.post(
-        reverse("expenditure_edit", args=[row.pk]), expenditure_data(outputs["1"], spent_on="2017-01-01", version=1)
+        reverse("funding:expenditure_edit", args=[row.pk]),
+        expenditure_data(outputs["1"], spent_on="2017-01-01", version=1),
     )
     assert response.status_code == 400
     assert Expenditure.objects.get().node == outputs["3"]
@@ -439,28 +453,30 @@ def test_staff_read_but_only_the_finance_officer_writes(client, finance, program
         user=finance,
     )
     client.force_login(make_user(Role.PROGRAMME_STAFF))
-    for name in ("budget", "expenditure"):
+    for name in ("funding:budget", "funding:expenditure"):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert 'data-action="adopt"' not in page_of(response) and "data-sync-costs" not in page_of(response)
         assert "data-close-year" not in page_of(response) and 'data-action="record"' not in page_of(response)
-    assert client.get(reverse("expenditure_export", args=["csv"])).status_code == 200
-    detail = client.get(reverse("expenditure_edit", args=[row.pk]))
+    assert client.get(reverse("funding:expenditure_export", args=["csv"])).status_code == 200
+    detail = client.get(reverse("funding:expenditure_edit", args=[row.pk]))
     assert detail.status_code == 200
     assert "Salary" in page_of(detail) and "data-expenditure-form" not in page_of(detail)
 
-    assert client.get(reverse("budget_adopt")).status_code == 403
-    assert client.get(reverse("expenditure_new")).status_code == 403
+    assert client.get(reverse("funding:budget_adopt")).status_code == 403
+    assert client.get(reverse("funding:expenditure_new")).status_code == 403
     posts = {
-        reverse("budget_adopt"): {
+        reverse("funding:budget_adopt"): {
             "programme": CODE,
             "adopted_on": "2015-01-01",
             cell(outputs["1"], "staff", 2015): "1",
         },
-        reverse("budget_close_year"): {"programme": CODE, "year": "2015", "confirm": "on"},
-        reverse("expenditure_new"): expenditure_data(outputs["3"], spent_on="2017-01-01"),
-        reverse("funding_sync_costs"): {"programme": CODE},
-        reverse("expenditure_edit", args=[row.pk]): expenditure_data(outputs["3"], spent_on="2017-01-01", version=1),
+        reverse("funding:budget_close_year"): {"programme": CODE, "year": "2015", "confirm": "on"},
+        reverse("funding:expenditure_new"): expenditure_data(outputs["3"], spent_on="2017-01-01"),
+        reverse("funding:funding_sync_costs"): {"programme": CODE},
+        reverse("funding:expenditure_edit", args=[row.pk]): expenditure_data(
+            outputs["3"], spent_on="2017-01-01", version=1
+        ),
     }
     for url, data in posts.items():
         assert client.post(url, data).status_code == 403, url
@@ -485,16 +501,16 @@ def test_donors_focal_points_and_the_public_see_no_budget(client, visitor, finan
     if user is not None:
         client.force_login(user)
     paths = [
-        reverse("budget"),
-        reverse("budget_adopt"),
-        reverse("expenditure"),
-        reverse("expenditure_new"),
-        reverse("expenditure_export", args=["csv"]),
-        reverse("expenditure_edit", args=[row.pk]),
+        reverse("funding:budget"),
+        reverse("funding:budget_adopt"),
+        reverse("funding:expenditure"),
+        reverse("funding:expenditure_new"),
+        reverse("funding:expenditure_export", args=["csv"]),
+        reverse("funding:expenditure_edit", args=[row.pk]),
     ]
     for path in paths:
         assert_page_refused(client.get(path), visitor, path)
-    for path in (reverse("budget_close_year"), reverse("funding_sync_costs")):
+    for path in (reverse("funding:budget_close_year"), reverse("funding:funding_sync_costs")):
         assert_page_refused(client.post(path, {"programme": CODE, "year": "2015", "confirm": "on"}), visitor, path)
     assert not ClosedYear.objects.exists()
 
@@ -519,7 +535,7 @@ def test_a_spreadsheet_fills_the_grid_to_check_before_adopting(finance_client, p
             [None, None, None, None],
         ]
     )
-    response = finance_client.post(reverse("budget_adopt"), {"programme": CODE, "load": "1", "sheet": sheet})
+    response = finance_client.post(reverse("funding:budget_adopt"), {"programme": CODE, "load": "1", "sheet": sheet})
     assert response.status_code == 200
     html = page_of(response)
     assert "2 lines, 1,250.75 EUR" in html
@@ -535,7 +551,7 @@ def test_a_spreadsheet_fills_the_grid_to_check_before_adopting(finance_client, p
             [1, "staff", 2015, "1.234"],
         ]
     )
-    response = finance_client.post(reverse("budget_adopt"), {"programme": CODE, "load": "1", "sheet": bad})
+    response = finance_client.post(reverse("funding:budget_adopt"), {"programme": CODE, "load": "1", "sheet": bad})
     assert response.status_code == 400
     html = page_of(response)
     assert "Line 2: “9” is not an output of the programme (1, 2, 3)." in html
@@ -547,7 +563,9 @@ def test_a_spreadsheet_fills_the_grid_to_check_before_adopting(finance_client, p
 
     not_a_sheet = io.BytesIO(b"output,category,year,amount\n1,staff,2015,1\n")
     not_a_sheet.name = "budget.csv"
-    response = finance_client.post(reverse("budget_adopt"), {"programme": CODE, "load": "1", "sheet": not_a_sheet})
+    response = finance_client.post(
+        reverse("funding:budget_adopt"), {"programme": CODE, "load": "1", "sheet": not_a_sheet}
+    )
     assert response.status_code == 400
     assert "This is not an XLSX spreadsheet" in page_of(response)
 
@@ -569,10 +587,10 @@ def test_grid_totals_are_the_sums_of_their_cells_on_generated_budgets(finance_cl
             user=finance,
             lines=[(*key, amount) for key, amount in lines.items()],
         )
-        grid = read_grid(page_of(finance_client.get(reverse("budget"))))
+        grid = read_grid(page_of(finance_client.get(reverse("funding:budget"))))
         assert_totals_add_up(grid)
         assert grid["grand"] == sum(lines.values(), Decimal(0))
         if number > 1:  # each difference is this budget's row less the one before
-            previous = read_grid(page_of(finance_client.get(reverse("budget") + f"?version={number - 1}")))
+            previous = read_grid(page_of(finance_client.get(reverse("funding:budget") + f"?version={number - 1}")))
             for key, difference in grid["differences"].items():
                 assert difference == grid["row_totals"][key] - previous["row_totals"].get(key, Decimal(0)), key

@@ -72,8 +72,10 @@ def html_of(response) -> str:
 
 def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(finance_client, finance):
     # A rate first: the page refuses a USD pledge without one, keeping what was typed.
-    assert finance_client.get(reverse("donor_new")).status_code == 200
-    response = finance_client.post(reverse("donor_new"), {"code": "DONOR-1", "name": "Donor State", "kind": "state"})
+    assert finance_client.get(reverse("funding:donor_new")).status_code == 200
+    response = finance_client.post(
+        reverse("funding:donor_new"), {"code": "DONOR-1", "name": "Donor State", "kind": "state"}
+    )
     assert response.status_code == 302
     state = Donor.objects.get(code="DONOR-1")
     pledge = {
@@ -86,22 +88,22 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
         "pledged_on": "2016-03-04",
         "conditions": "Annual report",
     }
-    refused = finance_client.post(reverse("contribution_new"), pledge)
+    refused = finance_client.post(reverse("funding:contribution_new"), pledge)
     assert refused.status_code == 400
     assert "No EUR rate for USD on or up to 7 days before 2016-03-04" in html_of(refused)
     assert 'value="Support to Output 3"' in html_of(refused) and not Contribution.objects.exists()
 
     response = finance_client.post(
-        reverse("exchange_rate_add"),
+        reverse("funding:exchange_rate_add"),
         {"currency": "USD", "day": "2016-03-04", "units_per_eur": "1.1023", "source": "ECB"},
     )
     assert response.status_code == 302
-    assert "1.1023" in html_of(finance_client.get(reverse("exchange_rates") + "?currency=USD"))
+    assert "1.1023" in html_of(finance_client.get(reverse("funding:exchange_rates") + "?currency=USD"))
 
-    response = finance_client.post(reverse("contribution_new"), pledge)
+    response = finance_client.post(reverse("funding:contribution_new"), pledge)
     assert response.status_code == 302
     contribution = Contribution.objects.get()
-    assert response.url == reverse("contribution_detail", args=[contribution.pk])
+    assert response.url == reverse("funding:contribution_detail", args=[contribution.pk])
     assert (contribution.currency, contribution.pledged_amount) == ("USD", Decimal("100000.00"))
     assert contribution.pledged_eur == to_eur(Decimal("100000"), USD_RATE) == Decimal("90719.40")
 
@@ -116,7 +118,7 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
         "conditions": "",
         "version": contribution.version,
     }
-    assert finance_client.post(reverse("contribution_sign", args=[contribution.pk]), sign).status_code == 302
+    assert finance_client.post(reverse("funding:contribution_sign", args=[contribution.pk]), sign).status_code == 302
     contribution.refresh_from_db()
     assert (contribution.status, contribution.signed_amount, contribution.reference) == (
         ContributionStatus.SIGNED,
@@ -126,10 +128,10 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
     assert contribution.signed_eur == to_eur(Decimal("90000"), USD_RATE)
 
     receipt = {"received_on": "2016-03-10", "amount": "40000.00", "note": "First instalment"}
-    assert finance_client.post(reverse("receipt_add", args=[contribution.pk]), receipt).status_code == 302
+    assert finance_client.post(reverse("funding:receipt_add", args=[contribution.pk]), receipt).status_code == 302
     row = Receipt.objects.get()
     assert (row.amount, row.eur, row.rate.day) == (Decimal("40000.00"), Decimal("36287.76"), D(2016, 3, 4))
-    page = html_of(finance_client.get(reverse("contribution_detail", args=[contribution.pk])))
+    page = html_of(finance_client.get(reverse("funding:contribution_detail", args=[contribution.pk])))
     assert "36,287.76" in page and "First instalment" in page and "still to receive: 50,000.00 USD" in page
 
     actions = set(AuditEntry.objects.filter(action__startswith="funding.").values_list("action", flat=True))
@@ -144,8 +146,8 @@ def test_finance_records_pledge_agreement_and_receipt_in_usd_through_the_pages(f
 
 def test_a_receipt_above_the_signed_amount_needs_a_reason(finance_client, finance):
     contribution = signed_contribution(finance, donor(finance), amount="50000.00")
-    url = reverse("receipt_add", args=[contribution.pk])
-    page = html_of(finance_client.get(reverse("contribution_detail", args=[contribution.pk])))
+    url = reverse("funding:receipt_add", args=[contribution.pk])
+    page = html_of(finance_client.get(reverse("funding:contribution_detail", args=[contribution.pk])))
     assert 'name="override_reason"' not in page  # asked for only when needed
 
     refused = finance_client.post(url, {"received_on": "2016-04-01", "amount": "50000.01", "note": "All of it"})
@@ -161,13 +163,13 @@ def test_a_receipt_above_the_signed_amount_needs_a_reason(finance_client, financ
     )
     assert accepted.status_code == 302
     assert Receipt.objects.get().override_reason == "Bank fee"
-    assert "Bank fee" in html_of(finance_client.get(reverse("contribution_detail", args=[contribution.pk])))
+    assert "Bank fee" in html_of(finance_client.get(reverse("funding:contribution_detail", args=[contribution.pk])))
 
 
 def test_earmarks_cannot_exceed_the_contribution(finance_client, finance):
     contribution = signed_contribution(finance, donor(finance), amount="30000.00")
     output_3 = ResultNode.objects.get(programme=programme(), code="3")
-    url = reverse("earmark_add", args=[contribution.pk])
+    url = reverse("funding:earmark_add", args=[contribution.pk])
 
     none_said = finance_client.post(url, {"amount": "1000.00"})
     assert none_said.status_code == 400 and 'data-field-error="node"' in html_of(none_said)
@@ -179,22 +181,22 @@ def test_earmarks_cannot_exceed_the_contribution(finance_client, finance):
     assert 'value="Workshops"' in html_of(refused)
     assert Earmark.objects.count() == 1
 
-    page = html_of(finance_client.get(reverse("contribution_detail", args=[contribution.pk])))
+    page = html_of(finance_client.get(reverse("funding:contribution_detail", args=[contribution.pk])))
     assert "Unearmarked: 10,000.00 EUR" in page
     earmark = Earmark.objects.get()
-    assert finance_client.post(reverse("earmark_remove", args=[earmark.pk])).status_code == 302
+    assert finance_client.post(reverse("funding:earmark_remove", args=[earmark.pk])).status_code == 302
     assert not Earmark.objects.exists()
 
 
 def test_obligations_cancellation_and_stale_versions(finance_client, finance):
     contribution = signed_contribution(finance, donor(finance))
     response = finance_client.post(
-        reverse("obligation_add", args=[contribution.pk]),
+        reverse("funding:obligation_add", args=[contribution.pk]),
         {"kind": "financial", "due_on": "2017-01-31", "description": "Interim financial report"},
     )
     assert response.status_code == 302
     obligation = ReportingObligation.objects.get()
-    url = reverse("obligation_submitted", args=[obligation.pk])
+    url = reverse("funding:obligation_submitted", args=[obligation.pk])
     prefix = f"o{obligation.pk}-"
     assert finance_client.post(url, {prefix + "submitted_on": "2017-01-20", prefix + "version": 1}).status_code == 302
     obligation.refresh_from_db()
@@ -206,7 +208,7 @@ def test_obligations_cancellation_and_stale_versions(finance_client, finance):
         contribution, signed_on=D(2016, 3, 7), amount=Decimal("99000.00"), user=finance, version=stale
     )
     refused = finance_client.post(
-        reverse("contribution_sign", args=[contribution.pk]),
+        reverse("funding:contribution_sign", args=[contribution.pk]),
         {"signed_on": "2016-03-07", "amount": "98000.00", "version": stale},
     )
     assert refused.status_code == 400
@@ -216,48 +218,48 @@ def test_obligations_cancellation_and_stale_versions(finance_client, finance):
     assert f'name="version" value="{contribution.version}"' in html_of(refused)  # saving again is deliberate
 
     no_reason = finance_client.post(
-        reverse("contribution_cancel", args=[contribution.pk]), {"reason": "", "version": contribution.version}
+        reverse("funding:contribution_cancel", args=[contribution.pk]), {"reason": "", "version": contribution.version}
     )
     assert no_reason.status_code == 400 and 'data-field-error="reason"' in html_of(no_reason)
     cancelled = finance_client.post(
-        reverse("contribution_cancel", args=[contribution.pk]),
+        reverse("funding:contribution_cancel", args=[contribution.pk]),
         {"reason": "Parliament cut the budget", "version": contribution.version},
     )
     assert cancelled.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.CANCELLED
     assert "data-receipt-form" not in html_of(
-        finance_client.get(reverse("contribution_detail", args=[contribution.pk]))
+        finance_client.get(reverse("funding:contribution_detail", args=[contribution.pk]))
     )
 
 
 def test_donors_and_rates_pages(finance_client, finance):
     state = donor(finance)
-    page = finance_client.get(reverse("donor_edit", args=[state.pk]))
+    page = finance_client.get(reverse("funding:donor_edit", args=[state.pk]))
     assert page.status_code == 200
     edit = {"name": "Donor State (MFA)", "kind": "state", "version": state.version}
-    assert finance_client.post(reverse("donor_edit", args=[state.pk]), edit).status_code == 302
-    stale = finance_client.post(reverse("donor_edit", args=[state.pk]), {**edit, "name": "Old name"})
+    assert finance_client.post(reverse("funding:donor_edit", args=[state.pk]), edit).status_code == 302
+    stale = finance_client.post(reverse("funding:donor_edit", args=[state.pk]), {**edit, "name": "Old name"})
     assert stale.status_code == 400 and 'value="Old name"' in html_of(stale)
     assert Donor.objects.get(code="DONOR-1").name == "Donor State (MFA)"
-    assert "Donor State (MFA)" in html_of(finance_client.get(reverse("donors")))
+    assert "Donor State (MFA)" in html_of(finance_client.get(reverse("funding:donors")))
 
-    taken = finance_client.post(reverse("donor_new"), {"code": "DONOR-1", "name": "Another", "kind": "company"})
+    taken = finance_client.post(reverse("funding:donor_new"), {"code": "DONOR-1", "name": "Another", "kind": "company"})
     assert taken.status_code == 400 and "already used" in html_of(taken) and 'value="Another"' in html_of(taken)
 
     usd_rate(finance)
     twice = {"currency": "USD", "day": "2016-03-04", "units_per_eur": "1.2", "source": "Guess"}
-    refused = finance_client.post(reverse("exchange_rate_add"), twice)
+    refused = finance_client.post(reverse("funding:exchange_rate_add"), twice)
     assert refused.status_code == 400 and 'value="Guess"' in html_of(refused)
-    bad = finance_client.post(reverse("exchange_rate_add"), {**twice, "currency": "US$"})
+    bad = finance_client.post(reverse("funding:exchange_rate_add"), {**twice, "currency": "US$"})
     assert bad.status_code == 400 and 'data-field-error="currency"' in html_of(bad)
 
 
 def test_empty_list_invites_the_finance_officer_to_record_a_pledge(finance_client, client, staff_user):
-    page = html_of(finance_client.get(reverse("contributions")))
-    assert "data-empty" in page and reverse("contribution_new") in page
+    page = html_of(finance_client.get(reverse("funding:contributions")))
+    assert "data-empty" in page and reverse("funding:contribution_new") in page
     client.force_login(staff_user)
-    assert reverse("contribution_new") not in html_of(client.get(reverse("contributions")))
+    assert reverse("funding:contribution_new") not in html_of(client.get(reverse("funding:contributions")))
 
 
 # --- who may read and write -----------------------------------------------------------------------------------------
@@ -268,15 +270,15 @@ def test_a_donor_sees_its_own_contributions_only(client, finance):
     other = signed_contribution(finance, donor(finance, "DONOR-2", "Donor Two"), title="Their contribution")
     client.force_login(make_user(Role.DONOR))
 
-    listing = html_of(client.get(reverse("contributions")))
+    listing = html_of(client.get(reverse("funding:contributions")))
     assert "Our contribution" in listing and "Their contribution" not in listing and "Donor Two" not in listing
-    assert client.get(reverse("contribution_detail", args=[own.pk])).status_code == 200
-    assert client.get(reverse("contribution_detail", args=[other.pk])).status_code == 404
-    exported = client.get(reverse("contribution_export", args=["csv"])).content.decode()
+    assert client.get(reverse("funding:contribution_detail", args=[own.pk])).status_code == 200
+    assert client.get(reverse("funding:contribution_detail", args=[other.pk])).status_code == 404
+    exported = client.get(reverse("funding:contribution_export", args=["csv"])).content.decode()
     assert "Our contribution" in exported and "Their contribution" not in exported
-    for name in ("donors", "exchange_rates"):
+    for name in ("funding:donors", "funding:exchange_rates"):
         assert client.get(reverse(name)).status_code == 403
-    assert client.post(reverse("receipt_add", args=[own.pk]), {}).status_code == 403
+    assert client.post(reverse("funding:receipt_add", args=[own.pk]), {}).status_code == 403
 
 
 def test_staff_read_everything_but_write_nothing(client, staff_user, finance):
@@ -287,32 +289,32 @@ def test_staff_read_everything_but_write_nothing(client, staff_user, finance):
     )
     client.force_login(staff_user)
     for url in (
-        reverse("contributions"),
-        reverse("contribution_detail", args=[contribution.pk]),
-        reverse("donors"),
-        reverse("donor_edit", args=[contribution.donor_id]),
-        reverse("exchange_rates"),
+        reverse("funding:contributions"),
+        reverse("funding:contribution_detail", args=[contribution.pk]),
+        reverse("funding:donors"),
+        reverse("funding:donor_edit", args=[contribution.donor_id]),
+        reverse("funding:exchange_rates"),
     ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert html_of(response).count('method="post"') == 1, url  # signing out only
     writes = [
-        reverse("contribution_new"),
-        reverse("contribution_sign", args=[contribution.pk]),
-        reverse("contribution_cancel", args=[contribution.pk]),
-        reverse("receipt_add", args=[contribution.pk]),
-        reverse("earmark_add", args=[contribution.pk]),
-        reverse("earmark_remove", args=[earmark.pk]),
-        reverse("obligation_add", args=[contribution.pk]),
-        reverse("obligation_submitted", args=[obligation.pk]),
-        reverse("donor_new"),
-        reverse("donor_edit", args=[contribution.donor_id]),
-        reverse("exchange_rate_add"),
+        reverse("funding:contribution_new"),
+        reverse("funding:contribution_sign", args=[contribution.pk]),
+        reverse("funding:contribution_cancel", args=[contribution.pk]),
+        reverse("funding:receipt_add", args=[contribution.pk]),
+        reverse("funding:earmark_add", args=[contribution.pk]),
+        reverse("funding:earmark_remove", args=[earmark.pk]),
+        reverse("funding:obligation_add", args=[contribution.pk]),
+        reverse("funding:obligation_submitted", args=[obligation.pk]),
+        reverse("funding:donor_new"),
+        reverse("funding:donor_edit", args=[contribution.donor_id]),
+        reverse("funding:exchange_rate_add"),
     ]
     for url in writes:
         assert client.post(url, {}).status_code == 403, url
-    assert client.get(reverse("contribution_new")).status_code == 403
-    assert client.get(reverse("receipt_add", args=[contribution.pk])).status_code in (403, 405)
+    assert client.get(reverse("funding:contribution_new")).status_code == 403
+    assert client.get(reverse("funding:receipt_add", args=[contribution.pk])).status_code in (403, 405)
 
 
 # --- the list: totals and exports -----------------------------------------------------------------------------------
@@ -353,29 +355,29 @@ def page_figures(html: str) -> tuple[dict, dict]:
 def test_list_totals_equal_the_sum_of_the_rows_shown(finance_client, finance):
     pledged, received, signed_eur, cancelled = generated_contributions(finance)
     for query in ("", "?donor=DONOR-2", "?status=signed", "?sort=-received", "?year=2016&sort=donor"):
-        html = html_of(finance_client.get(reverse("contributions") + query))
+        html = html_of(finance_client.get(reverse("funding:contributions") + query))
         rows, totals = page_figures(html)
         assert rows == totals, query
-    none = html_of(finance_client.get(reverse("contributions") + "?year=2015"))
+    none = html_of(finance_client.get(reverse("funding:contributions") + "?year=2015"))
     assert "No contribution matches these filters." in none
-    html = html_of(finance_client.get(reverse("contributions")))
+    html = html_of(finance_client.get(reverse("funding:contributions")))
     _rows, totals = page_figures(html)
     assert totals["pledged"] == pledged.pledged_eur + received.pledged_eur + signed_eur.pledged_eur  # not cancelled
     assert totals["signed"] == received.signed_eur + signed_eur.signed_eur
     assert totals["received"] == sum(Receipt.objects.values_list("eur", flat=True), Decimal(0))
     assert html.count("data-contribution=") == 4
-    only_two = html_of(finance_client.get(reverse("contributions") + "?donor=DONOR-2"))
+    only_two = html_of(finance_client.get(reverse("funding:contributions") + "?donor=DONOR-2"))
     assert only_two.count("data-contribution=") == 2 and "Pledged only" not in only_two
-    ordered = html_of(finance_client.get(reverse("contributions") + "?sort=-received"))
+    ordered = html_of(finance_client.get(reverse("funding:contributions") + "?sort=-received"))
     assert ordered.index("Received in parts") < ordered.index("Signed in EUR")
 
 
 def test_exports_open_back_with_the_rows_of_the_page(finance_client, finance):
     generated_contributions(finance)
-    html = html_of(finance_client.get(reverse("contributions")))
+    html = html_of(finance_client.get(reverse("funding:contributions")))
     _rows, totals = page_figures(html)
 
-    response = finance_client.get(reverse("contribution_export", args=["csv"]))
+    response = finance_client.get(reverse("funding:contribution_export", args=["csv"]))
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(lines) == 4
@@ -385,7 +387,7 @@ def test_exports_open_back_with_the_rows_of_the_page(finance_client, finance):
     parts = next(line for line in lines if line["Title"] == "Received in parts")
     assert (parts["Currency"], parts["Received"]) == ("USD", "33333.35")
 
-    response = finance_client.get(reverse("contribution_export", args=["xlsx"]) + "?donor=DONOR-1")
+    response = finance_client.get(reverse("funding:contribution_export", args=["xlsx"]) + "?donor=DONOR-1")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header, *rows = list(sheet.values)
     assert header[:4] == ("Donor", "Donor code", "Programme", "Title")
@@ -394,18 +396,20 @@ def test_exports_open_back_with_the_rows_of_the_page(finance_client, finance):
     assert sum(Decimal(str(row[pledged_eur])) for row in rows) == sum(
         Contribution.objects.filter(donor__code="DONOR-1").values_list("pledged_eur", flat=True), Decimal(0)
     )
-    assert finance_client.get(reverse("contribution_export", args=["pdf"])).status_code == 404
+    assert finance_client.get(reverse("funding:contribution_export", args=["pdf"])).status_code == 404
 
 
 def test_an_export_holding_a_sample_contribution_says_so(finance_client, finance):
     generated_contributions(finance)
     Contribution.objects.filter(title="Signed in EUR").update(is_sample=True)
 
-    (rows,) = sample_sheets(finance_client.get(reverse("contribution_export", args=["xlsx"]) + "?donor=DONOR-1"))
-    real = real_sheets(finance_client.get(reverse("contribution_export", args=["xlsx"]) + "?donor=DONOR-2"))
+    (rows,) = sample_sheets(
+        finance_client.get(reverse("funding:contribution_export", args=["xlsx"]) + "?donor=DONOR-1")
+    )
+    real = real_sheets(finance_client.get(reverse("funding:contribution_export", args=["xlsx"]) + "?donor=DONOR-2"))
 
     assert rows[0][:2] == ("Donor", "Donor code")  # the note above the header
     assert sorted(row[3] for row in rows[1:]) == ["Pledged only", "Signed in EUR"]
     assert real[0][0][:2] == ("Donor", "Donor code") and len(real[0]) == 3
-    marked = finance_client.get(reverse("contribution_export", args=["csv"]))
+    marked = finance_client.get(reverse("funding:contribution_export", args=["csv"]))
     assert file_name(marked) == "contributions-SAMPLE-DATA.csv"

@@ -125,7 +125,7 @@ def test_what_it_financed_shows_the_boxes_results_the_event_and_the_country(clie
 
     assert 'data-purpose="node">Output 3' in html
     assert 'data-indicator="3.1"' in html and "in-country or regional workshops held" in html
-    assert reverse("event_public", args=["workshop-tbilisi"]) in html and "10 May 2016" in html
+    assert reverse("events:event_public", args=["workshop-tbilisi"]) in html and "10 May 2016" in html
     assert 'data-purpose="country">Georgia' in html
     response = client.get(PAGE)
     rows = response.context["rows"][0].financed

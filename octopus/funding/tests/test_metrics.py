@@ -146,8 +146,8 @@ def test_money_indicators_are_left_out_of_the_results_a_donor_or_a_focal_point_r
         metric_key="funding.pledged",
         unit="EUR",
     )
-    dashboard = reverse("results_dashboard", args=[programme.code])
-    records = reverse("results_records", args=[programme.code, money.pk])
+    dashboard = reverse("results:results_dashboard", args=[programme.code])
+    records = reverse("results:results_records", args=[programme.code, money.pk])
 
     def seen(user) -> tuple[bool, int, bool]:
         client.force_login(user)

@@ -448,51 +448,51 @@ def test_csv_export_holds_the_same_numbers(hand_made):
 @pytest.mark.parametrize("role", [Role.PROGRAMME_STAFF, Role.FINANCE_OFFICER, Role.ADMINISTRATOR])
 def test_managers_see_the_position(client, hand_made, role):
     client.force_login(make_user(role))
-    response = client.get(reverse("funding_position"), {"at": "2024-06-30"})
+    response = client.get(reverse("funding:funding_position"), {"at": "2024-06-30"})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-kpi="gap"' in html and "2,600,000.00" in html and "funding-years-spec" in html
     assert 'data-table="donors"' in html and "1,100,000.00" in html
-    export = client.get(reverse("funding_position_export", args=["xlsx"]), {"at": "2024-06-30"})
+    export = client.get(reverse("funding:funding_position_export", args=["xlsx"]), {"at": "2024-06-30"})
     assert export.status_code == 200 and export["Content-Disposition"].endswith('2024-06-30.xlsx"')
 
 
 @pytest.mark.parametrize("role", [Role.DONOR, Role.FOCAL_POINT])
 def test_donors_and_focal_points_are_refused(client, role):
     client.force_login(make_user(role))
-    assert client.get(reverse("funding_position")).status_code == 403
-    assert client.get(reverse("funding_position_export", args=["csv"])).status_code == 403
+    assert client.get(reverse("funding:funding_position")).status_code == 403
+    assert client.get(reverse("funding:funding_position_export", args=["csv"])).status_code == 403
 
 
 def test_empty_state_invites_the_finance_officer_to_record_a_pledge(client):
     client.force_login(make_user(Role.FINANCE_OFFICER))
-    html = client.get(reverse("funding_position")).content.decode()
+    html = client.get(reverse("funding:funding_position")).content.decode()
     assert "data-empty" in html and "Record the first pledge" in html
     client.force_login(make_user(Role.PROGRAMME_STAFF))
-    html = client.get(reverse("funding_position")).content.decode()
+    html = client.get(reverse("funding:funding_position")).content.decode()
     assert "data-empty" in html and "Record the first pledge" not in html
 
 
 def test_sample_rows_are_flagged_on_the_page_and_in_the_exports(staff_client, hand_made):
-    url = reverse("funding_position_export", args=["xlsx"])
+    url = reverse("funding:funding_position_export", args=["xlsx"])
     real = real_sheets(staff_client.get(url, {"at": "2024-06-30"}))
     assert [rows[0][0] for rows in real] == ["Measure", "Donor code", "Output", "Year", "Cost category", "Unit"]
 
     Contribution.objects.filter(donor__code="b").update(is_sample=True)
     position = funding_position(programme(), AT)
     assert position.sample_rows == 1
-    html = staff_client.get(reverse("funding_position"), {"at": "2024-06-30"}).content.decode()
+    html = staff_client.get(reverse("funding:funding_position"), {"at": "2024-06-30"}).content.decode()
     assert "data-sample-warning" in html and "1 record behind these figures is sample data" in html
     marked = staff_client.get(url, {"at": "2024-06-30"})
     assert file_name(marked).endswith("-2024-06-30-SAMPLE-DATA.xlsx")
     assert [rows[0][0] for rows in sample_sheets(marked)] == [rows[0][0] for rows in real]  # header in row 2
-    csv_response = staff_client.get(reverse("funding_position_export", args=["csv"]), {"at": "2024-06-30"})
+    csv_response = staff_client.get(reverse("funding:funding_position_export", args=["csv"]), {"at": "2024-06-30"})
     assert file_name(csv_response).endswith("-SAMPLE-DATA.csv")
     assert csv_response.content.decode().startswith("Table,Row,Measure")
 
 
 def test_unknown_programme_or_format_is_404(staff_client):
-    assert staff_client.get(reverse("funding_position"), {"programme": "nope"}).status_code == 404
+    assert staff_client.get(reverse("funding:funding_position"), {"programme": "nope"}).status_code == 404
     assert staff_client.get("/workspace/funding/position.pdf").status_code == 404
 
 

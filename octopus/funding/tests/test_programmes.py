@@ -199,7 +199,7 @@ def test_a_shared_conference_splits_its_travel_cost_to_the_cent(client):
         assert_sums(funding_position(of, day(2016, 12, 31)))
     assert funding_position(seed, day(2016, 12, 31)).spent == D("500.01")
     client.force_login(finance)
-    page = client.get(reverse("expenditure_edit", args=[rows["glacy-plus"].pk])).content.decode()
+    page = client.get(reverse("funding:expenditure_edit", args=[rows["glacy-plus"].pk])).content.decode()
     assert "this is this programme's share of the cost, 50 %" in page
 
     # A re-run changes nothing; moving the event wholly to GLACY+ removes the seed's part at its next sync.
@@ -226,7 +226,7 @@ def test_the_sync_page_says_how_many_costs_are_not_assigned(client):
     client.force_login(make_user(Role.FINANCE_OFFICER))
     travel_to(conference("nobodys-conference"), "700.00")
 
-    response = client.post(reverse("funding_sync_costs"), {"programme": "cybercrime-octopus"}, follow=True)
+    response = client.post(reverse("funding:funding_sync_costs"), {"programme": "cybercrime-octopus"}, follow=True)
 
     assert "1 not brought in: their event serves no programme" in response.content.decode()
 
@@ -272,7 +272,7 @@ def test_page_exports_and_api_give_the_same_missing_text(client):
     missing = "no expenditure recorded yet"
     no_workshops = "no workshops recorded for this programme"
 
-    html = client.get(reverse("funding_position"), {"at": "2016-12-31"}).content.decode()
+    html = client.get(reverse("funding:funding_position"), {"at": "2016-12-31"}).content.decode()
     assert f"data-missing>{missing}</div>" in html and no_workshops in html
     assert "0.00 <span" not in html.split('data-kpi="burn_rate"')[1].split("</div></div></div>")[0]
 
@@ -300,7 +300,7 @@ def test_page_exports_and_api_give_the_same_missing_text(client):
 def test_an_empty_programme_shows_no_zeros_but_says_what_to_do(client):
     client.force_login(make_user(Role.FINANCE_OFFICER))
 
-    html = client.get(reverse("funding_position"), {"programme": "cybercrime-octopus"}).content.decode()
+    html = client.get(reverse("funding:funding_position"), {"programme": "cybercrime-octopus"}).content.decode()
 
     assert "No contribution recorded for this programme yet: record a pledge." in html
     assert "data-kpis" not in html and 'data-action="first-pledge"' in html

@@ -227,7 +227,7 @@ def budget_adopt(request):
                     "total": f"{sum((line[3] for line in form.lines()), ZERO):,.2f}",
                 },
             )
-            return redirect(with_programme("budget", programme))
+            return redirect(with_programme("funding:budget", programme))
     return _adopt_page(request, form, sheet_form, programme=programme, current=current)
 
 
@@ -256,7 +256,7 @@ def budget_close_year(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect(with_programme("budget", programme))
+    return redirect(with_programme("funding:budget", programme))
 
 
 # --- expenditure ---------------------------------------------------------------------------------------------------
@@ -269,7 +269,7 @@ def source_of(row: Expenditure) -> dict | None:
         return {
             "kind": Source.TRAVEL,
             "label": _("Travel of %(who)s") % {"who": travel.registration},
-            "url": reverse("event_travel", args=[travel.registration.event.slug]),
+            "url": reverse("events:event_travel", args=[travel.registration.event.slug]),
         }
     if row.source_translation_id:
         version = row.source_translation
@@ -277,14 +277,14 @@ def source_of(row: Expenditure) -> dict | None:
             "kind": Source.TRANSLATION,
             "label": _("Translation: %(doc)s (%(lang)s)")
             % {"doc": version.document, "lang": version.get_language_display()},
-            "url": reverse("tcy_translation", args=[version.pk]),
+            "url": reverse("committees:tcy_translation", args=[version.pk]),
         }
     if row.source_interpretation_id:
         request = row.source_interpretation
         return {
             "kind": Source.INTERPRETATION,
             "label": _("Interpretation: %(what)s") % {"what": request},
-            "url": reverse("tcy_meeting", args=[request.meeting_id]),
+            "url": reverse("committees:tcy_meeting", args=[request.meeting_id]),
         }
     return None
 
@@ -425,7 +425,7 @@ def funding_sync_costs(request):
             messages.info(
                 request, _("Nothing new to bring in from events and the committee: %(counts)s.") % {"counts": summary}
             )
-    return redirect(with_programme("expenditure", programme))
+    return redirect(with_programme("funding:expenditure", programme))
 
 
 def _form_page(request, form, *, programme, row=None, source=None):
@@ -434,7 +434,7 @@ def _form_page(request, form, *, programme, row=None, source=None):
         "programme": programme,
         "row": row,
         "source": source,
-        "back": with_programme("expenditure", programme),
+        "back": with_programme("funding:expenditure", programme),
         "closed_years": sorted(programme.closed_years.values_list("year", flat=True)),
     }
     return render(request, "funding/budget/expenditure_form.html", context, status=400 if form.errors else 200)
@@ -452,7 +452,7 @@ def expenditure_new(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Expenditure recorded."))
-            return redirect(with_programme("expenditure", programme))
+            return redirect(with_programme("funding:expenditure", programme))
     return _form_page(request, form, programme=programme)
 
 
@@ -486,7 +486,7 @@ def expenditure_edit(request, pk):
             "programme": row.programme,
             "source": source,
             "can_manage": can_manage,
-            "back": with_programme("expenditure", row.programme),
+            "back": with_programme("funding:expenditure", row.programme),
         }
         return render(
             request, "funding/budget/expenditure_detail.html", context, status=400 if request.method == "POST" else 200
@@ -501,7 +501,7 @@ def expenditure_edit(request, pk):
             show_refusal(form, error, current_version=lambda: Expenditure.objects.get(pk=row.pk).version)
         else:
             messages.success(request, _("Expenditure corrected."))
-            return redirect(with_programme("expenditure", row.programme))
+            return redirect(with_programme("funding:expenditure", row.programme))
     return _form_page(request, form, programme=row.programme, row=row)
 
 

@@ -210,7 +210,7 @@ def contribution_new(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Pledge recorded. Record the agreement once it is signed."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return render(
         request,
         "funding/contributions/pledge.html",
@@ -291,7 +291,7 @@ def contribution_sign(request, pk):
             show_refusal(form, error, current_version=current_version(Contribution, contribution.pk))
         else:
             messages.success(request, _("Agreement recorded."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, agreement_form=form)
 
 
@@ -320,7 +320,7 @@ def receipt_add(request, pk):
                 show_refusal(form, error)
         else:
             messages.success(request, _("Receipt recorded."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, receipt_form=form)
 
 
@@ -336,7 +336,7 @@ def contribution_cancel(request, pk):
             show_refusal(form, error, current_version=current_version(Contribution, contribution.pk))
         else:
             messages.success(request, _("Contribution cancelled."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, cancel_form=form)
 
 
@@ -352,7 +352,7 @@ def earmark_add(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("Earmark recorded."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, earmark_form=form)
 
 
@@ -367,7 +367,7 @@ def earmark_remove(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Earmark removed: that money is unearmarked again."))
-    return redirect("contribution_detail", contribution.pk)
+    return redirect("funding:contribution_detail", contribution.pk)
 
 
 @require_POST
@@ -382,7 +382,7 @@ def obligation_add(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("Reporting obligation recorded."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, obligation_form=form)
 
 
@@ -404,7 +404,7 @@ def obligation_submitted(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("Report marked as submitted."))
-            return redirect("contribution_detail", contribution.pk)
+            return redirect("funding:contribution_detail", contribution.pk)
     return _detail(request, contribution, submitted_form=form)
 
 
@@ -442,7 +442,7 @@ def donor_new(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Donor %(name)s recorded.") % {"name": donor.name})
-            return redirect("donors")
+            return redirect("funding:donors")
     return _donor_page(request, form)
 
 
@@ -462,7 +462,7 @@ def donor_edit(request, pk):
             show_refusal(form, error, current_version=current_version(Donor, donor.pk))
         else:
             messages.success(request, _("Donor corrected."))
-            return redirect("donors")
+            return redirect("funding:donors")
     return _donor_page(request, form, donor=donor)
 
 
@@ -503,7 +503,7 @@ def exchange_rate_add(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Rate recorded: %(rate)s.") % {"rate": rate_text(rate)})
-            return redirect(reverse("exchange_rates") + f"?currency={rate.currency}")
+            return redirect(reverse("funding:exchange_rates") + f"?currency={rate.currency}")
     return _rates_page(request, form)
 
 

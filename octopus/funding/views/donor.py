@@ -111,7 +111,7 @@ def financed_by(contributions: list[Contribution], at: datetime.date) -> dict[in
         event = earmark.event
         if event is not None:
             if event.is_public and event.status != EventStatus.CANCELLED:
-                row.event_url = reverse("event_public", args=[event.slug])
+                row.event_url = reverse("events:event_public", args=[event.slug])
             row.participants = attendance_totals(Event.objects.filter(pk=event.pk))["participants"]
         rows[earmark.pk] = row
     return rows
@@ -170,7 +170,8 @@ def donor_portal(request):
             totals=totals(rows),
             obligations=obligations_of(contributions),
             any_sample=any(c.is_sample for c in contributions),
-            calendar_url=reverse("funding_donor_calendar") + (f"?donor={donor.code}" if context["can_pick"] else ""),
+            calendar_url=reverse("funding:funding_donor_calendar")
+            + (f"?donor={donor.code}" if context["can_pick"] else ""),
         )
     return render(request, "funding/donor/portal.html", context)
 
@@ -190,7 +191,7 @@ def calendar_bytes(donor: Donor, obligations: list[ReportingObligation], *, site
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", _("%(donor)s: reporting calendar") % {"donor": donor.name})
     stamp = timezone.now()
-    page = site.rstrip("/") + reverse("donor_portal")
+    page = site.rstrip("/") + reverse("funding:donor_portal")
     for obligation in obligations:
         contribution = obligation.contribution
         entry = VEvent()

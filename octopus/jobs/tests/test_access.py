@@ -11,7 +11,7 @@ from octopus.testing.access_matrix import served_api_routes, served_pages
 from octopus.testing.helpers import VISITORS, assert_page_refused, assert_problem, bearer_for, make_user
 
 STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TCY_SECRETARIAT.value})
-PAGES = {"job": STAFF, "job_rerun": STAFF, "job_cancel": STAFF}
+PAGES = {"jobs:job": STAFF, "jobs:job_rerun": STAFF, "jobs:job_cancel": STAFF}
 API_ROUTES = {"GET /api/v1/jobs/{id}": STAFF}
 
 
@@ -37,9 +37,9 @@ def visit(client, visitor: str, owner):
 def test_job_page(client, owner, visitor):
     job = Job.objects.create(kind=KIND, status=JobStatus.FAILED, created_by=owner, message="Line 2: refused.")
     visit(client, visitor, owner)
-    path = reverse("job", args=[job.pk])
+    path = reverse("jobs:job", args=[job.pk])
     response = client.get(path)
-    if visitor in PAGES["job"]:
+    if visitor in PAGES["jobs:job"]:
         assert response.status_code == 200
         assert "Line 2: refused." in response.content.decode()
     else:
@@ -50,13 +50,13 @@ def test_job_page(client, owner, visitor):
 def test_job_rerun(client, owner, visitor, django_capture_on_commit_callbacks):
     job = Job.objects.create(kind=KIND, status=JobStatus.CANCELLED, created_by=owner, payload={"kind": "profiles"})
     visit(client, visitor, owner)
-    path = reverse("job_rerun", args=[job.pk])
+    path = reverse("jobs:job_rerun", args=[job.pk])
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(path)
     again = Job.objects.filter(rerun_of=job).first()
-    if visitor in PAGES["job_rerun"]:
+    if visitor in PAGES["jobs:job_rerun"]:
         assert again is not None and again.status == JobStatus.QUEUED
-        assert response.status_code == 302 and response.url == reverse("job", args=[again.pk])
+        assert response.status_code == 302 and response.url == reverse("jobs:job", args=[again.pk])
     else:
         assert_page_refused(response, visitor, path)
         assert again is None
@@ -66,10 +66,10 @@ def test_job_rerun(client, owner, visitor, django_capture_on_commit_callbacks):
 def test_job_cancel(client, owner, visitor):
     job = Job.objects.create(kind=KIND, status=JobStatus.QUEUED, created_by=owner, payload={"kind": "profiles"})
     visit(client, visitor, owner)
-    path = reverse("job_cancel", args=[job.pk])
+    path = reverse("jobs:job_cancel", args=[job.pk])
     response = client.post(path)
     job.refresh_from_db()
-    if visitor in PAGES["job_cancel"]:
+    if visitor in PAGES["jobs:job_cancel"]:
         assert response.status_code == 302 and job.status == JobStatus.CANCELLED
     else:
         assert_page_refused(response, visitor, path)

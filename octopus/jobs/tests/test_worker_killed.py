@@ -213,4 +213,4 @@ def test_a_worker_killed_mid_snapshot_leaves_no_snapshot_fails_the_job_and_it_ru
     )
     assert (frozen.title, frozen.frozen_by, results.snapshot_verifies(frozen)) == ("Progress report 2016", staff, True)
     html = client.get(f"/workspace/jobs/{again.pk}/").content.decode()
-    assert reverse("results_snapshot", args=[programme.code, frozen.pk]) in html
+    assert reverse("results:results_snapshot", args=[programme.code, frozen.pk]) in html

@@ -87,53 +87,57 @@ API_PREFIX = "/api/v1/legislation"
 
 PAGES = {
     # Public: reviewed statements only.
-    "legislation_map": PageAccess(read=EVERYONE, write=None),
-    "legislation_map_export": PageAccess(read=EVERYONE, write=None),
-    "legislation_profile": PageAccess(read=EVERYONE, write=None),
-    "legislation_article": PageAccess(read=EVERYONE, write=None),
-    "law_file": PageAccess(read=EVERYONE, write=None),  # a reviewed law's; a draft's only to its editors (404)
+    "legislation:legislation_map": PageAccess(read=EVERYONE, write=None),
+    "legislation:legislation_map_export": PageAccess(read=EVERYONE, write=None),
+    "legislation:legislation_profile": PageAccess(read=EVERYONE, write=None),
+    "legislation:legislation_article": PageAccess(read=EVERYONE, write=None),
+    "legislation:law_file": PageAccess(
+        read=EVERYONE, write=None
+    ),  # a reviewed law's; a draft's only to its editors (404)
     # Keeping profiles.
-    "legislation_workspace": PageAccess(read=READERS, write=None),
-    "legislation_workspace_export": PageAccess(read=READERS, write=None),
-    "profile_edit": PageAccess(read=READERS, write=None),  # drafts shown to the country's editors only
-    "assessment_new": PageAccess(read=EDITORS, write=EDITORS),
-    "law_new": PageAccess(read=EDITORS, write=EDITORS),
-    "law_edit": PageAccess(read=EDITORS, write=EDITORS),
-    "assessment_withdraw": PageAccess(read=None, write=EDITORS),  # POST only; the author's own draft only
-    "legislation_review": PageAccess(read=STAFF, write=None),
-    "assessment_review": PageAccess(read=None, write=STAFF),  # POST only
-    "law_review": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:legislation_workspace": PageAccess(read=READERS, write=None),
+    "legislation:legislation_workspace_export": PageAccess(read=READERS, write=None),
+    "legislation:profile_edit": PageAccess(read=READERS, write=None),  # drafts shown to the country's editors only
+    "legislation:assessment_new": PageAccess(read=EDITORS, write=EDITORS),
+    "legislation:law_new": PageAccess(read=EDITORS, write=EDITORS),
+    "legislation:law_edit": PageAccess(read=EDITORS, write=EDITORS),
+    "legislation:assessment_withdraw": PageAccess(read=None, write=EDITORS),  # POST only; the author's own draft only
+    "legislation:legislation_review": PageAccess(read=STAFF, write=None),
+    "legislation:assessment_review": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:law_review": PageAccess(read=None, write=STAFF),  # POST only
     # Advice: a focal point reads its own country's.
-    "advice_list": PageAccess(read=READERS, write=None),
-    "advice_export": PageAccess(read=READERS, write=None),
-    "advice_new": PageAccess(read=STAFF, write=STAFF),
-    "advice_detail": PageAccess(read=READERS, write=None),
-    "advice_edit": PageAccess(read=STAFF, write=STAFF),
-    "advice_programmes": PageAccess(read=None, write=STAFF),  # POST only
-    "advice_recommendation_add": PageAccess(read=None, write=STAFF),  # POST only
-    "advice_recommendation_edit": PageAccess(read=STAFF, write=STAFF),
-    "advice_recommendation_take_up": PageAccess(read=None, write=STAFF),  # POST only
-    "advice_document_add": PageAccess(read=None, write=STAFF),  # POST only
-    "advice_document": PageAccess(read=READERS, write=None),
-    "advice_document_delete": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:advice_list": PageAccess(read=READERS, write=None),
+    "legislation:advice_export": PageAccess(read=READERS, write=None),
+    "legislation:advice_new": PageAccess(read=STAFF, write=STAFF),
+    "legislation:advice_detail": PageAccess(read=READERS, write=None),
+    "legislation:advice_edit": PageAccess(read=STAFF, write=STAFF),
+    "legislation:advice_programmes": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:advice_recommendation_add": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:advice_recommendation_edit": PageAccess(read=STAFF, write=STAFF),
+    "legislation:advice_recommendation_take_up": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:advice_document_add": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:advice_document": PageAccess(read=READERS, write=None),
+    "legislation:advice_document_delete": PageAccess(read=None, write=STAFF),  # POST only
     # Statistics: a focal point reads its own country's rows.
-    "statistics_list": PageAccess(read=READERS, write=None),
-    "statistics_enter": PageAccess(read=STAFF, write=None),
-    "statistics_edit": PageAccess(read=STAFF, write=STAFF),
-    "statistics_questionnaire_create": PageAccess(read=None, write=STAFF),  # POST only
+    "legislation:statistics_list": PageAccess(read=READERS, write=None),
+    "legislation:statistics_enter": PageAccess(read=STAFF, write=None),
+    "legislation:statistics_edit": PageAccess(read=STAFF, write=STAFF),
+    "legislation:statistics_questionnaire_create": PageAccess(read=None, write=STAFF),  # POST only
     # Imports.
-    "legislation_import": PageAccess(read=STAFF, write=STAFF),  # POST: the preview, nothing written
-    "legislation_import_template": PageAccess(read=STAFF, write=None),
-    "legislation_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST confirms: a job is queued
+    "legislation:legislation_import": PageAccess(read=STAFF, write=STAFF),  # POST: the preview, nothing written
+    "legislation:legislation_import_template": PageAccess(read=STAFF, write=None),
+    "legislation:legislation_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST confirms: a job is queued
     # Everything the programme did in a country.
-    "country_activity": PageAccess(read=STAFF, write=None),
+    "legislation:country_activity": PageAccess(read=STAFF, write=None),
     # The effect of a programme's assistance: as its results pages.
-    "legislation_effect": PageAccess(read=RESULTS_READERS, write=None),
-    "legislation_effect_export": PageAccess(read=RESULTS_READERS, write=None),
+    "legislation:legislation_effect": PageAccess(read=RESULTS_READERS, write=None),
+    "legislation:legislation_effect_export": PageAccess(read=RESULTS_READERS, write=None),
 }
 
 # An allowed GET that answers with a redirect, by design.
-READ_REDIRECTS = {"legislation_import_preview": "legislation_import"}  # nothing uploaded yet: upload first
+READ_REDIRECTS = {
+    "legislation:legislation_import_preview": "legislation:legislation_import"
+}  # nothing uploaded yet: upload first
 
 API_ROUTES = {
     # Public: reviewed statements only.
@@ -163,7 +167,7 @@ API_ROUTES = {
 
 
 def test_the_pages_tested_are_the_pages_served():
-    assert {pattern.name for pattern in urls.urlpatterns} == set(PAGES)
+    assert {f"legislation:{pattern.name}" for pattern in urls.urlpatterns} == set(PAGES)
     assert served_pages(PREFIXES) == set(PAGES)  # and no other module serves a page under the legislation addresses
 
 
@@ -346,33 +350,33 @@ def legislation(db) -> LegislationWorld:
 def page_args(name: str, world: World) -> list:
     w = world.legislation
     return {
-        "legislation_map_export": ["csv"],
-        "legislation_profile": ["GE"],
-        "legislation_article": [6],
-        "law_file": [w.law.pk],
-        "legislation_workspace_export": ["csv"],
-        "profile_edit": ["GE"],
-        "assessment_new": ["GE", 7],
-        "law_new": ["GE"],
-        "law_edit": [w.law.pk],
-        "assessment_withdraw": [world.own_draft.pk if world.own_draft else w.draft.pk],
-        "assessment_review": [w.draft.pk],
-        "law_review": [w.draft_law.pk],
-        "advice_export": ["csv"],
-        "advice_detail": [w.advice.pk],
-        "advice_edit": [w.advice.pk],
-        "advice_programmes": [w.advice.pk],
-        "legislation_effect": [PROGRAMME],
-        "legislation_effect_export": [PROGRAMME, "csv"],
-        "advice_recommendation_add": [w.advice.pk],
-        "advice_recommendation_edit": [w.recommendation.pk],
-        "advice_recommendation_take_up": [w.recommendation.pk],
-        "advice_document_add": [w.advice.pk],
-        "advice_document": [w.document.pk],
-        "advice_document_delete": [w.document.pk],
-        "statistics_edit": ["GE", 2020],
-        "legislation_import_template": ["profiles"],
-        "country_activity": ["GE"],
+        "legislation:legislation_map_export": ["csv"],
+        "legislation:legislation_profile": ["GE"],
+        "legislation:legislation_article": [6],
+        "legislation:law_file": [w.law.pk],
+        "legislation:legislation_workspace_export": ["csv"],
+        "legislation:profile_edit": ["GE"],
+        "legislation:assessment_new": ["GE", 7],
+        "legislation:law_new": ["GE"],
+        "legislation:law_edit": [w.law.pk],
+        "legislation:assessment_withdraw": [world.own_draft.pk if world.own_draft else w.draft.pk],
+        "legislation:assessment_review": [w.draft.pk],
+        "legislation:law_review": [w.draft_law.pk],
+        "legislation:advice_export": ["csv"],
+        "legislation:advice_detail": [w.advice.pk],
+        "legislation:advice_edit": [w.advice.pk],
+        "legislation:advice_programmes": [w.advice.pk],
+        "legislation:legislation_effect": [PROGRAMME],
+        "legislation:legislation_effect_export": [PROGRAMME, "csv"],
+        "legislation:advice_recommendation_add": [w.advice.pk],
+        "legislation:advice_recommendation_edit": [w.recommendation.pk],
+        "legislation:advice_recommendation_take_up": [w.recommendation.pk],
+        "legislation:advice_document_add": [w.advice.pk],
+        "legislation:advice_document": [w.document.pk],
+        "legislation:advice_document_delete": [w.document.pk],
+        "legislation:statistics_edit": ["GE", 2020],
+        "legislation:legislation_import_template": ["profiles"],
+        "legislation:country_activity": ["GE"],
     }.get(name, [])
 
 
@@ -400,7 +404,7 @@ def assessment_form(w):
 
 
 def assessment_recorded(world, response):
-    redirected_to(response, "profile_edit", "GE")
+    redirected_to(response, "legislation:profile_edit", "GE")
     recorded = Assessment.objects.get(country__iso2="GE", article__number=7)
     # Staff leave "record as reviewed" unticked here: a draft either way.
     assert (recorded.level, recorded.state, recorded.recorded_by) == ("in_place", ReviewState.DRAFT, world.user)
@@ -408,7 +412,7 @@ def assessment_recorded(world, response):
 
 
 def law_recorded(world, response):
-    redirected_to(response, "profile_edit", "GE")
+    redirected_to(response, "legislation:profile_edit", "GE")
     law = Law.objects.get(country__iso2="GE", title="Law on Electronic Evidence")
     assert (law.year, law.recorded_by) == (2022, world.user)
     audited(world.user, "legislation.law.recorded", law)
@@ -419,7 +423,7 @@ def law_form(w):
 
 
 def law_changed(world, response):
-    redirected_to(response, "profile_edit", "GE")
+    redirected_to(response, "legislation:profile_edit", "GE")
     law = Law.objects.get(pk=world.legislation.law.pk)
     assert (law.title, law.year, law.version) == ("Criminal Code (amended)", 2001, world.legislation.law.version + 1)
     # A focal point's change is a draft again until staff review it; staff's keeps the law reviewed.
@@ -436,7 +440,7 @@ def own_draft(world: World) -> None:
 
 
 def withdrawn(world, response):
-    redirected_to(response, "assessment_new", "GE", 3)
+    redirected_to(response, "legislation:assessment_new", "GE", 3)
     draft = Assessment.objects.get(pk=world.own_draft.pk)
     assert (draft.state, draft.reviewed_by) == (ReviewState.REJECTED, None)
     audited(world.user, "legislation.assessment.withdrawn", draft)
@@ -444,7 +448,7 @@ def withdrawn(world, response):
 
 def accepted(model, attribute, action):
     def took_effect(world, response):
-        redirected_to(response, "legislation_review")
+        redirected_to(response, "legislation:legislation_review")
         item = model.objects.get(pk=getattr(world.legislation, attribute).pk)
         assert (item.state, item.reviewed_by) == (ReviewState.REVIEWED, world.user)
         audited(world.user, action, item)
@@ -469,13 +473,13 @@ def advice_form(w, *, new=True):
 
 def advice_recorded(world, response):
     advice = Advice.objects.get(country__iso2="MD")
-    redirected_to(response, "advice_detail", advice.pk)
+    redirected_to(response, "legislation:advice_detail", advice.pk)
     assert (advice.mode, advice.recorded_by) == ("workshop", world.user)
     audited(world.user, "legislation.advice.recorded", advice)
 
 
 def advice_corrected(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     advice = Advice.objects.get(pk=world.legislation.advice.pk)
     assert (advice.mode, advice.version) == ("workshop", world.legislation.advice.version + 1)
     assert sorted(advice.articles.values_list("number", flat=True)) == [2, 6, 16, 17]
@@ -483,14 +487,14 @@ def advice_corrected(world, response):
 
 
 def recommendation_recorded(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(advice=world.legislation.advice, number=2)
     assert (recommendation.text, recommendation.article.number) == ("Criminalise misuse of devices.", 6)
     audited(world.user, "legislation.recommendation.recorded", recommendation)
 
 
 def recommendation_corrected(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
     assert (recommendation.text, recommendation.article.number) == ("Criminalise illegal access (Art. 2).", 2)
     audited(world.user, "legislation.recommendation.corrected", recommendation)
@@ -502,27 +506,27 @@ def take_up_form(w):
 
 
 def taken_up(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     recommendation = AdviceRecommendation.objects.get(pk=world.legislation.recommendation.pk)
     assert recommendation.taken_up_on == D(2024, 9, 1)
     audited(world.user, "legislation.recommendation.taken_up", recommendation)
 
 
 def document_added(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     document = AdviceDocument.objects.get(advice=world.legislation.advice, title="Workshop report")
     assert (document.file_type, document.uploaded_by) == ("pdf", world.user)
     audited(world.user, "legislation.advice_document.added", document)
 
 
 def document_removed(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     assert not AdviceDocument.objects.filter(pk=world.legislation.document.pk).exists()
     audited(world.user, "legislation.advice_document.removed", world.legislation.document)
 
 
 def figures_recorded(world, response):
-    redirected_to(response, "statistics_list")
+    redirected_to(response, "legislation:statistics_list")
     figures = Statistic.objects.filter(country__iso2="GE", year=2020)
     assert dict(figures.values_list("figure", "value")) == {
         "cases_recorded": 30,
@@ -536,7 +540,7 @@ def figures_recorded(world, response):
 
 def questionnaire_prepared(world, response):
     prepared = StatisticsQuestionnaire.objects.get(year=2023)
-    redirected_to(response, "questionnaire", prepared.questionnaire.pk)
+    redirected_to(response, "surveys:questionnaire", prepared.questionnaire.pk)
     assert prepared.questionnaire.created_by == world.user
     audited(world.user, "surveys.questionnaire.created", prepared.questionnaire)
 
@@ -547,7 +551,7 @@ def import_form(w):
 
 def previewed(world, response):
     # The rows wait in the session for the preview; nothing is written before the confirmation.
-    redirected_to(response, "legislation_import_preview")
+    redirected_to(response, "legislation:legislation_import_preview")
     assert world.client.session[SESSION_KEY]["kind"] == "statistics"
 
 
@@ -562,7 +566,7 @@ def uploaded(world: World) -> None:
 
 def import_queued(world, response):
     job = Job.objects.exclude(pk=world.legislation.job.pk).get()
-    redirected_to(response, "job", job.pk)
+    redirected_to(response, "jobs:job", job.pk)
     # The job runs once the request's transaction commits (never in this test); its rows are applied under its
     # creator, who is the acting user.
     assert (job.payload["kind"], job.total, job.created_by, job.status) == ("statistics", 1, world.user, "queued")
@@ -583,33 +587,33 @@ def programmes_form(w):
 
 
 def programmes_set(world, response):
-    redirected_to(response, "advice_detail", world.legislation.advice.pk)
+    redirected_to(response, "legislation:advice_detail", world.legislation.advice.pk)
     served = assignments_of(world.legislation.advice)
     assert [(a.programme.code, a.activity.code) for a in served] == [(PROGRAMME, "A3.3")]
     audited(world.user, "results.assignment.set", world.legislation.advice)
 
 
 PAGE_WRITES = {
-    "assessment_new": (assessment_form, assessment_recorded),
-    "law_new": (lambda w: {"title": "Law on Electronic Evidence", "year": "2022"}, law_recorded),
-    "law_edit": (law_form, law_changed),
-    "assessment_withdraw": (lambda w: {"version": 1}, withdrawn),
-    "assessment_review": (
+    "legislation:assessment_new": (assessment_form, assessment_recorded),
+    "legislation:law_new": (lambda w: {"title": "Law on Electronic Evidence", "year": "2022"}, law_recorded),
+    "legislation:law_edit": (law_form, law_changed),
+    "legislation:assessment_withdraw": (lambda w: {"version": 1}, withdrawn),
+    "legislation:assessment_review": (
         lambda w: {"decision": "accept", "version": w.draft.version},
         accepted(Assessment, "draft", "legislation.assessment.reviewed"),
     ),
-    "law_review": (
+    "legislation:law_review": (
         lambda w: {"decision": "accept", "version": w.draft_law.version},
         accepted(Law, "draft_law", "legislation.law.reviewed"),
     ),
-    "advice_new": (advice_form, advice_recorded),
-    "advice_edit": (lambda w: advice_form(w, new=False), advice_corrected),
-    "advice_programmes": (programmes_form, programmes_set),
-    "advice_recommendation_add": (
+    "legislation:advice_new": (advice_form, advice_recorded),
+    "legislation:advice_edit": (lambda w: advice_form(w, new=False), advice_corrected),
+    "legislation:advice_programmes": (programmes_form, programmes_set),
+    "legislation:advice_recommendation_add": (
         lambda w: {"text": "Criminalise misuse of devices.", "article": article(6).pk},
         recommendation_recorded,
     ),
-    "advice_recommendation_edit": (
+    "legislation:advice_recommendation_edit": (
         lambda w: {
             "text": "Criminalise illegal access (Art. 2).",
             "article": article(2).pk,
@@ -617,16 +621,22 @@ PAGE_WRITES = {
         },
         recommendation_corrected,
     ),
-    "advice_recommendation_take_up": (take_up_form, taken_up),
-    "advice_document_add": (lambda w: {"title": "Workshop report", "file": pdf("report.pdf")}, document_added),
-    "advice_document_delete": (lambda w: {}, document_removed),
-    "statistics_edit": (lambda w: {"citation": "Court statistics 2020", "cases_prosecuted": "7"}, figures_recorded),
-    "statistics_questionnaire_create": (lambda w: {"year": "2023"}, questionnaire_prepared),
-    "legislation_import": (import_form, previewed),
-    "legislation_import_preview": (lambda w: {"confirm": "1"}, import_queued),
+    "legislation:advice_recommendation_take_up": (take_up_form, taken_up),
+    "legislation:advice_document_add": (
+        lambda w: {"title": "Workshop report", "file": pdf("report.pdf")},
+        document_added,
+    ),
+    "legislation:advice_document_delete": (lambda w: {}, document_removed),
+    "legislation:statistics_edit": (
+        lambda w: {"citation": "Court statistics 2020", "cases_prosecuted": "7"},
+        figures_recorded,
+    ),
+    "legislation:statistics_questionnaire_create": (lambda w: {"year": "2023"}, questionnaire_prepared),
+    "legislation:legislation_import": (import_form, previewed),
+    "legislation:legislation_import_preview": (lambda w: {"confirm": "1"}, import_queued),
 }
 # What the visitor has done before the write, inside its savepoint.
-PREPARE = {"assessment_withdraw": own_draft, "legislation_import_preview": uploaded}
+PREPARE = {"legislation:assessment_withdraw": own_draft, "legislation:legislation_import_preview": uploaded}
 
 
 def test_every_page_write_has_a_scenario():
@@ -645,7 +655,7 @@ def test_page_write(legislation, route):
         response = world.client.post(path, form(legislation))
 
         check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
-        if route == "legislation_import" and visitor not in PAGES[route].write:
+        if route == "legislation:legislation_import" and visitor not in PAGES[route].write:
             assert SESSION_KEY not in world.client.session, visitor  # a refused upload leaves no preview behind
 
 
@@ -666,9 +676,9 @@ def test_a_draft_is_withdrawn_by_its_author_only(client, legislation):
     client.force_login(make_user(Role.TCY_SECRETARIAT))
     before = database_state()
 
-    response = client.post(reverse("assessment_withdraw", args=[legislation.draft.pk]), {"version": 1})
+    response = client.post(reverse("legislation:assessment_withdraw", args=[legislation.draft.pk]), {"version": 1})
 
-    redirected_to(response, "assessment_new", "GE", 2)
+    redirected_to(response, "legislation:assessment_new", "GE", 2)
     assert database_state() == before
 
 
@@ -678,18 +688,18 @@ def test_another_countrys_drafts_advice_and_documents_do_not_exist_for_a_focal_p
     headers = bearer_for(focal_point)
     w = legislation
     reads = [
-        reverse("assessment_new", args=["AM", 2]),
-        reverse("law_new", args=["AM"]),
-        reverse("law_edit", args=[w.am_law.pk]),
-        reverse("law_file", args=[w.am_draft_law.pk]),  # a draft's file
-        reverse("advice_detail", args=[w.am_advice.pk]),
-        reverse("advice_document", args=[w.am_document.pk]),
+        reverse("legislation:assessment_new", args=["AM", 2]),
+        reverse("legislation:law_new", args=["AM"]),
+        reverse("legislation:law_edit", args=[w.am_law.pk]),
+        reverse("legislation:law_file", args=[w.am_draft_law.pk]),  # a draft's file
+        reverse("legislation:advice_detail", args=[w.am_advice.pk]),
+        reverse("legislation:advice_document", args=[w.am_document.pk]),
     ]
     writes = [
-        (reverse("assessment_new", args=["AM", 2]), assessment_form(w)),
-        (reverse("law_new", args=["AM"]), {"title": "Georgian text for Armenia"}),
-        (reverse("law_edit", args=[w.am_law.pk]), {"title": "Changed", "version": w.am_law.version}),
-        (reverse("assessment_withdraw", args=[w.am_draft.pk]), {"version": w.am_draft.version}),
+        (reverse("legislation:assessment_new", args=["AM", 2]), assessment_form(w)),
+        (reverse("legislation:law_new", args=["AM"]), {"title": "Georgian text for Armenia"}),
+        (reverse("legislation:law_edit", args=[w.am_law.pk]), {"title": "Changed", "version": w.am_law.version}),
+        (reverse("legislation:assessment_withdraw", args=[w.am_draft.pk]), {"version": w.am_draft.version}),
     ]
     before = database_state()
 
@@ -699,7 +709,7 @@ def test_another_countrys_drafts_advice_and_documents_do_not_exist_for_a_focal_p
         assert client.post(path, data).status_code == 404, path
 
     # Armenia's reviewed profile is a page it reads, without Armenia's drafts.
-    profile = client.get(reverse("profile_edit", args=["AM"]))
+    profile = client.get(reverse("legislation:profile_edit", args=["AM"]))
     assert (profile.status_code, profile.context["editor"], profile.context["pending"]) == (200, False, 0)
     assert "Armenian draft on e-evidence" not in profile.content.decode()
     # Over the API: Armenia's draft law and advice are a 404, its drafts are not listed.
@@ -723,7 +733,7 @@ def test_a_draft_laws_file_exists_only_for_its_countrys_editors(client, legislat
         legislation.draft_law, pdf(), user=legislation.keeper, version=legislation.draft_law.version
     )
 
-    response = client.get(reverse("law_file", args=[draft.pk]))
+    response = client.get(reverse("legislation:law_file", args=[draft.pk]))
 
     if visitor in EDITORS:
         assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)

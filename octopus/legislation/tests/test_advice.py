@@ -80,18 +80,18 @@ def test_articles_are_shown_as_compact_ranges():
 
 
 def test_staff_record_advice_through_the_page_and_it_is_audited(staff_client, staff):
-    page = staff_client.get(reverse("advice_new"))
+    page = staff_client.get(reverse("legislation:advice_new"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "1 – Substantive criminal law" in html and 'id="article-42"' in html
     assert 'id="article-23"' not in html  # not an article a profile covers
 
     expert = Person.objects.create(first_name="Ana", last_name="Expert", country=country("PT"))
-    response = staff_client.post(reverse("advice_new"), form_data(experts=[expert.pk]))
+    response = staff_client.post(reverse("legislation:advice_new"), form_data(experts=[expert.pk]))
 
     advice = Advice.objects.get()
     assert list(advice.experts.all()) == [expert]
-    assert response.status_code == 302 and response.url == reverse("advice_detail", args=[advice.pk])
+    assert response.status_code == 302 and response.url == reverse("legislation:advice_detail", args=[advice.pk])
     assert (advice.country.iso2, advice.mode, advice.starts_on, advice.recorded_by) == (
         "GE",
         "workshop",
@@ -123,7 +123,7 @@ def test_bad_advice_is_refused_with_a_message_keeping_what_was_typed(staff_clien
     if changes.get("law") == "armenian":
         changes = {"law": profiles.record_law(country("AM"), title="Criminal Code", year=2003, user=staff).pk}
 
-    response = staff_client.post(reverse("advice_new"), form_data(**changes))
+    response = staff_client.post(reverse("legislation:advice_new"), form_data(**changes))
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -147,7 +147,7 @@ def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff
     services.record_recommendation(moldova, text="Designate a 24/7 point of contact.", article=article(35), user=staff)
 
     def listed(**query):
-        response = staff_client.get(reverse("advice_list"), query)
+        response = staff_client.get(reverse("legislation:advice_list"), query)
         assert response.status_code == 200
         return [(row.country.iso2, row.reviewed) for row in response.context["advice"]], response
 
@@ -162,7 +162,7 @@ def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff
     assert [iso2 for iso2, _ in listed(sort="country")[0]] == ["GE", "GE", "MD"]
     assert listed(year="nineteen")[0] == []
 
-    xlsx = staff_client.get(reverse("advice_export", args=["xlsx"]), {"year": "2024"})
+    xlsx = staff_client.get(reverse("legislation:advice_export", args=["xlsx"]), {"year": "2024"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.values)
     assert values[0][:3] == ("Country", "ISO", "Reviewed")
@@ -178,7 +178,7 @@ def test_the_list_filters_sorts_counts_countries_and_exports(staff_client, staff
         0,
     )
     assert len(values) == 3
-    text = staff_client.get(reverse("advice_export", args=["csv"]), {"country": "GE", "sort": "starts_on"})
+    text = staff_client.get(reverse("legislation:advice_export", args=["csv"]), {"country": "GE", "sort": "starts_on"})
     lines = list(csv.reader(io.StringIO(text.content.decode())))
     assert [line[2] for line in lines[1:]] == ["Draft law on electronic evidence", "Amendments"]
     assert lines[1][6] == "2–6, 16–17"
@@ -188,22 +188,25 @@ def test_an_export_holding_sample_advice_says_so(staff_client, staff):
     advise(staff, "GE")
     advise(staff, "MD", reviewed="Criminal Code", is_sample=True)
 
-    (rows,) = sample_sheets(staff_client.get(reverse("advice_export", args=["xlsx"])))
-    (real,) = real_sheets(staff_client.get(reverse("advice_export", args=["xlsx"]), {"country": "GE"}))
+    (rows,) = sample_sheets(staff_client.get(reverse("legislation:advice_export", args=["xlsx"])))
+    (real,) = real_sheets(staff_client.get(reverse("legislation:advice_export", args=["xlsx"]), {"country": "GE"}))
 
     assert rows[0][:3] == ("Country", "ISO", "Reviewed") and sorted(row[1] for row in rows[1:]) == ["GE", "MD"]
     assert real[0][:3] == ("Country", "ISO", "Reviewed") and [row[1] for row in real[1:]] == ["GE"]
-    assert file_name(staff_client.get(reverse("advice_export", args=["csv"]))) == "legislative-advice-SAMPLE-DATA.csv"
+    assert (
+        file_name(staff_client.get(reverse("legislation:advice_export", args=["csv"])))
+        == "legislative-advice-SAMPLE-DATA.csv"
+    )
 
 
 def test_the_empty_list_says_what_to_do_next(staff_client, client):
-    html = staff_client.get(reverse("advice_list")).content.decode()
-    assert "No legislative advice is recorded yet" in html and reverse("advice_new") in html
+    html = staff_client.get(reverse("legislation:advice_list")).content.decode()
+    assert "No legislative advice is recorded yet" in html and reverse("legislation:advice_new") in html
 
 
 def test_a_stale_edit_is_a_conflict_that_changes_nothing_and_keeps_what_was_typed(staff_client, staff):
     advice = advise(staff)
-    page = staff_client.get(reverse("advice_edit", args=[advice.pk]))
+    page = staff_client.get(reverse("legislation:advice_edit", args=[advice.pk]))
     assert page.status_code == 200 and 'name="version" value="1"' in page.content.decode()
     services.update_advice(
         advice,
@@ -217,7 +220,7 @@ def test_a_stale_edit_is_a_conflict_that_changes_nothing_and_keeps_what_was_type
     )
 
     data = form_data(country=None, reviewed="My correction", version=1)
-    response = staff_client.post(reverse("advice_edit", args=[advice.pk]), data)
+    response = staff_client.post(reverse("legislation:advice_edit", args=[advice.pk]), data)
 
     assert response.status_code == 400
     html = response.content.decode()
@@ -226,7 +229,7 @@ def test_a_stale_edit_is_a_conflict_that_changes_nothing_and_keeps_what_was_type
     advice.refresh_from_db()
     assert (advice.reviewed, advice.version) == ("Changed meanwhile", 2)
 
-    again = staff_client.post(reverse("advice_edit", args=[advice.pk]), {**data, "version": 2})
+    again = staff_client.post(reverse("legislation:advice_edit", args=[advice.pk]), {**data, "version": 2})
     assert again.status_code == 302
     advice.refresh_from_db()
     assert (advice.reviewed, advice.mode, advice.version) == ("My correction", "workshop", 3)
@@ -253,7 +256,7 @@ def test_a_correction_keeps_the_articles_recommendations_name(staff):
 
 def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, staff):
     advice = advise(staff, numbers=(2, 16))
-    add = reverse("advice_recommendation_add", args=[advice.pk])
+    add = reverse("legislation:advice_recommendation_add", args=[advice.pk])
 
     refused = staff_client.post(add, {"text": "Jurisdiction.", "article": article(22).pk})
     assert refused.status_code == 400 and "Choose one of the articles the advice covered." in refused.content.decode()
@@ -280,10 +283,10 @@ def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, s
         reviewed=True,
         user=staff,
     )
-    page = staff_client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
+    page = staff_client.get(reverse("legislation:advice_detail", args=[advice.pk])).content.decode()
     assert "Art. 2 – In place – 2024-09-01" in page
 
-    take_up = reverse("advice_recommendation_take_up", args=[first.pk])
+    take_up = reverse("legislation:advice_recommendation_take_up", args=[first.pk])
     prefix = f"r{first.pk}-"
     early = staff_client.post(take_up, {prefix + "taken_up_on": "2024-01-01", prefix + "version": 1})
     assert early.status_code == 400 and "cannot be taken up before the advice was given" in early.content.decode()
@@ -300,17 +303,17 @@ def test_recommendations_are_added_and_taken_up_through_the_page(staff_client, s
     assert done.status_code == 302
     first.refresh_from_db()
     assert (first.taken_up_on, first.assessment, first.version) == (D(2024, 9, 1), changed, 2)
-    listed = staff_client.get(reverse("advice_list"))
+    listed = staff_client.get(reverse("legislation:advice_list"))
     assert "2 / 1" in listed.content.decode()
-    detail = staff_client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
-    assert reverse("profile_edit", args=["GE"]) in detail
+    detail = staff_client.get(reverse("legislation:advice_detail", args=[advice.pk])).content.decode()
+    assert reverse("legislation:profile_edit", args=["GE"]) in detail
 
 
 def test_documents_are_uploaded_downloaded_as_stored_and_removed(
     staff_client, staff, django_capture_on_commit_callbacks
 ):
     advice = advise(staff)
-    add = reverse("advice_document_add", args=[advice.pk])
+    add = reverse("legislation:advice_document_add", args=[advice.pk])
 
     fake = SimpleUploadedFile("analysis.pdf", b"Just some text, not a PDF.", content_type="application/pdf")
     refused = staff_client.post(add, {"title": "Analysis", "file": fake})
@@ -329,14 +332,14 @@ def test_documents_are_uploaded_downloaded_as_stored_and_removed(
     assert AuditEntry.objects.about(document).filter(action="legislation.advice_document.added").exists()
     document_pk = document.pk
 
-    response = staff_client.get(reverse("advice_document", args=[document.pk]))
+    response = staff_client.get(reverse("legislation:advice_document", args=[document.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
     assert "GE analysis 2024.pdf" in response["Content-Disposition"]
 
     stored = document.file.path
     with django_capture_on_commit_callbacks(execute=True):  # the test's transaction never commits
-        assert staff_client.post(reverse("advice_document_delete", args=[document.pk])).status_code == 302
+        assert staff_client.post(reverse("legislation:advice_document_delete", args=[document.pk])).status_code == 302
     assert not AdviceDocument.objects.exists()
     assert not os.path.exists(stored)
     removed = AuditEntry.objects.get(action="legislation.advice_document.removed")
@@ -351,29 +354,29 @@ def test_a_focal_point_reads_its_own_countrys_advice_only_and_changes_nothing(cl
     theirs = services.add_advice_document(other, title="Armenian analysis", upload=upload, user=staff)
     client.force_login(make_user(Role.FOCAL_POINT))  # of Georgia
 
-    listed = client.get(reverse("advice_list"))
+    listed = client.get(reverse("legislation:advice_list"))
     assert [row.pk for row in listed.context["advice"]] == [own.pk]
     assert "Record advice" not in listed.content.decode()
-    page = client.get(reverse("advice_detail", args=[own.pk]))
-    assert page.status_code == 200 and reverse("advice_edit", args=[own.pk]) not in page.content.decode()
-    assert client.get(reverse("advice_detail", args=[other.pk])).status_code == 404
-    assert client.get(reverse("advice_document", args=[theirs.pk])).status_code == 404
-    xlsx = client.get(reverse("advice_export", args=["xlsx"]))
+    page = client.get(reverse("legislation:advice_detail", args=[own.pk]))
+    assert page.status_code == 200 and reverse("legislation:advice_edit", args=[own.pk]) not in page.content.decode()
+    assert client.get(reverse("legislation:advice_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("legislation:advice_document", args=[theirs.pk])).status_code == 404
+    xlsx = client.get(reverse("legislation:advice_export", args=["xlsx"]))
     assert len(list(openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.values)) == 2
 
     recommendation = services.record_recommendation(own, text="Keep it.", user=staff)
     for url in (
-        reverse("advice_new"),
-        reverse("advice_edit", args=[own.pk]),
-        reverse("advice_recommendation_edit", args=[recommendation.pk]),
+        reverse("legislation:advice_new"),
+        reverse("legislation:advice_edit", args=[own.pk]),
+        reverse("legislation:advice_recommendation_edit", args=[recommendation.pk]),
     ):
         assert client.get(url).status_code == 403
     for url in (
-        reverse("advice_new"),
-        reverse("advice_recommendation_add", args=[own.pk]),
-        reverse("advice_document_add", args=[own.pk]),
-        reverse("advice_document_delete", args=[theirs.pk]),
-        reverse("advice_recommendation_take_up", args=[recommendation.pk]),
+        reverse("legislation:advice_new"),
+        reverse("legislation:advice_recommendation_add", args=[own.pk]),
+        reverse("legislation:advice_document_add", args=[own.pk]),
+        reverse("legislation:advice_document_delete", args=[theirs.pk]),
+        reverse("legislation:advice_recommendation_take_up", args=[recommendation.pk]),
     ):
         assert client.post(url, {"text": "x", "title": "x"}).status_code == 403
     assert own.recommendations.get().taken_up_on is None and own.recommendations.count() == 1
@@ -385,12 +388,12 @@ def test_donors_and_the_finance_officer_read_all_advice_but_cannot_record_it(cli
     advise(staff, "GE")
     advise(staff, "AM")
     client.force_login(make_user(visitor))
-    assert len(client.get(reverse("advice_list")).context["advice"]) == 2
-    assert client.get(reverse("advice_new")).status_code == 403
+    assert len(client.get(reverse("legislation:advice_list")).context["advice"]) == 2
+    assert client.get(reverse("legislation:advice_new")).status_code == 403
 
 
 def test_the_anonymous_are_sent_to_sign_in(client):
-    response = client.get(reverse("advice_list"))
+    response = client.get(reverse("legislation:advice_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
@@ -436,7 +439,7 @@ def test_a_recommendation_is_corrected_with_its_version_on_an_article_covered(st
 def test_the_list_reads_in_a_fixed_number_of_queries(staff_client, staff):
     def queries_for_list() -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert staff_client.get(reverse("advice_list")).status_code == 200
+            assert staff_client.get(reverse("legislation:advice_list")).status_code == 200
         return len(captured)
 
     advise(staff, "GE")
@@ -449,7 +452,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(staff_client, staff):
 def test_a_recommendation_is_corrected_through_its_page(staff_client, staff):
     advice = advise(staff, numbers=(2, 16))
     recommendation = services.record_recommendation(advice, text="Preservation.", user=staff)
-    url = reverse("advice_recommendation_edit", args=[recommendation.pk])
+    url = reverse("legislation:advice_recommendation_edit", args=[recommendation.pk])
     page = staff_client.get(url).content.decode()
     assert "Preservation." in page and 'name="version" value="1"' in page
     services.correct_recommendation(recommendation, text="Changed meanwhile.", article=None, user=staff, version=1)
@@ -473,7 +476,7 @@ def test_the_advice_page_costs_the_same_queries_however_many_recommendations_are
         reviewed=True,
         user=staff,
     )
-    url = reverse("advice_detail", args=[advice.pk])
+    url = reverse("legislation:advice_detail", args=[advice.pk])
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -42,7 +42,7 @@ def article(number: int) -> Article:
 
 def page(client, user, iso2="GE"):
     client.force_login(user)
-    return client.get(reverse("country_activity", args=[iso2]))
+    return client.get(reverse("legislation:country_activity", args=[iso2]))
 
 
 def populate(staff, n: int, *, start: int = 0) -> None:
@@ -111,7 +111,7 @@ def test_only_staff_see_it_and_an_unknown_country_is_a_404(client, staff):
     for visitor in (Role.FOCAL_POINT, Role.FINANCE_OFFICER, Role.DONOR):
         assert page(client, make_user(visitor)).status_code in (403, 404)
     client.logout()
-    assert client.get(reverse("country_activity", args=["GE"])).status_code in (302, 403, 404)
+    assert client.get(reverse("legislation:country_activity", args=["GE"])).status_code in (302, 403, 404)
 
     assert page(client, staff, "XX").status_code == 404
     assert page(client, staff, "ge").status_code == 200  # the code in either case
@@ -163,7 +163,7 @@ def test_every_section_shows_what_the_programme_did(client, staff):
 def test_the_page_reads_a_fixed_number_of_queries_whatever_the_records(client, staff, django_assert_num_queries):
     populate(staff, 1)
     client.force_login(staff)
-    url = reverse("country_activity", args=["GE"])
+    url = reverse("legislation:country_activity", args=["GE"])
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
 
@@ -197,7 +197,7 @@ def test_the_compliance_chart_draws_in_the_browser(page, live_server):
     populate(staff, 3)
     sign_in(page, live_server, staff)
 
-    page.goto(reverse("country_activity", args=["GE"]))
+    page.goto(reverse("legislation:country_activity", args=["GE"]))
 
     page.wait_for_selector('[data-chart="compliance-chart"][data-chart-ready="true"]', timeout=15000)
     assert page.locator('[data-chart="compliance-chart"] svg').count() == 1
@@ -232,7 +232,7 @@ def test_the_page_shows_each_programme_side_by_side_and_a_shared_record_once_in_
     results_services.assign_programmes(shared, [(octopus, Decimal(50), None), (glacy, Decimal(50), None)])
     client.force_login(staff)
 
-    html = client.get(reverse("country_activity", args=["GE"])).content.decode()
+    html = client.get(reverse("legislation:country_activity", args=["GE"])).content.decode()
 
     rows = dict(re.findall(r'<tr data-programme="([^"]+)">(.*?)</tr>', html, re.S))
     assert [int(n) for n in re.findall(r'"text-end">(\d+)<', rows["cybercrime-octopus"])] == [1, 0, 0]

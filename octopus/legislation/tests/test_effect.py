@@ -177,7 +177,7 @@ def test_sample_records_count_only_for_the_sample_programme(staff, world):
 def test_the_page_shows_the_figures_the_countries_the_chart_and_the_caveat(client, world):
     client.force_login(make_user(Role.FINANCE_OFFICER))
 
-    response = client.get(reverse("legislation_effect", args=["effect"]))
+    response = client.get(reverse("legislation:legislation_effect", args=["effect"]))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -197,8 +197,8 @@ def test_the_page_shows_the_figures_the_countries_the_chart_and_the_caveat(clien
 def test_at_ends_the_period_earlier(client, staff, world):
     client.force_login(staff)
 
-    early = client.get(reverse("legislation_effect", args=["effect"]), {"at": "2016-12-31"})
-    refused = client.get(reverse("legislation_effect", args=["effect"]), {"at": "2015-06-01"})
+    early = client.get(reverse("legislation:legislation_effect", args=["effect"]), {"at": "2016-12-31"})
+    refused = client.get(reverse("legislation:legislation_effect", args=["effect"]), {"at": "2015-06-01"})
 
     assert early.context["effect"].end == D(2016, 12, 31)
     assert early.context["effect"].assisted.points == 0.0  # nothing changed in 2016
@@ -208,9 +208,9 @@ def test_at_ends_the_period_earlier(client, staff, world):
 def test_the_exports_read_back(client, staff, world):
     client.force_login(staff)
 
-    text = client.get(reverse("legislation_effect_export", args=["effect", "csv"])).content.decode()
+    text = client.get(reverse("legislation:legislation_effect_export", args=["effect", "csv"])).content.decode()
     workbook = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("legislation_effect_export", args=["effect", "xlsx"])).content)
+        io.BytesIO(client.get(reverse("legislation:legislation_effect_export", args=["effect", "xlsx"])).content)
     )
 
     rows = list(csv.reader(io.StringIO(text)))
@@ -227,12 +227,12 @@ def test_the_exports_read_back(client, staff, world):
         ("UA", "Not assisted"),
         ("PH", "Assisted, no baseline (not compared)"),
     }
-    assert client.get(reverse("legislation_effect_export", args=["effect", "pdf"])).status_code == 404
+    assert client.get(reverse("legislation:legislation_effect_export", args=["effect", "pdf"])).status_code == 404
 
 
 def test_the_exports_of_a_sample_programme_say_so_in_every_sheet(client, staff, world):
     client.force_login(staff)
-    url = reverse("legislation_effect_export", args=["effect", "xlsx"])
+    url = reverse("legislation:legislation_effect_export", args=["effect", "xlsx"])
     real = real_sheets(client.get(url))
     Programme.objects.filter(code="effect").update(is_sample=True)
 
@@ -245,7 +245,7 @@ def test_the_exports_of_a_sample_programme_say_so_in_every_sheet(client, staff, 
 
 
 def test_who_may_read_it(client, staff, world):
-    url = reverse("legislation_effect", args=["effect"])
+    url = reverse("legislation:legislation_effect", args=["effect"])
 
     assert client.get(url).status_code == 302  # the anonymous sign in first
     assert reverse("account_login") in client.get(url).url
@@ -260,14 +260,14 @@ def test_who_may_read_it(client, staff, world):
     client.force_login(make_user("no_role"))
     assert client.get(url).status_code == 403
     client.force_login(staff)
-    assert client.get(reverse("legislation_effect", args=["no-such-programme"])).status_code == 404
+    assert client.get(reverse("legislation:legislation_effect", args=["no-such-programme"])).status_code == 404
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(client, staff, world, django_assert_num_queries):
     # The session and user (2), the reader's roles, the programme, its latest end, then the advice, the workshops,
     # the assessments, the articles and the countries named: eleven, however many records there are.
     client.force_login(staff)
-    url = reverse("legislation_effect", args=["effect"])
+    url = reverse("legislation:legislation_effect", args=["effect"])
     client.get(url)  # warm the cache of the content types
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200

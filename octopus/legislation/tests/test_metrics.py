@@ -231,7 +231,7 @@ def test_a_focal_point_sees_only_its_own_countrys_figures_behind_an_indicator(cl
     from octopus.results.models import Indicator
 
     indicator = Indicator.objects.get(code="O.3", node__programme__code="cybercrime-octopus")
-    url = reverse("results_records", args=["cybercrime-octopus", indicator.pk])
+    url = reverse("results:results_records", args=["cybercrime-octopus", indicator.pk])
     client.force_login(make_user(Role.FOCAL_POINT))  # Georgia's
 
     page = client.get(url, {"at": "2019-12-31"}).content.decode()

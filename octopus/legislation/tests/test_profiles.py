@@ -69,7 +69,7 @@ def in_force(iso2: str, number: int, day=None):
 
 def test_a_focal_points_statement_is_a_draft_until_staff_accept_it(client, focal, staff):
     client.force_login(focal)
-    url = reverse("assessment_new", args=["GE", 6])
+    url = reverse("legislation:assessment_new", args=["GE", 6])
     assert client.get(url).status_code == 200
 
     response = client.post(url, statement())
@@ -78,17 +78,19 @@ def test_a_focal_points_statement_is_a_draft_until_staff_accept_it(client, focal
     draft = Assessment.objects.get(country__iso2="GE", article=article(6))
     assert (draft.state, draft.recorded_by) == (ReviewState.DRAFT, focal)
     assert in_force("GE", 6) is None  # not counted, not public
-    page = client.get(reverse("profile_edit", args=["GE"])).content.decode()
+    page = client.get(reverse("legislation:profile_edit", args=["GE"])).content.decode()
     assert f'data-draft="{draft.pk}"' in page and "awaiting review" in page
 
     client.force_login(staff)
-    queue = client.get(reverse("legislation_review")).content.decode()
+    queue = client.get(reverse("legislation:legislation_review")).content.decode()
     assert f'data-assessment="{draft.pk}"' in queue
-    response = client.post(reverse("assessment_review", args=[draft.pk]), {"decision": "accept", "version": 1})
+    response = client.post(
+        reverse("legislation:assessment_review", args=[draft.pk]), {"decision": "accept", "version": 1}
+    )
 
     assert response.status_code == 302
     assert in_force("GE", 6) == "in_place"
-    assert "Nothing awaits review" in client.get(reverse("legislation_review")).content.decode()
+    assert "Nothing awaits review" in client.get(reverse("legislation:legislation_review")).content.decode()
 
 
 def test_a_rejected_draft_never_counts_and_stays_in_the_history(client, focal, staff):
@@ -96,18 +98,18 @@ def test_a_rejected_draft_never_counts_and_stays_in_the_history(client, focal, s
         country("GE"), article(6), level="in_place", source="self_report", assessed_on=D(2020, 1, 1), user=focal
     )
     client.force_login(staff)
-    client.post(reverse("assessment_review", args=[draft.pk]), {"decision": "reject", "version": 1})
+    client.post(reverse("legislation:assessment_review", args=[draft.pk]), {"decision": "reject", "version": 1})
 
     draft.refresh_from_db()
     assert (draft.state, draft.reviewed_by) == (ReviewState.REJECTED, staff)
     assert in_force("GE", 6) is None
-    history = client.get(reverse("assessment_new", args=["GE", 6])).content.decode()
+    history = client.get(reverse("legislation:assessment_new", args=["GE", 6])).content.decode()
     assert f'data-assessment="{draft.pk}" data-state="rejected"' in history
 
 
 def test_staff_record_reviewed_at_once_and_may_choose_a_draft(client, staff):
     client.force_login(staff)
-    url = reverse("assessment_new", args=["AM", 2])
+    url = reverse("legislation:assessment_new", args=["AM", 2])
     client.post(url, statement(reviewed="on"))
     client.post(url, statement(level="partially", assessed_on="2021-01-01"))  # box unticked: a draft
 
@@ -120,31 +122,31 @@ def test_a_focal_point_cannot_open_nor_post_to_another_countrys_editor(client, f
     client.force_login(focal)
     law = Law.objects.create(country=country("AM"), title="Criminal Code")
     for url in (
-        reverse("assessment_new", args=["AM", 6]),
-        reverse("law_new", args=["AM"]),
-        reverse("law_edit", args=[law.pk]),
+        reverse("legislation:assessment_new", args=["AM", 6]),
+        reverse("legislation:law_new", args=["AM"]),
+        reverse("legislation:law_edit", args=[law.pk]),
     ):
         assert client.get(url).status_code == 404
         assert client.post(url, {**statement(), "title": "X", "version": 1}).status_code == 404
     assert not Assessment.objects.exists()
     assert Law.objects.get().title == "Criminal Code"
     # It reads the other country's reviewed profile, without drafts or edit buttons.
-    page = client.get(reverse("profile_edit", args=["AM"])).content.decode()
+    page = client.get(reverse("legislation:profile_edit", args=["AM"])).content.decode()
     assert 'data-action="record"' not in page and 'data-action="add-law"' not in page
 
 
 def test_a_donor_reads_profiles_but_cannot_edit(client, db):
     client.force_login(make_user(Role.DONOR))
-    assert client.get(reverse("legislation_workspace")).status_code == 200
-    assert client.get(reverse("profile_edit", args=["GE"])).status_code == 200
-    assert client.get(reverse("assessment_new", args=["GE", 6])).status_code == 403
-    assert client.get(reverse("legislation_review")).status_code == 403
+    assert client.get(reverse("legislation:legislation_workspace")).status_code == 200
+    assert client.get(reverse("legislation:profile_edit", args=["GE"])).status_code == 200
+    assert client.get(reverse("legislation:assessment_new", args=["GE", 6])).status_code == 403
+    assert client.get(reverse("legislation:legislation_review")).status_code == 403
 
 
 def test_an_article_not_in_the_profile_is_not_a_page(client, staff):
     client.force_login(staff)
-    assert client.get(reverse("assessment_new", args=["GE", 23])).status_code == 404
-    assert client.get(reverse("assessment_new", args=["GE", 99])).status_code == 404
+    assert client.get(reverse("legislation:assessment_new", args=["GE", 23])).status_code == 404
+    assert client.get(reverse("legislation:assessment_new", args=["GE", 99])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -160,7 +162,9 @@ def test_bad_statements_are_refused_field_by_field_keeping_what_was_typed(client
         change = {"assessed_on": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()}
     client.force_login(focal)
 
-    response = client.post(reverse("assessment_new", args=["GE", 6]), statement(provisions="Art. 284 CC", **change))
+    response = client.post(
+        reverse("legislation:assessment_new", args=["GE", 6]), statement(provisions="Art. 284 CC", **change)
+    )
 
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
@@ -175,12 +179,12 @@ def test_the_author_withdraws_its_draft_which_then_never_counts(client, focal):
         country("GE"), article(6), level="in_place", source="self_report", assessed_on=D(2020, 1, 1), user=focal
     )
     client.force_login(focal)
-    client.post(reverse("assessment_withdraw", args=[draft.pk]), {"version": 1})
+    client.post(reverse("legislation:assessment_withdraw", args=[draft.pk]), {"version": 1})
 
     draft.refresh_from_db()
     assert (draft.state, draft.reviewed_by) == (ReviewState.REJECTED, None)
     assert AuditEntry.objects.about(draft).filter(action="legislation.assessment.withdrawn").exists()
-    page = client.get(reverse("assessment_new", args=["GE", 6])).content.decode()
+    page = client.get(reverse("legislation:assessment_new", args=["GE", 6])).content.decode()
     assert "Withdrawn" in page
 
 
@@ -191,7 +195,7 @@ def test_a_stale_review_is_a_conflict_and_changes_nothing(client, focal, staff):
     client.force_login(staff)
 
     response = client.post(
-        reverse("assessment_review", args=[draft.pk]), {"decision": "accept", "version": 7}, follow=True
+        reverse("legislation:assessment_review", args=[draft.pk]), {"decision": "accept", "version": 7}, follow=True
     )
 
     assert "Someone changed this record" in response.content.decode()
@@ -204,16 +208,18 @@ def test_a_focal_point_adds_a_law_with_its_pdf_as_a_draft_and_staff_accept_it(cl
     upload = SimpleUploadedFile("code pénal.pdf", PDF, content_type="application/pdf")
 
     typed = {"title": "Criminal Code", "year": 1999, "url": "https://matsne.gov.ge/", "file": upload}
-    response = client.post(reverse("law_new", args=["GE"]), typed)
+    response = client.post(reverse("legislation:law_new", args=["GE"]), typed)
 
     assert response.status_code == 302
     law = Law.objects.get(country__iso2="GE")
     assert (law.state, law.file_type, law.file_name) == (ReviewState.DRAFT, "pdf", "code pénal.pdf")
     assert law.file.read() == PDF
-    assert b"".join(client.get(reverse("law_file", args=[law.pk])).streaming_content) == PDF  # the public page's view
+    assert (
+        b"".join(client.get(reverse("legislation:law_file", args=[law.pk])).streaming_content) == PDF
+    )  # the public page's view
 
     client.force_login(staff)
-    client.post(reverse("law_review", args=[law.pk]), {"decision": "accept", "version": law.version})
+    client.post(reverse("legislation:law_review", args=[law.pk]), {"decision": "accept", "version": law.version})
     law.refresh_from_db()
     assert (law.state, law.reviewed_by) == (ReviewState.REVIEWED, staff)
 
@@ -222,7 +228,7 @@ def test_a_file_that_is_not_pdf_or_docx_by_content_is_refused_and_nothing_is_sav
     client.force_login(focal)
     fake = SimpleUploadedFile("law.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
 
-    response = client.post(reverse("law_new", args=["GE"]), {"title": "Criminal Code", "file": fake})
+    response = client.post(reverse("legislation:law_new", args=["GE"]), {"title": "Criminal Code", "file": fake})
 
     assert response.status_code == 400
     assert "not a PDF or a Word (DOCX) document" in " ".join(response.context["form"].errors["file"])
@@ -233,7 +239,7 @@ def test_a_file_that_is_not_pdf_or_docx_by_content_is_refused_and_nothing_is_sav
 def test_a_focal_points_change_to_a_reviewed_law_makes_it_a_draft_again(client, focal, staff):
     law = services.record_law(country("GE"), title="Criminal Code", year=1999, user=staff, reviewed=True)
     client.force_login(focal)
-    url = reverse("law_edit", args=[law.pk])
+    url = reverse("legislation:law_edit", args=[law.pk])
     assert client.get(url).status_code == 200
 
     response = client.post(
@@ -271,7 +277,9 @@ def test_a_stale_law_edit_is_a_conflict_that_keeps_what_was_typed(client, focal)
     services.update_law(law, user=focal, version=1, title="Criminal Code", year=2000)  # someone else meanwhile
     client.force_login(focal)
 
-    response = client.post(reverse("law_edit", args=[law.pk]), {"title": "Penal Code", "year": 1999, "version": 1})
+    response = client.post(
+        reverse("legislation:law_edit", args=[law.pk]), {"title": "Penal Code", "year": 1999, "version": 1}
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -296,7 +304,7 @@ def test_the_workspace_lists_profiles_with_the_focal_points_country_first(client
     )  # a staff draft: not the focal point's business
     client.force_login(focal)
 
-    response = client.get(reverse("legislation_workspace"))
+    response = client.get(reverse("legislation:legislation_workspace"))
 
     codes = [row.country.iso2 for row in response.context["rows"]]
     assert codes == ["GE", "AM"]
@@ -305,8 +313,10 @@ def test_the_workspace_lists_profiles_with_the_focal_points_country_first(client
     assert 'data-action="edit-own"' in response.content.decode()
 
     client.force_login(staff)
-    assert client.get(reverse("legislation_workspace"), {"country": "am"}).url == reverse("profile_edit", args=["AM"])
-    csv = client.get(reverse("legislation_workspace_export", args=["csv"])).content.decode()
+    assert client.get(reverse("legislation:legislation_workspace"), {"country": "am"}).url == reverse(
+        "legislation:profile_edit", args=["AM"]
+    )
+    csv = client.get(reverse("legislation:legislation_workspace_export", args=["csv"])).content.decode()
     assert "Armenia,AM,1,1" in csv
 
 
@@ -329,7 +339,7 @@ def test_the_workspace_export_says_when_it_counts_a_sample_statement(client, foc
         user=staff,
         is_sample=True,
     )  # a sample draft
-    url = reverse("legislation_workspace_export", args=["xlsx"])
+    url = reverse("legislation:legislation_workspace_export", args=["xlsx"])
 
     client.force_login(staff)  # staff count every draft
     (rows,) = sample_sheets(client.get(url))

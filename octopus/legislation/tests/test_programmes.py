@@ -148,7 +148,7 @@ def test_sample_advice_cannot_serve_a_real_programme_and_nothing_is_recorded(sta
 def test_staff_set_several_programmes_with_shares_on_the_advice_page(client, staff, octopus, glacy):
     advice = advise(staff, activity=activity(octopus, "A3.3"))
     client.force_login(staff)
-    url = reverse("advice_programmes", args=[advice.pk])
+    url = reverse("legislation:advice_programmes", args=[advice.pk])
     data = {
         "programmes-TOTAL_FORMS": "2",
         "programmes-INITIAL_FORMS": "1",
@@ -168,14 +168,14 @@ def test_staff_set_several_programmes_with_shares_on_the_advice_page(client, sta
         ("glacy-plus", Decimal(40)),
     ]
     assert AuditEntry.objects.filter(action="results.assignment.set", user=staff).exists()
-    page = client.get(reverse("advice_detail", args=[advice.pk])).content.decode()
+    page = client.get(reverse("legislation:advice_detail", args=[advice.pk])).content.decode()
     assert 'data-programme="glacy-plus"' in page and "60 %" in page and "40 %" in page
 
 
 def test_a_refused_set_of_programmes_names_the_field_and_keeps_the_input(client, staff, octopus, glacy):
     advice = advise(staff, activity=activity(octopus, "A3.3"))
     client.force_login(staff)
-    url = reverse("advice_programmes", args=[advice.pk])
+    url = reverse("legislation:advice_programmes", args=[advice.pk])
     data = {
         "programmes-TOTAL_FORMS": "2",
         "programmes-INITIAL_FORMS": "1",

@@ -150,7 +150,7 @@ def test_the_response_page_shows_the_refusal_next_to_the_question(client, staff,
     client.force_login(focal)
 
     page = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         {"version": response.version, "a-mla_received": "2", "a-mla_executed": "3", "action": "submit"},
     )
 
@@ -202,11 +202,11 @@ def test_other_questionnaires_are_not_read_for_figures(staff, focal):
 def test_staff_prepare_the_questionnaire_from_the_statistics_page(client, staff):
     client.force_login(staff)
 
-    created = client.post(reverse("statistics_questionnaire_create"), {"year": "2018"})
-    again = client.post(reverse("statistics_questionnaire_create"), {"year": "2018"}, follow=True)
+    created = client.post(reverse("legislation:statistics_questionnaire_create"), {"year": "2018"})
+    again = client.post(reverse("legislation:statistics_questionnaire_create"), {"year": "2018"}, follow=True)
 
     questionnaire = StatisticsQuestionnaire.objects.get(year=2018).questionnaire
-    assert created.url == reverse("questionnaire", args=[questionnaire.pk])
+    assert created.url == reverse("surveys:questionnaire", args=[questionnaire.pk])
     assert "already been prepared" in again.content.decode()
 
 
@@ -214,7 +214,7 @@ def test_staff_prepare_the_questionnaire_from_the_statistics_page(client, staff)
 
 
 def edit_url(iso2="GE", year=2018):
-    return reverse("statistics_edit", args=[iso2, year])
+    return reverse("legislation:statistics_edit", args=[iso2, year])
 
 
 def test_staff_enter_figures_with_a_citation_and_they_are_audited(client, staff):
@@ -268,14 +268,14 @@ def test_a_year_in_the_future_is_refused(client, staff):
     client.force_login(staff)
     future = timezone.localdate().year + 1
 
-    chosen = client.get(reverse("statistics_enter"), {"country": "GE", "year": future})
+    chosen = client.get(reverse("legislation:statistics_enter"), {"country": "GE", "year": future})
     posted = client.post(edit_url(year=future), {"cases_prosecuted": "1", "citation": "Report"})
 
     assert chosen.status_code == 400
     assert "is not a year figures can be reported for" in chosen.context["form"].errors["year"][0]
     assert posted.status_code == 400
     assert "is not a year figures can be reported for" in posted.content.decode()
-    assert client.get(reverse("statistics_enter"), {"country": "GE", "year": 2018}).url == edit_url()
+    assert client.get(reverse("legislation:statistics_enter"), {"country": "GE", "year": 2018}).url == edit_url()
     assert not Statistic.objects.exists()
 
 
@@ -357,8 +357,8 @@ def recorded(staff):
 def test_a_focal_point_reads_only_its_country_and_cannot_enter_figures(client, focal, recorded):
     client.force_login(focal)
 
-    page = client.get(reverse("statistics_list"))
-    other = client.get(reverse("statistics_list"), {"country": "AM"})
+    page = client.get(reverse("legislation:statistics_list"))
+    other = client.get(reverse("legislation:statistics_list"), {"country": "AM"})
 
     assert page.status_code == 200
     assert [(r.country.iso2, r.year) for r in page.context["rows"]] == [("GE", 2018), ("GE", 2017)]
@@ -367,16 +367,16 @@ def test_a_focal_point_reads_only_its_country_and_cannot_enter_figures(client, f
     assert [r.country.iso2 for r in other.context["rows"]] == ["GE", "GE"]  # another country is not a choice
     assert client.get(edit_url()).status_code == 403
     assert client.post(edit_url(), {"cases_prosecuted": "1", "citation": "X"}).status_code == 403
-    assert client.get(reverse("statistics_enter")).status_code == 403
-    assert client.post(reverse("statistics_questionnaire_create"), {"year": "2018"}).status_code == 403
+    assert client.get(reverse("legislation:statistics_enter")).status_code == 403
+    assert client.post(reverse("legislation:statistics_questionnaire_create"), {"year": "2018"}).status_code == 403
 
 
 def test_staff_read_every_country_filtered_sorted_with_sources_and_a_chart(client, staff, recorded):
     client.force_login(staff)
 
-    page = client.get(reverse("statistics_list"))
-    sorted_ = client.get(reverse("statistics_list"), {"sort": "-cases_prosecuted"})
-    georgia = client.get(reverse("statistics_list"), {"country": "GE", "year": "2018"})
+    page = client.get(reverse("legislation:statistics_list"))
+    sorted_ = client.get(reverse("legislation:statistics_list"), {"sort": "-cases_prosecuted"})
+    georgia = client.get(reverse("legislation:statistics_list"), {"country": "GE", "year": "2018"})
 
     assert [(r.country.iso2, r.year) for r in page.context["rows"]] == [("AM", 2018), ("GE", 2018), ("GE", 2017)]
     text = page.content.decode()
@@ -389,17 +389,17 @@ def test_staff_read_every_country_filtered_sorted_with_sources_and_a_chart(clien
     assert page.context["chart"] is None  # no country chosen
     assert [r.value("cases_prosecuted") for r in sorted_.context["rows"]] == [41, 30, 5]
     assert [(r.country.iso2, r.year) for r in georgia.context["rows"]] == [("GE", 2018)]
-    chart = client.get(reverse("statistics_list"), {"country": "GE"}).context["chart"]
+    chart = client.get(reverse("legislation:statistics_list"), {"country": "GE"}).context["chart"]
     assert {(v["year"], v["value"]) for v in chart["data"]["values"]} == {("2017", 30), ("2017", 90), ("2018", 41)}
-    empty = client.get(reverse("statistics_list"), {"year": "2001"})
+    empty = client.get(reverse("legislation:statistics_list"), {"year": "2001"})
     assert "No figures match these filters" in empty.content.decode()
 
 
 def test_the_exports_read_back(client, staff, recorded):
     client.force_login(staff)
 
-    as_csv = client.get(reverse("statistics_list"), {"format": "csv", "country": "GE"})
-    as_xlsx = client.get(reverse("statistics_list"), {"format": "xlsx"})
+    as_csv = client.get(reverse("legislation:statistics_list"), {"format": "csv", "country": "GE"})
+    as_xlsx = client.get(reverse("legislation:statistics_list"), {"format": "xlsx"})
 
     lines = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
     header = lines[0]
@@ -421,19 +421,19 @@ def test_an_export_holding_sample_figures_says_so(client, staff, recorded):
     Statistic.objects.filter(country__iso2="AM").update(is_sample=True)
     client.force_login(staff)
 
-    (rows,) = sample_sheets(client.get(reverse("statistics_list"), {"format": "xlsx"}))
-    (georgia,) = real_sheets(client.get(reverse("statistics_list"), {"format": "xlsx", "country": "GE"}))
+    (rows,) = sample_sheets(client.get(reverse("legislation:statistics_list"), {"format": "xlsx"}))
+    (georgia,) = real_sheets(client.get(reverse("legislation:statistics_list"), {"format": "xlsx", "country": "GE"}))
 
     assert rows[0][:3] == ("Country", "ISO code", "Year") and [row[1] for row in rows[1:]] == ["AM", "GE", "GE"]
     assert georgia[0][:3] == ("Country", "ISO code", "Year") and len(georgia) == 3
-    marked = client.get(reverse("statistics_list"), {"format": "csv"})
+    marked = client.get(reverse("legislation:statistics_list"), {"format": "csv"})
     assert file_name(marked) == "country-statistics-SAMPLE-DATA.csv"
 
 
 def test_no_figures_yet_says_what_to_do(client, staff):
     client.force_login(staff)
 
-    text = client.get(reverse("statistics_list")).content.decode()
+    text = client.get(reverse("legislation:statistics_list")).content.decode()
 
     assert "No figures yet. Prepare the statistics questionnaire" in text
     assert "Prepare the statistics questionnaire for year" in text

@@ -93,7 +93,7 @@ def articles_text(advice: Advice) -> str:
 def profile_url(country) -> str:
     """The workspace profile of a country (the page the profiles module serves)."""
     try:
-        return reverse("profile_edit", args=[country.iso2])
+        return reverse("legislation:profile_edit", args=[country.iso2])
     except NoReverseMatch:
         return f"/workspace/legislation/countries/{country.iso2}/"
 
@@ -180,7 +180,9 @@ def _form_page(request, form, *, title: str, advice: Advice | None = None, templ
         "form": form,
         "title": title,
         "advice": advice,
-        "back": reverse("advice_detail", args=[advice.pk]) if advice else reverse("advice_list"),
+        "back": reverse("legislation:advice_detail", args=[advice.pk])
+        if advice
+        else reverse("legislation:advice_list"),
     }
     return render(request, template, context, status=400 if form.errors else 200)
 
@@ -198,7 +200,7 @@ def advice_new(request):
             show_refusal(form, error)
         else:
             messages.success(request, _("Advice recorded. Add its recommendations and documents next."))
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     return _form_page(request, form, title=_("Record legislative advice"))
 
 
@@ -216,7 +218,7 @@ def advice_edit(request, pk):
             show_refusal(form, error, current_version=lambda: Advice.objects.get(pk=advice.pk).version)
         else:
             messages.success(request, _("Advice corrected."))
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     title = _("Correct the advice to %(country)s") % {"country": advice.country}
     return _form_page(request, form, title=title, advice=advice)
 
@@ -286,7 +288,7 @@ def advice_programmes(request, pk):
             form._non_form_errors.append(str(error))
         else:
             messages.success(request, _("Programmes served saved."))
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     return _detail(request, advice, programmes_form=form)
 
 
@@ -302,7 +304,7 @@ def recommendation_add(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("Recommendation %(number)s recorded.") % {"number": recommendation.number})
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     return _detail(request, advice, recommendation_form=form)
 
 
@@ -324,7 +326,7 @@ def recommendation_take_up(request, pk):
             show_refusal(form, error)
         else:
             messages.success(request, _("Recommendation %(number)s taken up.") % {"number": recommendation.number})
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     return _detail(request, advice, take_up_form=form)
 
 
@@ -344,7 +346,7 @@ def recommendation_edit(request, pk):
             )
         else:
             messages.success(request, _("Recommendation %(number)s corrected.") % {"number": recommendation.number})
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     title = _("Correct recommendation %(number)s") % {"number": recommendation.number}
     return _form_page(request, form, title=title, advice=advice, template="legislation/advice/recommendation.html")
 
@@ -363,7 +365,7 @@ def advice_document_add(request, pk):
             form.add_error("file", str(error))
         else:
             messages.success(request, _("Document stored."))
-            return redirect("advice_detail", advice.pk)
+            return redirect("legislation:advice_detail", advice.pk)
     return _detail(request, advice, document_form=form)
 
 
@@ -387,7 +389,7 @@ def advice_document_delete(request, pk):
     document = get_document(request.user, pk)
     services.remove_advice_document(document, user=request.user)
     messages.success(request, _("Document “%(title)s” removed.") % {"title": document.title})
-    return redirect("advice_detail", document.advice_id)
+    return redirect("legislation:advice_detail", document.advice_id)
 
 
 urlpatterns = [

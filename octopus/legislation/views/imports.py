@@ -52,7 +52,7 @@ def legislation_import(request):
             if previous:
                 pipeline.discard(previous["staged"])
             request.session[SESSION_KEY] = {"kind": kind, "staged": staged, "name": upload.name}
-            return redirect("legislation_import_preview")
+            return redirect("legislation:legislation_import_preview")
     jobs = visible_to(request.user, Job.objects.filter(kind=KIND))[:10]
     return render(request, "legislation/imports/upload.html", {"form": form, "kinds": ImportKind.choices, "jobs": jobs})
 
@@ -72,7 +72,7 @@ def legislation_import_preview(request):
     stored = request.session.get(SESSION_KEY)
     if not stored or "staged" not in stored or not default_storage.exists(stored["staged"]):
         messages.info(request, _("Upload a workbook first."))
-        return redirect("legislation_import")
+        return redirect("legislation:legislation_import")
     report = _check(stored["kind"], stored["staged"])
     plan = report.context["plan"]
     refusal = ""
@@ -84,7 +84,7 @@ def legislation_import_preview(request):
                 stored["kind"], stored["staged"], total=report.rows, file_name=stored["name"], user=request.user
             )
             del request.session[SESSION_KEY]
-            return redirect("job", pk=job.pk)
+            return redirect("jobs:job", pk=job.pk)
     shown = [line for index, line in enumerate(plan.lines) if index < SHOWN_LINES or line.action == ERROR]
     context = {
         "plan": plan,

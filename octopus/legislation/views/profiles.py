@@ -170,7 +170,7 @@ def legislation_workspace(request):
     if picked and staff:  # the "record a statement for any country" picker
         country = Country.objects.filter(iso2=picked.upper()).first()
         if country is not None:
-            return redirect("profile_edit", country.iso2)
+            return redirect("legislation:profile_edit", country.iso2)
         messages.error(request, _("“%(code)s” is not a country of the list; choose one.") % {"code": picked})
     today = timezone.localdate()
     rows = filtered_rows(request, today)
@@ -325,7 +325,7 @@ def assessment_new(request, iso2, number):
                     )
                     % {"number": article.number},
                 )
-            return redirect("profile_edit", country.iso2)
+            return redirect("legislation:profile_edit", country.iso2)
     context = {
         "country": country,
         "article": article,
@@ -344,7 +344,7 @@ def assessment_withdraw(request, pk):
     assessment = get_object_or_404(Assessment.objects.select_related("country", "article"), pk=pk)
     check_editor(request.user, assessment.country)
     form = WithdrawForm(request.POST)
-    back = redirect("assessment_new", assessment.country.iso2, assessment.article.number)
+    back = redirect("legislation:assessment_new", assessment.country.iso2, assessment.article.number)
     if not form.is_valid():
         messages.error(request, _("The request lacks the version of the statement; reload the page and try again."))
         return back
@@ -391,7 +391,7 @@ def law_new(request, iso2):
                     request,
                     _("Law “%(title)s” recorded as a draft; it is public once staff review it.") % {"title": law.title},
                 )
-            return redirect("profile_edit", country.iso2)
+            return redirect("legislation:profile_edit", country.iso2)
     context = {"country": country, "form": form, "title": _("Add a law of %(country)s") % {"country": country.name}}
     return render(request, "legislation/profiles/law_form.html", context, status=page_status(form))
 
@@ -426,7 +426,7 @@ def law_edit(request, pk):
                 messages.success(request, _("Law saved; it is a draft again until staff review your change."))
             else:
                 messages.success(request, _("Law saved."))
-            return redirect("profile_edit", law.country.iso2)
+            return redirect("legislation:profile_edit", law.country.iso2)
     context = {
         "country": law.country,
         "law": law,
@@ -471,7 +471,7 @@ def _review(request, model, pk, review, what):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose Accept or Reject, from the page (the request lacked the version seen)."))
-        return redirect("legislation_review")
+        return redirect("legislation:legislation_review")
     accept = form.cleaned_data["decision"] == "accept"
     try:
         review(item, accept=accept, user=request.user, version=form.cleaned_data["version"])
@@ -483,7 +483,7 @@ def _review(request, model, pk, review, what):
             request,
             _("%(what)s of %(country)s %(done)s.") % {"what": what(item), "country": item.country.name, "done": done},
         )
-    return redirect("legislation_review")
+    return redirect("legislation:legislation_review")
 
 
 @require_POST

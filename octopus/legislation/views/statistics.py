@@ -236,7 +236,7 @@ def statistics_enter(request):
     """Choose the country and year to enter figures for; then their form."""
     form = ChooseYearForm(request.GET or None)
     if form.is_valid():
-        return redirect("statistics_edit", form.cleaned_data["country"].iso2, form.cleaned_data["year"])
+        return redirect("legislation:statistics_edit", form.cleaned_data["country"].iso2, form.cleaned_data["year"])
     return render(request, "legislation/statistics/enter.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -258,7 +258,7 @@ def statistics_edit(request, iso2: str, year: int):
             values, versions = form.changed_figures()
             if not values:
                 messages.info(request, _("No figure changed: nothing was saved."))
-                return redirect(f"{reverse('statistics_list')}?country={country.iso2}")
+                return redirect(f"{reverse('legislation:statistics_list')}?country={country.iso2}")
             try:
                 services.record_figures(
                     country,
@@ -291,7 +291,7 @@ def statistics_edit(request, iso2: str, year: int):
                     _("%(n)s figures of %(country)s for %(year)s recorded.")
                     % {"n": len(values), "country": country, "year": year},
                 )
-                return redirect(f"{reverse('statistics_list')}?country={country.iso2}")
+                return redirect(f"{reverse('legislation:statistics_list')}?country={country.iso2}")
         else:
             form.add_error(None, _("Some figures need correcting: nothing was saved."))
             status = 400
@@ -312,18 +312,18 @@ def statistics_questionnaire_create(request):
     form = QuestionnaireYearForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return redirect("statistics_list")
+        return redirect("legislation:statistics_list")
     try:
         questionnaire = services.create_statistics_questionnaire(form.cleaned_data["year"], user=request.user)
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("statistics_list")
+        return redirect("legislation:statistics_list")
     ready = _(
         "The statistics questionnaire for %(year)s is ready as a draft: check it, open it and choose the "
         "countries to answer."
     )
     messages.success(request, ready % {"year": form.cleaned_data["year"]})
-    return redirect("questionnaire", questionnaire.pk)
+    return redirect("surveys:questionnaire", questionnaire.pk)
 
 
 urlpatterns = [

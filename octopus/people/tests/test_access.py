@@ -15,21 +15,21 @@ STAFF = frozenset({Role.ADMINISTRATOR.value, Role.PROGRAMME_STAFF.value, Role.TC
 
 # URL name → (who may GET, who may POST); None: the page serves no GET (or takes no POST).
 PAGES = {
-    "people_list": (STAFF, None),
-    "people_export": (STAFF, None),
-    "people_person_create": (STAFF, STAFF),
-    "people_duplicates": (STAFF, None),
-    "people_merge": (STAFF, STAFF),
-    "people_person": (STAFF, None),
-    "people_person_edit": (STAFF, STAFF),
-    "people_person_consent": (None, STAFF),
-    "people_person_data": (STAFF, None),
-    "people_person_erase": (STAFF, STAFF),
-    "people_organisations": (STAFF, None),
-    "people_organisation_export": (STAFF, None),
-    "people_organisation_create": (STAFF, STAFF),
-    "people_organisation_edit": (STAFF, STAFF),
-    "people_organisation_merge": (STAFF, STAFF),
+    "people:people_list": (STAFF, None),
+    "people:people_export": (STAFF, None),
+    "people:people_person_create": (STAFF, STAFF),
+    "people:people_duplicates": (STAFF, None),
+    "people:people_merge": (STAFF, STAFF),
+    "people:people_person": (STAFF, None),
+    "people:people_person_edit": (STAFF, STAFF),
+    "people:people_person_consent": (None, STAFF),
+    "people:people_person_data": (STAFF, None),
+    "people:people_person_erase": (STAFF, STAFF),
+    "people:people_organisations": (STAFF, None),
+    "people:people_organisation_export": (STAFF, None),
+    "people:people_organisation_create": (STAFF, STAFF),
+    "people:people_organisation_edit": (STAFF, STAFF),
+    "people:people_organisation_merge": (STAFF, STAFF),
 }
 
 
@@ -49,13 +49,13 @@ def world(db, visitor):
 
 def path_of(name, world) -> str:
     args = {
-        "people_export": ["csv"],
-        "people_organisation_export": ["xlsx"],
-        "people_merge": [world["nino"].pk, world["twin"].pk],
-        "people_organisation_edit": [world["police"].pk],
-        "people_organisation_merge": [world["police"].pk],
+        "people:people_export": ["csv"],
+        "people:people_organisation_export": ["xlsx"],
+        "people:people_merge": [world["nino"].pk, world["twin"].pk],
+        "people:people_organisation_edit": [world["police"].pk],
+        "people:people_organisation_merge": [world["police"].pk],
     }.get(name)
-    if args is None and name.startswith("people_person") and name != "people_person_create":
+    if args is None and name.startswith("people:people_person") and name != "people:people_person_create":
         args = [world["nino"].pk]
     return reverse(name, args=args)
 
@@ -102,52 +102,52 @@ def last_action(world) -> tuple[str, str]:
 
 PERSON = {"first_name": "Ani", "last_name": "Petrosyan", "email": "ani@example.am", "country": "AM"}
 WRITES = {
-    "people_person_create": (
+    "people:people_person_create": (
         lambda w: {**PERSON, "country": country("AM").pk},
         lambda w: last_action(w) == ("people.person.created", str(Person.objects.get(email="ani@example.am").pk)),
     ),
-    "people_merge": (
+    "people:people_merge": (
         lambda w: {"keep": w["nino"].pk},
         lambda w: (
             Person.objects.get(pk=w["twin"].pk).merged_into_id == w["nino"].pk
             and last_action(w) == ("people.person.merged", str(w["nino"].pk))
         ),
     ),
-    "people_person_edit": (
+    "people:people_person_edit": (
         lambda w: {"first_name": "Nino", "last_name": "Beridze", "position": "Judge", "version": 1},
         lambda w: (
             Person.objects.get(pk=w["nino"].pk).position == "Judge"
             and last_action(w) == ("people.person.updated", str(w["nino"].pk))
         ),
     ),
-    "people_person_consent": (
+    "people:people_person_consent": (
         lambda w: {"purpose": "publish_list", "granted": "yes", "source": "form"},
         lambda w: (
             Consent.objects.get(person=w["nino"]).granted
             and last_action(w) == ("people.consent.recorded", str(w["nino"].pk))
         ),
     ),
-    "people_person_erase": (
+    "people:people_person_erase": (
         lambda w: {"reason": "Request", "confirm": "on"},
         lambda w: (
             Person.objects.get(pk=w["nino"].pk).anonymised_at is not None
             and last_action(w) == ("people.person.anonymised", str(w["nino"].pk))
         ),
     ),
-    "people_organisation_create": (
+    "people:people_organisation_create": (
         lambda w: {"name": "Prosecutor's Office", "sector": "prosecution", "country": country("GE").pk},
         lambda w: (
             last_action(w) == ("people.organisation.created", str(Organisation.objects.get(sector="prosecution").pk))
         ),
     ),
-    "people_organisation_edit": (
+    "people:people_organisation_edit": (
         lambda w: {"name": "Cyber Police Unit", "sector": "police", "country": country("GE").pk},
         lambda w: (
             Organisation.objects.get(pk=w["police"].pk).name == "Cyber Police Unit"
             and last_action(w) == ("people.organisation.updated", str(w["police"].pk))
         ),
     ),
-    "people_organisation_merge": (
+    "people:people_organisation_merge": (
         lambda w: {"duplicate": Organisation.objects.get(name="Cyber Police").pk},
         lambda w: (
             not Organisation.objects.filter(name="Cyber Police").exists()
@@ -262,4 +262,4 @@ def test_api(client, world, route, visitor):
 def test_the_pages_tested_are_the_pages_served():
     from octopus.people.urls import urlpatterns
 
-    assert {pattern.name for pattern in urlpatterns} == set(PAGES)
+    assert {f"people:{pattern.name}" for pattern in urlpatterns} == set(PAGES)

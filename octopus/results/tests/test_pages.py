@@ -39,7 +39,7 @@ def dashboard_query_count() -> int:
 
 def dashboard_queries(client, programme) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("results_dashboard", args=[programme.code]) + AT)
+        response = client.get(reverse("results:results_dashboard", args=[programme.code]) + AT)
     assert response.status_code == 200
     return len(captured.captured_queries)
 
@@ -107,7 +107,7 @@ def test_the_dashboard_shows_each_indicator_with_target_actual_and_status(client
     approved(built, built.workshops, "2015", 23)
     client.force_login(built.staff)
 
-    html = client.get(reverse("results_dashboard", args=["test-programme"]) + AT).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=["test-programme"]) + AT).content.decode()
 
     assert figures(html)["1.1"] == "23"
     row = re.search(r'data-indicator="1.1">(.*?)</tr>', html, re.S).group(1)
@@ -122,11 +122,11 @@ def test_the_dashboard_shows_each_indicator_with_target_actual_and_status(client
 
 def test_every_number_drills_down_to_as_many_records(client, built):
     client.force_login(built.staff)
-    html = client.get(reverse("results_dashboard", args=["test-programme"]) + AT).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=["test-programme"]) + AT).content.decode()
     shown = int(figures(html)["O.1"])
 
     records = client.get(
-        reverse("results_records", args=["test-programme", built.parties.pk]) + AT + "&period=2019"
+        reverse("results:results_records", args=["test-programme", built.parties.pk]) + AT + "&period=2019"
     ).content.decode()
 
     assert records.count("<tr>") == shown
@@ -136,7 +136,7 @@ def test_every_number_drills_down_to_as_many_records(client, built):
 def test_the_seed_programme_shows_awaiting_data_source_rather_than_a_number(client, staff_user):
     client.force_login(staff_user)
 
-    html = client.get(reverse("results_dashboard", args=["cybercrime-octopus"]) + AT).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=["cybercrime-octopus"]) + AT).content.decode()
 
     shown = figures(html)
     assert shown["O.1"].isdigit()
@@ -149,22 +149,22 @@ def test_the_seed_programme_shows_awaiting_data_source_rather_than_a_number(clie
 def test_a_donor_sees_only_the_programmes_it_funds(client, built):
     donor = make_user(Role.DONOR)  # donor code DONOR-1
     client.force_login(donor)
-    url = reverse("results_dashboard", args=["test-programme"])
+    url = reverse("results:results_dashboard", args=["test-programme"])
 
     assert client.get(url).status_code == 404
-    assert "Test programme" not in client.get(reverse("results_programmes")).content.decode()
+    assert "Test programme" not in client.get(reverse("results:results_programmes")).content.decode()
 
     services.add_funder(built.programme, donor_code="DONOR-1", name="Donor one", user=built.staff)
 
     assert client.get(url).status_code == 200
-    assert "Test programme" in client.get(reverse("results_programmes")).content.decode()
+    assert "Test programme" in client.get(reverse("results:results_programmes")).content.decode()
 
 
 def test_a_focal_point_sees_only_its_own_country_in_breakdowns(client, built):
     focal = make_user(Role.FOCAL_POINT)  # Georgia
     Membership.objects.filter(user=focal).update(country_code="AL")
     client.force_login(focal)
-    url = reverse("results_indicator", args=["test-programme", built.parties.pk]) + AT
+    url = reverse("results:results_indicator", args=["test-programme", built.parties.pk]) + AT
 
     html = client.get(url).content.decode()
 
@@ -181,7 +181,7 @@ def test_values_entered_per_country_break_down_a_manual_indicator(client, built)
     for period, country, value in (("2015", "AL", 2), ("2016", "AL", 3), ("2016", "GE", 4)):
         approved(built, built.workshops, period, value, category=country)
     focal = make_user(Role.FOCAL_POINT)  # Georgia
-    url = reverse("results_indicator", args=["test-programme", built.workshops.pk]) + AT
+    url = reverse("results:results_indicator", args=["test-programme", built.workshops.pk]) + AT
 
     client.force_login(built.staff)
     staff_view = re.search(r'data-breakdown="country">(.*?)</table>', client.get(url).content.decode(), re.S)
@@ -198,7 +198,7 @@ def test_a_refused_indicator_keeps_what_was_typed_and_says_why(client, built):
     before = Indicator.objects.count()
 
     response = client.post(
-        reverse("results_indicator_create", args=["test-programme"]),
+        reverse("results:results_indicator_create", args=["test-programme"]),
         {
             "node": built.workshops.node.pk,
             "code": "1.7",
@@ -222,7 +222,7 @@ def test_a_refused_indicator_keeps_what_was_typed_and_says_why(client, built):
 def test_bad_metric_parameters_get_a_field_error(client, built):
     client.force_login(built.staff)
     response = client.post(
-        reverse("results_indicator_create", args=["test-programme"]),
+        reverse("results:results_indicator_create", args=["test-programme"]),
         {
             "node": built.parties.node.pk,
             "code": "O.7",
@@ -241,11 +241,11 @@ def test_bad_metric_parameters_get_a_field_error(client, built):
 def test_an_evidence_file_is_kept_and_served_only_to_readers_of_the_programme(client, built):
     client.force_login(built.staff)
     client.post(
-        reverse("results_value_create", args=["test-programme", built.workshops.pk]),
+        reverse("results:results_value_create", args=["test-programme", built.workshops.pk]),
         {"period": "2017", "value": "2", "evidence_file": SimpleUploadedFile("agenda.txt", b"Agenda of the workshop")},
     )
     entry = ManualValue.objects.get(indicator=built.workshops, period_start=D(2017, 1, 1))
-    url = reverse("results_value_evidence", args=["test-programme", entry.pk])
+    url = reverse("results:results_value_evidence", args=["test-programme", entry.pk])
 
     download = client.get(url)
 
@@ -259,7 +259,7 @@ def test_a_stale_edit_keeps_what_was_typed_and_saving_again_is_deliberate(client
     entry = services.enter_manual_value(built.workshops, period="2016", value=2, user=built.staff)
     services.edit_manual_value(entry, expected_version=1, value=3, user=built.reviewer)  # someone else, meanwhile
     client.force_login(built.staff)
-    url = reverse("results_value", args=["test-programme", entry.pk])
+    url = reverse("results:results_value", args=["test-programme", entry.pk])
 
     stale = client.post(url, {"value": "9", "note": "From the mission report", "version": "1"})
 
@@ -277,11 +277,11 @@ def test_a_stale_edit_keeps_what_was_typed_and_saving_again_is_deliberate(client
 def test_manual_values_go_from_draft_to_approved_through_the_pages(client, built):
     client.force_login(built.staff)
     client.post(
-        reverse("results_value_create", args=["test-programme", built.workshops.pk]),
+        reverse("results:results_value_create", args=["test-programme", built.workshops.pk]),
         {"period": "2016", "value": "6", "evidence_url": "https://example.org/report", "note": ""},
     )
     entry = ManualValue.objects.get(indicator=built.workshops, period_start=D(2016, 1, 1))
-    review = reverse("results_value_review", args=["test-programme", entry.pk])
+    review = reverse("results:results_value_review", args=["test-programme", entry.pk])
     client.post(review, {"decision": "submit", "version": entry.version})
     entry.refresh_from_db()
 
@@ -299,7 +299,7 @@ def test_the_dashboard_asks_for_a_restatement_when_a_reported_figure_changed(cli
     approved(built, built.workshops, "2016", 2)
     client.force_login(built.staff)
 
-    html = client.get(reverse("results_dashboard", args=["test-programme"])).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=["test-programme"])).content.decode()
 
     assert "data-restatement-needed" in html
     assert "2 figures reported in “Report 2016”" in html
@@ -315,7 +315,7 @@ def test_the_sample_programme_is_flagged_as_sample(client, settings):
     programme = Programme.objects.get(code="sample-programme")
     client.force_login(programme.snapshots.get().frozen_by)
 
-    html = client.get(reverse("results_dashboard", args=[programme.code])).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=[programme.code])).content.decode()
 
     assert programme.is_sample and "data-sample-programme" in html and "data-sample-banner" in html
     assert all(v.is_sample for v in ManualValue.objects.filter(indicator__node__programme=programme))
@@ -338,10 +338,10 @@ def test_every_number_on_the_indicator_values_and_snapshot_pages_carries_its_uni
     client.force_login(built.staff)
     unit = r'\s*<span class="text-body-secondary" data-unit>{}</span>'
 
-    indicator = client.get(reverse("results_indicator", args=[built.programme.code, workshops.pk]) + AT).content
-    values = client.get(reverse("results_values", args=[built.programme.code])).content.decode()
-    value = client.get(reverse("results_value", args=[built.programme.code, entry.pk])).content.decode()
-    snapshot = client.get(reverse("results_snapshot", args=[built.programme.code, frozen.pk])).content.decode()
+    indicator = client.get(reverse("results:results_indicator", args=[built.programme.code, workshops.pk]) + AT).content
+    values = client.get(reverse("results:results_values", args=[built.programme.code])).content.decode()
+    value = client.get(reverse("results:results_value", args=[built.programme.code, entry.pk])).content.decode()
+    snapshot = client.get(reverse("results:results_snapshot", args=[built.programme.code, frozen.pk])).content.decode()
 
     breakdown = re.search(r'data-breakdown="country">(.*?)</table>', indicator.decode(), re.S).group(1)
     in_workshops = unit.format("workshops")

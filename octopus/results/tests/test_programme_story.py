@@ -186,7 +186,9 @@ def test_up_to_n_with_nothing_recorded_is_never_met(client, staff, ceiling, day,
     assert row.forecast is None or day < D(2019, 12, 31)
 
     client.force_login(staff)
-    html = client.get(reverse("results_dashboard", args=[ceiling.code]), {"at": day.isoformat()}).content.decode()
+    html = client.get(
+        reverse("results:results_dashboard", args=[ceiling.code]), {"at": day.isoformat()}
+    ).content.decode()
     shown = re.search(r'data-indicator="1.1">(.*?)</tr>', html, re.S).group(1)
     assert f'data-status="{status}"' in shown and 'data-status="met"' not in shown
     assert re.search(r"data-of-ceiling>\s*0 of up to 25 workshops\s*</div>", shown)
@@ -206,7 +208,7 @@ def test_the_ended_seed_programme_shows_no_forecast_nor_on_track(client, staff, 
     assert [row.indicator.code for row in results.indicators if row.to_date.status in running] == []
 
     client.force_login(staff)
-    html = client.get(reverse("results_dashboard", args=[SEED])).content.decode()  # read today
+    html = client.get(reverse("results:results_dashboard", args=[SEED])).content.decode()  # read today
     assert "data-ended" in html and "The programme ended on 31 December 2020" in html
     rows = re.findall(r'data-indicator="[^"]+">(.*?)</tr>', html, re.S)
     assert rows
@@ -248,7 +250,7 @@ def test_the_published_participation_of_2016_stands_beside_the_records(client, s
     # The drill-down lists the published figure first, opening its source, then the records.
     client.force_login(staff)
     experts = Indicator.objects.get(node__programme=seed, code="1.2")
-    html = client.get(reverse("results_records", args=[SEED, experts.pk]), {"period": "2016"}).content.decode()
+    html = client.get(reverse("results:results_records", args=[SEED, experts.pk]), {"period": "2016"}).content.decode()
     first = re.search(r"<table[^>]*data-records>\s*<tbody><tr><td>(.*?)</td>", html, re.S).group(1)
     assert 'href="https://dig.watch/updates/cybercrime-challenges-discussed-octopus-conference-2016"' in first
     assert "data-published" in html and f"records give {recorded['1.2']}" in html
@@ -258,7 +260,7 @@ def test_the_published_participation_of_2016_stands_beside_the_records(client, s
 
 
 def unassigned_on_dashboard(client, code: str) -> str:
-    html = client.get(reverse("results_dashboard", args=[code])).content.decode()
+    html = client.get(reverse("results:results_dashboard", args=[code])).content.decode()
     return re.search(r"<section[^>]*data-unassigned>(.*?)</section>", html, re.S).group(1)
 
 
@@ -280,7 +282,9 @@ def test_an_event_serving_no_programme_is_listed_and_counts_for_none_until_assig
     listed = unassigned_on_dashboard(client, SEED)
     group = re.search(r'data-unassigned-kind="events.event">(.*?)</li>\s*</ul>', listed, re.S).group(1)
     assert "Events: 1" in group
-    assert f'href="{reverse("event_programmes", args=[event.slug])}"' in group and "Unassigned workshop 0" in group
+    assert (
+        f'href="{reverse("events:event_programmes", args=[event.slug])}"' in group and "Unassigned workshop 0" in group
+    )
     assert (held_workshops(seed), held_workshops(other)) == before
 
     services.assign_programmes(event, [(seed, 100, None)], user=staff)
@@ -395,7 +399,7 @@ def test_the_status_on_a_day_is_the_latest_finding_not_after_it(client, staff, c
     client.force_login(staff)
 
     def status_on(day: str) -> str:
-        html = client.get(reverse("results_logframe", args=[SEED]), {"at": day}).content.decode()
+        html = client.get(reverse("results:results_logframe", args=[SEED]), {"at": day}).content.decode()
         found = re.search(
             r"data-assumption>[^<]*<strong>[^<]*</strong>\s*Octopus conferences mobilise.*?"
             r'data-assumption-status="([^"]+)"',
@@ -423,7 +427,7 @@ def test_the_conferences_behind_output_1_1_link_to_their_pages_and_2015_says_onl
     indicator = Indicator.objects.get(node__programme=seed, code="1.1")
     client.force_login(staff)
 
-    whole = client.get(reverse("results_records", args=[SEED, indicator.pk]) + "?at=2019-12-31&period=life")
+    whole = client.get(reverse("results:results_records", args=[SEED, indicator.pk]) + "?at=2019-12-31&period=life")
 
     links = re.findall(r'<a href="(/workspace/events/[^"]+/)">', whole.content.decode())
     assert len(links) == 4  # 2015, 2016, 2018, 2019
@@ -432,4 +436,7 @@ def test_the_conferences_behind_output_1_1_link_to_their_pages_and_2015_says_onl
     # In a period finer than what is known (a semester of 2015), the record still counts and says so.
     conference = Event.objects.get(kind="octopus_conference", starts_on__year=2015)
     line = record_line(seed, conference, D(2015, 1, 1), D(2015, 6, 30))
-    assert (line["url"], line["note"]) == (reverse("event", args=[conference.slug]), "2015: year known, month not")
+    assert (line["url"], line["note"]) == (
+        reverse("events:event", args=[conference.slug]),
+        "2015: year known, month not",
+    )

@@ -28,14 +28,14 @@ def test_freezing_from_the_page_runs_a_job_whose_page_leads_to_the_frozen_figure
     office, built, django_capture_on_commit_callbacks
 ):
     approved(built, built.workshops, "2015", 4)
-    page = reverse("results_snapshots", args=[built.programme.code])
+    page = reverse("results:results_snapshots", args=[built.programme.code])
 
     with django_capture_on_commit_callbacks(execute=True):
         response = office.post(page, {"title": "Progress report 2016", "as_of": "2016-12-31"})
 
     job = Job.objects.get(kind=KIND)
     frozen = Snapshot.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
     assert (job.status, job.done, job.total, job.created_by, job.target) == (
         JobStatus.DONE,
         4,
@@ -55,7 +55,7 @@ def test_freezing_from_the_page_runs_a_job_whose_page_leads_to_the_frozen_figure
         f"Figures of 4 indicators frozen for “Progress report 2016” as of 2016-12-31. Fingerprint {frozen.digest[:12]}."
         in html
     )
-    assert reverse("results_snapshot", args=[built.programme.code, frozen.pk]) in html
+    assert reverse("results:results_snapshot", args=[built.programme.code, frozen.pk]) in html
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_freezing_from_the_page_runs_a_job_whose_page_leads_to_the_frozen_figure
     ],
 )
 def test_a_freeze_the_service_would_refuse_starts_no_job(office, built, data, error):
-    response = office.post(reverse("results_snapshots", args=[built.programme.code]), data)
+    response = office.post(reverse("results:results_snapshots", args=[built.programme.code]), data)
 
     assert response.status_code == 400 and error in response.content.decode()
     assert not Job.objects.exists() and not Snapshot.objects.exists()
@@ -78,20 +78,20 @@ def test_only_those_who_may_freeze_start_or_read_a_freezing_job(client, built, v
     client.force_login(make_user(visitor))
 
     refused = client.post(
-        reverse("results_snapshots", args=[built.programme.code]), {"title": "Mine", "as_of": "2016-12-31"}
+        reverse("results:results_snapshots", args=[built.programme.code]), {"title": "Mine", "as_of": "2016-12-31"}
     )
 
     assert refused.status_code == 403 and Job.objects.count() == 1
-    assert client.get(reverse("job", args=[job.pk])).status_code == 403
+    assert client.get(reverse("jobs:job", args=[job.pk])).status_code == 403
     assert client.get(f"/api/v1/jobs/{job.pk}").status_code == 403
 
 
 def test_the_snapshots_page_lists_the_figures_being_frozen(office, built):
     job = start_freeze(built.programme, title="Report 2016", as_of=D(2016, 12, 31), user=built.staff)
 
-    html = office.get(reverse("results_snapshots", args=[built.programme.code])).content.decode()
+    html = office.get(reverse("results:results_snapshots", args=[built.programme.code])).content.decode()
 
-    assert "data-freezing" in html and f'href="{reverse("job", args=[job.pk])}">Report 2016</a> · Queued' in html
+    assert "data-freezing" in html and f'href="{reverse("jobs:job", args=[job.pk])}">Report 2016</a> · Queued' in html
 
 
 def test_a_job_cancelled_while_it_freezes_writes_nothing(built):
@@ -111,10 +111,10 @@ def test_a_failed_freeze_links_back_to_the_snapshots_and_runs_again(office, buil
     job = start_freeze(built.programme, title="Report 2016", as_of=D(2016, 12, 31), user=built.staff)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="The worker stopped.")
 
-    html = office.get(reverse("job", args=[job.pk])).content.decode()
-    assert reverse("results_snapshots", args=[built.programme.code]) in html and "data-job-rerun" in html
+    html = office.get(reverse("jobs:job", args=[job.pk])).content.decode()
+    assert reverse("results:results_snapshots", args=[built.programme.code]) in html and "data-job-rerun" in html
     with django_capture_on_commit_callbacks(execute=True):
-        office.post(reverse("job_rerun", args=[job.pk]))
+        office.post(reverse("jobs:job_rerun", args=[job.pk]))
 
     again = Job.objects.get(rerun_of=job)
     assert (again.status, again.outcome["snapshot"]) == (JobStatus.DONE, Snapshot.objects.get().pk)

@@ -167,7 +167,9 @@ def test_no_sample_money_touches_the_real_programme(sample, real):
 def test_the_real_programmes_funding_page_says_no_contribution_is_recorded(sample, real, client, finance):
     client.force_login(finance)
 
-    html = client.get(reverse("funding_position"), {"programme": real.code, "at": "2019-12-31"}).content.decode()
+    html = client.get(
+        reverse("funding:funding_position"), {"programme": real.code, "at": "2019-12-31"}
+    ).content.decode()
 
     assert "No contribution recorded for this programme yet: record a pledge." in html
     assert "data-kpis" not in html and "0.00 <span" not in html  # no zeros that look like facts

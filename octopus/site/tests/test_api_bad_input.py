@@ -133,7 +133,7 @@ def test_refusal_names_the_field_and_says_how_to_write_a_day(client, db):
 
 @pytest.mark.parametrize("text", ["0", "1700000000", "20040701"])
 def test_a_dated_page_shows_today_for_a_day_not_written_yyyy_mm_dd(client, db, text):
-    response = client.get(reverse("home"), {"at": text})
+    response = client.get(reverse("treaties:home"), {"at": text})
 
     assert response.status_code == 400
     assert f"“{text}” is not a date (use YYYY-MM-DD); showing today instead." in response.content.decode()

@@ -61,21 +61,21 @@ PREFIXES = ("workspace/questionnaires/", "workspace/responses/")
 API_PREFIXES = ("/api/v1/questionnaires", "/api/v1/responses")
 
 PAGES = {
-    "questionnaires": PageAccess(read=STAFF, write=None),
-    "questionnaire_create": PageAccess(read=STAFF, write=STAFF),
-    "questionnaire": PageAccess(read=STAFF, write=None),
-    "questionnaire_section_add": PageAccess(read=None, write=STAFF),
-    "questionnaire_question_add": PageAccess(read=None, write=STAFF),
-    "questionnaire_open": PageAccess(read=None, write=STAFF),
-    "questionnaire_close": PageAccess(read=None, write=STAFF),
-    "questionnaire_progress": PageAccess(read=STAFF, write=STAFF),  # POST asks countries to answer
-    "questionnaire_compilation": PageAccess(read=STAFF, write=None),
-    "questionnaire_compilation_export": PageAccess(read=STAFF, write=None),
-    "responses": PageAccess(read=READERS, write=None),
-    "response": PageAccess(read=READERS, write=RESPONDENTS),  # staff read a country's response, never answer it
-    "response_autosave": PageAccess(read=None, write=RESPONDENTS),
-    "response_reopen": PageAccess(read=None, write=STAFF),
-    "response_file": PageAccess(read=READERS, write=None),
+    "surveys:questionnaires": PageAccess(read=STAFF, write=None),
+    "surveys:questionnaire_create": PageAccess(read=STAFF, write=STAFF),
+    "surveys:questionnaire": PageAccess(read=STAFF, write=None),
+    "surveys:questionnaire_section_add": PageAccess(read=None, write=STAFF),
+    "surveys:questionnaire_question_add": PageAccess(read=None, write=STAFF),
+    "surveys:questionnaire_open": PageAccess(read=None, write=STAFF),
+    "surveys:questionnaire_close": PageAccess(read=None, write=STAFF),
+    "surveys:questionnaire_progress": PageAccess(read=STAFF, write=STAFF),  # POST asks countries to answer
+    "surveys:questionnaire_compilation": PageAccess(read=STAFF, write=None),
+    "surveys:questionnaire_compilation_export": PageAccess(read=STAFF, write=None),
+    "surveys:responses": PageAccess(read=READERS, write=None),
+    "surveys:response": PageAccess(read=READERS, write=RESPONDENTS),  # staff read a country's response, never answer it
+    "surveys:response_autosave": PageAccess(read=None, write=RESPONDENTS),
+    "surveys:response_reopen": PageAccess(read=None, write=STAFF),
+    "surveys:response_file": PageAccess(read=READERS, write=None),
 }
 
 API_ROUTES = {
@@ -98,7 +98,7 @@ API_ROUTES = {
 def test_the_pages_tested_are_the_pages_served():
     from octopus.surveys.views import urlpatterns
 
-    assert served_pages(PREFIXES) == set(PAGES) == {pattern.name for pattern in urlpatterns}
+    assert served_pages(PREFIXES) == set(PAGES) == {f"surveys:{pattern.name}" for pattern in urlpatterns}
 
 
 def test_the_api_routes_tested_are_the_api_routes_served():
@@ -155,17 +155,17 @@ def surveys(db) -> SurveyWorld:
 
 def page_args(name: str, w: SurveyWorld) -> list:
     return {
-        "questionnaires": [],
-        "questionnaire_create": [],
-        "responses": [],
-        "questionnaire_section_add": [w.draft.pk],
-        "questionnaire_question_add": [w.draft.pk],
-        "questionnaire_open": [w.draft.pk],
-        "questionnaire_compilation_export": [w.open.pk, "xlsx"],
-        "response": [w.georgia.pk],
-        "response_autosave": [w.georgia.pk],
-        "response_reopen": [w.armenia.pk],
-        "response_file": [w.georgia.pk, "legislation"],
+        "surveys:questionnaires": [],
+        "surveys:questionnaire_create": [],
+        "surveys:responses": [],
+        "surveys:questionnaire_section_add": [w.draft.pk],
+        "surveys:questionnaire_question_add": [w.draft.pk],
+        "surveys:questionnaire_open": [w.draft.pk],
+        "surveys:questionnaire_compilation_export": [w.open.pk, "xlsx"],
+        "surveys:response": [w.georgia.pk],
+        "surveys:response_autosave": [w.georgia.pk],
+        "surveys:response_reopen": [w.armenia.pk],
+        "surveys:response_file": [w.georgia.pk, "legislation"],
     }.get(name, [w.open.pk])
 
 
@@ -194,13 +194,13 @@ def create_form(w):
 
 def created(world, response):
     questionnaire = Questionnaire.objects.get(code="access-new")
-    redirected_to(response, "questionnaire", questionnaire.pk)
+    redirected_to(response, "surveys:questionnaire", questionnaire.pk)
     assert (questionnaire.title, questionnaire.created_by) == ("New questionnaire", world.user)
     audited(world.user, "surveys.questionnaire.created", questionnaire)
 
 
 def section_added(world, response):
-    redirected_to(response, "questionnaire", world.surveys.draft.pk)
+    redirected_to(response, "surveys:questionnaire", world.surveys.draft.pk)
     section = Section.objects.get(questionnaire=world.surveys.draft, title="Statistics")
     assert section.order == 2
     audited(world.user, "surveys.section.added", section)
@@ -217,21 +217,21 @@ def question_form(w):
 
 
 def question_added(world, response):
-    redirected_to(response, "questionnaire", world.surveys.draft.pk)
+    redirected_to(response, "surveys:questionnaire", world.surveys.draft.pk)
     question = Question.objects.get(questionnaire=world.surveys.draft, code="judges")
     assert (question.type, question.min_value, question.order) == ("number", 0, 2)
     audited(world.user, "surveys.question.added", question)
 
 
 def opened(world, response):
-    redirected_to(response, "questionnaire", world.surveys.draft.pk)
+    redirected_to(response, "surveys:questionnaire", world.surveys.draft.pk)
     draft = Questionnaire.objects.get(pk=world.surveys.draft.pk)
     assert draft.status == QuestionnaireStatus.OPEN
     audited(world.user, "surveys.questionnaire.opened", draft)
 
 
 def closed(world, response):
-    redirected_to(response, "questionnaire", world.surveys.open.pk)
+    redirected_to(response, "surveys:questionnaire", world.surveys.open.pk)
     questionnaire = Questionnaire.objects.get(pk=world.surveys.open.pk)
     assert questionnaire.status == QuestionnaireStatus.CLOSED
     audited(world.user, "surveys.questionnaire.closed", questionnaire)
@@ -242,7 +242,7 @@ def respondents_form(w):
 
 
 def respondents_added(world, response):
-    redirected_to(response, "questionnaire_progress", world.surveys.open.pk)
+    redirected_to(response, "surveys:questionnaire_progress", world.surveys.open.pk)
     moldova = Response.objects.get(questionnaire=world.surveys.open, country__iso2="MD")
     assert moldova.state == ResponseState.DRAFT
     audited(world.user, "surveys.response.started", moldova)
@@ -260,7 +260,7 @@ def answer_form(w):
 
 
 def answered(world, response):
-    redirected_to(response, "response", world.surveys.georgia.pk)
+    redirected_to(response, "surveys:response", world.surveys.georgia.pk)
     georgia = Response.objects.get(pk=world.surveys.georgia.pk)
     values = {a.question.code: a.value for a in georgia.answers.select_related("question")}
     assert (values["law"], values["compliance"], georgia.version) == (
@@ -280,22 +280,22 @@ def autosaved(world, response):
 
 
 def reopened(world, response):
-    redirected_to(response, "questionnaire_progress", world.surveys.open.pk)
+    redirected_to(response, "surveys:questionnaire_progress", world.surveys.open.pk)
     armenia = Response.objects.get(pk=world.surveys.armenia.pk)
     assert armenia.state == ResponseState.REOPENED
     audited(world.user, "surveys.response.reopened", armenia)
 
 
 PAGE_WRITES = {
-    "questionnaire_create": (create_form, created),
-    "questionnaire_section_add": (lambda w: {"section-title": "Statistics"}, section_added),
-    "questionnaire_question_add": (question_form, question_added),
-    "questionnaire_open": (lambda w: {}, opened),
-    "questionnaire_close": (lambda w: {}, closed),
-    "questionnaire_progress": (respondents_form, respondents_added),
-    "response": (answer_form, answered),
-    "response_autosave": (answer_form, autosaved),
-    "response_reopen": (lambda w: {"reason": "Check Article 16"}, reopened),
+    "surveys:questionnaire_create": (create_form, created),
+    "surveys:questionnaire_section_add": (lambda w: {"section-title": "Statistics"}, section_added),
+    "surveys:questionnaire_question_add": (question_form, question_added),
+    "surveys:questionnaire_open": (lambda w: {}, opened),
+    "surveys:questionnaire_close": (lambda w: {}, closed),
+    "surveys:questionnaire_progress": (respondents_form, respondents_added),
+    "surveys:response": (answer_form, answered),
+    "surveys:response_autosave": (answer_form, autosaved),
+    "surveys:response_reopen": (lambda w: {"reason": "Check Article 16"}, reopened),
 }
 
 
@@ -315,19 +315,23 @@ def test_page_write(surveys, route):
         check_page_write(visitor, world, response, path, PAGES[route].write, took_effect, state)
 
 
-@pytest.mark.parametrize("route", ["response", "response_autosave", "response_file"])
+@pytest.mark.parametrize("route", ["surveys:response", "surveys:response_autosave", "surveys:response_file"])
 def test_another_countrys_response_does_not_exist_for_a_focal_point(client, db, route):
     builder = make_user(Role.TCY_SECRETARIAT)
     surveys = build(builder)
     client.force_login(make_user(Role.FOCAL_POINT))
-    args = [surveys.armenia.pk] + (["legislation"] if route == "response_file" else [])
+    args = [surveys.armenia.pk] + (["legislation"] if route == "surveys:response_file" else [])
     before = database_state()
 
     read = client.get(reverse(route, args=args))
     write = client.post(reverse(route, args=args), {"version": surveys.armenia.version, "a-law": "Georgian text"})
 
     # The autosave takes only POST and the file only GET (405 for the other method, before any look-up).
-    expected = {"response": (404, 404), "response_autosave": (405, 404), "response_file": (404, 405)}[route]
+    expected = {
+        "surveys:response": (404, 404),
+        "surveys:response_autosave": (405, 404),
+        "surveys:response_file": (404, 405),
+    }[route]
     assert (read.status_code, write.status_code) == expected
     assert database_state() == before
 

@@ -45,8 +45,8 @@ def test_the_compilation_page_shows_replies_side_by_side(client, staff, question
     georgia, _armenia = replies
     client.force_login(staff)
 
-    by_question = client.get(reverse("questionnaire_compilation", args=[questionnaire.pk]))
-    by_respondent = client.get(reverse("questionnaire_compilation", args=[questionnaire.pk]) + "?by=respondent")
+    by_question = client.get(reverse("surveys:questionnaire_compilation", args=[questionnaire.pk]))
+    by_respondent = client.get(reverse("surveys:questionnaire_compilation", args=[questionnaire.pk]) + "?by=respondent")
 
     table = {
         (question.code, str(row.respondent)): text
@@ -63,7 +63,7 @@ def test_the_compilation_page_shows_replies_side_by_side(client, staff, question
     assert table[("legislation", "Georgia")] == "ge-law.pdf"
     assert {respondent for _code, respondent in table} == {"Armenia", "Georgia"}  # never Moldova's draft
     html = by_question.content.decode()
-    file_link = reverse("response_file", args=[georgia.pk, "legislation"]) + "?revision=1"
+    file_link = reverse("surveys:response_file", args=[georgia.pk, "legislation"]) + "?revision=1"
     assert f'<a href="{file_link}" data-file>ge-law.pdf</a>' in html
     assert [str(row.respondent) for row, _answers in by_respondent.context["by_respondent"]] == ["Armenia", "Georgia"]
     assert b"".join(client.get(file_link).streaming_content) == PDF
@@ -72,7 +72,7 @@ def test_the_compilation_page_shows_replies_side_by_side(client, staff, question
 def test_the_compilation_exports_to_xlsx(client, staff, questionnaire, replies):
     client.force_login(staff)
 
-    response = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    response = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
 
     assert response["Content-Disposition"] == 'attachment; filename="tcy-round-3-compilation.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -108,7 +108,7 @@ def test_the_compilation_exports_to_xlsx(client, staff, questionnaire, replies):
 def test_the_compilation_exports_to_docx_with_a_table_per_question(client, staff, questionnaire, replies):
     client.force_login(staff)
 
-    response = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+    response = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
 
     assert response["Content-Disposition"] == 'attachment; filename="tcy-round-3-compilation.docx"'
     document = Document(io.BytesIO(response.content))
@@ -143,12 +143,12 @@ def test_the_compilation_exports_to_docx_with_a_table_per_question(client, staff
 
 def test_a_sample_questionnaire_says_so_in_both_exports(client, staff, questionnaire, replies):
     client.force_login(staff)
-    real = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+    real = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
     assert not is_marked(real) and MARK not in docx_paragraphs(real)[0]
     Questionnaire.objects.filter(pk=questionnaire.pk).update(is_sample=True)
 
-    xlsx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
-    docx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+    xlsx = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    docx = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
 
     (rows,) = sample_sheets(xlsx)
     assert file_name(xlsx) == "tcy-round-3-compilation-SAMPLE-DATA.xlsx"
@@ -168,8 +168,8 @@ def test_a_reply_from_a_sample_person_marks_the_compilation(client, staff, quest
     services.submit_response(response, version=response.version, user=staff)
     client.force_login(staff)
 
-    xlsx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
-    docx = client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
+    xlsx = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    docx = client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "docx"]))
 
     assert [row[0] for row in sample_sheets(xlsx)[0][1:]] == ["Armenia", "Georgia", "Sam SAMPLE"]
     assert is_marked(docx) and docx_paragraphs(docx)[0] == str(SAMPLE_NOTE)
@@ -183,7 +183,7 @@ def test_a_compilation_naming_people_is_in_the_audit_log_and_one_of_countries_is
     client, staff, questionnaire, replies
 ):
     client.force_login(staff)
-    client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
+    client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "xlsx"]))
     assert downloads() == []  # only countries answered
 
     person = create_person(user=staff, first_name="Ana", last_name="Evaluator")
@@ -191,7 +191,10 @@ def test_a_compilation_naming_people_is_in_the_audit_log_and_one_of_countries_is
     response = services.save_answers(response, {**COMPLETE, "law": "Mine"}, version=response.version, user=staff)
     services.submit_response(response, version=response.version, user=staff)
     for fmt in ("xlsx", "docx"):
-        assert client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, fmt])).status_code == 200
+        assert (
+            client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, fmt])).status_code
+            == 200
+        )
 
     docx, xlsx = downloads()
     assert [(e.user, e.object_type, e.object_id) for e in (docx, xlsx)] == [
@@ -204,7 +207,10 @@ def test_a_compilation_naming_people_is_in_the_audit_log_and_one_of_countries_is
 def test_an_unknown_export_format_is_not_found(client, staff, questionnaire):
     client.force_login(staff)
 
-    assert client.get(reverse("questionnaire_compilation_export", args=[questionnaire.pk, "pdf"])).status_code == 404
+    assert (
+        client.get(reverse("surveys:questionnaire_compilation_export", args=[questionnaire.pk, "pdf"])).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -217,6 +223,6 @@ def test_the_compilation_page_loads_in_a_fixed_number_of_queries(
 
     # Session, user, memberships, the questionnaire, the compiled rows, the questions, the sample-data banner.
     with django_assert_num_queries(7):
-        page = client.get(reverse("questionnaire_compilation", args=[questionnaire.pk]))
+        page = client.get(reverse("surveys:questionnaire_compilation", args=[questionnaire.pk]))
 
     assert len(page.context["compilation"].rows) == count

@@ -33,14 +33,14 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
     signed_in(client, staff)
 
     created = client.post(
-        reverse("questionnaire_create"),
+        reverse("surveys:questionnaire_create"),
         {"code": "stats-2026", "title": "Statistics 2026", "purpose": "statistics", "closes_on": "2027-01-31"},
     )
     questionnaire = Questionnaire.objects.get(code="stats-2026")
-    assert created.url == reverse("questionnaire", args=[questionnaire.pk])
+    assert created.url == reverse("surveys:questionnaire", args=[questionnaire.pk])
 
     added = client.post(
-        reverse("questionnaire_section_add", args=[questionnaire.pk]),
+        reverse("surveys:questionnaire_section_add", args=[questionnaire.pk]),
         {"section-title": "Cases", "section-article": "185/2"},
     )
     section = questionnaire.sections.get()
@@ -55,7 +55,7 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
         "question-max_value": "100000",
         "question-required": "on",
     }
-    client.post(reverse("questionnaire_question_add", args=[questionnaire.pk]), question)
+    client.post(reverse("surveys:questionnaire_question_add", args=[questionnaire.pk]), question)
     choice = {
         "question-section": section.pk,
         "question-code": "unit",
@@ -63,7 +63,7 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
         "question-type": "choice",
         "question-choices": "police | Police\nprosecution | Prosecution",
     }
-    client.post(reverse("questionnaire_question_add", args=[questionnaire.pk]), choice)
+    client.post(reverse("surveys:questionnaire_question_add", args=[questionnaire.pk]), choice)
     upload_question = {
         "question-section": section.pk,
         "question-code": "report",
@@ -72,7 +72,7 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
         "question-file_types": ["pdf"],
         "question-max_file_size_kb": "2048",
     }
-    client.post(reverse("questionnaire_question_add", args=[questionnaire.pk]), upload_question)
+    client.post(reverse("surveys:questionnaire_question_add", args=[questionnaire.pk]), upload_question)
 
     questions = {q.code: q for q in questionnaire.questions.all()}
     assert (str(questions["cases"].min_value), str(questions["cases"].max_value), questions["cases"].required) == (
@@ -86,14 +86,14 @@ def test_staff_create_a_questionnaire_and_build_it(client, staff):
     ]
     assert (questions["report"].file_types, questions["report"].max_file_size) == (["pdf"], 2048 * 1024)
 
-    page = client.get(reverse("questionnaire", args=[questionnaire.pk]))
+    page = client.get(reverse("surveys:questionnaire", args=[questionnaire.pk]))
     html = page.content.decode()
     assert "Cases opened" in html and "Police; Prosecution" in html and "min 0 max 100000" in html
 
-    opened = client.post(reverse("questionnaire_open", args=[questionnaire.pk]))
+    opened = client.post(reverse("surveys:questionnaire_open", args=[questionnaire.pk]))
     questionnaire.refresh_from_db()
     assert (opened.status_code, questionnaire.status) == (302, QuestionnaireStatus.OPEN)
-    assert client.get(reverse("questionnaire", args=[questionnaire.pk])).context["question_form"] is None
+    assert client.get(reverse("surveys:questionnaire", args=[questionnaire.pk])).context["question_form"] is None
 
 
 def test_a_badly_defined_question_is_refused_on_the_page_keeping_what_was_typed(client, staff):
@@ -102,7 +102,7 @@ def test_a_badly_defined_question_is_refused_on_the_page_keeping_what_was_typed(
     signed_in(client, staff)
 
     response = client.post(
-        reverse("questionnaire_question_add", args=[questionnaire.pk]),
+        reverse("surveys:questionnaire_question_add", args=[questionnaire.pk]),
         {
             "question-section": section.pk,
             "question-code": "range",
@@ -128,14 +128,15 @@ def test_staff_ask_countries_to_answer_and_follow_them(client, staff, questionna
     )
 
     asked = client.post(
-        reverse("questionnaire_progress", args=[questionnaire.pk]), {"respondents-countries": [armenia_pk, georgia_pk]}
+        reverse("surveys:questionnaire_progress", args=[questionnaire.pk]),
+        {"respondents-countries": [armenia_pk, georgia_pk]},
     )
 
     assert asked.status_code == 302
     assert sorted(questionnaire.responses.values_list("country__iso2", flat=True)) == ["AM", "GE"]
     georgia = questionnaire.responses.get(country__iso2="GE")
     services.save_answers(georgia, {"law": "Code"}, version=georgia.version, user=focal)
-    page = client.get(reverse("questionnaire_progress", args=[questionnaire.pk]))
+    page = client.get(reverse("surveys:questionnaire_progress", args=[questionnaire.pk]))
     rows = {str(r.respondent): (r.state, r.last_saved_at is not None) for r in page.context["responses"]}
     assert rows == {"Armenia": ("draft", False), "Georgia": ("draft", True)}
 
@@ -144,18 +145,18 @@ def test_staff_reopen_a_submitted_response_with_a_reason(client, staff, response
     saved = services.save_answers(response, COMPLETE, version=response.version, user=focal)
     services.submit_response(saved, version=saved.version, user=focal)
     signed_in(client, staff)
-    assert "data-reopen" in client.get(reverse("response", args=[response.pk])).content.decode()
+    assert "data-reopen" in client.get(reverse("surveys:response", args=[response.pk])).content.decode()
 
-    refused = client.post(reverse("response_reopen", args=[response.pk]), {"reason": ""})
+    refused = client.post(reverse("surveys:response_reopen", args=[response.pk]), {"reason": ""})
     response.refresh_from_db()
     assert (refused.status_code, response.state) == (302, ResponseState.SUBMITTED)
 
-    client.post(reverse("response_reopen", args=[response.pk]), {"reason": "Article 16: give the statistics"})
+    client.post(reverse("surveys:response_reopen", args=[response.pk]), {"reason": "Article 16: give the statistics"})
 
     response.refresh_from_db()
     assert response.state == ResponseState.REOPENED
     client.force_login(focal)
-    page = client.get(reverse("response", args=[response.pk]))
+    page = client.get(reverse("surveys:response", args=[response.pk]))
     assert page.context["editable"] is True
     assert "because: Article 16: give the statistics" in page.content.decode()
 
@@ -165,7 +166,7 @@ def test_staff_reopen_a_submitted_response_with_a_reason(client, staff, response
 
 def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(client, focal, response):
     signed_in(client, focal)
-    page = client.get(reverse("response", args=[response.pk]))
+    page = client.get(reverse("surveys:response", args=[response.pk]))
     assert page.context["editable"] is True
     assert [section.title for section, _items in page.context["form"].sections()] == [
         "Expedited preservation",
@@ -173,7 +174,7 @@ def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(cli
     ]
 
     saved = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         answer_form(
             response,
             law="Criminal Procedure Code",
@@ -197,7 +198,7 @@ def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(cli
         "legislation": {"name": "law.pdf", "size": len(PDF), "type": "pdf"},
     }
     submitted = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         {
             **answer_form(
                 response,
@@ -215,13 +216,13 @@ def test_a_focal_point_saves_a_draft_then_submits_and_the_response_is_locked(cli
     response.refresh_from_db()
     assert response.state == ResponseState.SUBMITTED
     assert response.revisions.get().data["legislation"]["name"] == "law.pdf"
-    locked = client.get(reverse("response", args=[response.pk]))
+    locked = client.get(reverse("surveys:response", args=[response.pk]))
     html = locked.content.decode()
     assert locked.context["editable"] is False
     assert "data-answer-form" not in html
     assert "The response is locked" in html
     assert [(r.number, r.submitted_by) for r in locked.context["revisions"]] == [(1, focal)]
-    again = client.post(reverse("response", args=[response.pk]), answer_form(response, law="Changed"))
+    again = client.post(reverse("surveys:response", args=[response.pk]), answer_form(response, law="Changed"))
     assert again.status_code == 400
     assert Answer.objects.get(response=response, question__code="law").value == "Criminal Procedure Code"
 
@@ -230,7 +231,7 @@ def test_refused_answers_are_shown_next_to_their_questions_and_nothing_typed_is_
     signed_in(client, focal)
 
     refused = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         answer_form(
             response, law="Typed text is kept", orders="5000", authority="minister", legislation=upload("law.pdf", PNG)
         ),
@@ -245,7 +246,7 @@ def test_refused_answers_are_shown_next_to_their_questions_and_nothing_typed_is_
     assert Answer.objects.filter(response=response).count() == 0
 
     refused = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         answer_form(response, law="Typed text is kept", orders="5000", legislation=upload("law.pdf", PNG)),
     )
     form = refused.context["form"]
@@ -256,7 +257,7 @@ def test_refused_answers_are_shown_next_to_their_questions_and_nothing_typed_is_
     assert '<div class="invalid-feedback d-block" data-field-error="orders">' in refused.content.decode()
     assert ">\nTyped text is kept</textarea>" in refused.content.decode()
     too_large = client.post(
-        reverse("response", args=[response.pk]),
+        reverse("surveys:response", args=[response.pk]),
         answer_form(response, legislation=upload("law.pdf", PDF + b"0" * 2000)),
     )
     assert too_large.context["form"].errors["a-legislation"] == ["The file is too large (2.0 KB); the limit is 1.0 KB."]
@@ -268,7 +269,8 @@ def test_submitting_with_a_required_answer_missing_saves_the_draft_and_names_the
     signed_in(client, focal)
 
     refused = client.post(
-        reverse("response", args=[response.pk]), {**answer_form(response, law="Only the law"), "action": "submit"}
+        reverse("surveys:response", args=[response.pk]),
+        {**answer_form(response, law="Only the law"), "action": "submit"},
     )
 
     assert refused.status_code == 400
@@ -284,7 +286,7 @@ def test_a_stale_page_shows_the_conflict_and_keeps_the_text_without_overwriting(
     services.save_answers(response, {"law": "The colleague's text"}, version=1, user=colleague)
     signed_in(client, focal)
 
-    stale = client.post(reverse("response", args=[response.pk]), answer_form(response, law="My own text"))
+    stale = client.post(reverse("surveys:response", args=[response.pk]), answer_form(response, law="My own text"))
 
     assert stale.status_code == 409
     html = stale.content.decode()
@@ -297,7 +299,7 @@ def test_a_stale_page_shows_the_conflict_and_keeps_the_text_without_overwriting(
 
 def test_autosave_answers_json_with_the_new_version_a_conflict_and_errors(client, focal, colleague, response):
     signed_in(client, focal)
-    url = reverse("response_autosave", args=[response.pk])
+    url = reverse("surveys:response_autosave", args=[response.pk])
 
     saved = client.post(url, answer_form(response, law="Draft", orders="3"))
 
@@ -323,7 +325,7 @@ def test_a_closed_questionnaire_is_read_only(client, focal, staff, response, que
     services.close_questionnaire(questionnaire, user=staff)
     signed_in(client, focal)
 
-    page = client.get(reverse("response", args=[response.pk]))
+    page = client.get(reverse("surveys:response", args=[response.pk]))
 
     assert page.context["editable"] is False
     assert "This questionnaire is closed: answers can no longer be changed." in page.content.decode()
@@ -332,13 +334,13 @@ def test_a_closed_questionnaire_is_read_only(client, focal, staff, response, que
 
 def test_past_the_deadline_a_late_reply_is_still_accepted_and_the_page_says_so(client, focal, response, questionnaire):
     signed_in(client, focal)
-    on_time = client.get(reverse("response", args=[response.pk])).content.decode()
+    on_time = client.get(reverse("surveys:response", args=[response.pk])).content.decode()
     today = timezone.localdate()
     Questionnaire.objects.filter(pk=questionnaire.pk).update(
         opens_on=today - datetime.timedelta(days=30), closes_on=today - datetime.timedelta(days=1)
     )
 
-    late = client.get(reverse("response", args=[response.pk]))
+    late = client.get(reverse("surveys:response", args=[response.pk]))
     saved = services.save_answers(response, {"law": "Late but here"}, version=1, user=focal)
 
     assert "data-late" not in on_time
@@ -348,7 +350,7 @@ def test_past_the_deadline_a_late_reply_is_still_accepted_and_the_page_says_so(c
 
 def test_answer_files_download_as_attachments_to_those_who_may_read(client, focal, staff, response):
     services.save_answers(response, {}, version=1, user=focal, files={"legislation": upload("Law 2024.pdf", PDF)})
-    url = reverse("response_file", args=[response.pk, "legislation"])
+    url = reverse("surveys:response_file", args=[response.pk, "legislation"])
     signed_in(client, focal)
 
     download = client.get(url)
@@ -357,7 +359,7 @@ def test_answer_files_download_as_attachments_to_those_who_may_read(client, foca
     assert download["Content-Disposition"] == 'attachment; filename="Law 2024.pdf"'
     assert (download["Content-Type"], download["X-Content-Type-Options"]) == ("application/pdf", "nosniff")
     assert b"".join(download.streaming_content) == PDF
-    assert client.get(reverse("response_file", args=[response.pk, "law"])).status_code == 404
+    assert client.get(reverse("surveys:response_file", args=[response.pk, "law"])).status_code == 404
 
 
 # ---- lists ------------------------------------------------------------------------------------------------------
@@ -375,18 +377,18 @@ def test_lists_load_in_a_fixed_number_of_queries(client, staff, focal, count, dj
 
     # Session, user, memberships, the count and the rows, and the sample-data banner: whatever the number of rows.
     with django_assert_num_queries(6):
-        page = client.get(reverse("questionnaires"))
+        page = client.get(reverse("surveys:questionnaires"))
     assert len(page.context["questionnaires"]) == count
     # As above, with the questionnaires and countries of the filters.
     with django_assert_num_queries(8):
-        page = client.get(reverse("responses"))
+        page = client.get(reverse("surveys:responses"))
     assert len(page.context["responses"]) == 2 * count
 
     signed_in(client, focal)
     # A focal point: Django's model permissions are read too (the rules say no to `manage_questionnaires`), and no
     # country filter.
     with django_assert_num_queries(9):
-        page = client.get(reverse("responses"))
+        page = client.get(reverse("surveys:responses"))
     assert [r.country.iso2 for r in page.context["responses"]] == ["GE"] * count
 
 
@@ -395,7 +397,7 @@ def test_a_persons_response_is_for_staff_only(client, staff, focal, questionnair
 
     person = Person.objects.create(first_name="Nino", last_name="Beridze")
     evaluation = services.start_response(questionnaire, person=person, user=staff)
-    url = reverse("response", args=[evaluation.pk])
+    url = reverse("surveys:response", args=[evaluation.pk])
 
     client.force_login(focal)
     assert client.get(url).status_code == 404

@@ -75,7 +75,7 @@ def questionnaire_create(request):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Questionnaire created. Add its sections and questions, then open it."))
-            return redirect("questionnaire", questionnaire.pk)
+            return redirect("surveys:questionnaire", questionnaire.pk)
     context = {"form": form, "title": _("New questionnaire")}
     return render(request, "surveys/form.html", context, status=400 if form.errors else 200)
 
@@ -128,7 +128,7 @@ def section_add(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Section “%(title)s” added.") % {"title": section.title})
-            return redirect("questionnaire", pk)
+            return redirect("surveys:questionnaire", pk)
     return _builder(request, questionnaire, section_form=form, status=400)
 
 
@@ -144,7 +144,7 @@ def question_add(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Question “%(code)s” added.") % {"code": question.code})
-            return redirect("questionnaire", pk)
+            return redirect("surveys:questionnaire", pk)
     return _builder(request, questionnaire, question_form=form, status=400)
 
 
@@ -158,7 +158,7 @@ def questionnaire_open(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Questionnaire open. Choose the countries that answer it under “Progress”."))
-    return redirect("questionnaire", pk)
+    return redirect("surveys:questionnaire", pk)
 
 
 @require_POST
@@ -171,7 +171,7 @@ def questionnaire_close(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Questionnaire closed: answers can no longer be changed."))
-    return redirect("questionnaire", pk)
+    return redirect("surveys:questionnaire", pk)
 
 
 # --- who answers ---------------------------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def questionnaire_progress(request, pk):
         else:
             names = ", ".join(country.name for country in form.cleaned_data["countries"])
             messages.success(request, _("Asked to answer: %(countries)s.") % {"countries": names})
-            return redirect("questionnaire_progress", pk)
+            return redirect("surveys:questionnaire_progress", pk)
     state = progress(questionnaire)
     last_saved = dict(questionnaire.responses.annotate(last=Max("answers__updated_at")).values_list("pk", "last"))
     for response in state.responses:
@@ -224,7 +224,7 @@ def response_reopen(request, pk):
             messages.success(
                 request, _("%(respondent)s may correct its response again.") % {"respondent": response.respondent}
             )
-    return redirect("questionnaire_progress", response.questionnaire_id)
+    return redirect("surveys:questionnaire_progress", response.questionnaire_id)
 
 
 # --- compilation -------------------------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _file_href(row, question, value) -> str:
     """The download of a file answer as submitted in the row's revision; empty for other answers."""
     if question.type != QuestionType.FILE or not value:
         return ""
-    url = reverse("response_file", args=[row.response.pk, question.code])
+    url = reverse("surveys:response_file", args=[row.response.pk, question.code])
     return f"{url}?revision={row.revision_number}"
 
 

@@ -117,7 +117,7 @@ def response_detail(request, pk):
         form = AnswerForm(request.POST, request.FILES, questions=questions, answers=current, disabled=not editable)
         outcome = _save(request, response, form)
         if outcome is None:
-            return redirect("response", pk)
+            return redirect("surveys:response", pk)
         conflict = outcome == "conflict" and conflict_message(response)
         status = 409 if conflict else 400
         response.refresh_from_db()

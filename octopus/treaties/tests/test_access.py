@@ -32,8 +32,8 @@ PREFIXES = ("workspace/treaties/",)
 CHART = b"State,Signature,Ratification or accession,Entry into force,Notes\nKenya,,2025-03-03 a,,\n"
 
 PAGES = {
-    "treaty_import": PageAccess(read=STAFF, write=STAFF),  # POST stages the file for the preview
-    "treaty_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST queues the import
+    "treaties:treaty_import": PageAccess(read=STAFF, write=STAFF),  # POST stages the file for the preview
+    "treaties:treaty_import_preview": PageAccess(read=STAFF, write=STAFF),  # POST queues the import
 }
 
 
@@ -71,20 +71,20 @@ def upload_form():
 
 
 def staged(world, response):
-    redirected_to(response, "treaty_import_preview", 185)
+    redirected_to(response, "treaties:treaty_import_preview", 185)
     assert world.client.session["treaties.import.185"]["name"] == "chart.csv"
     assert not TreatyAction.objects.filter(country__iso2="KE", kind=ActionKind.ACCEDED).exists()
 
 
 def imported(world, response):
     job = Job.objects.get(kind="treaties.chart")
-    redirected_to(response, "job", job.pk)
+    redirected_to(response, "jobs:job", job.pk)
     assert (job.status, job.created_by, job.payload["treaty"]) == (JobStatus.DONE, world.user, 185)
     accession = TreatyAction.objects.get(country__iso2="KE", treaty__number=185, kind=ActionKind.ACCEDED)
     assert accession.source == "Access test chart"
 
 
-PAGE_WRITES = {"treaty_import": (upload_form, staged), "treaty_import_preview": (dict, imported)}
+PAGE_WRITES = {"treaties:treaty_import": (upload_form, staged), "treaties:treaty_import_preview": (dict, imported)}
 
 
 def test_every_page_under_workspace_treaties_has_an_expectation():

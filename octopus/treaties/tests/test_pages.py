@@ -119,7 +119,7 @@ def test_unknown_country_is_404(client):
 @pytest.mark.django_db
 def test_staff_records_an_action_and_the_portal_shows_it_at_once(staff_client):
     response = staff_client.post(
-        reverse("action_create"),
+        reverse("treaties:action_create"),
         {"treaty": 185, "country": "KE", "kind": "acceded", "date": "2025-03-03", "source": "CoE news", "note": ""},
     )
 
@@ -132,7 +132,7 @@ def test_staff_records_an_action_and_the_portal_shows_it_at_once(staff_client):
 @pytest.mark.django_db
 def test_a_refused_form_keeps_what_was_typed_and_says_why(staff_client):
     response = staff_client.post(
-        reverse("action_create"),
+        reverse("treaties:action_create"),
         {"treaty": 185, "country": "IE", "kind": "ratified", "date": "2002-01-01", "source": "My source", "note": "n"},
     )
 
@@ -145,7 +145,7 @@ def test_a_refused_form_keeps_what_was_typed_and_says_why(staff_client):
 @pytest.mark.django_db
 def test_a_form_without_date_points_at_the_field(staff_client):
     response = staff_client.post(
-        reverse("action_create"), {"treaty": 185, "country": "KE", "kind": "signed", "source": "x"}
+        reverse("treaties:action_create"), {"treaty": 185, "country": "KE", "kind": "signed", "source": "x"}
     )
 
     assert 'data-field-error="date"' in response.content.decode()
@@ -155,10 +155,10 @@ def test_a_form_without_date_points_at_the_field(staff_client):
 def test_stale_correction_from_the_page_is_refused_and_nothing_changes(staff_client):
     action = TreatyAction.objects.get(country__iso2="AL", treaty__number=185, kind=ActionKind.SIGNED)
     form = {"kind": "signed", "date": "2001-11-24", "source": action.source, "note": "", "version": action.version}
-    staff_client.post(reverse("action_edit", args=[action.pk]), form)
+    staff_client.post(reverse("treaties:action_edit", args=[action.pk]), form)
     audits = AuditEntry.objects.count()
 
-    response = staff_client.post(reverse("action_edit", args=[action.pk]), {**form, "date": "2001-11-25"})
+    response = staff_client.post(reverse("treaties:action_edit", args=[action.pk]), {**form, "date": "2001-11-25"})
 
     action.refresh_from_db()
     assert "Someone else changed this action" in response.content.decode()
@@ -170,11 +170,11 @@ def test_stale_correction_from_the_page_is_refused_and_nothing_changes(staff_cli
 def test_after_a_conflict_the_form_keeps_the_typing_and_saving_again_is_deliberate(staff_client):
     action = TreatyAction.objects.get(country__iso2="AL", treaty__number=185, kind=ActionKind.SIGNED)
     stale = {"kind": "signed", "date": "2001-11-24", "source": action.source, "note": "", "version": action.version}
-    staff_client.post(reverse("action_edit", args=[action.pk]), {**stale, "note": "first editor"})
+    staff_client.post(reverse("treaties:action_edit", args=[action.pk]), {**stale, "note": "first editor"})
 
-    refused = staff_client.post(reverse("action_edit", args=[action.pk]), {**stale, "note": "second editor"})
+    refused = staff_client.post(reverse("treaties:action_edit", args=[action.pk]), {**stale, "note": "second editor"})
     again = staff_client.post(
-        reverse("action_edit", args=[action.pk]),
+        reverse("treaties:action_edit", args=[action.pk]),
         {**stale, "note": "second editor", "version": refused.context["form"].data["version"]},
     )
 
