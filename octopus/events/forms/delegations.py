@@ -14,6 +14,7 @@ from octopus.events.models import (
     RegistrationState,
     TravelStatus,
 )
+from octopus.events.services import TRAVEL_FIELDS
 from octopus.lib.widgets import DateInput, QuickSelect
 from octopus.people.models import Person, Sex
 
@@ -180,20 +181,7 @@ class TravelForm(forms.Form):
     reconciled_on = forms.DateField(label=_("Reconciled on"), required=False, widget=DateInput())
     version = VersionField()
 
-    FIELDS = (
-        "status",
-        "eligible",
-        "requested_on",
-        "itinerary",
-        "ticket_reference",
-        "ticket_cost",
-        "nights",
-        "dsa_rate",
-        "advance_paid",
-        "proof_received",
-        "actual_cost",
-        "reconciled_on",
-    )
+    FIELDS = TRAVEL_FIELDS  # what the service records, all of it from this form
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
