@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "octopus.committees",
     "octopus.legislation",
     "octopus.funding",
+    "octopus.reports",
     "octopus.sample",
     "octopus.site",
 ]

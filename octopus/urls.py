@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("octopus.surveys.urls", namespace="surveys")),
     path("", include("octopus.legislation.urls", namespace="legislation")),
     path("", include("octopus.funding.urls", namespace="funding")),
+    path("", include("octopus.reports.urls", namespace="reports")),
     path("", include("octopus.jobs.urls", namespace="jobs")),
     path("workspace/results/", include("octopus.results.urls", namespace="results")),
     path("workspace/people/", include("octopus.people.urls", namespace="people")),

@@ -1,0 +1,4 @@
+"""Reports pages, by output."""
+
+app_name = "reports"
+urlpatterns: list = []
