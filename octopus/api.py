@@ -25,6 +25,8 @@ from octopus.legislation.api import statistics as legislation_statistics
 from octopus.lib.errors import ConflictError, DomainError
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
 from octopus.people.api import router as people_router
+from octopus.reports.api import iati as reports_iati
+from octopus.reports.api import summary as reports_summary
 from octopus.results.api import router as results_router
 from octopus.surveys.api import router as surveys_router
 from octopus.treaties.api import router as treaties_router
@@ -152,6 +154,8 @@ api.add_router("/", legislation_statistics.router)
 api.add_router("/", funding_contributions.router)
 api.add_router("/", funding_budget.router)
 api.add_router("/", funding_position.router)
+api.add_router("/", reports_summary.router)
+api.add_router("/", reports_iati.router)
 api.add_router("/", jobs_router)
 
 

@@ -142,12 +142,10 @@ elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "octopus_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# How far a background job has got: written by the worker outside the job's own transaction (which other processes
-# cannot see into until it commits), read by the job's page. Files, so that the web and worker processes share it.
-CACHES["progress"] = {
-    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-    "LOCATION": os.environ.get("PROGRESS_DIR", str(VAR_DIR / "progress")),
-}
+
+# The reporting organisation's IATI organisation identifier (e.g. "XM-DAC-…"), the prefix of every IATI activity
+# identifier. Empty until set: no identifier could be confirmed, and the IATI files answer 503 until it is.
+IATI_REPORTING_ORG = os.environ.get("OCTOPUS_IATI_REPORTING_ORG", "")
 
 # Background jobs (imports): stored in the database and run by `manage.py db_worker` (`make run` starts one).
 # Under pytest they run at once, in the request that enqueues them.

@@ -1,4 +1,6 @@
 """Reports pages, by output."""
 
+from octopus.reports.views import iati, summary
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns: list = [*summary.urlpatterns, *iati.urlpatterns]

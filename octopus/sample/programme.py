@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from octopus.reports.models import Publication
 from octopus.results import services
 from octopus.results.models import Programme
 
@@ -44,6 +45,16 @@ def load_sample_programme(*, staff, reviewer, donor_code: str) -> Programme | No
         user=staff,
     )
     services.add_funder(programme, donor_code=donor_code, name="Sample donor", user=staff, is_sample=True)
+    # Published, so that its public summary and IATI file can be seen (both say it is sample data).
+    Publication.objects.create(
+        programme=programme,
+        public=True,
+        title_fr="Programme d'exemple (données fictives)",
+        description_fr="Créé pour essayer Octopus. Tous les chiffres de ce programme sont inventés.",
+        dac_sectors=["15130"],
+        topics=["Cybercrime legislation", "Capacity building"],
+        is_sample=True,
+    )
     v1 = services.latest_version(programme)
     objective = services.add_node(programme, level="objective", code="O", title="Sample objective", user=staff)
     output = services.add_node(

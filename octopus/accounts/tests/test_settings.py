@@ -41,7 +41,8 @@ DOCUMENTED = [
     "EMAIL_PORT",
     "SITE_URL",
     "TASKS_BACKEND",
-    "PROGRESS_DIR",
+    "OCTOPUS_JOB_HEARTBEAT_TIMEOUT",
+    "OCTOPUS_IATI_REPORTING_ORG",
     "MEDIA_ROOT",
 ]
 EMAIL, PASSWORD = "target@example.org", "the-right-password-123"
@@ -176,9 +177,10 @@ import json
 from django.conf import settings as s
 from django.core.cache import caches
 from django.tasks import task_backends
+from octopus.jobs.runner import heartbeat_timeout
 print(json.dumps({
     "DEBUG": s.DEBUG, "ALLOWED_HOSTS": s.ALLOWED_HOSTS, "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
-    "cache": type(caches["default"]).__name__, "progress": caches["progress"]._dir,
+    "cache": type(caches["default"]).__name__, "heartbeat": heartbeat_timeout(), "iati": s.IATI_REPORTING_ORG,
     "secure cookies": [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "https redirect": s.SECURE_SSL_REDIRECT,
     "hsts": [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD],
     "proxy header": getattr(s, "SECURE_PROXY_SSL_HEADER", None), "static": s.STORAGES["staticfiles"]["BACKEND"],
@@ -202,7 +204,7 @@ def test_development_needs_no_configuration():
     assert started["mail"][0] == "django.core.mail.backends.console.EmailBackend"
     assert started["site"] == "http://localhost:8000"
     assert started["tasks"] == "DatabaseBackend"
-    assert started["progress"] == str(ROOT / "var" / "progress")
+    assert started["heartbeat"] == 60 and started["iati"] == ""
     assert started["media"] == str(ROOT / "var" / "media")
 
 
@@ -232,7 +234,8 @@ def test_production_settings_read_every_documented_variable(tmp_path):
         EMAIL_PORT="587",
         SITE_URL="https://octopus.example.org",
         TASKS_BACKEND="immediate",
-        PROGRESS_DIR=str(tmp_path / "progress"),
+        OCTOPUS_JOB_HEARTBEAT_TIMEOUT="15",
+        OCTOPUS_IATI_REPORTING_ORG="XM-EXAMPLE-1",
         MEDIA_ROOT=str(tmp_path / "media"),
         DATABASE_URL="postgres://octopus@db.example.org:5433/octopus",
     )
@@ -245,7 +248,7 @@ def test_production_settings_read_every_documented_variable(tmp_path):
     assert started["mail"][1] == {"host": "mail.example.org", "port": 587}
     assert started["site"] == "https://octopus.example.org"
     assert started["tasks"] == "ImmediateBackend"
-    assert started["progress"] == str(tmp_path / "progress")
+    assert (started["heartbeat"], started["iati"]) == (15, "XM-EXAMPLE-1")
     assert started["media"] == str(tmp_path / "media")
     assert started["database"] == ["django.db.backends.postgresql", "db.example.org", 5433, "octopus", 60]
 
