@@ -2,9 +2,11 @@
 description, and the codes registries classify it by. Figures are never stored here: every output computes them
 from the records."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from octopus.results.models import Programme
@@ -46,3 +48,81 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return str(self.programme)
+
+
+# --- progress reports (issue 17): the report record and its narrative sections; every figure is assembled from the
+# records when the report is read (`reports.assembly`), never stored here.
+
+
+class ReportKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress report")
+    # Donor and final reports come next; their kinds will be added here.
+
+
+class Report(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices, default=ReportKind.PROGRESS)
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gt=models.F("period_start")), name="report_period_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SectionKey(models.TextChoices):
+    """The narrative sections of a progress report, in the order the report shows them."""
+
+    SUMMARY = "summary", _("Summary")
+    CONTEXT = "context", _("Context")
+    RISKS_AND_ASSUMPTIONS = "risks_and_assumptions", _("Risks and assumptions")
+    LESSONS_LEARNT = "lessons_learnt", _("Lessons learnt")
+    NEXT_STEPS = "next_steps", _("Next steps")
+
+
+class SectionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ReportSection(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=40, choices=SectionKey.choices)
+    text = models.TextField(_("text"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=SectionStatus.choices, default=SectionStatus.DRAFT)
+    comment = models.TextField(_("comment"), blank=True, help_text=_("Why it was returned."))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("report section")
+        verbose_name_plural = _("report sections")
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="report_section_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report} — {self.get_key_display()}"
+
+    @property
+    def order(self) -> int:
+        return SectionKey.values.index(self.key)

@@ -1,6 +1,6 @@
 """Reports pages, by output."""
 
-from octopus.reports.views import iati, summary
+from octopus.reports.views import iati, progress, summary
 
 app_name = "reports"
-urlpatterns: list = [*summary.urlpatterns, *iati.urlpatterns]
+urlpatterns: list = [*summary.urlpatterns, *iati.urlpatterns, *progress.urlpatterns]

@@ -81,6 +81,7 @@ EXCLUDED_PREFIXES = {
     "workspace/jobs/": "background jobs: octopus/jobs/tests/test_access.py",
     "api/v1/jobs": "jobs API: octopus/jobs/tests/test_access.py",
     "workspace/treaties/": "treaty chart import: octopus/treaties/tests/test_access.py",
+    "workspace/reports/": "progress reports: octopus/reports/tests/test_access_progress.py",
     "programmes/": "public project summaries: octopus/reports/tests/test_access_summary.py",
     "iati/": "IATI activity files: octopus/reports/tests/test_access_iati.py",
     "iati-organisation.xml": "IATI organisation file: octopus/reports/tests/test_access_iati.py",
