@@ -17,7 +17,7 @@ router = Router(tags=["reports"])
 XML = "application/xml; charset=utf-8"
 RESPONSES = {
     "responses": {
-        "200": {
+        200: {  # an int, as ninja keys its own 200: two keys "200" in the JSON break Swagger UI
             "description": "The IATI 2.03 activity file (an `iati-activities` document with one activity)",
             "content": {"application/xml": {"schema": {"type": "string"}}},
         },
