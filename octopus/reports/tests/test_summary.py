@@ -18,7 +18,7 @@ from octopus.events.models import Status as EventStatus
 from octopus.reports.models import Publication
 from octopus.reports.summary import project_summary
 from octopus.results import services
-from octopus.results.models import ProgrammeFunder
+from octopus.results.models import Programme, ProgrammeFunder
 from octopus.results.queries import programme_results
 from octopus.testing.factories import CountryFactory, EventFactory, RegistrationFactory
 from octopus.testing.helpers import make_user
@@ -162,6 +162,16 @@ def test_the_page_shows_the_figures(client, programme):
     assert "3,500,000" in page
     assert 'data-indicator="O.1"' in page and 'data-indicator="1.1"' in page
     assert "data-not-public" not in page and "data-sample-note" not in page
+    assert "Voluntary contributions" in page  # the programme's own word on its funding, beside the funders
+
+
+def test_a_funding_note_that_only_repeats_a_funder_is_not_shown_twice(client, programme):
+    Programme.objects.filter(pk=programme.pk).update(funding="Japan")
+
+    page = client.get(reverse("reports:programme_summary", args=[programme.code])).content.decode()
+    funders = page.split("data-funders>", 1)[1].split("</dd>", 1)[0]
+
+    assert funders.count("Japan") == 1
 
 
 def test_french_text_shows_in_french(client, programme):
