@@ -42,6 +42,7 @@ PREFIXES = ("workspace/reports/",)
 PAGES = {
     "reports:report_list": PageAccess(read=READERS, write=MANAGERS),  # POST creates a report
     "reports:report": PageAccess(read=READERS, write=MANAGERS),  # POST saves a section or moves it on
+    "reports:report_pdf": PageAccess(read=READERS, write=None),  # the report as a PDF
 }
 
 

@@ -1,6 +1,7 @@
 """Progress reports in the workspace: a programme's reports and a new one (`/workspace/reports/<code>/`), and each
 report's page (`/workspace/reports/<code>/<id>/`), the HTML preview assembled from the records with its narrative
-sections, each with its editor and its workflow (draft → submitted → approved, or returned with a comment).
+sections, each with its editor and its workflow (draft → submitted → approved, or returned with a comment), and the
+report as a PDF (`/workspace/reports/<code>/<id>/report.pdf`).
 
 Readers of the programme (`results.view_programme`) read the reports; programme staff (`results.manage`) create
 them and keep their sections."""
@@ -13,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from octopus.accounts.permissions import permission_required
+from octopus.lib.downloads import PDF, attachment
 from octopus.lib.errors import DomainError
 from octopus.lib.forms import show_refusal
-from octopus.reports import services
+from octopus.reports import outputs, services
 from octopus.reports.assembly import assemble
 from octopus.reports.forms import ReportForm, SectionForm, SectionStepForm
 from octopus.reports.models import Report, ReportSection
@@ -117,7 +119,22 @@ def report_detail(request, code: str, pk: int):
     )
 
 
+@require_http_methods(["GET", "HEAD"])
+@permission_required(READ)
+def report_pdf(request, code: str, pk: int):
+    """The report as a PDF, from the same figures and sections as its page; no personal data, so no download log."""
+    programme = get_programme_for_user(request.user, code)
+    report = get_object_or_404(Report.objects.select_related("programme"), pk=pk, programme=programme)
+    return attachment(
+        outputs.report_pdf(report),
+        name=outputs.file_name(report, "pdf"),
+        content_type=PDF,
+        sample=report.is_sample or programme.is_sample,
+    )
+
+
 urlpatterns = [
     path("workspace/reports/<slug:code>/", report_list, name="report_list"),
     path("workspace/reports/<slug:code>/<int:pk>/", report_detail, name="report"),
+    path("workspace/reports/<slug:code>/<int:pk>/report.pdf", report_pdf, name="report_pdf"),
 ]
