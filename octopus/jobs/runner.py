@@ -15,7 +15,9 @@ import os
 import threading
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
+from django.http import Http404
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,6 +202,19 @@ def read(pk: int) -> Job:
     """A job as it is now, marked failed first if its worker died."""
     reap_stale(Job.objects.filter(pk=pk))
     return Job.objects.select_related("created_by", "content_type").get(pk=pk)
+
+
+def readable(user, pk: int) -> tuple[Job, registry.Kind]:
+    """The job, reaped first, with its kind, for its page and its API route: 404 when there is none, 403 when the
+    kind's permission does not let `user` read it."""
+    try:
+        job = read(pk)
+        kind = registry.get(job.kind)
+    except (Job.DoesNotExist, LookupError):
+        raise Http404(_("No such job.")) from None
+    if not kind.may_read(user, job):
+        raise PermissionDenied(_("Your role does not let you read this job."))
+    return job, kind
 
 
 def visible_to(user, queryset=None) -> list[Job]:

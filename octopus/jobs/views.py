@@ -1,35 +1,20 @@
 """The one page of a job: its status, a progress bar, its message, and the button that runs it again."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_POST
 
 from octopus.accounts.permissions import permission_required
-from octopus.jobs import registry, runner
-from octopus.jobs.models import Job
+from octopus.jobs import runner
 from octopus.lib.errors import DomainError
-
-
-def readable_job(request, pk: int) -> tuple[Job, registry.Kind]:
-    """The job, reaped first; 404 when there is none, 403 when the kind's permission does not let `user` read it."""
-    try:
-        job = runner.read(pk)
-        kind = registry.get(job.kind)
-    except (Job.DoesNotExist, LookupError):
-        raise Http404
-    if not kind.may_read(request.user, job):
-        raise PermissionDenied
-    return job, kind
 
 
 @require_GET
 @permission_required("accounts.use_workspace")
 def job_page(request, pk):
     """How far a job has got; the page reloads itself until the job is finished."""
-    job, kind = readable_job(request, pk)
+    job, kind = runner.readable(request.user, pk)
     context = {"job": job, "kind": kind, "summary": kind.summary(job), "links": kind.links(job)}
     return render(request, "jobs/job.html", context)
 
@@ -37,7 +22,7 @@ def job_page(request, pk):
 @require_POST
 @permission_required("accounts.use_workspace")
 def job_rerun(request, pk):
-    job, _kind = readable_job(request, pk)
+    job, _kind = runner.readable(request.user, pk)
     try:
         new = runner.rerun(job, user=request.user)
     except DomainError as error:
@@ -49,7 +34,7 @@ def job_rerun(request, pk):
 @require_POST
 @permission_required("accounts.use_workspace")
 def job_cancel(request, pk):
-    job, _kind = readable_job(request, pk)
+    job, _kind = runner.readable(request.user, pk)
     runner.cancel(job)
     return redirect("jobs:job", pk=job.pk)
 

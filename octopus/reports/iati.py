@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import ExtractYear
-from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -71,19 +70,6 @@ def reporting_org() -> str:
 
 def identifier(programme: Programme) -> str:
     return f"{reporting_org()}-{programme.code}"
-
-
-def published_programme(user, code: str) -> Programme:
-    """The programme whose IATI file `user` may fetch: anyone that of a public programme; a reader of programmes
-    (`results.view_programmes`) also one not public that they may read. A 404 otherwise, as if it did not exist."""
-    programme = Programme.objects.filter(code=code).select_related("publication").first()
-    if programme is not None:
-        publication = getattr(programme, "publication", None)
-        if publication is not None and publication.public:
-            return programme
-        if user.has_perm("results.view_programmes") and user.has_perm("results.view_programme", programme):
-            return programme
-    raise Http404(_("No published programme “%(code)s”.") % {"code": code})
 
 
 def file_name(programme: Programme) -> str:

@@ -9,7 +9,8 @@ from ninja import Path, Router
 
 from octopus.accounts.api import PUBLIC, viewer
 from octopus.lib.problems import PROBLEM_CONTENT_TYPE, problem
-from octopus.reports.iati import NotConfigured, activity_file, published_programme
+from octopus.reports.access import published_programme
+from octopus.reports.iati import NotConfigured, activity_file
 from octopus.results.api import ProgrammeCode
 
 router = Router(tags=["reports"])

@@ -11,8 +11,8 @@ from ninja import Path, Router, Schema
 
 from octopus.accounts.api import PUBLIC, viewer
 from octopus.lib.dates import IsoDate
+from octopus.reports.access import published_programme
 from octopus.reports.summary import project_summary
-from octopus.reports.views.summary import readable_summary
 from octopus.results.api import ProgrammeCode
 
 router = Router(tags=["reports"])
@@ -87,5 +87,5 @@ class SummaryOut(Schema):
     "Anyone may read a public programme's; one not public is a 404 except to a reader of the programme.",
 )
 def get_summary(request, code: Path[ProgrammeCode], at: IsoDate | None = None):
-    programme = readable_summary(viewer(request), code)
+    programme = published_programme(viewer(request), code)
     return project_summary(programme, at=at or timezone.localdate())

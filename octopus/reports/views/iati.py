@@ -8,7 +8,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from octopus.lib.downloads import attachment
-from octopus.reports.iati import NotConfigured, activity_file, file_name, organisation_file, published_programme
+from octopus.reports.access import published_programme
+from octopus.reports.iati import NotConfigured, activity_file, file_name, organisation_file
 
 XML = "application/xml; charset=utf-8"
 
@@ -18,7 +19,7 @@ def not_configured(error: NotConfigured) -> HttpResponse:
     return HttpResponse(page, status=503)
 
 
-# Public for a published programme; otherwise only to those who read it in the workspace (`published_programme`).
+# Public for a published programme; otherwise only to those who read it in the workspace (`reports.access`).
 @require_safe
 def iati_activity(request, code: str):
     programme = published_programme(request.user, code)
